@@ -1,0 +1,77 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Config } from './config/config';
+import type { DatabaseHandle } from './db/database';
+import { authenticationPlugin } from './platform/auth/authentication.plugin';
+import { databasePlugin } from './platform/database.plugin';
+import { errorsPlugin } from './platform/errors/errors.plugin';
+import { healthRoutes } from './platform/health.routes';
+import { idempotencyPlugin } from './platform/idempotency.plugin';
+import type { JobRunnerOptions } from './platform/jobs/job-runner';
+import { jobsPlugin } from './platform/jobs/jobs.plugin';
+import { loggerOptions } from './platform/logger';
+import { openapiPlugin } from './platform/openapi/openapi.plugin';
+import { systemClock, type Clock } from './shared/clock';
+import { apiKeysRoutes } from './modules/api-keys/api-keys.routes';
+import { ensureBootstrapApiKey } from './modules/api-keys/api-keys.service';
+import { auditLogRoutes } from './modules/audit-log/audit-log.routes';
+import { structuresRoutes } from './modules/structures/structures.routes';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config;
+    clock: Clock;
+  }
+}
+
+export interface BuildAppOptions {
+  config: Config;
+  clock?: Clock;
+  /** A database the caller opened and migrated (tests); otherwise the app opens its own. */
+  database?: DatabaseHandle;
+  /** false silences logs (tests); by default the configured level applies. */
+  logger?: boolean;
+  jobRunner?: JobRunnerOptions;
+}
+
+/** A client's request id is echoed when it is a reasonable token; otherwise we make one. */
+const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Builds the application; never listens (server.ts does, tests inject). */
+export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
+  const { config } = options;
+  const app = Fastify({
+    logger: options.logger === false ? false : loggerOptions(config),
+    bodyLimit: 1024 * 1024,
+    genReqId: (request) => {
+      const sent = request.headers['x-request-id'];
+      return typeof sent === 'string' && CLIENT_REQUEST_ID.test(sent) ? sent : randomUUID();
+    },
+    ajv: { customOptions: { allErrors: true, coerceTypes: 'array', useDefaults: true, removeAdditional: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.decorate('config', config);
+  app.decorate('clock', options.clock ?? systemClock);
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  await app.register(errorsPlugin);
+  await app.register(databasePlugin, { config: config.database, handle: options.database });
+  await app.register(jobsPlugin, { config: config.jobs, runner: options.jobRunner });
+  await app.register(authenticationPlugin);
+  await app.register(idempotencyPlugin);
+  await app.register(openapiPlugin);
+
+  await app.register(healthRoutes);
+  await app.register(apiKeysRoutes);
+  await app.register(structuresRoutes);
+  await app.register(auditLogRoutes);
+
+  if (config.bootstrapApiKey) {
+    const key = await ensureBootstrapApiKey(app.db, config.bootstrapApiKey);
+    if (key.revokedAt) app.log.warn('the bootstrap API key was revoked; set another BALISE_BOOTSTRAP_API_KEY');
+  }
+  return app;
+}

@@ -1,0 +1,5 @@
+export * from './api-keys';
+export * from './audit-events';
+export * from './idempotency-keys';
+export * from './jobs';
+export * from './structures';

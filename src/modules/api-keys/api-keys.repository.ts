@@ -1,0 +1,78 @@
+import { and, arrayContained, desc, eq, isNull, sql } from 'drizzle-orm';
+import type { Database, Executor } from '../../db/database';
+import { apiKeys } from '../../db/schema';
+import { hashApiKeySecret } from './api-key-secret';
+
+export type ApiKeyRow = typeof apiKeys.$inferSelect;
+
+function prepareFindBySecretHash(db: Database) {
+  return db
+    .select({ id: apiKeys.id, role: apiKeys.role, structureIds: apiKeys.structureIds })
+    .from(apiKeys)
+    .where(and(eq(apiKeys.secretHash, sql.placeholder('secretHash')), isNull(apiKeys.revokedAt)))
+    .limit(1)
+    .prepare('find_api_key_by_secret_hash');
+}
+// Every request authenticates: keep one prepared statement per database handle.
+const preparedLookups = new WeakMap<Database, ReturnType<typeof prepareFindBySecretHash>>();
+
+export async function findActiveApiKeyBySecret(db: Database, secret: string) {
+  let lookup = preparedLookups.get(db);
+  if (!lookup) {
+    lookup = prepareFindBySecretHash(db);
+    preparedLookups.set(db, lookup);
+  }
+  const [key] = await lookup.execute({ secretHash: hashApiKeySecret(secret) });
+  return key;
+}
+
+export async function insertApiKey(executor: Executor, values: typeof apiKeys.$inferInsert): Promise<ApiKeyRow> {
+  const [row] = await executor.insert(apiKeys).values(values).returning();
+  return row!;
+}
+
+/** Inserts unless a key with this secret exists; answers the row either way. */
+export async function ensureApiKey(executor: Executor, values: typeof apiKeys.$inferInsert): Promise<ApiKeyRow> {
+  await executor.insert(apiKeys).values(values).onConflictDoNothing({ target: apiKeys.secretHash });
+  const [row] = await executor.select().from(apiKeys).where(eq(apiKeys.secretHash, values.secretHash));
+  return row!;
+}
+
+export async function findApiKeyById(executor: Executor, id: string): Promise<ApiKeyRow | undefined> {
+  const [row] = await executor.select().from(apiKeys).where(eq(apiKeys.id, id));
+  return row;
+}
+
+/** Newest first; `withinStructures` keeps the keys whose structures all lie inside the given set. */
+export async function listApiKeys(
+  executor: Executor,
+  options: { withinStructures: readonly string[] | undefined; before: { createdAt: string; id: string } | undefined; limit: number },
+): Promise<ApiKeyRow[]> {
+  const conditions = [
+    options.withinStructures
+      ? and(
+          sql`${apiKeys.role} <> 'operator'`,
+          arrayContained(apiKeys.structureIds, [...options.withinStructures]),
+        )
+      : undefined,
+    options.before
+      ? sql`(${apiKeys.createdAt}, ${apiKeys.id}) < (${options.before.createdAt}::timestamptz, ${options.before.id}::uuid)`
+      : undefined,
+  ];
+  return executor
+    .select()
+    .from(apiKeys)
+    .where(and(...conditions))
+    .orderBy(desc(apiKeys.createdAt), desc(apiKeys.id))
+    .limit(options.limit + 1);
+}
+
+export async function markApiKeyRevoked(executor: Executor, id: string, at: Date): Promise<ApiKeyRow | undefined> {
+  const [row] = await executor
+    .update(apiKeys)
+    .set({ revokedAt: at })
+    .where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))
+    .returning();
+  return row;
+}
+

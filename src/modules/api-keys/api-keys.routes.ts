@@ -1,0 +1,44 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { problemResponses } from '../../platform/errors/problem.schema';
+import { contextOf, dependenciesOf } from '../../platform/request-context';
+import { PageQuerySchema, pageSchema } from '../../shared/pagination';
+import { IdempotencyHeadersSchema } from '../../shared/schemas';
+import { ApiKeyParamsSchema, ApiKeySchema, CreateApiKeyBodySchema, CreatedApiKeySchema } from './api-keys.schemas';
+import { createApiKey, listApiKeys, revokeApiKey } from './api-keys.service';
+
+const tags = ['API keys'];
+
+export const apiKeysRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const deps = dependenciesOf(app);
+
+  app.post('/v1/api-keys', {
+    config: { access: 'write' },
+    schema: {
+      operationId: 'createApiKey', summary: 'Create an API key; the secret is in this answer only', tags,
+      headers: IdempotencyHeadersSchema, body: CreateApiKeyBodySchema,
+      response: { 201: CreatedApiKeySchema, ...problemResponses(403, 422) },
+    },
+  }, async (request, reply) => reply.code(201).send(await createApiKey(deps, contextOf(request), request.body)));
+
+  app.get('/v1/api-keys', {
+    config: { access: 'write' },
+    schema: {
+      operationId: 'listApiKeys', summary: 'List the keys the caller may manage (no secrets)', tags,
+      querystring: PageQuerySchema,
+      response: { 200: pageSchema(ApiKeySchema), ...problemResponses(403) },
+    },
+  }, async (request) => listApiKeys(deps, contextOf(request), request.query));
+
+  app.delete('/v1/api-keys/:apiKeyId', {
+    config: { access: 'write' },
+    schema: {
+      operationId: 'revokeApiKey', summary: 'Revoke an API key: it stops working at once', tags,
+      params: ApiKeyParamsSchema,
+      response: { 204: Type.Null({ description: 'Revoked' }), ...problemResponses(403, 404, 409) },
+    },
+  }, async (request, reply) => {
+    await revokeApiKey(deps, contextOf(request), request.params.apiKeyId);
+    return reply.code(204).send(null);
+  });
+};

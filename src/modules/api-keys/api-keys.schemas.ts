@@ -1,0 +1,38 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { ROLES } from '../../platform/auth/caller';
+import { DateTimeSchema, IdSchema } from '../../shared/schemas';
+
+export const RoleSchema = Type.Union(ROLES.map((role) => Type.Literal(role)), {
+  description: '`operator`: every structure; `admin`: read/write on its structures; `reader`: read-only on its structures',
+});
+
+export const CreateApiKeyBodySchema = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    role: RoleSchema,
+    structureIds: Type.Array(IdSchema, { default: [], maxItems: 1000, uniqueItems: true }),
+  },
+  { additionalProperties: false },
+);
+export type CreateApiKeyBody = Static<typeof CreateApiKeyBodySchema>;
+
+const apiKeyProperties = {
+  id: IdSchema,
+  name: Type.String(),
+  role: RoleSchema,
+  structureIds: Type.Array(IdSchema),
+  prefix: Type.String({ description: 'The first characters of the key, to recognise it' }),
+  createdAt: DateTimeSchema,
+  revokedAt: Type.Union([DateTimeSchema, Type.Null()]),
+};
+
+export const ApiKeySchema = Type.Object(apiKeyProperties);
+export type ApiKey = Static<typeof ApiKeySchema>;
+
+export const CreatedApiKeySchema = Type.Object({
+  ...apiKeyProperties,
+  key: Type.String({ description: 'The secret, shown this once only: store it now' }),
+});
+export type CreatedApiKey = Static<typeof CreatedApiKeySchema>;
+
+export const ApiKeyParamsSchema = Type.Object({ apiKeyId: IdSchema });

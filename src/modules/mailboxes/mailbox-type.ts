@@ -1,0 +1,67 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+/** The operator's five kinds of box (see shared/domain/mssante.md). */
+export const MAILBOX_TYPES = ['PER', 'MED', 'INT', 'ORG', 'APP'] as const;
+export type MailboxType = (typeof MAILBOX_TYPES)[number];
+export const MailboxTypeSchema = Type.Union(
+  MAILBOX_TYPES.map((type) => Type.Literal(type)),
+  { description: 'PER personal, MED Medimail-only login, INT internal without RPPS, ORG shared, APP applicative' },
+);
+
+/** Nominative boxes: one person each. Only these may be connection accounts or delegates. */
+export const NOMINATIVE_TYPES: readonly MailboxType[] = ['PER', 'MED', 'INT'];
+/** Boxes used through someone else's login and placed under a named responsible. */
+export const SHARED_TYPES: readonly MailboxType[] = ['ORG', 'APP'];
+
+export const MAILBOX_STATUSES = ['preregistered', 'pending', 'valid', 'rejected', 'deactivated', 'deleted'] as const;
+export type MailboxStatus = (typeof MAILBOX_STATUSES)[number];
+export const MailboxStatusSchema = Type.Union(MAILBOX_STATUSES.map((status) => Type.Literal(status)));
+
+export const ResponsibleSchema = Type.Object(
+  {
+    lastName: Type.String({ minLength: 1, maxLength: 100 }),
+    firstName: Type.String({ minLength: 1, maxLength: 100 }),
+    profession: Type.Optional(Type.Union([Type.String({ maxLength: 4 }), Type.Null()])),
+    rpps: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+    adeli: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  },
+  { additionalProperties: false, description: 'The named person in charge of an ORG or APP box' },
+);
+export type Responsible = Static<typeof ResponsibleSchema>;
+
+/**
+ * The fields a caller (API body or loaduser row) sets on a box, before the rules run.
+ * `undefined` means "not given"; `null` means "cleared".
+ */
+export interface MailboxFields {
+  type: MailboxType;
+  email: string;
+  lastName: string;
+  firstName: string;
+  profession?: string | null;
+  rpps?: string | null;
+  adeli?: string | null;
+  service?: string | null;
+  organisationName?: string | null;
+  address?: string | null;
+  postalCode?: string | null;
+  city?: string | null;
+  phone?: string | null;
+  mailboxPhone?: string | null;
+  civility?: string | null;
+  professionCategory?: string | null;
+  specialty?: string | null;
+  paperless?: boolean | null;
+  expiresAt?: string | null;
+  isTest?: boolean;
+  directoryVisible?: boolean | null;
+  responsible?: Responsible | null;
+  description?: string | null;
+}
+
+/** One thing wrong with one field; the API and the import render it their own way. */
+export interface FieldIssue {
+  field: string;
+  code: string;
+  message: string;
+}

@@ -1,0 +1,66 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { DateTimeSchema, IdSchema } from '../../shared/schemas';
+
+const QuotaSchema = Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], { description: 'null = unlimited' });
+
+export const QuotasSchema = Type.Object(
+  {
+    personal: QuotaSchema,
+    organisational: QuotaSchema,
+    applicative: QuotaSchema,
+  },
+  { additionalProperties: false, description: 'Addresses allowed per family; personal counts PER and INT boxes' },
+);
+export type Quotas = Static<typeof QuotasSchema>;
+export const QUOTA_FAMILIES = ['personal', 'organisational', 'applicative'] as const;
+export type QuotaFamily = (typeof QUOTA_FAMILIES)[number];
+
+const DomainSchema = Type.String({ minLength: 4, maxLength: 253, description: 'An MSSanté domain, e.g. `ies-sud.mssante.fr`' });
+const FinessSchema = Type.String({ description: '9 characters, with its check key' });
+const SiretSchema = Type.String({ description: '14 digits, with its check key' });
+
+export const StructureSchema = Type.Object({
+  id: IdSchema,
+  name: Type.String(),
+  finess: Type.Union([Type.String(), Type.Null()]),
+  siret: Type.Union([Type.String(), Type.Null()]),
+  domains: Type.Array(Type.String(), { description: 'The first is the default for new addresses' }),
+  quotas: QuotasSchema,
+  createdAt: DateTimeSchema,
+  updatedAt: DateTimeSchema,
+});
+export type Structure = Static<typeof StructureSchema>;
+
+export const CreateStructureBodySchema = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    finess: Type.Optional(Type.Union([FinessSchema, Type.Null()])),
+    siret: Type.Optional(Type.Union([SiretSchema, Type.Null()])),
+    domains: Type.Optional(Type.Array(DomainSchema, { maxItems: 50 })),
+    quotas: Type.Optional(Type.Partial(QuotasSchema)),
+  },
+  { additionalProperties: false },
+);
+export type CreateStructureBody = Static<typeof CreateStructureBodySchema>;
+
+export const UpdateStructureBodySchema = Type.Partial(CreateStructureBodySchema, { additionalProperties: false });
+export type UpdateStructureBody = Static<typeof UpdateStructureBodySchema>;
+
+export const StructureParamsSchema = Type.Object({ structureId: IdSchema });
+
+export const StructureListQuerySchema = Type.Object({
+  q: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Matches the name, FINESS, SIRET or a domain' })),
+});
+
+const QuotaUsageSchema = Type.Object({
+  limit: QuotaSchema,
+  used: Type.Integer({ description: 'Boxes of this family holding an MSSanté address' }),
+  available: Type.Union([Type.Integer(), Type.Null()], { description: 'null = unlimited' }),
+});
+
+export const MssantePanelSchema = Type.Object({
+  structureId: IdSchema,
+  domains: Type.Array(Type.String()),
+  quotas: Type.Object({ personal: QuotaUsageSchema, organisational: QuotaUsageSchema, applicative: QuotaUsageSchema }),
+});
+export type MssantePanel = Static<typeof MssantePanelSchema>;

@@ -1,0 +1,183 @@
+import { isUniqueViolation, isForeignKeyViolation } from '../../db/errors';
+import { recordAudit } from '../../platform/audit/audit';
+import { assertOperator, assertStructureAccess } from '../../platform/auth/authorization';
+import { visibleStructureIds } from '../../platform/auth/caller';
+import { AppError } from '../../platform/errors/error-catalogue';
+import type { RequestContext, ServiceDependencies } from '../../platform/request-context';
+import { assertIfMatch } from '../../shared/etag';
+import { decodeCursor, toPage, type Page } from '../../shared/pagination';
+import { assertStructureIdentity, domainTaken, normaliseDomain } from './structure-rules';
+import type { CreateStructureBody, Structure, UpdateStructureBody } from './structures.schemas';
+import {
+  deleteStructureRow,
+  findDomainsHeldElsewhere,
+  findStructure,
+  insertStructure,
+  listStructures as selectStructures,
+  replaceStructureDomains,
+  updateStructureRow,
+  type StructureRecord,
+} from './structures.repository';
+
+export interface VersionedStructure {
+  structure: Structure;
+  version: number;
+}
+
+export function toStructure(record: StructureRecord): Structure {
+  return {
+    id: record.id,
+    name: record.name,
+    finess: record.finess,
+    siret: record.siret,
+    domains: record.domains,
+    quotas: {
+      personal: record.quotaPersonal,
+      organisational: record.quotaOrganisational,
+      applicative: record.quotaApplicative,
+    },
+    createdAt: record.createdAt.toISOString(),
+    updatedAt: record.updatedAt.toISOString(),
+  };
+}
+
+const versioned = (record: StructureRecord): VersionedStructure => ({ structure: toStructure(record), version: record.version });
+
+/** Domain writes race with other structures' writes: the primary key has the last word. */
+async function withDomainUniqueness<T>(domains: string[], work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (isUniqueViolation(error, 'structure_domains_pkey')) throw domainTaken(domains);
+    throw error;
+  }
+}
+
+export async function createStructure(
+  deps: ServiceDependencies,
+  context: RequestContext,
+  body: CreateStructureBody,
+): Promise<VersionedStructure> {
+  assertOperator(context.caller);
+  const domains = (body.domains ?? []).map(normaliseDomain);
+  assertStructureIdentity({ finess: body.finess, siret: body.siret, domains });
+  return withDomainUniqueness(domains, () =>
+    deps.db.transaction(async (tx) => {
+      const taken = await findDomainsHeldElsewhere(tx, domains, null);
+      if (taken.length > 0) throw domainTaken(taken);
+      const row = await insertStructure(tx, {
+        name: body.name.trim(),
+        finess: body.finess ?? null,
+        siret: body.siret ?? null,
+        quotaPersonal: body.quotas?.personal ?? null,
+        quotaOrganisational: body.quotas?.organisational ?? null,
+        quotaApplicative: body.quotas?.applicative ?? null,
+      });
+      await replaceStructureDomains(tx, row.id, domains);
+      const created = toStructure({ ...row, domains });
+      await recordAudit(tx, deps.clock, context.actor, {
+        action: 'structure.created', targetType: 'structure', targetId: row.id, structureId: row.id, after: created,
+      });
+      return { structure: created, version: row.version };
+    }),
+  );
+}
+
+export async function getStructure(deps: ServiceDependencies, context: RequestContext, id: string): Promise<VersionedStructure> {
+  assertStructureAccess(context.caller, id, 'read', 'Structure');
+  const record = await findStructure(deps.db, id);
+  if (!record) throw new AppError('NOT_FOUND', 'Structure not found');
+  return versioned(record);
+}
+
+export async function listStructures(
+  deps: ServiceDependencies,
+  context: RequestContext,
+  query: { limit: number; cursor?: string; q?: string },
+): Promise<Page<Structure>> {
+  const after = decodeCursor(query.cursor, 2);
+  const rows = await selectStructures(deps.db, {
+    visibleIds: visibleStructureIds(context.caller),
+    q: query.q?.trim(),
+    after: after ? [String(after[0]), String(after[1])] : undefined,
+    limit: query.limit,
+  });
+  return toPage(rows, query.limit, (row) => [row.name, row.id], toStructure);
+}
+
+/** Admins manage their structure's identity; domains and quotas are the operator's commercial settings. */
+function assertMayUpdate(context: RequestContext, body: UpdateStructureBody): void {
+  if (context.caller.role !== 'operator' && (body.domains !== undefined || body.quotas !== undefined)) {
+    throw new AppError('FORBIDDEN', 'Only the operator changes domains and quotas', [
+      ...(body.domains !== undefined ? [{ field: 'domains', code: 'OPERATOR_ONLY', message: 'Ask the operator' }] : []),
+      ...(body.quotas !== undefined ? [{ field: 'quotas', code: 'OPERATOR_ONLY', message: 'Ask the operator' }] : []),
+    ]);
+  }
+}
+
+export async function updateStructure(
+  deps: ServiceDependencies,
+  context: RequestContext,
+  id: string,
+  body: UpdateStructureBody,
+  ifMatch: number[] | '*' | undefined,
+): Promise<VersionedStructure> {
+  assertStructureAccess(context.caller, id, 'write', 'Structure');
+  assertMayUpdate(context, body);
+  const domains = body.domains?.map(normaliseDomain);
+  assertStructureIdentity({ finess: body.finess, siret: body.siret, domains });
+  return withDomainUniqueness(domains ?? [], () =>
+    deps.db.transaction(async (tx) => {
+      const current = await findStructure(tx, id, { lock: true });
+      if (!current) throw new AppError('NOT_FOUND', 'Structure not found');
+      assertIfMatch(ifMatch, current.version);
+      if (domains) {
+        const taken = await findDomainsHeldElsewhere(tx, domains, id);
+        if (taken.length > 0) throw domainTaken(taken);
+        await replaceStructureDomains(tx, id, domains);
+      }
+      const row = await updateStructureRow(tx, id, current.version, {
+        ...(body.name !== undefined ? { name: body.name.trim() } : {}),
+        ...(body.finess !== undefined ? { finess: body.finess } : {}),
+        ...(body.siret !== undefined ? { siret: body.siret } : {}),
+        ...(body.quotas?.personal !== undefined ? { quotaPersonal: body.quotas.personal } : {}),
+        ...(body.quotas?.organisational !== undefined ? { quotaOrganisational: body.quotas.organisational } : {}),
+        ...(body.quotas?.applicative !== undefined ? { quotaApplicative: body.quotas.applicative } : {}),
+        updatedAt: deps.clock.now(),
+      });
+      if (!row) throw new AppError('PRECONDITION_FAILED', 'The structure was changed meanwhile: fetch it again');
+      const updated = { ...row, domains: domains ?? current.domains };
+      await recordAudit(tx, deps.clock, context.actor, {
+        action: 'structure.updated', targetType: 'structure', targetId: id, structureId: id,
+        before: toStructure(current), after: toStructure(updated),
+      });
+      return versioned(updated);
+    }),
+  );
+}
+
+export async function deleteStructure(
+  deps: ServiceDependencies,
+  context: RequestContext,
+  id: string,
+  ifMatch: number[] | '*' | undefined,
+): Promise<void> {
+  assertStructureAccess(context.caller, id, 'read', 'Structure');
+  assertOperator(context.caller);
+  try {
+    await deps.db.transaction(async (tx) => {
+      const current = await findStructure(tx, id, { lock: true });
+      if (!current) throw new AppError('NOT_FOUND', 'Structure not found');
+      assertIfMatch(ifMatch, current.version);
+      await deleteStructureRow(tx, id);
+      await recordAudit(tx, deps.clock, context.actor, {
+        action: 'structure.deleted', targetType: 'structure', targetId: id, structureId: id, before: toStructure(current),
+      });
+    });
+  } catch (error) {
+    if (isForeignKeyViolation(error)) {
+      throw new AppError('RESOURCE_IN_USE', 'The structure still has mailboxes: transfer or delete them first');
+    }
+    throw error;
+  }
+}

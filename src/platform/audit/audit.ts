@@ -1,0 +1,52 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import type { Executor } from '../../db/database';
+import { auditEvents } from '../../db/schema';
+import type { Clock } from '../../shared/clock';
+
+/** Who made a change: an API key (with the request it came in), the system (jobs, sweeps), or a user registering. */
+export interface AuditActor {
+  readonly type: 'api_key' | 'system' | 'registration';
+  readonly id: string | null;
+  readonly requestId: string | null;
+}
+
+export interface AuditEntry {
+  action: string;
+  targetType: string;
+  targetId: string;
+  structureId?: string | null;
+  mailboxId?: string | null;
+  /** Why it happened when not a direct request, e.g. `{ importId }` or `{ sweepId }`. */
+  cause?: Record<string, unknown> | null;
+  before?: unknown;
+  after?: unknown;
+}
+
+export function auditActorOf(request: FastifyRequest): AuditActor {
+  return { type: request.caller ? 'api_key' : 'registration', id: request.caller?.apiKeyId ?? null, requestId: request.id };
+}
+
+export const systemActor = (name: string): AuditActor => ({ type: 'system', id: name, requestId: null });
+
+/**
+ * Appends one event. Callers pass their transaction handle so that the event commits or rolls
+ * back with the change it describes.
+ */
+export async function recordAudit(executor: Executor, clock: Clock, actor: AuditActor, entry: AuditEntry): Promise<void> {
+  await executor.insert(auditEvents).values({
+    id: randomUUID(),
+    occurredAt: clock.now(),
+    actorType: actor.type,
+    actorId: actor.id,
+    requestId: actor.requestId,
+    action: entry.action,
+    targetType: entry.targetType,
+    targetId: entry.targetId,
+    structureId: entry.structureId ?? null,
+    mailboxId: entry.mailboxId ?? null,
+    cause: entry.cause ?? null,
+    before: entry.before ?? null,
+    after: entry.after ?? null,
+  });
+}

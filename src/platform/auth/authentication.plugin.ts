@@ -1,0 +1,81 @@
+import fp from 'fastify-plugin';
+import type { FastifyRequest } from 'fastify';
+import { AppError } from '../errors/error-catalogue';
+import type { Caller } from './caller';
+import { assertCanWrite, assertOperator, assertStructureAccess } from './authorization';
+import { findActiveApiKeyBySecret } from '../../modules/api-keys/api-keys.repository';
+
+/** What a route needs, declared in its `config.access`; `public` routes skip authentication. */
+export type RouteAccess = 'public' | 'read' | 'write' | 'operator';
+
+/** Finds the structure a path parameter belongs to (undefined: no such resource). */
+export type StructureResolver = (id: string) => Promise<string | undefined>;
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: RouteAccess;
+  }
+  interface FastifyRequest {
+    caller: Caller | null;
+  }
+  interface FastifyInstance {
+    /** Modules declare how their path ids map to a structure, so scoping is checked in one hook. */
+    registerStructureResolver(parameter: string, resolver: StructureResolver): void;
+  }
+}
+
+/** The authenticated caller, for handlers of non-public routes. */
+export function callerOf(request: FastifyRequest): Caller {
+  if (!request.caller) throw new AppError('UNAUTHENTICATED', 'This route needs an API key');
+  return request.caller;
+}
+
+/**
+ * Authentication (Bearer API key) and route-level authorisation, for every route at once:
+ * the role a route needs, and access to the structure behind any scoped path parameter.
+ */
+export const authenticationPlugin = fp(
+  async (app) => {
+    const resolvers = new Map<string, StructureResolver>([['structureId', async (id) => id]]);
+    app.decorate('registerStructureResolver', (parameter: string, resolver: StructureResolver) => {
+      resolvers.set(parameter, resolver);
+    });
+    app.decorateRequest('caller', null);
+
+    app.addHook('onRequest', async (request) => {
+      const access = routeAccessOf(request);
+      if (access === 'public' || request.is404) return;
+      const secret = bearerTokenOf(request.headers.authorization);
+      if (!secret) throw new AppError('UNAUTHENTICATED', 'Send an API key as `Authorization: Bearer <key>`');
+      const key = await findActiveApiKeyBySecret(app.db, secret);
+      if (!key) throw new AppError('UNAUTHENTICATED', 'The API key is unknown or revoked');
+      request.caller = { apiKeyId: key.id, role: key.role, structureIds: key.structureIds };
+      if (access === 'operator') assertOperator(request.caller);
+      if (access === 'write') assertCanWrite(request.caller);
+    });
+
+    // After validation, so that ids are known to be well-formed UUIDs before they reach SQL.
+    app.addHook('preHandler', async (request) => {
+      const caller = request.caller;
+      if (!caller) return;
+      const access = routeAccessOf(request) === 'read' ? 'read' : 'write';
+      const params = (request.params ?? {}) as Record<string, string>;
+      for (const [parameter, value] of Object.entries(params)) {
+        const resolve = resolvers.get(parameter);
+        if (!resolve) continue;
+        const structureId = await resolve(value);
+        if (structureId === undefined) throw new AppError('NOT_FOUND', 'Resource not found');
+        assertStructureAccess(caller, structureId, access);
+      }
+    });
+  },
+  { name: 'authentication', dependencies: ['database', 'errors'] },
+);
+
+/** Routes read by default; writes say so in their config. */
+const routeAccessOf = (request: FastifyRequest): RouteAccess => request.routeOptions.config.access ?? 'read';
+
+function bearerTokenOf(header: string | undefined): string | undefined {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
+  return match?.[1];
+}

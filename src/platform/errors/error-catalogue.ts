@@ -1,0 +1,59 @@
+/**
+ * The closed list of error codes the API answers with, and their HTTP status: the only place
+ * where a business failure meets HTTP. Services throw `AppError`s by code and never pick a status.
+ */
+export const ERROR_CATALOGUE = {
+  BAD_REQUEST: { status: 400, title: 'The request is malformed' },
+  VALIDATION_FAILED: { status: 400, title: 'The request does not match the schema' },
+  UNAUTHENTICATED: { status: 401, title: 'Missing or invalid credentials' },
+  FORBIDDEN: { status: 403, title: 'Your role does not allow this action' },
+  NOT_FOUND: { status: 404, title: 'Resource not found' },
+  ROUTE_NOT_FOUND: { status: 404, title: 'No such route' },
+  METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed on this route' },
+  CONFLICT: { status: 409, title: 'The request conflicts with the current state' },
+  EMAIL_TAKEN: { status: 409, title: 'This e-mail address is already used' },
+  DOMAIN_TAKEN: { status: 409, title: 'This MSSanté domain belongs to another structure' },
+  ADDRESS_TAKEN: { status: 409, title: 'This MSSanté address already exists' },
+  INVALID_TRANSITION: { status: 409, title: 'The current state forbids this action' },
+  RESOURCE_IN_USE: { status: 409, title: 'The resource is still referenced' },
+  IDEMPOTENCY_IN_PROGRESS: { status: 409, title: 'A request with this Idempotency-Key is still running' },
+  PRECONDITION_FAILED: { status: 412, title: 'The resource changed since you read it (If-Match)' },
+  PAYLOAD_TOO_LARGE: { status: 413, title: 'The upload is too large' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported content or file type' },
+  BUSINESS_RULE_VIOLATED: { status: 422, title: 'A business rule forbids this request' },
+  IDEMPOTENCY_KEY_REUSED: { status: 422, title: 'This Idempotency-Key was used with another request' },
+  QUOTA_EXCEEDED: { status: 422, title: 'The structure has used all its addresses of this kind' },
+  RATE_LIMITED: { status: 429, title: 'Too many requests' },
+  INTERNAL: { status: 500, title: 'Internal server error' },
+  SERVICE_UNAVAILABLE: { status: 503, title: 'Service unavailable' },
+} as const satisfies Record<string, { status: number; title: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+export interface ErrorDetail {
+  field?: string;
+  row?: number;
+  column?: string;
+  code: string;
+  message: string;
+}
+
+export class AppError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    readonly detail: string,
+    readonly errors?: ErrorDetail[],
+    /** Extra members of the problem document, e.g. the current state on an invalid transition. */
+    readonly extensions?: Record<string, unknown>,
+  ) {
+    super(detail);
+    this.name = 'AppError';
+    this.status = ERROR_CATALOGUE[code].status;
+  }
+}
+
+export const notFound = (what: string) => new AppError('NOT_FOUND', `${what} not found`);
+export const forbidden = (detail: string) => new AppError('FORBIDDEN', detail);
+export const businessRule = (detail: string, errors: ErrorDetail[]) =>
+  new AppError('BUSINESS_RULE_VIOLATED', detail, errors);

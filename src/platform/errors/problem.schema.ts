@@ -1,0 +1,47 @@
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+
+export const ErrorDetailSchema = Type.Object({
+  field: Type.Optional(Type.String({ description: 'Dotted path of the field at fault, e.g. `responsible.rpps`' })),
+  row: Type.Optional(Type.Integer({ description: 'Spreadsheet row, header = 1' })),
+  column: Type.Optional(Type.String({ description: 'Spreadsheet column letter, A … AH' })),
+  code: Type.String(),
+  message: Type.String(),
+});
+
+/** RFC 9457 problem details, with our `code`, `requestId` and field-level `errors`. */
+export const ProblemSchema = Type.Object(
+  {
+    type: Type.String({ format: 'uri-reference' }),
+    title: Type.String(),
+    status: Type.Integer(),
+    detail: Type.String(),
+    instance: Type.Optional(Type.String()),
+    code: Type.String({ description: 'Stable error code, one of the catalogue' }),
+    requestId: Type.String(),
+    errors: Type.Optional(Type.Array(ErrorDetailSchema)),
+  },
+  { $id: 'Problem', additionalProperties: true, description: 'RFC 9457 application/problem+json' },
+);
+export type Problem = Static<typeof ProblemSchema>;
+
+const ProblemReference = Type.Ref(ProblemSchema);
+
+const STATUS_DESCRIPTIONS: Record<number, string> = {
+  400: 'Malformed request',
+  401: 'Missing or invalid API key',
+  403: 'The role forbids the action',
+  404: 'Unknown, or not visible to the caller',
+  409: 'Conflict with the current state',
+  412: 'If-Match does not match the current ETag',
+  413: 'Upload too large',
+  415: 'Unsupported file',
+  422: 'Business rule violated',
+};
+
+/** Response schemas for the error statuses a route documents (every route has 400 and 401). */
+export function problemResponses(...statuses: number[]): Record<number, TSchema> {
+  const all = [...new Set([400, 401, ...statuses])];
+  return Object.fromEntries(
+    all.map((status) => [status, { ...ProblemReference, description: STATUS_DESCRIPTIONS[status] ?? 'Error' }]),
+  );
+}

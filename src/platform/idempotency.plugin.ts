@@ -1,0 +1,103 @@
+import { createHash } from 'node:crypto';
+import fp from 'fastify-plugin';
+import { and, eq, isNull } from 'drizzle-orm';
+import { idempotencyKeys } from '../db/schema';
+import { AppError } from './errors/error-catalogue';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    idempotency: { apiKeyId: string; key: string; replayed: boolean } | null;
+  }
+}
+
+/** Response headers worth replaying; the rest (date, request id) belong to the new exchange. */
+const REPLAYED_HEADERS = ['content-type', 'etag', 'location'];
+
+/**
+ * `Idempotency-Key` on POST: the first answer is stored and replayed to retries of the same
+ * request; the same key with another request is a 422; a retry while the first still runs is a 409.
+ * Keys are per API key, so two clients cannot collide.
+ */
+export const idempotencyPlugin = fp(
+  async (app) => {
+    app.decorateRequest('idempotency', null);
+
+    app.addHook('preHandler', async (request, reply) => {
+      const key = request.headers['idempotency-key'];
+      if (request.method !== 'POST' || typeof key !== 'string' || key === '' || !request.caller) return;
+      const apiKeyId = request.caller.apiKeyId;
+      const requestHash = hashRequest(request.method, request.url, request.body);
+      const inserted = await app.db
+        .insert(idempotencyKeys)
+        .values({ apiKeyId, key, requestHash })
+        .onConflictDoNothing()
+        .returning({ key: idempotencyKeys.key });
+      if (inserted.length > 0) {
+        request.idempotency = { apiKeyId, key, replayed: false };
+        return;
+      }
+      const [stored] = await app.db
+        .select()
+        .from(idempotencyKeys)
+        .where(and(eq(idempotencyKeys.apiKeyId, apiKeyId), eq(idempotencyKeys.key, key)));
+      if (!stored) throw new AppError('IDEMPOTENCY_IN_PROGRESS', 'Retry in a moment');
+      if (stored.requestHash !== requestHash) {
+        throw new AppError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was first used with another request', [
+          { field: 'Idempotency-Key', code: 'IDEMPOTENCY_KEY_REUSED', message: 'Use a new key for a new request' },
+        ]);
+      }
+      if (stored.statusCode === null) throw new AppError('IDEMPOTENCY_IN_PROGRESS', 'The first request with this key is still running');
+      request.idempotency = { apiKeyId, key, replayed: true };
+      return reply
+        .code(stored.statusCode)
+        .headers({ ...stored.responseHeaders, 'idempotent-replayed': 'true' })
+        .send(stored.responseBody);
+    });
+
+    app.addHook('onSend', async (request, reply, payload) => {
+      const context = request.idempotency;
+      if (!context || context.replayed) return payload;
+      const where = and(
+        eq(idempotencyKeys.apiKeyId, context.apiKeyId),
+        eq(idempotencyKeys.key, context.key),
+        isNull(idempotencyKeys.completedAt),
+      );
+      if (reply.statusCode >= 500) {
+        // A crash is not an answer: free the key so the client can retry.
+        await app.db.delete(idempotencyKeys).where(where);
+        return payload;
+      }
+      const headers = Object.fromEntries(
+        REPLAYED_HEADERS.flatMap((name) => {
+          const value = reply.getHeader(name);
+          return value === undefined ? [] : [[name, String(value)]];
+        }),
+      );
+      await app.db
+        .update(idempotencyKeys)
+        .set({
+          statusCode: reply.statusCode,
+          responseHeaders: headers,
+          responseBody: typeof payload === 'string' ? payload : null,
+          completedAt: new Date(),
+        })
+        .where(where);
+      return payload;
+    });
+  },
+  { name: 'idempotency', dependencies: ['authentication'] },
+);
+
+function hashRequest(method: string, url: string, body: unknown): string {
+  return createHash('sha256').update(`${method} ${url}\n${stableStringify(body ?? null)}`).digest('hex');
+}
+
+/** JSON with sorted keys, so that `{a,b}` and `{b,a}` count as the same body. */
+function stableStringify(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1));
+    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${stableStringify(item)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}

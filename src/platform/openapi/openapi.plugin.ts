@@ -1,0 +1,33 @@
+import fp from 'fastify-plugin';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { version } from '../../../package.json';
+
+/** The contract integrators generate clients from, built from the routes' TypeBox schemas. */
+export const openapiPlugin = fp(
+  async (app) => {
+    await app.register(swagger, {
+      openapi: {
+        openapi: '3.1.0',
+        info: {
+          title: 'Balise API',
+          version,
+          description:
+            'Headless administration API for an MSSanté operator: structures, mailboxes, MSSanté addresses, ' +
+            'loaduser imports and exports, the alimentation report and the directory feed. Errors are RFC 9457 ' +
+            '`application/problem+json`. Lists are cursor-paginated. Writes honour `If-Match`; POSTs honour `Idempotency-Key`.',
+          license: { name: 'MIT', identifier: 'MIT' },
+        },
+        components: {
+          securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key: `Authorization: Bearer blk_…`' } },
+        },
+        security: [{ apiKey: [] }],
+      },
+      // Name shared schemas after their $id (e.g. `Problem`) rather than `def-0`.
+      refResolver: { buildLocalReference: (json, _baseUri, _fragment, index) => (typeof json.$id === 'string' ? json.$id : `def-${index}`) },
+    });
+    await app.register(swaggerUi, { routePrefix: '/docs' });
+    app.get('/openapi.json', { schema: { hide: true }, config: { access: 'public' } }, async () => app.swagger());
+  },
+  { name: 'openapi' },
+);

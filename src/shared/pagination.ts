@@ -1,0 +1,61 @@
+import { Type, type TSchema } from '@sinclair/typebox';
+import { AppError } from '../platform/errors/error-catalogue';
+
+export const DEFAULT_PAGE_SIZE = 50;
+export const MAX_PAGE_SIZE = 500;
+
+/** The `limit` and `cursor` query parameters every list accepts. */
+export const PageQuerySchema = Type.Object({
+  limit: Type.Integer({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE }),
+  cursor: Type.Optional(Type.String({ maxLength: 1024, description: 'Opaque; the previous page\'s nextCursor' })),
+});
+
+export const pageSchema = <T extends TSchema>(item: T) =>
+  Type.Object({
+    items: Type.Array(item),
+    nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'null on the last page' }),
+  });
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/**
+ * Keyset pagination: the cursor carries the sort key of the last item returned, so that a page
+ * never skips or repeats rows when others are inserted meanwhile (an offset would).
+ */
+export function encodeCursor(key: readonly (string | number | null)[]): string {
+  return Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
+}
+
+export function decodeCursor(cursor: string | undefined, length: number): (string | number | null)[] | undefined {
+  if (cursor === undefined) return undefined;
+  try {
+    const key: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(key) && key.length === length && key.every((part) => part === null || ['string', 'number'].includes(typeof part))) {
+      return key as (string | number | null)[];
+    }
+  } catch {
+    // fall through to the error below
+  }
+  throw new AppError('BAD_REQUEST', 'The cursor is not one this list produced', [
+    { field: 'cursor', code: 'CURSOR_INVALID', message: 'Use the nextCursor of the previous page as it was given' },
+  ]);
+}
+
+/** Callers fetch `limit + 1` rows; the extra one only tells whether another page exists. */
+export function toPage<Row, Item>(
+  rows: Row[],
+  limit: number,
+  keyOf: (row: Row) => (string | number | null)[],
+  toItem: (row: Row) => Item,
+): Page<Item> {
+  const hasMore = rows.length > limit;
+  const pageRows = hasMore ? rows.slice(0, limit) : rows;
+  const last = pageRows[pageRows.length - 1];
+  return {
+    items: pageRows.map(toItem),
+    nextCursor: hasMore && last !== undefined ? encodeCursor(keyOf(last)) : null,
+  };
+}
