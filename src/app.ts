@@ -12,10 +12,15 @@ import type { JobRunnerOptions } from './platform/jobs/job-runner';
 import { jobsPlugin } from './platform/jobs/jobs.plugin';
 import { loggerOptions } from './platform/logger';
 import { openapiPlugin } from './platform/openapi/openapi.plugin';
+import { validatorCompiler } from './platform/validation';
 import { systemClock, type Clock } from './shared/clock';
 import { apiKeysRoutes } from './modules/api-keys/api-keys.routes';
 import { ensureBootstrapApiKey } from './modules/api-keys/api-keys.service';
 import { auditLogRoutes } from './modules/audit-log/audit-log.routes';
+import { mailboxActionsRoutes } from './modules/mailboxes/mailbox-actions.routes';
+import { mailboxesRoutes } from './modules/mailboxes/mailboxes.routes';
+import { registrationsRoutes } from './modules/mailboxes/registrations.routes';
+import { notificationsRoutes } from './modules/notifications/notifications.routes';
 import { structuresRoutes } from './modules/structures/structures.routes';
 
 declare module 'fastify' {
@@ -48,8 +53,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       const sent = request.headers['x-request-id'];
       return typeof sent === 'string' && CLIENT_REQUEST_ID.test(sent) ? sent : randomUUID();
     },
-    ajv: { customOptions: { allErrors: true, coerceTypes: 'array', useDefaults: true, removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
 
   app.decorate('config', config);
   app.decorate('clock', options.clock ?? systemClock);
@@ -68,6 +73,10 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(apiKeysRoutes);
   await app.register(structuresRoutes);
   await app.register(auditLogRoutes);
+  await app.register(mailboxesRoutes);
+  await app.register(mailboxActionsRoutes);
+  await app.register(registrationsRoutes);
+  await app.register(notificationsRoutes);
 
   if (config.bootstrapApiKey) {
     const key = await ensureBootstrapApiKey(app.db, config.bootstrapApiKey);

@@ -44,3 +44,26 @@ export async function createApiKey(test: TestApp, role: 'operator' | 'admin' | '
   if (response.status !== 201) throw new Error(`createApiKey: ${response.status} ${JSON.stringify(response.body)}`);
   return response.body as { id: string; key: string };
 }
+
+export type MailboxKind = 'PER' | 'MED' | 'INT' | 'ORG' | 'APP';
+
+/** A valid body for each type, so tests only spell out what they are about. */
+export function mailboxBody(structureId: string, type: MailboxKind = 'PER', overrides: Record<string, unknown> = {}) {
+  const base: Record<string, unknown> = { structureId, type, email: uniqueEmail(type.toLowerCase()), lastName: 'Dupont', firstName: 'Jean' };
+  if (type === 'PER') Object.assign(base, { rpps: validRpps(), profession: '10' });
+  if (type === 'ORG' || type === 'APP') {
+    Object.assign(base, {
+      lastName: type === 'ORG' ? 'Service BE' : 'Résultats labo',
+      firstName: 'IES Sud',
+      description: type === 'ORG' ? 'Secrétariat du bureau des entrées' : 'Envoi automatique des résultats',
+      responsible: { lastName: 'Martin', firstName: 'Claire', profession: '10', rpps: validRpps() },
+    });
+  }
+  return { ...base, ...overrides };
+}
+
+export async function createMailbox(test: TestApp, structureId: string, type: MailboxKind = 'PER', overrides: Record<string, unknown> = {}, key = test.operatorKey) {
+  const response = await test.http.post('/v1/mailboxes').set(bearer(key)).send(mailboxBody(structureId, type, overrides));
+  if (response.status !== 201) throw new Error(`createMailbox: ${response.status} ${JSON.stringify(response.body)}`);
+  return response.body as { id: string; email: string; status: string; structureId: string; type: MailboxKind };
+}

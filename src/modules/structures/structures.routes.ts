@@ -7,12 +7,13 @@ import { PageQuerySchema, pageSchema } from '../../shared/pagination';
 import { IdempotencyHeadersSchema, IfMatchHeadersSchema } from '../../shared/schemas';
 import {
   CreateStructureBodySchema,
+  MssantePanelSchema,
   StructureListQuerySchema,
   StructureParamsSchema,
   StructureSchema,
   UpdateStructureBodySchema,
 } from './structures.schemas';
-import { createStructure, deleteStructure, getStructure, listStructures, updateStructure } from './structures.service';
+import { createStructure, deleteStructure, getMssantePanel, getStructure, listStructures, updateStructure } from './structures.service';
 
 const tags = ['Structures'];
 
@@ -74,4 +75,12 @@ export const structuresRoutes: FastifyPluginAsyncTypebox = async (app) => {
     await deleteStructure(deps, contextOf(request), request.params.structureId, parseIfMatch(request.headers['if-match']));
     return reply.code(204).send(null);
   });
+
+  app.get('/v1/structures/:structureId/mssante', {
+    schema: {
+      operationId: 'getStructureMssante', summary: 'MSSanté domains and, per quota family, addresses used and available', tags,
+      params: StructureParamsSchema,
+      response: { 200: MssantePanelSchema, ...problemResponses(404) },
+    },
+  }, async (request) => getMssantePanel(deps, contextOf(request), request.params.structureId));
 };

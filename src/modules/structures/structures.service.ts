@@ -7,7 +7,8 @@ import type { RequestContext, ServiceDependencies } from '../../platform/request
 import { assertIfMatch } from '../../shared/etag';
 import { decodeCursor, toPage, type Page } from '../../shared/pagination';
 import { assertStructureIdentity, domainTaken, normaliseDomain } from './structure-rules';
-import type { CreateStructureBody, Structure, UpdateStructureBody } from './structures.schemas';
+import { countAddressesByFamily } from '../correspondences/quota';
+import type { CreateStructureBody, MssantePanel, QuotaFamily, Structure, UpdateStructureBody } from './structures.schemas';
 import {
   deleteStructureRow,
   findDomainsHeldElsewhere,
@@ -180,4 +181,19 @@ export async function deleteStructure(
     }
     throw error;
   }
+}
+
+/** The MSSanté panel: the structure's domains and, per quota family, addresses used and still available. */
+export async function getMssantePanel(deps: ServiceDependencies, context: RequestContext, id: string): Promise<MssantePanel> {
+  const { structure } = await getStructure(deps, context, id);
+  const used = await countAddressesByFamily(deps.db, id);
+  const usageOf = (family: QuotaFamily) => {
+    const limit = structure.quotas[family];
+    return { limit, used: used[family], available: limit === null ? null : Math.max(0, limit - used[family]) };
+  };
+  return {
+    structureId: id,
+    domains: structure.domains,
+    quotas: { personal: usageOf('personal'), organisational: usageOf('organisational'), applicative: usageOf('applicative') },
+  };
 }

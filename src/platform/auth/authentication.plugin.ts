@@ -8,8 +8,11 @@ import { findActiveApiKeyBySecret } from '../../modules/api-keys/api-keys.reposi
 /** What a route needs, declared in its `config.access`; `public` routes skip authentication. */
 export type RouteAccess = 'public' | 'read' | 'write' | 'operator';
 
-/** Finds the structure a path parameter belongs to (undefined: no such resource). */
-export type StructureResolver = (id: string) => Promise<string | undefined>;
+/**
+ * Finds the structure a path parameter's resource belongs to (undefined: no such resource).
+ * It may hand back the resource it loaded, so the handler does not read it a second time.
+ */
+export type StructureResolver = (id: string) => Promise<{ structureId: string; resource?: unknown } | undefined>;
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -17,11 +20,18 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     caller: Caller | null;
+    /** Resources loaded while checking scope, by path parameter name. */
+    scopedResources: Map<string, unknown> | null;
   }
   interface FastifyInstance {
     /** Modules declare how their path ids map to a structure, so scoping is checked in one hook. */
     registerStructureResolver(parameter: string, resolver: StructureResolver): void;
   }
+}
+
+/** The resource a structure resolver loaded for a path parameter, if it kept one. */
+export function scopedResourceOf<T>(request: FastifyRequest, parameter: string): T | undefined {
+  return request.scopedResources?.get(parameter) as T | undefined;
 }
 
 /** The authenticated caller, for handlers of non-public routes. */
@@ -36,11 +46,12 @@ export function callerOf(request: FastifyRequest): Caller {
  */
 export const authenticationPlugin = fp(
   async (app) => {
-    const resolvers = new Map<string, StructureResolver>([['structureId', async (id) => id]]);
+    const resolvers = new Map<string, StructureResolver>([['structureId', async (id) => ({ structureId: id })]]);
     app.decorate('registerStructureResolver', (parameter: string, resolver: StructureResolver) => {
       resolvers.set(parameter, resolver);
     });
     app.decorateRequest('caller', null);
+    app.decorateRequest('scopedResources', null);
 
     app.addHook('onRequest', async (request) => {
       const access = routeAccessOf(request);
@@ -63,9 +74,13 @@ export const authenticationPlugin = fp(
       for (const [parameter, value] of Object.entries(params)) {
         const resolve = resolvers.get(parameter);
         if (!resolve) continue;
-        const structureId = await resolve(value);
-        if (structureId === undefined) throw new AppError('NOT_FOUND', 'Resource not found');
-        assertStructureAccess(caller, structureId, access);
+        const resolved = await resolve(value);
+        if (resolved === undefined) throw new AppError('NOT_FOUND', 'Resource not found');
+        assertStructureAccess(caller, resolved.structureId, access);
+        if (resolved.resource !== undefined) {
+          request.scopedResources ??= new Map();
+          request.scopedResources.set(parameter, resolved.resource);
+        }
       }
     });
   },

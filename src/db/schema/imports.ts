@@ -1,0 +1,61 @@
+import { customType, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid, boolean } from 'drizzle-orm/pg-core';
+import { structures } from './structures';
+
+const instant = (name: string) => timestamp(name, { withTimezone: true, precision: 3 });
+const bytea = customType<{ data: Buffer }>({ dataType: () => 'bytea' });
+
+/** A loaduser import: the upload, its options, its progress and counts. */
+export const imports = pgTable(
+  'imports',
+  {
+    id: uuid('id').primaryKey(),
+    structureId: uuid('structure_id')
+      .notNull()
+      .references(() => structures.id, { onDelete: 'cascade' }),
+    status: text('status', { enum: ['queued', 'running', 'succeeded', 'failed'] }).notNull().default('queued'),
+    fileName: text('file_name').notNull(),
+    format: text('format', { enum: ['csv', 'xlsx', 'xls'] }).notNull(),
+    fileSize: integer('file_size').notNull(),
+    dryRun: boolean('dry_run').notNull().default(false),
+    onError: text('on_error', { enum: ['abort', 'skip'] }).notNull().default('abort'),
+    notify: boolean('notify').notNull().default(false),
+    directoryVisible: boolean('directory_visible'),
+    totalRows: integer('total_rows'),
+    processedRows: integer('processed_rows').notNull().default(0),
+    /** Rows applied so far: a resumed job starts after it, so no row is applied twice. */
+    appliedThroughRow: integer('applied_through_row').notNull().default(1),
+    counts: jsonb('counts').$type<{ created: number; updated: number; unchanged: number; failed: number }>()
+      .notNull()
+      .default({ created: 0, updated: 0, unchanged: 0, failed: 0 }),
+    /** A file-level failure (unreadable file, outdated template), as a problem document. */
+    error: jsonb('error'),
+    createdBy: text('created_by'),
+    createdAt: instant('created_at').notNull().defaultNow(),
+    startedAt: instant('started_at'),
+    finishedAt: instant('finished_at'),
+  },
+  (table) => [index('imports_structure_idx').on(table.structureId, table.createdAt)],
+);
+
+/** The uploaded bytes, kept in the database so any process's job runner can read them. */
+export const importFiles = pgTable('import_files', {
+  importId: uuid('import_id')
+    .primaryKey()
+    .references(() => imports.id, { onDelete: 'cascade' }),
+  content: bytea('content').notNull(),
+});
+
+export const importRows = pgTable(
+  'import_rows',
+  {
+    importId: uuid('import_id')
+      .notNull()
+      .references(() => imports.id, { onDelete: 'cascade' }),
+    rowNumber: integer('row_number').notNull(),
+    email: text('email'),
+    outcome: text('outcome', { enum: ['created', 'updated', 'unchanged', 'failed'] }).notNull(),
+    mailboxId: uuid('mailbox_id'),
+    errors: jsonb('errors').$type<{ column: string; header: string; code: string; message: string }[]>().notNull().default([]),
+  },
+  (table) => [primaryKey({ columns: [table.importId, table.rowNumber] }), index('import_rows_outcome_idx').on(table.importId, table.outcome)],
+);

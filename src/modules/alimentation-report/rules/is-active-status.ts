@@ -1,0 +1,6 @@
+import type { MailboxStatus } from '../../mailboxes/mailbox-type';
+
+/** Pre-registered and valid boxes are live; the other statuses are never fed to the ANS. */
+export function isActiveStatus(status: MailboxStatus): boolean {
+  return status === 'preregistered' || status === 'valid';
+}

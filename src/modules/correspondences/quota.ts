@@ -1,0 +1,59 @@
+import { and, eq, isNull, ne, sql } from 'drizzle-orm';
+import type { Executor } from '../../db/database';
+import { mailboxes, mssanteAddresses } from '../../db/schema';
+import { AppError } from '../../platform/errors/error-catalogue';
+import type { MailboxType } from '../mailboxes/mailbox-type';
+import type { QuotaFamily, Quotas } from '../structures/structures.schemas';
+
+/** Which quota an address of this type uses; MED boxes have no MSSanté address, hence no quota. */
+export function quotaFamilyOf(type: MailboxType): QuotaFamily | null {
+  switch (type) {
+    case 'PER':
+    case 'INT':
+      return 'personal';
+    case 'ORG':
+      return 'organisational';
+    case 'APP':
+      return 'applicative';
+    case 'MED':
+      return null;
+  }
+}
+
+const TYPES_BY_FAMILY: Record<QuotaFamily, MailboxType[]> = {
+  personal: ['PER', 'INT'],
+  organisational: ['ORG'],
+  applicative: ['APP'],
+};
+
+/** Addresses in use per family: active addresses of the structure's boxes that are not deleted. */
+export async function countAddressesByFamily(executor: Executor, structureId: string): Promise<Record<QuotaFamily, number>> {
+  const rows = await executor
+    .select({ type: mailboxes.type, count: sql<number>`count(*)::int` })
+    .from(mssanteAddresses)
+    .innerJoin(mailboxes, eq(mailboxes.id, mssanteAddresses.mailboxId))
+    .where(and(eq(mailboxes.structureId, structureId), isNull(mssanteAddresses.withdrawnAt), ne(mailboxes.status, 'deleted')))
+    .groupBy(mailboxes.type);
+  const countOf = (family: QuotaFamily) =>
+    rows.filter((row) => TYPES_BY_FAMILY[family].includes(row.type)).reduce((sum, row) => sum + row.count, 0);
+  return { personal: countOf('personal'), organisational: countOf('organisational'), applicative: countOf('applicative') };
+}
+
+/**
+ * Refuses one more address of `type` when the structure's quota for its family is used up.
+ * Call it inside the transaction that adds the address, after locking the structure row, so
+ * that two concurrent additions cannot both take the last place.
+ */
+export async function assertQuotaAvailable(executor: Executor, structure: { id: string; quotas: Quotas }, type: MailboxType): Promise<void> {
+  const family = quotaFamilyOf(type);
+  if (!family) return;
+  const limit = structure.quotas[family];
+  if (limit === null) return;
+  const used = (await countAddressesByFamily(executor, structure.id))[family];
+  if (used >= limit) {
+    throw new AppError('QUOTA_EXCEEDED', `The structure has used its ${limit} ${family} addresses`, [
+      { field: 'domain', code: 'QUOTA_EXCEEDED', message: `Quota ${family}: ${used} of ${limit} used` },
+    ], { family, used, limit });
+  }
+}
+

@@ -1,0 +1,48 @@
+import { formatIsoDate, neutraliseFormula } from './cell-text';
+import { LOADUSER_COLUMNS } from './loaduser-columns';
+import type { LoaduserExportRow } from './loaduser-row-fields';
+
+export type ExportTarget = 'csv' | 'xlsx';
+/** A cell to write: text, a date (XLSX only), or nothing. */
+export type ExportCell = string | Date | null;
+
+const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/**
+ * Expiry dates: a real date cell in XLSX; `JJ/MM/AAAA` in CSV, which French Excel opens as a
+ * date and saves back unchanged. Both read back to the same `YYYY-MM-DD`.
+ */
+function formatExpiryDate(value: string, target: ExportTarget): ExportCell {
+  const match = DATE_ONLY.exec(value);
+  if (!match) return neutraliseFormula(value);
+  const [, year, month, day] = match;
+  return target === 'xlsx' ? new Date(Date.UTC(Number(year), Number(month) - 1, Number(day))) : `${day}/${month}/${year}`;
+}
+
+/** Last activity is informative only; an ISO instant with its zone is unambiguous anywhere. */
+function formatInstant(value: Date | string): string {
+  return value instanceof Date ? value.toISOString().replace(/\.\d{3}Z$/, 'Z') : value;
+}
+
+function formatValue(value: unknown): ExportCell {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'boolean') return value ? 'O' : 'N';
+  if (Array.isArray(value)) return value.length > 0 ? value.join(';') : null;
+  if (value instanceof Date) return formatIsoDate(value);
+  if (typeof value === 'string') return value === '' ? null : neutraliseFormula(value);
+  return typeof value === 'number' ? String(value) : null;
+}
+
+/**
+ * The 34 cells (A..AH) of one exported row, the inverse of `parseLoaduserRow`: yes/no as O/N,
+ * lists joined with `;`, formula-like text neutralised with a leading `'`.
+ */
+export function formatExportRow(row: LoaduserExportRow, target: ExportTarget): ExportCell[] {
+  return LOADUSER_COLUMNS.map(({ field }) => {
+    const value = row[field];
+    if (value === null || value === undefined) return null;
+    if (field === 'expiresAt' && typeof value === 'string') return formatExpiryDate(value, target);
+    if (field === 'lastActivityAt' && (typeof value === 'string' || value instanceof Date)) return neutraliseFormula(formatInstant(value));
+    return formatValue(value);
+  });
+}

@@ -1,0 +1,81 @@
+import type { MailboxStatus, MailboxType } from '../../mailboxes/mailbox-type';
+import type { LoaduserFieldKey } from './loaduser-columns';
+
+/**
+ * One loaduser row, typed. A missing key means the cell was empty ("not given"): what that
+ * means for the box (keep, default) is the import's decision, not the reader's.
+ */
+export interface LoaduserRowFields {
+  email?: string;
+  lastName?: string;
+  firstName?: string;
+  rpps?: string;
+  address?: string;
+  organisationName?: string;
+  service?: string;
+  postalCode?: string;
+  city?: string;
+  phone?: string;
+  civility?: string;
+  adeli?: string;
+  profession?: string;
+  professionCategory?: string;
+  specialty?: string;
+  /** `YYYY-MM-DD`. */
+  expiresAt?: string;
+  isTest?: boolean;
+  directoryVisible?: boolean;
+  type?: MailboxType;
+  description?: string;
+  responsibleLastName?: string;
+  responsibleFirstName?: string;
+  responsibleProfession?: string;
+  responsibleRpps?: string;
+  responsibleAdeli?: string;
+  paperless?: boolean;
+  mailboxPhone?: string;
+  /** Lower-case e-mails of nominative boxes (column AB). */
+  delegates?: string[];
+  /** The MSSanté address before `@` (column AC). */
+  correspondenceLocalPart?: string;
+  /** The MSSanté domain (column AD); absent = the structure's first domain. */
+  correspondenceDomain?: string;
+  /** Lower-case e-mails (column A of other rows) that log into this ORG/APP box (column AH). */
+  connectionAccounts?: string[];
+}
+
+/** Columns written by exports and ignored on import. */
+export type ExportOnlyFieldKey = 'status' | 'lastActivityAt' | 'id';
+
+/** One exported row: the row fields (null or absent = empty cell) plus the export-only columns. */
+export type LoaduserExportRow = { [Key in keyof LoaduserRowFields]?: LoaduserRowFields[Key] | null } & {
+  status?: MailboxStatus | null;
+  lastActivityAt?: Date | string | null;
+  id?: string | null;
+};
+
+/** Every column maps to a field: the compiler checks that the two lists stay in step. */
+type ImportFieldKey = Exclude<LoaduserFieldKey, ExportOnlyFieldKey>;
+type MissingFromFields = Exclude<ImportFieldKey, keyof LoaduserRowFields>;
+type MissingFromColumns = Exclude<keyof LoaduserRowFields, ImportFieldKey>;
+export const FIELDS_MATCH_COLUMNS: [MissingFromFields, MissingFromColumns] extends [never, never] ? true : never = true;
+
+export const CELL_ISSUE_CODES = ['REQUIRED', 'YES_NO_INVALID', 'DATE_INVALID', 'TYPE_INVALID'] as const;
+export type CellIssueCode = (typeof CELL_ISSUE_CODES)[number];
+
+/** One cell that cannot be read; only its row fails. */
+export interface CellIssue {
+  /** As the spreadsheet shows it; the header is row 1. */
+  rowNumber: number;
+  /** Column letter, A..AH. */
+  column: string;
+  header: string;
+  code: CellIssueCode;
+  message: string;
+}
+
+export interface ParsedLoaduserRow {
+  rowNumber: number;
+  fields: LoaduserRowFields;
+  issues: CellIssue[];
+}

@@ -1,0 +1,80 @@
+import * as XLSX from '@e965/xlsx';
+import { excelSerialToDate } from './excel-serial-date';
+import { SheetError } from './sheet-error';
+import type { RawSheetRow, SheetCellValue } from './sheet-row';
+
+/**
+ * Excel 97–2003 files top out at 65,536 rows; a loaduser at that size stays well under this.
+ * The format cannot be streamed, so anything larger is refused rather than loaded.
+ */
+const MAXIMUM_XLS_BYTES = 32 * 1024 * 1024;
+
+const OLE_SIGNATURE = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
+
+const SSF = XLSX.SSF as { is_date(format: string): boolean };
+
+function unreadable(reason: string, cause?: unknown): SheetError {
+  return new SheetError('FILE_UNREADABLE', `The XLS file cannot be read (${reason}). Save it again as .xlsx or .csv and re-send it.`, {}, { cause });
+}
+
+async function collectBytes(chunks: AsyncIterable<Buffer>): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  let length = 0;
+  for await (const chunk of chunks) {
+    length += chunk.length;
+    if (length > MAXIMUM_XLS_BYTES) throw unreadable('larger than the old .xls format allows');
+    parts.push(chunk);
+  }
+  return Buffer.concat(parts);
+}
+
+function toCellValue(cell: XLSX.CellObject | undefined, isDate1904: boolean): SheetCellValue {
+  if (!cell) return null;
+  switch (cell.t) {
+    case 'n': {
+      const value = Number(cell.v);
+      const isDate = typeof cell.z === 'string' && SSF.is_date(cell.z);
+      return (isDate ? excelSerialToDate(value, isDate1904) : undefined) ?? value;
+    }
+    case 's':
+      return typeof cell.v === 'string' ? cell.v : String(cell.v ?? '');
+    case 'b':
+      return Boolean(cell.v);
+    case 'd':
+      return cell.v instanceof Date ? cell.v : null;
+    case 'e':
+      return cell.w ?? '#ERROR';
+    default:
+      return null;
+  }
+}
+
+function readWorkbook(bytes: Buffer): XLSX.WorkBook {
+  // SheetJS reads almost anything (CSV, HTML…) as a workbook: only an OLE container is an .xls.
+  if (!bytes.subarray(0, OLE_SIGNATURE.length).equals(OLE_SIGNATURE)) throw unreadable('not an Excel 97–2003 file');
+  try {
+    return XLSX.read(bytes, { type: 'buffer', sheets: 0, cellNF: true, cellDates: false, cellHTML: false, cellFormula: false });
+  } catch (error) {
+    throw unreadable(error instanceof Error ? error.message : String(error), error);
+  }
+}
+
+/** Reads the first sheet of a legacy .xls file (held in memory: the format is not streamable). */
+export async function* readXlsRows(chunks: AsyncIterable<Buffer>): AsyncGenerator<RawSheetRow> {
+  const workbook = readWorkbook(await collectBytes(chunks));
+  const firstName = workbook.SheetNames[0];
+  const sheet = firstName === undefined ? undefined : workbook.Sheets[firstName];
+  if (!sheet) throw unreadable('it holds no worksheet');
+  const reference = sheet['!ref'];
+  if (!reference) return;
+  const range = XLSX.utils.decode_range(reference);
+  const isDate1904 = workbook.Workbook?.WBProps?.date1904 === true;
+  for (let row = range.s.r; row <= range.e.r; row += 1) {
+    const cells: SheetCellValue[] = [];
+    for (let column = 0; column <= range.e.c; column += 1) {
+      const cell = sheet[XLSX.utils.encode_cell({ r: row, c: column })] as XLSX.CellObject | undefined;
+      cells.push(toCellValue(cell, isDate1904));
+    }
+    yield { rowNumber: row + 1, cells };
+  }
+}

@@ -1,0 +1,80 @@
+import { and, eq, isNull } from 'drizzle-orm';
+import type { Executor } from '../../db/database';
+import { mssanteAddresses } from '../../db/schema';
+import { recordAudit } from '../../platform/audit/audit';
+import { assertStructureAccess } from '../../platform/auth/authorization';
+import { AppError } from '../../platform/errors/error-catalogue';
+import type { RequestContext, ServiceDependencies } from '../../platform/request-context';
+import { assertIfMatch } from '../../shared/etag';
+import { toMailbox } from './mailbox-mapper';
+import { nextStatus, type MailboxAction } from './mailbox-status';
+import { findMailbox, updateMailboxRow, type MailboxRecord } from './mailboxes.repository';
+import { versioned, type VersionedMailbox } from './mailboxes.service';
+
+/** The actions an admin drives through the API; registration and restore have their own services. */
+export type AdminStatusAction = Extract<MailboxAction, 'validate' | 'reject' | 'deactivate' | 'reactivate' | 'delete'>;
+
+const AUDIT_ACTIONS: Record<AdminStatusAction, string> = {
+  validate: 'mailbox.validated',
+  reject: 'mailbox.rejected',
+  deactivate: 'mailbox.deactivated',
+  reactivate: 'mailbox.reactivated',
+  delete: 'mailbox.deleted',
+};
+
+export function invalidTransition(record: MailboxRecord, action: MailboxAction): AppError {
+  return new AppError(
+    'INVALID_TRANSITION',
+    `The action ${action} is not possible on a ${record.mailbox.status} mailbox`,
+    undefined,
+    { currentStatus: record.mailbox.status, action },
+  );
+}
+
+/** Deleting withdraws the MSSanté address: the directory feed drops it, and it is free for others. */
+export async function withdrawActiveAddress(executor: Executor, mailboxId: string, at: Date): Promise<void> {
+  await executor
+    .update(mssanteAddresses)
+    .set({ withdrawnAt: at })
+    .where(and(eq(mssanteAddresses.mailboxId, mailboxId), isNull(mssanteAddresses.withdrawnAt)));
+}
+
+export async function moveActiveAddress(executor: Executor, mailboxId: string, structureId: string): Promise<void> {
+  await executor
+    .update(mssanteAddresses)
+    .set({ structureId })
+    .where(and(eq(mssanteAddresses.mailboxId, mailboxId), isNull(mssanteAddresses.withdrawnAt)));
+}
+
+export async function changeMailboxStatus(
+  deps: ServiceDependencies,
+  context: RequestContext,
+  mailboxId: string,
+  action: AdminStatusAction,
+  ifMatch: number[] | '*' | undefined,
+): Promise<VersionedMailbox> {
+  return deps.db.transaction(async (tx) => {
+    const current = await findMailbox(tx, mailboxId, { lock: true });
+    if (!current) throw new AppError('NOT_FOUND', 'Mailbox not found');
+    assertStructureAccess(context.caller, current.mailbox.structureId, 'write', 'Mailbox');
+    assertIfMatch(ifMatch, current.mailbox.version);
+    const change = nextStatus(current.mailbox.status, action, current.mailbox.formerStatus);
+    if (!change) throw invalidTransition(current, action);
+    const now = deps.clock.now();
+    if (action === 'delete') await withdrawActiveAddress(tx, mailboxId, now);
+    const row = await updateMailboxRow(tx, mailboxId, current.mailbox.version, {
+      status: change.status,
+      formerStatus: change.formerStatus,
+      updatedAt: now,
+      ...(action === 'delete' ? { deletedAt: now } : {}),
+      ...(action === 'validate' ? { registeredAt: now } : {}),
+    });
+    if (!row) throw new AppError('PRECONDITION_FAILED', 'The mailbox was changed meanwhile: fetch it again');
+    const updated = await findMailbox(tx, mailboxId);
+    await recordAudit(tx, deps.clock, context.actor, {
+      action: AUDIT_ACTIONS[action], targetType: 'mailbox', targetId: mailboxId, structureId: row.structureId, mailboxId,
+      before: toMailbox(current), after: toMailbox(updated!),
+    });
+    return versioned(updated!);
+  });
+}

@@ -1,0 +1,100 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { scopedResourceOf } from '../../platform/auth/authentication.plugin';
+import { problemResponses } from '../../platform/errors/problem.schema';
+import { contextOf, dependenciesOf } from '../../platform/request-context';
+import { formatEtag, parseIfMatch } from '../../shared/etag';
+import { PageQuerySchema, pageSchema } from '../../shared/pagination';
+import { IdempotencyHeadersSchema, IfMatchHeadersSchema } from '../../shared/schemas';
+import { toMailbox } from './mailbox-mapper';
+import { changeMailboxStatus } from './mailbox-status.service';
+import { findMailboxPrepared, type MailboxRecord } from './mailboxes.repository';
+import {
+  CreateMailboxBodySchema,
+  MailboxCountsQuerySchema,
+  MailboxCountsSchema,
+  MailboxListQuerySchema,
+  MailboxParamsSchema,
+  MailboxSchema,
+  UpdateMailboxBodySchema,
+} from './mailboxes.schemas';
+import { countMailboxes, createMailbox, listMailboxes, updateMailbox } from './mailboxes.service';
+
+const tags = ['Mailboxes'];
+
+export const mailboxesRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const deps = dependenciesOf(app);
+  // Scoping of /v1/mailboxes/{mailboxId}/…: the box's structure, loaded once and handed to the handler.
+  app.registerStructureResolver('mailboxId', async (id) => {
+    const record = await findMailboxPrepared(app.db, id);
+    return record && { structureId: record.mailbox.structureId, resource: record };
+  });
+
+  app.post('/v1/mailboxes', {
+    config: { access: 'write' },
+    schema: {
+      operationId: 'createMailbox', summary: 'Create a mailbox (pre-registered)', tags,
+      description: 'The box starts `preregistered` and unlisted. With `notify`, an invitation carrying a registration token is queued.',
+      headers: IdempotencyHeadersSchema, body: CreateMailboxBodySchema,
+      response: { 201: MailboxSchema, ...problemResponses(403, 404, 409, 422) },
+    },
+  }, async (request, reply) => {
+    const { mailbox, version } = await createMailbox(deps, contextOf(request), request.body);
+    return reply.code(201).header('etag', formatEtag(version)).header('location', `/v1/mailboxes/${mailbox.id}`).send(mailbox);
+  });
+
+  app.get('/v1/mailboxes', {
+    schema: {
+      operationId: 'listMailboxes', summary: 'List and search mailboxes', tags,
+      description: 'Deleted boxes are listed only with `status=deleted`. The cursor is tied to the sort order.',
+      querystring: Type.Composite([PageQuerySchema, MailboxListQuerySchema]),
+      response: { 200: pageSchema(MailboxSchema), ...problemResponses(404) },
+    },
+  }, async (request) => listMailboxes(deps, contextOf(request), request.query));
+
+  app.get('/v1/mailboxes/counts', {
+    schema: {
+      operationId: 'countMailboxes', summary: 'The console\'s tabs: boxes per status and pending change-of-mail requests', tags,
+      querystring: MailboxCountsQuerySchema,
+      response: { 200: MailboxCountsSchema, ...problemResponses(404) },
+    },
+  }, async (request) => countMailboxes(deps, contextOf(request), request.query.structureId));
+
+  app.get('/v1/mailboxes/:mailboxId', {
+    schema: {
+      operationId: 'getMailbox', summary: 'Get a mailbox', tags, params: MailboxParamsSchema,
+      response: { 200: MailboxSchema, ...problemResponses(404) },
+    },
+  }, async (request, reply) => {
+    const record = scopedResourceOf<MailboxRecord>(request, 'mailboxId')!;
+    return reply.header('etag', formatEtag(record.mailbox.version)).send(toMailbox(record));
+  });
+
+  app.patch('/v1/mailboxes/:mailboxId', {
+    config: { access: 'write' },
+    schema: {
+      operationId: 'updateMailbox', summary: 'Change a mailbox\'s fields', tags,
+      params: MailboxParamsSchema, headers: IfMatchHeadersSchema, body: UpdateMailboxBodySchema,
+      response: { 200: MailboxSchema, ...problemResponses(403, 404, 409, 412, 422) },
+    },
+  }, async (request, reply) => {
+    const { mailbox, version } = await updateMailbox(
+      deps, contextOf(request), request.params.mailboxId, request.body, parseIfMatch(request.headers['if-match']),
+    );
+    return reply.header('etag', formatEtag(version)).send(mailbox);
+  });
+
+  app.delete('/v1/mailboxes/:mailboxId', {
+    config: { access: 'write' },
+    schema: {
+      operationId: 'deleteMailbox', summary: 'Delete a mailbox (soft: kept for the retention period, address withdrawn)', tags,
+      params: MailboxParamsSchema, headers: IfMatchHeadersSchema,
+      response: { 200: MailboxSchema, ...problemResponses(403, 404, 409, 412) },
+    },
+  }, async (request, reply) => {
+    const { mailbox, version } = await changeMailboxStatus(
+      deps, contextOf(request), request.params.mailboxId, 'delete', parseIfMatch(request.headers['if-match']),
+    );
+    return reply.header('etag', formatEtag(version)).send(mailbox);
+  });
+};

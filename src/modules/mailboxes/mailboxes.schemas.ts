@@ -1,0 +1,156 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { DateSchema, DateTimeSchema, EmailSchema, IdSchema } from '../../shared/schemas';
+import { MailboxStatusSchema, MailboxTypeSchema, ResponsibleSchema } from './mailbox-type';
+
+const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Union([schema, Type.Null()]);
+const Text = (maxLength: number, description?: string) => Type.String({ maxLength, ...(description ? { description } : {}) });
+
+export const CorrespondenceSchema = Type.Object({
+  localPart: Type.String(),
+  domain: Type.String(),
+  address: Type.String({ description: '`localPart@domain`, the MSSanté address' }),
+  isTest: Type.Boolean({ description: 'A test address: never published' }),
+  assignedAt: DateTimeSchema,
+});
+export type Correspondence = Static<typeof CorrespondenceSchema>;
+
+/** The fields a caller sets on a box (create, PATCH, type change, import). */
+const editableProperties = {
+  lastName: Type.String({ minLength: 1, maxLength: 100, description: 'For ORG/APP: the box\'s name, e.g. "Service BE"' }),
+  firstName: Type.String({ minLength: 1, maxLength: 100, description: 'For ORG/APP: a second label, e.g. the structure' }),
+  civility: Type.Optional(Type.Union([Type.Literal('M'), Type.Literal('MME'), Type.Null()])),
+  profession: Type.Optional(Nullable(Text(4, 'TRE_G15 code, e.g. `10` (Médecin)'))),
+  professionCategory: Type.Optional(Nullable(Text(1, 'TRE_R09: C, E or M'))),
+  specialty: Type.Optional(Nullable(Text(20, 'Savoir-faire, e.g. `SM54`'))),
+  rpps: Type.Optional(Nullable(Text(11, '11 digits with a Luhn key (a wrong key is accepted on test accounts only)'))),
+  adeli: Type.Optional(Nullable(Text(9, '9 digits'))),
+  service: Type.Optional(Nullable(Text(200))),
+  organisationName: Type.Optional(Nullable(Text(200))),
+  address: Type.Optional(Nullable(Text(300))),
+  postalCode: Type.Optional(Nullable(Text(10))),
+  city: Type.Optional(Nullable(Text(100))),
+  phone: Type.Optional(Nullable(Text(30))),
+  mailboxPhone: Type.Optional(Nullable(Text(30, 'Published with the box'))),
+  paperless: Type.Optional(Type.Union([Type.Boolean(), Type.Null()], { description: 'Dématérialisation: accepts paperless exchanges' })),
+  expiresAt: Type.Optional(Type.Union([DateSchema, Type.Null()], { description: 'The box is deactivated on this date' })),
+  isTest: Type.Optional(Type.Boolean({ description: 'Test account: its MSSanté address is never published' })),
+  directoryVisible: Type.Optional(
+    Type.Union([Type.Boolean(), Type.Null()], {
+      description: 'Explicit directory visibility; null follows the default (unlisted until the user finishes registration)',
+    }),
+  ),
+  responsible: Type.Optional(Type.Union([ResponsibleSchema, Type.Null()], { description: 'ORG and APP only' })),
+  description: Type.Optional(Nullable(Text(500, 'ORG and APP only: what the box is used for'))),
+};
+
+export const MailboxSchema = Type.Object({
+  id: IdSchema,
+  structureId: IdSchema,
+  type: MailboxTypeSchema,
+  email: Type.String({ description: 'The reference address and login; unique, case-insensitively' }),
+  status: MailboxStatusSchema,
+  lastName: Type.String(),
+  firstName: Type.String(),
+  civility: Type.Union([Type.String(), Type.Null()]),
+  profession: Type.Union([Type.String(), Type.Null()]),
+  professionCategory: Type.Union([Type.String(), Type.Null()]),
+  specialty: Type.Union([Type.String(), Type.Null()]),
+  rpps: Type.Union([Type.String(), Type.Null()]),
+  adeli: Type.Union([Type.String(), Type.Null()]),
+  service: Type.Union([Type.String(), Type.Null()]),
+  organisationName: Type.Union([Type.String(), Type.Null()]),
+  address: Type.Union([Type.String(), Type.Null()]),
+  postalCode: Type.Union([Type.String(), Type.Null()]),
+  city: Type.Union([Type.String(), Type.Null()]),
+  phone: Type.Union([Type.String(), Type.Null()]),
+  mailboxPhone: Type.Union([Type.String(), Type.Null()]),
+  paperless: Type.Union([Type.Boolean(), Type.Null()]),
+  expiresAt: Type.Union([DateSchema, Type.Null()]),
+  isTest: Type.Boolean(),
+  directoryVisible: Type.Boolean({ description: 'Whether the directory lists the box (effective value)' }),
+  directoryVisibility: Type.Union([Type.Literal('default'), Type.Literal('explicit')]),
+  responsible: Type.Union([ResponsibleSchema, Type.Null()]),
+  description: Type.Union([Type.String(), Type.Null()]),
+  correspondence: Type.Union([CorrespondenceSchema, Type.Null()]),
+  lastActivityAt: Type.Union([DateTimeSchema, Type.Null()]),
+  createdAt: DateTimeSchema,
+  updatedAt: DateTimeSchema,
+});
+export type Mailbox = Static<typeof MailboxSchema>;
+
+export const CreateMailboxBodySchema = Type.Object(
+  {
+    structureId: IdSchema,
+    type: MailboxTypeSchema,
+    email: EmailSchema,
+    ...editableProperties,
+    notify: Type.Optional(Type.Boolean({ default: false, description: 'Queue an invitation carrying a registration link' })),
+  },
+  { additionalProperties: false },
+);
+export type CreateMailboxBody = Static<typeof CreateMailboxBodySchema>;
+
+export const UpdateMailboxBodySchema = Type.Partial(Type.Object(editableProperties), {
+  additionalProperties: false,
+  description: 'Fields to change; the reference e-mail changes through an email-change request, the type through type-change',
+});
+export type UpdateMailboxBody = Static<typeof UpdateMailboxBodySchema>;
+
+export const TypeChangeBodySchema = Type.Object(
+  { type: MailboxTypeSchema, ...Type.Partial(Type.Object(editableProperties)).properties },
+  { additionalProperties: false, description: 'The new type and the fields it needs (e.g. a responsible for ORG)' },
+);
+export type TypeChangeBody = Static<typeof TypeChangeBodySchema>;
+
+export const TransferBodySchema = Type.Object({ structureId: IdSchema }, { additionalProperties: false });
+
+export const MailboxParamsSchema = Type.Object({ mailboxId: IdSchema });
+
+export const MAILBOX_SORTS = ['lastName', '-lastName', 'email', '-email', 'createdAt', '-createdAt'] as const;
+export type MailboxSort = (typeof MAILBOX_SORTS)[number];
+
+export const MailboxListQuerySchema = Type.Object({
+  structureId: Type.Optional(IdSchema),
+  status: Type.Optional(MailboxStatusSchema),
+  type: Type.Optional(MailboxTypeSchema),
+  q: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 200,
+      description: 'Prefix search over e-mail, names (case- and accent-insensitive, every word), RPPS, ADELI and MSSanté address',
+    }),
+  ),
+  sort: Type.Union(MAILBOX_SORTS.map((sort) => Type.Literal(sort)), { default: 'lastName' }),
+});
+export type MailboxListQuery = Static<typeof MailboxListQuerySchema>;
+
+export const MailboxCountsSchema = Type.Object({
+  valid: Type.Integer(),
+  pending: Type.Integer({ description: 'Self sign-ups awaiting validation' }),
+  preregistered: Type.Integer(),
+  rejected: Type.Integer(),
+  deactivated: Type.Integer(),
+  emailChangeRequests: Type.Integer({ description: 'Pending change-of-mail requests' }),
+});
+export type MailboxCounts = Static<typeof MailboxCountsSchema>;
+export const MailboxCountsQuerySchema = Type.Object({ structureId: Type.Optional(IdSchema) });
+
+export const RegistrationBodySchema = Type.Object(
+  {
+    structureId: IdSchema,
+    type: MailboxTypeSchema,
+    email: EmailSchema,
+    ...editableProperties,
+  },
+  { additionalProperties: false },
+);
+export type RegistrationBody = Static<typeof RegistrationBodySchema>;
+
+export const CompleteRegistrationBodySchema = Type.Object(
+  {
+    token: Type.String({ minLength: 16, maxLength: 200, description: 'The token of the invitation or reminder' }),
+    phone: Type.Optional(Nullable(Text(30))),
+  },
+  { additionalProperties: false },
+);
+export type CompleteRegistrationBody = Static<typeof CompleteRegistrationBodySchema>;

@@ -1,0 +1,143 @@
+import { isUniqueViolation } from '../../db/errors';
+import { recordAudit } from '../../platform/audit/audit';
+import { assertStructureAccess } from '../../platform/auth/authorization';
+import { visibleStructureIds } from '../../platform/auth/caller';
+import { AppError } from '../../platform/errors/error-catalogue';
+import type { RequestContext, ServiceDependencies } from '../../platform/request-context';
+import { assertIfMatch } from '../../shared/etag';
+import { decodeCursor, toPage, type Page } from '../../shared/pagination';
+import { toSearchKey } from '../../shared/search-key';
+import { findStructure } from '../structures/structures.repository';
+import { invitationMessage } from '../notifications/messages';
+import { queueNotification } from '../notifications/notification-outbox';
+import { assertMailboxFields, assertMailboxEditable, emailTaken } from './mailbox-assertions';
+import { mergeFields, normaliseFields, toColumns, toMailbox } from './mailbox-mapper';
+import { generateRegistrationToken } from './registration-token';
+import type { CreateMailboxBody, Mailbox, MailboxCounts, MailboxListQuery, UpdateMailboxBody } from './mailboxes.schemas';
+import {
+  countMailboxesByStatus,
+  findMailbox,
+  findMailboxIdByEmail,
+  insertMailbox,
+  listMailboxes as selectMailboxes,
+  sortColumnsOf,
+  updateMailboxRow,
+  type MailboxRecord,
+} from './mailboxes.repository';
+
+export interface VersionedMailbox {
+  mailbox: Mailbox;
+  version: number;
+}
+export const versioned = (record: MailboxRecord): VersionedMailbox => ({ mailbox: toMailbox(record), version: record.mailbox.version });
+
+/** The e-mail's unique index has the last word over concurrent creates and changes. */
+export async function withEmailUniqueness<T>(email: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (isUniqueViolation(error, 'mailboxes_email_key_active_idx')) throw emailTaken(email);
+    throw error;
+  }
+}
+
+export async function createMailbox(deps: ServiceDependencies, context: RequestContext, body: CreateMailboxBody): Promise<VersionedMailbox> {
+  assertStructureAccess(context.caller, body.structureId, 'write', 'Structure');
+  const { notify, structureId, ...given } = normaliseFields(body);
+  assertMailboxFields(given);
+  return withEmailUniqueness(given.email, () =>
+    deps.db.transaction(async (tx) => {
+      if (!(await findStructure(tx, structureId))) throw new AppError('NOT_FOUND', 'Structure not found');
+      if (await findMailboxIdByEmail(tx, given.email)) throw emailTaken(given.email);
+      const { token, tokenHash } = generateRegistrationToken();
+      const row = await insertMailbox(tx, {
+        ...toColumns(given),
+        structureId,
+        status: 'preregistered',
+        registrationTokenHash: tokenHash,
+        createdAt: deps.clock.now(),
+        updatedAt: deps.clock.now(),
+      });
+      if (notify) await queueNotification(tx, invitationMessage(row, token));
+      const created = { mailbox: row, address: null };
+      await recordAudit(tx, deps.clock, context.actor, {
+        action: 'mailbox.created', targetType: 'mailbox', targetId: row.id, structureId, mailboxId: row.id,
+        after: toMailbox(created),
+      });
+      return versioned(created);
+    }),
+  );
+}
+
+export async function listMailboxes(
+  deps: ServiceDependencies,
+  context: RequestContext,
+  query: MailboxListQuery & { limit: number; cursor?: string },
+): Promise<Page<Mailbox>> {
+  if (query.structureId) assertStructureAccess(context.caller, query.structureId, 'read', 'Structure');
+  const { columns } = sortColumnsOf(query.sort);
+  const after = decodeCursor(query.cursor, columns.length + 1);
+  if (after && after[0] !== query.sort) {
+    throw new AppError('BAD_REQUEST', 'This cursor belongs to another sort order', [
+      { field: 'cursor', code: 'CURSOR_SORT_MISMATCH', message: 'Keep the same sort while paging' },
+    ]);
+  }
+  const records = await selectMailboxes(deps.db, {
+    visibleStructureIds: visibleStructureIds(context.caller),
+    structureId: query.structureId,
+    status: query.status,
+    type: query.type,
+    searchWords: query.q ? toSearchKey(query.q).split(' ').filter(Boolean) : [],
+    sort: query.sort,
+    after: after?.slice(1),
+    limit: query.limit,
+  });
+  const keyOf = ({ mailbox }: MailboxRecord) => {
+    const name = query.sort.replace(/^-/, '');
+    const key = name === 'email' ? [mailbox.emailKey] : name === 'createdAt' ? [mailbox.createdAt.toISOString()] : [mailbox.lastNameKey, mailbox.firstNameKey];
+    return [query.sort, ...key, mailbox.id];
+  };
+  return toPage(records, query.limit, keyOf, toMailbox);
+}
+
+export async function countMailboxes(deps: ServiceDependencies, context: RequestContext, structureId: string | undefined): Promise<MailboxCounts> {
+  if (structureId) assertStructureAccess(context.caller, structureId, 'read', 'Structure');
+  const scope = structureId ? [structureId] : visibleStructureIds(context.caller);
+  const { byStatus, pendingEmailChangeRequests } = await countMailboxesByStatus(deps.db, scope);
+  const countOf = (status: string) => byStatus.find((row) => row.status === status)?.count ?? 0;
+  return {
+    valid: countOf('valid'),
+    pending: countOf('pending'),
+    preregistered: countOf('preregistered'),
+    rejected: countOf('rejected'),
+    deactivated: countOf('deactivated'),
+    emailChangeRequests: pendingEmailChangeRequests,
+  };
+}
+
+export async function updateMailbox(
+  deps: ServiceDependencies,
+  context: RequestContext,
+  mailboxId: string,
+  body: UpdateMailboxBody,
+  ifMatch: number[] | '*' | undefined,
+): Promise<VersionedMailbox> {
+  const changes = normaliseFields(body);
+  return deps.db.transaction(async (tx) => {
+    const current = await findMailbox(tx, mailboxId, { lock: true });
+    if (!current) throw new AppError('NOT_FOUND', 'Mailbox not found');
+    assertStructureAccess(context.caller, current.mailbox.structureId, 'write', 'Mailbox');
+    assertIfMatch(ifMatch, current.mailbox.version);
+    assertMailboxEditable(current.mailbox);
+    const merged = mergeFields(current.mailbox, changes);
+    assertMailboxFields(merged);
+    const row = await updateMailboxRow(tx, mailboxId, current.mailbox.version, { ...toColumns(merged), updatedAt: deps.clock.now() });
+    if (!row) throw new AppError('PRECONDITION_FAILED', 'The mailbox was changed meanwhile: fetch it again');
+    const updated = { mailbox: row, address: current.address };
+    await recordAudit(tx, deps.clock, context.actor, {
+      action: 'mailbox.updated', targetType: 'mailbox', targetId: mailboxId, structureId: row.structureId, mailboxId,
+      before: toMailbox(current), after: toMailbox(updated),
+    });
+    return versioned(updated);
+  });
+}

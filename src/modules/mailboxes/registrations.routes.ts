@@ -1,0 +1,38 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { auditActorOf } from '../../platform/audit/audit';
+import { problemResponses } from '../../platform/errors/problem.schema';
+import { dependenciesOf } from '../../platform/request-context';
+import { formatEtag } from '../../shared/etag';
+import { CompleteRegistrationBodySchema, MailboxSchema, RegistrationBodySchema } from './mailboxes.schemas';
+import { completeRegistration, registerMailbox } from './registrations.service';
+
+const tags = ['Registrations'];
+
+/** Called by the sign-up front-end on the user's behalf: no API key. */
+export const registrationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const deps = dependenciesOf(app);
+
+  app.post('/v1/registrations', {
+    config: { access: 'public' },
+    schema: {
+      operationId: 'registerMailbox', summary: 'Self sign-up: the box waits (`pending`) for an admin to validate it', tags,
+      security: [], body: RegistrationBodySchema,
+      response: { 201: MailboxSchema, ...problemResponses(404, 409, 422) },
+    },
+  }, async (request, reply) => {
+    const { mailbox, version } = await registerMailbox(deps, auditActorOf(request), request.body);
+    return reply.code(201).header('etag', formatEtag(version)).send(mailbox);
+  });
+
+  app.post('/v1/registrations/complete', {
+    config: { access: 'public' },
+    schema: {
+      operationId: 'completeRegistration', summary: 'A pre-registered user finishes registration with their token (→ valid)', tags,
+      security: [], body: CompleteRegistrationBodySchema,
+      response: { 200: MailboxSchema, ...problemResponses(404, 409) },
+    },
+  }, async (request, reply) => {
+    const { mailbox, version } = await completeRegistration(deps, auditActorOf(request), request.body);
+    return reply.header('etag', formatEtag(version)).send(mailbox);
+  });
+};
