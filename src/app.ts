@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
+import multipart from '@fastify/multipart';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from './config/config';
 import type { DatabaseHandle } from './db/database';
@@ -68,6 +69,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(authenticationPlugin);
   await app.register(idempotencyPlugin);
   await app.register(openapiPlugin);
+  // Uploads (loaduser files, reference extractions) stream through request.file(); over the limit is a 413.
+  await app.register(multipart, { limits: { fileSize: config.uploads.maxBytes, files: 1, fields: 20 } });
 
   await app.register(healthRoutes);
   await app.register(apiKeysRoutes);
