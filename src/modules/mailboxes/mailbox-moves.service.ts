@@ -3,13 +3,14 @@ import { assertStructureAccess } from '../../platform/auth/authorization';
 import { AppError } from '../../platform/errors/error-catalogue';
 import type { RequestContext, ServiceDependencies } from '../../platform/request-context';
 import { assertIfMatch } from '../../shared/etag';
+import { moveActiveAddress, withdrawActiveAddress } from '../correspondences/correspondences.repository';
 import { assertQuotaAvailable, quotaFamilyOf } from '../correspondences/quota';
+import { moveEmailChangeRequests } from '../email-change-requests/email-change-requests.repository';
 import { findStructure } from '../structures/structures.repository';
 import { toStructure } from '../structures/structures.service';
 import { assertMailboxEditable, assertMailboxFields } from './mailbox-assertions';
 import { removeAllLinks, removeNominativeLinks, removeSharedLinks } from './mailbox-links.repository';
 import { mergeFields, normaliseFields, toColumns, toMailbox } from './mailbox-mapper';
-import { moveActiveAddress, withdrawActiveAddress } from './mailbox-status.service';
 import { NOMINATIVE_TYPES, type MailboxType } from './mailbox-type';
 import { findMailbox, updateMailboxRow } from './mailboxes.repository';
 import type { TypeChangeBody } from './mailboxes.schemas';
@@ -104,6 +105,8 @@ export async function transferMailbox(
     if (keepsAddress) await assertQuotaAvailable(tx, toStructure(target), mailbox.type);
     else if (address) await withdrawActiveAddress(tx, mailboxId, deps.clock.now());
     const removedLinks = await removeAllLinks(tx, mailboxId);
+    // Change-of-mail requests belong to the box: they follow it (and leave the source structure's list).
+    await moveEmailChangeRequests(tx, mailboxId, targetStructureId);
     const row = await updateMailboxRow(tx, mailboxId, mailbox.version, { structureId: targetStructureId, updatedAt: deps.clock.now() });
     if (!row) throw new AppError('PRECONDITION_FAILED', 'The mailbox was changed meanwhile: fetch it again');
     if (keepsAddress) await moveActiveAddress(tx, mailboxId, targetStructureId);

@@ -1,11 +1,9 @@
-import { and, eq, isNull } from 'drizzle-orm';
-import type { Executor } from '../../db/database';
-import { mssanteAddresses } from '../../db/schema';
 import { recordAudit } from '../../platform/audit/audit';
 import { assertStructureAccess } from '../../platform/auth/authorization';
 import { AppError } from '../../platform/errors/error-catalogue';
 import type { RequestContext, ServiceDependencies } from '../../platform/request-context';
 import { assertIfMatch } from '../../shared/etag';
+import { withdrawActiveAddress } from '../correspondences/correspondences.repository';
 import { toMailbox } from './mailbox-mapper';
 import { nextStatus, type MailboxAction } from './mailbox-status';
 import { findMailbox, updateMailboxRow, type MailboxRecord } from './mailboxes.repository';
@@ -29,21 +27,6 @@ export function invalidTransition(record: MailboxRecord, action: MailboxAction):
     undefined,
     { currentStatus: record.mailbox.status, action },
   );
-}
-
-/** Deleting withdraws the MSSanté address: the directory feed drops it, and it is free for others. */
-export async function withdrawActiveAddress(executor: Executor, mailboxId: string, at: Date): Promise<void> {
-  await executor
-    .update(mssanteAddresses)
-    .set({ withdrawnAt: at })
-    .where(and(eq(mssanteAddresses.mailboxId, mailboxId), isNull(mssanteAddresses.withdrawnAt)));
-}
-
-export async function moveActiveAddress(executor: Executor, mailboxId: string, structureId: string): Promise<void> {
-  await executor
-    .update(mssanteAddresses)
-    .set({ structureId })
-    .where(and(eq(mssanteAddresses.mailboxId, mailboxId), isNull(mssanteAddresses.withdrawnAt)));
 }
 
 export async function changeMailboxStatus(

@@ -1,0 +1,40 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { MAX_PAGE_SIZE } from '../../shared/pagination';
+import { DateTimeSchema, EmailSchema, IdSchema } from '../../shared/schemas';
+import { MailboxStatusSchema, MailboxTypeSchema } from '../mailboxes/mailbox-type';
+
+export const ConnectionAccountSchema = Type.Object({
+  mailboxId: IdSchema,
+  email: Type.String({ description: 'The account\'s reference address (its login)' }),
+  lastName: Type.String(),
+  firstName: Type.String(),
+  type: MailboxTypeSchema,
+  status: MailboxStatusSchema,
+  isDefault: Type.Boolean({ description: 'The box this login opens at sign-in; at most one per login across all boxes' }),
+  notifyOnReceipt: Type.Boolean({ description: 'The login\'s owner is notified when this box receives mail' }),
+  createdAt: DateTimeSchema,
+});
+export type ConnectionAccount = Static<typeof ConnectionAccountSchema>;
+
+const referenceProperties = {
+  mailboxId: Type.Optional(IdSchema),
+  email: Type.Optional(EmailSchema),
+};
+const flagProperties = {
+  isDefault: Type.Boolean({ default: false }),
+  notifyOnReceipt: Type.Boolean({ default: false }),
+};
+
+export const ConnectionAccountInputSchema = Type.Object(
+  { ...referenceProperties, ...flagProperties },
+  { additionalProperties: false, description: 'A nominative box named by `mailboxId` or by `email` (one of the two)' },
+);
+export type ConnectionAccountInput = Static<typeof ConnectionAccountInputSchema>;
+
+export const ReplaceConnectionAccountsBodySchema = Type.Object(
+  { items: Type.Array(ConnectionAccountInputSchema, { maxItems: MAX_PAGE_SIZE }) },
+  { additionalProperties: false, description: 'The whole new list; an empty list removes every account' },
+);
+export type ReplaceConnectionAccountsBody = Static<typeof ReplaceConnectionAccountsBodySchema>;
+
+export const ConnectionAccountParamsSchema = Type.Object({ mailboxId: IdSchema, accountMailboxId: IdSchema });

@@ -1,0 +1,45 @@
+import { and, desc, eq, isNotNull, isNull } from 'drizzle-orm';
+import type { Executor } from '../../db/database';
+import { mssanteAddresses } from '../../db/schema';
+import type { AddressRow } from '../mailboxes/mailboxes.repository';
+
+/** The active address holding `address`, whichever box it belongs to. */
+export async function findActiveAddressByValue(executor: Executor, address: string): Promise<AddressRow | undefined> {
+  const [row] = await executor
+    .select()
+    .from(mssanteAddresses)
+    .where(and(eq(mssanteAddresses.address, address), isNull(mssanteAddresses.withdrawnAt)));
+  return row;
+}
+
+/** The withdrawn addresses a box held in a structure, newest first. */
+export async function listWithdrawnAddresses(executor: Executor, mailboxId: string, structureId: string): Promise<AddressRow[]> {
+  return executor
+    .select()
+    .from(mssanteAddresses)
+    .where(
+      and(eq(mssanteAddresses.mailboxId, mailboxId), eq(mssanteAddresses.structureId, structureId), isNotNull(mssanteAddresses.withdrawnAt)),
+    )
+    .orderBy(desc(mssanteAddresses.assignedAt), desc(mssanteAddresses.id));
+}
+
+export async function insertAddress(executor: Executor, values: typeof mssanteAddresses.$inferInsert): Promise<AddressRow> {
+  const [row] = await executor.insert(mssanteAddresses).values(values).returning();
+  return row!;
+}
+
+/** Withdraws the box's active address (kept as history): the directory feed drops it, and it is free for others. */
+export async function withdrawActiveAddress(executor: Executor, mailboxId: string, at: Date): Promise<void> {
+  await executor
+    .update(mssanteAddresses)
+    .set({ withdrawnAt: at })
+    .where(and(eq(mssanteAddresses.mailboxId, mailboxId), isNull(mssanteAddresses.withdrawnAt)));
+}
+
+/** The active address follows its box to another structure (the target owns its domain). */
+export async function moveActiveAddress(executor: Executor, mailboxId: string, structureId: string): Promise<void> {
+  await executor
+    .update(mssanteAddresses)
+    .set({ structureId })
+    .where(and(eq(mssanteAddresses.mailboxId, mailboxId), isNull(mssanteAddresses.withdrawnAt)));
+}

@@ -1,0 +1,25 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { DateTimeSchema, EmailSchema, IdSchema } from '../../shared/schemas';
+import { MailboxStatusSchema, MailboxTypeSchema } from '../mailboxes/mailbox-type';
+
+export const DelegateSchema = Type.Object({
+  delegateMailboxId: IdSchema,
+  email: Type.String({ description: 'The delegate\'s reference address (its login)' }),
+  lastName: Type.String(),
+  firstName: Type.String(),
+  type: MailboxTypeSchema,
+  status: MailboxStatusSchema,
+  createdAt: DateTimeSchema,
+});
+export type Delegate = Static<typeof DelegateSchema>;
+
+export const AddDelegateBodySchema = Type.Object(
+  {
+    delegateMailboxId: Type.Optional(IdSchema),
+    email: Type.Optional(EmailSchema),
+  },
+  { additionalProperties: false, description: 'The delegate, named by `delegateMailboxId` or by its reference `email` (one of the two)' },
+);
+export type AddDelegateBody = Static<typeof AddDelegateBodySchema>;
+
+export const DelegateParamsSchema = Type.Object({ mailboxId: IdSchema, delegateMailboxId: IdSchema });
