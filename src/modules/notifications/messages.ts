@@ -29,3 +29,31 @@ export function invitationMessage(mailbox: Recipient, token: string, kind: 'invi
     ].join('\n'),
   };
 }
+
+/** Sent to the new reference address once a change-of-mail request is approved. */
+export function emailChangedMessage(mailbox: Recipient, previousEmail: string): OutgoingNotification {
+  return {
+    structureId: mailbox.structureId,
+    mailboxId: mailbox.id,
+    kind: 'email_change',
+    recipient: mailbox.email,
+    subject: 'Votre adresse de connexion MSSanté a été modifiée',
+    body: [
+      `Bonjour ${mailbox.firstName} ${mailbox.lastName},`,
+      '',
+      `L'adresse de référence de votre compte de messagerie sécurisée de santé est désormais ${mailbox.email}`,
+      `(elle remplace ${previousEmail}). C'est elle qui reçoit vos codes de connexion.`,
+      '',
+      'Si vous n\'êtes pas à l\'origine de cette demande, contactez l\'administrateur de votre structure.',
+    ].join('\n'),
+  };
+}
+
+/** The line of an invitation or reminder that carries the registration token. */
+const REGISTRATION_TOKEN_LINE = /^ {4}[A-Za-z0-9_-]{40,}$/gm;
+
+/**
+ * A registration token finishes someone's registration, which is a write: keys that may only
+ * read see the message with the token hidden.
+ */
+export const hideRegistrationToken = (body: string) => body.replace(REGISTRATION_TOKEN_LINE, '    [hidden from read-only keys]');

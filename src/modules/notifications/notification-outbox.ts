@@ -1,8 +1,16 @@
+import { sql } from 'drizzle-orm';
 import { notifications } from '../../db/schema';
-import type { Executor } from '../../db/database';
-import { enqueueJob } from '../../platform/jobs/job-queue';
+import { selectRows, type Executor } from '../../db/database';
+import { enqueueJob, enqueueJobs } from '../../platform/jobs/job-queue';
 
 export const DELIVER_NOTIFICATION_JOB = 'notification.deliver';
+
+/**
+ * Delivery attempts per message. With the runner's exponential backoff (5 s, 10 s, 20 s…) the
+ * last attempt comes about ten minutes after the first: long enough to ride out a mail relay's
+ * restart, short enough that a dead address is reported as `failed` the same day.
+ */
+export const DELIVERY_MAX_ATTEMPTS = 8;
 
 export interface OutgoingNotification {
   structureId: string | null;
@@ -26,6 +34,36 @@ export async function queueNotification(executor: Executor, notification: Outgoi
     .onConflictDoNothing({ target: notifications.dedupeKey })
     .returning({ id: notifications.id });
   if (!row) return false;
-  await enqueueJob(executor, DELIVER_NOTIFICATION_JOB, { notificationId: row.id });
+  await enqueueJob(executor, DELIVER_NOTIFICATION_JOB, { notificationId: row.id }, { maxAttempts: DELIVERY_MAX_ATTEMPTS });
   return true;
+}
+
+/**
+ * `queueNotification` for many messages at once (reminders to a whole structure): one insert
+ * for the messages and one for their delivery jobs, each taking the rows as one JSON parameter
+ * (thousands of bind parameters would cost more than the rows). Answers how many were queued:
+ * messages whose dedupe key was used are skipped.
+ */
+export async function queueNotifications(executor: Executor, list: readonly OutgoingNotification[]): Promise<number> {
+  if (list.length === 0) return 0;
+  const rows = list.map((notification) => ({
+    structure_id: notification.structureId,
+    mailbox_id: notification.mailboxId,
+    kind: notification.kind,
+    recipient: notification.recipient,
+    subject: notification.subject,
+    body: notification.body,
+    dedupe_key: notification.dedupeKey ?? null,
+  }));
+  const inserted = await selectRows<{ id: string }>(executor, sql`
+    insert into ${notifications} (structure_id, mailbox_id, kind, recipient, subject, body, dedupe_key)
+    select structure_id, mailbox_id, kind, recipient, subject, body, dedupe_key
+      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+        as r(structure_id uuid, mailbox_id uuid, kind text, recipient text, subject text, body text, dedupe_key text)
+    on conflict (dedupe_key) do nothing
+    returning id`);
+  await enqueueJobs(executor, DELIVER_NOTIFICATION_JOB, inserted.map((row) => ({ notificationId: row.id })), {
+    maxAttempts: DELIVERY_MAX_ATTEMPTS,
+  });
+  return inserted.length;
 }

@@ -1,52 +1,32 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { and, desc, eq, inArray, sql } from 'drizzle-orm';
-import { notifications } from '../../db/schema';
-import { assertStructureAccess } from '../../platform/auth/authorization';
-import { visibleStructureIds } from '../../platform/auth/caller';
 import { problemResponses } from '../../platform/errors/problem.schema';
-import { contextOf } from '../../platform/request-context';
-import { decodeCursor, PageQuerySchema, pageSchema, toPage } from '../../shared/pagination';
-import { NotificationQuerySchema, NotificationSchema, type Notification } from './notifications.schemas';
-
-type NotificationRow = typeof notifications.$inferSelect;
-
-const toNotification = (row: NotificationRow): Notification => ({
-  ...row,
-  kind: row.kind as Notification['kind'],
-  createdAt: row.createdAt.toISOString(),
-  sentAt: row.sentAt?.toISOString() ?? null,
-});
+import { contextOf, dependenciesOf } from '../../platform/request-context';
+import { PageQuerySchema, pageSchema } from '../../shared/pagination';
+import { createMailTransport } from './mail-transport';
+import { deliverNotificationHandler } from './notification-delivery';
+import { DELIVER_NOTIFICATION_JOB, DELIVERY_MAX_ATTEMPTS } from './notification-outbox';
+import { NotificationQuerySchema, NotificationSchema } from './notifications.schemas';
+import { listNotifications } from './notifications.service';
 
 export const notificationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const deps = dependenciesOf(app);
+  const transport = createMailTransport(app.config.smtp);
+  app.jobs.register(DELIVER_NOTIFICATION_JOB, deliverNotificationHandler({ ...deps, transport, from: app.config.smtp.from }));
+  if (transport) app.addHook('onClose', async () => transport.close());
+
   app.get('/v1/notifications', {
     schema: {
       operationId: 'listNotifications', summary: 'The notification outbox (invitations, reminders, warnings), newest first',
       tags: ['Notifications'],
+      description:
+        'Every message is written here in the same transaction as its cause, then delivered by a background job. ' +
+        'With SMTP configured (`SMTP_URL`), a message becomes `sent` (with `sentAt`) once the relay accepted it; each failed ' +
+        `attempt increments \`attempts\` and records \`lastError\`, and is retried with exponential backoff up to ${DELIVERY_MAX_ATTEMPTS} ` +
+        'attempts, after which the message is `failed`. Without SMTP, messages stay `queued` for good (they are not sent ' +
+        'afterwards if SMTP is configured later). Delivery is at least once.',
       querystring: Type.Composite([PageQuerySchema, NotificationQuerySchema]),
       response: { 200: pageSchema(NotificationSchema), ...problemResponses(404) },
     },
-  }, async (request) => {
-    const { caller } = contextOf(request);
-    const { limit, cursor, structureId, mailboxId, kind, status } = request.query;
-    if (structureId) assertStructureAccess(caller, structureId, 'read', 'Structure');
-    const visible = visibleStructureIds(caller);
-    const after = decodeCursor(cursor, 2);
-    const rows = await app.db
-      .select()
-      .from(notifications)
-      .where(
-        and(
-          visible ? inArray(notifications.structureId, [...visible]) : undefined,
-          structureId ? eq(notifications.structureId, structureId) : undefined,
-          mailboxId ? eq(notifications.mailboxId, mailboxId) : undefined,
-          kind ? eq(notifications.kind, kind) : undefined,
-          status ? eq(notifications.status, status) : undefined,
-          after ? sql`(${notifications.createdAt}, ${notifications.id}) < (${after[0]}::timestamptz, ${after[1]}::uuid)` : undefined,
-        ),
-      )
-      .orderBy(desc(notifications.createdAt), desc(notifications.id))
-      .limit(limit + 1);
-    return toPage(rows, limit, (row) => [row.createdAt.toISOString(), row.id], toNotification);
-  });
+  }, async (request) => listNotifications(deps, contextOf(request), request.query));
 };

@@ -12,10 +12,10 @@ export const NotificationSchema = Type.Object({
   subject: Type.String(),
   body: Type.String(),
   status: Type.Union([Type.Literal('queued'), Type.Literal('sent'), Type.Literal('failed')], {
-    description: '`queued` until delivered by SMTP (or for good when no SMTP is configured)',
+    description: '`queued` until delivered by SMTP (or for good when no SMTP is configured); `failed` once every attempt failed',
   }),
-  attempts: Type.Integer(),
-  lastError: Type.Union([Type.String(), Type.Null()]),
+  attempts: Type.Integer({ description: 'SMTP delivery attempts made so far' }),
+  lastError: Type.Union([Type.String(), Type.Null()], { description: 'The SMTP error of the last failed attempt (kept after a later success)' }),
   createdAt: DateTimeSchema,
   sentAt: Type.Union([DateTimeSchema, Type.Null()]),
 });
