@@ -1,4 +1,4 @@
-import * as XLSX from '@e965/xlsx';
+import type * as XLSX from '@e965/xlsx';
 import { excelSerialToDate } from './excel-serial-date';
 import { SheetError } from './sheet-error';
 import type { RawSheetRow, SheetCellValue } from './sheet-row';
@@ -11,7 +11,6 @@ const MAXIMUM_XLS_BYTES = 32 * 1024 * 1024;
 
 const OLE_SIGNATURE = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
 
-const SSF = XLSX.SSF as { is_date(format: string): boolean };
 
 function unreadable(reason: string, cause?: unknown): SheetError {
   return new SheetError('FILE_UNREADABLE', `The XLS file cannot be read (${reason}). Save it again as .xlsx or .csv and re-send it.`, {}, { cause });
@@ -28,12 +27,21 @@ async function collectBytes(chunks: AsyncIterable<Buffer>): Promise<Buffer> {
   return Buffer.concat(parts);
 }
 
-function toCellValue(cell: XLSX.CellObject | undefined, isDate1904: boolean): SheetCellValue {
+type SheetJs = typeof XLSX;
+
+/**
+ * SheetJS is loaded on the first .xls only: it weighs some 30 MB in memory, and every other
+ * format (and every process that never sees an .xls) does without it.
+ */
+let sheetJs: Promise<SheetJs> | undefined;
+const loadSheetJs = (): Promise<SheetJs> => (sheetJs ??= import('@e965/xlsx'));
+
+function toCellValue(cell: XLSX.CellObject | undefined, isDate1904: boolean, isDateFormat: (format: string) => boolean): SheetCellValue {
   if (!cell) return null;
   switch (cell.t) {
     case 'n': {
       const value = Number(cell.v);
-      const isDate = typeof cell.z === 'string' && SSF.is_date(cell.z);
+      const isDate = typeof cell.z === 'string' && isDateFormat(cell.z);
       return (isDate ? excelSerialToDate(value, isDate1904) : undefined) ?? value;
     }
     case 's':
@@ -49,7 +57,7 @@ function toCellValue(cell: XLSX.CellObject | undefined, isDate1904: boolean): Sh
   }
 }
 
-function readWorkbook(bytes: Buffer): XLSX.WorkBook {
+function readWorkbook(XLSX: SheetJs, bytes: Buffer): XLSX.WorkBook {
   // SheetJS reads almost anything (CSV, HTML…) as a workbook: only an OLE container is an .xls.
   if (!bytes.subarray(0, OLE_SIGNATURE.length).equals(OLE_SIGNATURE)) throw unreadable('not an Excel 97–2003 file');
   try {
@@ -61,7 +69,10 @@ function readWorkbook(bytes: Buffer): XLSX.WorkBook {
 
 /** Reads the first sheet of a legacy .xls file (held in memory: the format is not streamable). */
 export async function* readXlsRows(chunks: AsyncIterable<Buffer>): AsyncGenerator<RawSheetRow> {
-  const workbook = readWorkbook(await collectBytes(chunks));
+  const bytes = await collectBytes(chunks);
+  const XLSX = await loadSheetJs();
+  const isDateFormat = (format: string) => (XLSX.SSF as { is_date(format: string): boolean }).is_date(format);
+  const workbook = readWorkbook(XLSX, bytes);
   const firstName = workbook.SheetNames[0];
   const sheet = firstName === undefined ? undefined : workbook.Sheets[firstName];
   if (!sheet) throw unreadable('it holds no worksheet');
@@ -73,7 +84,7 @@ export async function* readXlsRows(chunks: AsyncIterable<Buffer>): AsyncGenerato
     const cells: SheetCellValue[] = [];
     for (let column = 0; column <= range.e.c; column += 1) {
       const cell = sheet[XLSX.utils.encode_cell({ r: row, c: column })] as XLSX.CellObject | undefined;
-      cells.push(toCellValue(cell, isDate1904));
+      cells.push(toCellValue(cell, isDate1904, isDateFormat));
     }
     yield { rowNumber: row + 1, cells };
   }

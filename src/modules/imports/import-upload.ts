@@ -1,0 +1,79 @@
+import type { FastifyRequest } from 'fastify';
+import { AppError, type ErrorDetail } from '../../platform/errors/error-catalogue';
+import type { ImportOptions } from './imports.schemas';
+
+export interface ImportUpload {
+  fileName: string;
+  content: Buffer;
+  options: ImportOptions;
+}
+
+const BOOLEAN_TEXT: Record<string, boolean> = { true: true, false: false, '1': true, '0': false };
+const OPTION_NAMES = ['dryRun', 'onError', 'notify', 'directoryVisible'];
+
+function invalid(errors: ErrorDetail[]): AppError {
+  return new AppError('VALIDATION_FAILED', 'The upload does not match the schema', errors);
+}
+
+/** The form fields as options; every field is checked and all mistakes reported at once. */
+export function parseImportOptions(fields: Readonly<Record<string, string>>): ImportOptions {
+  const errors: ErrorDetail[] = [];
+  const booleanOf = (name: string): boolean | undefined => {
+    const text = fields[name]?.trim().toLowerCase();
+    if (text === undefined || text === '') return undefined;
+    const value = BOOLEAN_TEXT[text];
+    if (value === undefined) errors.push({ field: name, code: 'SCHEMA_TYPE', message: `${name} is true or false` });
+    return value;
+  };
+  for (const name of Object.keys(fields)) {
+    if (!OPTION_NAMES.includes(name)) {
+      errors.push({ field: name, code: 'SCHEMA_ADDITIONAL_PROPERTIES', message: `Unknown field; the options are ${OPTION_NAMES.join(', ')}` });
+    }
+  }
+  const onError = fields.onError?.trim() || 'abort';
+  if (onError !== 'abort' && onError !== 'skip') errors.push({ field: 'onError', code: 'SCHEMA_ENUM', message: 'onError is abort or skip' });
+  const options = {
+    dryRun: booleanOf('dryRun') ?? false,
+    onError: onError === 'skip' ? 'skip' : 'abort',
+    notify: booleanOf('notify') ?? false,
+    directoryVisible: booleanOf('directoryVisible') ?? null,
+  } as const;
+  if (errors.length > 0) throw invalid(errors);
+  return options;
+}
+
+function isTooLarge(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return code === 'FST_REQ_FILE_TOO_LARGE' || code === 'FST_FILES_LIMIT' || code === 'FST_PARTS_LIMIT';
+}
+
+/**
+ * Reads the multipart body: one `file` part, held in memory up to the configured limit (it is
+ * stored in the database next), and the option fields, in any order.
+ */
+export async function readImportUpload(request: FastifyRequest, maxBytes: number): Promise<ImportUpload> {
+  if (!request.isMultipart()) {
+    throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the file as multipart/form-data, in a part named `file`');
+  }
+  const fields: Record<string, string> = {};
+  let file: { fileName: string; content: Buffer } | undefined;
+  try {
+    for await (const part of request.parts()) {
+      if (part.type === 'file') {
+        const content = await part.toBuffer();
+        if (part.fieldname !== 'file') throw invalid([{ field: part.fieldname, code: 'SCHEMA_ADDITIONAL_PROPERTIES', message: 'The file goes in a part named `file`' }]);
+        file = { fileName: part.filename || 'upload', content };
+      } else {
+        fields[part.fieldname] = typeof part.value === 'string' ? part.value : String(part.value);
+      }
+    }
+  } catch (error) {
+    if (isTooLarge(error)) {
+      throw new AppError('PAYLOAD_TOO_LARGE', `Send one file of at most ${maxBytes} bytes (${Math.floor(maxBytes / 1024 / 1024)} MiB); split larger imports`);
+    }
+    throw error;
+  }
+  const options = parseImportOptions(fields);
+  if (!file) throw invalid([{ field: 'file', code: 'SCHEMA_REQUIRED', message: 'Attach the loaduser file in a part named `file`' }]);
+  return { ...file, options };
+}

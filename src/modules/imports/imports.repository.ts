@@ -1,0 +1,171 @@
+import { and, asc, desc, eq, gt, lt, or, sql } from 'drizzle-orm';
+import { insertFromJson, insertFromJsonQuery } from '../../db/bulk-json';
+import { selectRows, type Executor } from '../../db/database';
+import { importFiles, importRows, imports, importStagedRows } from '../../db/schema';
+import type { LoaduserRowFields } from './sheet';
+
+export type ImportRecord = typeof imports.$inferSelect;
+export type ImportInsert = typeof imports.$inferInsert;
+export type ImportRowRecord = typeof importRows.$inferSelect;
+export type ImportRowInsert = typeof importRows.$inferInsert;
+export type ImportOutcome = ImportRowRecord['outcome'];
+export type ImportCounts = ImportRecord['counts'];
+
+/** Every column but the upload itself, which only the job and the report read. */
+export async function findImport(executor: Executor, id: string, options: { lock?: boolean } = {}): Promise<ImportRecord | undefined> {
+  const query = executor.select().from(imports).where(eq(imports.id, id));
+  const [row] = options.lock ? await query.for('update') : await query;
+  return row;
+}
+
+export async function insertImport(executor: Executor, values: ImportInsert, content: Buffer): Promise<ImportRecord> {
+  const [row] = await executor.insert(imports).values(values).returning();
+  await executor.insert(importFiles).values({ importId: row!.id, content });
+  return row!;
+}
+
+export async function listImports(
+  executor: Executor,
+  options: { structureId: string; after: [string, string] | undefined; limit: number },
+): Promise<ImportRecord[]> {
+  const after = options.after
+    ? or(lt(imports.createdAt, new Date(options.after[0])), and(eq(imports.createdAt, new Date(options.after[0])), lt(imports.id, options.after[1])))
+    : undefined;
+  return executor
+    .select()
+    .from(imports)
+    .where(and(eq(imports.structureId, options.structureId), after))
+    .orderBy(desc(imports.createdAt), desc(imports.id))
+    .limit(options.limit + 1);
+}
+
+/**
+ * The stored upload, slice by slice, so that the parser streams it without the whole file in
+ * memory (XLSX and CSV; the XLS reader collects its bytes anyway).
+ */
+export async function* readImportFile(executor: Executor, importId: string, sliceBytes = 4 * 1024 * 1024): AsyncGenerator<Buffer> {
+  for (let offset = 0; ; offset += sliceBytes) {
+    const [row] = await selectRows<{ chunk: Uint8Array | null }>(
+      executor,
+      sql`select substring(${importFiles.content} from ${offset + 1}::int for ${sliceBytes}::int) as chunk
+            from ${importFiles} where ${importFiles.importId} = ${importId}`,
+    );
+    const chunk = row?.chunk ? Buffer.from(row.chunk.buffer, row.chunk.byteOffset, row.chunk.byteLength) : Buffer.alloc(0);
+    if (chunk.length > 0) yield chunk;
+    if (chunk.length < sliceBytes) return;
+  }
+}
+
+export async function markImportRunning(executor: Executor, id: string, now: Date): Promise<void> {
+  await executor
+    .update(imports)
+    .set({ status: 'running', startedAt: sql`coalesce(${imports.startedAt}, ${now})` })
+    .where(eq(imports.id, id));
+}
+
+/** A validation pass starts over: what an interrupted one recorded goes. */
+export async function resetValidation(executor: Executor, id: string): Promise<void> {
+  await executor.delete(importRows).where(eq(importRows.importId, id));
+  await executor.delete(importStagedRows).where(eq(importStagedRows.importId, id));
+  await executor
+    .update(imports)
+    .set({ processedRows: 0, appliedThroughRow: 1, counts: { created: 0, updated: 0, unchanged: 0, failed: 0 } })
+    .where(eq(imports.id, id));
+}
+
+const countsPlus = (delta: ImportCounts) => sql`jsonb_build_object(
+  'created', (${imports.counts}->>'created')::int + ${delta.created}::int,
+  'updated', (${imports.counts}->>'updated')::int + ${delta.updated}::int,
+  'unchanged', (${imports.counts}->>'unchanged')::int + ${delta.unchanged}::int,
+  'failed', (${imports.counts}->>'failed')::int + ${delta.failed}::int)`;
+
+export async function insertImportRows(executor: Executor, rows: readonly ImportRowInsert[]): Promise<void> {
+  await insertFromJson(executor, importRows, rows);
+}
+
+export const importRowsInsert = (rows: readonly ImportRowInsert[]) => insertFromJsonQuery(importRows, rows);
+
+export async function stageRows(executor: Executor, importId: string, rows: readonly { rowNumber: number; fields: LoaduserRowFields }[]): Promise<void> {
+  await insertFromJson(
+    executor,
+    importStagedRows,
+    rows.map((row) => ({ importId, rowNumber: row.rowNumber, fields: row.fields as Record<string, unknown> })),
+  );
+}
+
+export async function recordValidationProgress(executor: Executor, id: string, rowsRead: number, delta: ImportCounts): Promise<void> {
+  await executor
+    .update(imports)
+    .set({ processedRows: sql`${imports.processedRows} + ${rowsRead}::int`, counts: countsPlus(delta) })
+    .where(eq(imports.id, id));
+}
+
+/** The end of the validation pass: from now on a resumed job goes straight to applying. */
+export async function completeValidation(executor: Executor, id: string, totalRows: number): Promise<void> {
+  await executor.update(imports).set({ totalRows }).where(eq(imports.id, id));
+}
+
+export async function discardStagedRows(executor: Executor, id: string): Promise<void> {
+  await executor.delete(importStagedRows).where(eq(importStagedRows.importId, id));
+}
+
+/**
+ * The next staged rows after the checkpoint, in row order. They stay staged: the checkpoint,
+ * committed with the batch that applies them, is what keeps them from being applied again; the
+ * whole staging is dropped in one statement once the import ends.
+ */
+export async function readStagedRows(executor: Executor, id: string, afterRow: number, limit: number): Promise<{ rowNumber: number; fields: LoaduserRowFields }[]> {
+  return executor
+    .select({ rowNumber: importStagedRows.rowNumber, fields: importStagedRows.fields })
+    .from(importStagedRows)
+    .where(and(eq(importStagedRows.importId, id), gt(importStagedRows.rowNumber, afterRow)))
+    .orderBy(asc(importStagedRows.rowNumber))
+    .limit(limit);
+}
+
+/**
+ * Bulk writes of an import may commit without waiting for the disk: a batch lost in a server
+ * crash takes its checkpoint with it (same transaction, and WAL keeps commits in order), so the
+ * resumed job applies it again. Nothing else is relaxed, and only in this transaction.
+ */
+export async function relaxCommitDurability(executor: Executor): Promise<void> {
+  await executor.execute(sql`set local synchronous_commit = off`);
+}
+
+/** The checkpoint, committed with the batch it follows. */
+export const appliedBatchUpdate = (executor: Executor, id: string, lastRow: number, delta: ImportCounts) =>
+  executor.update(imports).set({ appliedThroughRow: lastRow, counts: countsPlus(delta) }).where(eq(imports.id, id));
+
+export async function finishImport(
+  executor: Executor,
+  id: string,
+  outcome: { status: 'succeeded' | 'failed'; error: unknown; totalRows?: number; finishedAt: Date },
+): Promise<void> {
+  await executor
+    .update(imports)
+    .set({
+      status: outcome.status,
+      error: outcome.error ?? null,
+      finishedAt: outcome.finishedAt,
+      ...(outcome.totalRows === undefined ? {} : { totalRows: outcome.totalRows }),
+    })
+    .where(eq(imports.id, id));
+}
+
+export async function listImportRows(
+  executor: Executor,
+  options: { importId: string; outcome?: ImportOutcome; afterRow?: number; limit: number },
+): Promise<ImportRowRecord[]> {
+  return executor
+    .select()
+    .from(importRows)
+    .where(
+      and(
+        eq(importRows.importId, options.importId),
+        options.outcome ? eq(importRows.outcome, options.outcome) : undefined,
+        options.afterRow === undefined ? undefined : gt(importRows.rowNumber, options.afterRow),
+      ),
+    )
+    .orderBy(asc(importRows.rowNumber))
+    .limit(options.limit);
+}

@@ -1,0 +1,150 @@
+import { randomUUID } from 'node:crypto';
+import { recordAudit } from '../../platform/audit/audit';
+import { assertStructureAccess } from '../../platform/auth/authorization';
+import { AppError } from '../../platform/errors/error-catalogue';
+import { enqueueJob } from '../../platform/jobs/job-queue';
+import type { RequestContext, ServiceDependencies } from '../../platform/request-context';
+import { primeRows } from '../../platform/downloads';
+import { decodeCursor, toPage, type Page } from '../../shared/pagination';
+import { findStructure } from '../structures/structures.repository';
+import type { ImportUpload } from './import-upload';
+import {
+  findImport,
+  insertImport,
+  listImportRows as selectImportRows,
+  listImports as selectImports,
+  type ImportRecord,
+  type ImportRowRecord,
+} from './imports.repository';
+import type { Import, ImportRow, ImportRowsQuery } from './imports.schemas';
+import { IMPORT_JOB, IMPORT_JOB_MAX_ATTEMPTS } from './processing/import-job';
+import type { ImportProblem } from './processing/import-problems';
+import { annotatedRows } from './import-report';
+import { detectSheetFormat, FORMAT_SNIFF_BYTES, isSheetError, SHEET_ERROR_CODES, type SheetFormat } from './sheet';
+
+function phaseOf(record: ImportRecord): Import['progress']['phase'] {
+  if (record.status === 'queued') return 'queued';
+  if (record.status === 'running') return record.totalRows === null ? 'validating' : 'applying';
+  return 'done';
+}
+
+export function toImport(record: ImportRecord): Import {
+  const { counts } = record;
+  return {
+    id: record.id,
+    structureId: record.structureId,
+    status: record.status,
+    fileName: record.fileName,
+    format: record.format,
+    fileSize: record.fileSize,
+    options: { dryRun: record.dryRun, onError: record.onError, notify: record.notify, directoryVisible: record.directoryVisible },
+    progress: {
+      phase: phaseOf(record),
+      rowsRead: record.processedRows,
+      totalRows: record.totalRows,
+      rowsApplied: counts.created + counts.updated + counts.unchanged,
+    },
+    counts,
+    error: (record.error as ImportProblem | null) ?? null,
+    createdAt: record.createdAt.toISOString(),
+    startedAt: record.startedAt?.toISOString() ?? null,
+    finishedAt: record.finishedAt?.toISOString() ?? null,
+  };
+}
+
+const toImportRow = (row: ImportRowRecord): ImportRow => ({
+  rowNumber: row.rowNumber,
+  email: row.email,
+  outcome: row.outcome,
+  mailboxId: row.mailboxId,
+  errors: row.errors.map((error) => ({ row: row.rowNumber, ...error })),
+});
+
+/** The format from the file's first bytes; what no reader knows is refused before anything is stored. */
+function detectUploadFormat(upload: ImportUpload): SheetFormat {
+  try {
+    return detectSheetFormat(upload.fileName, upload.content.subarray(0, FORMAT_SNIFF_BYTES));
+  } catch (error) {
+    if (!isSheetError(error)) throw error;
+    const detail = [{ field: 'file', code: error.code, message: error.message }];
+    if (error.code === 'FILE_EMPTY') throw new AppError('BAD_REQUEST', error.message, detail);
+    throw new AppError('UNSUPPORTED_MEDIA_TYPE', error.message, detail);
+  }
+}
+
+/**
+ * Stores the upload and queues its processing, in one transaction: the import exists, with its
+ * bytes and its job, or not at all.
+ */
+export async function createImport(deps: ServiceDependencies, context: RequestContext, structureId: string, upload: ImportUpload): Promise<Import> {
+  assertStructureAccess(context.caller, structureId, 'write', 'Structure');
+  const format = detectUploadFormat(upload);
+  return deps.db.transaction(async (tx) => {
+    if (!(await findStructure(tx, structureId))) throw new AppError('NOT_FOUND', 'Structure not found');
+    const record = await insertImport(
+      tx,
+      {
+        id: randomUUID(),
+        structureId,
+        fileName: upload.fileName.slice(0, 255),
+        format,
+        fileSize: upload.content.length,
+        ...upload.options,
+        createdBy: context.caller.apiKeyId,
+        createdAt: deps.clock.now(),
+      },
+      upload.content,
+    );
+    await enqueueJob(tx, IMPORT_JOB, { importId: record.id }, { maxAttempts: IMPORT_JOB_MAX_ATTEMPTS });
+    await recordAudit(tx, deps.clock, context.actor, {
+      action: 'import.created', targetType: 'import', targetId: record.id, structureId,
+      after: { fileName: record.fileName, format, fileSize: record.fileSize, options: upload.options },
+    });
+    return toImport(record);
+  });
+}
+
+export async function listImports(
+  deps: ServiceDependencies,
+  context: RequestContext,
+  structureId: string,
+  query: { limit: number; cursor?: string },
+): Promise<Page<Import>> {
+  assertStructureAccess(context.caller, structureId, 'read', 'Structure');
+  const after = decodeCursor(query.cursor, 2) as [string, string] | undefined;
+  const records = await selectImports(deps.db, { structureId, after, limit: query.limit });
+  return toPage(records, query.limit, (record) => [record.createdAt.toISOString(), record.id], toImport);
+}
+
+/** The import behind a path id (its scope was checked by the resolver). */
+export async function getImportRecord(deps: ServiceDependencies, importId: string): Promise<ImportRecord> {
+  const record = await findImport(deps.db, importId);
+  if (!record) throw new AppError('NOT_FOUND', 'Import not found');
+  return record;
+}
+
+export async function listImportRows(
+  deps: ServiceDependencies,
+  importId: string,
+  query: ImportRowsQuery & { limit: number; cursor?: string },
+): Promise<Page<ImportRow>> {
+  const after = decodeCursor(query.cursor, 1);
+  const afterRow = after === undefined ? undefined : Number(after[0]);
+  const rows = await selectImportRows(deps.db, { importId, outcome: query.outcome, afterRow, limit: query.limit + 1 });
+  return toPage(rows, query.limit, (row) => [row.rowNumber], toImportRow);
+}
+
+/**
+ * The annotated file's rows, once the import has finished with a file that could be read;
+ * the first rows are fetched before answering so that a failure is a proper problem.
+ */
+export async function openImportReport(deps: ServiceDependencies, record: ImportRecord): Promise<AsyncIterable<string[]>> {
+  if (record.status === 'queued' || record.status === 'running') {
+    throw new AppError('CONFLICT', 'The import is still running: ask for its report once its status is succeeded or failed');
+  }
+  const code = (record.error as ImportProblem | null)?.code;
+  if ((SHEET_ERROR_CODES as readonly string[]).includes(code ?? '')) {
+    throw new AppError('CONFLICT', `The file could not be read (${code}): there are no rows to annotate; see the import's error`);
+  }
+  return primeRows(annotatedRows(deps.db, record));
+}

@@ -1,0 +1,57 @@
+import { inArray, sql } from 'drizzle-orm';
+import { insertFromJsonQuery, updateFromJsonQuery, type StatementPipeline } from '../../../db/bulk-json';
+import type { Executor } from '../../../db/database';
+import { connectionAccounts, delegates, mailboxes, mssanteAddresses } from '../../../db/schema';
+import type { AddressRow, MailboxRow } from '../../mailboxes/mailboxes.repository';
+
+/** Link pairs (owner box, linked box) by id. */
+export type LinkPair = [string, string];
+
+export interface BatchWrites {
+  createdBoxes: MailboxRow[];
+  /** Boxes whose columns change: every editable column, the id and the update time. */
+  changedBoxes: Partial<MailboxRow>[];
+  /** Boxes changed only in their address or links: a new version and update time. */
+  touchedBoxIds: string[];
+  withdrawnAddressIds: string[];
+  newAddresses: AddressRow[];
+  delegates: { add: LinkPair[]; remove: LinkPair[] };
+  connectionAccounts: { add: LinkPair[]; remove: LinkPair[] };
+}
+
+const pairsIn = (columns: [unknown, unknown], pairs: readonly LinkPair[]) =>
+  sql`(${sql.join(columns.map((column) => sql`${column}`), sql`, `)}) in (${sql.join(
+    pairs.map(([owner, linked]) => sql`(${owner}::uuid, ${linked}::uuid)`),
+    sql`, `,
+  )})`;
+
+/**
+ * Everything a batch changes in the mailbox tables, set-based: one statement per kind of change,
+ * queued on the transaction's pipeline in an order the unique indexes accept (addresses withdrawn
+ * before new ones are given, links removed before others are added).
+ */
+export function writeBatch(executor: Executor, writes: BatchWrites, now: Date, pipeline: StatementPipeline): void {
+  pipeline.add(insertFromJsonQuery(mailboxes, writes.createdBoxes));
+  pipeline.add(updateFromJsonQuery(mailboxes, 'id', writes.changedBoxes, [sql`version = t.version + 1`]));
+  if (writes.touchedBoxIds.length > 0) {
+    pipeline.add(executor.update(mailboxes).set({ version: sql`${mailboxes.version} + 1`, updatedAt: now }).where(inArray(mailboxes.id, writes.touchedBoxIds)));
+  }
+  if (writes.withdrawnAddressIds.length > 0) {
+    pipeline.add(executor.update(mssanteAddresses).set({ withdrawnAt: now }).where(inArray(mssanteAddresses.id, writes.withdrawnAddressIds)));
+  }
+  pipeline.add(insertFromJsonQuery(mssanteAddresses, writes.newAddresses));
+  if (writes.delegates.remove.length > 0) {
+    pipeline.add(executor.delete(delegates).where(pairsIn([delegates.mailboxId, delegates.delegateMailboxId], writes.delegates.remove)));
+  }
+  if (writes.connectionAccounts.remove.length > 0) {
+    const pairs = pairsIn([connectionAccounts.sharedMailboxId, connectionAccounts.accountMailboxId], writes.connectionAccounts.remove);
+    pipeline.add(executor.delete(connectionAccounts).where(pairs));
+  }
+  pipeline.add(insertFromJsonQuery(delegates, writes.delegates.add.map(([mailboxId, delegateMailboxId]) => ({ mailboxId, delegateMailboxId, createdAt: now }))));
+  pipeline.add(insertFromJsonQuery(
+    connectionAccounts,
+    writes.connectionAccounts.add.map(([sharedMailboxId, accountMailboxId]) => ({
+      sharedMailboxId, accountMailboxId, isDefault: false, notifyOnReceipt: false, createdAt: now,
+    })),
+  ));
+}

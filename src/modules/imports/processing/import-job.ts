@@ -1,0 +1,75 @@
+import type { JobContext } from '../../../platform/jobs/job-runner';
+import type { ServiceDependencies } from '../../../platform/request-context';
+import { findStructure } from '../../structures/structures.repository';
+import { completeValidation, discardStagedRows, findImport, finishImport, markImportRunning } from '../imports.repository';
+import { runApplyPass } from './apply-pass';
+import { crashedProblem, rowsInvalidProblem, sheetProblem } from './import-problems';
+import type { ImportJobOptions, ImportRun } from './import-run';
+import { runValidationPass } from './validation-pass';
+
+export const IMPORT_JOB = 'import.process';
+/** A crashed import is retried this many times (each run resumes), then reported as failed. */
+export const IMPORT_JOB_MAX_ATTEMPTS = 5;
+
+export interface ImportJobPayload {
+  importId: string;
+}
+
+/**
+ * Runs (or resumes) one import. Validation runs while the file has not been read to its end
+ * (`totalRows` unset) and starts over if it was interrupted; applying resumes after the last
+ * committed batch. A file-level problem, or rows failing under `abort`, ends the import as
+ * `failed` with a problem object; unexpected errors are retried by the queue, and the last
+ * attempt marks the import failed.
+ */
+export async function processImportJob(deps: ServiceDependencies, context: JobContext, options: ImportJobOptions): Promise<unknown> {
+  const { importId } = context.job.payload as unknown as ImportJobPayload;
+  const isLastAttempt = context.job.attempts >= context.job.maxAttempts;
+  try {
+    return await processImport(deps, importId, options, () => context.extendLease());
+  } catch (error) {
+    if (isLastAttempt) {
+      await finishImport(deps.db, importId, { status: 'failed', error: crashedProblem(), finishedAt: deps.clock.now() });
+    }
+    throw error;
+  }
+}
+
+export async function processImport(
+  deps: ServiceDependencies,
+  importId: string,
+  options: ImportJobOptions,
+  extendLease: () => Promise<void> = async () => undefined,
+): Promise<unknown> {
+  const record = await findImport(deps.db, importId);
+  if (!record || record.status === 'succeeded' || record.status === 'failed') return { importId, skipped: true };
+  const structure = await findStructure(deps.db, record.structureId);
+  if (!structure) return { importId, skipped: true };
+  await markImportRunning(deps.db, importId, deps.clock.now());
+  const run: ImportRun = { deps, record, structure, options, extendLease };
+  const finish = (status: 'succeeded' | 'failed', error: unknown, totalRows?: number) =>
+    finishImport(deps.db, importId, { status, error, totalRows, finishedAt: deps.clock.now() });
+
+  if (record.totalRows === null) {
+    const validation = await runValidationPass(run);
+    if (validation.kind === 'file-error') {
+      await discardStagedRows(deps.db, importId);
+      await finish('failed', sheetProblem(validation.error));
+      return { importId, status: 'failed', code: validation.error.code };
+    }
+    if (record.dryRun) {
+      await finish('succeeded', null, validation.totalRows);
+      return { importId, status: 'succeeded', dryRun: true, rows: validation.totalRows };
+    }
+    if (record.onError === 'abort' && validation.failed > 0) {
+      await discardStagedRows(deps.db, importId);
+      await finish('failed', rowsInvalidProblem(validation.failed), validation.totalRows);
+      return { importId, status: 'failed', failed: validation.failed };
+    }
+    await completeValidation(deps.db, importId, validation.totalRows);
+  }
+  await runApplyPass(run);
+  await discardStagedRows(deps.db, importId);
+  await finish('succeeded', null);
+  return { importId, status: 'succeeded' };
+}

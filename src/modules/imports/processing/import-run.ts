@@ -1,0 +1,39 @@
+import type { AuditActor } from '../../../platform/audit/audit';
+import type { ServiceDependencies } from '../../../platform/request-context';
+import type { StructureRecord } from '../../structures/structures.repository';
+import type { Quotas } from '../../structures/structures.schemas';
+import type { ImportRecord } from '../imports.repository';
+
+/**
+ * Points where tests stop an import as a crash would: after a validated chunk is committed,
+ * inside an apply batch's transaction before it commits, and after it commits.
+ */
+export interface ImportHooks {
+  afterValidationChunk?(chunk: number): Promise<void>;
+  beforeApplyCommit?(batch: number): Promise<void>;
+  afterApplyBatch?(batch: number): Promise<void>;
+}
+
+export interface ImportJobOptions {
+  /** Rows per validated chunk and per applied batch (one transaction each). */
+  batchSize: number;
+  hooks?: ImportHooks;
+}
+
+/** What both passes of one run share. */
+export interface ImportRun {
+  deps: ServiceDependencies;
+  record: ImportRecord;
+  structure: StructureRecord;
+  options: ImportJobOptions;
+  extendLease(): Promise<void>;
+}
+
+export const quotasOf = (structure: StructureRecord): Quotas => ({
+  personal: structure.quotaPersonal,
+  organisational: structure.quotaOrganisational,
+  applicative: structure.quotaApplicative,
+});
+
+/** Boxes written by an import are the uploader's doing; the import id is the cause of each event. */
+export const importActor = (record: ImportRecord): AuditActor => ({ type: 'api_key', id: record.createdBy, requestId: null });
