@@ -2,6 +2,21 @@ import { isMssanteDomain } from '../../../domain/mssante-address';
 import { MAILBOX_TYPES } from '../../mailboxes/mailbox-type';
 import type { AlimentationRule } from './rule-types';
 
+/**
+ * A report checks the same few domains on every box of a structure: remember the answers (the
+ * check is a handful of regular expressions). Bounded, as domains are the operator's data.
+ */
+const mssanteDomainAnswers = new Map<string, boolean>();
+function isMssanteDomainRemembered(name: string): boolean {
+  let answer = mssanteDomainAnswers.get(name);
+  if (answer === undefined) {
+    if (mssanteDomainAnswers.size >= 10_000) mssanteDomainAnswers.clear();
+    answer = isMssanteDomain(name);
+    mssanteDomainAnswers.set(name, answer);
+  }
+  return answer;
+}
+
 /** The domain actually published is the one in the address; the stored domain must agree. */
 function domainsOf(address: string, domain: string): string[] {
   const atIndex = address.lastIndexOf('@');
@@ -34,6 +49,6 @@ export const DOMAIN_NOT_MSSANTE: AlimentationRule = {
     if (subject.correspondence === null) return false;
     const { address, domain } = subject.correspondence;
     // Host names are case-insensitive; isMssanteDomain wants the stored (lowercase) form.
-    return domainsOf(address, domain).some((name) => !isMssanteDomain(name.toLowerCase()));
+    return domainsOf(address, domain).some((name) => !isMssanteDomainRemembered(name.toLowerCase()));
   },
 };

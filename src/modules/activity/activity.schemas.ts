@@ -1,0 +1,54 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { MAILBOX_STATUSES, MAILBOX_TYPES } from '../mailboxes/mailbox-type';
+import { UpcomingItemSchema } from '../lifecycle/lifecycle.schemas';
+import { DateTimeSchema, IdSchema } from '../../shared/schemas';
+
+const countsOf = (keys: readonly string[], description: string) =>
+  Type.Object(Object.fromEntries(keys.map((key) => [key, Type.Integer({ minimum: 0 })])), { description });
+
+export const ActivityQuerySchema = Type.Object({
+  expiringWithinDays: Type.Integer({ minimum: 0, maximum: 365, default: 30, description: 'Window of `expiringSoon`' }),
+  deletionWithinDays: Type.Optional(
+    Type.Integer({ minimum: 0, maximum: 365, description: 'Window of `dueForDeletion`; by default the first inactivity warning\'s (30 days)' }),
+  ),
+  limit: Type.Integer({ minimum: 1, maximum: 100, default: 20, description: 'Length of each list' }),
+});
+export type ActivityQuery = Static<typeof ActivityQuerySchema>;
+
+export const RecentChangeSchema = Type.Object({
+  id: IdSchema,
+  occurredAt: DateTimeSchema,
+  action: Type.String({ description: 'e.g. `mailbox.created`; the full event (before, after) is at /v1/audit-events' }),
+  targetType: Type.String(),
+  targetId: Type.String(),
+  mailboxId: Type.Union([IdSchema, Type.Null()]),
+  actor: Type.Object({
+    type: Type.Union([Type.Literal('api_key'), Type.Literal('system'), Type.Literal('registration')]),
+    id: Type.Union([Type.String(), Type.Null()]),
+  }),
+});
+export type RecentChange = Static<typeof RecentChangeSchema>;
+
+const DueListSchema = (description: string) =>
+  Type.Object(
+    {
+      withinDays: Type.Integer(),
+      items: Type.Array(UpcomingItemSchema),
+      hasMore: Type.Boolean({ description: 'More boxes are due: GET /v1/lifecycle/upcoming?structureId=&reason= lists them all' }),
+    },
+    { description },
+  );
+
+export const StructureActivitySchema = Type.Object({
+  structureId: IdSchema,
+  generatedAt: DateTimeSchema,
+  counts: Type.Object({
+    total: Type.Integer({ description: 'Boxes not deleted' }),
+    byStatus: countsOf(MAILBOX_STATUSES, 'Every box per status, deleted ones (within retention or purged) included'),
+    byType: countsOf(MAILBOX_TYPES, 'Boxes not deleted, per type'),
+  }),
+  recentChanges: Type.Array(RecentChangeSchema, { description: 'The structure\'s latest audit events, newest first' }),
+  expiringSoon: DueListSchema('Active boxes whose expiry date (deactivation) falls within the window, overdue ones first'),
+  dueForDeletion: DueListSchema('Boxes the inactivity sweep deletes within the window (no activity for nearly a year), soonest first'),
+});
+export type StructureActivity = Static<typeof StructureActivitySchema>;

@@ -1,0 +1,107 @@
+import { createHash } from 'node:crypto';
+import type { Database } from '../../db/database';
+import type { Clock } from '../../shared/clock';
+import { isoDate } from '../../shared/clock';
+import { hasBlockingIssue } from '../alimentation-report/rules';
+import { evaluateFedMailboxes, type EvaluatedMailbox } from '../alimentation-report/evaluate-fed-mailboxes';
+import { findReferenceInForce } from '../reference/reference.repository';
+import { NotPublishableError, toDirectoryEntry, type DirectoryEntry } from './directory-entry';
+import {
+  entryKey,
+  loadKnownEntries,
+  lockFeedState,
+  saveFeedState,
+  upsertEntries,
+  withdrawEntries,
+  type PublishedEntry,
+  type Withdrawal,
+} from './directory.repository';
+
+const WRITE_BATCH = 5000;
+
+export interface RefreshOutcome {
+  refreshed: boolean;
+  added: number;
+  changed: number;
+  withdrawn: number;
+  published: number;
+  lastSequence: number;
+}
+
+/** The feed's rule (alimentation-rules.md): fed, with an address, and no blocking issue. */
+function publishableEntry(box: EvaluatedMailbox): DirectoryEntry | undefined {
+  if (box.subject.correspondence === null || hasBlockingIssue(box.issues)) return undefined;
+  try {
+    return toDirectoryEntry(box.subject, box.structure);
+  } catch (error) {
+    if (error instanceof NotPublishableError) return undefined;
+    throw error;
+  }
+}
+
+const hashOf = (entry: DirectoryEntry, structureId: string) =>
+  createHash('sha256').update(JSON.stringify([structureId, entry])).digest('base64url');
+
+/**
+ * Brings the feed up to date with the boxes: evaluates every fed box (as the report does), and
+ * writes only the differences, each stamped with the next sequence: new entries, changed ones
+ * (content hash differs), and withdrawals (entries no longer publishable: box deleted,
+ * deactivated, address withdrawn or changed, blocking issue, test account...). Runs in one
+ * transaction holding the feed's state row, so refreshes never interleave and a reader sees
+ * either all of a refresh or none of it. `maxAgeSeconds` > 0 skips the work when the last
+ * refresh is that recent (checked after taking the lock, so waiters do not redo it).
+ */
+export async function refreshDirectory(db: Database, clock: Clock, options: { maxAgeSeconds: number }): Promise<RefreshOutcome> {
+  return db.transaction(async (tx) => {
+    const state = await lockFeedState(tx);
+    const now = clock.now();
+    const outcome: RefreshOutcome = { refreshed: false, added: 0, changed: 0, withdrawn: 0, published: state.publishedCount, lastSequence: state.lastSequence };
+    if (options.maxAgeSeconds > 0 && state.refreshedAt && now.getTime() - state.refreshedAt.getTime() < options.maxAgeSeconds * 1000) {
+      return outcome;
+    }
+    const extraction = await findReferenceInForce(tx);
+    const known = await loadKnownEntries(tx);
+    const seen = new Set<string>();
+    let sequence = state.lastSequence;
+    let pending: PublishedEntry[] = [];
+    for await (const batch of evaluateFedMailboxes(tx, { today: isoDate(now), locale: 'en', extractionId: extraction?.id ?? null, withDirectoryFields: true })) {
+      for (const box of batch) {
+        const entry = publishableEntry(box);
+        if (!entry) continue;
+        const key = entryKey(entry.address, entry.ansType);
+        if (seen.has(key)) continue;
+        seen.add(key);
+        const contentHash = hashOf(entry, box.structureId);
+        const previous = known.get(key);
+        if (previous && !previous.withdrawn && previous.hash === contentHash) continue;
+        if (previous && !previous.withdrawn) outcome.changed += 1;
+        else outcome.added += 1;
+        sequence += 1;
+        pending.push({
+          address: entry.address, ansType: entry.ansType, mailboxId: entry.mailboxId, structureId: box.structureId,
+          entry, contentHash, sequence,
+        });
+        if (pending.length >= WRITE_BATCH) {
+          await upsertEntries(tx, pending, now);
+          pending = [];
+        }
+      }
+    }
+    await upsertEntries(tx, pending, now);
+    const withdrawals: Withdrawal[] = [];
+    for (const [key, value] of known) {
+      if (value.withdrawn || seen.has(key)) continue;
+      const separator = key.indexOf(' ');
+      withdrawals.push({ ansType: key.slice(0, separator), address: key.slice(separator + 1), sequence: (sequence += 1) });
+    }
+    for (let start = 0; start < withdrawals.length; start += WRITE_BATCH) {
+      await withdrawEntries(tx, withdrawals.slice(start, start + WRITE_BATCH), now);
+    }
+    outcome.withdrawn = withdrawals.length;
+    outcome.published = seen.size;
+    outcome.lastSequence = sequence;
+    outcome.refreshed = true;
+    await saveFeedState(tx, { lastSequence: sequence, refreshedAt: now, publishedCount: seen.size });
+    return outcome;
+  });
+}

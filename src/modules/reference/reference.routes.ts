@@ -1,0 +1,60 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { AppError } from '../../platform/errors/error-catalogue';
+import { problemResponses } from '../../platform/errors/problem.schema';
+import { contextOf, dependenciesOf } from '../../platform/request-context';
+import { IdempotencyHeadersSchema } from '../../shared/schemas';
+import { createReferenceLoadHandler } from './reference-loader';
+import { ExtractionParamsSchema, ReferenceExtractionSchema, ReferenceSchema } from './reference.schemas';
+import { getExtraction, getReference, REFERENCE_LOAD_JOB, uploadExtraction } from './reference.service';
+
+const tags = ['Reference'];
+
+const UPLOAD_DESCRIPTION = [
+  'multipart/form-data with one part `file`: the ANS public `Extraction_Correspondance_MSSante` file (UTF-8,',
+  '`|`-separated, 31 columns, its header line first). The header is checked on arrival (415 otherwise); the file is',
+  'stored and answered 202 with the extraction, which a job then loads line by line: follow it at `Location`.',
+  'Once loaded, it becomes the reference in force at once (the previous one is superseded and its rows deleted), and',
+  'the alimentation report\'s reference rules use it. Only PER lines held under an RPPS (`Type Identifiant PP` 8) are',
+  'kept: RPPS, exercise name, first name, profession code. Up to BALISE_REFERENCE_UPLOAD_MAX_BYTES (512 MiB by',
+  'default; 413 above).',
+].join('\n');
+
+export const referenceRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const deps = dependenciesOf(app);
+  app.jobs.register(REFERENCE_LOAD_JOB, createReferenceLoadHandler(app.db, app.clock));
+
+  app.post('/v1/reference/extractions', {
+    config: { access: 'operator' },
+    schema: {
+      operationId: 'uploadReferenceExtraction', summary: 'Load the ANS MSSanté extraction as the reference of professionals (operator)',
+      description: UPLOAD_DESCRIPTION, tags, consumes: ['multipart/form-data'], headers: IdempotencyHeadersSchema,
+      response: { 202: ReferenceExtractionSchema, ...problemResponses(403, 413, 415) },
+    },
+  }, async (request, reply) => {
+    if (!request.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the file as multipart/form-data, in a part named `file`');
+    const part = await request.file({ limits: { fileSize: app.config.reference.maxUploadBytes } });
+    if (!part || part.fieldname !== 'file') {
+      part?.file.resume();
+      throw new AppError('BAD_REQUEST', 'The upload has no part named `file`', [{ field: 'file', code: 'FILE_REQUIRED', message: 'Send the extraction in a part named `file`' }]);
+    }
+    const extraction = await uploadExtraction(deps, contextOf(request), { fileName: part.filename, content: part.file, isTruncated: () => part.file.truncated });
+    return reply.code(202).header('location', `/v1/reference/extractions/${extraction.id}`).send(extraction);
+  });
+
+  app.get('/v1/reference/extractions/:extractionId', {
+    config: { access: 'operator' },
+    schema: {
+      operationId: 'getReferenceExtraction', summary: 'Follow the load of an uploaded extraction (operator)', tags,
+      params: ExtractionParamsSchema,
+      response: { 200: ReferenceExtractionSchema, ...problemResponses(403, 404) },
+    },
+  }, async (request) => getExtraction(deps, contextOf(request), request.params.extractionId));
+
+  app.get('/v1/reference', {
+    schema: {
+      operationId: 'getReference', summary: 'What reference of professionals is loaded (rows, source file, loaded at)', tags,
+      description: 'Readable by every role: the reference is public ANS data, and explains the report\'s reference rules.',
+      response: { 200: ReferenceSchema, ...problemResponses() },
+    },
+  }, async () => getReference(deps));
+};
