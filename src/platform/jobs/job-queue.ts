@@ -32,3 +32,20 @@ export async function enqueueJob(
     .returning({ id: jobs.id });
   return row?.id;
 }
+
+/**
+ * Enqueues many jobs of one kind in one statement (e.g. a delivery per reminder sent), in the
+ * caller's transaction like `enqueueJob`. The payloads travel as one JSON parameter.
+ */
+export async function enqueueJobs(
+  executor: Executor,
+  name: string,
+  payloads: readonly Record<string, unknown>[],
+  options: Omit<EnqueueOptions, 'singletonKey'> = {},
+): Promise<void> {
+  if (payloads.length === 0) return;
+  await executor.execute(sql`
+    insert into ${jobs} (name, payload, run_at, max_attempts)
+    select ${name}, payload, ${options.runAt ?? sql`now()`}, ${options.maxAttempts ?? 5}
+      from jsonb_array_elements(${JSON.stringify(payloads)}::jsonb) as payload`);
+}

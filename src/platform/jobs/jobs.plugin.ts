@@ -1,10 +1,13 @@
 import fp from 'fastify-plugin';
 import type { Config } from '../../config/config';
 import { JobRunner, type JobRunnerOptions } from './job-runner';
+import { Scheduler } from './scheduler';
 
 declare module 'fastify' {
   interface FastifyInstance {
     jobs: JobRunner;
+    /** Periodic jobs (sweeps): modules call `app.scheduler.schedule(name, { periodMs })` at start-up. */
+    scheduler: Scheduler;
   }
 }
 
@@ -13,19 +16,31 @@ export interface JobsPluginOptions {
   runner?: JobRunnerOptions;
 }
 
+/** How often a process checks whether a new period began (the check is in memory; the database hears once per period). */
+const SCHEDULER_TICK_MS = 30_000;
+
 /**
  * The job queue on PostgreSQL. Modules register their handlers at start-up; the runner polls
- * only when enabled (tests keep it off and call `app.jobs.drain()` to run what is due).
+ * only when enabled (tests keep it off and call `app.jobs.drain()` to run what is due). The
+ * scheduler enqueues periodic jobs alongside it (tests call `app.scheduler.tick()`).
  */
 export const jobsPlugin = fp<JobsPluginOptions>(
   async (app, options) => {
     const runner = new JobRunner(app.db, app.log.child({ component: 'jobs' }), options.runner);
+    const scheduler = new Scheduler(app.db, app.clock, app.log.child({ component: 'scheduler' }));
     app.decorate('jobs', runner);
+    app.decorate('scheduler', scheduler);
     if (options.config.enabled) {
-      app.addHook('onReady', async () => runner.start(options.config.pollIntervalMs, options.config.concurrency));
+      app.addHook('onReady', async () => {
+        runner.start(options.config.pollIntervalMs, options.config.concurrency);
+        scheduler.start(Math.max(options.config.pollIntervalMs, SCHEDULER_TICK_MS));
+      });
     }
     // preClose: jobs finish before the database plugin's onClose hook closes the connection.
-    app.addHook('preClose', async () => runner.stop());
+    app.addHook('preClose', async () => {
+      await scheduler.stop();
+      await runner.stop();
+    });
   },
   { name: 'jobs', dependencies: ['database'] },
 );

@@ -1,0 +1,135 @@
+import { randomUUID } from 'node:crypto';
+import type { Transaction } from '../../db/database';
+import { recordAudit } from '../../platform/audit/audit';
+import type { ServiceDependencies } from '../../platform/request-context';
+import { isoDate } from '../../shared/clock';
+import { withdrawActiveAddress } from '../correspondences/correspondences.repository';
+import { toMailbox } from '../mailboxes/mailbox-mapper';
+import { nextStatus } from '../mailboxes/mailbox-status';
+import { findMailbox, updateMailboxRow, type MailboxRecord } from '../mailboxes/mailboxes.repository';
+import { PURGED_FIELDS, purgeMailboxPersonalData } from './lifecycle-purge.repository';
+import {
+  inactivityCutoff, inactivityDeadline, lastSignOfLife, retentionCutoff, type LifecyclePolicy,
+} from './lifecycle-policy';
+import { warnBeforeDeletion } from './lifecycle-warnings.service';
+import { lockExpiredBatch, lockInactiveBatch, lockPurgeableBatch } from './lifecycle.repository';
+import type { SweepReport } from './lifecycle.schemas';
+import { addToTally, emptyTally, SWEEP_ACTOR, type StepTally, type SweepContext } from './lifecycle-sweep-context';
+
+const BATCH_SIZE = 200;
+
+/**
+ * Runs one sweep: deactivate expired boxes, warn ahead of inactivity deletions, delete inactive
+ * boxes, purge boxes past retention. Each batch of boxes is one transaction holding their row
+ * locks (SKIP LOCKED), with each change and its audit event; a crash leaves whole batches, and
+ * the next run carries on (every step looks at the state, so it is safe to run again).
+ */
+export async function runLifecycleSweep(
+  deps: ServiceDependencies,
+  policy: LifecyclePolicy,
+  options: { trigger: SweepReport['trigger']; onBatch?: () => Promise<void> },
+): Promise<SweepReport> {
+  const context: SweepContext = {
+    deps, policy, sweepId: randomUUID(), now: deps.clock.now(), onBatch: options.onBatch ?? (async () => undefined),
+  };
+  const deactivated = await deactivateExpired(context);
+  const warned = await warnBeforeDeletion(context);
+  const deleted = await deleteInactive(context);
+  const purged = await purgePastRetention(context);
+  return {
+    sweepId: context.sweepId, trigger: options.trigger,
+    startedAt: context.now.toISOString(), finishedAt: deps.clock.now().toISOString(),
+    deactivated, warned, deleted, purged,
+  };
+}
+
+/** Locks and handles batches until none is left; each batch is one transaction. */
+async function inBatches(
+  context: SweepContext,
+  lock: (tx: Transaction, afterId: string | undefined) => Promise<MailboxRecord[]>,
+  handle: (tx: Transaction, record: MailboxRecord) => Promise<boolean>,
+): Promise<StepTally> {
+  const tally = emptyTally();
+  let afterId: string | undefined;
+  for (;;) {
+    const { seen, changed } = await context.deps.db.transaction(async (tx) => {
+      const records = await lock(tx, afterId);
+      const done: string[] = [];
+      for (const record of records) {
+        if (await handle(tx, record)) done.push(record.mailbox.id);
+      }
+      return { seen: records.map((record) => record.mailbox.id), changed: done };
+    });
+    if (seen.length === 0) return tally;
+    addToTally(tally, changed);
+    afterId = seen[seen.length - 1];
+    await context.onBatch();
+  }
+}
+
+/** Applies a status change to a locked box and audits it with the sweep as actor. */
+async function applyStatusChange(
+  context: SweepContext,
+  tx: Transaction,
+  current: MailboxRecord,
+  values: Parameters<typeof updateMailboxRow>[3],
+  audit: { action: string; cause: Record<string, unknown> },
+): Promise<true> {
+  const id = current.mailbox.id;
+  const row = await updateMailboxRow(tx, id, current.mailbox.version, { ...values, updatedAt: context.now });
+  // The row is locked by this transaction: its version cannot have moved. Roll the batch back if it did.
+  if (!row) throw new Error(`mailbox ${id} changed under the sweep's lock`);
+  const updated = await findMailbox(tx, id);
+  await recordAudit(tx, context.deps.clock, SWEEP_ACTOR, {
+    action: audit.action, targetType: 'mailbox', targetId: id, structureId: row.structureId, mailboxId: id,
+    cause: { sweepId: context.sweepId, ...audit.cause }, before: toMailbox(current), after: toMailbox(updated!),
+  });
+  return true;
+}
+
+/** (a) The expiry date deactivates the box on that date, remembering the status it interrupted. */
+function deactivateExpired(context: SweepContext): Promise<StepTally> {
+  const today = isoDate(context.now);
+  return inBatches(context, (tx, afterId) => lockExpiredBatch(tx, today, afterId, BATCH_SIZE), async (tx, current) => {
+    const change = nextStatus(current.mailbox.status, 'deactivate', current.mailbox.formerStatus);
+    if (!change) return false;
+    return applyStatusChange(context, tx, current, change, {
+      action: 'mailbox.deactivated', cause: { rule: 'expiry', expiresAt: current.mailbox.expiresAt },
+    });
+  });
+}
+
+/** (c) Soft deletion after the inactivity period: the MSSanté address is withdrawn from the directory feed. */
+function deleteInactive(context: SweepContext): Promise<StepTally> {
+  const cutoff = inactivityCutoff(context.now, context.policy);
+  return inBatches(context, (tx, afterId) => lockInactiveBatch(tx, cutoff, afterId, BATCH_SIZE), async (tx, current) => {
+    const change = nextStatus(current.mailbox.status, 'delete', current.mailbox.formerStatus);
+    if (!change) return false;
+    const signOfLife = lastSignOfLife(current.mailbox);
+    await withdrawActiveAddress(tx, current.mailbox.id, context.now);
+    return applyStatusChange(context, tx, current, { ...change, deletedAt: context.now }, {
+      action: 'mailbox.deleted',
+      cause: {
+        rule: 'inactivity', lastSignOfLifeAt: signOfLife.toISOString(),
+        deadline: inactivityDeadline(signOfLife, context.policy).toISOString(),
+      },
+    });
+  });
+}
+
+/** (d) Past retention, a deleted box keeps only what is not personal; its audit trail stays. */
+function purgePastRetention(context: SweepContext): Promise<StepTally> {
+  const cutoff = retentionCutoff(context.now, context.policy);
+  return inBatches(context, (tx, afterId) => lockPurgeableBatch(tx, cutoff, afterId, BATCH_SIZE), async (tx, current) => {
+    const row = await purgeMailboxPersonalData(tx, current.mailbox.id, context.now);
+    if (!row) return false;
+    await recordAudit(tx, context.deps.clock, SWEEP_ACTOR, {
+      action: 'mailbox.purged', targetType: 'mailbox', targetId: row.id, structureId: row.structureId, mailboxId: row.id,
+      cause: { sweepId: context.sweepId, rule: 'retention', deletedAt: current.mailbox.deletedAt?.toISOString() ?? null },
+      // Not the erased values: the event must not keep what the purge removes.
+      before: { purgedFields: PURGED_FIELDS },
+      after: toMailbox({ mailbox: row, address: null }),
+    });
+    return true;
+  });
+}

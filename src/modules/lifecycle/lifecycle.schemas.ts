@@ -1,0 +1,105 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { MailboxStatusSchema, MailboxTypeSchema } from '../mailboxes/mailbox-type';
+import { DateSchema, DateTimeSchema, IdSchema } from '../../shared/schemas';
+
+export const ActivityBodySchema = Type.Union(
+  [
+    Type.Object(
+      {
+        at: Type.Optional(
+          Type.String({
+            format: 'date-time',
+            description: 'When the box was used, if the platform reports late; default now. A time in the future counts as now.',
+          }),
+        ),
+      },
+      { additionalProperties: false },
+    ),
+    Type.Null(),
+  ],
+  { description: 'Optional: an empty body records activity now' },
+);
+export type ActivityBody = Static<typeof ActivityBodySchema>;
+
+export const RestoreBodySchema = Type.Union(
+  [
+    Type.Object(
+      {
+        withoutCorrespondence: Type.Optional(
+          Type.Boolean({
+            default: false,
+            description:
+              'Restore even when the MSSanté address the deletion withdrew is now someone else\'s (or its domain left the ' +
+              'structure, or the quota is used up): the box comes back without an address. Default false: such a restore is refused.',
+          }),
+        ),
+      },
+      { additionalProperties: false },
+    ),
+    Type.Null(),
+  ],
+  { description: 'Optional' },
+);
+export type RestoreBody = Static<typeof RestoreBodySchema>;
+
+/** A sweep's answer lists at most this many ids per step (the counts stay exact). */
+export const MAX_LISTED_IDS = 1000;
+
+const SweepStepSchema = (description: string) =>
+  Type.Object(
+    {
+      count: Type.Integer({ minimum: 0 }),
+      mailboxIds: Type.Array(IdSchema, { description: `The boxes concerned (at most ${MAX_LISTED_IDS}; count is exact)` }),
+    },
+    { description },
+  );
+
+export const SweepReportSchema = Type.Object({
+  sweepId: IdSchema,
+  trigger: Type.Union([Type.Literal('api'), Type.Literal('schedule')]),
+  startedAt: DateTimeSchema,
+  finishedAt: DateTimeSchema,
+  deactivated: SweepStepSchema('Boxes deactivated because their expiry date came'),
+  warned: Type.Composite([
+    SweepStepSchema('Boxes whose owner was warned of an inactivity deletion by this sweep'),
+    Type.Object({ adminNotices: Type.Integer({ minimum: 0, description: 'Digests queued to structures\' contact e-mails' }) }),
+  ]),
+  deleted: SweepStepSchema('Boxes deleted after the inactivity period (soft: restorable during retention)'),
+  purged: SweepStepSchema('Deleted boxes past retention whose personal data was erased'),
+});
+export type SweepReport = Static<typeof SweepReportSchema>;
+
+export const UPCOMING_REASONS = ['expiry', 'inactivity'] as const;
+export type UpcomingReason = (typeof UPCOMING_REASONS)[number];
+
+export const UpcomingQuerySchema = Type.Object({
+  structureId: Type.Optional(IdSchema),
+  withinDays: Type.Integer({
+    minimum: 0, maximum: 3650, default: 30,
+    description: 'The window: what falls due from now to now + withinDays (overdue boxes the next sweep handles are included)',
+  }),
+  reason: Type.Optional(Type.Union(UPCOMING_REASONS.map((reason) => Type.Literal(reason)))),
+});
+export type UpcomingQuery = Static<typeof UpcomingQuerySchema>;
+
+export const UpcomingItemSchema = Type.Object({
+  mailboxId: IdSchema,
+  structureId: IdSchema,
+  email: Type.String(),
+  type: MailboxTypeSchema,
+  status: MailboxStatusSchema,
+  reason: Type.Union(UPCOMING_REASONS.map((reason) => Type.Literal(reason)), {
+    description: '`expiry`: deactivation on the expiry date; `inactivity`: deletion after the inactivity period',
+  }),
+  dueAt: Type.String({
+    format: 'date-time',
+    description: 'From when the sweep acts: 00:00 UTC of the expiry date, or the last sign of life + the inactivity period',
+  }),
+  expiresAt: Type.Union([DateSchema, Type.Null()]),
+  lastActivityAt: Type.Union([DateTimeSchema, Type.Null()]),
+  lastSignOfLifeAt: Type.String({
+    format: 'date-time',
+    description: 'The latest of last activity, creation, registration and restoration: inactivity counts from it',
+  }),
+});
+export type UpcomingItem = Static<typeof UpcomingItemSchema>;
