@@ -1,12 +1,20 @@
-import { Type } from '@sinclair/typebox';
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
 
 /** Schema primitives shared by every module. */
 export const IdSchema = Type.String({ format: 'uuid' });
 export const EmailSchema = Type.String({ format: 'email', maxLength: 254 });
 export const DateSchema = Type.String({ format: 'date', description: 'YYYY-MM-DD' });
 export const DateTimeSchema = Type.String({ format: 'date-time' });
-export const NullableString = (options: Parameters<typeof Type.String>[0] = {}) =>
-  Type.Union([Type.String(options), Type.Null()]);
+/**
+ * `T | null` as `type: [T, 'null']` rather than `anyOf`: fast-json-stringify serialises a type
+ * array directly, whereas for `anyOf` it validates each value against every branch at run time
+ * (measured: the difference decides whether a 50-item page is cheap or not).
+ */
+export function Nullable<T extends TSchema>(schema: T, options: { description?: string } = {}) {
+  const type = (schema as { type?: string | string[] }).type;
+  if (typeof type !== 'string') throw new Error('Nullable() takes a schema with a single `type`');
+  return Type.Unsafe<Static<T> | null>({ ...schema, ...options, type: [type, 'null'] });
+}
 
 /** Headers of conditional and idempotent requests, declared so the contract shows them. */
 export const IfMatchHeadersSchema = Type.Object({
@@ -17,3 +25,7 @@ export const IdempotencyHeadersSchema = Type.Object({
     Type.String({ minLength: 1, maxLength: 255, description: 'A retry with the same key replays the first answer' }),
   ),
 });
+
+/** A closed set of strings as `enum` (serialised directly; an `anyOf` of literals is checked branch by branch). */
+export const StringEnum = <const T extends readonly string[]>(values: T, options: { description?: string; default?: T[number] } = {}) =>
+  Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options });

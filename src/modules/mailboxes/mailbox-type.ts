@@ -1,12 +1,12 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { Nullable, StringEnum } from '../../shared/schemas';
 
 /** The operator's five kinds of box (see shared/domain/mssante.md). */
 export const MAILBOX_TYPES = ['PER', 'MED', 'INT', 'ORG', 'APP'] as const;
 export type MailboxType = (typeof MAILBOX_TYPES)[number];
-export const MailboxTypeSchema = Type.Union(
-  MAILBOX_TYPES.map((type) => Type.Literal(type)),
-  { description: 'PER personal, MED Medimail-only login, INT internal without RPPS, ORG shared, APP applicative' },
-);
+export const MailboxTypeSchema = StringEnum(MAILBOX_TYPES, {
+  description: 'PER personal, MED Medimail-only login, INT internal without RPPS, ORG shared, APP applicative',
+});
 
 /** Nominative boxes: one person each. Only these may be connection accounts or delegates. */
 export const NOMINATIVE_TYPES: readonly MailboxType[] = ['PER', 'MED', 'INT'];
@@ -15,15 +15,15 @@ export const SHARED_TYPES: readonly MailboxType[] = ['ORG', 'APP'];
 
 export const MAILBOX_STATUSES = ['preregistered', 'pending', 'valid', 'rejected', 'deactivated', 'deleted'] as const;
 export type MailboxStatus = (typeof MAILBOX_STATUSES)[number];
-export const MailboxStatusSchema = Type.Union(MAILBOX_STATUSES.map((status) => Type.Literal(status)));
+export const MailboxStatusSchema = StringEnum(MAILBOX_STATUSES);
 
 export const ResponsibleSchema = Type.Object(
   {
     lastName: Type.String({ minLength: 1, maxLength: 100 }),
     firstName: Type.String({ minLength: 1, maxLength: 100 }),
-    profession: Type.Optional(Type.Union([Type.String({ maxLength: 4 }), Type.Null()])),
-    rpps: Type.Optional(Type.Union([Type.String(), Type.Null()])),
-    adeli: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+    profession: Type.Optional(Nullable(Type.String({ maxLength: 4 }))),
+    rpps: Type.Optional(Nullable(Type.String())),
+    adeli: Type.Optional(Nullable(Type.String())),
   },
   { additionalProperties: false, description: 'The named person in charge of an ORG or APP box' },
 );

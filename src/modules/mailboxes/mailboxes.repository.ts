@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, inArray, isNull, ne, sql, type SQL } from 'drizzle-orm';
-import type { Database, Executor } from '../../db/database';
+import { selectRows, type Database, type Executor } from '../../db/database';
 import { emailChangeRequests, mailboxes, mssanteAddresses } from '../../db/schema';
 import { escapeLike } from '../structures/structures.repository';
 import type { MailboxStatus, MailboxType } from './mailbox-type';
@@ -106,46 +106,85 @@ export function sortColumnsOf(sort: MailboxSort) {
   return { columns, descending: sort.startsWith('-') };
 }
 
-function searchCondition(words: string[]): SQL | undefined {
-  if (words.length === 0) return undefined;
+/**
+ * What a search matches, one branch per index: e-mail, RPPS, ADELI, names (every word must begin
+ * the last or the first name: "dupont je" finds Jean Dupont) and MSSanté address. Each branch is
+ * ordered and limited on its own so that PostgreSQL plans it on its own index (an OR over all of
+ * them defeats the planner's estimates); the page is the top of their union.
+ */
+function searchBranches(words: string[]): { condition: SQL; viaAddress: boolean }[] {
   const whole = escapeLike(words.join(' ')) + '%';
-  const addressMatch = sql`${mailboxes.id} in (select ${mssanteAddresses.mailboxId} from ${mssanteAddresses}
-    where ${mssanteAddresses.address} like ${whole} and ${mssanteAddresses.withdrawnAt} is null)`;
-  // Every word must begin the last or the first name: "dupont je" finds Jean Dupont.
   const nameMatch = and(
     ...words.map((word) => {
       const prefix = escapeLike(word) + '%';
       return sql`(${mailboxes.lastNameKey} like ${prefix} or ${mailboxes.firstNameKey} like ${prefix})`;
     }),
+  )!;
+  const branches = [
+    { condition: sql`${mailboxes.emailKey} like ${whole}`, viaAddress: false },
+    { condition: sql`${mssanteAddresses.address} like ${whole} and ${mssanteAddresses.withdrawnAt} is null`, viaAddress: true },
+  ];
+  if (words.length === 1) {
+    const prefix = escapeLike(words[0]!) + '%';
+    branches.push(
+      { condition: sql`${mailboxes.lastNameKey} like ${prefix}`, viaAddress: false },
+      { condition: sql`${mailboxes.firstNameKey} like ${prefix}`, viaAddress: false },
+    );
+  } else {
+    branches.push({ condition: nameMatch, viaAddress: false });
+  }
+  if (/^\d+$/.test(words[0] ?? '') && words.length === 1) {
+    branches.push(
+      { condition: sql`${mailboxes.rpps} like ${whole}`, viaAddress: false },
+      { condition: sql`${mailboxes.adeli} like ${whole}`, viaAddress: false },
+    );
+  }
+  return branches;
+}
+
+function afterCursorCondition(filters: MailboxListFilters, columns: ReturnType<typeof sortColumnsOf>['columns'], descending: boolean) {
+  if (!filters.after) return undefined;
+  const values = filters.after.map((value, index) =>
+    columns[index] === mailboxes.createdAt ? sql`${value}::timestamptz` : index === columns.length - 1 ? sql`${value}::uuid` : sql`${value}`,
   );
-  return sql`(${mailboxes.emailKey} like ${whole} or ${mailboxes.rpps} like ${whole} or ${mailboxes.adeli} like ${whole}
-    or ${nameMatch} or ${addressMatch})`;
+  return sql`(${sql.join(columns, sql`, `)}) ${sql.raw(descending ? '<' : '>')} (${sql.join(values, sql`, `)})`;
 }
 
 export async function listMailboxes(executor: Executor, filters: MailboxListFilters): Promise<MailboxRecord[]> {
   const { columns, descending } = sortColumnsOf(filters.sort);
-  const afterCondition = filters.after
-    ? sql`(${sql.join(columns, sql`, `)}) ${sql.raw(descending ? '<' : '>')} (${sql.join(
-        filters.after.map((value, index) => (columns[index] === mailboxes.createdAt ? sql`${value}::timestamptz` : index === columns.length - 1 ? sql`${value}::uuid` : sql`${value}`)),
-        sql`, `,
-      )})`
-    : undefined;
-  const conditions = [
+  const order = sql.join(columns.map((column) => sql`${column} ${sql.raw(descending ? 'desc' : 'asc')}`), sql`, `);
+  const common = and(
     filters.visibleStructureIds ? inArray(mailboxes.structureId, [...filters.visibleStructureIds]) : undefined,
     filters.structureId ? eq(mailboxes.structureId, filters.structureId) : undefined,
     // Deleted boxes only show when asked for.
     filters.status ? eq(mailboxes.status, filters.status) : ne(mailboxes.status, 'deleted'),
     filters.type ? eq(mailboxes.type, filters.type) : undefined,
-    searchCondition(filters.searchWords),
-    afterCondition,
-  ];
+    afterCursorCondition(filters, columns, descending),
+  );
+  const pageSize = filters.limit + 1;
+  if (filters.searchWords.length === 0) {
+    return executor
+      .select({ mailbox: mailboxes, address: mssanteAddresses })
+      .from(mailboxes)
+      .leftJoin(mssanteAddresses, activeAddressJoin)
+      .where(common)
+      .orderBy(...columns.map((column) => (descending ? desc(column) : asc(column))))
+      .limit(pageSize);
+  }
+  const branches = searchBranches(filters.searchWords).map(
+    ({ condition, viaAddress }) => sql`(select ${mailboxes.id} as id from ${viaAddress ? sql`${mssanteAddresses} join ${mailboxes} on ${mailboxes.id} = ${mssanteAddresses.mailboxId}` : mailboxes}
+      where ${common} and ${condition} order by ${order} limit ${pageSize})`,
+  );
+  const pageIds = await selectRows<{ id: string }>(executor, sql`select distinct id from (${sql.join(branches, sql` union all `)}) matches`);
+  if (pageIds.length === 0) return [];
+  // The union's rows are at most (branches × page size): sort them and keep the page.
   return executor
     .select({ mailbox: mailboxes, address: mssanteAddresses })
     .from(mailboxes)
     .leftJoin(mssanteAddresses, activeAddressJoin)
-    .where(and(...conditions))
+    .where(inArray(mailboxes.id, pageIds.map((row) => row.id)))
     .orderBy(...columns.map((column) => (descending ? desc(column) : asc(column))))
-    .limit(filters.limit + 1);
+    .limit(pageSize);
 }
 
 export async function countMailboxesByStatus(executor: Executor, structureIds: readonly string[] | undefined) {

@@ -1,8 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { DateSchema, DateTimeSchema, EmailSchema, IdSchema } from '../../shared/schemas';
+import { DateSchema, DateTimeSchema, EmailSchema, IdSchema, Nullable, StringEnum } from '../../shared/schemas';
 import { MailboxStatusSchema, MailboxTypeSchema, ResponsibleSchema } from './mailbox-type';
 
-const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Union([schema, Type.Null()]);
 const Text = (maxLength: number, description?: string) => Type.String({ maxLength, ...(description ? { description } : {}) });
 
 export const CorrespondenceSchema = Type.Object({
@@ -18,7 +17,7 @@ export type Correspondence = Static<typeof CorrespondenceSchema>;
 const editableProperties = {
   lastName: Type.String({ minLength: 1, maxLength: 100, description: 'For ORG/APP: the box\'s name, e.g. "Service BE"' }),
   firstName: Type.String({ minLength: 1, maxLength: 100, description: 'For ORG/APP: a second label, e.g. the structure' }),
-  civility: Type.Optional(Type.Union([Type.Literal('M'), Type.Literal('MME'), Type.Null()])),
+  civility: Type.Optional(Nullable(Type.String({ enum: ['M', 'MME'] }))),
   profession: Type.Optional(Nullable(Text(4, 'TRE_G15 code, e.g. `10` (Médecin)'))),
   professionCategory: Type.Optional(Nullable(Text(1, 'TRE_R09: C, E or M'))),
   specialty: Type.Optional(Nullable(Text(20, 'Savoir-faire, e.g. `SM54`'))),
@@ -31,15 +30,13 @@ const editableProperties = {
   city: Type.Optional(Nullable(Text(100))),
   phone: Type.Optional(Nullable(Text(30))),
   mailboxPhone: Type.Optional(Nullable(Text(30, 'Published with the box'))),
-  paperless: Type.Optional(Type.Union([Type.Boolean(), Type.Null()], { description: 'Dématérialisation: accepts paperless exchanges' })),
-  expiresAt: Type.Optional(Type.Union([DateSchema, Type.Null()], { description: 'The box is deactivated on this date' })),
+  paperless: Type.Optional(Nullable(Type.Boolean(), { description: 'Dématérialisation: accepts paperless exchanges' })),
+  expiresAt: Type.Optional(Nullable(DateSchema, { description: 'The box is deactivated on this date' })),
   isTest: Type.Optional(Type.Boolean({ description: 'Test account: its MSSanté address is never published' })),
   directoryVisible: Type.Optional(
-    Type.Union([Type.Boolean(), Type.Null()], {
-      description: 'Explicit directory visibility; null follows the default (unlisted until the user finishes registration)',
-    }),
+    Nullable(Type.Boolean(), { description: 'Explicit directory visibility; null follows the default (unlisted until the user finishes registration)' }),
   ),
-  responsible: Type.Optional(Type.Union([ResponsibleSchema, Type.Null()], { description: 'ORG and APP only' })),
+  responsible: Type.Optional(Nullable(ResponsibleSchema, { description: 'ORG and APP only' })),
   description: Type.Optional(Nullable(Text(500, 'ORG and APP only: what the box is used for'))),
 };
 
@@ -51,28 +48,28 @@ export const MailboxSchema = Type.Object({
   status: MailboxStatusSchema,
   lastName: Type.String(),
   firstName: Type.String(),
-  civility: Type.Union([Type.String(), Type.Null()]),
-  profession: Type.Union([Type.String(), Type.Null()]),
-  professionCategory: Type.Union([Type.String(), Type.Null()]),
-  specialty: Type.Union([Type.String(), Type.Null()]),
-  rpps: Type.Union([Type.String(), Type.Null()]),
-  adeli: Type.Union([Type.String(), Type.Null()]),
-  service: Type.Union([Type.String(), Type.Null()]),
-  organisationName: Type.Union([Type.String(), Type.Null()]),
-  address: Type.Union([Type.String(), Type.Null()]),
-  postalCode: Type.Union([Type.String(), Type.Null()]),
-  city: Type.Union([Type.String(), Type.Null()]),
-  phone: Type.Union([Type.String(), Type.Null()]),
-  mailboxPhone: Type.Union([Type.String(), Type.Null()]),
-  paperless: Type.Union([Type.Boolean(), Type.Null()]),
-  expiresAt: Type.Union([DateSchema, Type.Null()]),
+  civility: Nullable(Type.String()),
+  profession: Nullable(Type.String()),
+  professionCategory: Nullable(Type.String()),
+  specialty: Nullable(Type.String()),
+  rpps: Nullable(Type.String()),
+  adeli: Nullable(Type.String()),
+  service: Nullable(Type.String()),
+  organisationName: Nullable(Type.String()),
+  address: Nullable(Type.String()),
+  postalCode: Nullable(Type.String()),
+  city: Nullable(Type.String()),
+  phone: Nullable(Type.String()),
+  mailboxPhone: Nullable(Type.String()),
+  paperless: Nullable(Type.Boolean()),
+  expiresAt: Nullable(DateSchema),
   isTest: Type.Boolean(),
   directoryVisible: Type.Boolean({ description: 'Whether the directory lists the box (effective value)' }),
-  directoryVisibility: Type.Union([Type.Literal('default'), Type.Literal('explicit')]),
-  responsible: Type.Union([ResponsibleSchema, Type.Null()]),
-  description: Type.Union([Type.String(), Type.Null()]),
-  correspondence: Type.Union([CorrespondenceSchema, Type.Null()]),
-  lastActivityAt: Type.Union([DateTimeSchema, Type.Null()]),
+  directoryVisibility: StringEnum(['default', 'explicit']),
+  responsible: Nullable(ResponsibleSchema),
+  description: Nullable(Type.String()),
+  correspondence: Nullable(CorrespondenceSchema),
+  lastActivityAt: Nullable(DateTimeSchema),
   createdAt: DateTimeSchema,
   updatedAt: DateTimeSchema,
 });
@@ -120,7 +117,7 @@ export const MailboxListQuerySchema = Type.Object({
       description: 'Prefix search over e-mail, names (case- and accent-insensitive, every word), RPPS, ADELI and MSSanté address',
     }),
   ),
-  sort: Type.Union(MAILBOX_SORTS.map((sort) => Type.Literal(sort)), { default: 'lastName' }),
+  sort: StringEnum(MAILBOX_SORTS, { default: 'lastName' }),
 });
 export type MailboxListQuery = Static<typeof MailboxListQuerySchema>;
 
