@@ -1,0 +1,40 @@
+// autocannon ships no types; this is the slice of its API the benchmarks use.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const autocannon = require('autocannon') as (options: Record<string, unknown>) => Promise<LoadResult>;
+
+interface LoadResult {
+  requests: { average: number };
+  latency: { p99: number; average: number };
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+}
+
+export interface LoadSummary {
+  requestsPerSecond: number;
+  p99Ms: number;
+  averageMs: number;
+  failures: number;
+}
+
+/** 50 connections for 10 s (the issue's load), each request's path taken from `nextPath`. */
+export async function runLoad(baseUrl: string, nextPath: () => string, headers: Record<string, string> = {}): Promise<LoadSummary> {
+  const result = await autocannon({
+    url: baseUrl,
+    connections: 50,
+    duration: Number(process.env.BENCH_SECONDS ?? 10),
+    headers,
+    requests: [{ setupRequest: (request: Record<string, unknown>) => ({ ...request, path: nextPath() }) }],
+  });
+  return {
+    requestsPerSecond: Math.round(result.requests.average),
+    p99Ms: result.latency.p99,
+    averageMs: result.latency.average,
+    failures: result.non2xx + result.errors + result.timeouts,
+  };
+}
+
+export function cycle<T>(values: readonly T[]): () => T {
+  let index = 0;
+  return () => values[index++ % values.length]!;
+}

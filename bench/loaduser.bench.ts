@@ -1,0 +1,219 @@
+import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream, mkdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { finished } from 'node:stream/promises';
+import ExcelJS from 'exceljs';
+import { parse } from 'fast-csv';
+import { benchRow, writeBenchFile } from './loaduser-data';
+import { createBenchDatabase, machineLine, peakRssMb, REPO_ROOT, startProcess, stopProcess, writeResultsSection } from './support';
+
+/**
+ * Issue 5's benchmark: a generated loaduser of BENCH_ROWS (100,000) PER rows, each with an RPPS
+ * and an MSSanté address, imported end to end through the HTTP API (upload, job, validation,
+ * batched writes, audit) in CSV and in XLSX on real PostgreSQL, next to a plain COPY of the same
+ * rows into the same table and the bare parse of the same files; then exports of the 100,000
+ * boxes. Each measured API run is a fresh server process, whose peak RSS (VmHWM) is reported.
+ */
+const ROWS = Number(process.env.BENCH_ROWS ?? 100_000);
+const PORT = 3811;
+const KEY = 'blk_bench_loaduser_key_0123456789abcdef';
+const DOMAIN = 'bench-hopital.mssante.fr';
+const WORK = path.join(REPO_ROOT, 'bench', '.work', 'loaduser');
+const BASE = `http://127.0.0.1:${PORT}`;
+const headers = { authorization: `Bearer ${KEY}` };
+
+const seconds = (startedAt: bigint) => Number(process.hrtime.bigint() - startedAt) / 1e9;
+const rate = (rows: number, elapsed: number) => Math.round(rows / elapsed);
+
+/** Node options of the measured server; the capped variant shows the heap's working set. */
+const CAPPED_HEAP = '--max-old-space-size=256';
+
+async function startApi(databaseUrl: string, nodeOptions = '') {
+  const env = {
+    NODE_OPTIONS: nodeOptions,
+    DATABASE_URL: databaseUrl, BALISE_BOOTSTRAP_API_KEY: KEY, LOG_LEVEL: 'warn', PORT: String(PORT),
+    BALISE_JOBS_POLL_MS: '100', BALISE_JOBS_CONCURRENCY: '1', BALISE_UPLOAD_MAX_BYTES: String(200 * 1024 * 1024),
+    BALISE_LIFECYCLE_SCHEDULE_ENABLED: 'false',
+  };
+  return startProcess(path.join(REPO_ROOT, 'dist', 'server.js'), env, `${BASE}/health/ready`);
+}
+
+async function createStructure(): Promise<string> {
+  const response = await fetch(`${BASE}/v1/structures`, {
+    method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Bench', domains: [DOMAIN] }),
+  });
+  if (response.status !== 201) throw new Error(`structure: ${response.status} ${await response.text()}`);
+  return ((await response.json()) as { id: string }).id;
+}
+
+async function bareParseCsv(file: string): Promise<number> {
+  let rows = 0;
+  const parser = createReadStream(file).pipe(parse({ delimiter: ';' }));
+  parser.on('data', () => (rows += 1));
+  await finished(parser);
+  return rows - 1;
+}
+
+async function bareParseXlsx(file: string): Promise<number> {
+  let rows = 0;
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, { worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore' });
+  for await (const worksheet of reader) {
+    for await (const _row of worksheet) rows += 1;
+    break;
+  }
+  return rows - 1;
+}
+
+/** COPY … FROM STDIN (psql's \copy) of the same rows into `mailboxes` of a freshly migrated database. */
+async function copyBaseline(): Promise<number> {
+  const database = await createBenchDatabase('balise_bench_copy');
+  const api = await startApi(database.url);
+  const structureId = await createStructure();
+  await stopProcess(api);
+  const file = path.join(WORK, 'mailboxes-copy.csv');
+  const out = createWriteStream(file);
+  const now = new Date().toISOString();
+  for (let index = 0; index < ROWS; index += 1) {
+    const row = benchRow(index);
+    const key = (text: string) => text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+    const cells = [randomUUID(), structureId, 'PER', row.email, row.email, 'preregistered', row.lastName, row.firstName, key(row.lastName), key(row.firstName),
+      index % 2 ? 'M' : 'MME', '10', 'C', row.rpps, 'Centre hospitalier Bench', row.service, row.postalCode, row.city, row.phone, 't', 'f', now, now];
+    if (!out.write(`${cells.join(',')}\n`)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+  }
+  out.end();
+  await finished(out);
+  const columns = 'id, structure_id, type, email, email_key, status, last_name, first_name, last_name_key, first_name_key, civility, profession, '
+    + 'profession_category, rpps, organisation_name, service, postal_code, city, phone, paperless, is_test, created_at, updated_at';
+  const startedAt = process.hrtime.bigint();
+  const result = spawnSync('psql', [database.url, '-v', 'ON_ERROR_STOP=1', '-c', `\\copy mailboxes (${columns}) from '${file}' with (format csv)`], { encoding: 'utf8' });
+  const elapsed = seconds(startedAt);
+  if (result.status !== 0) throw new Error(`psql: ${result.stderr}`);
+  await database.drop();
+  return elapsed;
+}
+
+interface ImportMeasure { elapsed: number; validation: number; rss: number; counts: Record<string, number>; status: string }
+
+async function runImport(structureId: string, file: string, name: string): Promise<Omit<ImportMeasure, 'rss'>> {
+  const form = new FormData();
+  form.append('file', new Blob([readFileSync(file)]), name);
+  const startedAt = process.hrtime.bigint();
+  const response = await fetch(`${BASE}/v1/structures/${structureId}/imports`, { method: 'POST', headers, body: form });
+  if (response.status !== 202) throw new Error(`upload: ${response.status} ${await response.text()}`);
+  const { id } = (await response.json()) as { id: string };
+  let validation = NaN;
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    const current = (await (await fetch(`${BASE}/v1/imports/${id}`, { headers })).json()) as {
+      status: string; counts: Record<string, number>; progress: { phase: string }; error: unknown;
+    };
+    if (Number.isNaN(validation) && current.progress.phase !== 'queued' && current.progress.phase !== 'validating') validation = seconds(startedAt);
+    if (current.status === 'succeeded' || current.status === 'failed') {
+      if (current.status === 'failed') console.error(current.error);
+      return { elapsed: seconds(startedAt), validation, counts: current.counts, status: current.status };
+    }
+  }
+}
+
+/** A fresh server on a fresh database, one import, the server's peak RSS. */
+async function measureImport(format: 'csv' | 'xlsx', file: string, nodeOptions = '') {
+  const database = await createBenchDatabase(`balise_bench_import_${format}`);
+  const api = await startApi(database.url, nodeOptions);
+  const structureId = await createStructure();
+  const measured = await runImport(structureId, file, `loaduser.${format}`);
+  const rss = peakRssMb(api.pid!);
+  await stopProcess(api);
+  console.log(`import ${format} ${nodeOptions}`, measured, `${rss} MB`);
+  return { ...measured, rss, database, structureId };
+}
+
+/** A fresh server, one export streamed to disk, the server's peak RSS. */
+async function measureExport(databaseUrl: string, structureId: string, format: 'csv' | 'xlsx') {
+  const api = await startApi(databaseUrl);
+  const file = path.join(WORK, `export.${format}`);
+  const startedAt = process.hrtime.bigint();
+  const response = await fetch(`${BASE}/v1/structures/${structureId}/mailboxes/export?format=${format}`, { headers });
+  const out = createWriteStream(file);
+  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+    if (!out.write(chunk)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+  }
+  out.end();
+  await finished(out);
+  const elapsed = seconds(startedAt);
+  const rss = peakRssMb(api.pid!);
+  await stopProcess(api);
+  console.log(`export ${format}`, elapsed, `${rss} MB`, statSync(file).size);
+  return { elapsed, rss, file, bytes: statSync(file).size };
+}
+
+async function main(): Promise<void> {
+  mkdirSync(WORK, { recursive: true });
+  const files = { csv: path.join(WORK, 'loaduser.csv'), xlsx: path.join(WORK, 'loaduser.xlsx') };
+  await writeBenchFile(files.csv, 'csv', ROWS, DOMAIN);
+  await writeBenchFile(files.xlsx, 'xlsx', ROWS, DOMAIN);
+
+  const parse = { csv: NaN, xlsx: NaN };
+  for (const format of ['csv', 'xlsx'] as const) {
+    const startedAt = process.hrtime.bigint();
+    const rows = format === 'csv' ? await bareParseCsv(files.csv) : await bareParseXlsx(files.xlsx);
+    parse[format] = seconds(startedAt);
+    if (rows !== ROWS) throw new Error(`bare parse of ${format} read ${rows} rows`);
+  }
+  console.log('bare parse', parse);
+  const copy = await copyBaseline();
+  console.log('copy', copy);
+  const csvImport = await measureImport('csv', files.csv);
+  const xlsxImport = await measureImport('xlsx', files.xlsx);
+  await xlsxImport.database.drop();
+  const capped = { csv: await measureImport('csv', files.csv, CAPPED_HEAP), xlsx: await measureImport('xlsx', files.xlsx, CAPPED_HEAP) };
+  await capped.csv.database.drop();
+  await capped.xlsx.database.drop();
+  const csvExport = await measureExport(csvImport.database.url, csvImport.structureId, 'csv');
+  const xlsxExport = await measureExport(csvImport.database.url, csvImport.structureId, 'xlsx');
+  const reimportApi = await startApi(csvImport.database.url);
+  const reimport = await runImport(csvImport.structureId, csvExport.file, 'export.csv');
+  await stopProcess(reimportApi);
+  if (!process.env.BENCH_KEEP_DATABASE) await csvImport.database.drop();
+
+  const copyRate = rate(ROWS, copy);
+  const row = (label: string, measure: { elapsed: number; validation: number; rss: number; counts: Record<string, number> }, parseSeconds: number, rssTarget: number) => {
+    const ceiling = Math.min(copyRate, rate(ROWS, parseSeconds));
+    const rowsPerSecond = rate(ROWS, measure.elapsed);
+    const ok = rowsPerSecond >= 0.5 * ceiling && measure.rss < rssTarget;
+    return `| ${label} | ${measure.elapsed.toFixed(1)} s (validated at ${measure.validation.toFixed(1)} s) | ${rowsPerSecond} | ${Math.round((rowsPerSecond / ceiling) * 100)} % of ${ceiling} | ${measure.rss} MB (< ${rssTarget}) | ${JSON.stringify(measure.counts)} | ${ok ? 'met' : '**not met**'} |`;
+  };
+  writeResultsSection('loaduser', `
+## Loaduser import and exports (issue 5)
+
+${machineLine()}; PostgreSQL 15 on 127.0.0.1 (same 2 cores, shared with other work at the time); ${ROWS.toLocaleString('en')} generated PER rows
+(names with accents, RPPS with its key, phone, postal code, MSSanté address on the structure's domain): CSV ${(statSync(files.csv).size / 1e6).toFixed(1)} MB,
+XLSX ${(statSync(files.xlsx).size / 1e6).toFixed(1)} MB. Run: \`npm run build && npx tsc -p tsconfig.bench.json && node bench/.work/dist/bench/loaduser.bench.js\`
+(\`BENCH_ROWS\` to change the size). Each API measure is a fresh \`dist/server.js\` process on a fresh database (\`onError=abort\`, batches of 500);
+the time runs from the upload to the import's \`succeeded\`, polled every 250 ms; RSS is the server's VmHWM.
+
+Ceilings measured in the same run: COPY of the same rows into \`mailboxes\` (\`COPY … FROM STDIN\` through psql's \`\\copy\`, fresh migrated
+database, all indexes): ${copy.toFixed(2)} s, **${copyRate} rows/s**; bare parse of the same files (no validation, no database): fast-csv
+${parse.csv.toFixed(2)} s (**${rate(ROWS, parse.csv)} rows/s**), exceljs streaming reader ${parse.xlsx.toFixed(2)} s (**${rate(ROWS, parse.xlsx)} rows/s**).
+
+| import | end to end | rows/s | of the slower ceiling | server peak RSS | counts | target (≥ 50 %, RSS) |
+|---|---|---|---|---|---|---|
+${row('CSV, 100,000 new boxes', csvImport, parse.csv, 200)}
+${row('XLSX, 100,000 new boxes', xlsxImport, parse.xlsx, 500)}
+${row(`CSV, server run with \`${CAPPED_HEAP}\``, capped.csv, parse.csv, 200)}
+${row(`XLSX, server run with \`${CAPPED_HEAP}\``, capped.xlsx, parse.xlsx, 500)}
+| CSV export re-imported (100,000 unchanged) | ${reimport.elapsed.toFixed(1)} s | ${rate(ROWS, reimport.elapsed)} | | | ${JSON.stringify(reimport.counts)} | |
+
+| export of ${ROWS.toLocaleString('en')} boxes | time | size | server peak RSS | target |
+|---|---|---|---|---|
+| CSV | ${csvExport.elapsed.toFixed(1)} s | ${(csvExport.bytes / 1e6).toFixed(1)} MB | ${csvExport.rss} MB | < 150 MB: ${csvExport.rss < 150 ? 'met' : '**not met**'} |
+| XLSX | ${xlsxExport.elapsed.toFixed(1)} s | ${(xlsxExport.bytes / 1e6).toFixed(1)} MB | ${xlsxExport.rss} MB | < 300 MB: ${xlsxExport.rss < 300 ? 'met' : '**not met**'} |
+
+Each created box writes its row, its MSSanté address, its audit event (with the box as \`after\`) and its import result; COPY writes the box row only.
+`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
