@@ -23,6 +23,18 @@ import { mailboxesRoutes } from './modules/mailboxes/mailboxes.routes';
 import { registrationsRoutes } from './modules/mailboxes/registrations.routes';
 import { notificationsRoutes } from './modules/notifications/notifications.routes';
 import { structuresRoutes } from './modules/structures/structures.routes';
+import { lifecycleRoutes } from './modules/lifecycle/lifecycle.routes';
+import { emailChangeRequestsRoutes } from './modules/email-change-requests/email-change-requests.routes';
+import { remindersRoutes } from './modules/reminders/reminders.routes';
+import { alimentationReportRoutes } from './modules/alimentation-report/alimentation-report.routes';
+import { referenceRoutes } from './modules/reference/reference.routes';
+import { directoryRoutes } from './modules/directory/directory.routes';
+import { activityRoutes } from './modules/activity/activity.routes';
+import { correspondencesRoutes } from './modules/correspondences/correspondences.routes';
+import { connectionAccountsRoutes } from './modules/connection-accounts/connection-accounts.routes';
+import { delegatesRoutes } from './modules/delegates/delegates.routes';
+import { importsRoutes } from './modules/imports/imports.routes';
+import { exportsRoutes } from './modules/exports/exports.routes';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -80,6 +92,18 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(mailboxActionsRoutes);
   await app.register(registrationsRoutes);
   await app.register(notificationsRoutes);
+  await app.register(lifecycleRoutes);
+  await app.register(emailChangeRequestsRoutes);
+  await app.register(remindersRoutes);
+  await app.register(alimentationReportRoutes);
+  await app.register(referenceRoutes);
+  await app.register(directoryRoutes);
+  await app.register(activityRoutes);
+  await app.register(correspondencesRoutes);
+  await app.register(connectionAccountsRoutes);
+  await app.register(delegatesRoutes);
+  await app.register(importsRoutes);
+  await app.register(exportsRoutes);
 
   if (config.bootstrapApiKey) {
     const key = await ensureBootstrapApiKey(app.db, config.bootstrapApiKey);

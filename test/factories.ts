@@ -67,3 +67,110 @@ export async function createMailbox(test: TestApp, structureId: string, type: Ma
   if (response.status !== 201) throw new Error(`createMailbox: ${response.status} ${JSON.stringify(response.body)}`);
   return response.body as { id: string; email: string; status: string; structureId: string; type: MailboxKind };
 }
+
+/** Gives a box the MSSanté address `localPart@domain` (domain omitted: the structure's first). */
+export async function assignCorrespondence(test: TestApp, mailboxId: string, localPart: string, domain?: string, key = test.operatorKey) {
+  const response = await test.http
+    .put(`/v1/mailboxes/${mailboxId}/correspondence`)
+    .set(bearer(key))
+    .send(domain === undefined ? { localPart } : { localPart, domain });
+  if (response.status !== 200) throw new Error(`assignCorrespondence: ${response.status} ${JSON.stringify(response.body)}`);
+  return response.body as { mailboxId: string; current: { address: string; isTest: boolean }; history: { address: string }[] };
+}
+
+/** A local part no other test uses. */
+export const uniqueLocalPart = (prefix = 'bal') => `${prefix}.${unique()}`;
+
+export interface SweepStep {
+  count: number;
+  mailboxIds: string[];
+}
+export interface SweepReportBody {
+  sweepId: string;
+  deactivated: SweepStep;
+  warned: SweepStep & { adminNotices: number };
+  deleted: SweepStep;
+  purged: SweepStep;
+}
+
+/** Runs a lifecycle sweep now, as the operator, and answers its report. */
+export async function runLifecycleSweep(test: TestApp): Promise<SweepReportBody> {
+  const response = await test.http.post('/v1/lifecycle/sweeps').set(bearer(test.operatorKey));
+  if (response.status !== 200) throw new Error(`runLifecycleSweep: ${response.status} ${JSON.stringify(response.body)}`);
+  return response.body as SweepReportBody;
+}
+
+/** Reports that a box was used, as the mail platform does (operator key); `at` defaults to the app's now. */
+export async function reportMailboxActivity(test: TestApp, mailboxId: string, at?: string) {
+  const response = await test.http.post(`/v1/mailboxes/${mailboxId}/activity`).set(bearer(test.operatorKey)).send(at ? { at } : {});
+  if (response.status !== 204) throw new Error(`reportMailboxActivity: ${response.status} ${JSON.stringify(response.body)}`);
+}
+
+/** The headers of loaduser template version 2 (columns A to AH), as the template writes them. */
+export const LOADUSER_TEST_HEADERS = [
+  'Adresse mail', 'Nom', 'Prénom', 'RPPS', 'Adresse', 'Raison sociale', 'Service', 'Code postal', 'Ville', 'Téléphone',
+  'Civilité', 'ADELI', 'Profession', 'Catégorie professionnelle', 'Savoir-faire', 'Date de péremption', 'Compte de test',
+  'Visible annuaire', 'Type de BAL', 'Description', 'Responsable nom', 'Responsable prénom', 'Responsable profession',
+  'Responsable RPPS', 'Responsable ADELI', 'Dématérialisation', 'Téléphone BAL', 'Délégués', 'MSSanté adresse',
+  'Domaine MSSanté', 'Statut', 'Dernière activité', 'Identifiant', 'Comptes de connexion',
+];
+
+/** A loaduser CSV (`;`, UTF-8) from rows given by column letter, e.g. `{ A: 'x@y.fr', S: 'PER' }`. */
+export function loaduserCsv(rows: Record<string, string>[]): Buffer {
+  const letters = LOADUSER_TEST_HEADERS.map((_header, index) => (index < 26 ? String.fromCharCode(65 + index) : `A${String.fromCharCode(65 + index - 26)}`));
+  const quote = (cell: string) => (/[;"\r\n]/.test(cell) ? `"${cell.replaceAll('"', '""')}"` : cell);
+  const lines = [LOADUSER_TEST_HEADERS.join(';'), ...rows.map((row) => letters.map((letter) => quote(row[letter] ?? '')).join(';'))];
+  return Buffer.from(lines.join('\r\n') + '\r\n', 'utf8');
+}
+
+/** Uploads a loaduser file; `fields` are the form's options. Answers the raw response. */
+export function uploadImport(test: TestApp, structureId: string, file: Buffer, fields: Record<string, string> = {}, key = test.operatorKey, fileName = 'loaduser.csv') {
+  const request = test.http.post(`/v1/structures/${structureId}/imports`).set(bearer(key));
+  for (const [name, value] of Object.entries(fields)) void request.field(name, value);
+  return request.attach('file', file, fileName);
+}
+
+/** Uploads, runs the queued jobs, and answers the finished import. */
+export async function runImport(test: TestApp, structureId: string, file: Buffer, fields: Record<string, string> = {}, fileName = 'loaduser.csv') {
+  const response = await uploadImport(test, structureId, file, fields, test.operatorKey, fileName);
+  if (response.status !== 202) throw new Error(`runImport: ${response.status} ${JSON.stringify(response.body)}`);
+  await test.app.jobs.drain();
+  const done = await test.http.get(`/v1/imports/${response.body.id}`).set(bearer(test.operatorKey));
+  return done.body as {
+    id: string; status: string; counts: { created: number; updated: number; unchanged: number; failed: number };
+    error: { code: string; detail: string; errors?: { row?: number; column?: string; code: string }[]; template?: string } | null;
+    progress: { phase: string; rowsRead: number; totalRows: number | null; rowsApplied: number };
+  };
+}
+
+/** Every row result of an import (all pages). */
+export async function importRows(test: TestApp, importId: string, outcome?: string) {
+  const response = await test.http
+    .get(`/v1/imports/${importId}/rows?limit=500${outcome ? `&outcome=${outcome}` : ''}`)
+    .set(bearer(test.operatorKey));
+  if (response.status !== 200) throw new Error(`importRows: ${response.status} ${JSON.stringify(response.body)}`);
+  return response.body.items as {
+    rowNumber: number; email: string | null; outcome: string; mailboxId: string | null;
+    errors: { row: number; column: string; header: string; code: string; message: string }[];
+  }[];
+}
+
+/** A valid box: a self sign-up (pending) validated by the operator. */
+export async function createValidMailbox(test: TestApp, structureId: string, type: MailboxKind = 'PER', overrides: Record<string, unknown> = {}) {
+  const registered = await test.http.post('/v1/registrations').send(mailboxBody(structureId, type, overrides));
+  if (registered.status !== 201) throw new Error(`createValidMailbox: ${registered.status} ${JSON.stringify(registered.body)}`);
+  const validated = await test.http.post(`/v1/mailboxes/${registered.body.id as string}/validate`).set(bearer(test.operatorKey));
+  if (validated.status !== 200) throw new Error(`createValidMailbox: ${validated.status} ${JSON.stringify(validated.body)}`);
+  return validated.body as { id: string; email: string; status: string; structureId: string; type: MailboxKind };
+}
+
+/** The ANS extraction sample (four lines: three PER under an RPPS, one ORG). */
+export const REFERENCE_FIXTURE = `${__dirname}/fixtures/extraction-correspondance-mssante-sample.txt`;
+
+/** Uploads an ANS extraction as the operator and runs the load job: it is the reference in force after. */
+export async function loadReferenceExtraction(test: TestApp, content: Buffer, fileName = 'Extraction_Correspondance_MSSante.txt') {
+  const response = await test.http.post('/v1/reference/extractions').set(bearer(test.operatorKey)).attach('file', content, fileName);
+  if (response.status !== 202) throw new Error(`loadReferenceExtraction: ${response.status} ${JSON.stringify(response.body)}`);
+  await test.app.jobs.drain();
+  return response.body as { id: string };
+}

@@ -25,6 +25,23 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ [variable]: value })).toThrow(new RegExp(variable));
   });
 
+  it('reads the lifecycle periods, with the deck\'s defaults', () => {
+    expect(loadConfig({}).lifecycle).toEqual({
+      scheduleEnabled: true, sweepIntervalMinutes: 1440, inactivityDays: 365, warningDays: [30, 7], retentionMonths: 6,
+    });
+    expect(loadConfig({ BALISE_LIFECYCLE_WARNING_DAYS: ' 7, 60 ,30' }).lifecycle.warningDays).toEqual([60, 30, 7]);
+  });
+
+  it.each([
+    ['BALISE_LIFECYCLE_WARNING_DAYS', 'thirty'],
+    ['BALISE_LIFECYCLE_WARNING_DAYS', '400'],
+    ['BALISE_LIFECYCLE_WARNING_DAYS', '0'],
+    ['BALISE_LIFECYCLE_INACTIVITY_DAYS', '0'],
+    ['BALISE_LIFECYCLE_SWEEP_INTERVAL_MINUTES', '0'],
+  ])('names the bad lifecycle variable %s=%s', (variable, value) => {
+    expect(() => loadConfig({ [variable]: value })).toThrow(new RegExp(variable));
+  });
+
   it('is read-only', () => {
     const config = loadConfig({});
     expect(Object.isFrozen(config.http)).toBe(true);

@@ -22,6 +22,15 @@ const EnvironmentSchema = Type.Object({
   BALISE_UPLOAD_MAX_BYTES: Type.Integer({ minimum: 1024, default: 50 * 1024 * 1024 }),
   SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://' })),
   SMTP_FROM: Type.String({ default: 'Balise <no-reply@balise.invalid>' }),
+  BALISE_IMPORT_BATCH_SIZE: Type.Integer({ minimum: 1, maximum: 5000, default: 500 }),
+  BALISE_LIFECYCLE_SCHEDULE_ENABLED: Type.Boolean({ default: true }),
+  BALISE_LIFECYCLE_SWEEP_INTERVAL_MINUTES: Type.Integer({ minimum: 1, maximum: 10_080, default: 1440 }),
+  BALISE_LIFECYCLE_INACTIVITY_DAYS: Type.Integer({ minimum: 1, maximum: 3650, default: 365 }),
+  BALISE_LIFECYCLE_WARNING_DAYS: Type.String({ pattern: '^\\s*\\d+\\s*(,\\s*\\d+\\s*)*$', default: '30,7' }),
+  BALISE_LIFECYCLE_RETENTION_MONTHS: Type.Integer({ minimum: 1, maximum: 120, default: 6 }),
+  BALISE_REFERENCE_UPLOAD_MAX_BYTES: Type.Integer({ minimum: 1024, default: 512 * 1024 * 1024 }),
+  BALISE_DIRECTORY_MAX_AGE_SECONDS: Type.Integer({ minimum: 0, maximum: 86_400, default: 60 }),
+  BALISE_DIRECTORY_REFRESH_MINUTES: Type.Integer({ minimum: 0, maximum: 1440, default: 5 }),
 });
 type Environment = Static<typeof EnvironmentSchema>;
 
@@ -37,6 +46,30 @@ export interface Config {
   readonly jobs: { readonly enabled: boolean; readonly pollIntervalMs: number; readonly concurrency: number };
   readonly uploads: { readonly maxBytes: number };
   readonly smtp: { readonly url: string | undefined; readonly from: string };
+  /** Loaduser imports: rows validated and applied per transaction. */
+  readonly imports: { readonly batchSize: number };
+  readonly lifecycle: LifecycleConfig;
+  /** The ANS extraction is far larger than a loaduser file (about 120 MB for 535,000 lines). */
+  readonly reference: { readonly maxUploadBytes: number };
+  /**
+   * The directory feed is refreshed by a read whose last refresh is older than `maxAgeSeconds`
+   * (0: on every first page), and by a periodic job every `refreshMinutes` (0: never).
+   */
+  readonly directory: { readonly maxAgeSeconds: number; readonly refreshMinutes: number };
+}
+
+/** The lifecycle rules' periods (issue 7): expiry, inactivity deletion, its warnings, retention. */
+export interface LifecycleConfig {
+  /** Whether this process's job runner enqueues the periodic sweep (one per period runs, however many processes). */
+  readonly scheduleEnabled: boolean;
+  /** Length of a sweep period, aligned on the Unix epoch in UTC (1440: one sweep a day, from midnight UTC). */
+  readonly sweepIntervalMinutes: number;
+  /** A box without activity for this many days is deleted. */
+  readonly inactivityDays: number;
+  /** Days before an inactivity deletion when the owner and the admins are warned, most distant first. */
+  readonly warningDays: readonly number[];
+  /** Deleted boxes stay restorable this many months; their personal data is purged after it. */
+  readonly retentionMonths: number;
 }
 
 export class ConfigError extends Error {
@@ -74,7 +107,26 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
     },
     uploads: { maxBytes: env.BALISE_UPLOAD_MAX_BYTES },
     smtp: { url: env.SMTP_URL, from: env.SMTP_FROM },
+    imports: { batchSize: env.BALISE_IMPORT_BATCH_SIZE },
+    lifecycle: lifecycleConfigOf(env),
+    reference: { maxUploadBytes: env.BALISE_REFERENCE_UPLOAD_MAX_BYTES },
+    directory: { maxAgeSeconds: env.BALISE_DIRECTORY_MAX_AGE_SECONDS, refreshMinutes: env.BALISE_DIRECTORY_REFRESH_MINUTES },
   });
+}
+
+function lifecycleConfigOf(env: Environment): LifecycleConfig {
+  const warningDays = [...new Set(env.BALISE_LIFECYCLE_WARNING_DAYS.split(',').map((days) => Number(days.trim())))]
+    .sort((a, b) => b - a);
+  if (warningDays.some((days) => days < 1 || days >= env.BALISE_LIFECYCLE_INACTIVITY_DAYS)) {
+    throw new ConfigError('BALISE_LIFECYCLE_WARNING_DAYS', 'each must be at least 1 and less than BALISE_LIFECYCLE_INACTIVITY_DAYS');
+  }
+  return {
+    scheduleEnabled: env.BALISE_LIFECYCLE_SCHEDULE_ENABLED,
+    sweepIntervalMinutes: env.BALISE_LIFECYCLE_SWEEP_INTERVAL_MINUTES,
+    inactivityDays: env.BALISE_LIFECYCLE_INACTIVITY_DAYS,
+    warningDays,
+    retentionMonths: env.BALISE_LIFECYCLE_RETENTION_MONTHS,
+  };
 }
 
 function deepFreeze<T extends object>(value: T): T {

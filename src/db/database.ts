@@ -31,9 +31,18 @@ export const MIGRATIONS_FOLDER = path.join(__dirname, '..', '..', 'migrations');
 /** Any constant: several API processes starting at once take turns applying migrations. */
 const MIGRATION_LOCK_ID = 4_242_001;
 
-export async function openDatabase(config: DatabaseConfig): Promise<DatabaseHandle> {
+/**
+ * `onIdleClientError`: an idle pooled connection was cut (server restart, failover, a database
+ * dropped): the pool discards it and opens another on demand. Without a listener, pg would
+ * raise it as an uncaught error and stop the process.
+ */
+export async function openDatabase(
+  config: DatabaseConfig,
+  onIdleClientError: (error: Error) => void = () => undefined,
+): Promise<DatabaseHandle> {
   if (config.kind === 'postgres') {
     const pool = new Pool({ connectionString: config.url, max: config.poolSize });
+    pool.on('error', onIdleClientError);
     const db = drizzlePostgres(pool, { schema }) as unknown as Database;
     return { db, kind: 'postgres', pool, close: () => pool.end() };
   }

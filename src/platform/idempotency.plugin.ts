@@ -26,7 +26,9 @@ export const idempotencyPlugin = fp(
       const key = request.headers['idempotency-key'];
       if (request.method !== 'POST' || typeof key !== 'string' || key === '' || !request.caller) return;
       const apiKeyId = request.caller.apiKeyId;
-      const requestHash = hashRequest(request.method, request.url, request.body);
+      // An upload is streamed to its handler, so its bytes cannot be hashed here: its size stands in for them.
+      const body = request.isMultipart() ? { uploadBytes: request.headers['content-length'] ?? null } : request.body;
+      const requestHash = hashRequest(request.method, request.url, body);
       const inserted = await app.db
         .insert(idempotencyKeys)
         .values({ apiKeyId, key, requestHash })

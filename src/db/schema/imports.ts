@@ -59,3 +59,21 @@ export const importRows = pgTable(
   },
   (table) => [primaryKey({ columns: [table.importId, table.rowNumber] }), index('import_rows_outcome_idx').on(table.importId, table.outcome)],
 );
+
+/**
+ * Rows read and validated, waiting to be applied: the first pass parses the file once and parks
+ * each valid row here; the second pass applies them in batches after the import's checkpoint
+ * (`applied_through_row`, committed with each batch, so a resumed import never applies a row
+ * twice). Dropped when the import ends.
+ */
+export const importStagedRows = pgTable(
+  'import_staged_rows',
+  {
+    importId: uuid('import_id')
+      .notNull()
+      .references(() => imports.id, { onDelete: 'cascade' }),
+    rowNumber: integer('row_number').notNull(),
+    fields: jsonb('fields').$type<Record<string, unknown>>().notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.importId, table.rowNumber] })],
+);

@@ -6,3 +6,4 @@ export * from './structures';
 export * from './mailboxes';
 export * from './imports';
 export * from './reference';
+export * from './directory';

@@ -1,10 +1,15 @@
 import { sql } from 'drizzle-orm';
-import { boolean, date, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, customType, date, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import type { MailboxStatus, MailboxType, Responsible } from '../../modules/mailboxes/mailbox-type';
 import { primaryId, timestamps, version } from './columns';
 import { structures } from './structures';
 
 const instant = (name: string) => timestamp(name, { withTimezone: true, precision: 3 });
+/**
+ * Search and sort keys compare byte-wise whatever the database's locale: prefix searches are
+ * then plain range scans of the sort indexes, and the order is the same on every server.
+ */
+const searchKey = customType<{ data: string }>({ dataType: () => 'text COLLATE "C"' });
 
 export const mailboxes = pgTable(
   'mailboxes',
@@ -17,15 +22,15 @@ export const mailboxes = pgTable(
     /** The reference address and login, as given. */
     email: text('email').notNull(),
     /** lower(email): uniqueness and search are case-insensitive. */
-    emailKey: text('email_key').notNull(),
+    emailKey: searchKey('email_key').notNull(),
     status: text('status').$type<MailboxStatus>().notNull(),
     /** Where deactivate/delete came from, for reactivate/restore. */
     formerStatus: text('former_status').$type<MailboxStatus>(),
     lastName: text('last_name').notNull(),
     firstName: text('first_name').notNull(),
     /** Lower-case, accent-free names for prefix search (computed in the service, portable to PGlite). */
-    lastNameKey: text('last_name_key').notNull(),
-    firstNameKey: text('first_name_key').notNull(),
+    lastNameKey: searchKey('last_name_key').notNull(),
+    firstNameKey: searchKey('first_name_key').notNull(),
     civility: text('civility'),
     profession: text('profession'),
     professionCategory: text('profession_category'),
@@ -50,6 +55,8 @@ export const mailboxes = pgTable(
     registrationTokenHash: text('registration_token_hash'),
     registeredAt: instant('registered_at'),
     deletedAt: instant('deleted_at'),
+    /** Set by restore: a restored box gets a fresh inactivity period from this instant. */
+    restoredAt: instant('restored_at'),
     /** Personal data erased after the retention period; the row stays for the audit trail. */
     purgedAt: instant('purged_at'),
     version: version(),
@@ -62,14 +69,16 @@ export const mailboxes = pgTable(
     index('mailboxes_last_name_sort_idx').on(table.lastNameKey, table.firstNameKey, table.id),
     index('mailboxes_email_sort_idx').on(table.emailKey, table.id),
     index('mailboxes_created_sort_idx').on(table.createdAt, table.id),
-    index('mailboxes_email_prefix_idx').using('btree', sql`${table.emailKey} text_pattern_ops`),
-    index('mailboxes_last_name_prefix_idx').using('btree', sql`${table.lastNameKey} text_pattern_ops`),
-    index('mailboxes_first_name_prefix_idx').using('btree', sql`${table.firstNameKey} text_pattern_ops`),
+    // -- why: a structure's list, sorted by name, is the console's main view.
+    index('mailboxes_structure_name_sort_idx').on(table.structureId, table.lastNameKey, table.firstNameKey, table.id),
+    index('mailboxes_first_name_idx').on(table.firstNameKey),
     index('mailboxes_rpps_idx').using('btree', sql`${table.rpps} text_pattern_ops`),
     index('mailboxes_adeli_idx').using('btree', sql`${table.adeli} text_pattern_ops`),
     uniqueIndex('mailboxes_registration_token_idx').on(table.registrationTokenHash),
     index('mailboxes_expires_idx').on(table.expiresAt).where(sql`${table.status} not in ('deactivated', 'deleted')`),
     index('mailboxes_activity_idx').on(table.lastActivityAt),
+    // -- why: the alimentation report walks a structure's boxes in id order, in keyset batches.
+    index('mailboxes_structure_id_idx').on(table.structureId, table.id),
   ],
 );
 
@@ -161,6 +170,8 @@ export const emailChangeRequests = pgTable(
   (table) => [
     index('email_change_requests_structure_idx').on(table.structureId, table.status, table.createdAt),
     uniqueIndex('email_change_requests_one_pending_idx').on(table.mailboxId).where(sql`${table.status} = 'pending'`),
+    // -- why: a pending request reserves its new address (case-insensitively) until it is decided.
+    uniqueIndex('email_change_requests_pending_new_email_idx').on(sql`lower(${table.newEmail})`).where(sql`${table.status} = 'pending'`),
   ],
 );
 

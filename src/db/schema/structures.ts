@@ -10,6 +10,8 @@ export const structures = pgTable('structures', {
   quotaPersonal: integer('quota_personal'),
   quotaOrganisational: integer('quota_organisational'),
   quotaApplicative: integer('quota_applicative'),
+  /** Where notices for the structure's admins go (lifecycle deletion warnings); optional. */
+  contactEmail: text('contact_email'),
   version: version(),
   ...timestamps(),
 });

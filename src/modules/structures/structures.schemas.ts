@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { DateTimeSchema, IdSchema } from '../../shared/schemas';
+import { DateTimeSchema, EmailSchema, IdSchema } from '../../shared/schemas';
 
 const QuotaSchema = Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], { description: 'null = unlimited' });
 
@@ -18,6 +18,10 @@ export type QuotaFamily = (typeof QUOTA_FAMILIES)[number];
 const DomainSchema = Type.String({ minLength: 4, maxLength: 253, description: 'An MSSanté domain, e.g. `ies-sud.mssante.fr`' });
 const FinessSchema = Type.String({ description: '9 characters, with its check key' });
 const SiretSchema = Type.String({ description: '14 digits, with its check key' });
+const ContactEmailDescription =
+  'Where notices for the structure\'s admins go: the lifecycle sweep sends it a digest of the boxes whose owners it ' +
+  'warned of an inactivity deletion. null: admins follow warnings in the outbox (`GET /v1/notifications`) and in ' +
+  '`GET /v1/lifecycle/upcoming` only.';
 
 export const StructureSchema = Type.Object({
   id: IdSchema,
@@ -26,6 +30,7 @@ export const StructureSchema = Type.Object({
   siret: Type.Union([Type.String(), Type.Null()]),
   domains: Type.Array(Type.String(), { description: 'The first is the default for new addresses' }),
   quotas: QuotasSchema,
+  contactEmail: Type.Union([Type.String(), Type.Null()], { description: ContactEmailDescription }),
   createdAt: DateTimeSchema,
   updatedAt: DateTimeSchema,
 });
@@ -38,6 +43,7 @@ export const CreateStructureBodySchema = Type.Object(
     siret: Type.Optional(Type.Union([SiretSchema, Type.Null()])),
     domains: Type.Optional(Type.Array(DomainSchema, { maxItems: 50 })),
     quotas: Type.Optional(Type.Partial(QuotasSchema)),
+    contactEmail: Type.Optional(Type.Union([EmailSchema, Type.Null()], { description: ContactEmailDescription })),
   },
   { additionalProperties: false },
 );

@@ -37,6 +37,7 @@ export function toStructure(record: StructureRecord): Structure {
       organisational: record.quotaOrganisational,
       applicative: record.quotaApplicative,
     },
+    contactEmail: record.contactEmail,
     createdAt: record.createdAt.toISOString(),
     updatedAt: record.updatedAt.toISOString(),
   };
@@ -73,6 +74,7 @@ export async function createStructure(
         quotaPersonal: body.quotas?.personal ?? null,
         quotaOrganisational: body.quotas?.organisational ?? null,
         quotaApplicative: body.quotas?.applicative ?? null,
+        contactEmail: body.contactEmail?.trim() ?? null,
       });
       await replaceStructureDomains(tx, row.id, domains);
       const created = toStructure({ ...row, domains });
@@ -144,6 +146,7 @@ export async function updateStructure(
         ...(body.quotas?.personal !== undefined ? { quotaPersonal: body.quotas.personal } : {}),
         ...(body.quotas?.organisational !== undefined ? { quotaOrganisational: body.quotas.organisational } : {}),
         ...(body.quotas?.applicative !== undefined ? { quotaApplicative: body.quotas.applicative } : {}),
+        ...(body.contactEmail !== undefined ? { contactEmail: body.contactEmail?.trim() ?? null } : {}),
         updatedAt: deps.clock.now(),
       });
       if (!row) throw new AppError('PRECONDITION_FAILED', 'The structure was changed meanwhile: fetch it again');

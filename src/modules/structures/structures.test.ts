@@ -187,3 +187,18 @@ describe('structure idempotency', () => {
     await test.http.post('/v1/structures').set(bearer(otherOperator.key)).set('Idempotency-Key', 'k-3').send({ name: 'Mine' }).expect(201);
   });
 });
+
+describe('structure contact e-mail', () => {
+  it('is optional, set by the operator or the structure\'s admin, cleared with null, and must be an e-mail', async () => {
+    const structure = await createStructure(test);
+    expect((await test.http.get(`/v1/structures/${structure.id}`).set(asOperator())).body.contactEmail).toBeNull();
+    const admin = await createApiKey(test, 'admin', [structure.id]);
+    const set = await test.http.patch(`/v1/structures/${structure.id}`).set(bearer(admin.key)).send({ contactEmail: 'secretariat@ies-sud.fr' }).expect(200);
+    expect(set.body.contactEmail).toBe('secretariat@ies-sud.fr');
+    const refused = await test.http.patch(`/v1/structures/${structure.id}`).set(asOperator()).send({ contactEmail: 'not an e-mail' }).expect(400);
+    expect(JSON.stringify(refused.body.errors)).toContain('contactEmail');
+    const cleared = await test.http.patch(`/v1/structures/${structure.id}`).set(asOperator()).send({ contactEmail: null }).expect(200);
+    expect(cleared.body.contactEmail).toBeNull();
+    expect(await auditActions(structure.id)).toEqual(['structure.updated', 'structure.updated', 'structure.created']);
+  });
+});

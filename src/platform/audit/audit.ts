@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { Executor } from '../../db/database';
+import type { SQL } from 'drizzle-orm';
+import { insertFromJsonQuery } from '../../db/bulk-json';
 import { auditEvents } from '../../db/schema';
 import type { Clock } from '../../shared/clock';
 
@@ -49,4 +51,35 @@ export async function recordAudit(executor: Executor, clock: Clock, actor: Audit
     before: entry.before ?? null,
     after: entry.after ?? null,
   });
+}
+
+/**
+ * The statement appending many events at once (bulk imports): same fields and same transaction
+ * rule as `recordAudit`, one instant for the whole batch. Null when there is nothing to append.
+ */
+export function auditEventsInsert(clock: Clock, actor: AuditActor, entries: readonly AuditEntry[]): SQL | null {
+  const occurredAt = clock.now();
+  return insertFromJsonQuery(
+    auditEvents,
+    entries.map((entry) => ({
+      id: randomUUID(),
+      occurredAt,
+      actorType: actor.type,
+      actorId: actor.id,
+      requestId: actor.requestId,
+      action: entry.action,
+      targetType: entry.targetType,
+      targetId: entry.targetId,
+      structureId: entry.structureId ?? null,
+      mailboxId: entry.mailboxId ?? null,
+      cause: entry.cause ?? null,
+      before: entry.before ?? null,
+      after: entry.after ?? null,
+    })),
+  );
+}
+
+export async function recordAudits(executor: Executor, clock: Clock, actor: AuditActor, entries: readonly AuditEntry[]): Promise<void> {
+  const query = auditEventsInsert(clock, actor, entries);
+  if (query) await executor.execute(query);
 }

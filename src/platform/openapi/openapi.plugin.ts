@@ -1,7 +1,30 @@
 import fp from 'fastify-plugin';
-import swagger from '@fastify/swagger';
+import swagger, { type SwaggerTransform } from '@fastify/swagger';
+import type { FastifySchema } from 'fastify';
 import swaggerUi from '@fastify/swagger-ui';
 import { version } from '../../../package.json';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Form fields an upload route takes beside `file`, for the contract (the handler reads them itself). */
+    uploadFields?: Record<string, unknown>;
+  }
+}
+
+/**
+ * Upload routes stream `request.file()` and so declare no body schema (one would make Fastify
+ * validate a body that is never parsed); the contract still shows their multipart form.
+ */
+const documentUploads: SwaggerTransform<FastifySchema> = ({ schema, url, route }) => {
+  const consumes = schema?.consumes;
+  if (!consumes?.includes('multipart/form-data') || schema.body) return { schema, url };
+  const body = {
+    type: 'object',
+    required: ['file'],
+    properties: { file: { type: 'string', format: 'binary', description: 'The file to upload' }, ...route.config?.uploadFields },
+  };
+  return { schema: { ...schema, body }, url };
+};
 
 /** The contract integrators generate clients from, built from the routes' TypeBox schemas. */
 export const openapiPlugin = fp(
@@ -24,6 +47,7 @@ export const openapiPlugin = fp(
         security: [{ apiKey: [] }],
       },
       // Name shared schemas after their $id (e.g. `Problem`) rather than `def-0`.
+      transform: documentUploads,
       refResolver: { buildLocalReference: (json, _baseUri, _fragment, index) => (typeof json.$id === 'string' ? json.$id : `def-${index}`) },
     });
     await app.register(swaggerUi, { routePrefix: '/docs' });
