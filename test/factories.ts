@@ -174,3 +174,12 @@ export async function loadReferenceExtraction(test: TestApp, content: Buffer, fi
   await test.app.jobs.drain();
   return response.body as { id: string };
 }
+
+/** Two structures, and an admin and a reader of the first: the cast of every scoping test. */
+export async function createScopingCast(test: TestApp) {
+  const mine = (await createStructure(test)).id;
+  const theirs = (await createStructure(test)).id;
+  const adminKey = (await createApiKey(test, 'admin', [mine])).key;
+  const readerKey = (await createApiKey(test, 'reader', [mine])).key;
+  return { mine, theirs, adminKey, readerKey };
+}

@@ -1,5 +1,5 @@
 import { bearer, createTestApp, type TestApp } from '../../../test/harness';
-import { createApiKey, createMailbox, createStructure } from '../../../test/factories';
+import { createMailbox, createScopingCast } from '../../../test/factories';
 
 let test: TestApp;
 let mine: string;
@@ -8,10 +8,7 @@ let adminKey: string;
 let readerKey: string;
 beforeAll(async () => {
   test = await createTestApp();
-  mine = (await createStructure(test)).id;
-  theirs = (await createStructure(test)).id;
-  adminKey = (await createApiKey(test, 'admin', [mine])).key;
-  readerKey = (await createApiKey(test, 'reader', [mine])).key;
+  ({ mine, theirs, adminKey, readerKey } = await createScopingCast(test));
 });
 afterAll(() => test.close());
 

@@ -3,12 +3,10 @@ import type { Transaction } from '../../db/database';
 import { isUniqueViolation } from '../../db/errors';
 import { mssanteAddresses } from '../../db/schema';
 import { recordAudit } from '../../platform/audit/audit';
-import { assertStructureAccess } from '../../platform/auth/authorization';
 import { AppError } from '../../platform/errors/error-catalogue';
 import type { RequestContext, ServiceDependencies } from '../../platform/request-context';
-import { assertIfMatch } from '../../shared/etag';
 import { assertQuotaAvailable } from '../correspondences/quota';
-import { emailTaken } from '../mailboxes/mailbox-assertions';
+import { emailTaken, lockMailboxForWrite } from '../mailboxes/mailbox-assertions';
 import { toMailbox } from '../mailboxes/mailbox-mapper';
 import { nextStatus } from '../mailboxes/mailbox-status';
 import { invalidTransition } from '../mailboxes/mailbox-status.service';
@@ -45,11 +43,8 @@ export async function restoreMailbox(
   let address = '';
   try {
     return await deps.db.transaction(async (tx) => {
-      const current = await findMailbox(tx, mailboxId, { lock: true });
-      if (!current) throw new AppError('NOT_FOUND', 'Mailbox not found');
+      const current = await lockMailboxForWrite(tx, context.caller, mailboxId, ifMatch, { allowDeleted: true });
       const box = current.mailbox;
-      assertStructureAccess(context.caller, box.structureId, 'write', 'Mailbox');
-      assertIfMatch(ifMatch, box.version);
       const change = nextStatus(box.status, 'restore', box.formerStatus);
       if (!change) throw invalidTransition(current, 'restore');
       const now = deps.clock.now();

@@ -1,7 +1,11 @@
 import { AppError } from '../../platform/errors/error-catalogue';
 import { checkMailboxFields } from './mailbox-rules';
 import type { MailboxFields } from './mailbox-type';
-import type { MailboxRow } from './mailboxes.repository';
+import type { Executor } from '../../db/database';
+import { assertStructureAccess } from '../../platform/auth/authorization';
+import type { Caller } from '../../platform/auth/caller';
+import { assertIfMatch } from '../../shared/etag';
+import { findMailbox, type MailboxRecord, type MailboxRow } from './mailboxes.repository';
 
 /** The rules at the door: 422 listing every field at fault. */
 export function assertMailboxFields(fields: MailboxFields): void {
@@ -24,4 +28,24 @@ export function emailTaken(email: string): AppError {
   return new AppError('EMAIL_TAKEN', `${email} is already the reference address of another mailbox`, [
     { field: 'email', code: 'EMAIL_TAKEN', message: 'Each reference address belongs to one mailbox only' },
   ]);
+}
+
+/**
+ * The start of every write on one box: lock it, check the caller may write its structure and
+ * that it is the version the caller read, and (unless the write is a status change) that it is
+ * not deleted. Done inside the transaction, so the checks hold until it commits.
+ */
+export async function lockMailboxForWrite(
+  executor: Executor,
+  caller: Caller,
+  mailboxId: string,
+  ifMatch: number[] | '*' | undefined,
+  options: { allowDeleted?: boolean } = {},
+): Promise<MailboxRecord> {
+  const current = await findMailbox(executor, mailboxId, { lock: true });
+  if (!current) throw new AppError('NOT_FOUND', 'Mailbox not found');
+  assertStructureAccess(caller, current.mailbox.structureId, 'write', 'Mailbox');
+  assertIfMatch(ifMatch, current.mailbox.version);
+  if (!options.allowDeleted) assertMailboxEditable(current.mailbox);
+  return current;
 }

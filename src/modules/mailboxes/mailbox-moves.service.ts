@@ -2,13 +2,12 @@ import { recordAudit } from '../../platform/audit/audit';
 import { assertStructureAccess } from '../../platform/auth/authorization';
 import { AppError } from '../../platform/errors/error-catalogue';
 import type { RequestContext, ServiceDependencies } from '../../platform/request-context';
-import { assertIfMatch } from '../../shared/etag';
 import { moveActiveAddress, withdrawActiveAddress } from '../correspondences/correspondences.repository';
 import { assertQuotaAvailable, quotaFamilyOf } from '../correspondences/quota';
 import { moveEmailChangeRequests } from '../email-change-requests/email-change-requests.repository';
 import { findStructure } from '../structures/structures.repository';
 import { toStructure } from '../structures/structures.service';
-import { assertMailboxEditable, assertMailboxFields } from './mailbox-assertions';
+import { assertMailboxFields, lockMailboxForWrite } from './mailbox-assertions';
 import { removeAllLinks, removeNominativeLinks, removeSharedLinks } from './mailbox-links.repository';
 import { mergeFields, normaliseFields, toColumns, toMailbox } from './mailbox-mapper';
 import { NOMINATIVE_TYPES, type MailboxType } from './mailbox-type';
@@ -32,12 +31,8 @@ export async function changeMailboxType(
 ): Promise<VersionedMailbox> {
   const changes = normaliseFields(body);
   return deps.db.transaction(async (tx) => {
-    const current = await findMailbox(tx, mailboxId, { lock: true });
-    if (!current) throw new AppError('NOT_FOUND', 'Mailbox not found');
+    const current = await lockMailboxForWrite(tx, context.caller, mailboxId, ifMatch);
     const { mailbox } = current;
-    assertStructureAccess(context.caller, mailbox.structureId, 'write', 'Mailbox');
-    assertIfMatch(ifMatch, mailbox.version);
-    assertMailboxEditable(mailbox);
     if (changes.type === mailbox.type) {
       throw new AppError('BUSINESS_RULE_VIOLATED', `The mailbox is already of type ${mailbox.type}`, [
         { field: 'type', code: 'TYPE_UNCHANGED', message: 'Choose another type' },
@@ -88,12 +83,8 @@ export async function transferMailbox(
 ): Promise<VersionedMailbox> {
   assertStructureAccess(context.caller, targetStructureId, 'write', 'Structure');
   return deps.db.transaction(async (tx) => {
-    const current = await findMailbox(tx, mailboxId, { lock: true });
-    if (!current) throw new AppError('NOT_FOUND', 'Mailbox not found');
+    const current = await lockMailboxForWrite(tx, context.caller, mailboxId, ifMatch);
     const { mailbox, address } = current;
-    assertStructureAccess(context.caller, mailbox.structureId, 'write', 'Mailbox');
-    assertIfMatch(ifMatch, mailbox.version);
-    assertMailboxEditable(mailbox);
     if (mailbox.structureId === targetStructureId) {
       throw new AppError('BUSINESS_RULE_VIOLATED', 'The mailbox already belongs to this structure', [
         { field: 'structureId', code: 'SAME_STRUCTURE', message: 'Choose another structure' },

@@ -1,8 +1,7 @@
 import { recordAudit } from '../../platform/audit/audit';
-import { assertStructureAccess } from '../../platform/auth/authorization';
+import { lockMailboxForWrite } from './mailbox-assertions';
 import { AppError } from '../../platform/errors/error-catalogue';
 import type { RequestContext, ServiceDependencies } from '../../platform/request-context';
-import { assertIfMatch } from '../../shared/etag';
 import { withdrawActiveAddress } from '../correspondences/correspondences.repository';
 import { toMailbox } from './mailbox-mapper';
 import { nextStatus, type MailboxAction } from './mailbox-status';
@@ -37,10 +36,8 @@ export async function changeMailboxStatus(
   ifMatch: number[] | '*' | undefined,
 ): Promise<VersionedMailbox> {
   return deps.db.transaction(async (tx) => {
-    const current = await findMailbox(tx, mailboxId, { lock: true });
-    if (!current) throw new AppError('NOT_FOUND', 'Mailbox not found');
-    assertStructureAccess(context.caller, current.mailbox.structureId, 'write', 'Mailbox');
-    assertIfMatch(ifMatch, current.mailbox.version);
+    // Status changes judge a deleted box through the state machine (409 with its status).
+    const current = await lockMailboxForWrite(tx, context.caller, mailboxId, ifMatch, { allowDeleted: true });
     const change = nextStatus(current.mailbox.status, action, current.mailbox.formerStatus);
     if (!change) throw invalidTransition(current, action);
     const now = deps.clock.now();

@@ -4,19 +4,17 @@ import { assertStructureAccess } from '../../platform/auth/authorization';
 import { visibleStructureIds } from '../../platform/auth/caller';
 import { AppError } from '../../platform/errors/error-catalogue';
 import type { RequestContext, ServiceDependencies } from '../../platform/request-context';
-import { assertIfMatch } from '../../shared/etag';
 import { decodeCursor, toPage, type Page } from '../../shared/pagination';
 import { toSearchKey } from '../../shared/search-key';
 import { findStructure } from '../structures/structures.repository';
 import { invitationMessage } from '../notifications/messages';
 import { queueNotification } from '../notifications/notification-outbox';
-import { assertMailboxFields, assertMailboxEditable, emailTaken } from './mailbox-assertions';
+import { assertMailboxFields, emailTaken, lockMailboxForWrite } from './mailbox-assertions';
 import { mergeFields, normaliseFields, toColumns, toMailbox } from './mailbox-mapper';
 import { generateRegistrationToken } from './registration-token';
 import type { CreateMailboxBody, Mailbox, MailboxCounts, MailboxListQuery, UpdateMailboxBody } from './mailboxes.schemas';
 import {
   countMailboxesByStatus,
-  findMailbox,
   findMailboxIdByEmail,
   insertMailbox,
   listMailboxes as selectMailboxes,
@@ -124,11 +122,7 @@ export async function updateMailbox(
 ): Promise<VersionedMailbox> {
   const changes = normaliseFields(body);
   return deps.db.transaction(async (tx) => {
-    const current = await findMailbox(tx, mailboxId, { lock: true });
-    if (!current) throw new AppError('NOT_FOUND', 'Mailbox not found');
-    assertStructureAccess(context.caller, current.mailbox.structureId, 'write', 'Mailbox');
-    assertIfMatch(ifMatch, current.mailbox.version);
-    assertMailboxEditable(current.mailbox);
+    const current = await lockMailboxForWrite(tx, context.caller, mailboxId, ifMatch);
     const merged = mergeFields(current.mailbox, changes);
     assertMailboxFields(merged);
     const row = await updateMailboxRow(tx, mailboxId, current.mailbox.version, { ...toColumns(merged), updatedAt: deps.clock.now() });

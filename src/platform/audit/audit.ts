@@ -31,14 +31,11 @@ export function auditActorOf(request: FastifyRequest): AuditActor {
 
 export const systemActor = (name: string): AuditActor => ({ type: 'system', id: name, requestId: null });
 
-/**
- * Appends one event. Callers pass their transaction handle so that the event commits or rolls
- * back with the change it describes.
- */
-export async function recordAudit(executor: Executor, clock: Clock, actor: AuditActor, entry: AuditEntry): Promise<void> {
-  await executor.insert(auditEvents).values({
+/** The row of one event; every event of a batch shares the batch's instant. */
+function auditRow(occurredAt: Date, actor: AuditActor, entry: AuditEntry) {
+  return {
     id: randomUUID(),
-    occurredAt: clock.now(),
+    occurredAt,
     actorType: actor.type,
     actorId: actor.id,
     requestId: actor.requestId,
@@ -50,7 +47,15 @@ export async function recordAudit(executor: Executor, clock: Clock, actor: Audit
     cause: entry.cause ?? null,
     before: entry.before ?? null,
     after: entry.after ?? null,
-  });
+  };
+}
+
+/**
+ * Appends one event. Callers pass their transaction handle so that the event commits or rolls
+ * back with the change it describes.
+ */
+export async function recordAudit(executor: Executor, clock: Clock, actor: AuditActor, entry: AuditEntry): Promise<void> {
+  await executor.insert(auditEvents).values(auditRow(clock.now(), actor, entry));
 }
 
 /**
@@ -59,24 +64,7 @@ export async function recordAudit(executor: Executor, clock: Clock, actor: Audit
  */
 export function auditEventsInsert(clock: Clock, actor: AuditActor, entries: readonly AuditEntry[]): SQL | null {
   const occurredAt = clock.now();
-  return insertFromJsonQuery(
-    auditEvents,
-    entries.map((entry) => ({
-      id: randomUUID(),
-      occurredAt,
-      actorType: actor.type,
-      actorId: actor.id,
-      requestId: actor.requestId,
-      action: entry.action,
-      targetType: entry.targetType,
-      targetId: entry.targetId,
-      structureId: entry.structureId ?? null,
-      mailboxId: entry.mailboxId ?? null,
-      cause: entry.cause ?? null,
-      before: entry.before ?? null,
-      after: entry.after ?? null,
-    })),
-  );
+  return insertFromJsonQuery(auditEvents, entries.map((entry) => auditRow(occurredAt, actor, entry)));
 }
 
 export async function recordAudits(executor: Executor, clock: Clock, actor: AuditActor, entries: readonly AuditEntry[]): Promise<void> {
