@@ -12,6 +12,7 @@ const EnvironmentSchema = Type.Object({
   DATABASE_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 200, default: 10 }),
   BALISE_DATA_DIR: Type.String({ minLength: 1, default: './data' }),
   BALISE_BOOTSTRAP_API_KEY: Type.Optional(Type.String({ minLength: 24 })),
+  BALISE_API_KEY_CACHE_SECONDS: Type.Integer({ minimum: 0, maximum: 300, default: 10 }),
   LOG_LEVEL: Type.Union(
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) => Type.Literal(level)),
     { default: 'info' },
@@ -43,6 +44,7 @@ export interface Config {
   readonly database: Readonly<DatabaseConfig>;
   readonly logLevel: Environment['LOG_LEVEL'];
   readonly bootstrapApiKey: string | undefined;
+  readonly auth: { readonly apiKeyCacheSeconds: number };
   readonly jobs: { readonly enabled: boolean; readonly pollIntervalMs: number; readonly concurrency: number };
   readonly uploads: { readonly maxBytes: number };
   readonly smtp: { readonly url: string | undefined; readonly from: string };
@@ -100,6 +102,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
       : { kind: 'pglite', dataDir: env.BALISE_DATA_DIR },
     logLevel: env.LOG_LEVEL,
     bootstrapApiKey: env.BALISE_BOOTSTRAP_API_KEY,
+    auth: { apiKeyCacheSeconds: env.BALISE_API_KEY_CACHE_SECONDS },
     jobs: {
       enabled: env.BALISE_JOBS_ENABLED,
       pollIntervalMs: env.BALISE_JOBS_POLL_MS,

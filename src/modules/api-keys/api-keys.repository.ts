@@ -1,7 +1,6 @@
 import { and, arrayContained, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { Database, Executor } from '../../db/database';
 import { apiKeys } from '../../db/schema';
-import { hashApiKeySecret } from './api-key-secret';
 
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
 
@@ -16,14 +15,23 @@ function prepareFindBySecretHash(db: Database) {
 // Every request authenticates: keep one prepared statement per database handle.
 const preparedLookups = new WeakMap<Database, ReturnType<typeof prepareFindBySecretHash>>();
 
-export async function findActiveApiKeyBySecret(db: Database, secret: string) {
+export type ActiveApiKey = { id: string; role: ApiKeyRow['role']; structureIds: string[] };
+
+export async function findActiveApiKeyBySecretHash(db: Database, secretHash: string): Promise<ActiveApiKey | undefined> {
   let lookup = preparedLookups.get(db);
   if (!lookup) {
     lookup = prepareFindBySecretHash(db);
     preparedLookups.set(db, lookup);
   }
-  const [key] = await lookup.execute({ secretHash: hashApiKeySecret(secret) });
+  const [key] = await lookup.execute({ secretHash });
   return key;
+}
+
+/** The channel on which a revocation is announced to every API process (delivered on commit). */
+export const API_KEY_REVOKED_CHANNEL = 'balise_api_key_revoked';
+
+export async function announceApiKeyRevoked(executor: Executor, secretHash: string): Promise<void> {
+  await executor.execute(sql`select pg_notify(${API_KEY_REVOKED_CHANNEL}, ${secretHash})`);
 }
 
 export async function insertApiKey(executor: Executor, values: typeof apiKeys.$inferInsert): Promise<ApiKeyRow> {

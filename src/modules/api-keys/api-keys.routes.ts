@@ -38,7 +38,9 @@ export const apiKeysRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 204: Type.Null({ description: 'Revoked' }), ...problemResponses(403, 404, 409) },
     },
   }, async (request, reply) => {
-    await revokeApiKey(deps, contextOf(request), request.params.apiKeyId);
+    const secretHash = await revokeApiKey(deps, contextOf(request), request.params.apiKeyId);
+    // This process forgets the key now; the others when the commit's announcement reaches them.
+    app.apiKeyCache.evict(secretHash);
     return reply.code(204).send(null);
   });
 };

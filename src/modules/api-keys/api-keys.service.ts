@@ -8,6 +8,7 @@ import { findExistingStructureIds } from '../structures/structures.repository';
 import { displayPrefixOf, generateApiKeySecret, hashApiKeySecret } from './api-key-secret';
 import type { ApiKey, CreateApiKeyBody, CreatedApiKey } from './api-keys.schemas';
 import {
+  announceApiKeyRevoked,
   ensureApiKey,
   findApiKeyById,
   insertApiKey,
@@ -97,15 +98,19 @@ export async function listApiKeys(
   return toPage(rows, query.limit, (row) => [row.createdAt.toISOString(), row.id], toApiKey);
 }
 
-export async function revokeApiKey(deps: ServiceDependencies, context: RequestContext, apiKeyId: string): Promise<void> {
-  await deps.db.transaction(async (tx) => {
+/** Answers the revoked key's secret hash, for the caller to evict from its cache once committed. */
+export async function revokeApiKey(deps: ServiceDependencies, context: RequestContext, apiKeyId: string): Promise<string> {
+  return deps.db.transaction(async (tx) => {
     const key = await findApiKeyById(tx, apiKeyId);
     if (!key || !canManage(context.caller, key)) throw new AppError('NOT_FOUND', 'API key not found');
     const revoked = await markApiKeyRevoked(tx, apiKeyId, deps.clock.now());
     if (!revoked) throw new AppError('INVALID_TRANSITION', 'This key is already revoked', undefined, { currentState: 'revoked' });
+    // Every API process drops the key from its cache when this commits.
+    await announceApiKeyRevoked(tx, key.secretHash);
     await recordAudit(tx, deps.clock, context.actor, {
       action: 'api_key.revoked', targetType: 'api_key', targetId: apiKeyId, before: auditedKey(key), after: auditedKey(revoked),
     });
+    return key.secretHash;
   });
 }
 

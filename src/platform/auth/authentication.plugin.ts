@@ -3,7 +3,10 @@ import type { FastifyRequest } from 'fastify';
 import { AppError } from '../errors/error-catalogue';
 import type { Caller } from './caller';
 import { assertCanWrite, assertOperator, assertStructureAccess } from './authorization';
-import { findActiveApiKeyBySecret } from '../../modules/api-keys/api-keys.repository';
+import { hashApiKeySecret } from '../../modules/api-keys/api-key-secret';
+import { findActiveApiKeyBySecretHash } from '../../modules/api-keys/api-keys.repository';
+import { ApiKeyCache } from './api-key-cache';
+import { listenForRevocations } from './revocation-listener';
 
 /** What a route needs, declared in its `config.access`; `public` routes skip authentication. */
 export type RouteAccess = 'public' | 'read' | 'write' | 'operator';
@@ -24,6 +27,8 @@ declare module 'fastify' {
     scopedResources: Map<string, unknown> | null;
   }
   interface FastifyInstance {
+    /** Keys recently authenticated by this process (see api-key-cache.ts). */
+    apiKeyCache: ApiKeyCache;
     /** Modules declare how their path ids map to a structure, so scoping is checked in one hook. */
     registerStructureResolver(parameter: string, resolver: StructureResolver): void;
   }
@@ -50,6 +55,12 @@ export const authenticationPlugin = fp(
     app.decorate('registerStructureResolver', (parameter: string, resolver: StructureResolver) => {
       resolvers.set(parameter, resolver);
     });
+    const keyCache = new ApiKeyCache(app.config.auth.apiKeyCacheSeconds * 1000);
+    app.decorate('apiKeyCache', keyCache);
+    if (app.config.auth.apiKeyCacheSeconds > 0) {
+      const stopListening = await listenForRevocations(app.database, keyCache, app.log);
+      app.addHook('onClose', async () => stopListening());
+    }
     app.decorateRequest('caller', null);
     app.decorateRequest('scopedResources', null);
 
@@ -58,8 +69,13 @@ export const authenticationPlugin = fp(
       if (access === 'public' || request.is404) return;
       const secret = bearerTokenOf(request.headers.authorization);
       if (!secret) throw new AppError('UNAUTHENTICATED', 'Send an API key as `Authorization: Bearer <key>`');
-      const key = await findActiveApiKeyBySecret(app.db, secret);
-      if (!key) throw new AppError('UNAUTHENTICATED', 'The API key is unknown or revoked');
+      const secretHash = hashApiKeySecret(secret);
+      let key = keyCache.get(secretHash);
+      if (!key) {
+        key = await findActiveApiKeyBySecretHash(app.db, secretHash);
+        if (!key) throw new AppError('UNAUTHENTICATED', 'The API key is unknown or revoked');
+        keyCache.set(secretHash, key);
+      }
       request.caller = { apiKeyId: key.id, role: key.role, structureIds: key.structureIds };
       if (access === 'operator') assertOperator(request.caller);
       if (access === 'write') assertCanWrite(request.caller);

@@ -1,0 +1,59 @@
+import type { PGlite } from '@electric-sql/pglite';
+import type { FastifyBaseLogger } from 'fastify';
+import { Client } from 'pg';
+import type { DatabaseHandle } from '../../db/database';
+import { API_KEY_REVOKED_CHANNEL } from '../../modules/api-keys/api-keys.repository';
+import type { ApiKeyCache } from './api-key-cache';
+
+const RECONNECT_DELAY_MS = 1000;
+
+/**
+ * Hears revocations announced by any API process and evicts them from this process's cache.
+ * On PostgreSQL a dedicated connection LISTENs (pooled connections cannot); when it drops, the
+ * cache is suspended until the connection is back. Answers a function that stops listening.
+ */
+export async function listenForRevocations(
+  handle: DatabaseHandle,
+  cache: ApiKeyCache,
+  log: FastifyBaseLogger,
+): Promise<() => Promise<void>> {
+  if (handle.kind === 'pglite' || !handle.pool) {
+    const client = (handle.db as unknown as { $client: PGlite }).$client;
+    const unlisten = await client.listen(API_KEY_REVOKED_CHANNEL, (secretHash) => cache.evict(secretHash));
+    return () => unlisten();
+  }
+  // The same server and credentials as the pool, on a connection of its own.
+  const connectionOptions = handle.pool.options;
+  let stopped = false;
+  let client: Client | undefined;
+  let retry: NodeJS.Timeout | undefined;
+  const connect = async (): Promise<void> => {
+    const next = new Client(connectionOptions);
+    next.on('notification', (message) => {
+      if (message.channel === API_KEY_REVOKED_CHANNEL && message.payload) cache.evict(message.payload);
+    });
+    next.on('error', (error) => {
+      log.warn({ err: error }, 'the API key revocation listener lost its connection');
+      cache.suspend();
+      void next.end().catch(() => undefined);
+      if (!stopped) retry = setTimeout(() => void connect().catch(() => scheduleRetry()), RECONNECT_DELAY_MS);
+    });
+    await next.connect();
+    await next.query(`listen ${API_KEY_REVOKED_CHANNEL}`);
+    client = next;
+    cache.resume();
+  };
+  const scheduleRetry = () => {
+    cache.suspend();
+    if (!stopped) retry = setTimeout(() => void connect().catch(() => scheduleRetry()), RECONNECT_DELAY_MS);
+  };
+  await connect().catch((error: unknown) => {
+    log.warn({ err: error }, 'the API key revocation listener could not connect; keys are not cached meanwhile');
+    scheduleRetry();
+  });
+  return async () => {
+    stopped = true;
+    if (retry) clearTimeout(retry);
+    await client?.end().catch(() => undefined);
+  };
+}
