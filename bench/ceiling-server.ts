@@ -14,6 +14,27 @@ async function main(): Promise<void> {
     if (result.rows.length === 0) return reply.code(404).send({});
     return result.rows[0] as unknown;
   });
+  // Like for like with the API's search: the same union of one ordered, limited branch per
+  // index, then the page's rows with their address, serialised as plain JSON.
+  app.get<{ Querystring: { q: string } }>('/search', async (request) => {
+    const prefix = `${request.query.q.toLowerCase()}%`;
+    const branch = (from: string, condition: string) =>
+      `(select m.id from ${from} where m.status <> 'deleted' and ${condition} order by m.last_name_key, m.first_name_key, m.id limit 51)`;
+    const result = await pool.query({
+      name: 'ceiling_search',
+      text: `with page as (select distinct id from (${[
+        branch('mailboxes m', 'm.email_key like $1'),
+        branch('mssante_addresses a join mailboxes m on m.id = a.mailbox_id', 'a.address like $1 and a.withdrawn_at is null'),
+        branch('mailboxes m', 'm.last_name_key like $1'),
+        branch('mailboxes m', 'm.first_name_key like $1'),
+      ].join(' union all ')}) branches)
+      select m.*, a.address as correspondence from mailboxes m join page using (id)
+        left join mssante_addresses a on a.mailbox_id = m.id and a.withdrawn_at is null
+       order by m.last_name_key, m.first_name_key, m.id limit 51`,
+      values: [prefix],
+    });
+    return { items: result.rows.slice(0, 50), nextCursor: null };
+  });
   await app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' });
   process.on('SIGTERM', () => {
     void app.close().then(() => pool.end()).then(() => process.exit(0));
