@@ -183,3 +183,27 @@ export async function createScopingCast(test: TestApp) {
   const readerKey = (await createApiKey(test, 'reader', [mine])).key;
   return { mine, theirs, adminKey, readerKey };
 }
+
+/**
+ * Calls the change-of-mail tests make again and again, as the operator, on one structure.
+ * Getters, because test files create their app and structure in beforeAll.
+ */
+export function emailChangeClient(currentTest: () => TestApp, structureId: () => string) {
+  const http = () => currentTest().http;
+  const asOperator = () => bearer(currentTest().operatorKey);
+  const requestChange = (mailboxId: string, newEmail: string) =>
+    http().post(`/v1/mailboxes/${mailboxId}/email-change-requests`).set(asOperator()).send({ newEmail });
+  const act = (requestId: string, action: 'approve' | 'reject' | 'cancel', body?: object) => {
+    const call = http().post(`/v1/email-change-requests/${requestId}/${action}`).set(asOperator());
+    return body ? call.send(body) : call;
+  };
+  const getMailbox = async (id: string) => (await http().get(`/v1/mailboxes/${id}`).set(asOperator()).expect(200)).body;
+  const auditActions = async (query: string) =>
+    (await http().get(`/v1/audit-events?${query}`).set(asOperator()).expect(200)).body.items.map((event: { action: string }) => event.action);
+  const pendingRequest = async (newEmail = uniqueEmail('new')) => {
+    const box = await createMailbox(currentTest(), structureId());
+    const created = await requestChange(box.id, newEmail).expect(201);
+    return { box, request: created.body as { id: string; newEmail: string; status: string } };
+  };
+  return { asOperator, requestChange, act, getMailbox, auditActions, pendingRequest };
+}

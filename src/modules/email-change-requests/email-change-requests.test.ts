@@ -1,5 +1,5 @@
-import { bearer, createTestApp, type TestApp } from '../../../test/harness';
-import { createMailbox, createStructure, uniqueEmail } from '../../../test/factories';
+import { createTestApp, type TestApp } from '../../../test/harness';
+import { createMailbox, createStructure, emailChangeClient, uniqueEmail } from '../../../test/factories';
 
 let test: TestApp;
 let structureId: string;
@@ -9,22 +9,10 @@ beforeAll(async () => {
 });
 afterAll(() => test.close());
 
-const asOperator = () => bearer(test.operatorKey);
-const requestChange = (mailboxId: string, newEmail: string) =>
-  test.http.post(`/v1/mailboxes/${mailboxId}/email-change-requests`).set(asOperator()).send({ newEmail });
-const act = (requestId: string, action: 'approve' | 'reject' | 'cancel', body?: object) => {
-  const call = test.http.post(`/v1/email-change-requests/${requestId}/${action}`).set(asOperator());
-  return body ? call.send(body) : call;
-};
-const getMailbox = async (id: string) => (await test.http.get(`/v1/mailboxes/${id}`).set(asOperator()).expect(200)).body;
-const auditActions = async (query: string) =>
-  (await test.http.get(`/v1/audit-events?${query}`).set(asOperator()).expect(200)).body.items.map((event: { action: string }) => event.action);
-
-async function pendingRequest(newEmail = uniqueEmail('new')) {
-  const box = await createMailbox(test, structureId);
-  const created = await requestChange(box.id, newEmail).expect(201);
-  return { box, request: created.body as { id: string; newEmail: string; status: string } };
-}
+const { asOperator, requestChange, act, getMailbox, auditActions, pendingRequest } = emailChangeClient(
+  () => test,
+  () => structureId,
+);
 
 describe('creating a change-of-mail request', () => {
   it('records a pending request for the box, readable with its ETag and audited', async () => {
