@@ -2,25 +2,12 @@ import { createWriteStream } from 'node:fs';
 import { finished } from 'node:stream/promises';
 import { writeLoaduserCsv, writeLoaduserXlsx } from '../src/modules/imports/sheet';
 import type { LoaduserExportRow } from '../src/modules/imports/sheet';
+import { withLuhnKey } from '../src/domain/luhn';
 
 /** Generated loaduser rows for the benchmarks: PER boxes with an RPPS, an address and the usual columns. */
 const LAST_NAMES = ['Martin', 'Bernard', 'Dubois', 'Lefèvre', 'Robert', 'Richard', 'Petit', 'Durand', 'Leroy', 'Moreau', 'Simon', 'Laurent', 'Girard', 'Mercier', 'Dupont'];
 const FIRST_NAMES = ['Jean', 'Hélène', 'Pierre', 'Anne', 'Michel', 'Claire', 'Paul', 'Sophie', 'Louis', 'Julie', 'Noël', 'Léa'];
 const SERVICES = ['Cardiologie', 'Pharmacie', 'Urgences', 'Pédiatrie', 'Radiologie', 'Biologie'];
-
-export function withLuhnKey(digits: string): string {
-  for (let key = 0; key <= 9; key += 1) {
-    const candidate = digits + String(key);
-    let sum = 0;
-    for (let index = 0; index < candidate.length; index += 1) {
-      let value = Number(candidate[candidate.length - 1 - index]);
-      if (index % 2 === 1) value = value * 2 > 9 ? value * 2 - 9 : value * 2;
-      sum += value;
-    }
-    if (sum % 10 === 0) return candidate;
-  }
-  throw new Error('unreachable');
-}
 
 export interface BenchRow {
   email: string;

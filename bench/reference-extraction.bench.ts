@@ -4,6 +4,7 @@ import { once } from 'node:events';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import { createBenchDatabase, machineLine, peakRssMb, REPO_ROOT, startProcess, stopProcess, withClient, writeResultsSection } from './support';
+import { withLuhnKey } from '../src/domain/luhn';
 
 /**
  * Issue 6's reference benchmark: a 500,000-line file in the layout of the ANS extraction
@@ -20,20 +21,6 @@ const HEADER = "Type de BAL|Adresse BAL|Type Identifiant PP|Identifiant PP|Ident
 const LAST_NAMES = ['LEFÈVRE', 'DUPONT', 'NGUYEN', 'MARTIN', 'BERNARD', 'DUBOIS', 'THOMAS', 'ROBERT', 'RICHARD', 'PETIT', 'DURAND', 'LEROY', 'MOREAU', 'SIMON', 'LAURENT', 'LEFEBVRE', 'MICHEL', 'GARCIA', 'FRANÇOIS', 'CŒUR'];
 const FIRST_NAMES = ['Hélène', 'Laurent', 'Thi', 'Jean', 'Marie', 'Pierre', 'Anne', 'Michel', 'Claire', 'Paul', 'Sophie', 'Louis', 'Julie', 'Éloïse', 'Noël'];
 const PROFESSIONS: [string, string][] = [['10', 'Médecin'], ['21', 'Pharmacien'], ['60', 'Infirmier'], ['40', 'Chirurgien-dentiste'], ['50', 'Sage-femme']];
-
-function withLuhnKey(digits: string): string {
-  for (let key = 0; key <= 9; key += 1) {
-    const candidate = digits + String(key);
-    let sum = 0;
-    for (let index = 0; index < candidate.length; index += 1) {
-      let value = Number(candidate[candidate.length - 1 - index]);
-      if (index % 2 === 1) value = value * 2 > 9 ? value * 2 - 9 : value * 2;
-      sum += value;
-    }
-    if (sum % 10 === 0) return candidate;
-  }
-  throw new Error('unreachable');
-}
 
 async function writeExtraction(): Promise<void> {
   if (existsSync(FILE)) return;

@@ -1,24 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { TestApp } from './harness';
 import { bearer } from './harness';
+import { withLuhnKey } from '../src/domain/luhn';
 
 let sequence = 0;
 const unique = () => `${Date.now().toString(36)}${(sequence += 1).toString(36)}${randomBytes(2).toString('hex')}`;
-
-/** Appends the digit that makes `digits` pass Luhn (FINESS, SIREN, SIRET, RPPS all use it). */
-export function withLuhnKey(digits: string): string {
-  for (let key = 0; key <= 9; key += 1) {
-    const candidate = digits + String(key);
-    let sum = 0;
-    [...candidate].reverse().forEach((character, index) => {
-      let value = Number(character);
-      if (index % 2 === 1) value = value * 2 > 9 ? value * 2 - 9 : value * 2;
-      sum += value;
-    });
-    if (sum % 10 === 0) return candidate;
-  }
-  throw new Error('unreachable');
-}
 
 const randomDigits = (count: number) => Array.from({ length: count }, () => Math.floor(Math.random() * 10)).join('');
 export const validFiness = () => withLuhnKey('01' + randomDigits(6));

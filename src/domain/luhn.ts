@@ -19,3 +19,11 @@ function doubleDigit(digit: number): number {
   const doubled = digit * 2;
   return doubled > 9 ? doubled - 9 : doubled;
 }
+
+/** `digits` followed by the key that makes them pass `hasValidLuhnKey` (test data and benchmarks make numbers with it). */
+export function withLuhnKey(digits: string): string {
+  for (let key = 0; key <= 9; key += 1) {
+    if (hasValidLuhnKey(digits + String(key))) return digits + String(key);
+  }
+  throw new Error(`${digits} is not a string of digits`);
+}
