@@ -1,5 +1,6 @@
 import { bearer, createTestApp, type TestApp } from '../../../test/harness';
 import { createMailbox, createScopingCast } from '../../../test/factories';
+import { describeScopingMatrix, type ScopedRoute } from '../../../test/scoping-matrix';
 
 let test: TestApp;
 let mine: string;
@@ -21,47 +22,23 @@ async function sharedBox(structureId: string) {
   return { shared: shared.id, linked: linked.id, free: free.id };
 }
 type Box = Awaited<ReturnType<typeof sharedBox>>;
-type Call = (box: Box) => { method: 'get' | 'put' | 'post' | 'delete'; path: string; body?: object };
-
-const routes: [string, boolean, number, Call][] = [
+const routes: ScopedRoute<Box>[] = [
   ['GET', false, 200, (box) => ({ method: 'get', path: `/v1/mailboxes/${box.shared}/connection-accounts` })],
   ['PUT', true, 200, (box) => ({ method: 'put', path: `/v1/mailboxes/${box.shared}/connection-accounts`, body: { items: [{ mailboxId: box.free }] } })],
   ['POST', true, 201, (box) => ({ method: 'post', path: `/v1/mailboxes/${box.shared}/connection-accounts`, body: { mailboxId: box.free } })],
   ['DELETE', true, 204, (box) => ({ method: 'delete', path: `/v1/mailboxes/${box.shared}/connection-accounts/${box.linked}` })],
 ];
 
-function send(call: ReturnType<Call>, key?: string) {
-  const request = test.http[call.method](call.path);
-  if (key) request.set(bearer(key));
-  return call.body ? request.send(call.body) : request;
-}
-
-const accountsOf = async (box: Box) =>
-  (await test.http.get(`/v1/mailboxes/${box.shared}/connection-accounts`).set(bearer(test.operatorKey))).body.items.map(
-    (item: { mailboxId: string }) => item.mailboxId,
-  );
-
-describe.each(routes)('%s /v1/mailboxes/{id}/connection-accounts', (_name, writes, success, call) => {
-  it('needs a key (401)', async () => {
-    await send(call(await sharedBox(mine))).expect(401);
-  });
-
-  it('hides another structure\'s box (404), a reader\'s write being refused by role first (403)', async () => {
-    const box = await sharedBox(theirs);
-    expect((await send(call(box), adminKey)).status).toBe(404);
-    expect((await send(call(box), readerKey)).status).toBe(writes ? 403 : 404);
-    expect(await accountsOf(box)).toEqual([box.linked]);
-  });
-
-  it(writes ? 'keeps a reader read-only (403)' : 'lets a reader read', async () => {
-    const box = await sharedBox(mine);
-    expect((await send(call(box), readerKey)).status).toBe(writes ? 403 : 200);
-    expect(await accountsOf(box)).toEqual([box.linked]);
-  });
-
-  it('lets an admin of the structure through', async () => {
-    expect((await send(call(await sharedBox(mine)), adminKey)).status).toBe(success);
-  });
+describeScopingMatrix({
+  title: '/v1/mailboxes/{id}/connection-accounts',
+  routes,
+  context: () => ({ test, mine, theirs, adminKey, readerKey }),
+  arrange: sharedBox,
+  stateOf: async (box) =>
+    (await test.http.get(`/v1/mailboxes/${box.shared}/connection-accounts`).set(bearer(test.operatorKey))).body.items.map(
+      (item: { mailboxId: string }) => item.mailboxId,
+    ),
+  arrangedState: (box) => [box.linked],
 });
 
 it('answers 404 for an account path id of another structure', async () => {
