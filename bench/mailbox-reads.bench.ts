@@ -47,6 +47,11 @@ function searchQueries(): string[] {
   return [...LAST_NAMES.map((name) => name.slice(0, 4).toLowerCase()), ...FIRST_NAMES.map((name) => name.toLowerCase()), 'user123', 'user4567', 'lefe'];
 }
 
+/** Searches by a whole RPPS (the seed numbers them 10000000001 onwards), as a desk looks one professional up. */
+function rppsSearchPaths(): string[] {
+  return Array.from({ length: 500 }, (_, index) => `/v1/mailboxes?q=${10_000_000_000 + 1 + ((index * 197) % BOX_COUNT)}`);
+}
+
 function searchPaths(): string[] {
   return searchQueries().map((q) => `/v1/mailboxes?q=${q}`);
 }
@@ -79,6 +84,8 @@ async function main(): Promise<void> {
     console.log('GET /v1/mailboxes/{id}', byId);
     const search = await runLoad(`http://127.0.0.1:${API_PORT}`, cycle(searchPaths()), headers);
     console.log('GET /v1/mailboxes?q=', search);
+    const rppsSearch = await runLoad(`http://127.0.0.1:${API_PORT}`, cycle(rppsSearchPaths()), headers);
+    console.log('GET /v1/mailboxes?q=<RPPS>', rppsSearch);
 
     const idOk = byId.requestsPerSecond >= 0.6 * ceiling.requestsPerSecond;
     const searchOk = search.requestsPerSecond >= 0.5 * ceiling.requestsPerSecond && search.p99Ms <= 2 * ceiling.p99Ms;
@@ -94,11 +101,15 @@ Ceiling: bare Fastify route, one prepared primary-key \`SELECT\` with \`pg\`, no
 | ceiling: \`GET /mailboxes/:id\` | ${ceiling.requestsPerSecond} | 100 % | ${ceiling.p99Ms} ms | ${ceiling.failures} |
 ${line('`GET /v1/mailboxes/{id}` (API key, scoping, prepared lookup)', byId, ceiling)}
 ${line('`GET /v1/mailboxes?q=` (50 results, name/e-mail prefixes)', search, ceiling)}
+${line('`GET /v1/mailboxes?q=` (a whole RPPS: one result)', rppsSearch, ceiling)}
 | like-for-like: bare Fastify + \`pg\`, the same search SQL, 50 rows as plain JSON, no auth | ${bareSearch.requestsPerSecond} | ${Math.round((bareSearch.requestsPerSecond / ceiling.requestsPerSecond) * 100)} % | ${bareSearch.p99Ms} ms | ${bareSearch.failures} |
 
 Targets: by id ≥ 60 % of the ceiling — **${idOk ? 'met' : 'not met'}**; search ≥ 50 % of the ceiling with p99 ≤ 2 × the ceiling's — **${searchOk ? 'met' : 'not met'}**.
 The API's search runs at ${Math.round((search.requestsPerSecond / bareSearch.requestsPerSecond) * 100)} % of the like-for-like bare search: a page of 50 boxes is about
 38 KB against 0.7 KB for the one-row ceiling, so the single-row ceiling is out of reach for any 50-row answer on this machine.
+Each list or search is one prepared statement per shape (filters, sort, cursor, one or several words), prefixes passed as
+byte-wise ranges. PostgreSQL still plans every search afresh (about 0.6–0.8 ms, more than running it): it keeps custom plans
+because a generic plan would read every match of a common prefix and sort them; that planning is most of a one-result search's cost.
 `);
   } finally {
     await stopProcess(api);

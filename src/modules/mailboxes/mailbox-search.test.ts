@@ -1,5 +1,5 @@
 import { bearer, createTestApp, type TestApp } from '../../../test/harness';
-import { createApiKey, createMailbox, createStructure, validRpps } from '../../../test/factories';
+import { assignCorrespondence, createApiKey, createMailbox, createStructure, validRpps } from '../../../test/factories';
 
 let test: TestApp;
 let structureId: string;
@@ -64,6 +64,46 @@ describe('searching mailboxes', () => {
     expect(pages).toBe(4);
     expect(seen).toEqual([...Array.from({ length: 10 }, (_, index) => `Page${String(index).padStart(2, '0')}`), 'Page99']);
     expect(new Set(seen).size).toBe(seen.length);
+  });
+
+  it('finds a box by its MSSanté address, and no longer by a withdrawn one', async () => {
+    const holder = await createStructure(test);
+    const box = await createMailbox(test, holder.id, 'PER', { lastName: 'Adresse', firstName: 'Test' });
+    const address = await assignCorrespondence(test, box.id, 'urgences.cardio');
+    const inHolder = (query: string) =>
+      test.http.get(`/v1/mailboxes?structureId=${holder.id}&${query}`).set(bearer(test.operatorKey)).expect(200)
+        .then((response) => response.body.items.map((item: { id: string }) => item.id));
+    expect(await inHolder('q=urgences.car')).toEqual([box.id]);
+    expect(await inHolder(`q=${encodeURIComponent(address.current.address)}`)).toEqual([box.id]);
+    await test.http.delete(`/v1/mailboxes/${box.id}/correspondence`).set(bearer(test.operatorKey)).expect(200);
+    expect(await inHolder('q=urgences.car')).toEqual([]);
+  });
+
+  it('walks the pages of a search in every sort order', async () => {
+    const paged = await createStructure(test);
+    const names = ['Martin', 'Martineau', 'Martinez', 'Marty', 'Martel', 'Maret', 'Dumartin'];
+    for (const name of names) await createMailbox(test, paged.id, 'MED', { lastName: name, firstName: 'Paul' });
+    for (const sort of ['lastName', '-lastName', 'email', '-createdAt']) {
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const url: string = `/v1/mailboxes?structureId=${paged.id}&q=mart&sort=${sort}&limit=2${cursor ? `&cursor=${cursor}` : ''}`;
+        const page = await test.http.get(url).set(bearer(test.operatorKey)).expect(200);
+        seen.push(...page.body.items.map((item: { lastName: string }) => item.lastName));
+        cursor = page.body.nextCursor;
+      } while (cursor);
+      expect(seen.sort()).toEqual(['Martel', 'Martin', 'Martineau', 'Martinez', 'Marty']);
+    }
+  });
+
+  it('searches only the structures an admin key holds', async () => {
+    const own = await createStructure(test);
+    const other = await createStructure(test);
+    const mine = await createMailbox(test, own.id, 'MED', { lastName: 'Scopé', firstName: 'Mien' });
+    await createMailbox(test, other.id, 'MED', { lastName: 'Scopé', firstName: 'Autre' });
+    const admin = await createApiKey(test, 'admin', [own.id]);
+    const found = await test.http.get('/v1/mailboxes?q=scope').set(bearer(admin.key)).expect(200);
+    expect(found.body.items.map((item: { id: string }) => item.id)).toEqual([mine.id]);
   });
 
   it('refuses a cursor from another sort order', async () => {

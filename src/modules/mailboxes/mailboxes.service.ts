@@ -17,11 +17,10 @@ import {
   countMailboxesByStatus,
   findMailboxIdByEmail,
   insertMailbox,
-  listMailboxes as selectMailboxes,
-  sortColumnsOf,
   updateMailboxRow,
   type MailboxRecord,
 } from './mailboxes.repository';
+import { listMailboxes as selectMailboxes, sortColumnsOf } from './mailbox-list.repository';
 
 export interface VersionedMailbox {
   mailbox: Mailbox;
