@@ -53,6 +53,9 @@ export async function seed(url: string, structureId: string, domain: string): Pr
     // The reference in force: 500,000 professionals, most boxes' RPPS among them, a few under another name.
     await client.query(`insert into reference_extractions (id, source_file, status, rows, loaded_at)
                         values ('00000000-0000-4000-8000-00000000e001', 'bench.txt', 'succeeded', $1, now())`, [REFERENCE_ROWS]);
+    // reference_professionals is partitioned by extraction: the extraction's partition first.
+    await client.query(`create table reference_professionals_0000000000004000800000000000e001
+                        partition of reference_professionals for values in ('00000000-0000-4000-8000-00000000e001')`);
     await client.query(
       `insert into reference_professionals (extraction_id, rpps, last_name, first_name, profession)
        select '00000000-0000-4000-8000-00000000e001', lpad((10000000000 + g * 1)::text, 11, '0'),

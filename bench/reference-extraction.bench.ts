@@ -1,15 +1,17 @@
-import { spawnSync } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, openAsBlob, statSync } from 'node:fs';
+import { execFile, spawnSync } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync, statSync } from 'node:fs';
 import { once } from 'node:events';
 import { loadavg } from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { createBenchDatabase, machineLine, peakRssMb, REPO_ROOT, startProcess, stopProcess, withClient, writeResultsSection } from './support';
 import { withLuhnKey } from '../src/domain/luhn';
 
 /**
  * Issue 6's reference benchmark: a 500,000-line file in the layout of the ANS extraction
- * (455,000 PER lines under an RPPS, 45,000 ORG lines), uploaded to the API and loaded by its job,
- * next to a plain `psql \copy` of the same file into a 31-column table.
+ * (450,000 PER lines under an RPPS, 50,000 ORG lines), uploaded to the API and loaded by its job,
+ * next to a plain `psql \copy` of the same file into a 31-column table. The honest measure is end
+ * to end: from the start of the upload until the extraction is seen in force.
  */
 const LINES = 500_000;
 const API_PORT = 3812;
@@ -17,6 +19,7 @@ const KEY = 'blk_bench_operator_key_reference_012345';
 const BASE = `http://127.0.0.1:${API_PORT}`;
 const WORK = path.join(REPO_ROOT, 'bench', '.work');
 const FILE = path.join(WORK, `extraction-${LINES}.txt`);
+const execFileAsync = promisify(execFile);
 const HEADER = "Type de BAL|Adresse BAL|Type Identifiant PP|Identifiant PP|Identification nationale PP|Type identifiant structure|Identification Structure|Service de rattachement|Civilité d'exercice|Nom d'exercice|Prénom d'exercice|Catégorie profession|Libellé de catégorie profession|Code Profession|Libellé Profession|Code savoir-faire|Libellé savoir-faire|Dématérialisation|Raison Sociale structure BAL|Enseigne commerciale structure BAL|L2COMPLEMENTLOCALISATION|L3COMPLEMENTDISTRIBUTION|L4NUMEROVOIE|L4COMPLEMENTNUMEROVOIE|NL4TYPEVOIE|L4LIBELLEVOIE|L5LIEUDITMENTION|L6LIGNEACHEMINEMENT|Code postal|Département|Pays";
 const LAST_NAMES = ['LEFÈVRE', 'DUPONT', 'NGUYEN', 'MARTIN', 'BERNARD', 'DUBOIS', 'THOMAS', 'ROBERT', 'RICHARD', 'PETIT', 'DURAND', 'LEROY', 'MOREAU', 'SIMON', 'LAURENT', 'LEFEBVRE', 'MICHEL', 'GARCIA', 'FRANÇOIS', 'CŒUR'];
 const FIRST_NAMES = ['Hélène', 'Laurent', 'Thi', 'Jean', 'Marie', 'Pierre', 'Anne', 'Michel', 'Claire', 'Paul', 'Sophie', 'Louis', 'Julie', 'Éloïse', 'Noël'];
@@ -47,6 +50,20 @@ async function writeExtraction(): Promise<void> {
   await once(out, 'finish');
 }
 
+/**
+ * Uploads the file as an operator would, with curl: a native client, like psql for the COPY it is
+ * compared with. (Node.js's fetch spent up to a second of CPU encoding the multipart body, on the
+ * two cores the API and PostgreSQL share with it.)
+ */
+async function uploadWithCurl(): Promise<{ id: string }> {
+  const { stdout } = await execFileAsync('curl', ['--silent', '--show-error', '--header', `authorization: Bearer ${KEY}`,
+    '--form', `file=@${FILE}`, '--write-out', '\n%{http_code}', `${BASE}/v1/reference/extractions`], { maxBuffer: 1024 * 1024 });
+  const status = stdout.slice(stdout.lastIndexOf('\n') + 1);
+  const body = stdout.slice(0, stdout.lastIndexOf('\n'));
+  if (status !== '202') throw new Error(`upload: ${status} ${body}`);
+  return JSON.parse(body) as { id: string };
+}
+
 async function main(): Promise<void> {
   const generated = performance.now();
   await writeExtraction();
@@ -62,13 +79,9 @@ async function main(): Promise<void> {
     const api = await startProcess(path.join(REPO_ROOT, 'dist', 'server.js'), env, `${BASE}/health/ready`);
     let load: { uploadMs: number; totalMs: number; jobMs: number; rows: number; linesRead: number; peak: number };
     try {
-      const form = new FormData();
-      form.append('file', await openAsBlob(FILE), path.basename(FILE));
       const start = performance.now();
-      const response = await fetch(`${BASE}/v1/reference/extractions`, { method: 'POST', headers: { authorization: `Bearer ${KEY}` }, body: form });
+      const { id } = await uploadWithCurl();
       const uploadMs = Math.round(performance.now() - start);
-      if (response.status !== 202) throw new Error(`upload: ${response.status} ${await response.text()}`);
-      const { id } = (await response.json()) as { id: string };
       let extraction: { status: string; rows: number; linesRead: number; startedAt: string; loadedAt: string; error: string | null };
       for (;;) {
         await new Promise((resolve) => setTimeout(resolve, 100));
@@ -97,43 +110,47 @@ async function main(): Promise<void> {
     const copyMs = Math.round(performance.now() - copyStart);
     if (copy.status !== 0) throw new Error(`psql \\copy failed: ${copy.stderr}`);
     console.log('copy', copyMs, copy.stdout.trim());
-    // What any loader ending in the indexed table pays on top of reading the file: the insert itself.
-    const insertStart = performance.now();
-    await withClient(database.url, (client) => client.query(
-      `insert into reference_professionals (extraction_id, rpps, last_name, first_name, profession)
-       select '00000000-0000-4000-8000-0000000000c0', c4, c10, nullif(c11, ''), nullif(c14, '') from extraction_copy where c3 = '8'`,
-    ));
-    const insertMs = Math.round(performance.now() - insertStart);
-    console.log('insert from the copy', insertMs);
+    // The server's share of the loader's work, without the API: the kept rows into an unindexed table, then the index.
+    const floorStart = performance.now();
+    await withClient(database.url, async (client) => {
+      await client.query('create table staged_floor (like reference_professionals)');
+      await client.query(`insert into staged_floor (extraction_id, rpps, last_name, first_name, profession)
+                          select '00000000-0000-4000-8000-0000000000c0', c4, c10, nullif(c11, ''), nullif(c14, '') from extraction_copy where c3 = '8'`);
+      await client.query('create index on staged_floor (extraction_id, rpps)');
+    });
+    const floorMs = Math.round(performance.now() - floorStart);
+    console.log('server floor (insert unindexed, then index)', floorMs);
 
     const ratio = Math.round((copyMs / load.totalMs) * 100);
-    const jobRatio = Math.round((copyMs / load.jobMs) * 100);
     writeResultsSection('reference-extraction', `
 ## Reference extraction load (issue 6) — \`bench/reference-extraction.bench.ts\`
 
-${machineLine()}; PostgreSQL on 127.0.0.1, server and client on the same 2 cores;
+${machineLine()}; PostgreSQL on 127.0.0.1, server, API and this client on the same 2 cores;
 load average ${loadavg().map((value) => value.toFixed(1)).join(' / ')} at the end (other work shared the machine: timings vary by ±30 % between runs).
 A generated file in the layout of the ANS \`Extraction_Correspondance_MSSante\`: ${LINES.toLocaleString('en')} lines
-(${(bytes / 2 ** 20).toFixed(0)} MiB, UTF-8, 90 % PER under an RPPS, 10 % ORG), uploaded with \`POST /v1/reference/extractions\`
-to an API process whose job runner loads it.
+(${(bytes / 2 ** 20).toFixed(0)} MiB, UTF-8, 90 % PER under an RPPS, 10 % ORG), uploaded with curl (\`POST /v1/reference/extractions\`; a
+native client, like psql for the COPY) to an API process whose job runner (polling every 100 ms) loads it; then polled every 100 ms.
 
 | step | time | rate | peak RSS |
 |---|---|---|---|
-| upload, stored in 1 MiB chunks of text (answer 202) | ${(load.uploadMs / 1000).toFixed(2)} s | | |
-| load job: read, parse, ${load.rows.toLocaleString('en')} professionals inserted, switch | ${(load.jobMs / 1000).toFixed(2)} s | ${Math.round(load.linesRead / (load.jobMs / 1000)).toLocaleString('en')} lines/s | |
-| upload to reference in force (what the operator waits) | ${(load.totalMs / 1000).toFixed(2)} s | ${Math.round(LINES / (load.totalMs / 1000)).toLocaleString('en')} lines/s | ${load.peak} MB (API process) |
-| plain \`psql \\copy\` of the same file into a 31-column table, no index | ${(copyMs / 1000).toFixed(2)} s | ${Math.round(LINES / (copyMs / 1000)).toLocaleString('en')} lines/s | (psql) |
-| for scale: \`insert … select\` of those rows from the copy into \`reference_professionals\` (server-side, indexed) | ${(insertMs / 1000).toFixed(2)} s | | |
+| upload: read on arrival, ${load.rows.toLocaleString('en')} professionals staged with COPY (answer 202) | ${(load.uploadMs / 1000).toFixed(2)} s | ${Math.round(load.linesRead / (load.uploadMs / 1000)).toLocaleString('en')} lines/s | |
+| load job: index the staged rows, attach them, switch (job start to in force) | ${(load.jobMs / 1000).toFixed(2)} s | | |
+| **upload to reference in force** (what the operator waits: upload, job pickup, job, last poll) | **${(load.totalMs / 1000).toFixed(2)} s** | ${Math.round(LINES / (load.totalMs / 1000)).toLocaleString('en')} lines/s | ${load.peak} MB (API process) |
+| plain \`psql \\copy\` of the same file into a 31-column table, no index (same run) | ${(copyMs / 1000).toFixed(2)} s | ${Math.round(LINES / (copyMs / 1000)).toLocaleString('en')} lines/s | (psql) |
+| for scale: the server alone, the kept rows \`insert … select\`ed from that copy into an unindexed table, then indexed | ${(floorMs / 1000).toFixed(2)} s | | |
 
-Target: the extraction loaded at 50 % or more of a plain COPY's speed — **${ratio >= 50 ? 'met' : 'not met'}**: ${ratio} % counting
-upload and load (${jobRatio} % for the load job alone). The loader reads the stored chunks four per query (the next ones
-while these are parsed), keeps the PER lines under an RPPS (cutting out only the five cells it needs), and inserts
-10,000 rows per statement as one tab-separated text parameter split server-side, one insert running while the next
-batch is parsed; the table keeps its \`(extraction_id, rpps)\` index, which the plain COPY does not have: moving the
-same rows from the copy into the real table takes the server alone the time in the last row, so COPY plus that is the
-floor of any loader ending there (the load job is at ${Math.round(((copyMs + insertMs) / load.jobMs) * 100)} % of it).
-Run: \`npm run build && npx tsc -p tsconfig.bench.json && node bench/.work/dist/bench/reference-extraction.bench.js\`
-(the file is generated once into \`bench/.work/\`).
+Target: the extraction loaded at 50 % or more of a plain COPY's speed, end to end — **${ratio >= 50 ? 'met' : 'not met'}**: ${ratio} %
+(the COPY's time over the time from the start of the upload until the poll that sees the extraction in force, both measured in
+this run; the load job alone is at ${Math.round((copyMs / load.jobMs) * 100)} %). How: the upload is read as it arrives, as bytes (decoding the file into
+JavaScript strings alone took about a second): header checked, UTF-8 checked, lines cut, the PER lines under an RPPS reduced to
+their four kept cells and streamed with \`COPY … FREEZE\` into a table of the extraction's own, created in the upload's
+transaction and without an index, while the rest of the file is still arriving. The raw file is not stored: writing its
+${(bytes / 2 ** 20).toFixed(0)} MiB to PostgreSQL (WAL and TOAST) took the server about as long as the plain COPY itself, which put the target
+out of reach whatever the load did (stored in 1 MiB chunks and parsed by the job, the load measured 1.85 s + 2.63 s = 4.69 s, 24 %).
+The job then builds the index in one pass (cheaper than keeping it row by row, and much cheaper when the RPPS are not in order)
+and attaches the table as the extraction's partition of \`reference_professionals\` in the transaction that puts it in force,
+so readers see all of it or none of it. The last row is the server's share of that work without the API, for scale.
+Run: \`npm run bench:reference\` (the file is generated once into \`bench/.work/\`).
 `);
   } finally {
     await database.drop();

@@ -2,6 +2,7 @@
 const UNIQUE_VIOLATION = '23505';
 const FOREIGN_KEY_VIOLATION = '23503';
 const SERIALIZATION_FAILURE = '40001';
+const LOCK_NOT_AVAILABLE = '55P03';
 
 interface PostgresErrorFields {
   code?: string;
@@ -29,6 +30,11 @@ export function isForeignKeyViolation(error: unknown): boolean {
 
 export function isSerializationFailure(error: unknown): boolean {
   return postgresFieldsOf(error)?.code === SERIALIZATION_FAILURE;
+}
+
+/** A lock wait ran past `lock_timeout`. */
+export function isLockNotAvailable(error: unknown): boolean {
+  return postgresFieldsOf(error)?.code === LOCK_NOT_AVAILABLE;
 }
 
 export function constraintOf(error: unknown): string | undefined {

@@ -1,4 +1,4 @@
-import { pgTable, primaryKey, text, timestamp, uuid, integer, index } from 'drizzle-orm/pg-core';
+import { pgTable, text, timestamp, uuid, integer, index } from 'drizzle-orm/pg-core';
 
 const instant = (name: string) => timestamp(name, { withTimezone: true, precision: 3 });
 
@@ -7,16 +7,16 @@ export type ReferenceExtractionStatus = (typeof REFERENCE_EXTRACTION_STATUSES)[n
 
 /**
  * Loads of the ANS's public extraction; the succeeded one loaded last is the reference in force,
- * the ones it replaced become `superseded` (their professionals are deleted).
+ * the ones it replaced become `superseded` (their professionals are dropped by the next load).
  */
 export const referenceExtractions = pgTable('reference_extractions', {
   id: uuid('id').primaryKey(),
   sourceFile: text('source_file').notNull(),
   status: text('status', { enum: REFERENCE_EXTRACTION_STATUSES }).notNull().default('queued'),
-  /** Professionals loaded (lines of a PER box with an RPPS). */
+  /** Professionals kept (lines of a PER box with an RPPS), counted on upload. */
   rows: integer('rows').notNull().default(0),
   fileSize: integer('file_size').notNull().default(0),
-  /** Data lines read so far (the header excluded): the job's progress. */
+  /** Data lines read on upload (the header and blank lines excluded). */
   linesRead: integer('lines_read').notNull().default(0),
   /** Lines that do not have the 31 columns of the layout. */
   malformedLines: integer('malformed_lines').notNull().default(0),
@@ -28,24 +28,10 @@ export const referenceExtractions = pgTable('reference_extractions', {
 });
 
 /**
- * The uploaded file, in chunks of a few MiB cut after a line end: any process's job runner can
- * read it back one chunk at a time (a single value would have to be held whole in memory). Text,
- * not bytea: the file is UTF-8 (checked on upload), and text reads back without hex decoding.
- * Deleted once loaded.
+ * RPPS → exercise name and profession, by extraction. Partitioned by extraction_id (migration
+ * 0003, which drizzle cannot express): each extraction's rows are a table of their own, staged at
+ * upload and attached when the extraction is put in force (modules/reference/professionals.repository.ts).
  */
-export const referenceExtractionChunks = pgTable(
-  'reference_extraction_chunks',
-  {
-    extractionId: uuid('extraction_id')
-      .notNull()
-      .references(() => referenceExtractions.id, { onDelete: 'cascade' }),
-    position: integer('position').notNull(),
-    content: text('content').notNull(),
-  },
-  (table) => [primaryKey({ columns: [table.extractionId, table.position] })],
-);
-
-/** RPPS → exercise name and profession, from the reference in force. */
 export const referenceProfessionals = pgTable(
   'reference_professionals',
   {

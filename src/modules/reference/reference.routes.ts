@@ -11,12 +11,13 @@ const tags = ['Reference'];
 
 const UPLOAD_DESCRIPTION = [
   'multipart/form-data with one part `file`: the ANS public `Extraction_Correspondance_MSSante` file (UTF-8,',
-  '`|`-separated, 31 columns, its header line first). The header is checked on arrival (415 otherwise); the file is',
-  'stored and answered 202 with the extraction, which a job then loads line by line: follow it at `Location`.',
-  'Once loaded, it becomes the reference in force at once (the previous one is superseded and its rows deleted), and',
-  'the alimentation report\'s reference rules use it. Only PER lines held under an RPPS (`Type Identifiant PP` 8) are',
-  'kept: RPPS, exercise name, first name, profession code. Up to BALISE_REFERENCE_UPLOAD_MAX_BYTES (512 MiB by',
-  'default; 413 above).',
+  '`|`-separated, 31 columns, its header line first). The file is read as it arrives: the header is checked on arrival',
+  'and the bytes must be UTF-8 text (415 otherwise). Only PER lines held under an RPPS (`Type Identifiant PP` 8) are',
+  'kept: RPPS, exercise name, first name, profession code; the raw file is not stored. Answered 202 with the extraction',
+  'and its counts (lines read, professionals kept, malformed lines); a job then puts it in force: follow it at `Location`.',
+  'Once loaded, it becomes the reference in force at once (the previous one is superseded; its rows are dropped by the',
+  'next load), and the alimentation report\'s reference rules use it. Up to BALISE_REFERENCE_UPLOAD_MAX_BYTES (512 MiB',
+  'by default; 413 above).',
 ].join('\n');
 
 export const referenceRoutes: FastifyPluginAsyncTypebox = async (app) => {

@@ -11,7 +11,7 @@ export const ReferenceExtractionSchema = Type.Object({
     description: 'queued → running → succeeded (now the reference in force) or failed; superseded once a later load succeeded',
   }),
   fileSize: Type.Integer({ description: 'Bytes uploaded' }),
-  linesRead: Type.Integer({ description: 'Data lines read so far (progress while running)' }),
+  linesRead: Type.Integer({ description: 'Data lines read (on upload; the header and blank lines aside)' }),
   rows: Type.Integer({ description: 'Professionals kept: lines of a box held under an RPPS' }),
   malformedLines: Type.Integer({ description: 'Lines without the 31 columns of the layout (ignored)' }),
   error: Nullable(Type.String()),

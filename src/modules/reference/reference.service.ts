@@ -1,19 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
+import { transactionWithCopy } from '../../db/copy';
 import { recordAudit } from '../../platform/audit/audit';
 import { assertOperator } from '../../platform/auth/authorization';
-import { AppError, type ErrorDetail } from '../../platform/errors/error-catalogue';
+import { AppError } from '../../platform/errors/error-catalogue';
 import { enqueueJob } from '../../platform/jobs/job-queue';
 import type { RequestContext, ServiceDependencies } from '../../platform/request-context';
-import { checkExtractionHeader, NotUtf8TextError, TextChunker } from './extraction-format';
-import { findExtraction, findLatestExtraction, findReferenceInForce, insertChunk, insertExtraction, updateExtraction, type ReferenceExtractionRow } from './reference.repository';
+import { ExtractionReader, NotTheExtractionError } from './extraction-reader';
+import { createStagingTable, stageProfessionals } from './professionals.repository';
+import { findExtraction, findLatestExtraction, findReferenceInForce, insertExtraction, updateExtraction, type ReferenceExtractionRow } from './reference.repository';
 import type { Reference, ReferenceExtraction } from './reference.schemas';
 
 export const REFERENCE_LOAD_JOB = 'reference.load';
-/** Stored chunk size (at least; cut after the next line end): the loader holds a chunk or two at a time. */
-export const CHUNK_BYTES = 1024 * 1024;
-/** The header is the first line; a longer first "line" is not the extraction. */
-const HEADER_MAX_BYTES = 16 * 1024;
 
 export function toReferenceExtraction(row: ReferenceExtractionRow): ReferenceExtraction {
   return {
@@ -38,80 +36,49 @@ export interface UploadedFile {
   isTruncated(): boolean;
 }
 
-function notTheExtraction(content: Readable, errors: ErrorDetail[] = [{ field: 'file', code: 'EXTRACTION_LAYOUT', message: 'No header line found' }]) {
-  content.resume(); // let the rest of the upload drain, so the answer goes out at once
-  return new AppError('UNSUPPORTED_MEDIA_TYPE', 'The file is not the ANS MSSanté extraction (`|`-separated, 31 columns, with its header)', errors);
-}
-
-/** The first line of the upload, once it has arrived: undefined while it has not. */
-function headerOf(start: Buffer): string | undefined {
-  const newline = start.indexOf(0x0a);
-  if (newline === -1 && start.length <= HEADER_MAX_BYTES) return undefined;
-  return start.subarray(0, newline === -1 ? HEADER_MAX_BYTES : newline).toString('utf8');
-}
-
 /**
- * Stores the upload in text chunks, with the extraction row, its load job and the audit event, in
- * one transaction: a refused or broken upload leaves nothing behind. The header is checked as
- * soon as it has arrived, and the bytes must be UTF-8 text (415 otherwise); the rows are the job's.
+ * Reads the upload as it arrives, in one transaction with the extraction row, its load job and the
+ * audit event: the header is checked as soon as it has arrived, the bytes must be UTF-8 text (415
+ * otherwise), and the professionals the reference keeps are staged in the extraction's own table
+ * while the rest of the file is still arriving. A refused or broken upload leaves nothing behind.
+ * The raw file is not kept: writing it to the database would cost as much as the whole load.
  */
 export async function uploadExtraction(deps: ServiceDependencies, context: RequestContext, file: UploadedFile): Promise<ReferenceExtraction> {
   assertOperator(context.caller);
   const id = randomUUID();
-  return deps.db.transaction(async (tx) => {
-    await insertExtraction(tx, { id, sourceFile: file.fileName, status: 'queued', createdBy: context.caller.apiKeyId, createdAt: deps.clock.now() });
-    const chunker = new TextChunker(CHUNK_BYTES);
-    let position = 0;
-    let size = 0;
-    let start: Buffer | undefined = Buffer.alloc(0);
-    // One insert in flight while the next megabyte arrives.
-    let stored: Promise<void> = Promise.resolve();
-    const store = async (chunks: string[]) => {
-      for (const chunk of chunks) {
-        await stored;
-        stored = insertChunk(tx, id, position++, chunk);
-        stored.catch(() => undefined); // awaited before the next insert or the commit
-      }
-    };
-    try {
-      for await (const data of file.content) {
-        const bytes = data as Buffer;
-        size += bytes.length;
-        if (start !== undefined) {
-          start = Buffer.concat([start, bytes]);
-          const header = headerOf(start);
-          if (header !== undefined) {
-            const errors = checkExtractionHeader(header);
-            if (errors.length > 0) throw notTheExtraction(file.content, errors);
-            start = undefined;
-          }
+  try {
+    return await transactionWithCopy(deps.db, async (tx, copyIn) => {
+      await insertExtraction(tx, { id, sourceFile: file.fileName, status: 'queued', createdBy: context.caller.apiKeyId, createdAt: deps.clock.now() });
+      await createStagingTable(tx, id);
+      const reader = new ExtractionReader();
+      let size = 0;
+      async function* stagedRows(): AsyncGenerator<Buffer> {
+        for await (const data of file.content) {
+          const bytes = data as Buffer;
+          size += bytes.length;
+          const rows = reader.push(bytes);
+          if (rows.length > 0) yield rows;
         }
-        await store(chunker.push(bytes));
+        if (file.isTruncated()) {
+          throw new AppError('PAYLOAD_TOO_LARGE', `The file is larger than the ${size} bytes accepted (BALISE_REFERENCE_UPLOAD_MAX_BYTES)`);
+        }
+        const rows = reader.end();
+        if (rows.length > 0) yield rows;
       }
-      if (file.isTruncated()) {
-        throw new AppError('PAYLOAD_TOO_LARGE', `The file is larger than the ${size} bytes accepted (BALISE_REFERENCE_UPLOAD_MAX_BYTES)`);
-      }
-      if (start !== undefined) {
-        const errors: ErrorDetail[] = size === 0 ? [{ field: 'file', code: 'FILE_EMPTY', message: 'The file is empty' }] : checkExtractionHeader(start.toString('utf8'));
-        if (errors.length > 0) throw notTheExtraction(file.content, errors);
-      }
-      await store(chunker.end());
-      await stored;
-    } catch (error) {
-      await stored.catch(() => undefined);
-      if (error instanceof NotUtf8TextError) {
-        throw notTheExtraction(file.content, [{ field: 'file', code: 'FILE_NOT_UTF8', message: error.message }]);
-      }
-      throw error;
-    }
-    const row = await updateExtraction(tx, id, { fileSize: size });
-    const jobId = await enqueueJob(tx, REFERENCE_LOAD_JOB, { extractionId: id }, { maxAttempts: 3 });
-    const extraction = toReferenceExtraction(row!);
-    await recordAudit(tx, deps.clock, context.actor, {
-      action: 'reference.extraction.uploaded', targetType: 'reference_extraction', targetId: id, cause: { jobId }, after: extraction,
+      await stageProfessionals(tx, copyIn, id, stagedRows());
+      const row = await updateExtraction(tx, id, { fileSize: size, ...reader.counts });
+      const jobId = await enqueueJob(tx, REFERENCE_LOAD_JOB, { extractionId: id }, { maxAttempts: 3 });
+      const extraction = toReferenceExtraction(row!);
+      await recordAudit(tx, deps.clock, context.actor, {
+        action: 'reference.extraction.uploaded', targetType: 'reference_extraction', targetId: id, cause: { jobId }, after: extraction,
+      });
+      return extraction;
     });
-    return extraction;
-  });
+  } catch (error) {
+    if (!(error instanceof NotTheExtractionError)) throw error;
+    file.content.resume(); // let the rest of the upload drain, so the answer goes out at once
+    throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'The file is not the ANS MSSanté extraction (`|`-separated, 31 columns, with its header)', error.details);
+  }
 }
 
 export async function getExtraction(deps: ServiceDependencies, context: RequestContext, id: string): Promise<ReferenceExtraction> {
