@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gt, lt, or, sql } from 'drizzle-orm';
-import { copyRows, copyRowsStep } from '../../db/copy-rows';
+import { insertFromJson, insertFromJsonQuery } from '../../db/bulk-json';
 import { selectRows, type Executor } from '../../db/database';
 import { importFiles, importRows, imports, importStagedRows } from '../../db/schema';
 import type { LoaduserRowFields } from './sheet';
@@ -88,13 +88,13 @@ const countsPlus = (delta: ImportCounts) => sql`jsonb_build_object(
   'failed', (${imports.counts}->>'failed')::int + ${delta.failed}::int)`;
 
 export async function insertImportRows(executor: Executor, rows: readonly ImportRowInsert[]): Promise<void> {
-  await copyRows(executor, importRows, rows);
+  await insertFromJson(executor, importRows, rows);
 }
 
-export const importRowsInsert = (executor: Executor, rows: readonly ImportRowInsert[]) => copyRowsStep(executor, importRows, rows);
+export const importRowsInsert = (rows: readonly ImportRowInsert[]) => insertFromJsonQuery(importRows, rows);
 
 export async function stageRows(executor: Executor, importId: string, rows: readonly { rowNumber: number; fields: LoaduserRowFields }[]): Promise<void> {
-  await copyRows(
+  await insertFromJson(
     executor,
     importStagedRows,
     rows.map((row) => ({ importId, rowNumber: row.rowNumber, fields: row.fields as Record<string, unknown> })),

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { Executor } from '../../db/database';
-import { copyRowsStep } from '../../db/copy-rows';
+import type { SQL } from 'drizzle-orm';
+import { insertFromJsonQuery } from '../../db/bulk-json';
 import { auditEvents } from '../../db/schema';
 import type { Clock } from '../../shared/clock';
 
@@ -61,11 +62,12 @@ export async function recordAudit(executor: Executor, clock: Clock, actor: Audit
  * The statement appending many events at once (bulk imports): same fields and same transaction
  * rule as `recordAudit`, one instant for the whole batch. Null when there is nothing to append.
  */
-export function auditEventsInsert(executor: Executor, clock: Clock, actor: AuditActor, entries: readonly AuditEntry[]) {
+export function auditEventsInsert(clock: Clock, actor: AuditActor, entries: readonly AuditEntry[]): SQL | null {
   const occurredAt = clock.now();
-  return copyRowsStep(executor, auditEvents, entries.map((entry) => auditRow(occurredAt, actor, entry)));
+  return insertFromJsonQuery(auditEvents, entries.map((entry) => auditRow(occurredAt, actor, entry)));
 }
 
 export async function recordAudits(executor: Executor, clock: Clock, actor: AuditActor, entries: readonly AuditEntry[]): Promise<void> {
-  await auditEventsInsert(executor, clock, actor, entries)?.execute();
+  const query = auditEventsInsert(clock, actor, entries);
+  if (query) await executor.execute(query);
 }

@@ -59,8 +59,8 @@ async function applyNextBatch(run: ImportRun, batch: number): Promise<boolean> {
     const pipeline = new StatementPipeline(tx);
     writeBatch(tx, composed.writes, now, pipeline);
     if (composed.invitations.length > 0) pipeline.add({ execute: () => queueNotifications(tx, composed.invitations) });
-    pipeline.add(auditEventsInsert(tx, deps.clock, importActor(record), composed.audits));
-    pipeline.add(importRowsInsert(tx, composed.importRows));
+    pipeline.add(auditEventsInsert(deps.clock, importActor(record), composed.audits));
+    pipeline.add(importRowsInsert(composed.importRows));
     pipeline.add(appliedBatchUpdate(tx, record.id, last.rowNumber, composed.counts));
     await pipeline.settle();
     await run.options.hooks?.beforeApplyCommit?.(batch);

@@ -1,6 +1,5 @@
 import { inArray, sql } from 'drizzle-orm';
-import { updateFromJsonQuery, type StatementPipeline } from '../../../db/bulk-json';
-import { copyRowsStep } from '../../../db/copy-rows';
+import { insertFromJsonQuery, updateFromJsonQuery, type StatementPipeline } from '../../../db/bulk-json';
 import type { Executor } from '../../../db/database';
 import { connectionAccounts, delegates, mailboxes, mssanteAddresses } from '../../../db/schema';
 import type { AddressRow, MailboxRow } from '../../mailboxes/mailboxes.repository';
@@ -32,7 +31,7 @@ const pairsIn = (columns: [unknown, unknown], pairs: readonly LinkPair[]) =>
  * before new ones are given, links removed before others are added).
  */
 export function writeBatch(executor: Executor, writes: BatchWrites, now: Date, pipeline: StatementPipeline): void {
-  pipeline.add(copyRowsStep(executor, mailboxes, writes.createdBoxes));
+  pipeline.add(insertFromJsonQuery(mailboxes, writes.createdBoxes));
   pipeline.add(updateFromJsonQuery(mailboxes, 'id', writes.changedBoxes, [sql`version = t.version + 1`]));
   if (writes.touchedBoxIds.length > 0) {
     pipeline.add(executor.update(mailboxes).set({ version: sql`${mailboxes.version} + 1`, updatedAt: now }).where(inArray(mailboxes.id, writes.touchedBoxIds)));
@@ -40,7 +39,7 @@ export function writeBatch(executor: Executor, writes: BatchWrites, now: Date, p
   if (writes.withdrawnAddressIds.length > 0) {
     pipeline.add(executor.update(mssanteAddresses).set({ withdrawnAt: now }).where(inArray(mssanteAddresses.id, writes.withdrawnAddressIds)));
   }
-  pipeline.add(copyRowsStep(executor, mssanteAddresses, writes.newAddresses));
+  pipeline.add(insertFromJsonQuery(mssanteAddresses, writes.newAddresses));
   if (writes.delegates.remove.length > 0) {
     pipeline.add(executor.delete(delegates).where(pairsIn([delegates.mailboxId, delegates.delegateMailboxId], writes.delegates.remove)));
   }
@@ -48,9 +47,8 @@ export function writeBatch(executor: Executor, writes: BatchWrites, now: Date, p
     const pairs = pairsIn([connectionAccounts.sharedMailboxId, connectionAccounts.accountMailboxId], writes.connectionAccounts.remove);
     pipeline.add(executor.delete(connectionAccounts).where(pairs));
   }
-  pipeline.add(copyRowsStep(executor, delegates, writes.delegates.add.map(([mailboxId, delegateMailboxId]) => ({ mailboxId, delegateMailboxId, createdAt: now }))));
-  pipeline.add(copyRowsStep(
-    executor,
+  pipeline.add(insertFromJsonQuery(delegates, writes.delegates.add.map(([mailboxId, delegateMailboxId]) => ({ mailboxId, delegateMailboxId, createdAt: now }))));
+  pipeline.add(insertFromJsonQuery(
     connectionAccounts,
     writes.connectionAccounts.add.map(([sharedMailboxId, accountMailboxId]) => ({
       sharedMailboxId, accountMailboxId, isDefault: false, notifyOnReceipt: false, createdAt: now,
