@@ -8,6 +8,7 @@ import { authenticationPlugin } from './platform/auth/authentication.plugin';
 import { databasePlugin } from './platform/database.plugin';
 import { errorsPlugin } from './platform/errors/errors.plugin';
 import { healthRoutes } from './platform/health.routes';
+import { rateLimitPlugin } from './platform/rate-limit/rate-limit.plugin';
 import { idempotencyPlugin } from './platform/idempotency.plugin';
 import type { JobRunnerOptions } from './platform/jobs/job-runner';
 import { jobsPlugin } from './platform/jobs/jobs.plugin';
@@ -62,6 +63,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const app = Fastify({
     logger: options.logger === false ? false : loggerOptions(config),
     bodyLimit: 1024 * 1024,
+    trustProxy: typeof config.http.trustProxy === 'object' ? [...config.http.trustProxy] : config.http.trustProxy,
     genReqId: (request) => {
       const sent = request.headers['x-request-id'];
       return typeof sent === 'string' && CLIENT_REQUEST_ID.test(sent) ? sent : randomUUID();
@@ -80,6 +82,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(jobsPlugin, { config: config.jobs, runner: options.jobRunner });
   await app.register(authenticationPlugin);
   await app.register(idempotencyPlugin);
+  await app.register(rateLimitPlugin);
   await app.register(openapiPlugin);
   // Uploads (loaduser files, reference extractions) stream through request.file(); over the limit is a 413.
   await app.register(multipart, { limits: { fileSize: config.uploads.maxBytes, files: 1, fields: 20 } });

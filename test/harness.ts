@@ -68,6 +68,8 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     BALISE_BOOTSTRAP_API_KEY: operatorKey,
     BALISE_JOBS_ENABLED: 'false',
     LOG_LEVEL: 'silent',
+    // Every test request comes from one address; the rate limit has its own tests.
+    BALISE_PUBLIC_RATE_LIMIT: '1000000',
     ...options.environment,
   });
   const app = await buildApp({ config, database, clock: options.clock, logger: false, jobRunner: options.jobRunner });

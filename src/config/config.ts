@@ -32,6 +32,9 @@ const EnvironmentSchema = Type.Object({
   BALISE_REFERENCE_UPLOAD_MAX_BYTES: Type.Integer({ minimum: 1024, default: 512 * 1024 * 1024 }),
   BALISE_DIRECTORY_MAX_AGE_SECONDS: Type.Integer({ minimum: 0, maximum: 86_400, default: 60 }),
   BALISE_DIRECTORY_REFRESH_MINUTES: Type.Integer({ minimum: 0, maximum: 1440, default: 5 }),
+  BALISE_TRUST_PROXY: Type.Optional(Type.String({ pattern: '^(true|[0-9a-fA-F.:/]+(\\s*,\\s*[0-9a-fA-F.:/]+)*)$' })),
+  BALISE_PUBLIC_RATE_LIMIT: Type.Integer({ minimum: 1, default: 30 }),
+  BALISE_PUBLIC_RATE_WINDOW_SECONDS: Type.Integer({ minimum: 1, maximum: 86_400, default: 600 }),
 });
 type Environment = Static<typeof EnvironmentSchema>;
 
@@ -40,7 +43,11 @@ export type DatabaseConfig =
   | { kind: 'pglite'; dataDir: string /* a folder, or 'memory://' for a throwaway database */ };
 
 export interface Config {
-  readonly http: { readonly port: number; readonly host: string };
+  /**
+   * `trustProxy`: which proxies' `X-Forwarded-For` names the client (rate limits count per
+   * client address): every one (`true`), or those at these addresses and CIDR ranges.
+   */
+  readonly http: { readonly port: number; readonly host: string; readonly trustProxy: boolean | readonly string[] };
   readonly database: Readonly<DatabaseConfig>;
   readonly logLevel: Environment['LOG_LEVEL'];
   readonly bootstrapApiKey: string | undefined;
@@ -58,6 +65,8 @@ export interface Config {
    * (0: on every first page), and by a periodic job every `refreshMinutes` (0: never).
    */
   readonly directory: { readonly maxAgeSeconds: number; readonly refreshMinutes: number };
+  /** Requests each client address may make to a public route (sign-up) per window. */
+  readonly publicRateLimit: { readonly max: number; readonly windowSeconds: number };
 }
 
 /** The lifecycle rules' periods (issue 7): expiry, inactivity deletion, its warnings, retention. */
@@ -96,7 +105,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
   }
   const env = converted as Environment;
   return deepFreeze({
-    http: { port: env.PORT, host: env.HOST },
+    http: { port: env.PORT, host: env.HOST, trustProxy: trustProxyOf(env.BALISE_TRUST_PROXY) },
     database: env.DATABASE_URL
       ? { kind: 'postgres', url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE }
       : { kind: 'pglite', dataDir: env.BALISE_DATA_DIR },
@@ -114,7 +123,14 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
     lifecycle: lifecycleConfigOf(env),
     reference: { maxUploadBytes: env.BALISE_REFERENCE_UPLOAD_MAX_BYTES },
     directory: { maxAgeSeconds: env.BALISE_DIRECTORY_MAX_AGE_SECONDS, refreshMinutes: env.BALISE_DIRECTORY_REFRESH_MINUTES },
+    publicRateLimit: { max: env.BALISE_PUBLIC_RATE_LIMIT, windowSeconds: env.BALISE_PUBLIC_RATE_WINDOW_SECONDS },
   });
+}
+
+function trustProxyOf(setting: string | undefined): Config['http']['trustProxy'] {
+  if (setting === undefined) return false;
+  if (setting === 'true') return true;
+  return setting.split(',').map((address) => address.trim());
 }
 
 function lifecycleConfigOf(env: Environment): LifecycleConfig {

@@ -7,3 +7,4 @@ export * from './mailboxes';
 export * from './imports';
 export * from './reference';
 export * from './directory';
+export * from './rate-limits';

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import ExcelJS from 'exceljs';
+import { loadExcelJs } from '../../platform/spreadsheets/load-exceljs';
 import { format } from 'fast-csv';
 import { ALIMENTATION_RULES, type Locale } from './rules';
 import type { ReportItem } from './alimentation-report.schemas';
@@ -36,6 +36,7 @@ export async function writeReportCsv(report: ReportStream, language: Locale, out
  * then sheet "Summary" with the counts per rule, known once every box has been read.
  */
 export async function writeReportXlsx(report: ReportStream, language: Locale, out: Writable): Promise<void> {
+  const ExcelJS = await loadExcelJs();
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
   const issues = workbook.addWorksheet(language === 'fr' ? 'Anomalies' : 'Issues', { views: [{ state: 'frozen', ySplit: 1 }] });
   issues.columns = [38, 36, 6, 32, 14, 24, 90].map((width) => ({ width }));

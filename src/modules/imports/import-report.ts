@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import ExcelJS from 'exceljs';
+import { loadExcelJs } from '../../platform/spreadsheets/load-exceljs';
 import { format } from 'fast-csv';
 import type { Executor } from '../../db/database';
 import type { DownloadFormat } from '../../platform/downloads';
@@ -62,6 +62,7 @@ export async function writeImportReport(rows: AsyncIterable<string[]>, target: D
     await pipeline(Readable.from(rows), formatter, out);
     return;
   }
+  const ExcelJS = await loadExcelJs();
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
   const sheet = workbook.addWorksheet('Rapport', { views: [{ state: 'frozen', ySplit: 1 }] });
   sheet.columns = REPORT_HEADERS.map((header) => ({ width: Math.max(12, header.length + 2), style: { numFmt: '@' } }));

@@ -86,6 +86,20 @@ describe('what a row does to an existing box', () => {
     expect(await auditCount(box!.id)).toBe(3);
   });
 
+  it('keeps backslashes, tabs and line breaks of a cell as written, in the box and in its audit event', async () => {
+    const email = uniqueEmail('escapes');
+    const service = 'Cardio\\Pédiatrie\tUnité \\N';
+    const address = '1 rue du Port\nBâtiment B';
+    const done = await runImport(test, structureId, loaduserCsv([per(email, { G: service, E: address })]));
+    expect(done.counts.created).toBe(1);
+    const box = await boxOf(email);
+    expect(box).toMatchObject({ service, address });
+    const [event] = await selectRows<{ after: { service: string; address: string } }>(
+      test.app.db, sql`select after from audit_events where mailbox_id = ${box!.id} and action = 'mailbox.created'`,
+    );
+    expect(event!.after).toMatchObject({ service, address });
+  });
+
   it('treats a filled AB or AH as the whole list: links not listed are removed', async () => {
     const [first, second, shared] = [uniqueEmail('p1'), uniqueEmail('p2'), uniqueEmail('org')];
     const org = (accounts: string) => ({ A: shared, B: 'Service', C: 'X', S: 'ORG', AH: accounts });

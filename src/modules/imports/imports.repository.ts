@@ -39,20 +39,28 @@ export async function listImports(
     .limit(options.limit + 1);
 }
 
+/** Bytes read per query: the driver holds a slice twice over while decoding it (hex text, then bytes). */
+const SLICE_BYTES = 1024 * 1024;
 /**
- * The stored upload, slice by slice, so that the parser streams it without the whole file in
+ * Bytes handed to the parser at a time. Parsers turn a whole piece into rows before they look at
+ * backpressure again: with pieces of a megabyte, tens of thousands of rows piled up in memory.
+ */
+const PIECE_BYTES = 64 * 1024;
+
+/**
+ * The stored upload, piece by piece, so that the parser streams it without the whole file in
  * memory (XLSX and CSV; the XLS reader collects its bytes anyway).
  */
-export async function* readImportFile(executor: Executor, importId: string, sliceBytes = 4 * 1024 * 1024): AsyncGenerator<Buffer> {
+export async function* readImportFile(executor: Executor, importId: string, sliceBytes = SLICE_BYTES): AsyncGenerator<Buffer> {
   for (let offset = 0; ; offset += sliceBytes) {
     const [row] = await selectRows<{ chunk: Uint8Array | null }>(
       executor,
       sql`select substring(${importFiles.content} from ${offset + 1}::int for ${sliceBytes}::int) as chunk
             from ${importFiles} where ${importFiles.importId} = ${importId}`,
     );
-    const chunk = row?.chunk ? Buffer.from(row.chunk.buffer, row.chunk.byteOffset, row.chunk.byteLength) : Buffer.alloc(0);
-    if (chunk.length > 0) yield chunk;
-    if (chunk.length < sliceBytes) return;
+    const slice = row?.chunk ? Buffer.from(row.chunk.buffer, row.chunk.byteOffset, row.chunk.byteLength) : Buffer.alloc(0);
+    for (let start = 0; start < slice.length; start += PIECE_BYTES) yield slice.subarray(start, start + PIECE_BYTES);
+    if (slice.length < sliceBytes) return;
   }
 }
 

@@ -1,5 +1,4 @@
 import { connect, type Socket } from 'node:net';
-import nodemailer from 'nodemailer';
 import type { Config } from '../../config/config';
 
 /** What delivery needs from nodemailer (tests may hand in their own). */
@@ -21,14 +20,18 @@ const TRANSPORT_DEFAULTS: Record<string, string> = {
   socketTimeout: '60000',
 };
 
-/** The SMTP transport of SMTP_URL, or undefined when no SMTP is configured (messages then stay queued). */
-export function createMailTransport(smtp: Config['smtp']): MailTransport | undefined {
+/**
+ * The SMTP transport of SMTP_URL, or undefined when no SMTP is configured (messages then stay
+ * queued). nodemailer is loaded only then: a process that sends no mail does not carry it.
+ */
+export async function createMailTransport(smtp: Config['smtp']): Promise<MailTransport | undefined> {
   if (!smtp.url) return undefined;
   const url = new URL(smtp.url);
   for (const [name, value] of Object.entries(TRANSPORT_DEFAULTS)) {
     if (!url.searchParams.has(name)) url.searchParams.set(name, value);
   }
   // No logger option: nodemailer would log envelopes, i.e. e-mail addresses.
+  const { default: nodemailer } = await import('nodemailer');
   const transport = nodemailer.createTransport(url.toString());
   // nodemailer's documented hook for custom sockets (it upgrades them to TLS itself for smtps and STARTTLS).
   (transport as unknown as { getSocket: typeof connectWithoutDelay }).getSocket = connectWithoutDelay;

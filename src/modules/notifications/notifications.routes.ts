@@ -11,7 +11,7 @@ import { listNotifications } from './notifications.service';
 
 export const notificationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const deps = dependenciesOf(app);
-  const transport = createMailTransport(app.config.smtp);
+  const transport = await createMailTransport(app.config.smtp);
   app.jobs.register(DELIVER_NOTIFICATION_JOB, deliverNotificationHandler({ ...deps, transport, from: app.config.smtp.from }));
   if (transport) app.addHook('onClose', async () => transport.close());
 

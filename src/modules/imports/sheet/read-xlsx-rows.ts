@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import ExcelJS from 'exceljs';
+import { loadExcelJs } from '../../../platform/spreadsheets/load-exceljs';
 import { fixExceljsUtf8Decoding } from './exceljs-utf8-fix';
 import { SheetError } from './sheet-error';
 import type { RawSheetRow, SheetCellValue } from './sheet-row';
@@ -50,6 +50,7 @@ export async function* readXlsxRows(chunks: AsyncIterable<Buffer>): AsyncGenerat
     }
   }
   const source = Readable.from(guardInput(), { objectMode: false });
+  const ExcelJS = await loadExcelJs();
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(source, {
     worksheets: 'emit',
     sharedStrings: 'cache',

@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { loadExcelJs } from '../../../platform/spreadsheets/load-exceljs';
 import { formatExportRow } from './format-export-row';
 import { LOADUSER_COLUMNS, LOADUSER_HEADERS } from './loaduser-columns';
 import { NOTICE_COLUMN_NOTES, NOTICE_RULES } from './loaduser-notice';
@@ -51,6 +52,7 @@ function addNoticeSheet(workbook: ExcelJS.stream.xlsx.WorkbookWriter): void {
  * never sits whole in memory. Ends `out`; resolves once everything is written.
  */
 export async function writeLoaduserXlsx(rows: ExportRows, out: Writable): Promise<void> {
+  const ExcelJS = await loadExcelJs();
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
   const sheet = addLoaduserSheet(workbook);
   for await (const row of rows) {
