@@ -33,8 +33,7 @@ export function sortColumnsOf(sort: MailboxSort) {
 
 /**
  * Everything that changes the text of the list statement. Values never do: they are placeholders,
- * so each shape is prepared once per connection and PostgreSQL can keep a generic plan for it
- * (planning the search's union costs more than running it).
+ * so each shape is built and prepared once per connection instead of on every request.
  */
 interface ListShape {
   sort: MailboxSort;
@@ -64,14 +63,13 @@ function shapeOf(filters: MailboxListFilters): ListShape {
 
 const placeholder = (name: string) => sql.placeholder(name);
 
-type TextColumn = AnyPgColumn;
-
 /**
- * The first word as a range, `from <= key < to`: unlike `like $1`, a range keeps its index in a
- * generic plan. The name and e-mail keys are `COLLATE "C"` (plain comparisons are byte-wise); the
- * address, RPPS and ADELI indexes are `text_pattern_ops`, whose byte-wise operators are `~>=~`, `~<~`.
+ * The first word as a range, `from <= key < to`: unlike `like $1`, a range can use its index
+ * whatever plan PostgreSQL keeps for the statement. The name and e-mail keys are `COLLATE "C"`
+ * (plain comparisons are byte-wise); the address, RPPS and ADELI indexes are `text_pattern_ops`,
+ * whose byte-wise operators are `~>=~` and `~<~`.
  */
-function beginsWithFirstWord(column: TextColumn, patternOps = false): SQL {
+function beginsWithFirstWord(column: AnyPgColumn, patternOps = false): SQL {
   const [from, to] = patternOps ? [sql.raw('~>=~'), sql.raw('~<~')] : [sql.raw('>='), sql.raw('<')];
   return sql`(${column} ${from} ${placeholder('from')} and ${column} ${to} ${placeholder('to')})`;
 }
