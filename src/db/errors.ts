@@ -1,7 +1,6 @@
 /** Postgres error codes we turn into API answers. Both pg and PGlite expose `code` (drizzle may wrap it in `cause`). */
 const UNIQUE_VIOLATION = '23505';
 const FOREIGN_KEY_VIOLATION = '23503';
-const SERIALIZATION_FAILURE = '40001';
 const LOCK_NOT_AVAILABLE = '55P03';
 
 interface PostgresErrorFields {
@@ -28,15 +27,7 @@ export function isForeignKeyViolation(error: unknown): boolean {
   return postgresFieldsOf(error)?.code === FOREIGN_KEY_VIOLATION;
 }
 
-export function isSerializationFailure(error: unknown): boolean {
-  return postgresFieldsOf(error)?.code === SERIALIZATION_FAILURE;
-}
-
 /** A lock wait ran past `lock_timeout`. */
 export function isLockNotAvailable(error: unknown): boolean {
   return postgresFieldsOf(error)?.code === LOCK_NOT_AVAILABLE;
-}
-
-export function constraintOf(error: unknown): string | undefined {
-  return postgresFieldsOf(error)?.constraint;
 }

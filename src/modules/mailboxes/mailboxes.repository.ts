@@ -45,11 +45,6 @@ export async function findMailbox(executor: Executor, id: string, options: { loc
   return row;
 }
 
-export async function findMailboxesByIds(executor: Executor, ids: readonly string[]): Promise<MailboxRow[]> {
-  if (ids.length === 0) return [];
-  return executor.select().from(mailboxes).where(inArray(mailboxes.id, [...ids]));
-}
-
 /** The box that holds this e-mail (deleted ones do not hold theirs). */
 export async function findMailboxIdByEmail(executor: Executor, email: string): Promise<{ id: string; structureId: string } | undefined> {
   const [row] = await executor
