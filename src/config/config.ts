@@ -35,6 +35,7 @@ const EnvironmentSchema = Type.Object({
   BALISE_TRUST_PROXY: Type.Optional(Type.String({ pattern: '^(true|[0-9a-fA-F.:/]+(\\s*,\\s*[0-9a-fA-F.:/]+)*)$' })),
   BALISE_PUBLIC_RATE_LIMIT: Type.Integer({ minimum: 1, default: 30 }),
   BALISE_PUBLIC_RATE_WINDOW_SECONDS: Type.Integer({ minimum: 1, maximum: 86_400, default: 600 }),
+  BALISE_HEAP_GROWING_PERCENT: Type.Integer({ minimum: 0, maximum: 300, default: 50 }),
 });
 type Environment = Static<typeof EnvironmentSchema>;
 
@@ -54,6 +55,8 @@ export interface Config {
   readonly auth: { readonly apiKeyCacheSeconds: number };
   readonly jobs: { readonly enabled: boolean; readonly pollIntervalMs: number; readonly concurrency: number };
   readonly uploads: { readonly maxBytes: number };
+  /** How far V8 lets the heap grow past what survived the last full collection; 0 leaves V8's own choice. */
+  readonly heapGrowingPercent: number;
   readonly smtp: { readonly url: string | undefined; readonly from: string };
   /** Loaduser imports: rows validated and applied per transaction. */
   readonly imports: { readonly batchSize: number };
@@ -118,6 +121,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
       concurrency: env.BALISE_JOBS_CONCURRENCY,
     },
     uploads: { maxBytes: env.BALISE_UPLOAD_MAX_BYTES },
+    heapGrowingPercent: env.BALISE_HEAP_GROWING_PERCENT,
     smtp: { url: env.SMTP_URL, from: env.SMTP_FROM },
     imports: { batchSize: env.BALISE_IMPORT_BATCH_SIZE },
     lifecycle: lifecycleConfigOf(env),

@@ -98,7 +98,8 @@ export function mergeFields(row: MailboxRow, changes: UpdateMailboxBody & { type
     description: row.description,
   };
   const defined = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined));
-  return { ...stored, ...defined };
+  // Object.assign, not a spread: cheaper on Node.js 20 for objects this wide (see imports/processing/new-rows).
+  return Object.assign(stored, defined);
 }
 
 /** The columns for a box's fields, with the search keys derived from the names. */

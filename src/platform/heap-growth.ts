@@ -1,0 +1,16 @@
+import { setFlagsFromString } from 'node:v8';
+
+/**
+ * Bounds how far V8 lets the heap grow between full collections: the next limit becomes what
+ * survived the last one times (1 + percent / 100). Left to itself, V8 picks a factor of up to 4
+ * when it can collect quickly, so a long import whose working set is 40–80 MB ran with 250–400 MB
+ * resident, almost all of it garbage waiting for a collection (bench/RESULTS.md, issue 5). Unlike
+ * a hard `--max-old-space-size`, this never stops the process: a job that really needs a large heap
+ * (an `.xls` workbook is parsed whole) still gets one, only collected more often.
+ *
+ * V8 reads this flag each time it sets a new limit, so setting it at start-up takes effect for the
+ * whole life of the process. Called by the server's entry point only: tests keep V8's defaults.
+ */
+export function limitHeapGrowth(percent: number): void {
+  if (percent > 0) setFlagsFromString(`--heap-growing-percent=${percent}`);
+}
