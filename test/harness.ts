@@ -12,11 +12,11 @@ import type { Clock } from '../src/shared/clock';
  * Every test file runs over a database of its own with the real migrations: an in-memory PGlite
  * by default, or a fresh database on the PostgreSQL server named by DATABASE_URL (CI runs both).
  */
-export async function openTestDatabase(): Promise<DatabaseHandle> {
+export async function openTestDatabase(options: { migrationsFolder?: string } = {}): Promise<DatabaseHandle> {
   const serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) {
     const handle = await openDatabase({ kind: 'pglite', dataDir: 'memory://' });
-    await migrateDatabase(handle);
+    await migrateDatabase(handle, options.migrationsFolder);
     return handle;
   }
   const name = `balise_test_${Date.now()}_${randomBytes(4).toString('hex')}`;
@@ -24,7 +24,7 @@ export async function openTestDatabase(): Promise<DatabaseHandle> {
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   const handle = await openDatabase({ kind: 'postgres', url: url.toString(), poolSize: 10 });
-  await migrateDatabase(handle);
+  await migrateDatabase(handle, options.migrationsFolder);
   return {
     ...handle,
     close: async () => {

@@ -1,3 +1,4 @@
+import { tmpdir } from 'node:os';
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 
@@ -21,6 +22,7 @@ const EnvironmentSchema = Type.Object({
   BALISE_JOBS_POLL_MS: Type.Integer({ minimum: 50, default: 1000 }),
   BALISE_JOBS_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 32, default: 2 }),
   BALISE_UPLOAD_MAX_BYTES: Type.Integer({ minimum: 1024, default: 50 * 1024 * 1024 }),
+  BALISE_UPLOAD_SPOOL_DIR: Type.Optional(Type.String({ minLength: 1 })),
   SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://' })),
   SMTP_FROM: Type.String({ default: 'Balise <no-reply@balise.invalid>' }),
   BALISE_IMPORT_BATCH_SIZE: Type.Integer({ minimum: 1, maximum: 5000, default: 500 }),
@@ -54,7 +56,8 @@ export interface Config {
   readonly bootstrapApiKey: string | undefined;
   readonly auth: { readonly apiKeyCacheSeconds: number };
   readonly jobs: { readonly enabled: boolean; readonly pollIntervalMs: number; readonly concurrency: number };
-  readonly uploads: { readonly maxBytes: number };
+  /** `spoolDirectory`: where loaduser uploads wait, on disk, until they are stored in the database. */
+  readonly uploads: { readonly maxBytes: number; readonly spoolDirectory: string };
   /** How far V8 lets the heap grow past what survived the last full collection; 0 leaves V8's own choice. */
   readonly heapGrowingPercent: number;
   readonly smtp: { readonly url: string | undefined; readonly from: string };
@@ -120,7 +123,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
       pollIntervalMs: env.BALISE_JOBS_POLL_MS,
       concurrency: env.BALISE_JOBS_CONCURRENCY,
     },
-    uploads: { maxBytes: env.BALISE_UPLOAD_MAX_BYTES },
+    uploads: { maxBytes: env.BALISE_UPLOAD_MAX_BYTES, spoolDirectory: env.BALISE_UPLOAD_SPOOL_DIR ?? tmpdir() },
     heapGrowingPercent: env.BALISE_HEAP_GROWING_PERCENT,
     smtp: { url: env.SMTP_URL, from: env.SMTP_FROM },
     imports: { batchSize: env.BALISE_IMPORT_BATCH_SIZE },

@@ -37,13 +37,22 @@ export const imports = pgTable(
   (table) => [index('imports_structure_idx').on(table.structureId, table.createdAt)],
 );
 
-/** The uploaded bytes, kept in the database so any process's job runner can read them. */
-export const importFiles = pgTable('import_files', {
-  importId: uuid('import_id')
-    .primaryKey()
-    .references(() => imports.id, { onDelete: 'cascade' }),
-  content: bytea('content').notNull(),
-});
+/**
+ * The uploaded bytes, kept in the database so any process's job runner can read them, in pieces
+ * of at most a mebibyte (`seq` from 0): the upload is written and read a piece at a time, never
+ * held whole in memory, nor sent to or read from PostgreSQL as one value.
+ */
+export const importFileChunks = pgTable(
+  'import_file_chunks',
+  {
+    importId: uuid('import_id')
+      .notNull()
+      .references(() => imports.id, { onDelete: 'cascade' }),
+    seq: integer('seq').notNull(),
+    content: bytea('content').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.importId, table.seq] })],
+);
 
 export const importRows = pgTable(
   'import_rows',

@@ -1,10 +1,13 @@
 import type { FastifyRequest } from 'fastify';
 import { AppError, type ErrorDetail } from '../../platform/errors/error-catalogue';
+import { spoolToDisk, type SpooledFile } from '../../platform/spool-file';
 import type { ImportOptions } from './imports.schemas';
+import { FORMAT_SNIFF_BYTES } from './sheet';
 
 export interface ImportUpload {
   fileName: string;
-  content: Buffer;
+  /** On disk until stored; the caller removes it (`withImportUpload`). */
+  file: SpooledFile;
   options: ImportOptions;
 }
 
@@ -48,32 +51,42 @@ function isTooLarge(error: unknown): boolean {
 }
 
 /**
- * Reads the multipart body: one `file` part, held in memory up to the configured limit (it is
- * stored in the database next), and the option fields, in any order.
+ * Reads the multipart body: one `file` part, written to a temporary file as it arrives (up to the
+ * configured limit), and the option fields, in any order. The upload is handed to `work`, then
+ * removed whatever happens.
  */
-export async function readImportUpload(request: FastifyRequest, maxBytes: number): Promise<ImportUpload> {
+export async function withImportUpload<T>(
+  request: FastifyRequest,
+  limits: { maxBytes: number; spoolDirectory: string },
+  work: (upload: ImportUpload) => Promise<T>,
+): Promise<T> {
+  const { maxBytes } = limits;
   if (!request.isMultipart()) {
     throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the file as multipart/form-data, in a part named `file`');
   }
   const fields: Record<string, string> = {};
-  let file: { fileName: string; content: Buffer } | undefined;
+  let upload: { fileName: string; file: SpooledFile } | undefined;
   try {
-    for await (const part of request.parts()) {
-      if (part.type === 'file') {
-        const content = await part.toBuffer();
-        if (part.fieldname !== 'file') throw invalid([{ field: part.fieldname, code: 'SCHEMA_ADDITIONAL_PROPERTIES', message: 'The file goes in a part named `file`' }]);
-        file = { fileName: part.filename || 'upload', content };
-      } else {
-        fields[part.fieldname] = typeof part.value === 'string' ? part.value : String(part.value);
+    try {
+      for await (const part of request.parts()) {
+        if (part.type === 'file') {
+          // Read to its end whatever its name: the parser waits for each part to be consumed.
+          upload = { fileName: part.filename || 'upload', file: await spoolToDisk(part.file, { directory: limits.spoolDirectory, headBytes: FORMAT_SNIFF_BYTES }) };
+          if (part.fieldname !== 'file') throw invalid([{ field: part.fieldname, code: 'SCHEMA_ADDITIONAL_PROPERTIES', message: 'The file goes in a part named `file`' }]);
+        } else {
+          fields[part.fieldname] = typeof part.value === 'string' ? part.value : String(part.value);
+        }
       }
+    } catch (error) {
+      if (isTooLarge(error)) {
+        throw new AppError('PAYLOAD_TOO_LARGE', `Send one file of at most ${maxBytes} bytes (${Math.floor(maxBytes / 1024 / 1024)} MiB); split larger imports`);
+      }
+      throw error;
     }
-  } catch (error) {
-    if (isTooLarge(error)) {
-      throw new AppError('PAYLOAD_TOO_LARGE', `Send one file of at most ${maxBytes} bytes (${Math.floor(maxBytes / 1024 / 1024)} MiB); split larger imports`);
-    }
-    throw error;
+    const options = parseImportOptions(fields);
+    if (!upload) throw invalid([{ field: 'file', code: 'SCHEMA_REQUIRED', message: 'Attach the loaduser file in a part named `file`' }]);
+    return await work({ ...upload, options });
+  } finally {
+    await upload?.file.remove();
   }
-  const options = parseImportOptions(fields);
-  if (!file) throw invalid([{ field: 'file', code: 'SCHEMA_REQUIRED', message: 'Attach the loaduser file in a part named `file`' }]);
-  return { ...file, options };
 }

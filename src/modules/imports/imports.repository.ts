@@ -1,7 +1,8 @@
 import { and, asc, desc, eq, gt, lt, or, sql } from 'drizzle-orm';
 import { insertFromJson, insertFromJsonQuery } from '../../db/bulk-json';
-import { selectRows, type Executor } from '../../db/database';
-import { importFiles, importRows, imports, importStagedRows } from '../../db/schema';
+import type { Executor } from '../../db/database';
+import { importFileChunks, importRows, imports, importStagedRows } from '../../db/schema';
+import type { SpooledFile } from '../../platform/spool-file';
 import type { LoaduserRowFields } from './sheet';
 
 export type ImportRecord = typeof imports.$inferSelect;
@@ -18,9 +19,17 @@ export async function findImport(executor: Executor, id: string, options: { lock
   return row;
 }
 
-export async function insertImport(executor: Executor, values: ImportInsert, content: Buffer): Promise<ImportRecord> {
+/** Bytes per stored piece of an upload (see `importFileChunks`). */
+const CHUNK_BYTES = 1024 * 1024;
+
+/** The import and its upload, read from disk and written a piece at a time. */
+export async function insertImport(executor: Executor, values: ImportInsert, file: SpooledFile): Promise<ImportRecord> {
   const [row] = await executor.insert(imports).values(values).returning();
-  await executor.insert(importFiles).values({ importId: row!.id, content });
+  let seq = 0;
+  for await (const content of file.pieces(CHUNK_BYTES)) {
+    await executor.insert(importFileChunks).values({ importId: row!.id, seq, content });
+    seq += 1;
+  }
   return row!;
 }
 
@@ -39,8 +48,6 @@ export async function listImports(
     .limit(options.limit + 1);
 }
 
-/** Bytes read per query: the driver holds a slice twice over while decoding it (hex text, then bytes). */
-const SLICE_BYTES = 1024 * 1024;
 /**
  * Bytes handed to the parser at a time. Parsers turn a whole piece into rows before they look at
  * backpressure again: with pieces of a megabyte, tens of thousands of rows piled up in memory.
@@ -49,18 +56,19 @@ const PIECE_BYTES = 64 * 1024;
 
 /**
  * The stored upload, piece by piece, so that the parser streams it without the whole file in
- * memory (XLSX and CSV; the XLS reader collects its bytes anyway).
+ * memory (XLSX and CSV; the XLS reader collects its bytes anyway). One stored chunk is read per
+ * query: the driver holds it twice over while decoding it (hex text, then bytes).
  */
-export async function* readImportFile(executor: Executor, importId: string, sliceBytes = SLICE_BYTES): AsyncGenerator<Buffer> {
-  for (let offset = 0; ; offset += sliceBytes) {
-    const [row] = await selectRows<{ chunk: Uint8Array | null }>(
-      executor,
-      sql`select substring(${importFiles.content} from ${offset + 1}::int for ${sliceBytes}::int) as chunk
-            from ${importFiles} where ${importFiles.importId} = ${importId}`,
-    );
-    const slice = row?.chunk ? Buffer.from(row.chunk.buffer, row.chunk.byteOffset, row.chunk.byteLength) : Buffer.alloc(0);
-    for (let start = 0; start < slice.length; start += PIECE_BYTES) yield slice.subarray(start, start + PIECE_BYTES);
-    if (slice.length < sliceBytes) return;
+export async function* readImportFile(executor: Executor, importId: string): AsyncGenerator<Buffer> {
+  for (let seq = 0; ; seq += 1) {
+    const [row] = await executor
+      .select({ content: importFileChunks.content })
+      .from(importFileChunks)
+      .where(and(eq(importFileChunks.importId, importId), eq(importFileChunks.seq, seq)));
+    if (!row) return;
+    // pg decodes bytea to a Buffer, PGlite to a Uint8Array: a view on the same bytes either way.
+    const chunk = Buffer.from(row.content.buffer, row.content.byteOffset, row.content.byteLength);
+    for (let start = 0; start < chunk.length; start += PIECE_BYTES) yield chunk.subarray(start, start + PIECE_BYTES);
   }
 }
 

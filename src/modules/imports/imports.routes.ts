@@ -7,7 +7,7 @@ import { contextOf, dependenciesOf } from '../../platform/request-context';
 import { PageQuerySchema, pageSchema } from '../../shared/pagination';
 import { IdempotencyHeadersSchema } from '../../shared/schemas';
 import { StructureParamsSchema } from '../structures/structures.schemas';
-import { readImportUpload } from './import-upload';
+import { withImportUpload } from './import-upload';
 import { writeImportReport } from './import-report';
 import { findImport, type ImportRecord } from './imports.repository';
 import { ImportParamsSchema, ImportRowSchema, ImportRowsQuerySchema, ImportSchema, SheetDownloadQuerySchema } from './imports.schemas';
@@ -46,8 +46,8 @@ export const importsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 202: ImportSchema, ...problemResponses(403, 404, 413, 415) },
     },
   }, async (request, reply) => {
-    const upload = await readImportUpload(request, app.config.uploads.maxBytes);
-    const created = await createImport(deps, contextOf(request), request.params.structureId, upload);
+    const created = await withImportUpload(request, app.config.uploads, (upload) =>
+      createImport(deps, contextOf(request), request.params.structureId, upload));
     return reply.code(202).header('location', `/v1/imports/${created.id}`).send(created);
   });
 

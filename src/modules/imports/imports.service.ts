@@ -20,7 +20,7 @@ import type { Import, ImportRow, ImportRowsQuery } from './imports.schemas';
 import { IMPORT_JOB, IMPORT_JOB_MAX_ATTEMPTS } from './processing/import-job';
 import type { ImportProblem } from './processing/import-problems';
 import { annotatedRows } from './import-report';
-import { detectSheetFormat, FORMAT_SNIFF_BYTES, isSheetError, SHEET_ERROR_CODES, type SheetFormat } from './sheet';
+import { detectSheetFormat, isSheetError, SHEET_ERROR_CODES, type SheetFormat } from './sheet';
 
 function phaseOf(record: ImportRecord): Import['progress']['phase'] {
   if (record.status === 'queued') return 'queued';
@@ -63,7 +63,7 @@ const toImportRow = (row: ImportRowRecord): ImportRow => ({
 /** The format from the file's first bytes; what no reader knows is refused before anything is stored. */
 function detectUploadFormat(upload: ImportUpload): SheetFormat {
   try {
-    return detectSheetFormat(upload.fileName, upload.content.subarray(0, FORMAT_SNIFF_BYTES));
+    return detectSheetFormat(upload.fileName, upload.file.head);
   } catch (error) {
     if (!isSheetError(error)) throw error;
     const detail = [{ field: 'file', code: error.code, message: error.message }];
@@ -88,12 +88,12 @@ export async function createImport(deps: ServiceDependencies, context: RequestCo
         structureId,
         fileName: upload.fileName.slice(0, 255),
         format,
-        fileSize: upload.content.length,
+        fileSize: upload.file.size,
         ...upload.options,
         createdBy: context.caller.apiKeyId,
         createdAt: deps.clock.now(),
       },
-      upload.content,
+      upload.file,
     );
     await enqueueJob(tx, IMPORT_JOB, { importId: record.id }, { maxAttempts: IMPORT_JOB_MAX_ATTEMPTS });
     await recordAudit(tx, deps.clock, context.actor, {

@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { selectRows } from '../../db/database';
@@ -30,7 +32,7 @@ describe('uploading a loaduser file', () => {
       progress: { phase: 'queued', rowsRead: 0, totalRows: null, rowsApplied: 0 },
       counts: { created: 0, updated: 0, unchanged: 0, failed: 0 }, error: null, startedAt: null, finishedAt: null,
     });
-    const [stored] = await selectRows<{ size: number }>(test.app.db, sql`select octet_length(content) as size from import_files where import_id = ${response.body.id}`);
+    const [stored] = await selectRows<{ size: number }>(test.app.db, sql`select sum(octet_length(content))::int as size from import_file_chunks where import_id = ${response.body.id}`);
     expect(stored!.size).toBe(response.body.fileSize);
     const events = await test.http.get(`/v1/audit-events?structureId=${structureId}`).set(bearer(test.operatorKey));
     expect(events.body.items).toContainEqual(expect.objectContaining({ action: 'import.created', targetId: response.body.id, requestId: 'upload-request-1' }));
@@ -77,6 +79,56 @@ describe('uploading a loaduser file', () => {
     const retry = await uploadImport(test, structureId, oneBox()).set('idempotency-key', 'import-key-1').expect(202);
     expect(retry.headers['idempotent-replayed']).toBe('true');
     expect(retry.body.id).toBe(first.body.id);
+  });
+});
+
+describe('storing an upload', () => {
+  // Uploads wait on disk before they are stored: this app gets its own folder, to see what is left in it.
+  let spoolFolder: string;
+  let spooling: TestApp;
+  let spoolingStructureId: string;
+  beforeAll(async () => {
+    spoolFolder = mkdtempSync(path.join(tmpdir(), 'balise-spool-test-'));
+    spooling = await createTestApp({ environment: { BALISE_UPLOAD_SPOOL_DIR: spoolFolder, BALISE_UPLOAD_MAX_BYTES: String(4 * 1024 * 1024) } });
+    spoolingStructureId = (await createStructure(spooling)).id;
+  });
+  afterAll(async () => {
+    await spooling.close();
+    rmSync(spoolFolder, { recursive: true, force: true });
+  });
+
+  it('keeps a file of several mebibytes in pieces of at most 1 MiB, byte for byte, and reads every row back', async () => {
+    const rows = Array.from({ length: 8000 }, (_row, index) => ({
+      A: uniqueEmail(), B: 'Dupont', C: 'Jean', D: validRpps(), S: 'PER', E: `${index} rue de la République, bâtiment ${'B'.repeat(150)}`,
+    }));
+    const file = loaduserCsv(rows);
+    expect(file.length).toBeGreaterThan(2 * 1024 * 1024);
+    const response = await uploadImport(test, structureId, file, { dryRun: 'true' }).expect(202);
+    expect(response.body.fileSize).toBe(file.length);
+    const pieces = await selectRows<{ size: number }>(
+      test.app.db,
+      sql`select octet_length(content) as size from import_file_chunks where import_id = ${response.body.id} order by seq`,
+    );
+    expect(pieces.length).toBeGreaterThanOrEqual(3);
+    expect(pieces.every((piece) => piece.size <= 1024 * 1024)).toBe(true);
+    const [whole] = await selectRows<{ digest: string }>(
+      test.app.db,
+      sql`select md5(string_agg(content, ''::bytea order by seq)) as digest from import_file_chunks where import_id = ${response.body.id}`,
+    );
+    expect(whole!.digest).toBe(createHash('md5').update(file).digest('hex'));
+    await test.app.jobs.drain();
+    const done = await test.http.get(`/v1/imports/${response.body.id}`).set(bearer(test.operatorKey)).expect(200);
+    expect(done.body).toMatchObject({ status: 'succeeded', progress: { totalRows: 8000 }, counts: { failed: 0 } });
+  });
+
+  it('leaves no temporary file behind, whether the upload is stored or refused', async () => {
+    await uploadImport(spooling, spoolingStructureId, oneBox()).expect(202);
+    await uploadImport(spooling, spoolingStructureId, Buffer.from('%PDF-1.7\n1 0 obj\n')).expect(415);
+    await spooling.http.post(`/v1/structures/${spoolingStructureId}/imports`).set(bearer(spooling.operatorKey))
+      .field('onError', 'ignore').attach('file', oneBox(), 'a.csv').expect(400);
+    await uploadImport(spooling, '00000000-0000-4000-8000-000000000000', oneBox()).expect(404);
+    await uploadImport(spooling, spoolingStructureId, Buffer.alloc(5 * 1024 * 1024, 'a')).expect(413);
+    expect(readdirSync(spoolFolder)).toEqual([]);
   });
 });
 
