@@ -36,6 +36,16 @@ export async function withdrawActiveAddress(executor: Executor, mailboxId: strin
     .where(and(eq(mssanteAddresses.mailboxId, mailboxId), isNull(mssanteAddresses.withdrawnAt)));
 }
 
+/** A test account's address is a test address (never published): the active address's flag follows its box's. */
+export async function setActiveAddressTestFlag(executor: Executor, mailboxId: string, isTest: boolean): Promise<AddressRow | undefined> {
+  const [row] = await executor
+    .update(mssanteAddresses)
+    .set({ isTest })
+    .where(and(eq(mssanteAddresses.mailboxId, mailboxId), isNull(mssanteAddresses.withdrawnAt)))
+    .returning();
+  return row;
+}
+
 /** The active address follows its box to another structure (the target owns its domain). */
 export async function moveActiveAddress(executor: Executor, mailboxId: string, structureId: string): Promise<void> {
   await executor

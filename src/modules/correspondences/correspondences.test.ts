@@ -52,6 +52,20 @@ describe('PUT /v1/mailboxes/{id}/correspondence', () => {
     expect(response.body.current.isTest).toBe(true);
   });
 
+  it('makes the address a test address when its box becomes a test account, and back, in the same audited change', async () => {
+    const structure = await createStructure(test);
+    const box = await createMailbox(test, structure.id, 'INT');
+    await put(box.id, { localPart: uniqueLocalPart('retag') }).expect(200);
+    const toTest = await test.http.patch(`/v1/mailboxes/${box.id}`).set(asOperator()).send({ isTest: true }).expect(200);
+    expect(toTest.body).toMatchObject({ isTest: true, correspondence: { isTest: true } });
+    const read = await test.http.get(`/v1/mailboxes/${box.id}/correspondence`).set(asOperator()).expect(200);
+    expect(read.body.current.isTest).toBe(true);
+    const [event] = await auditOf(box.id, 'mailbox.updated');
+    expect(event).toMatchObject({ before: { correspondence: { isTest: false } }, after: { correspondence: { isTest: true } } });
+    const back = await test.http.patch(`/v1/mailboxes/${box.id}`).set(asOperator()).send({ isTest: false }).expect(200);
+    expect(back.body.correspondence.isTest).toBe(false);
+  });
+
   it.each([
     ['an empty local part', { localPart: '' }, 'localPart', 'LOCAL_PART_REQUIRED'],
     ['capitals', { localPart: 'Jean.Dupont' }, 'localPart', 'LOCAL_PART_INVALID'],

@@ -86,6 +86,20 @@ describe('what a row does to an existing box', () => {
     expect(await auditCount(box!.id)).toBe(3);
   });
 
+  it('makes the address of a box that becomes a test account a test address, and back (column Q)', async () => {
+    const email = uniqueEmail('retag');
+    await runImport(test, structureId, loaduserCsv([per(email, { AC: `jean.retag.${Date.now()}` })]));
+    expect((await boxOf(email))!.correspondence).toMatchObject({ isTest: false });
+    const toTest = await runImport(test, structureId, loaduserCsv([per(email, { D: '', Q: 'O' })]));
+    expect(toTest.counts).toMatchObject({ updated: 1 });
+    const box = await boxOf(email);
+    expect(box).toMatchObject({ isTest: true, correspondence: { isTest: true } });
+    await runImport(test, structureId, loaduserCsv([per(email, { D: '', Q: 'N' })]));
+    expect(await boxOf(email)).toMatchObject({ isTest: false, correspondence: { isTest: false } });
+    const addresses = await countRows(sql`select count(*)::int as count from mssante_addresses where mailbox_id = ${box!.id}`);
+    expect(addresses).toBe(1);
+  });
+
   it('keeps backslashes, tabs and line breaks of a cell as written, in the box and in its audit event', async () => {
     const email = uniqueEmail('escapes');
     const service = 'Cardio\\Pédiatrie\tUnité \\N';

@@ -7,6 +7,7 @@ import type { RequestContext, ServiceDependencies } from '../../platform/request
 import { decodeCursor, toPage, type Page } from '../../shared/pagination';
 import { toSearchKey } from '../../shared/search-key';
 import { findStructure } from '../structures/structures.repository';
+import { setActiveAddressTestFlag } from '../correspondences/correspondences.repository';
 import { invitationMessage } from '../notifications/messages';
 import { queueNotification } from '../notifications/notification-outbox';
 import { assertMailboxFields, emailTaken, lockMailboxForWrite } from './mailbox-assertions';
@@ -126,7 +127,10 @@ export async function updateMailbox(
     assertMailboxFields(merged);
     const row = await updateMailboxRow(tx, mailboxId, current.mailbox.version, { ...toColumns(merged), updatedAt: deps.clock.now() });
     if (!row) throw new AppError('PRECONDITION_FAILED', 'The mailbox was changed meanwhile: fetch it again');
-    const updated = { mailbox: row, address: current.address };
+    const address = current.address && current.address.isTest !== row.isTest
+      ? ((await setActiveAddressTestFlag(tx, mailboxId, row.isTest)) ?? null)
+      : current.address;
+    const updated = { mailbox: row, address };
     await recordAudit(tx, deps.clock, context.actor, {
       action: 'mailbox.updated', targetType: 'mailbox', targetId: mailboxId, structureId: row.structureId, mailboxId,
       before: toMailbox(current), after: toMailbox(updated),

@@ -15,6 +15,8 @@ export interface BatchWrites {
   touchedBoxIds: string[];
   withdrawnAddressIds: string[];
   newAddresses: AddressRow[];
+  /** Active addresses whose test flag follows their box, which became or stopped being a test account. */
+  retaggedAddresses: Pick<AddressRow, 'id' | 'isTest'>[];
   delegates: { add: LinkPair[]; remove: LinkPair[] };
   connectionAccounts: { add: LinkPair[]; remove: LinkPair[] };
 }
@@ -40,6 +42,7 @@ export function writeBatch(executor: Executor, writes: BatchWrites, now: Date, p
     pipeline.add(executor.update(mssanteAddresses).set({ withdrawnAt: now }).where(inArray(mssanteAddresses.id, writes.withdrawnAddressIds)));
   }
   pipeline.add(insertFromJsonQuery(mssanteAddresses, writes.newAddresses));
+  pipeline.add(updateFromJsonQuery(mssanteAddresses, 'id', writes.retaggedAddresses));
   if (writes.delegates.remove.length > 0) {
     pipeline.add(executor.delete(delegates).where(pairsIn([delegates.mailboxId, delegates.delegateMailboxId], writes.delegates.remove)));
   }

@@ -54,7 +54,7 @@ const applyChange = (current: readonly string[], change: LinkChange | null) =>
 export function composeBatch(plans: readonly RowPlan[], input: BatchInput): ComposedBatch {
   const batch: ComposedBatch = {
     writes: {
-      createdBoxes: [], changedBoxes: [], touchedBoxIds: [], withdrawnAddressIds: [], newAddresses: [],
+      createdBoxes: [], changedBoxes: [], touchedBoxIds: [], withdrawnAddressIds: [], newAddresses: [], retaggedAddresses: [],
       delegates: { add: [], remove: [] }, connectionAccounts: { add: [], remove: [] },
     },
     audits: [], invitations: [], importRows: [],
@@ -105,6 +105,10 @@ export function composeBatch(plans: readonly RowPlan[], input: BatchInput): Comp
       if (record.address) batch.writes.withdrawnAddressIds.push(record.address.id);
       address = newAddressRow(mailbox, plan.address, input.now);
       batch.writes.newAddresses.push(address);
+    } else if (address && address.isTest !== mailbox.isTest) {
+      // A test account's address is a test address (never published): the flag follows the box.
+      address = { ...address, isTest: mailbox.isTest };
+      batch.writes.retaggedAddresses.push({ id: address.id, isTest: address.isTest });
     }
     linkPairs(id, plan.delegates, batch.writes.delegates);
     linkPairs(id, plan.connectionAccounts, batch.writes.connectionAccounts);
