@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { createBenchDatabase, machineLine, REPO_ROOT, startProcess, stopProcess, withClient, writeResultsSection } from './support';
+import { createBenchDatabase, machineLine, perNodeSection, REPO_ROOT, startProcess, stopProcess, withClient, writeResultsSection } from './support';
 import { cycle, runLoad, type LoadSummary } from './load';
 
 /**
@@ -89,8 +89,8 @@ async function main(): Promise<void> {
 
     const idOk = byId.requestsPerSecond >= 0.6 * ceiling.requestsPerSecond;
     const searchOk = search.requestsPerSecond >= 0.5 * ceiling.requestsPerSecond && search.p99Ms <= 2 * ceiling.p99Ms;
-    writeResultsSection('mailbox-reads', `
-## Mailbox reads (issue 3) — \`npm run bench:mailboxes\`
+    writeResultsSection(perNodeSection('mailbox-reads'), `
+## Mailbox reads (issue 3) on Node.js ${process.versions.node.split('.')[0]} — \`npm run bench:mailboxes\`
 
 ${machineLine()}; PostgreSQL on 127.0.0.1; ${BOX_COUNT.toLocaleString('en')} PER boxes (half with an MSSanté address);
 autocannon, 50 connections, ${process.env.BENCH_SECONDS ?? 10} s each, load generator on the same 2 cores as the server.

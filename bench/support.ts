@@ -71,6 +71,12 @@ export function writeResultsSection(name: string, markdown: string): void {
   writeFileSync(file, pattern.test(current) ? current.replace(pattern, section) : `${current.trimEnd()}\n\n${section}\n`);
 }
 
+/**
+ * The section a benchmark writes for the Node.js it runs on: CI and development machines run
+ * Node.js 20 and 22, the Docker image 22, and the two differ (V8 11 spreads wide objects slowly).
+ */
+export const perNodeSection = (name: string) => `${name}-node${process.versions.node.split('.')[0]}`;
+
 export function machineLine(): string {
   return `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node.js ${process.version}, ${new Date().toISOString().slice(0, 10)}`;
 }
