@@ -1,9 +1,6 @@
 import path from 'node:path';
 import { mkdirSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
 import { sql, type SQL } from 'drizzle-orm';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/node-postgres';
 import { migrate as migratePostgres } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
@@ -47,6 +44,8 @@ export async function openDatabase(
     return { db, kind: 'postgres', pool, close: () => pool.end() };
   }
   if (!config.dataDir.startsWith('memory://')) mkdirSync(config.dataDir, { recursive: true });
+  // Loaded only for an embedded database: a process on PostgreSQL does not carry PGlite's code.
+  const [{ PGlite }, { drizzle: drizzlePglite }] = await Promise.all([import('@electric-sql/pglite'), import('drizzle-orm/pglite')]);
   const client = await PGlite.create(config.dataDir);
   const db = drizzlePglite(client, { schema }) as unknown as Database;
   return { db, kind: 'pglite', pool: undefined, close: () => client.close() };
@@ -56,6 +55,7 @@ export async function openDatabase(
 export async function migrateDatabase(handle: DatabaseHandle, migrationsFolder = MIGRATIONS_FOLDER): Promise<void> {
   if (handle.kind === 'pglite') {
     // PGlite is one connection in one process: nobody else can be migrating at the same time.
+    const { migrate: migratePglite } = await import('drizzle-orm/pglite/migrator');
     await migratePglite(handle.db as unknown as Parameters<typeof migratePglite>[0], { migrationsFolder });
     return;
   }
