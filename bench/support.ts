@@ -30,9 +30,16 @@ export async function withClient<T>(url: string, work: (client: Client) => Promi
   }
 }
 
+/**
+ * The Node.js options the server runs with in production: the same as `npm start` and the
+ * Dockerfile's CMD (an 8 MiB young generation, see the README's "Memory"). Every server a benchmark
+ * starts, the ceilings included, runs with them.
+ */
+export const SERVER_NODE_OPTIONS = ['--max-semi-space-size=8'];
+
 /** Starts a Node.js script as a child process and waits until `readyUrl` answers 200. */
 export async function startProcess(script: string, env: NodeJS.ProcessEnv, readyUrl: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [script], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, [...SERVER_NODE_OPTIONS, script], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
   for (let attempt = 0; attempt < 200; attempt += 1) {
     try {
       const response = await fetch(readyUrl);
