@@ -1,3 +1,4 @@
+import { tmpdir } from 'node:os';
 import { ConfigError, loadConfig } from './config';
 
 describe('loadConfig', () => {
@@ -20,9 +21,17 @@ describe('loadConfig', () => {
     ['DATABASE_URL', 'mysql://nope'],
     ['LOG_LEVEL', 'loud'],
     ['BALISE_BOOTSTRAP_API_KEY', 'short'],
+    ['BALISE_HEAP_GROWING_PERCENT', '400'],
   ])('names the bad variable %s', (variable, value) => {
     expect(() => loadConfig({ [variable]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [variable]: value })).toThrow(new RegExp(variable));
+  });
+
+  it('bounds heap growth at 50 % by default (0: V8 decides) and spools uploads to the temporary folder unless told', () => {
+    expect(loadConfig({}).heapGrowingPercent).toBe(50);
+    expect(loadConfig({ BALISE_HEAP_GROWING_PERCENT: '0' }).heapGrowingPercent).toBe(0);
+    expect(loadConfig({}).uploads.spoolDirectory).toBe(tmpdir());
+    expect(loadConfig({ BALISE_UPLOAD_SPOOL_DIR: '/var/spool/balise' }).uploads.spoolDirectory).toBe('/var/spool/balise');
   });
 
   it('reads the lifecycle periods, with the deck\'s defaults', () => {

@@ -60,32 +60,28 @@ export async function withImportUpload<T>(
   limits: { maxBytes: number; spoolDirectory: string },
   work: (upload: ImportUpload) => Promise<T>,
 ): Promise<T> {
-  const { maxBytes } = limits;
   if (!request.isMultipart()) {
     throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the file as multipart/form-data, in a part named `file`');
   }
   const fields: Record<string, string> = {};
   let upload: { fileName: string; file: SpooledFile } | undefined;
   try {
-    try {
-      for await (const part of request.parts()) {
-        if (part.type === 'file') {
-          // Read to its end whatever its name: the parser waits for each part to be consumed.
-          upload = { fileName: part.filename || 'upload', file: await spoolToDisk(part.file, { directory: limits.spoolDirectory, headBytes: FORMAT_SNIFF_BYTES }) };
-          if (part.fieldname !== 'file') throw invalid([{ field: part.fieldname, code: 'SCHEMA_ADDITIONAL_PROPERTIES', message: 'The file goes in a part named `file`' }]);
-        } else {
-          fields[part.fieldname] = typeof part.value === 'string' ? part.value : String(part.value);
-        }
+    for await (const part of request.parts()) {
+      if (part.type === 'file') {
+        // Read to its end whatever its name: the parser waits for each part to be consumed.
+        upload = { fileName: part.filename || 'upload', file: await spoolToDisk(part.file, { directory: limits.spoolDirectory, headBytes: FORMAT_SNIFF_BYTES }) };
+        if (part.fieldname !== 'file') throw invalid([{ field: part.fieldname, code: 'SCHEMA_ADDITIONAL_PROPERTIES', message: 'The file goes in a part named `file`' }]);
+      } else {
+        fields[part.fieldname] = typeof part.value === 'string' ? part.value : String(part.value);
       }
-    } catch (error) {
-      if (isTooLarge(error)) {
-        throw new AppError('PAYLOAD_TOO_LARGE', `Send one file of at most ${maxBytes} bytes (${Math.floor(maxBytes / 1024 / 1024)} MiB); split larger imports`);
-      }
-      throw error;
     }
     const options = parseImportOptions(fields);
     if (!upload) throw invalid([{ field: 'file', code: 'SCHEMA_REQUIRED', message: 'Attach the loaduser file in a part named `file`' }]);
     return await work({ ...upload, options });
+  } catch (error) {
+    // Only the multipart reader raises these codes: the limit was crossed while reading the body.
+    if (!isTooLarge(error)) throw error;
+    throw new AppError('PAYLOAD_TOO_LARGE', `Send one file of at most ${limits.maxBytes} bytes (${Math.floor(limits.maxBytes / 1024 / 1024)} MiB); split larger imports`);
   } finally {
     await upload?.file.remove();
   }
