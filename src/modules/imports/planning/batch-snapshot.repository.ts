@@ -33,9 +33,14 @@ function candidateAddresses(rows: readonly LoaduserRowFields[], domains: readonl
   return [...addresses];
 }
 
-/** `column in (…)` for a long list, as one JSON parameter rather than one bind parameter per value. */
+/**
+ * `column = any(…)` for a long list, as one JSON parameter rather than one bind parameter per value.
+ * An array, not `in (select …)`: that form lets the planner hash-join against every active row when
+ * the table's statistics are older than an import's first batches (a scan growing with each batch),
+ * where `= any` keeps to the column's index.
+ */
 const inJsonList = (column: PgColumn, values: readonly string[]): SQL =>
-  sql`${column} in (select jsonb_array_elements_text(${JSON.stringify(values)}::jsonb))`;
+  sql`${column} = any(array(select jsonb_array_elements_text(${JSON.stringify(values)}::jsonb)))`;
 
 const activeAddressJoin = and(eq(mssanteAddresses.mailboxId, mailboxes.id), isNull(mssanteAddresses.withdrawnAt));
 
