@@ -7,6 +7,7 @@ import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg
 import type { ExtractTablesWithRelations } from 'drizzle-orm';
 import { Pool } from 'pg';
 import type { DatabaseConfig } from '../config/config';
+import { skipRowTemplateForArrayResults } from './pg-array-results';
 import * as schema from './schema';
 
 export type Schema = typeof schema;
@@ -38,6 +39,7 @@ export async function openDatabase(
   onIdleClientError: (error: Error) => void = () => undefined,
 ): Promise<DatabaseHandle> {
   if (config.kind === 'postgres') {
+    skipRowTemplateForArrayResults();
     const pool = new Pool({ connectionString: config.url, max: config.poolSize });
     pool.on('error', onIdleClientError);
     const db = drizzlePostgres(pool, { schema }) as unknown as Database;
