@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
-import multipart from '@fastify/multipart';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from './config/config';
 import type { DatabaseHandle } from './db/database';
@@ -9,6 +8,7 @@ import { databasePlugin } from './platform/database.plugin';
 import { errorsPlugin } from './platform/errors/errors.plugin';
 import { healthRoutes } from './platform/health.routes';
 import { rateLimitPlugin } from './platform/rate-limit/rate-limit.plugin';
+import { uploadsPlugin } from './platform/uploads.plugin';
 import { idempotencyPlugin } from './platform/idempotency.plugin';
 import type { JobRunnerOptions } from './platform/jobs/job-runner';
 import { jobsPlugin } from './platform/jobs/jobs.plugin';
@@ -63,6 +63,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const app = Fastify({
     logger: options.logger === false ? false : loggerOptions(config),
     bodyLimit: 1024 * 1024,
+    requestTimeout: config.http.requestTimeoutSeconds * 1000,
     trustProxy: typeof config.http.trustProxy === 'object' ? [...config.http.trustProxy] : config.http.trustProxy,
     genReqId: (request) => {
       const sent = request.headers['x-request-id'];
@@ -84,8 +85,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(idempotencyPlugin);
   await app.register(rateLimitPlugin);
   await app.register(openapiPlugin);
-  // Uploads (loaduser files, reference extractions) stream through request.file(); over the limit is a 413.
-  await app.register(multipart, { limits: { fileSize: config.uploads.maxBytes, files: 1, fields: 20 } });
+  await app.register(uploadsPlugin);
 
   await app.register(healthRoutes);
   await app.register(apiKeysRoutes);

@@ -22,6 +22,7 @@ describe('loadConfig', () => {
     ['LOG_LEVEL', 'loud'],
     ['BALISE_BOOTSTRAP_API_KEY', 'short'],
     ['BALISE_HEAP_GROWING_PERCENT', '400'],
+    ['BALISE_REQUEST_TIMEOUT_SECONDS', '0'],
   ])('names the bad variable %s', (variable, value) => {
     expect(() => loadConfig({ [variable]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [variable]: value })).toThrow(new RegExp(variable));
@@ -32,6 +33,7 @@ describe('loadConfig', () => {
     expect(loadConfig({ BALISE_HEAP_GROWING_PERCENT: '0' }).heapGrowingPercent).toBe(0);
     expect(loadConfig({}).uploads.spoolDirectory).toBe(tmpdir());
     expect(loadConfig({ BALISE_UPLOAD_SPOOL_DIR: '/var/spool/balise' }).uploads.spoolDirectory).toBe('/var/spool/balise');
+    expect(loadConfig({}).http.requestTimeoutSeconds).toBe(1800);
   });
 
   it('reads the lifecycle periods, with the deck\'s defaults', () => {

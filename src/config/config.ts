@@ -23,6 +23,7 @@ const EnvironmentSchema = Type.Object({
   BALISE_JOBS_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 32, default: 2 }),
   BALISE_UPLOAD_MAX_BYTES: Type.Integer({ minimum: 1024, default: 50 * 1024 * 1024 }),
   BALISE_UPLOAD_SPOOL_DIR: Type.Optional(Type.String({ minLength: 1 })),
+  BALISE_REQUEST_TIMEOUT_SECONDS: Type.Integer({ minimum: 10, maximum: 86_400, default: 1800 }),
   SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://' })),
   SMTP_FROM: Type.String({ default: 'Balise <no-reply@balise.invalid>' }),
   BALISE_IMPORT_BATCH_SIZE: Type.Integer({ minimum: 1, maximum: 5000, default: 500 }),
@@ -50,7 +51,13 @@ export interface Config {
    * `trustProxy`: which proxies' `X-Forwarded-For` names the client (rate limits count per
    * client address): every one (`true`), or those at these addresses and CIDR ranges.
    */
-  readonly http: { readonly port: number; readonly host: string; readonly trustProxy: boolean | readonly string[] };
+  readonly http: {
+    readonly port: number;
+    readonly host: string;
+    readonly trustProxy: boolean | readonly string[];
+    /** How long a client may take to send a whole request (an upload's body included); 408 after. */
+    readonly requestTimeoutSeconds: number;
+  };
   readonly database: Readonly<DatabaseConfig>;
   readonly logLevel: Environment['LOG_LEVEL'];
   readonly bootstrapApiKey: string | undefined;
@@ -111,7 +118,9 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
   }
   const env = converted as Environment;
   return deepFreeze({
-    http: { port: env.PORT, host: env.HOST, trustProxy: trustProxyOf(env.BALISE_TRUST_PROXY) },
+    http: {
+      port: env.PORT, host: env.HOST, trustProxy: trustProxyOf(env.BALISE_TRUST_PROXY), requestTimeoutSeconds: env.BALISE_REQUEST_TIMEOUT_SECONDS,
+    },
     database: env.DATABASE_URL
       ? { kind: 'postgres', url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE }
       : { kind: 'pglite', dataDir: env.BALISE_DATA_DIR },

@@ -1,8 +1,11 @@
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+
+/** Every spool folder's name starts so: nothing else in a shared temporary folder is ever touched. */
+const SPOOL_FOLDER_PREFIX = 'balise-upload-';
 
 /** An upload written to a private temporary file, to be read back piece by piece, then removed. */
 export interface SpooledFile {
@@ -26,7 +29,7 @@ export interface SpooledFile {
  */
 export async function spoolToDisk(source: Readable, options: { directory: string; headBytes: number }): Promise<SpooledFile> {
   const { headBytes } = options;
-  const directory = await mkdtemp(path.join(options.directory, 'balise-upload-'));
+  const directory = await mkdtemp(path.join(options.directory, SPOOL_FOLDER_PREFIX));
   const file = path.join(directory, 'upload');
   const remove = () => rm(directory, { recursive: true, force: true });
   let size = 0;
@@ -56,4 +59,27 @@ export async function spoolToDisk(source: Readable, options: { directory: string
     pieces: (pieceBytes) => createReadStream(file, { highWaterMark: pieceBytes }),
     remove,
   };
+}
+
+/**
+ * Removes the spool folders that a process stopped mid-upload (killed, out of memory, a power cut)
+ * left behind: those made more than `olderThanMs` ago, which no upload still in progress can be,
+ * when that age exceeds the longest an upload may take. Several processes may share the folder:
+ * each only ever removes folders that old. Returns how many were removed.
+ */
+export async function removeStaleSpoolFolders(directory: string, olderThanMs: number, now: number = Date.now()): Promise<number> {
+  const entries = await readdir(directory, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return [];
+    throw error;
+  });
+  let removed = 0;
+  for (const entry of entries) {
+    if (!entry.isDirectory() || !entry.name.startsWith(SPOOL_FOLDER_PREFIX)) continue;
+    const folder = path.join(directory, entry.name);
+    const madeAt = (await stat(folder).catch(() => null))?.mtimeMs;
+    if (madeAt === undefined || now - madeAt < olderThanMs) continue;
+    await rm(folder, { recursive: true, force: true });
+    removed += 1;
+  }
+  return removed;
 }

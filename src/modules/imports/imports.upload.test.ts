@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
@@ -166,5 +166,30 @@ describe('the upload limit', () => {
     const response = await uploadImport(small, structure, Buffer.alloc(4096, 'a')).expect(413);
     expect(response.body).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', detail: expect.stringMatching(/2048 bytes/) });
     await uploadImport(small, structure, Buffer.concat([loaduserCsv([]), Buffer.alloc(100, '\n')])).expect(202);
+  });
+});
+
+describe('spool folders left by a stopped process', () => {
+  it('are removed when a process starts, once older than twice the request timeout; uploads in progress and other folders stay', async () => {
+    const spoolFolder = mkdtempSync(path.join(tmpdir(), 'balise-spool-sweep-'));
+    const leave = (name: string, ageSeconds: number) => {
+      const folder = path.join(spoolFolder, name);
+      mkdirSync(folder);
+      writeFileSync(path.join(folder, 'upload'), 'A;B;C\n');
+      const madeAt = (Date.now() - ageSeconds * 1000) / 1000;
+      utimesSync(folder, madeAt, madeAt);
+    };
+    leave('balise-upload-stopped', 121); // the request timeout below is 60 s
+    leave('balise-upload-in-progress', 100);
+    leave('someone-elses', 86_400);
+    const restarted = await createTestApp({ environment: { BALISE_UPLOAD_SPOOL_DIR: spoolFolder, BALISE_REQUEST_TIMEOUT_SECONDS: '60' } });
+    try {
+      expect(readdirSync(spoolFolder).sort()).toEqual(['balise-upload-in-progress', 'someone-elses']);
+      // The bound that makes the age safe: no client may take longer to send a request.
+      expect(restarted.app.server.requestTimeout).toBe(60_000);
+    } finally {
+      await restarted.close();
+      rmSync(spoolFolder, { recursive: true, force: true });
+    }
   });
 });
