@@ -5,7 +5,7 @@ import type { Config } from './config/config';
 import type { DatabaseHandle } from './db/database';
 import { authenticationPlugin } from './platform/auth/authentication.plugin';
 import { databasePlugin } from './platform/database.plugin';
-import { errorsPlugin } from './platform/errors/errors.plugin';
+import { answerClientError, errorsPlugin } from './platform/errors/errors.plugin';
 import { healthRoutes } from './platform/health.routes';
 import { rateLimitPlugin } from './platform/rate-limit/rate-limit.plugin';
 import { uploadsPlugin } from './platform/uploads.plugin';
@@ -64,6 +64,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     logger: options.logger === false ? false : loggerOptions(config),
     bodyLimit: 1024 * 1024,
     requestTimeout: config.http.requestTimeoutSeconds * 1000,
+    clientErrorHandler: answerClientError,
     trustProxy: typeof config.http.trustProxy === 'object' ? [...config.http.trustProxy] : config.http.trustProxy,
     genReqId: (request) => {
       const sent = request.headers['x-request-id'];

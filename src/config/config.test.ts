@@ -22,7 +22,7 @@ describe('loadConfig', () => {
     ['LOG_LEVEL', 'loud'],
     ['BALISE_BOOTSTRAP_API_KEY', 'short'],
     ['BALISE_HEAP_GROWING_PERCENT', '400'],
-    ['BALISE_REQUEST_TIMEOUT_SECONDS', '0'],
+    ['BALISE_REQUEST_TIMEOUT_SECONDS', '59'],
   ])('names the bad variable %s', (variable, value) => {
     expect(() => loadConfig({ [variable]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [variable]: value })).toThrow(new RegExp(variable));

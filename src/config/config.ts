@@ -23,7 +23,8 @@ const EnvironmentSchema = Type.Object({
   BALISE_JOBS_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 32, default: 2 }),
   BALISE_UPLOAD_MAX_BYTES: Type.Integer({ minimum: 1024, default: 50 * 1024 * 1024 }),
   BALISE_UPLOAD_SPOOL_DIR: Type.Optional(Type.String({ minLength: 1 })),
-  BALISE_REQUEST_TIMEOUT_SECONDS: Type.Integer({ minimum: 10, maximum: 86_400, default: 1800 }),
+  // At least Node.js's 60 s for the headers: below it, Node.js swaps the two limits.
+  BALISE_REQUEST_TIMEOUT_SECONDS: Type.Integer({ minimum: 60, maximum: 86_400, default: 1800 }),
   SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://' })),
   SMTP_FROM: Type.String({ default: 'Balise <no-reply@balise.invalid>' }),
   BALISE_IMPORT_BATCH_SIZE: Type.Integer({ minimum: 1, maximum: 5000, default: 500 }),

@@ -80,8 +80,12 @@ export async function withImportUpload<T>(
     return await work({ ...upload, options });
   } catch (error) {
     // Only the multipart reader raises these codes: the limit was crossed while reading the body.
-    if (!isTooLarge(error)) throw error;
-    throw new AppError('PAYLOAD_TOO_LARGE', `Send one file of at most ${limits.maxBytes} bytes (${Math.floor(limits.maxBytes / 1024 / 1024)} MiB); split larger imports`);
+    if (isTooLarge(error)) {
+      throw new AppError('PAYLOAD_TOO_LARGE', `Send one file of at most ${limits.maxBytes} bytes (${Math.floor(limits.maxBytes / 1024 / 1024)} MiB); split larger imports`);
+    }
+    // The client went away, or timed out, before the end of its upload: its fault, not the server's.
+    if (!request.raw.complete && request.raw.socket.destroyed) throw new AppError('BAD_REQUEST', 'The upload stopped before its end; send it again');
+    throw error;
   } finally {
     await upload?.file.remove();
   }

@@ -1,11 +1,20 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { connect, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { selectRows } from '../../db/database';
 import { bearer, createTestApp, type TestApp } from '../../../test/harness';
 import { createStructure, importRows, loaduserCsv, runImport, uniqueDomain, uniqueEmail, uploadImport, validRpps } from '../../../test/factories';
+
+/** Waits for a condition met by work the server does on its own (at most 10 s). */
+async function until(condition: () => boolean): Promise<void> {
+  for (const deadline = Date.now() + 10_000; !condition(); ) {
+    if (Date.now() > deadline) throw new Error('timed out waiting for the server');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
 
 const fixture = (name: string) => readFileSync(path.join(__dirname, '..', '..', '..', 'test', 'fixtures', name));
 
@@ -18,6 +27,7 @@ beforeAll(async () => {
 afterAll(() => test.close());
 
 const oneBox = () => loaduserCsv([{ A: uniqueEmail(), B: 'Dupont', C: 'Jean', D: validRpps(), S: 'PER' }]);
+const countImportsIn = async (app: TestApp) => (await selectRows<{ count: number }>(app.app.db, sql`select count(*)::int as count from imports`))[0]!.count;
 const countImports = async () => (await selectRows<{ count: number }>(test.app.db, sql`select count(*)::int as count from imports`))[0]!.count;
 
 describe('uploading a loaduser file', () => {
@@ -129,6 +139,25 @@ describe('storing an upload', () => {
     await uploadImport(spooling, '00000000-0000-4000-8000-000000000000', oneBox()).expect(404);
     await uploadImport(spooling, spoolingStructureId, Buffer.alloc(5 * 1024 * 1024, 'a')).expect(413);
     expect(readdirSync(spoolFolder)).toEqual([]);
+  });
+
+  it('stores nothing and leaves no file when the client goes away in the middle of its upload', async () => {
+    await spooling.app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = spooling.app.server.address() as AddressInfo;
+    const importsBefore = await countImportsIn(spooling);
+    const boundary = 'cut-off-upload';
+    const socket = connect(port, '127.0.0.1');
+    socket.on('error', () => undefined);
+    socket.write([
+      `POST /v1/structures/${spoolingStructureId}/imports HTTP/1.1`, 'Host: balise', `Authorization: Bearer ${spooling.operatorKey}`,
+      `Content-Type: multipart/form-data; boundary=${boundary}`, 'Content-Length: 1000000', '',
+      `--${boundary}`, 'Content-Disposition: form-data; name="file"; filename="a.csv"', 'Content-Type: text/csv', '', '',
+    ].join('\r\n'));
+    socket.write(Buffer.alloc(64 * 1024, 'a'));
+    await until(() => readdirSync(spoolFolder).length === 1);
+    socket.destroy();
+    await until(() => readdirSync(spoolFolder).length === 0);
+    expect(await countImportsIn(spooling)).toBe(importsBefore);
   });
 });
 

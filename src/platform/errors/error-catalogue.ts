@@ -21,6 +21,7 @@ export const ERROR_CATALOGUE = {
   DEFAULT_TAKEN: { status: 409, title: 'This account already opens another box by default' },
   RETENTION_EXPIRED: { status: 409, title: 'The retention period is over: the deleted mailbox can no longer be restored' },
   IDEMPOTENCY_IN_PROGRESS: { status: 409, title: 'A request with this Idempotency-Key is still running' },
+  REQUEST_TIMEOUT: { status: 408, title: 'The request took too long to arrive' },
   PRECONDITION_FAILED: { status: 412, title: 'The resource changed since you read it (If-Match)' },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'The upload is too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported content or file type' },
@@ -28,6 +29,7 @@ export const ERROR_CATALOGUE = {
   IDEMPOTENCY_KEY_REUSED: { status: 422, title: 'This Idempotency-Key was used with another request' },
   QUOTA_EXCEEDED: { status: 422, title: 'The structure has used all its addresses of this kind' },
   RATE_LIMITED: { status: 429, title: 'Too many requests' },
+  HEADERS_TOO_LARGE: { status: 431, title: 'The request headers are too large' },
   INTERNAL: { status: 500, title: 'Internal server error' },
   SERVICE_UNAVAILABLE: { status: 503, title: 'Service unavailable' },
 } as const satisfies Record<string, { status: number; title: string }>;

@@ -1,5 +1,8 @@
+import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import fp from 'fastify-plugin';
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, ERROR_CATALOGUE, type ErrorCode, type ErrorDetail } from './error-catalogue';
 import { ProblemSchema } from './problem.schema';
 
@@ -43,21 +46,54 @@ export const errorsPlugin = fp(
   { name: 'errors' },
 );
 
-export function sendProblem(request: FastifyRequest, reply: FastifyReply, error: AppError) {
-  const { title } = ERROR_CATALOGUE[error.code];
-  const problem = {
+function problemOf(error: AppError, requestId: string, instance?: string) {
+  return {
     ...error.extensions,
     type: PROBLEM_TYPE_BASE + error.code.toLowerCase().replaceAll('_', '-'),
-    title,
+    title: ERROR_CATALOGUE[error.code].title,
     status: error.status,
     detail: error.detail,
-    instance: request.url.split('?')[0],
+    ...(instance === undefined ? {} : { instance }),
     code: error.code,
-    requestId: request.id,
+    requestId,
     ...(error.errors?.length ? { errors: error.errors } : {}),
   };
+}
+
+export function sendProblem(request: FastifyRequest, reply: FastifyReply, error: AppError) {
+  const problem = problemOf(error, request.id, request.url.split('?')[0]);
   // Serialised here rather than through a route's response schema, so that every error looks the same.
   return reply.code(error.status).type('application/problem+json').send(JSON.stringify(problem));
+}
+
+/** What Node.js's HTTP parser reports before any route runs, by its error code. */
+function clientFailure(code: string | undefined): AppError {
+  if (code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+    return new AppError('REQUEST_TIMEOUT', 'The request did not arrive whole in time (BALISE_REQUEST_TIMEOUT_SECONDS); send it again');
+  }
+  if (code === 'HPE_HEADER_OVERFLOW') return new AppError('HEADERS_TOO_LARGE', 'The request headers exceed the size the server accepts');
+  return new AppError('BAD_REQUEST', 'The request is not valid HTTP');
+}
+
+/**
+ * Fastify's `clientErrorHandler`: failures the HTTP parser meets before a request exists (bad
+ * syntax, oversized headers, a request timing out) answered as problem+json like every other
+ * error, on the raw socket, which is then closed.
+ */
+export function answerClientError(this: FastifyInstance, error: Error & { code?: string }, socket: Socket): void {
+  // A reset connection has nobody left to answer.
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const failure = clientFailure(error.code);
+  const requestId = randomUUID();
+  this.log.info({ code: failure.code, status: failure.status, requestId }, 'request refused by the HTTP parser');
+  if (socket.writable) {
+    const body = JSON.stringify(problemOf(failure, requestId));
+    socket.write(
+      `HTTP/1.1 ${failure.status} ${STATUS_CODES[failure.status] ?? ''}\r\nContent-Type: application/problem+json\r\n`
+        + `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
 }
 
 function toAppError(error: FastifyError | AppError): AppError {

@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import { connect, type AddressInfo } from 'node:net';
 import { bearer, createTestApp, type TestApp } from '../../../test/harness';
 
 let test: TestApp;
@@ -71,5 +73,39 @@ describe('the error model (RFC 9457)', () => {
 
   it('reports readiness from the database', async () => {
     await test.http.get('/health/ready').expect(200, { status: 'ok' });
+  });
+});
+
+/** Sends raw bytes to the listening app and returns all it answers before closing the connection. */
+async function rawExchange(port: number, bytes: string): Promise<string> {
+  const socket = connect(port, '127.0.0.1');
+  let answer = '';
+  socket.on('data', (chunk: Buffer) => (answer += chunk.toString('utf8')));
+  socket.on('error', () => undefined);
+  socket.write(bytes);
+  await once(socket, 'close');
+  return answer;
+}
+
+const bodyOf = (answer: string) => JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)) as Record<string, unknown>;
+
+describe('failures the HTTP parser meets before any route runs', () => {
+  let port: number;
+  beforeAll(async () => {
+    await test.app.listen({ port: 0, host: '127.0.0.1' });
+    port = (test.app.server.address() as AddressInfo).port;
+  });
+
+  it('answers a request that is not valid HTTP with a 400 problem', async () => {
+    const answer = await rawExchange(port, 'GET /v1/structures HTTP/1.1\r\nHost: x\r\nBad Header Line\r\n\r\n');
+    expect(answer).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+    expect(answer).toMatch(/\r\nContent-Type: application\/problem\+json\r\n/);
+    expect(bodyOf(answer)).toMatchObject({ status: 400, code: 'BAD_REQUEST', type: 'https://balise.dev/problems/bad-request', requestId: expect.any(String) });
+  });
+
+  it('answers headers over the size limit with a 431 problem', async () => {
+    const answer = await rawExchange(port, `GET /v1/structures HTTP/1.1\r\nHost: x\r\nX-Padding: ${'a'.repeat(20_000)}\r\n\r\n`);
+    expect(answer).toMatch(/^HTTP\/1\.1 431 /);
+    expect(bodyOf(answer)).toMatchObject({ status: 431, code: 'HEADERS_TOO_LARGE' });
   });
 });
