@@ -3,8 +3,13 @@ import fp from 'fastify-plugin';
 import { and, eq, isNull } from 'drizzle-orm';
 import { idempotencyKeys } from '../db/schema';
 import { AppError } from './errors/error-catalogue';
+import { REDACTED_FIELDS_HEADER, redactStoredAnswer, type IdempotencyRouteOptions } from './idempotency-redaction';
 
 declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** What this route's idempotency record must not keep (a secret shown once, say). */
+    idempotency?: IdempotencyRouteOptions;
+  }
   interface FastifyRequest {
     idempotency: { apiKeyId: string; key: string; replayed: boolean } | null;
   }
@@ -17,6 +22,9 @@ const REPLAYED_HEADERS = ['content-type', 'etag', 'location'];
  * `Idempotency-Key` on POST: the first answer is stored and replayed to retries of the same
  * request; the same key with another request is a 422; a retry while the first still runs is a 409.
  * Keys are per API key, so two clients cannot collide.
+ * A route may name top-level answer fields the record must not keep (`config.idempotency.redact`):
+ * they are removed before the answer is stored, so a replay answers without them and says which in
+ * `Idempotent-Redacted`. No secret is ever at rest in this table.
  */
 export const idempotencyPlugin = fp(
   async (app) => {
@@ -69,18 +77,20 @@ export const idempotencyPlugin = fp(
         await app.db.delete(idempotencyKeys).where(where);
         return payload;
       }
-      const headers = Object.fromEntries(
+      const headers: Record<string, string> = Object.fromEntries(
         REPLAYED_HEADERS.flatMap((name) => {
           const value = reply.getHeader(name);
           return value === undefined ? [] : [[name, String(value)]];
         }),
       );
+      const stored = redactStoredAnswer(typeof payload === 'string' ? payload : null, request.routeOptions.config.idempotency);
+      if (stored.redactedFields.length > 0) headers[REDACTED_FIELDS_HEADER] = stored.redactedFields.join(', ');
       await app.db
         .update(idempotencyKeys)
         .set({
           statusCode: reply.statusCode,
           responseHeaders: headers,
-          responseBody: typeof payload === 'string' ? payload : null,
+          responseBody: stored.body,
           completedAt: new Date(),
         })
         .where(where);

@@ -13,9 +13,15 @@ export const apiKeysRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const deps = dependenciesOf(app);
 
   app.post('/v1/api-keys', {
-    config: { access: 'write' },
+    // The secret is shown once: the idempotency record keeps the answer without it.
+    config: { access: 'write', idempotency: { redact: ['key'] } },
     schema: {
       operationId: 'createApiKey', summary: 'Create an API key; the secret is in this answer only', tags,
+      description:
+        'Answers the new key with its secret (`key`), which is shown in this answer only and stored as a SHA-256 hash. ' +
+        'A retry with the same `Idempotency-Key` replays the same 201 with `Idempotent-Replayed: true` but without `key`, ' +
+        'and says so with `Idempotent-Redacted: key`: the secret is never stored in clear, so it cannot be handed out again. ' +
+        'A client that lost the first answer revokes that key (its `id` is in the replay) and creates another.',
       headers: IdempotencyHeadersSchema, body: CreateApiKeyBodySchema,
       response: { 201: CreatedApiKeySchema, ...problemResponses(403, 422) },
     },

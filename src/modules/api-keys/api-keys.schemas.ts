@@ -21,7 +21,10 @@ const apiKeyProperties = {
   name: Type.String(),
   role: RoleSchema,
   structureIds: Type.Array(IdSchema),
-  prefix: Type.String({ description: 'The first characters of the key, to recognise it' }),
+  prefix: Type.String({
+    description: 'A random public id to recognise the key by in lists and logs; no part of the secret',
+    examples: ['kid_3f9c2a7b1e04'],
+  }),
   createdAt: DateTimeSchema,
   revokedAt: Type.Union([DateTimeSchema, Type.Null()]),
 };
@@ -31,7 +34,12 @@ export type ApiKey = Static<typeof ApiKeySchema>;
 
 export const CreatedApiKeySchema = Type.Object({
   ...apiKeyProperties,
-  key: Type.String({ description: 'The secret, shown this once only: store it now' }),
+  key: Type.Optional(
+    Type.String({
+      description:
+        'The secret, shown this once only: store it now. Absent from an idempotent replay (`Idempotent-Redacted: key`), never stored in clear',
+    }),
+  ),
 });
 export type CreatedApiKey = Static<typeof CreatedApiKeySchema>;
 
