@@ -62,3 +62,59 @@ describe('migration 0006: uploads stored in pieces', () => {
     expect(legacy!.present).toBe(false);
   });
 });
+
+describe('migration 0007: API key public ids, no secret at rest', () => {
+  let handle: DatabaseHandle;
+  let before: ReturnType<typeof migrationsBefore>;
+  beforeAll(async () => {
+    before = migrationsBefore('0007_api-key-public-ids');
+    handle = await openTestDatabase({ migrationsFolder: before.folder });
+  });
+  afterAll(async () => {
+    await handle.close();
+    before.remove();
+  });
+
+  it('replaces prefixes cut from secrets, and scrubs the secret from stored creation answers and the prefix from the trail', async () => {
+    const bootstrapSecret = 'my-chosen-bootstrap-secret-0123456789';
+    const createdSecret = `blk_${randomBytes(32).toString('base64url')}`;
+    const [bootstrap] = await selectRows<{ id: string }>(
+      handle.db,
+      sql`insert into api_keys (name, role, secret_hash, prefix) values ('bootstrap', 'operator', 'hash-1', ${bootstrapSecret.slice(0, 10)}) returning id`,
+    );
+    const [created] = await selectRows<{ id: string }>(
+      handle.db,
+      sql`insert into api_keys (name, role, secret_hash, prefix) values ('DPI', 'operator', 'hash-2', ${createdSecret.slice(0, 10)}) returning id`,
+    );
+    const answer = JSON.stringify({ id: created!.id, name: 'DPI', role: 'operator', structureIds: [], prefix: createdSecret.slice(0, 10), key: createdSecret });
+    await handle.db.execute(sql`
+      insert into idempotency_keys (api_key_id, key, request_hash, status_code, response_headers, response_body, completed_at)
+      values (${bootstrap!.id}, 'k1', 'h1', 201, ${JSON.stringify({ 'content-type': 'application/json; charset=utf-8' })}::jsonb, ${answer}, now()),
+             (${bootstrap!.id}, 'k2', 'h2', 201, null, ${'{"id":"not json'}, now()),
+             (${bootstrap!.id}, 'k3', 'h3', 422, null, ${'{"code":"VALIDATION_FAILED","key":"blk_x"}'}, now())`);
+    await handle.db.execute(sql`
+      insert into audit_events (id, occurred_at, actor_type, action, target_type, target_id, after)
+      values (gen_random_uuid(), now(), 'api_key', 'api_key.created', 'api_key', ${created!.id}, ${JSON.stringify({ id: created!.id, prefix: createdSecret.slice(0, 10) })}::jsonb)`);
+
+    await migrateDatabase(handle);
+
+    const keys = await selectRows<{ id: string; prefix: string }>(handle.db, sql`select id, prefix from api_keys order by name`);
+    expect(keys.map((key) => key.prefix)).toEqual([expect.stringMatching(/^kid_[0-9a-f]{12}$/), expect.stringMatching(/^kid_[0-9a-f]{12}$/)]);
+    expect(keys[0]!.prefix).not.toBe(keys[1]!.prefix);
+    const newPrefix = keys.find((key) => key.id === created!.id)!.prefix;
+
+    const rows = await selectRows<{ key: string; response_body: string; response_headers: Record<string, string> | null }>(
+      handle.db,
+      sql`select key, response_body, response_headers from idempotency_keys order by key`,
+    );
+    expect(rows[0]!.response_body).not.toContain(createdSecret);
+    expect(JSON.parse(rows[0]!.response_body)).toEqual({ id: created!.id, name: 'DPI', role: 'operator', structureIds: [], prefix: newPrefix });
+    expect(rows[0]!.response_headers).toEqual({ 'content-type': 'application/json; charset=utf-8', 'idempotent-redacted': 'key' });
+    // Not an API key's creation answer: left as it was.
+    expect(rows[1]!.response_body).toBe('{"id":"not json');
+    expect(rows[2]!.response_body).toBe('{"code":"VALIDATION_FAILED","key":"blk_x"}');
+
+    const [event] = await selectRows<{ after: { prefix: string } }>(handle.db, sql`select after from audit_events where target_id = ${created!.id}`);
+    expect(event!.after.prefix).toBe(newPrefix);
+  });
+});

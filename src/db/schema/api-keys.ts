@@ -10,7 +10,7 @@ export const apiKeys = pgTable(
     structureIds: uuid('structure_ids').array().notNull().default([]),
     /** SHA-256 of the secret: keys are 256-bit random, so a fast hash is enough and lookups stay indexed. */
     secretHash: text('secret_hash').notNull().unique(),
-    /** The first characters of the key, to let people recognise it in a list. */
+    /** A random public id (`kid_` and 12 hex digits) to let people recognise the key in a list; no part of the secret. */
     prefix: text('prefix').notNull(),
     createdBy: uuid('created_by'),
     createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),

@@ -11,7 +11,14 @@ export function hashApiKeySecret(secret: string): string {
   return createHash('sha256').update(secret, 'utf8').digest('hex');
 }
 
-/** What lists show so people can tell keys apart without the secret. */
-export function displayPrefixOf(secret: string): string {
-  return secret.slice(0, KEY_PREFIX.length + 6);
+const PUBLIC_ID_PREFIX = 'kid_';
+/** The shape of a public id; migration 0007 gave every key made before it one. */
+export const API_KEY_PUBLIC_ID_PATTERN = /^kid_[0-9a-f]{12}$/;
+
+/**
+ * What lists show so people can tell keys apart: random, so it says nothing of the secret (it
+ * used to be the secret's first characters, and a chosen bootstrap secret's first 10 are a hint).
+ */
+export function generateApiKeyPublicId(): string {
+  return PUBLIC_ID_PREFIX + randomBytes(6).toString('hex');
 }

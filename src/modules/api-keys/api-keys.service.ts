@@ -5,7 +5,7 @@ import { isOperator, roleIsAtMost, visibleStructureIds, type Caller } from '../.
 import type { RequestContext, ServiceDependencies } from '../../platform/request-context';
 import { decodeCursor, toPage, type Page } from '../../shared/pagination';
 import { findExistingStructureIds } from '../structures/structures.repository';
-import { displayPrefixOf, generateApiKeySecret, hashApiKeySecret } from './api-key-secret';
+import { generateApiKeyPublicId, generateApiKeySecret, hashApiKeySecret } from './api-key-secret';
 import type { ApiKey, CreateApiKeyBody, CreatedApiKey } from './api-keys.schemas';
 import {
   announceApiKeyRevoked,
@@ -74,7 +74,7 @@ export async function createApiKey(
       role: body.role,
       structureIds: body.structureIds,
       secretHash: hashApiKeySecret(secret),
-      prefix: displayPrefixOf(secret),
+      prefix: generateApiKeyPublicId(),
       createdBy: context.caller.apiKeyId,
     });
     await recordAudit(tx, deps.clock, context.actor, {
@@ -121,7 +121,7 @@ export async function ensureBootstrapApiKey(executor: Executor, secret: string):
     role: 'operator',
     structureIds: [],
     secretHash: hashApiKeySecret(secret),
-    prefix: displayPrefixOf(secret),
+    prefix: generateApiKeyPublicId(),
   });
   return row;
 }
