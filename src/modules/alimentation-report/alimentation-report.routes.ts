@@ -24,7 +24,7 @@ const DESCRIPTION = [
   '- `Accept-Language: fr` gives French messages (and French headers in the files); English otherwise.',
   '- The reference rules (RPPS_NOT_IN_REFERENCE, NAME_MISMATCH_REFERENCE) are silent while no reference extraction is',
   '  loaded (`reference: null`).',
-  '- `format=csv|xlsx` streams every matching issue (`limit` and `cursor` do not apply); the XLSX has a summary sheet.',
+  '- `format=csv|xlsx` streams every matching issue (`limit` and `cursor` do not apply); the XLSX has a summary sheet. In both, a cell a spreadsheet would run as a formula (leading `=`, `+`, `-`, `@`, their full-width forms, a tab or a carriage return) starts with `\'`.',
   '  Whoever wants every issue should use a file rather than page through the JSON, each page re-evaluating the structure.',
 ].join('\n');
 

@@ -3,6 +3,7 @@ import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { loadExcelJs } from '../../platform/spreadsheets/load-exceljs';
 import { format } from 'fast-csv';
+import { neutraliseFormula } from '../../shared/spreadsheet-safe-text';
 import { ALIMENTATION_RULES, type Locale } from './rules';
 import type { ReportItem } from './alimentation-report.schemas';
 import type { ReportStream } from './alimentation-report.service';
@@ -16,9 +17,10 @@ const SEVERITY_LABELS: Record<Locale, Record<ReportItem['severity'], string>> = 
   fr: { blocking: 'bloquante', warning: 'avertissement' },
 };
 
+/** One issue's cells, for both files: the address is the box's own text, so it may look like a formula. */
 const toCells = (item: ReportItem, language: Locale) => [
   item.mailboxId, item.email, item.type, item.rule, SEVERITY_LABELS[language][item.severity], item.field, item.message,
-];
+].map(neutraliseFormula);
 
 async function* csvRecords(report: ReportStream, language: Locale): AsyncGenerator<string[]> {
   yield HEADERS[language];

@@ -13,7 +13,8 @@ const tags = ['Exports'];
 const LAYOUT = [
   'The loaduser layout (template version 2, columns A to AH), streamed from the database in batches as it is written;',
   'xlsx adds the "Notice" sheet, csv is `;`-separated UTF-8 with a BOM. Cells a spreadsheet would run as a formula',
-  '(leading `=`, `+`, `-`, `@`) are written with a leading `\'`, which the import removes. Column R holds the stored',
+  '(leading `=`, `+`, `-`, `@`, their full-width forms `＝` `＋` `－` `＠`, a tab or a carriage return; phones such as',
+  '`+33…` included) are written with a leading `\'`, which the import removes. Column R holds the stored',
   'directory choice (empty = the default), AE to AG the status, last activity and id (ignored on import). Nominative boxes',
   'come first, then ORG and APP boxes, each sorted by name, so that column AH names rows above: the file imports as it is.',
   'Re-importing an unchanged export reports every row `unchanged`.',

@@ -7,7 +7,8 @@ import type { Executor } from '../../db/database';
 import type { DownloadFormat } from '../../platform/downloads';
 import { listImportRows, readImportFile, type ImportRecord, type ImportRowRecord } from './imports.repository';
 import { LOADUSER_HEADERS, readLoaduserSheet } from './sheet';
-import { neutraliseFormula, readCellText } from './sheet/cell-text';
+import { neutraliseFormula } from '../../shared/spreadsheet-safe-text';
+import { readCellText } from './sheet/cell-text';
 
 /**
  * The annotated file: the rows of the upload as they were read (columns A–AH), each followed by

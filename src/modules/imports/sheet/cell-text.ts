@@ -1,21 +1,5 @@
+import { restoreNeutralisedFormula } from '../../../shared/spreadsheet-safe-text';
 import type { SheetCellValue } from './sheet-row';
-
-/**
- * A cell a spreadsheet would run as a formula (CSV injection). A run of leading apostrophes
- * counts too, so that neutralising stays reversible for values that already start with one.
- */
-const FORMULA_LIKE = /^'*[=+\-@]/;
-const NEUTRALISED = /^'+[=+\-@]/;
-
-/** Prefixes formula-like text with `'` so that spreadsheets show it instead of running it. */
-export function neutraliseFormula(text: string): string {
-  return FORMULA_LIKE.test(text) ? `'${text}` : text;
-}
-
-/** Reads back a value written by `neutraliseFormula` (a `'+33…` phone becomes `+33…` again). */
-export function restoreNeutralisedFormula(text: string): string {
-  return NEUTRALISED.test(text) ? text.slice(1) : text;
-}
 
 /** `YYYY-MM-DD` of a date as spreadsheets mean it: a calendar day, read at UTC. */
 export function formatIsoDate(date: Date): string {

@@ -1,4 +1,5 @@
-import { formatIsoDate, neutraliseFormula } from './cell-text';
+import { neutraliseFormula } from '../../../shared/spreadsheet-safe-text';
+import { formatIsoDate } from './cell-text';
 import { LOADUSER_COLUMNS } from './loaduser-columns';
 import type { LoaduserExportRow } from './loaduser-row-fields';
 
@@ -27,7 +28,7 @@ function formatInstant(value: Date | string): string {
 function formatValue(value: unknown): ExportCell {
   if (value === null || value === undefined) return null;
   if (typeof value === 'boolean') return value ? 'O' : 'N';
-  if (Array.isArray(value)) return value.length > 0 ? value.join(';') : null;
+  if (Array.isArray(value)) return value.length > 0 ? neutraliseFormula(value.join(';')) : null;
   if (value instanceof Date) return formatIsoDate(value);
   if (typeof value === 'string') return value === '' ? null : neutraliseFormula(value);
   return typeof value === 'number' ? String(value) : null;

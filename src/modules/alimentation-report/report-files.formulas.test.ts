@@ -1,0 +1,97 @@
+import { PassThrough } from 'node:stream';
+import ExcelJS from 'exceljs';
+import { parseString } from 'fast-csv';
+import type { Response } from 'superagent';
+import { bearer, createTestApp, type TestApp } from '../../../test/harness';
+import { createStructure, createValidMailbox } from '../../../test/factories';
+import type { ReportItem } from './alimentation-report.schemas';
+import type { ReportStream } from './alimentation-report.service';
+import { writeReportCsv, writeReportXlsx } from './report-files';
+import { createSummary } from './report-summary';
+
+/** Addresses the API accepts that a spreadsheet would run as formulas. */
+const FORMULA_EMAILS = ['=1+1@ex.fr', '+cmd@ex.fr', '-1+1@ex.fr'];
+
+let test: TestApp;
+let structureId: string;
+beforeAll(async () => {
+  test = await createTestApp();
+  structureId = (await createStructure(test)).id;
+  // No MSSanté address: each box is an issue row of the report, its e-mail in the address column.
+  for (const email of FORMULA_EMAILS) await createValidMailbox(test, structureId, 'PER', { email });
+});
+afterAll(() => test.close());
+
+const download = (format: 'csv' | 'xlsx') =>
+  test.http
+    .get(`/v1/structures/${structureId}/alimentation-report?format=${format}`)
+    .set(bearer(test.operatorKey))
+    .buffer(true)
+    .parse((response, done) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => done(null, Buffer.concat(chunks)));
+    });
+const bytesOf = (response: Response) => response.body as Buffer;
+
+async function readCsv(bytes: Buffer): Promise<string[][]> {
+  const rows: string[][] = [];
+  await new Promise<void>((resolve, reject) => {
+    parseString<string[], string[]>(bytes.toString('utf8').replace(/^\uFEFF/, ''), { delimiter: ';' })
+      .on('data', (row: string[]) => rows.push(row))
+      .on('error', reject)
+      .on('end', () => resolve());
+  });
+  return rows;
+}
+
+async function readXlsx(bytes: Buffer, sheetName: string): Promise<string[][]> {
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.load(new Uint8Array(bytes).buffer);
+  const rows: string[][] = [];
+  workbook.getWorksheet(sheetName)!.eachRow((row) => {
+    rows.push(Array.from({ length: row.cellCount }, (_unused, index) => row.getCell(index + 1).text));
+  });
+  return rows;
+}
+
+describe('formula cells in the alimentation report files', () => {
+  it('neutralises addresses that look like formulas in the CSV', async () => {
+    const [, ...rows] = await readCsv(bytesOf(await download('csv').expect(200)));
+    const addresses = rows.map((row) => row[1]);
+    for (const email of FORMULA_EMAILS) expect(addresses).toContain(`'${email}`);
+    expect(addresses.filter((address) => /^[=+\-@]/.test(address ?? ''))).toEqual([]);
+  });
+
+  it('neutralises them in the XLSX too', async () => {
+    const [, ...rows] = await readXlsx(bytesOf(await download('xlsx').expect(200)), 'Issues');
+    const addresses = rows.map((row) => row[1]);
+    for (const email of FORMULA_EMAILS) expect(addresses).toContain(`'${email}`);
+  });
+
+  it('neutralises every text cell, full-width signs, tabs and carriage returns included', async () => {
+    const tricky = ['＝1+1', '@SUM(A1)', '\t=1+1', '\r=1+1', '＋cmd', '－1+1', '＠SUM(A1)'];
+    const items: ReportItem[] = tricky.map((text) => ({
+      mailboxId: text, email: text, type: 'PER', rule: 'MISSING_CORRESPONDENCE', severity: 'blocking', field: text, message: text,
+    }));
+    const stream = (): ReportStream => ({
+      rows: (async function* () { yield* items; })(),
+      summary: createSummary(),
+      reference: null,
+      generatedAt: new Date('2026-03-02T09:00:00Z'),
+    });
+    const collect = async (write: (report: ReportStream, out: PassThrough) => Promise<void>) => {
+      const out = new PassThrough();
+      const chunks: Buffer[] = [];
+      out.on('data', (chunk: Buffer) => chunks.push(chunk));
+      await write(stream(), out);
+      return Buffer.concat(chunks);
+    };
+    const expected = tricky.map((text) => [`'${text}`, `'${text}`, 'PER', 'MISSING_CORRESPONDENCE', 'blocking', `'${text}`, `'${text}`]);
+    const [, ...csvRows] = await readCsv(await collect((report, out) => writeReportCsv(report, 'en', out)));
+    expect(csvRows).toEqual(expected);
+    const [, ...xlsxRows] = await readXlsx(await collect((report, out) => writeReportXlsx(report, 'en', out)), 'Issues');
+    // XLSX keeps a lone carriage return as a line feed.
+    expect(xlsxRows).toEqual(expected.map((row) => row.map((cell) => cell.replace('\r', '\n'))));
+  });
+});
