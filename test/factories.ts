@@ -77,6 +77,7 @@ export interface SweepReportBody {
   warned: SweepStep & { adminNotices: number };
   deleted: SweepStep;
   purged: SweepStep;
+  importFilesDeleted: { count: number; importIds: string[] };
 }
 
 /** Runs a lifecycle sweep now, as the operator, and answers its report. */

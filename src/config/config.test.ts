@@ -39,8 +39,10 @@ describe('loadConfig', () => {
   it('reads the lifecycle periods, with the deck\'s defaults', () => {
     expect(loadConfig({}).lifecycle).toEqual({
       scheduleEnabled: true, sweepIntervalMinutes: 1440, inactivityDays: 365, warningDays: [30, 7], retentionMonths: 6,
+      importFileRetentionHours: 24,
     });
     expect(loadConfig({ BALISE_LIFECYCLE_WARNING_DAYS: ' 7, 60 ,30' }).lifecycle.warningDays).toEqual([60, 30, 7]);
+    expect(loadConfig({ BALISE_IMPORT_FILE_RETENTION_HOURS: '0' }).lifecycle.importFileRetentionHours).toBe(0);
   });
 
   it.each([
@@ -49,6 +51,7 @@ describe('loadConfig', () => {
     ['BALISE_LIFECYCLE_WARNING_DAYS', '0'],
     ['BALISE_LIFECYCLE_INACTIVITY_DAYS', '0'],
     ['BALISE_LIFECYCLE_SWEEP_INTERVAL_MINUTES', '0'],
+    ['BALISE_IMPORT_FILE_RETENTION_HOURS', '-1'],
   ])('names the bad lifecycle variable %s=%s', (variable, value) => {
     expect(() => loadConfig({ [variable]: value })).toThrow(new RegExp(variable));
   });

@@ -33,6 +33,7 @@ const EnvironmentSchema = Type.Object({
   BALISE_LIFECYCLE_INACTIVITY_DAYS: Type.Integer({ minimum: 1, maximum: 3650, default: 365 }),
   BALISE_LIFECYCLE_WARNING_DAYS: Type.String({ pattern: '^\\s*\\d+\\s*(,\\s*\\d+\\s*)*$', default: '30,7' }),
   BALISE_LIFECYCLE_RETENTION_MONTHS: Type.Integer({ minimum: 1, maximum: 120, default: 6 }),
+  BALISE_IMPORT_FILE_RETENTION_HOURS: Type.Integer({ minimum: 0, maximum: 8760, default: 24 }),
   BALISE_REFERENCE_UPLOAD_MAX_BYTES: Type.Integer({ minimum: 1024, default: 512 * 1024 * 1024 }),
   BALISE_DIRECTORY_MAX_AGE_SECONDS: Type.Integer({ minimum: 0, maximum: 86_400, default: 60 }),
   BALISE_DIRECTORY_REFRESH_MINUTES: Type.Integer({ minimum: 0, maximum: 1440, default: 5 }),
@@ -95,6 +96,8 @@ export interface LifecycleConfig {
   readonly warningDays: readonly number[];
   /** Deleted boxes stay restorable this many months; their personal data is purged after it. */
   readonly retentionMonths: number;
+  /** An ended import's upload is kept this many hours (for support), then the sweep deletes it. */
+  readonly importFileRetentionHours: number;
 }
 
 export class ConfigError extends Error {
@@ -162,6 +165,7 @@ function lifecycleConfigOf(env: Environment): LifecycleConfig {
     inactivityDays: env.BALISE_LIFECYCLE_INACTIVITY_DAYS,
     warningDays,
     retentionMonths: env.BALISE_LIFECYCLE_RETENTION_MONTHS,
+    importFileRetentionHours: env.BALISE_IMPORT_FILE_RETENTION_HOURS,
   };
 }
 

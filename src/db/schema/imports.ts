@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { customType, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid, boolean } from 'drizzle-orm/pg-core';
 import { structures } from './structures';
 
@@ -33,8 +34,20 @@ export const imports = pgTable(
     createdAt: instant('created_at').notNull().defaultNow(),
     startedAt: instant('started_at'),
     finishedAt: instant('finished_at'),
+    /**
+     * When the lifecycle sweep deleted the upload (`BALISE_IMPORT_FILE_RETENTION_HOURS` after the
+     * end): it holds names, RPPS and e-mails, and nothing needs it once the import is over but the
+     * annotated report, which answers 410 from then on. The row results stay.
+     */
+    fileDeletedAt: instant('file_deleted_at'),
   },
-  (table) => [index('imports_structure_idx').on(table.structureId, table.createdAt)],
+  (table) => [
+    index('imports_structure_idx').on(table.structureId, table.createdAt),
+    // The sweep's search: ended imports whose file is still there, oldest end first.
+    index('imports_file_retention_idx')
+      .on(table.finishedAt)
+      .where(sql`${table.fileDeletedAt} is null and ${table.status} in ('succeeded', 'failed')`),
+  ],
 );
 
 /**

@@ -5,7 +5,8 @@ import { loadExcelJs } from '../../platform/spreadsheets/load-exceljs';
 import { format } from 'fast-csv';
 import type { Executor } from '../../db/database';
 import type { DownloadFormat } from '../../platform/downloads';
-import { listImportRows, readImportFile, type ImportRecord, type ImportRowRecord } from './imports.repository';
+import { AppError } from '../../platform/errors/error-catalogue';
+import { findImport, listImportRows, readImportFile, type ImportRecord, type ImportRowRecord } from './imports.repository';
 import { LOADUSER_HEADERS, readLoaduserSheet } from './sheet';
 import { neutraliseFormula } from '../../shared/spreadsheet-safe-text';
 import { readCellText } from './sheet/cell-text';
@@ -54,6 +55,11 @@ export async function* annotatedRows(executor: Executor, record: ImportRecord): 
     const cells = LOADUSER_HEADERS.map((_header, index) => neutraliseFormula(readCellText(row.cells[index]) ?? ''));
     const outcome = result ? OUTCOME_LABELS[result.outcome] : NOT_APPLIED;
     yield [...cells, String(row.rowNumber), outcome, neutraliseFormula(describeErrors(result))];
+  }
+  // The sweep may have deleted the upload while it was read: the file just ends early. Fail the
+  // download (a 410 if nothing was sent yet) rather than hand out a cut report as a whole one.
+  if ((await findImport(executor, record.id))?.fileDeletedAt) {
+    throw new AppError('IMPORT_FILE_DELETED', 'The upload was deleted while its report was being written');
   }
 }
 

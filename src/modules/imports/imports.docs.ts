@@ -42,5 +42,7 @@ export const REPORT_DESCRIPTION = [
   'The uploaded rows as they were read (columns A to AH, formulas neutralised), each followed by three columns: `Ligne` (its row',
   'number in the upload), `Résultat` (`créée`, `mise à jour`, `inchangée`, `erreur`, or `non appliquée` for a valid row of an',
   'import that wrote nothing) and `Erreurs` (one line per error: column, header, code, message). 409 while the import runs, or when',
-  'the file itself could not be read.',
+  'the file itself could not be read. The upload is kept `BALISE_IMPORT_FILE_RETENTION_HOURS` (default 24) after the import',
+  'ends, then the lifecycle sweep deletes it (`fileDeletedAt` on the import): from then on this answers 410',
+  '`IMPORT_FILE_DELETED`, and the row results stay at `…/rows`.',
 ].join(' ');

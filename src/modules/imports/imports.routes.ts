@@ -81,7 +81,7 @@ export const importsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'getImportReport', summary: 'The upload annotated with each row\'s outcome and errors', tags,
       description: REPORT_DESCRIPTION,
       params: ImportParamsSchema, querystring: SheetDownloadQuerySchema,
-      response: { 200: downloadResponse('The annotated upload (xlsx or csv)'), ...problemResponses(404, 409) },
+      response: { 200: downloadResponse('The annotated upload (xlsx or csv)'), ...problemResponses(404, 409, 410) },
     },
   }, async (request, reply) => {
     const record = scopedResourceOf<ImportRecord>(request, 'importId')!;

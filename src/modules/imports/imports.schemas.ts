@@ -74,6 +74,9 @@ export const ImportSchema = Type.Object({
   createdAt: DateTimeSchema,
   startedAt: Type.Union([DateTimeSchema, Type.Null()]),
   finishedAt: Type.Union([DateTimeSchema, Type.Null()]),
+  fileDeletedAt: Type.Union([DateTimeSchema, Type.Null()], {
+    description: 'When the upload was deleted, its retention period after the end over (the report answers 410 from then on)',
+  }),
 });
 export type Import = Static<typeof ImportSchema>;
 

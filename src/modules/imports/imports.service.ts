@@ -49,6 +49,7 @@ export function toImport(record: ImportRecord): Import {
     createdAt: record.createdAt.toISOString(),
     startedAt: record.startedAt?.toISOString() ?? null,
     finishedAt: record.finishedAt?.toISOString() ?? null,
+    fileDeletedAt: record.fileDeletedAt?.toISOString() ?? null,
   };
 }
 
@@ -141,6 +142,13 @@ export async function listImportRows(
 export async function openImportReport(deps: ServiceDependencies, record: ImportRecord): Promise<AsyncIterable<string[]>> {
   if (record.status === 'queued' || record.status === 'running') {
     throw new AppError('CONFLICT', 'The import is still running: ask for its report once its status is succeeded or failed');
+  }
+  if (record.fileDeletedAt) {
+    throw new AppError(
+      'IMPORT_FILE_DELETED',
+      `The upload was deleted on ${record.fileDeletedAt.toISOString()}, its retention period after the import ended: ` +
+        'the annotated report cannot be made any more; the row results stay at /rows',
+    );
   }
   const code = (record.error as ImportProblem | null)?.code;
   if ((SHEET_ERROR_CODES as readonly string[]).includes(code ?? '')) {

@@ -2,7 +2,7 @@ import {
   daysLeftUntil, deletionWarningKey, inactivityDeadline, lastSignOfLife, monthsBefore, warningDueFor, type LifecyclePolicy,
 } from './lifecycle-policy';
 
-const policy: LifecyclePolicy = { inactivityDays: 365, warningDays: [30, 7], retentionMonths: 6 };
+const policy: LifecyclePolicy = { inactivityDays: 365, warningDays: [30, 7], retentionMonths: 6, importFileRetentionHours: 24 };
 const day = 86_400_000;
 const at = (iso: string) => new Date(iso);
 

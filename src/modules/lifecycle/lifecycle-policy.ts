@@ -6,9 +6,10 @@ import { isoDate } from '../../shared/clock';
  * - a box is deactivated on its expiry date (from 00:00 UTC that day);
  * - a box is deleted after `inactivityDays` without a sign of life, its owner and admins being
  *   warned `warningDays` before;
- * - a deleted box stays restorable `retentionMonths`, then its personal data is purged.
+ * - a deleted box stays restorable `retentionMonths`, then its personal data is purged;
+ * - an ended import's upload is kept `importFileRetentionHours`, then deleted.
  */
-export type LifecyclePolicy = Pick<LifecycleConfig, 'inactivityDays' | 'warningDays' | 'retentionMonths'>;
+export type LifecyclePolicy = Pick<LifecycleConfig, 'inactivityDays' | 'warningDays' | 'retentionMonths' | 'importFileRetentionHours'>;
 
 export const DAY_MS = 86_400_000;
 
@@ -78,3 +79,8 @@ export const retentionCutoff = (now: Date, policy: LifecyclePolicy) => monthsBef
 
 /** Expiry: a box whose expiry date is today or earlier (UTC) is deactivated. */
 export const expiryDueAt = (expiresAt: string) => new Date(`${expiresAt}T00:00:00.000Z`);
+
+/** Imports that ended at or before this instant have outlived their upload's retention. */
+export function importFileCutoff(now: Date, policy: LifecyclePolicy): Date {
+  return new Date(now.getTime() - policy.importFileRetentionHours * 3_600_000);
+}

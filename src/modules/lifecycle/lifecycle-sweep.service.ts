@@ -11,6 +11,7 @@ import { PURGED_FIELDS, purgeMailboxPersonalData } from './lifecycle-purge.repos
 import {
   inactivityCutoff, inactivityDeadline, lastSignOfLife, retentionCutoff, type LifecyclePolicy,
 } from './lifecycle-policy';
+import { deleteExpiredImportFiles } from './lifecycle-import-files.service';
 import { warnBeforeDeletion } from './lifecycle-warnings.service';
 import { lockExpiredBatch, lockInactiveBatch, lockPurgeableBatch } from './lifecycle.repository';
 import type { SweepReport } from './lifecycle.schemas';
@@ -20,8 +21,9 @@ const BATCH_SIZE = 200;
 
 /**
  * Runs one sweep: deactivate expired boxes, warn ahead of inactivity deletions, delete inactive
- * boxes, purge boxes past retention. Each batch of boxes is one transaction holding their row
- * locks (SKIP LOCKED), with each change and its audit event; a crash leaves whole batches, and
+ * boxes, purge boxes past retention, delete the uploads of imports ended past their retention.
+ * Each batch is one transaction holding its rows' locks (SKIP LOCKED), with each change and its
+ * audit event; a crash leaves whole batches, and
  * the next run carries on (every step looks at the state, so it is safe to run again).
  */
 export async function runLifecycleSweep(
@@ -36,10 +38,11 @@ export async function runLifecycleSweep(
   const warned = await warnBeforeDeletion(context);
   const deleted = await deleteInactive(context);
   const purged = await purgePastRetention(context);
+  const importFilesDeleted = await deleteExpiredImportFiles(context);
   return {
     sweepId: context.sweepId, trigger: options.trigger,
     startedAt: context.now.toISOString(), finishedAt: deps.clock.now().toISOString(),
-    deactivated, warned, deleted, purged,
+    deactivated, warned, deleted, purged, importFilesDeleted,
   };
 }
 

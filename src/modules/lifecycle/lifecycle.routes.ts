@@ -24,7 +24,7 @@ export const lifecycleRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.jobs.register(LIFECYCLE_SWEEP_JOB, async (job) => {
     const report = await runLifecycleSweep(deps, policy, { trigger: 'schedule', onBatch: () => job.extendLease() });
     const counts = { deactivated: report.deactivated.count, warned: report.warned.count, adminNotices: report.warned.adminNotices,
-      deleted: report.deleted.count, purged: report.purged.count };
+      deleted: report.deleted.count, purged: report.purged.count, importFilesDeleted: report.importFilesDeleted.count };
     job.log.info({ sweepId: report.sweepId, ...counts }, 'lifecycle sweep done');
     return { sweepId: report.sweepId, ...counts };
   });
@@ -82,7 +82,10 @@ export const lifecycleRoutes: FastifyPluginAsyncTypebox = async (app) => {
         'were paused), with one digest per structure to its `contactEmail` when set; (3) delete (softly; the MSSanté address ' +
         `is withdrawn from the directory feed) boxes without a sign of life for ${policy.inactivityDays} days, counted from the ` +
         'latest of last activity, creation, registration and restoration; (4) purge the personal data of boxes deleted more ' +
-        `than ${policy.retentionMonths} months ago (the audit trail stays). Everything is audited with the system actor ` +
+        `than ${policy.retentionMonths} months ago (the audit trail stays); (5) delete the uploaded file of imports that ended ` +
+        `(succeeded or failed) more than ${policy.importFileRetentionHours} hours ago (\`import.file_deleted\`; the import, its ` +
+        'counts and row results stay, its annotated report answers 410 `IMPORT_FILE_DELETED`; a queued or running import keeps ' +
+        'its file). Everything is audited with the system actor ' +
         '`lifecycle.sweep` and `cause.sweepId`. Sweeps running at once share the work (row locks, SKIP LOCKED): each change ' +
         'is made once. A box locked by a concurrent write is left to the next sweep. A box already past its deadline when first ' +
         'swept is deleted without waiting for a warning (it can be restored).',

@@ -54,6 +54,19 @@ const SweepStepSchema = (description: string) =>
     { description },
   );
 
+const ImportFilesStepSchema = Type.Object(
+  {
+    count: Type.Integer({ minimum: 0 }),
+    importIds: Type.Array(IdSchema, { description: `The imports concerned (at most ${MAX_LISTED_IDS}; count is exact)` }),
+  },
+  {
+    description:
+      'Imports that ended (succeeded or failed) more than `BALISE_IMPORT_FILE_RETENTION_HOURS` ago whose uploaded file was deleted ' +
+      '(their report answers 410 from then on; the import and its row results stay)',
+  },
+);
+export type ImportFilesStep = Static<typeof ImportFilesStepSchema>;
+
 export const SweepReportSchema = Type.Object({
   sweepId: IdSchema,
   trigger: Type.Union([Type.Literal('api'), Type.Literal('schedule')]),
@@ -66,6 +79,7 @@ export const SweepReportSchema = Type.Object({
   ]),
   deleted: SweepStepSchema('Boxes deleted after the inactivity period (soft: restorable during retention)'),
   purged: SweepStepSchema('Deleted boxes past retention whose personal data was erased'),
+  importFilesDeleted: ImportFilesStepSchema,
 });
 export type SweepReport = Static<typeof SweepReportSchema>;
 

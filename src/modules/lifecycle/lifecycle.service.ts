@@ -39,7 +39,8 @@ export async function sweepNow(deps: ServiceDependencies, policy: LifecyclePolic
   assertOperator(context.caller);
   const report = await runLifecycleSweep(deps, policy, { trigger: 'api' });
   context.log.info({ sweepId: report.sweepId, deactivated: report.deactivated.count, warned: report.warned.count,
-    deleted: report.deleted.count, purged: report.purged.count }, 'lifecycle sweep run on request');
+    deleted: report.deleted.count, purged: report.purged.count, importFilesDeleted: report.importFilesDeleted.count },
+  'lifecycle sweep run on request');
   return report;
 }
 

@@ -22,6 +22,7 @@ export const ERROR_CATALOGUE = {
   RETENTION_EXPIRED: { status: 409, title: 'The retention period is over: the deleted mailbox can no longer be restored' },
   IDEMPOTENCY_IN_PROGRESS: { status: 409, title: 'A request with this Idempotency-Key is still running' },
   REQUEST_TIMEOUT: { status: 408, title: 'The request took too long to arrive' },
+  IMPORT_FILE_DELETED: { status: 410, title: 'The uploaded file was deleted at the end of its retention period' },
   PRECONDITION_FAILED: { status: 412, title: 'The resource changed since you read it (If-Match)' },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'The upload is too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported content or file type' },

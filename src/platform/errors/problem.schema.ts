@@ -32,6 +32,7 @@ const STATUS_DESCRIPTIONS: Record<number, string> = {
   403: 'The role forbids the action',
   404: 'Unknown, or not visible to the caller',
   409: 'Conflict with the current state',
+  410: 'No longer available',
   412: 'If-Match does not match the current ETag',
   413: 'Upload too large',
   415: 'Unsupported file',

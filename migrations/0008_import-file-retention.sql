@@ -1,0 +1,2 @@
+ALTER TABLE "imports" ADD COLUMN "file_deleted_at" timestamp (3) with time zone;--> statement-breakpoint
+CREATE INDEX "imports_file_retention_idx" ON "imports" USING btree ("finished_at") WHERE "imports"."file_deleted_at" is null and "imports"."status" in ('succeeded', 'failed');
