@@ -6,7 +6,7 @@ import { format } from 'fast-csv';
 import type { Executor } from '../../db/database';
 import type { DownloadFormat } from '../../platform/downloads';
 import { listImportRows, readImportFile, type ImportRecord, type ImportRowRecord } from './imports.repository';
-import { LOADUSER_HEADERS, readLoaduserSheet } from './sheet';
+import { LOADUSER_HEADERS, readLoaduserSheet, type SheetLimits } from './sheet';
 import { neutraliseFormula, readCellText } from './sheet/cell-text';
 
 /**
@@ -38,12 +38,12 @@ function describeErrors(result: ImportRowRecord | undefined): string {
 }
 
 /** Header first, then every data row of the file merged with its result (both in row order). */
-export async function* annotatedRows(executor: Executor, record: ImportRecord): AsyncGenerator<string[]> {
+export async function* annotatedRows(executor: Executor, record: ImportRecord, limits: SheetLimits): AsyncGenerator<string[]> {
   yield REPORT_HEADERS;
   const results = importRowsInOrder(executor, record.id);
   let next = await results.next();
   let isHeader = true;
-  for await (const row of readLoaduserSheet({ stream: Readable.from(readImportFile(executor, record.id)), format: record.format })) {
+  for await (const row of readLoaduserSheet({ stream: Readable.from(readImportFile(executor, record.id)), format: record.format }, limits)) {
     if (isHeader) {
       isHeader = false;
       continue;
