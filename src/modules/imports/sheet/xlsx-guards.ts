@@ -93,6 +93,9 @@ interface ZipEntry extends Transform {
 function countEntry(entry: ZipEntry, guard: XlsxGuard): void {
   const part = typeof entry.path === 'string' ? entry.path : 'unknown';
   const declared = entry.vars?.uncompressedSize;
+  // A part nobody reads (exceljs drains it) has nobody listening for its errors either: the
+  // limit is reported through `breach`, and the worker must not die of an unhandled error.
+  entry.on('error', () => undefined);
   const passOn = entry._transform.bind(entry);
   entry._transform = (chunk: Buffer, encoding: BufferEncoding, callback: TransformCallback) => {
     try {
