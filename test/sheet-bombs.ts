@@ -125,13 +125,19 @@ export function workbookParts(hasSharedStrings: boolean): ZipPart[] {
  */
 export function sharedStringsBomb(count: number, length: number): Buffer {
   const perPiece = Math.max(1, Math.floor((1024 * 1024) / (length + 16)));
-  const piece = `<si><t>${'x'.repeat(length)}</t></si>`.repeat(perPiece);
+  const string = `<si><t>${'x'.repeat(length)}</t></si>`;
+  const piece = string.repeat(perPiece);
   return buildZip([
     ...workbookParts(true),
     { path: 'xl/worksheets/sheet1.xml', content: Buffer.from(`${WORKSHEET_START}${HEADER_ROW}<row r="2"><c r="A2" t="s"><v>0</v></c></row>${WORKSHEET_END}`) },
     {
       path: 'xl/sharedStrings.xml',
-      content: { head: `${XML}<sst xmlns="${MAIN}" count="${count}" uniqueCount="${count}">`, piece, times: Math.ceil(count / perPiece), tail: '</sst>' },
+      content: {
+        head: `${XML}<sst xmlns="${MAIN}" count="${count}" uniqueCount="${count}">`,
+        piece,
+        times: Math.floor(count / perPiece),
+        tail: `${string.repeat(count % perPiece)}</sst>`,
+      },
     },
   ]);
 }

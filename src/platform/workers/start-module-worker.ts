@@ -34,9 +34,12 @@ export function siblingModule(callerFilename: string, name: string): string {
 export interface ModuleWorkerOptions {
   workerData: unknown;
   resourceLimits?: ResourceLimits;
+  /** The worker's own environment (it starts with a copy of the process's). */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** Starts a worker thread running `modulePath` (see `siblingModule`), compiled or not. */
 export function startModuleWorker(modulePath: string, options: ModuleWorkerOptions): Worker {
-  return new Worker(BOOTSTRAP, { eval: true, argv: [modulePath], workerData: options.workerData, resourceLimits: options.resourceLimits });
+  const { workerData, resourceLimits, env } = options;
+  return new Worker(BOOTSTRAP, { eval: true, argv: [modulePath], workerData, resourceLimits, env });
 }

@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Readable } from 'node:stream';
 import { siblingModule, startModuleWorker } from '../../../platform/workers/start-module-worker';
 import { SheetError } from './sheet-error';
@@ -68,9 +71,14 @@ function adoptDates(row: RawSheetRow): RawSheetRow {
  */
 export async function* readLoaduserSheet(input: SheetInput, limits: SheetLimits = DEFAULT_SHEET_LIMITS): AsyncGenerator<RawSheetRow> {
   const workerData: SheetWorkerData = { format: input.format, limits };
+  // exceljs copies a worksheet that comes before the shared strings (Excel's order) to a temporary
+  // file, removed only when it reads the sheet to its end or its thread exits normally; a worker
+  // is terminated instead. Its files go to a folder of this read, removed with the worker.
+  const scratch = await mkdtemp(path.join(tmpdir(), 'balise-sheet-'));
   const worker = startModuleWorker(siblingModule(__filename, 'sheet-worker'), {
     workerData,
     resourceLimits: { maxOldGenerationSizeMb: limits.readerMemoryMb },
+    env: { ...process.env, TMPDIR: scratch, TMP: scratch, TEMP: scratch },
   });
   const chunks = iterateChunks(input.stream);
   const events = new EventQueue();
@@ -113,8 +121,9 @@ export async function* readLoaduserSheet(input: SheetInput, limits: SheetLimits 
     }
   } finally {
     worker.removeAllListeners('message');
-    void worker.terminate();
     if (input.stream instanceof Readable) input.stream.destroy();
     void chunks.return(undefined).catch(() => undefined);
+    await worker.terminate();
+    await rm(scratch, { recursive: true, force: true });
   }
 }

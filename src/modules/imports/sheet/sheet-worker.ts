@@ -68,6 +68,8 @@ async function run(): Promise<void> {
     if (rows.length > 0) await sendRows(rows);
     send({ type: 'done' });
   } catch (error) {
+    // The rows read before the failure go first, so that the reader sees them all, then the failure.
+    if (rows.length > 0) await sendRows(rows);
     send({ type: 'failed', failure: describeFailure(error) });
   }
 }
