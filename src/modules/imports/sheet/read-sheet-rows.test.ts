@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { LOADUSER_TEST_HEADERS } from '../../../../test/factories';
 import { buildZip, HEADER_ROW, inlineCell, manyRowsWorkbook, sharedStringsBomb, workbookParts, WORKSHEET_END, WORKSHEET_START } from '../../../../test/sheet-bombs';
 import { readSheetRows } from './read-sheet-rows';
@@ -66,5 +68,15 @@ describe('the XLSX guards', () => {
       details: { setting: 'BALISE_IMPORT_MAX_UNPACKED_BYTES' },
     });
     expect(await readAll(bytes, 'xlsx', { maxUnpackedBytes: 3 * 1024 * 1024 })).toBe(2);
+  });
+});
+
+describe('the limits on .xls files', () => {
+  const xls = readFileSync(join(__dirname, '../../../../test/fixtures/loaduser-excel97.xls'));
+
+  it('apply to the sheet SheetJS read whole', async () => {
+    expect(await readAll(xls, 'xls', { maxRows: 6 })).toBe(7);
+    await expect(readAll(xls, 'xls', { maxRows: 5 })).rejects.toMatchObject({ code: 'TOO_MANY_ROWS' });
+    await expect(readAll(xls, 'xls', { maxColumns: 20 })).rejects.toMatchObject({ code: 'TOO_MANY_COLUMNS', details: { limit: 20 } });
   });
 });

@@ -66,11 +66,6 @@ export class XlsxGuard {
       throw this.fail(limitExceeded('maxSharedStringCharacters', this.limits, 'The XLSX file\'s shared strings hold more characters, together, than allowed'));
     }
   }
-
-  /** Fails the read from outside a counted part (the reader's own checks). */
-  report(error: SheetError): SheetError {
-    return this.fail(error);
-  }
 }
 
 function textLengthOf(value: unknown): number {
