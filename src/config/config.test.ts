@@ -1,4 +1,5 @@
 import { tmpdir } from 'node:os';
+import { SHEET_LIMIT_SETTINGS } from '../modules/imports/sheet/sheet-limits';
 import { ConfigError, loadConfig } from './config';
 
 describe('loadConfig', () => {
@@ -23,6 +24,8 @@ describe('loadConfig', () => {
     ['BALISE_BOOTSTRAP_API_KEY', 'short'],
     ['BALISE_HEAP_GROWING_PERCENT', '400'],
     ['BALISE_REQUEST_TIMEOUT_SECONDS', '59'],
+    ['BALISE_IMPORT_MAX_COLUMNS', '33'],
+    ['BALISE_IMPORT_READER_MEMORY_MB', '16'],
   ])('names the bad variable %s', (variable, value) => {
     expect(() => loadConfig({ [variable]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [variable]: value })).toThrow(new RegExp(variable));
@@ -34,6 +37,21 @@ describe('loadConfig', () => {
     expect(loadConfig({}).uploads.spoolDirectory).toBe(tmpdir());
     expect(loadConfig({ BALISE_UPLOAD_SPOOL_DIR: '/var/spool/balise' }).uploads.spoolDirectory).toBe('/var/spool/balise');
     expect(loadConfig({}).http.requestTimeoutSeconds).toBe(1800);
+  });
+
+  it('reads the sheet limits of imports, each from its own variable', () => {
+    expect(loadConfig({}).imports.sheetLimits).toEqual({
+      maxRows: 200_000,
+      maxColumns: 256,
+      maxCellCharacters: 32_767,
+      maxUnpackedBytes: 512 * 1024 * 1024,
+      maxSharedStrings: 2_000_000,
+      maxSharedStringCharacters: 100_000_000,
+      readerMemoryMb: 512,
+    });
+    const chosen = { maxRows: 10, maxColumns: 40, maxCellCharacters: 1000, maxUnpackedBytes: 2 ** 20, maxSharedStrings: 20, maxSharedStringCharacters: 30, readerMemoryMb: 64 };
+    const environment = Object.fromEntries(Object.entries(SHEET_LIMIT_SETTINGS).map(([limit, name]) => [name, String(chosen[limit as keyof typeof chosen])]));
+    expect(loadConfig(environment).imports.sheetLimits).toEqual(chosen);
   });
 
   it('reads the lifecycle periods, with the deck\'s defaults', () => {

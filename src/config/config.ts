@@ -1,6 +1,7 @@
 import { tmpdir } from 'node:os';
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
+import { DEFAULT_SHEET_LIMITS, type SheetLimits } from '../modules/imports/sheet/sheet-limits';
 
 /**
  * Every setting the service reads from its environment, validated once at start-up.
@@ -28,6 +29,14 @@ const EnvironmentSchema = Type.Object({
   SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://' })),
   SMTP_FROM: Type.String({ default: 'Balise <no-reply@balise.invalid>' }),
   BALISE_IMPORT_BATCH_SIZE: Type.Integer({ minimum: 1, maximum: 5000, default: 500 }),
+  // Bounds of reading an uploaded sheet; defaults and their reasons in modules/imports/sheet/sheet-limits.ts.
+  BALISE_IMPORT_MAX_ROWS: Type.Integer({ minimum: 1, default: DEFAULT_SHEET_LIMITS.maxRows }),
+  BALISE_IMPORT_MAX_COLUMNS: Type.Integer({ minimum: 34, maximum: 16_384, default: DEFAULT_SHEET_LIMITS.maxColumns }),
+  BALISE_IMPORT_MAX_CELL_CHARACTERS: Type.Integer({ minimum: 256, default: DEFAULT_SHEET_LIMITS.maxCellCharacters }),
+  BALISE_IMPORT_MAX_UNPACKED_BYTES: Type.Integer({ minimum: 1024 * 1024, default: DEFAULT_SHEET_LIMITS.maxUnpackedBytes }),
+  BALISE_IMPORT_MAX_SHARED_STRINGS: Type.Integer({ minimum: 1, default: DEFAULT_SHEET_LIMITS.maxSharedStrings }),
+  BALISE_IMPORT_MAX_SHARED_STRING_CHARACTERS: Type.Integer({ minimum: 1, default: DEFAULT_SHEET_LIMITS.maxSharedStringCharacters }),
+  BALISE_IMPORT_READER_MEMORY_MB: Type.Integer({ minimum: 32, maximum: 16_384, default: DEFAULT_SHEET_LIMITS.readerMemoryMb }),
   BALISE_LIFECYCLE_SCHEDULE_ENABLED: Type.Boolean({ default: true }),
   BALISE_LIFECYCLE_SWEEP_INTERVAL_MINUTES: Type.Integer({ minimum: 1, maximum: 10_080, default: 1440 }),
   BALISE_LIFECYCLE_INACTIVITY_DAYS: Type.Integer({ minimum: 1, maximum: 3650, default: 365 }),
@@ -70,8 +79,8 @@ export interface Config {
   /** How far V8 lets the heap grow past what survived the last full collection; 0 leaves V8's own choice. */
   readonly heapGrowingPercent: number;
   readonly smtp: { readonly url: string | undefined; readonly from: string };
-  /** Loaduser imports: rows validated and applied per transaction. */
-  readonly imports: { readonly batchSize: number };
+  /** Loaduser imports: rows validated and applied per transaction; how much of a file a read may take in. */
+  readonly imports: { readonly batchSize: number; readonly sheetLimits: SheetLimits };
   readonly lifecycle: LifecycleConfig;
   /** The ANS extraction is far larger than a loaduser file (about 120 MB for 535,000 lines). */
   readonly reference: { readonly maxUploadBytes: number };
@@ -139,7 +148,18 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
     uploads: { maxBytes: env.BALISE_UPLOAD_MAX_BYTES, spoolDirectory: env.BALISE_UPLOAD_SPOOL_DIR ?? tmpdir() },
     heapGrowingPercent: env.BALISE_HEAP_GROWING_PERCENT,
     smtp: { url: env.SMTP_URL, from: env.SMTP_FROM },
-    imports: { batchSize: env.BALISE_IMPORT_BATCH_SIZE },
+    imports: {
+      batchSize: env.BALISE_IMPORT_BATCH_SIZE,
+      sheetLimits: {
+        maxRows: env.BALISE_IMPORT_MAX_ROWS,
+        maxColumns: env.BALISE_IMPORT_MAX_COLUMNS,
+        maxCellCharacters: env.BALISE_IMPORT_MAX_CELL_CHARACTERS,
+        maxUnpackedBytes: env.BALISE_IMPORT_MAX_UNPACKED_BYTES,
+        maxSharedStrings: env.BALISE_IMPORT_MAX_SHARED_STRINGS,
+        maxSharedStringCharacters: env.BALISE_IMPORT_MAX_SHARED_STRING_CHARACTERS,
+        readerMemoryMb: env.BALISE_IMPORT_READER_MEMORY_MB,
+      },
+    },
     lifecycle: lifecycleConfigOf(env),
     reference: { maxUploadBytes: env.BALISE_REFERENCE_UPLOAD_MAX_BYTES },
     directory: { maxAgeSeconds: env.BALISE_DIRECTORY_MAX_AGE_SECONDS, refreshMinutes: env.BALISE_DIRECTORY_REFRESH_MINUTES },

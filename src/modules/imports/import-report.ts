@@ -7,7 +7,7 @@ import type { Executor } from '../../db/database';
 import type { DownloadFormat } from '../../platform/downloads';
 import { AppError } from '../../platform/errors/error-catalogue';
 import { findImport, listImportRows, readImportFile, type ImportRecord, type ImportRowRecord } from './imports.repository';
-import { LOADUSER_HEADERS, readLoaduserSheet } from './sheet';
+import { LOADUSER_HEADERS, readLoaduserSheet, type SheetLimits } from './sheet';
 import { neutraliseFormula } from '../../shared/spreadsheet-safe-text';
 import { readCellText } from './sheet/cell-text';
 
@@ -40,12 +40,12 @@ function describeErrors(result: ImportRowRecord | undefined): string {
 }
 
 /** Header first, then every data row of the file merged with its result (both in row order). */
-export async function* annotatedRows(executor: Executor, record: ImportRecord): AsyncGenerator<string[]> {
+export async function* annotatedRows(executor: Executor, record: ImportRecord, limits: SheetLimits): AsyncGenerator<string[]> {
   yield REPORT_HEADERS;
   const results = importRowsInOrder(executor, record.id);
   let next = await results.next();
   let isHeader = true;
-  for await (const row of readLoaduserSheet({ stream: Readable.from(readImportFile(executor, record.id)), format: record.format })) {
+  for await (const row of readLoaduserSheet({ stream: Readable.from(readImportFile(executor, record.id)), format: record.format }, limits)) {
     if (isHeader) {
       isHeader = false;
       continue;

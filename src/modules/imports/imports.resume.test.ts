@@ -6,6 +6,7 @@ import { bearer, createTestApp, type TestApp } from '../../../test/harness';
 import { createMailbox, createStructure, importRows, loaduserCsv, uniqueDomain, uniqueEmail, uploadImport, validRpps } from '../../../test/factories';
 import { IMPORT_JOB, processImportJob } from './processing/import-job';
 import type { ImportHooks } from './processing/import-run';
+import { DEFAULT_SHEET_LIMITS } from './sheet';
 
 /** Two rows per batch, and retries due at once, so that a crash is followed by a resumed run. */
 const BATCH_SIZE = 2;
@@ -19,7 +20,7 @@ afterAll(() => test.close());
 
 /** The import job with hooks, as the queue runs it (`runner` defaults to the app's). */
 function registerImportJob(hooks: ImportHooks, runner: JobRunner = test.app.jobs) {
-  runner.register(IMPORT_JOB, (context) => processImportJob(dependenciesOf(test.app), context, { batchSize: BATCH_SIZE, hooks }));
+  runner.register(IMPORT_JOB, (context) => processImportJob(dependenciesOf(test.app), context, { batchSize: BATCH_SIZE, sheetLimits: DEFAULT_SHEET_LIMITS, hooks }));
 }
 afterEach(() => registerImportJob({}));
 

@@ -20,7 +20,7 @@ const tags = ['Imports'];
 
 export const importsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const deps = dependenciesOf(app);
-  app.jobs.register(IMPORT_JOB, (context) => processImportJob(deps, context, { batchSize: app.config.imports.batchSize }));
+  app.jobs.register(IMPORT_JOB, (context) => processImportJob(deps, context, app.config.imports));
   app.registerStructureResolver('importId', async (id) => {
     const record = await findImport(app.db, id);
     return record && { structureId: record.structureId, resource: record };
@@ -86,7 +86,7 @@ export const importsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request, reply) => {
     const record = scopedResourceOf<ImportRecord>(request, 'importId')!;
     const { format } = request.query;
-    const rows = await openImportReport(deps, record);
+    const rows = await openImportReport(deps, record, app.config.imports.sheetLimits);
     return sendDownload(reply, { fileName: `import-${record.id}.${format}`, format, write: (out) => writeImportReport(rows, format, out) });
   });
 };

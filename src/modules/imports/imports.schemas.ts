@@ -29,7 +29,9 @@ export const ImportProblemSchema = Type.Object(
     detail: Type.String(),
     code: Type.String({
       description:
-        '`FILE_EMPTY`, `FORMAT_UNSUPPORTED`, `FILE_UNREADABLE`, `HEADER_MISMATCH`, `TEMPLATE_OUTDATED`, ' +
+        '`FILE_EMPTY`, `FORMAT_UNSUPPORTED`, `FILE_UNREADABLE`, `FILE_ENCODING_INVALID`, `HEADER_MISMATCH`, `TEMPLATE_OUTDATED`, ' +
+        'an exceeded limit (`TOO_MANY_ROWS`, `TOO_MANY_COLUMNS`, `CELL_TOO_LONG`, `FILE_TOO_LARGE_UNPACKED`, ' +
+        '`TOO_MANY_SHARED_STRINGS`, `SHARED_STRINGS_TOO_LONG`, `FILE_TOO_COMPLEX`: see `setting` and `limit`), ' +
         '`ROWS_INVALID` (rows failed under `onError=abort`: nothing written) or `IMPORT_CRASHED`',
     }),
     errors: Type.Optional(Type.Array(Type.Object({
@@ -39,6 +41,8 @@ export const ImportProblemSchema = Type.Object(
       message: Type.String(),
     }))),
     template: Type.Optional(Type.String({ description: 'Where to download the current template (header errors)' })),
+    setting: Type.Optional(Type.String({ description: 'On an exceeded limit: the environment variable that sets it, e.g. `BALISE_IMPORT_MAX_ROWS`' })),
+    limit: Type.Optional(Type.Integer({ description: 'On an exceeded limit: its value' })),
   },
   { additionalProperties: true, description: 'Why the whole import failed (RFC 9457 problem object)' },
 );

@@ -20,7 +20,7 @@ import type { Import, ImportRow, ImportRowsQuery } from './imports.schemas';
 import { IMPORT_JOB, IMPORT_JOB_MAX_ATTEMPTS } from './processing/import-job';
 import type { ImportProblem } from './processing/import-problems';
 import { annotatedRows } from './import-report';
-import { detectSheetFormat, isSheetError, SHEET_ERROR_CODES, type SheetFormat } from './sheet';
+import { detectSheetFormat, isSheetError, SHEET_ERROR_CODES, type SheetFormat, type SheetLimits } from './sheet';
 
 function phaseOf(record: ImportRecord): Import['progress']['phase'] {
   if (record.status === 'queued') return 'queued';
@@ -139,7 +139,7 @@ export async function listImportRows(
  * The annotated file's rows, once the import has finished with a file that could be read;
  * the first rows are fetched before answering so that a failure is a proper problem.
  */
-export async function openImportReport(deps: ServiceDependencies, record: ImportRecord): Promise<AsyncIterable<string[]>> {
+export async function openImportReport(deps: ServiceDependencies, record: ImportRecord, limits: SheetLimits): Promise<AsyncIterable<string[]>> {
   if (record.status === 'queued' || record.status === 'running') {
     throw new AppError('CONFLICT', 'The import is still running: ask for its report once its status is succeeded or failed');
   }
@@ -154,5 +154,5 @@ export async function openImportReport(deps: ServiceDependencies, record: Import
   if ((SHEET_ERROR_CODES as readonly string[]).includes(code ?? '')) {
     throw new AppError('CONFLICT', `The file could not be read (${code}): there are no rows to annotate; see the import's error`);
   }
-  return primeRows(annotatedRows(deps.db, record));
+  return primeRows(annotatedRows(deps.db, record, limits));
 }

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { selectRows } from '../../db/database';
 import { annotatedRows } from '../imports/import-report';
 import { findImport } from '../imports/imports.repository';
+import { DEFAULT_SHEET_LIMITS } from '../imports/sheet';
 import { ManualClock } from '../../shared/clock';
 import { bearer, createTestApp, type TestApp } from '../../../test/harness';
 import { createStructure, importRows, loaduserCsv, runImport, runLifecycleSweep, uploadImport, validRpps } from '../../../test/factories';
@@ -62,7 +63,7 @@ describe('uploads of ended imports', () => {
     expect((await importRows(test, failed.id)).length).toBeGreaterThan(0);
     // A report begun just before the deletion fails rather than end early as if whole.
     const readAll = async () => {
-      for await (const row of annotatedRows(test.app.db, readBeforeTheSweep)) void row;
+      for await (const row of annotatedRows(test.app.db, readBeforeTheSweep, DEFAULT_SHEET_LIMITS)) void row;
     };
     await expect(readAll()).rejects.toMatchObject({ code: 'IMPORT_FILE_DELETED' });
     const stillThere = await test.http.get(`/v1/imports/${running}`).set(asOperator()).expect(200);

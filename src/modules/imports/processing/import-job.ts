@@ -1,7 +1,7 @@
 import type { JobContext } from '../../../platform/jobs/job-runner';
 import type { ServiceDependencies } from '../../../platform/request-context';
 import { findStructure } from '../../structures/structures.repository';
-import { completeValidation, discardStagedRows, findImport, finishImport, markImportRunning } from '../imports.repository';
+import { completeValidation, discardStagedRows, findImport, finishImport, markImportRunning, resetValidation } from '../imports.repository';
 import { runApplyPass } from './apply-pass';
 import { crashedProblem, rowsInvalidProblem, sheetProblem } from './import-problems';
 import type { ImportJobOptions, ImportRun } from './import-run';
@@ -53,7 +53,9 @@ export async function processImport(
   if (record.totalRows === null) {
     const validation = await runValidationPass(run);
     if (validation.kind === 'file-error') {
-      await discardStagedRows(deps.db, importId);
+      // The file is refused as a whole: the results of the rows read before the failure go too,
+      // or a file past the row limit would leave up to that many rows in the database each time.
+      await resetValidation(deps.db, importId);
       await finish('failed', sheetProblem(validation.error));
       return { importId, status: 'failed', code: validation.error.code };
     }

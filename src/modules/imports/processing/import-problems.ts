@@ -14,6 +14,9 @@ export interface ImportProblem {
   errors?: { row?: number; column?: string; code: string; message: string }[];
   /** Where the current template is, on header errors. */
   template?: string;
+  /** On an exceeded limit: the environment variable that sets it, and its value. */
+  setting?: string;
+  limit?: number;
 }
 
 export type ImportProblemCode = SheetErrorCode | 'ROWS_INVALID' | 'IMPORT_CRASHED';
@@ -24,6 +27,14 @@ const TITLES: Record<ImportProblemCode, string> = {
   FILE_UNREADABLE: 'The file cannot be read',
   HEADER_MISMATCH: 'The first row is not the loaduser header',
   TEMPLATE_OUTDATED: 'The file follows an older loaduser template',
+  FILE_ENCODING_INVALID: 'The file mixes text encodings',
+  TOO_MANY_ROWS: 'The file has more rows than an import may hold',
+  TOO_MANY_COLUMNS: 'A row has more columns than an import may hold',
+  CELL_TOO_LONG: 'A cell is longer than an import allows',
+  FILE_TOO_LARGE_UNPACKED: 'The spreadsheet unpacks to more than an import allows',
+  TOO_MANY_SHARED_STRINGS: 'The spreadsheet holds more distinct texts than an import allows',
+  SHARED_STRINGS_TOO_LONG: 'The spreadsheet\'s texts are longer, together, than an import allows',
+  FILE_TOO_COMPLEX: 'The file needs more memory to read than an import may take',
   ROWS_INVALID: 'Rows have errors: nothing was written',
   IMPORT_CRASHED: 'The import stopped on an unexpected error',
 };
@@ -36,7 +47,11 @@ export function sheetProblem(error: SheetError): ImportProblem {
   const found = problem(error.code, error.message);
   const isHeader = error.code === 'HEADER_MISMATCH' || error.code === 'TEMPLATE_OUTDATED';
   if (isHeader) found.template = TEMPLATE_URL;
-  if (error.details.column) found.errors = [{ row: 1, column: error.details.column, code: error.code, message: error.message }];
+  const { row, column, setting, limit } = error.details;
+  if (column !== undefined || row !== undefined) {
+    found.errors = [{ row: isHeader ? 1 : row, column, code: error.code, message: error.message }];
+  }
+  if (setting !== undefined) Object.assign(found, { setting, limit });
   return found;
 }
 

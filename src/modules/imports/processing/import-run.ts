@@ -3,6 +3,7 @@ import type { ServiceDependencies } from '../../../platform/request-context';
 import type { StructureRecord } from '../../structures/structures.repository';
 import type { Quotas } from '../../structures/structures.schemas';
 import type { ImportRecord } from '../imports.repository';
+import type { SheetLimits } from '../sheet';
 
 /**
  * Points where tests stop an import as a crash would: after a validated chunk is committed,
@@ -17,6 +18,8 @@ export interface ImportHooks {
 export interface ImportJobOptions {
   /** Rows per validated chunk and per applied batch (one transaction each). */
   batchSize: number;
+  /** How much of the file reading it may take in (a limit exceeded fails the import). */
+  sheetLimits: SheetLimits;
   hooks?: ImportHooks;
 }
 

@@ -57,7 +57,7 @@ export async function runValidationPass(run: ImportRun): Promise<ValidationResul
   const input = { stream: Readable.from(readImportFile(deps.db, record.id)), format: record.format };
   let rows: ParsedLoaduserRow[] = [];
   try {
-    for await (const row of parseLoaduserSheet(input)) {
+    for await (const row of parseLoaduserSheet(input, run.options.sheetLimits)) {
       rows.push(row);
       if (rows.length >= run.options.batchSize) {
         await validateChunk(run, rows, state);

@@ -1,4 +1,5 @@
 import { TextDecoder } from 'node:util';
+import { SheetError } from './sheet-error';
 
 const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 const NON_ASCII = /[\u0080-\uffff]/;
@@ -18,13 +19,27 @@ function lengthOfWholeCharacters(bytes: Buffer): number {
   return bytes.length;
 }
 
+function countLines(text: string): number {
+  let count = 0;
+  for (let index = text.indexOf('\n'); index !== -1; index = text.indexOf('\n', index + 1)) count += 1;
+  return count;
+}
+
+/** The text of `bytes` before the first sequence UTF-8 rejects. */
+function validUtf8Prefix(bytes: Buffer): string {
+  const lenient = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
+  return lenient.slice(0, Math.max(0, lenient.indexOf('\ufffd')));
+}
+
 /**
  * Decodes CSV bytes to text, deciding between UTF-8 and Windows-1252 on the fly. Excel writes
  * either one depending on the "CSV" flavour chosen, without saying which. The two agree on
  * ASCII, so text is decoded as strict UTF-8 until the first byte sequence that UTF-8 rejects:
  * if no multi-byte character came before, the file is Windows-1252 from there on (everything
- * already emitted was ASCII, hence identical); if some did, the file really is UTF-8 with a
- * stray byte, which becomes U+FFFD. Nothing but one chunk is held in memory.
+ * already emitted was ASCII, hence identical). If some did, the file mixes encodings (a UTF-8
+ * file with text pasted in from elsewhere): replacing the bytes by U+FFFD would store "�" in
+ * names and addresses without anyone noticing, so the file is refused (`FILE_ENCODING_INVALID`),
+ * naming the line. Nothing but one chunk is held in memory.
  */
 export async function* decodeCsvText(chunks: AsyncIterable<Buffer>): AsyncGenerator<string> {
   const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
@@ -32,6 +47,7 @@ export async function* decodeCsvText(chunks: AsyncIterable<Buffer>): AsyncGenera
   let hasSeenMultibyte = false;
   let carry = Buffer.alloc(0);
   let isStart = true;
+  let linesEmitted = 0;
 
   /** Decodes whole characters strictly, or switches for good to the lenient decoder. */
   function decodeBytes(bytes: Buffer, isLast: boolean): string {
@@ -41,9 +57,17 @@ export async function* decodeCsvText(chunks: AsyncIterable<Buffer>): AsyncGenera
         const text = strictUtf8.decode(bytes.subarray(0, wholeLength));
         hasSeenMultibyte ||= NON_ASCII.test(text);
         carry = Buffer.from(bytes.subarray(wholeLength));
+        linesEmitted += countLines(text);
         return text;
       } catch {
-        lenient = hasSeenMultibyte ? new TextDecoder('utf-8', { ignoreBOM: true }) : new TextDecoder('windows-1252');
+        // UTF-8 characters may precede the stray byte in this very chunk.
+        const prefix = validUtf8Prefix(bytes);
+        if (hasSeenMultibyte || NON_ASCII.test(prefix)) {
+          const line = linesEmitted + countLines(prefix) + 1;
+          const message = `Line ${line} of the CSV file holds bytes that are not UTF-8, although the lines before are UTF-8: the file mixes encodings. Save it again as "CSV UTF-8" from your spreadsheet program and re-send it.`;
+          throw new SheetError('FILE_ENCODING_INVALID', message);
+        }
+        lenient = new TextDecoder('windows-1252');
       }
     }
     carry = Buffer.alloc(0);

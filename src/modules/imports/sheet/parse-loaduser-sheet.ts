@@ -3,16 +3,17 @@ import type { ParsedLoaduserRow } from './loaduser-row-fields';
 import { parseLoaduserRow } from './parse-loaduser-row';
 import { readLoaduserSheet } from './read-loaduser-sheet';
 import { SheetError } from './sheet-error';
+import { DEFAULT_SHEET_LIMITS, type SheetLimits } from './sheet-limits';
 import type { SheetInput } from './sheet-row';
 
 /**
  * The whole reading chain for an import: rows of the first sheet, the first non-empty row
  * checked as the template header (a `SheetError` refuses the file), then each data row parsed.
- * Streams: one row at a time.
+ * Streams: one row at a time, within `limits`.
  */
-export async function* parseLoaduserSheet(input: SheetInput): AsyncGenerator<ParsedLoaduserRow> {
+export async function* parseLoaduserSheet(input: SheetInput, limits: SheetLimits = DEFAULT_SHEET_LIMITS): AsyncGenerator<ParsedLoaduserRow> {
   let hasHeader = false;
-  for await (const row of readLoaduserSheet(input)) {
+  for await (const row of readLoaduserSheet(input, limits)) {
     if (!hasHeader) {
       assertHeaderRow(row.cells);
       hasHeader = true;

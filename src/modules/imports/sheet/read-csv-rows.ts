@@ -1,7 +1,9 @@
 import { pipeline, Readable } from 'node:stream';
 import { parse } from 'fast-csv';
+import { CsvRecordBounds, cutAtRecordEnds } from './csv-record-bounds';
 import { decodeCsvText } from './decode-csv-text';
 import { SheetError } from './sheet-error';
+import type { SheetLimits } from './sheet-limits';
 import type { RawSheetRow } from './sheet-row';
 
 type CsvDelimiter = ';' | ',';
@@ -28,9 +30,10 @@ export function detectCsvDelimiter(headerLine: string): CsvDelimiter {
 /**
  * Streams CSV records as rows. Row numbers count every record, empty ones included, because
  * that is the row number Excel shows when it opens the file (a quoted line break stays inside
- * its row).
+ * its row). fast-csv only sees whole records within the column and cell limits
+ * (`CsvRecordBounds`), which keeps its work linear.
  */
-export async function* readCsvRows(chunks: AsyncIterable<Buffer>): AsyncGenerator<RawSheetRow> {
+export async function* readCsvRows(chunks: AsyncIterable<Buffer>, limits: SheetLimits): AsyncGenerator<RawSheetRow> {
   const text = decodeCsvText(chunks);
   let head = '';
   while (!/[\r\n]/.test(head) && head.length < HEADER_SEARCH_LIMIT) {
@@ -57,7 +60,7 @@ export async function* readCsvRows(chunks: AsyncIterable<Buffer>): AsyncGenerato
       throw error;
     }
   }
-  const source = Readable.from(replayText());
+  const source = Readable.from(cutAtRecordEnds(replayText(), new CsvRecordBounds(delimiter, limits)));
   const parser = parse<string[], string[]>({ delimiter, quote: '"', escape: '"' });
   // Failures reach the loop below through the parser, which the pipeline destroys with them.
   pipeline(source, parser, () => undefined);

@@ -5,7 +5,9 @@ import { detectSheetFormat } from './detect-sheet-format';
 import type { ParsedLoaduserRow } from './loaduser-row-fields';
 import { parseLoaduserSheet } from './parse-loaduser-sheet';
 import { readLoaduserSheet } from './read-loaduser-sheet';
+import { DEFAULT_SHEET_LIMITS } from './sheet-limits';
 import type { SheetFormat } from './sheet-row';
+import { manyRowsWorkbook, sharedStringsBomb } from '../../../../test/sheet-bombs';
 
 const FIXTURES = join(__dirname, '../../../../test/fixtures');
 const EXPECTED_ROWS = JSON.parse(readFileSync(join(FIXTURES, 'loaduser-expected-rows.json'), 'utf8')) as Pick<ParsedLoaduserRow, 'rowNumber' | 'fields'>[];
@@ -159,4 +161,42 @@ describe('leaving early', () => {
     await new Promise((resolve) => setImmediate(resolve));
     expect(stream.destroyed).toBe(true);
   });
+});
+
+describe('mixed encodings', () => {
+  const header = readFixture('loaduser-utf8-bom.csv').toString('utf8').split('\r\n')[0]?.replace(/^\ufeff/, '') ?? '';
+
+  it.each([
+    ['in a later chunk', 7, 3],
+    ['in the same chunk', 64 * 1024, 3],
+  ])('refuses a UTF-8 file with a stray byte %s, naming its line, instead of storing U+FFFD', async (_label, chunkSize, line) => {
+    const bytes = Buffer.concat([Buffer.from(`${header}\r\na@b.fr;Lefèvre\r\n`), Buffer.from('c@d.fr;Lef\xe8vre\r\n', 'latin1')]);
+    const rows = readLoaduserSheet({ stream: streamBytes(bytes, chunkSize), format: 'csv' });
+    await expect((async () => { for await (const _row of rows) { /* drain */ } })()).rejects.toMatchObject({
+      code: 'FILE_ENCODING_INVALID',
+      message: expect.stringContaining(`Line ${line}`),
+    });
+  });
+});
+
+describe('the reader thread', () => {
+  it('holds the default row limit against 5,000,000 one-cell rows', async () => {
+    const bytes = manyRowsWorkbook(5_000_000);
+    let count = 0;
+    const reading = (async () => { for await (const _row of readLoaduserSheet({ stream: streamBytes(bytes, 1024 * 1024), format: 'xlsx' })) count += 1; })();
+    await expect(reading).rejects.toMatchObject({ code: 'TOO_MANY_ROWS', details: { row: 200_002, limit: 200_000, setting: 'BALISE_IMPORT_MAX_ROWS' } });
+    expect(count).toBe(200_001);
+  }, 60_000);
+
+  it('ends a reader that outgrows its heap with FILE_TOO_COMPLEX, and the process goes on', async () => {
+    // 400,000 strings of 200 characters: within every limit, not within 64 MB.
+    const bytes = sharedStringsBomb(400_000, 200);
+    const read = (readerMemoryMb: number) => (async () => {
+      let count = 0;
+      for await (const _row of readLoaduserSheet({ stream: streamBytes(bytes), format: 'xlsx' }, { ...DEFAULT_SHEET_LIMITS, readerMemoryMb })) count += 1;
+      return count;
+    })();
+    await expect(read(64)).rejects.toMatchObject({ code: 'FILE_TOO_COMPLEX', details: { setting: 'BALISE_IMPORT_READER_MEMORY_MB', limit: 64 } });
+    expect(await read(512)).toBe(2);
+  }, 60_000);
 });

@@ -1,37 +1,129 @@
-import { readCsvRows } from './read-csv-rows';
-import { readXlsRows } from './read-xls-rows';
-import { readXlsxRows } from './read-xlsx-rows';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { siblingModule, startModuleWorker } from '../../../platform/workers/start-module-worker';
 import { SheetError } from './sheet-error';
-import { isBlankCell, isBlankRow, iterateChunks, type RawSheetRow, type SheetInput } from './sheet-row';
+import { DEFAULT_SHEET_LIMITS, limitExceeded, type SheetLimits } from './sheet-limits';
+import { iterateChunks, type RawSheetRow, type SheetInput } from './sheet-row';
+import type { FailureFromWorker, FromSheetWorker, SheetWorkerData, ToSheetWorker } from './sheet-worker-protocol';
 
-function readRows(input: SheetInput): AsyncGenerator<RawSheetRow> {
-  const chunks = iterateChunks(input.stream);
-  switch (input.format) {
-    case 'csv':
-      return readCsvRows(chunks);
-    case 'xlsx':
-      return readXlsxRows(chunks);
-    case 'xls':
-      return readXlsRows(chunks);
-    default:
-      throw new SheetError('FORMAT_UNSUPPORTED', `Unknown sheet format "${String(input.format)}".`);
+type ReaderEvent =
+  | Exclude<FromSheetWorker, { type: 'pull' }>
+  | { type: 'input-failed'; error: unknown }
+  | { type: 'crashed'; error: Error }
+  | { type: 'exited'; code: number };
+
+/** Events in arrival order, taken one at a time. */
+class EventQueue {
+  private readonly events: ReaderEvent[] = [];
+  private wake: (() => void) | undefined;
+
+  push(event: ReaderEvent): void {
+    this.events.push(event);
+    this.wake?.();
   }
+
+  async take(): Promise<ReaderEvent> {
+    while (this.events.length === 0) await new Promise<void>((resolve) => (this.wake = resolve));
+    return this.events.shift()!;
+  }
+}
+
+function toError(failure: FailureFromWorker): Error {
+  if (failure.kind === 'sheet') return new SheetError(failure.code, failure.message, failure.details);
+  return new Error(`The sheet reader failed: ${failure.message}`);
+}
+
+function crashError(error: Error, limits: SheetLimits): Error {
+  const code = 'code' in error ? error.code : undefined;
+  if (code === 'ERR_WORKER_OUT_OF_MEMORY') {
+    return limitExceeded('readerMemoryMb', limits, 'Reading the file needs more memory than the reader may take', {});
+  }
+  return new Error(`The sheet reader stopped: ${error.message}`, { cause: error });
+}
+
+/**
+ * Dates arrive built by the structured clone in Node.js's own realm. Where the caller runs in
+ * another realm (jest runs each test file in a vm context), `instanceof Date` would then fail:
+ * such dates are rebuilt in the caller's realm. Plain values need nothing.
+ */
+function adoptDates(row: RawSheetRow): RawSheetRow {
+  for (let index = 0; index < row.cells.length; index += 1) {
+    const cell = row.cells[index];
+    if (typeof cell === 'object' && cell !== null && !(cell instanceof Date)) row.cells[index] = new Date(Date.prototype.getTime.call(cell));
+  }
+  return row;
 }
 
 /**
  * Streams the rows of the first sheet of a loaduser file, header included, as the spreadsheet
- * numbers them. Fully empty rows are skipped (numbering is kept) and trailing empty cells
- * dropped, so a row is never longer than its last filled cell. CSV and XLSX are read in
- * constant memory; legacy XLS, small by nature, is read whole.
+ * numbers them (`readSheetRows`: empty rows skipped, trailing empty cells dropped, limits held).
  *
- * Failures are `SheetError`s (`FILE_UNREADABLE` for a damaged file), except errors of the
- * input stream itself, which are re-thrown as they are.
+ * The file is parsed in a worker thread of its own, fed one chunk at a time: parsing is
+ * CPU-bound (fast-csv and exceljs never yield while they work through a chunk), and in the
+ * main thread a hostile file would stall every request. The worker's heap is capped
+ * (`readerMemoryMb`), so a bomb no limit foresaw ends the worker, with `FILE_TOO_COMPLEX`,
+ * never the process. Rows come back in small batches, at the pace they are consumed.
+ *
+ * Failures are `SheetError`s for the file, the input stream's own errors as they are, and
+ * other errors for a reader that failed unexpectedly.
  */
-export async function* readLoaduserSheet(input: SheetInput): AsyncGenerator<RawSheetRow> {
-  for await (const row of readRows(input)) {
-    if (isBlankRow(row.cells)) continue;
-    let length = row.cells.length;
-    while (length > 0 && isBlankCell(row.cells[length - 1])) length -= 1;
-    yield length === row.cells.length ? row : { rowNumber: row.rowNumber, cells: row.cells.slice(0, length) };
+export async function* readLoaduserSheet(input: SheetInput, limits: SheetLimits = DEFAULT_SHEET_LIMITS): AsyncGenerator<RawSheetRow> {
+  const workerData: SheetWorkerData = { format: input.format, limits };
+  // exceljs copies a worksheet that comes before the shared strings (Excel's order) to a temporary
+  // file, removed only when it reads the sheet to its end or its thread exits normally; a worker
+  // is terminated instead. Its files go to a folder of this read, removed with the worker.
+  const scratch = await mkdtemp(path.join(tmpdir(), 'balise-sheet-'));
+  const worker = startModuleWorker(siblingModule(__filename, 'sheet-worker'), {
+    workerData,
+    resourceLimits: { maxOldGenerationSizeMb: limits.readerMemoryMb },
+    env: { ...process.env, TMPDIR: scratch, TMP: scratch, TEMP: scratch },
+  });
+  const chunks = iterateChunks(input.stream);
+  const events = new EventQueue();
+  const post = (message: ToSheetWorker, transfer?: ArrayBuffer[]) => worker.postMessage(message, transfer);
+
+  async function sendNextChunk(): Promise<void> {
+    try {
+      const next = await chunks.next();
+      if (next.done) return post({ type: 'end' });
+      // A copy of the chunk's own bytes: posting a view would copy all of its underlying buffer.
+      const bytes = new Uint8Array(next.value);
+      post({ type: 'chunk', bytes }, [bytes.buffer]);
+    } catch (error) {
+      events.push({ type: 'input-failed', error });
+    }
+  }
+
+  worker.on('message', (message: FromSheetWorker) => (message.type === 'pull' ? void sendNextChunk() : events.push(message)));
+  worker.on('error', (error: Error) => events.push({ type: 'crashed', error }));
+  worker.on('exit', (code: number) => events.push({ type: 'exited', code }));
+  try {
+    for (;;) {
+      const event = await events.take();
+      switch (event.type) {
+        case 'rows':
+          post({ type: 'rows-taken' });
+          for (const row of event.rows) yield adoptDates(row);
+          break;
+        case 'done':
+          return;
+        case 'failed':
+          throw toError(event.failure);
+        case 'input-failed':
+          throw event.error;
+        case 'crashed':
+          throw crashError(event.error, limits);
+        case 'exited':
+          throw new Error(`The sheet reader stopped unexpectedly (exit code ${event.code}).`);
+      }
+    }
+  } finally {
+    worker.removeAllListeners('message');
+    if (input.stream instanceof Readable) input.stream.destroy();
+    void chunks.return(undefined).catch(() => undefined);
+    await worker.terminate();
+    await rm(scratch, { recursive: true, force: true });
   }
 }

@@ -1,6 +1,7 @@
 import type * as XLSX from '@e965/xlsx';
 import { excelSerialToDate } from './excel-serial-date';
 import { SheetError } from './sheet-error';
+import { limitExceeded, type SheetLimits } from './sheet-limits';
 import type { RawSheetRow, SheetCellValue } from './sheet-row';
 
 /**
@@ -10,7 +11,8 @@ import type { RawSheetRow, SheetCellValue } from './sheet-row';
 const MAXIMUM_XLS_BYTES = 32 * 1024 * 1024;
 
 const OLE_SIGNATURE = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
-
+/** The most rows an .xls sheet can have; a range past it comes from a crafted file. */
+const XLS_MAXIMUM_ROWS = 65_536;
 
 function unreadable(reason: string, cause?: unknown): SheetError {
   return new SheetError('FILE_UNREADABLE', `The XLS file cannot be read (${reason}). Save it again as .xlsx or .csv and re-send it.`, {}, { cause });
@@ -67,8 +69,12 @@ function readWorkbook(XLSX: SheetJs, bytes: Buffer): XLSX.WorkBook {
   }
 }
 
-/** Reads the first sheet of a legacy .xls file (held in memory: the format is not streamable). */
-export async function* readXlsRows(chunks: AsyncIterable<Buffer>): AsyncGenerator<RawSheetRow> {
+/**
+ * Reads the first sheet of a legacy .xls file (held in memory: the format is not streamable;
+ * the reader's worker thread bounds what SheetJS may take). Rows are produced over the sheet's
+ * range, so a range wider than the column limit or taller than the format is refused first.
+ */
+export async function* readXlsRows(chunks: AsyncIterable<Buffer>, limits: SheetLimits): AsyncGenerator<RawSheetRow> {
   const bytes = await collectBytes(chunks);
   const XLSX = await loadSheetJs();
   const isDateFormat = (format: string) => (XLSX.SSF as { is_date(format: string): boolean }).is_date(format);
@@ -79,6 +85,10 @@ export async function* readXlsRows(chunks: AsyncIterable<Buffer>): AsyncGenerato
   const reference = sheet['!ref'];
   if (!reference) return;
   const range = XLSX.utils.decode_range(reference);
+  if (range.e.c + 1 > limits.maxColumns) {
+    throw limitExceeded('maxColumns', limits, `The sheet spans ${range.e.c + 1} columns, more than allowed`);
+  }
+  if (range.e.r + 1 > XLS_MAXIMUM_ROWS) throw unreadable(`its sheet claims ${range.e.r + 1} rows, more than the .xls format holds`);
   const isDate1904 = workbook.Workbook?.WBProps?.date1904 === true;
   for (let row = range.s.r; row <= range.e.r; row += 1) {
     const cells: SheetCellValue[] = [];

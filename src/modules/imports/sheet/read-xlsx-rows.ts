@@ -2,8 +2,10 @@ import { Readable } from 'node:stream';
 import { loadExcelJs } from '../../../platform/spreadsheets/load-exceljs';
 import { fixExceljsUtf8Decoding } from './exceljs-utf8-fix';
 import { SheetError } from './sheet-error';
+import type { SheetLimits } from './sheet-limits';
 import type { RawSheetRow, SheetCellValue } from './sheet-row';
 import { toSheetCellValue } from './xlsx-cell-value';
+import { guardSharedStrings, guardZipEntries, XlsxGuard } from './xlsx-guards';
 
 const ZIP_SIGNATURE = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
 
@@ -20,11 +22,32 @@ function toCells(values: unknown): SheetCellValue[] {
 }
 
 /**
- * Streams the rows of the first worksheet with exceljs's streaming reader. Input failures are
- * kept apart from damaged files: exceljs pipes its input without listening for errors, so an
- * input that failed is ended instead, and the error re-thrown once exceljs notices the cut.
+ * Iterates until the guard reports a limit exceeded, whether or not exceljs noticed: it may be
+ * left waiting on a part that stopped. The read is over then, and its input destroyed.
  */
-export async function* readXlsxRows(chunks: AsyncIterable<Buffer>): AsyncGenerator<RawSheetRow> {
+async function* untilBreach<T>(iterable: AsyncIterable<T>, guard: XlsxGuard): AsyncGenerator<T> {
+  const iterator = iterable[Symbol.asyncIterator]();
+  try {
+    for (;;) {
+      const pending = iterator.next();
+      // Once the breach won, this may reject later, with nobody left to listen.
+      pending.catch(() => undefined);
+      const next = await Promise.race([pending, guard.breach]);
+      if (next.done) return;
+      yield next.value;
+    }
+  } finally {
+    void iterator.return?.()?.catch(() => undefined);
+  }
+}
+
+/**
+ * Streams the rows of the first worksheet with exceljs's streaming reader, within the unpacked
+ * size and shared-string limits (`xlsx-guards.ts`). Input failures are kept apart from damaged
+ * files: exceljs pipes its input without listening for errors, so an input that failed is
+ * ended instead, and the error re-thrown once exceljs notices the cut.
+ */
+export async function* readXlsxRows(chunks: AsyncIterable<Buffer>, limits: SheetLimits): AsyncGenerator<RawSheetRow> {
   const iterator = chunks[Symbol.asyncIterator]();
   let firstChunk = Buffer.alloc(0);
   while (firstChunk.length < ZIP_SIGNATURE.length) {
@@ -50,6 +73,8 @@ export async function* readXlsxRows(chunks: AsyncIterable<Buffer>): AsyncGenerat
     }
   }
   const source = Readable.from(guardInput(), { objectMode: false });
+  const guard = new XlsxGuard(limits);
+  guardZipEntries(source, guard);
   const ExcelJS = await loadExcelJs();
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(source, {
     worksheets: 'emit',
@@ -60,12 +85,13 @@ export async function* readXlsxRows(chunks: AsyncIterable<Buffer>): AsyncGenerat
     entries: 'ignore',
   });
   fixExceljsUtf8Decoding(reader);
+  guardSharedStrings(reader, guard);
 
   let hasWorksheet = false;
   try {
-    for await (const worksheet of reader) {
+    for await (const worksheet of untilBreach(reader, guard)) {
       hasWorksheet = true;
-      for await (const row of worksheet) {
+      for await (const row of untilBreach(worksheet, guard)) {
         yield { rowNumber: row.number, cells: toCells(row.values) };
       }
       break; // Only the first worksheet holds rows; a "Notice" sheet may follow.

@@ -8,6 +8,17 @@ export const SHEET_ERROR_CODES = [
   'FILE_UNREADABLE',
   'HEADER_MISMATCH',
   'TEMPLATE_OUTDATED',
+  /** A CSV whose bytes are not valid UTF-8 after UTF-8 characters: it mixes encodings. */
+  'FILE_ENCODING_INVALID',
+  // Limits (sheet-limits.ts): each names the limit and its setting.
+  'TOO_MANY_ROWS',
+  'TOO_MANY_COLUMNS',
+  'CELL_TOO_LONG',
+  'FILE_TOO_LARGE_UNPACKED',
+  'TOO_MANY_SHARED_STRINGS',
+  'SHARED_STRINGS_TOO_LONG',
+  /** The reader ran out of its memory on something no other limit caught. */
+  'FILE_TOO_COMPLEX',
 ] as const;
 export type SheetErrorCode = (typeof SHEET_ERROR_CODES)[number];
 
@@ -18,6 +29,12 @@ export interface SheetErrorDetails {
   header?: string;
   /** What the file holds there instead. */
   found?: string;
+  /** The row (as the spreadsheet numbers it) where a limit was exceeded. */
+  row?: number;
+  /** The value of the limit exceeded. */
+  limit?: number;
+  /** The environment variable that sets it. */
+  setting?: string;
 }
 
 export class SheetError extends Error {
