@@ -31,6 +31,7 @@ const CASES: [string, string, string, number, { field: string; code: string }][]
   ['an empty boundary', 'multipart/form-data; boundary=', `${filePart('="a.csv"')}\r\n--xyz--\r\n`, 400, { field: 'content-type', code: 'MULTIPART_BOUNDARY' }],
   ['a boundary over 70 characters', `multipart/form-data; boundary=${'x'.repeat(300)}`, 'x', 400, { field: 'content-type', code: 'MULTIPART_BOUNDARY' }],
   ['a body that stops inside the file part', 'multipart/form-data; boundary=xyz', filePart('="a.csv"'), 400, { field: 'body', code: 'MULTIPART_MALFORMED' }],
+  ['two file parts (one file only: not a 413)', 'multipart/form-data; boundary=xyz', `${filePart('="a.csv"')}\r\n${filePart('="b.csv"')}\r\n--xyz--\r\n`, 400, { field: 'file', code: 'MULTIPART_FILES_LIMIT' }],
   ['a NUL in the file name', 'multipart/form-data; boundary=xyz', `${filePart('="a\u0000.csv"')}\r\n--xyz--\r\n`, 400, { field: 'file', code: 'TEXT_NUL_CHARACTER' }],
   ['a NUL in an RFC 5987 file name', 'multipart/form-data; boundary=xyz', `${filePart("*=UTF-8''a%00.csv")}\r\n--xyz--\r\n`, 400, { field: 'file', code: 'TEXT_NUL_CHARACTER' }],
   ['a file name that is not UTF-8', 'multipart/form-data; boundary=xyz', `${filePart("*=UTF-8''a%FF.csv")}\r\n--xyz--\r\n`, 400, { field: 'file', code: 'FILE_NAME_INVALID' }],
@@ -49,13 +50,11 @@ describe.each([0, 1])('a malformed multipart body on upload route %i', (routeInd
   });
 });
 
-it('answers two file parts to the import with 400 (one file only), not 413', async () => {
-  const [, url] = uploadRoutes[0]!;
+it('answers a part after the extraction\'s file with 400 naming it, storing nothing', async () => {
   const before = await storedUploads();
-  const response = await test.http.post(url).set(bearer(test.operatorKey)).set('content-type', 'multipart/form-data; boundary=xyz')
-    .send(`${filePart('="a.csv"')}\r\n${filePart('="b.csv"')}\r\n--xyz--\r\n`).expect(400);
-  expect(response.headers['content-type']).toMatch(PROBLEM);
-  expect(response.body.errors).toEqual([expect.objectContaining({ field: 'file', code: 'MULTIPART_FILES_LIMIT' })]);
+  const response = await test.http.post('/v1/reference/extractions').set(bearer(test.operatorKey)).set('content-type', 'multipart/form-data; boundary=xyz')
+    .send(`${filePart('="a.txt"')}\r\n--xyz\r\nContent-Disposition: form-data; name="comment"\r\n\r\nhello\r\n--xyz--\r\n`).expect(400);
+  expect(response.body.errors).toEqual([expect.objectContaining({ field: 'comment', code: 'MULTIPART_UNEXPECTED_PART' })]);
   expect(await storedUploads()).toBe(before);
 });
 
