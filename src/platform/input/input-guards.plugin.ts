@@ -56,7 +56,8 @@ export const inputGuardsPlugin = fp(
         where.push(word);
       }
       if (issues.length > 0) {
-        throw new AppError('VALIDATION_FAILED', `The ${where.join(' and ')} holds text that cannot be stored, or is nested too deeply`, issues);
+        const what = issues.every((issue) => issue.code === 'NESTED_TOO_DEEPLY') ? 'is nested too deeply' : 'holds text that cannot be stored';
+        throw new AppError('VALIDATION_FAILED', `The ${where.join(' and ')} ${what}`, issues);
       }
     });
   },

@@ -43,6 +43,7 @@ describe('text PostgreSQL cannot store', () => {
     const response = await test.http.get(url).set(bearer(test.operatorKey)).expect(400);
     expect(response.headers['content-type']).toMatch(PROBLEM);
     expect(response.body.errors).toEqual([{ field, code: 'TEXT_NUL_CHARACTER', message: expect.any(String) }]);
+    expect(response.body.detail).toBe('The query string holds text that cannot be stored');
   });
 
   it('refuses an unpaired surrogate sent as a JSON escape instead of storing U+FFFD', async () => {
@@ -81,6 +82,7 @@ describe('text PostgreSQL cannot store', () => {
     const deep = '['.repeat(100_000) + ']'.repeat(100_000);
     const response = await test.http.post('/v1/structures').set(bearer(test.operatorKey)).set('content-type', 'application/json').send(deep).expect(400);
     expect(response.body.errors[0]).toMatchObject({ code: 'NESTED_TOO_DEEPLY' });
+    expect(response.body.detail).toBe('The body is nested too deeply');
   });
 });
 
