@@ -5,7 +5,8 @@ import type { Config } from './config/config';
 import type { DatabaseHandle } from './db/database';
 import { authenticationPlugin } from './platform/auth/authentication.plugin';
 import { databasePlugin } from './platform/database.plugin';
-import { answerClientError, errorsPlugin } from './platform/errors/errors.plugin';
+import { answerClientError, answerFrameworkError, errorsPlugin } from './platform/errors/errors.plugin';
+import { inputGuardsPlugin } from './platform/input/input-guards.plugin';
 import { healthRoutes } from './platform/health.routes';
 import { rateLimitPlugin } from './platform/rate-limit/rate-limit.plugin';
 import { uploadsPlugin } from './platform/uploads.plugin';
@@ -65,6 +66,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     bodyLimit: 1024 * 1024,
     requestTimeout: config.http.requestTimeoutSeconds * 1000,
     clientErrorHandler: answerClientError,
+    frameworkErrors: answerFrameworkError,
     trustProxy: typeof config.http.trustProxy === 'object' ? [...config.http.trustProxy] : config.http.trustProxy,
     genReqId: (request) => {
       const sent = request.headers['x-request-id'];
@@ -80,6 +82,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   });
 
   await app.register(errorsPlugin);
+  await app.register(inputGuardsPlugin);
   await app.register(databasePlugin, { config: config.database, handle: options.database });
   await app.register(jobsPlugin, { config: config.jobs, runner: options.jobRunner });
   await app.register(authenticationPlugin);

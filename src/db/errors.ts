@@ -1,6 +1,8 @@
 /** Postgres error codes we turn into API answers. Both pg and PGlite expose `code` (drizzle may wrap it in `cause`). */
 const UNIQUE_VIOLATION = '23505';
 const FOREIGN_KEY_VIOLATION = '23503';
+/** What an `ON DELETE RESTRICT` key raises instead of 23503 when the referenced row is deleted. */
+const RESTRICT_VIOLATION = '23001';
 const LOCK_NOT_AVAILABLE = '55P03';
 
 interface PostgresErrorFields {
@@ -24,7 +26,8 @@ export function isUniqueViolation(error: unknown, constraint?: string): boolean 
 }
 
 export function isForeignKeyViolation(error: unknown): boolean {
-  return postgresFieldsOf(error)?.code === FOREIGN_KEY_VIOLATION;
+  const code = postgresFieldsOf(error)?.code;
+  return code === FOREIGN_KEY_VIOLATION || code === RESTRICT_VIOLATION;
 }
 
 /** A lock wait ran past `lock_timeout`. */

@@ -10,7 +10,13 @@ const COMMON_OPTIONS: Options = { allErrors: true, useDefaults: true, removeAddi
  * `0` or `""` before the union's null branch is tried.
  */
 const coercingAjv = addFormats(new Ajv({ ...COMMON_OPTIONS, coerceTypes: 'array' }));
-const strictAjv = addFormats(new Ajv({ ...COMMON_OPTIONS, coerceTypes: false }));
+/**
+ * `strictNumbers` for bodies: without it a JSON `1e400` (Infinity) passes as a number, and even as
+ * an integer, to fail in PostgreSQL as a 500. Not for coerced parts: there AJV 8 skips `maximum`
+ * for a non-finite value it has just coerced from text ('1e400'), so a query integer would get
+ * through; without `strictNumbers` its `maximum` refuses it (every query integer declares one).
+ */
+const strictAjv = addFormats(new Ajv({ ...COMMON_OPTIONS, coerceTypes: false, strictNumbers: true }));
 
 export const validatorCompiler: FastifySchemaCompiler<object> = ({ schema, httpPart }) =>
   (httpPart === 'body' ? strictAjv : coercingAjv).compile(schema);

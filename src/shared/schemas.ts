@@ -1,6 +1,9 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 
 /** Schema primitives shared by every module. */
+
+/** The largest value of a PostgreSQL `integer` (int4) column: an input integer stored in one declares it as its `maximum`. */
+export const PG_INTEGER_MAX = 2_147_483_647;
 export const IdSchema = Type.String({ format: 'uuid' });
 export const EmailSchema = Type.String({ format: 'email', maxLength: 254 });
 export const DateSchema = Type.String({ format: 'date', description: 'YYYY-MM-DD' });

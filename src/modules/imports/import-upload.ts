@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { AppError, type ErrorDetail } from '../../platform/errors/error-catalogue';
+import { assertMultipartRequest, multipartFailure, receiveFilePart } from '../../platform/multipart-upload';
 import { spoolToDisk, type SpooledFile } from '../../platform/spool-file';
 import type { ImportOptions } from './imports.schemas';
 import { FORMAT_SNIFF_BYTES } from './sheet';
@@ -45,11 +46,6 @@ export function parseImportOptions(fields: Readonly<Record<string, string>>): Im
   return options;
 }
 
-function isTooLarge(error: unknown): boolean {
-  const code = (error as { code?: unknown }).code;
-  return code === 'FST_REQ_FILE_TOO_LARGE' || code === 'FST_FILES_LIMIT' || code === 'FST_PARTS_LIMIT';
-}
-
 /**
  * Reads the multipart body: one `file` part, written to a temporary file as it arrives (up to the
  * configured limit), and the option fields, in any order. The upload is handed to `work`, then
@@ -60,16 +56,15 @@ export async function withImportUpload<T>(
   limits: { maxBytes: number; spoolDirectory: string },
   work: (upload: ImportUpload) => Promise<T>,
 ): Promise<T> {
-  if (!request.isMultipart()) {
-    throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the file as multipart/form-data, in a part named `file`');
-  }
+  assertMultipartRequest(request);
   const fields: Record<string, string> = {};
   let upload: { fileName: string; file: SpooledFile } | undefined;
   try {
     for await (const part of request.parts()) {
       if (part.type === 'file') {
+        const { fileName, content } = receiveFilePart(part);
         // Read to its end whatever its name: the parser waits for each part to be consumed.
-        upload = { fileName: part.filename || 'upload', file: await spoolToDisk(part.file, { directory: limits.spoolDirectory, headBytes: FORMAT_SNIFF_BYTES }) };
+        upload = { fileName: fileName || 'upload', file: await spoolToDisk(content, { directory: limits.spoolDirectory, headBytes: FORMAT_SNIFF_BYTES }) };
         if (part.fieldname !== 'file') throw invalid([{ field: part.fieldname, code: 'SCHEMA_ADDITIONAL_PROPERTIES', message: 'The file goes in a part named `file`' }]);
       } else {
         fields[part.fieldname] = typeof part.value === 'string' ? part.value : String(part.value);
@@ -79,13 +74,11 @@ export async function withImportUpload<T>(
     if (!upload) throw invalid([{ field: 'file', code: 'SCHEMA_REQUIRED', message: 'Attach the loaduser file in a part named `file`' }]);
     return await work({ ...upload, options });
   } catch (error) {
-    // Only the multipart reader raises these codes: the limit was crossed while reading the body.
-    if (isTooLarge(error)) {
-      throw new AppError('PAYLOAD_TOO_LARGE', `Send one file of at most ${limits.maxBytes} bytes (${Math.floor(limits.maxBytes / 1024 / 1024)} MiB); split larger imports`);
-    }
     // The client went away, or timed out, before the end of its upload: its fault, not the server's.
     if (!request.raw.complete && request.raw.socket.destroyed) throw new AppError('BAD_REQUEST', 'The upload stopped before its end; send it again');
-    throw error;
+    throw multipartFailure(error, () => new AppError(
+      'PAYLOAD_TOO_LARGE', `Send one file of at most ${limits.maxBytes} bytes (${Math.floor(limits.maxBytes / 1024 / 1024)} MiB); split larger imports`,
+    )) ?? error;
   } finally {
     await upload?.file.remove();
   }

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { AppError } from '../../platform/errors/error-catalogue';
 import { problemResponses } from '../../platform/errors/problem.schema';
+import { assertMultipartRequest, multipartFailure, receiveFilePart } from '../../platform/multipart-upload';
 import { contextOf, dependenciesOf } from '../../platform/request-context';
 import { IdempotencyHeadersSchema } from '../../shared/schemas';
 import { createReferenceLoadHandler } from './reference-loader';
@@ -20,6 +21,9 @@ const UPLOAD_DESCRIPTION = [
   'by default; 413 above).',
 ].join('\n');
 
+const unexpectedPart = (field: string) =>
+  new AppError('BAD_REQUEST', 'The upload takes one part, `file`, and nothing else', [{ field, code: 'MULTIPART_UNEXPECTED_PART', message: 'Unexpected part: send the extraction alone' }]);
+
 export const referenceRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const deps = dependenciesOf(app);
   app.jobs.register(REFERENCE_LOAD_JOB, createReferenceLoadHandler(app.db, app.clock));
@@ -32,14 +36,34 @@ export const referenceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 202: ReferenceExtractionSchema, ...problemResponses(403, 413, 415) },
     },
   }, async (request, reply) => {
-    if (!request.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the file as multipart/form-data, in a part named `file`');
-    const part = await request.file({ limits: { fileSize: app.config.reference.maxUploadBytes } });
-    if (!part || part.fieldname !== 'file') {
-      part?.file.resume();
-      throw new AppError('BAD_REQUEST', 'The upload has no part named `file`', [{ field: 'file', code: 'FILE_REQUIRED', message: 'Send the extraction in a part named `file`' }]);
+    assertMultipartRequest(request);
+    const tooLarge = () => new AppError('PAYLOAD_TOO_LARGE', `The file is larger than BALISE_REFERENCE_UPLOAD_MAX_BYTES (${app.config.reference.maxUploadBytes} bytes)`);
+    try {
+      const parts = request.parts({ limits: { fileSize: app.config.reference.maxUploadBytes } })[Symbol.asyncIterator]();
+      const fieldsBefore: string[] = [];
+      let next = await parts.next();
+      for (; !next.done && next.value.type === 'field'; next = await parts.next()) fieldsBefore.push(next.value.fieldname);
+      const part = next.done ? undefined : next.value;
+      if (part?.type !== 'file' || part.fieldname !== 'file') {
+        if (part?.type === 'file') part.file.resume();
+        throw new AppError('BAD_REQUEST', 'The upload has no part named `file`', [{ field: 'file', code: 'FILE_REQUIRED', message: 'Send the extraction in a part named `file`' }]);
+      }
+      if (fieldsBefore.length > 0) {
+        part.file.resume();
+        throw unexpectedPart(fieldsBefore[0]!);
+      }
+      const { fileName, content } = receiveFilePart(part);
+      const assertNothingFollows = async () => {
+        const after = await parts.next();
+        if (after.done) return;
+        if (after.value.type === 'file') after.value.file.resume();
+        throw unexpectedPart(after.value.fieldname);
+      };
+      const extraction = await uploadExtraction(deps, contextOf(request), { fileName, content, isTruncated: () => part.file.truncated, assertNothingFollows });
+      return reply.code(202).header('location', `/v1/reference/extractions/${extraction.id}`).send(extraction);
+    } catch (error) {
+      throw multipartFailure(error, tooLarge) ?? error;
     }
-    const extraction = await uploadExtraction(deps, contextOf(request), { fileName: part.filename, content: part.file, isTruncated: () => part.file.truncated });
-    return reply.code(202).header('location', `/v1/reference/extractions/${extraction.id}`).send(extraction);
   });
 
   app.get('/v1/reference/extractions/:extractionId', {

@@ -34,6 +34,8 @@ export interface UploadedFile {
   content: Readable;
   /** Whether the upload stopped at the size limit (the stream then just ends early). */
   isTruncated(): boolean;
+  /** Reads what follows the file in the request, throwing if anything does; before anything is committed. */
+  assertNothingFollows(): Promise<void>;
 }
 
 /**
@@ -62,6 +64,7 @@ export async function uploadExtraction(deps: ServiceDependencies, context: Reque
         if (file.isTruncated()) {
           throw new AppError('PAYLOAD_TOO_LARGE', `The file is larger than the ${size} bytes accepted (BALISE_REFERENCE_UPLOAD_MAX_BYTES)`);
         }
+        await file.assertNothingFollows();
         const rows = reader.end();
         if (rows.length > 0) yield rows;
       }

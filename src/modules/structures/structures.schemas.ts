@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { DateTimeSchema, EmailSchema, IdSchema } from '../../shared/schemas';
+import { DateTimeSchema, EmailSchema, IdSchema, PG_INTEGER_MAX } from '../../shared/schemas';
 
-const QuotaSchema = Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], { description: 'null = unlimited' });
+const QuotaSchema = Type.Union([Type.Integer({ minimum: 0, maximum: PG_INTEGER_MAX }), Type.Null()], { description: 'null = unlimited' });
 
 export const QuotasSchema = Type.Object(
   {

@@ -1,5 +1,5 @@
 import { bearer, createTestApp, type TestApp } from '../../../test/harness';
-import { createApiKey, createStructure, uniqueDomain, validFiness, validSiret } from '../../../test/factories';
+import { createApiKey, createMailbox, createStructure, uniqueDomain, validFiness, validSiret } from '../../../test/factories';
 
 let test: TestApp;
 beforeAll(async () => {
@@ -76,6 +76,14 @@ describe('structures', () => {
     const read = await test.http.get(`/v1/structures/${structure.id}`).set(asOperator()).expect(200);
     expect(read.body.name).toBe('First');
     expect(await auditActions(structure.id)).toEqual(['structure.updated', 'structure.created']);
+  });
+
+  it('refuses with 409 to delete a structure that still has mailboxes (the key is ON DELETE RESTRICT, not a 500)', async () => {
+    const structure = await createStructure(test);
+    await createMailbox(test, structure.id, 'PER');
+    const refused = await test.http.delete(`/v1/structures/${structure.id}`).set(asOperator()).expect(409);
+    expect(refused.body.code).toBe('RESOURCE_IN_USE');
+    await test.http.get(`/v1/structures/${structure.id}`).set(asOperator()).expect(200);
   });
 
   it('keeps an MSSanté domain unique across structures', async () => {

@@ -96,6 +96,36 @@ export function answerClientError(this: FastifyInstance, error: Error & { code?:
   socket.destroy(error);
 }
 
+/** What Fastify refuses before routing (`frameworkErrors`), by its error code. */
+function frameworkFailure(code: string): AppError {
+  if (code === 'FST_ERR_BAD_URL') {
+    return new AppError('BAD_REQUEST', 'The path is not valid percent-encoded UTF-8', [
+      { field: 'path', code: 'PATH_ENCODING', message: 'A %-escape in the path does not decode to UTF-8 text' },
+    ]);
+  }
+  if (code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    // 400 like any malformed id (ids are 36 characters), not 414: the URI as a whole is not too long.
+    return new AppError('BAD_REQUEST', 'A path parameter is longer than the 100 characters any id may have', [
+      { field: 'path', code: 'PARAM_TOO_LONG', message: 'A path segment is longer than 100 characters' },
+    ]);
+  }
+  return new AppError('INTERNAL', 'An unexpected error occurred; quote the requestId to the operator');
+}
+
+/**
+ * Fastify's `frameworkErrors`: what the router meets before a route, its hooks or the error
+ * handler exist for the request (a path that does not decode, a parameter over `maxParamLength`),
+ * answered as problem+json like everything else rather than Fastify's own JSON.
+ */
+export function answerFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const failure = frameworkFailure(error.code);
+  // The onRequest hook that echoes the id does not run for these requests.
+  reply.header('x-request-id', request.id);
+  if (failure.status >= 500) request.log.error({ err: error }, 'request failed before routing');
+  else request.log.info({ code: failure.code, status: failure.status, cause: error.code }, 'request refused before routing');
+  void sendProblem(request, reply, failure);
+}
+
 function toAppError(error: FastifyError | AppError): AppError {
   if (error instanceof AppError) return error;
   if (error.validation) {
