@@ -30,18 +30,39 @@ export const MIGRATIONS_FOLDER = path.join(__dirname, '..', '..', 'migrations');
 const MIGRATION_LOCK_ID = 4_242_001;
 
 /**
- * `onIdleClientError`: an idle pooled connection was cut (server restart, failover, a database
- * dropped): the pool discards it and opens another on demand. Without a listener, pg would
- * raise it as an uncaught error and stop the process.
+ * `onConnectionLost`: a pooled connection was cut (server restart, failover, a database dropped,
+ * `pg_terminate_backend`). pg reports it as an 'error' event on the connection's `Client`; the pool
+ * listens while the connection is idle (and discards it), but nobody listens while it is checked
+ * out (a transaction, COPY, the migration lock), and an 'error' event without a listener is an
+ * uncaught exception that stops the process. So every connection gets a listener of its own as it
+ * opens: the query in flight fails with the error anyway (the request answers 503), and the pool
+ * discards the dead connection when it is released (`_queryable` is false) and opens another one
+ * on demand.
  */
 export async function openDatabase(
   config: DatabaseConfig,
-  onIdleClientError: (error: Error) => void = () => undefined,
+  onConnectionLost: (error: Error) => void = () => undefined,
 ): Promise<DatabaseHandle> {
   if (config.kind === 'postgres') {
     skipRowTemplateForArrayResults();
-    const pool = new Pool({ connectionString: config.url, max: config.poolSize });
-    pool.on('error', onIdleClientError);
+    const pool = new Pool({
+      connectionString: config.url,
+      max: config.poolSize,
+      // While the server is unreachable a request waits this long for a connection, then answers 503.
+      connectionTimeoutMillis: config.connectTimeoutSeconds * 1000,
+      // A server that vanished without closing its sockets (a failover) is noticed by TCP, not never.
+      keepAlive: true,
+    });
+    pool.on('connect', (client) => {
+      let hasReported = false;
+      client.on('error', (error) => {
+        if (hasReported) return;
+        hasReported = true;
+        onConnectionLost(error);
+      });
+    });
+    // The pool re-emits an idle connection's error; the connection's own listener above reported it.
+    pool.on('error', () => undefined);
     const db = drizzlePostgres(pool, { schema }) as unknown as Database;
     return { db, kind: 'postgres', pool, close: () => pool.end() };
   }

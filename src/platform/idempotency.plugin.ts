@@ -65,8 +65,11 @@ export const idempotencyPlugin = fp(
         isNull(idempotencyKeys.completedAt),
       );
       if (reply.statusCode >= 500) {
-        // A crash is not an answer: free the key so the client can retry.
-        await app.db.delete(idempotencyKeys).where(where);
+        // A crash is not an answer: free the key so the client can retry. When the database is
+        // what failed (a 503), freeing may fail too: the answer must still go out as it is.
+        await app.db.delete(idempotencyKeys).where(where).catch((error: unknown) => {
+          request.log.warn({ err: error }, 'could not free the Idempotency-Key after a failed request');
+        });
         return payload;
       }
       const headers = Object.fromEntries(
