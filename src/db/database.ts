@@ -5,7 +5,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/node-postgres';
 import { migrate as migratePostgres } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import type { ExtractTablesWithRelations } from 'drizzle-orm';
-import { Pool } from 'pg';
+import { Pool, type PoolClient } from 'pg';
 import type { DatabaseConfig } from '../config/config';
 import { skipRowTemplateForArrayResults } from './pg-array-results';
 import * as schema from './schema';
@@ -53,16 +53,7 @@ export async function openDatabase(
       // A server that vanished without closing its sockets (a failover) is noticed by TCP, not never.
       keepAlive: true,
     });
-    pool.on('connect', (client) => {
-      let hasReported = false;
-      client.on('error', (error) => {
-        if (hasReported) return;
-        hasReported = true;
-        onConnectionLost(error);
-      });
-    });
-    // The pool re-emits an idle connection's error; the connection's own listener above reported it.
-    pool.on('error', () => undefined);
+    handleLostConnections(pool, onConnectionLost);
     const db = drizzlePostgres(pool, { schema }) as unknown as Database;
     return { db, kind: 'postgres', pool, close: () => pool.end() };
   }
@@ -72,6 +63,34 @@ export async function openDatabase(
   const client = await PGlite.create(config.dataDir);
   const db = drizzlePglite(client, { schema }) as unknown as Database;
   return { db, kind: 'pglite', pool: undefined, close: () => client.close() };
+}
+
+/**
+ * Gives every pooled connection an 'error' listener as it opens, and hands a checked-out
+ * connection whose link died back to the pool at once, which discards it. Handing it back is not
+ * left to its holder: drizzle's `transaction()` checks a connection out and sends BEGIN before
+ * its try/finally, so a connection cut at that moment was never released, and after a few
+ * restarts the pool was full of dead connections and every request waited for one in vain.
+ * The holder's own later `release()` is then a no-op (pg-pool would throw on a second one).
+ */
+function handleLostConnections(pool: Pool, onConnectionLost: (error: Error) => void): void {
+  const checkedOut = new WeakSet<PoolClient>();
+  pool.on('acquire', (client) => checkedOut.add(client));
+  pool.on('release', (_error, client) => checkedOut.delete(client));
+  pool.on('connect', (client) => {
+    let hasReported = false;
+    client.on('error', (error) => {
+      if (hasReported) return;
+      hasReported = true;
+      onConnectionLost(error);
+      if (!checkedOut.has(client)) return;
+      const release = client.release.bind(client);
+      client.release = () => undefined;
+      release(error);
+    });
+  });
+  // The pool re-emits an idle connection's error; the connection's own listener above reported it.
+  pool.on('error', () => undefined);
 }
 
 /** Applies the committed drizzle-kit migrations; both backends read the same folder. */
