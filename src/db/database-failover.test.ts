@@ -108,12 +108,14 @@ describeOnPostgres('the server during a database restart under write load', () =
     const structureId = structure.body.id as string;
     const created = new Set<string>();
     let unavailable = 0;
+    const refused: { key: string; body: Record<string, unknown> }[] = [];
     const admin = new Client({ connectionString: databaseUrl });
     await admin.connect();
     try {
       for (let round = 0; round < ROUNDS; round += 1) {
         let writing = true;
-        const writes = Promise.all(Array.from({ length: CONCURRENT_WRITES }, () => http.post('/v1/mailboxes').set(auth).send(mailboxBody(structureId))))
+        const bodies = Array.from({ length: CONCURRENT_WRITES }, () => ({ key: randomBytes(12).toString('hex'), body: mailboxBody(structureId) }));
+        const writes = Promise.all(bodies.map(({ key, body }) => http.post('/v1/mailboxes').set(auth).set('Idempotency-Key', key).send(body)))
           .finally(() => { writing = false; });
         // Restarts, again and again, while the writes are in flight.
         await new Promise((resolve) => setTimeout(resolve, 10 * round));
@@ -121,7 +123,7 @@ describeOnPostgres('the server during a database restart under write load', () =
           await terminateOurConnections(admin);
           await new Promise((resolve) => setTimeout(resolve, 25));
         }
-        for (const response of await writes) {
+        for (const [index, response] of (await writes).entries()) {
           if (response.status === 201) {
             created.add(response.body.id as string);
             continue;
@@ -130,6 +132,7 @@ describeOnPostgres('the server during a database restart under write load', () =
             status: 503, type: 'application/problem+json', code: 'SERVICE_UNAVAILABLE', retryAfter: '5',
           });
           unavailable += 1;
+          refused.push(bodies[index]!);
         }
         expect(server.exitCode).toBeNull();
       }
@@ -146,6 +149,19 @@ describeOnPostgres('the server during a database restart under write load', () =
     for (let index = 0; index < 5; index += 1) {
       const response = await http.post('/v1/mailboxes').set(auth).send(mailboxBody(structureId, 'PER', { notify: true })).expect(201);
       created.add(response.body.id as string);
+    }
+    // A refused write retried with its Idempotency-Key is not stuck behind its first attempt's
+    // reservation (409 IDEMPOTENCY_IN_PROGRESS): it is created, or, if that attempt's commit
+    // went through before its connection was cut, the e-mail is already taken.
+    for (const { key, body } of refused) {
+      let retried: supertest.Response | undefined;
+      await eventually(async () => {
+        retried = await http.post('/v1/mailboxes').set(auth).set('Idempotency-Key', key).send(body);
+        return retried.status !== 409 || retried.body.code !== 'IDEMPOTENCY_IN_PROGRESS';
+      });
+      expect([201, 409]).toContain(retried!.status);
+      if (retried!.status === 201) created.add(retried!.body.id as string);
+      else expect(retried!.body.code).toBe('EMAIL_TAKEN');
     }
     await eventually(() => withClient(async (client) => {
       const { rows } = await client.query<{ waiting: number }>(
