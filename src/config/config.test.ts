@@ -10,9 +10,14 @@ describe('loadConfig', () => {
     expect(config.logLevel).toBe('info');
   });
 
+  it('holds job leases for 30 s, renewed every 10 s, unless told otherwise', () => {
+    expect(loadConfig({}).jobs).toMatchObject({ leaseSeconds: 30, heartbeatSeconds: 10 });
+    expect(loadConfig({ BALISE_JOBS_LEASE_SECONDS: '60', BALISE_JOBS_HEARTBEAT_SECONDS: '20' }).jobs).toMatchObject({ leaseSeconds: 60, heartbeatSeconds: 20 });
+  });
+
   it('uses PostgreSQL when DATABASE_URL is set and converts numbers', () => {
-    const config = loadConfig({ DATABASE_URL: 'postgres://u@h/db', PORT: '8080', DATABASE_POOL_SIZE: '4' });
-    expect(config.database).toEqual({ kind: 'postgres', url: 'postgres://u@h/db', poolSize: 4 });
+    const config = loadConfig({ DATABASE_URL: 'postgres://u@h/db', PORT: '8080', DATABASE_POOL_SIZE: '4', DATABASE_CONNECT_TIMEOUT_SECONDS: '7' });
+    expect(config.database).toEqual({ kind: 'postgres', url: 'postgres://u@h/db', poolSize: 4, connectTimeoutSeconds: 7 });
     expect(config.http.port).toBe(8080);
   });
 
@@ -26,6 +31,9 @@ describe('loadConfig', () => {
     ['BALISE_REQUEST_TIMEOUT_SECONDS', '59'],
     ['BALISE_IMPORT_MAX_COLUMNS', '33'],
     ['BALISE_IMPORT_READER_MEMORY_MB', '16'],
+    ['DATABASE_CONNECT_TIMEOUT_SECONDS', '0'],
+    ['BALISE_JOBS_LEASE_SECONDS', '1'],
+    ['BALISE_JOBS_HEARTBEAT_SECONDS', '30'],
   ])('names the bad variable %s', (variable, value) => {
     expect(() => loadConfig({ [variable]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [variable]: value })).toThrow(new RegExp(variable));

@@ -12,6 +12,7 @@ const EnvironmentSchema = Type.Object({
   HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
   DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
   DATABASE_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 200, default: 10 }),
+  DATABASE_CONNECT_TIMEOUT_SECONDS: Type.Integer({ minimum: 1, maximum: 300, default: 5 }),
   BALISE_DATA_DIR: Type.String({ minLength: 1, default: './data' }),
   BALISE_BOOTSTRAP_API_KEY: Type.Optional(Type.String({ minLength: 24 })),
   BALISE_API_KEY_CACHE_SECONDS: Type.Integer({ minimum: 0, maximum: 300, default: 10 }),
@@ -22,6 +23,8 @@ const EnvironmentSchema = Type.Object({
   BALISE_JOBS_ENABLED: Type.Boolean({ default: true }),
   BALISE_JOBS_POLL_MS: Type.Integer({ minimum: 50, default: 1000 }),
   BALISE_JOBS_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 32, default: 2 }),
+  BALISE_JOBS_LEASE_SECONDS: Type.Integer({ minimum: 2, maximum: 3600, default: 30 }),
+  BALISE_JOBS_HEARTBEAT_SECONDS: Type.Integer({ minimum: 1, maximum: 1800, default: 10 }),
   BALISE_UPLOAD_MAX_BYTES: Type.Integer({ minimum: 1024, default: 50 * 1024 * 1024 }),
   BALISE_UPLOAD_SPOOL_DIR: Type.Optional(Type.String({ minLength: 1 })),
   // At least Node.js's 60 s for the headers: below it, Node.js swaps the two limits.
@@ -54,7 +57,8 @@ const EnvironmentSchema = Type.Object({
 type Environment = Static<typeof EnvironmentSchema>;
 
 export type DatabaseConfig =
-  | { kind: 'postgres'; url: string; poolSize: number }
+  /** `connectTimeoutSeconds`: longest wait for a pooled connection (a new one, or a free one); 503 after it. */
+  | { kind: 'postgres'; url: string; poolSize: number; connectTimeoutSeconds: number }
   | { kind: 'pglite'; dataDir: string /* a folder, or 'memory://' for a throwaway database */ };
 
 export interface Config {
@@ -73,7 +77,7 @@ export interface Config {
   readonly logLevel: Environment['LOG_LEVEL'];
   readonly bootstrapApiKey: string | undefined;
   readonly auth: { readonly apiKeyCacheSeconds: number };
-  readonly jobs: { readonly enabled: boolean; readonly pollIntervalMs: number; readonly concurrency: number };
+  readonly jobs: JobsConfig;
   /** `spoolDirectory`: where loaduser uploads wait, on disk, until they are stored in the database. */
   readonly uploads: { readonly maxBytes: number; readonly spoolDirectory: string };
   /** How far V8 lets the heap grow past what survived the last full collection; 0 leaves V8's own choice. */
@@ -91,6 +95,19 @@ export interface Config {
   readonly directory: { readonly maxAgeSeconds: number; readonly refreshMinutes: number };
   /** Requests each client address may make to a public route (sign-up) per window. */
   readonly publicRateLimit: { readonly max: number; readonly windowSeconds: number };
+}
+
+export interface JobsConfig {
+  readonly enabled: boolean;
+  readonly pollIntervalMs: number;
+  readonly concurrency: number;
+  /**
+   * A claimed job is its runner's for `leaseSeconds`; the runner renews the lease every
+   * `heartbeatSeconds` while the handler runs, so a job whose process died is taken again by
+   * another runner within about `leaseSeconds`.
+   */
+  readonly leaseSeconds: number;
+  readonly heartbeatSeconds: number;
 }
 
 /** The lifecycle rules' periods (issue 7): expiry, inactivity deletion, its warnings, retention. */
@@ -135,16 +152,12 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
       port: env.PORT, host: env.HOST, trustProxy: trustProxyOf(env.BALISE_TRUST_PROXY), requestTimeoutSeconds: env.BALISE_REQUEST_TIMEOUT_SECONDS,
     },
     database: env.DATABASE_URL
-      ? { kind: 'postgres', url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE }
+      ? { kind: 'postgres', url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE, connectTimeoutSeconds: env.DATABASE_CONNECT_TIMEOUT_SECONDS }
       : { kind: 'pglite', dataDir: env.BALISE_DATA_DIR },
     logLevel: env.LOG_LEVEL,
     bootstrapApiKey: env.BALISE_BOOTSTRAP_API_KEY,
     auth: { apiKeyCacheSeconds: env.BALISE_API_KEY_CACHE_SECONDS },
-    jobs: {
-      enabled: env.BALISE_JOBS_ENABLED,
-      pollIntervalMs: env.BALISE_JOBS_POLL_MS,
-      concurrency: env.BALISE_JOBS_CONCURRENCY,
-    },
+    jobs: jobsConfigOf(env),
     uploads: { maxBytes: env.BALISE_UPLOAD_MAX_BYTES, spoolDirectory: env.BALISE_UPLOAD_SPOOL_DIR ?? tmpdir() },
     heapGrowingPercent: env.BALISE_HEAP_GROWING_PERCENT,
     smtp: { url: env.SMTP_URL, from: env.SMTP_FROM },
@@ -171,6 +184,20 @@ function trustProxyOf(setting: string | undefined): Config['http']['trustProxy']
   if (setting === undefined) return false;
   if (setting === 'true') return true;
   return setting.split(',').map((address) => address.trim());
+}
+
+function jobsConfigOf(env: Environment): JobsConfig {
+  // At least two renewals per lease: one renewal lost to a slow query must not cost the lease.
+  if (env.BALISE_JOBS_HEARTBEAT_SECONDS * 2 > env.BALISE_JOBS_LEASE_SECONDS) {
+    throw new ConfigError('BALISE_JOBS_HEARTBEAT_SECONDS', 'must be at most half of BALISE_JOBS_LEASE_SECONDS');
+  }
+  return {
+    enabled: env.BALISE_JOBS_ENABLED,
+    pollIntervalMs: env.BALISE_JOBS_POLL_MS,
+    concurrency: env.BALISE_JOBS_CONCURRENCY,
+    leaseSeconds: env.BALISE_JOBS_LEASE_SECONDS,
+    heartbeatSeconds: env.BALISE_JOBS_HEARTBEAT_SECONDS,
+  };
 }
 
 function lifecycleConfigOf(env: Environment): LifecycleConfig {

@@ -5,7 +5,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/node-postgres';
 import { migrate as migratePostgres } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import type { ExtractTablesWithRelations } from 'drizzle-orm';
-import { Pool } from 'pg';
+import { Pool, type PoolClient } from 'pg';
 import type { DatabaseConfig } from '../config/config';
 import { skipRowTemplateForArrayResults } from './pg-array-results';
 import * as schema from './schema';
@@ -30,18 +30,30 @@ export const MIGRATIONS_FOLDER = path.join(__dirname, '..', '..', 'migrations');
 const MIGRATION_LOCK_ID = 4_242_001;
 
 /**
- * `onIdleClientError`: an idle pooled connection was cut (server restart, failover, a database
- * dropped): the pool discards it and opens another on demand. Without a listener, pg would
- * raise it as an uncaught error and stop the process.
+ * `onConnectionLost`: a pooled connection was cut (server restart, failover, a database dropped,
+ * `pg_terminate_backend`). pg reports it as an 'error' event on the connection's `Client`; the pool
+ * listens while the connection is idle (and discards it), but nobody listens while it is checked
+ * out (a transaction, COPY, the migration lock), and an 'error' event without a listener is an
+ * uncaught exception that stops the process. So every connection gets a listener of its own as it
+ * opens: the query in flight fails with the error anyway (the request answers 503), and the pool
+ * discards the dead connection when it is released (`_queryable` is false) and opens another one
+ * on demand.
  */
 export async function openDatabase(
   config: DatabaseConfig,
-  onIdleClientError: (error: Error) => void = () => undefined,
+  onConnectionLost: (error: Error) => void = () => undefined,
 ): Promise<DatabaseHandle> {
   if (config.kind === 'postgres') {
     skipRowTemplateForArrayResults();
-    const pool = new Pool({ connectionString: config.url, max: config.poolSize });
-    pool.on('error', onIdleClientError);
+    const pool = new Pool({
+      connectionString: config.url,
+      max: config.poolSize,
+      // While the server is unreachable a request waits this long for a connection, then answers 503.
+      connectionTimeoutMillis: config.connectTimeoutSeconds * 1000,
+      // A server that vanished without closing its sockets (a failover) is noticed by TCP, not never.
+      keepAlive: true,
+    });
+    handleLostConnections(pool, onConnectionLost);
     const db = drizzlePostgres(pool, { schema }) as unknown as Database;
     return { db, kind: 'postgres', pool, close: () => pool.end() };
   }
@@ -51,6 +63,34 @@ export async function openDatabase(
   const client = await PGlite.create(config.dataDir);
   const db = drizzlePglite(client, { schema }) as unknown as Database;
   return { db, kind: 'pglite', pool: undefined, close: () => client.close() };
+}
+
+/**
+ * Gives every pooled connection an 'error' listener as it opens, and hands a checked-out
+ * connection whose link died back to the pool at once, which discards it. Handing it back is not
+ * left to its holder: drizzle's `transaction()` checks a connection out and sends BEGIN before
+ * its try/finally, so a connection cut at that moment was never released, and after a few
+ * restarts the pool was full of dead connections and every request waited for one in vain.
+ * The holder's own later `release()` is then a no-op (pg-pool would throw on a second one).
+ */
+function handleLostConnections(pool: Pool, onConnectionLost: (error: Error) => void): void {
+  const checkedOut = new WeakSet<PoolClient>();
+  pool.on('acquire', (client) => checkedOut.add(client));
+  pool.on('release', (_error, client) => checkedOut.delete(client));
+  pool.on('connect', (client) => {
+    let hasReported = false;
+    client.on('error', (error) => {
+      if (hasReported) return;
+      hasReported = true;
+      onConnectionLost(error);
+      if (!checkedOut.has(client)) return;
+      const release = client.release.bind(client);
+      client.release = () => undefined;
+      release(error);
+    });
+  });
+  // The pool re-emits an idle connection's error; the connection's own listener above reported it.
+  pool.on('error', () => undefined);
 }
 
 /** Applies the committed drizzle-kit migrations; both backends read the same folder. */

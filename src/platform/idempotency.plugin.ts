@@ -73,8 +73,13 @@ export const idempotencyPlugin = fp(
         isNull(idempotencyKeys.completedAt),
       );
       if (reply.statusCode >= 500) {
-        // A crash is not an answer: free the key so the client can retry.
-        await app.db.delete(idempotencyKeys).where(where);
+        // A crash is not an answer: free the key so the client can retry. When the database is
+        // what failed (a 503), freeing may fail too: the answer must still go out as it is.
+        const free = () => app.db.delete(idempotencyKeys).where(where).then(() => true, () => false);
+        if (!(await free())) {
+          request.log.warn('could not free the Idempotency-Key after a failed request; trying again in the background');
+          freeInBackground(free);
+        }
         return payload;
       }
       const headers: Record<string, string> = Object.fromEntries(
@@ -99,6 +104,23 @@ export const idempotencyPlugin = fp(
   },
   { name: 'idempotency', dependencies: ['authentication'] },
 );
+
+/**
+ * A key left reserved by a request that failed would answer 409 to every retry, for ever. A
+ * database restart takes seconds: keep trying for about a minute, then give up (logged by the
+ * caller's first failure).
+ */
+const FREE_RETRY_MS = 2000;
+const FREE_RETRIES = 30;
+function freeInBackground(free: () => Promise<boolean>, retriesLeft = FREE_RETRIES): void {
+  if (retriesLeft === 0) return;
+  const timer = setTimeout(() => {
+    void free().then((isFreed) => {
+      if (!isFreed) freeInBackground(free, retriesLeft - 1);
+    });
+  }, FREE_RETRY_MS);
+  timer.unref();
+}
 
 function hashRequest(method: string, url: string, body: unknown): string {
   return createHash('sha256').update(`${method} ${url}\n${stableStringify(body ?? null)}`).digest('hex');

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigserial, index, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, index, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 
 export const jobs = pgTable(
   'jobs',
@@ -14,6 +14,13 @@ export const jobs = pgTable(
     /** Set while a runner holds the job; a runner that dies lets the lease run out and another takes over. */
     lockedBy: text('locked_by'),
     lockedUntil: timestamp('locked_until', { withTimezone: true, precision: 3 }),
+    /**
+     * The furthest point of durable work the job reached, in a unit of its own (an import: rows
+     * validated, then rows applied), and the attempt that last moved it. A job found abandoned
+     * (lease run out) whose attempt did not move it stopped without progress: a crash on its input.
+     */
+    progress: bigint('progress', { mode: 'number' }).notNull().default(0),
+    progressedInAttempt: integer('progressed_in_attempt'),
     /** At most one job per key is ever enqueued: scheduled sweeps use it so that several processes enqueue one run. */
     singletonKey: text('singleton_key').unique(),
     lastError: text('last_error'),

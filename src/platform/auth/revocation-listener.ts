@@ -27,30 +27,53 @@ export async function listenForRevocations(
   let stopped = false;
   let client: Client | undefined;
   let retry: NodeJS.Timeout | undefined;
+  // One reconnection at a time, however many ways a connection reports its end: an 'error' event,
+  // an 'end' without one (a server closing cleanly), a failed connect or LISTEN.
+  const reconnectSoon = (lost: Client) => {
+    cache.suspend();
+    if (client === lost) client = undefined;
+    void lost.end().catch(() => undefined);
+    if (stopped || retry) return;
+    retry = setTimeout(() => {
+      retry = undefined;
+      void connect();
+    }, RECONNECT_DELAY_MS);
+  };
   const connect = async (): Promise<void> => {
     const next = new Client(connectionOptions);
+    let isLost = false;
+    const lose = () => {
+      if (isLost) return;
+      isLost = true;
+      reconnectSoon(next);
+    };
     next.on('notification', (message) => {
       if (message.channel === API_KEY_REVOKED_CHANNEL && message.payload) cache.evict(message.payload);
     });
+    // Without this listener a cut connection would be an uncaught exception and stop the process.
     next.on('error', (error) => {
-      log.warn({ err: error }, 'the API key revocation listener lost its connection');
-      cache.suspend();
-      void next.end().catch(() => undefined);
-      if (!stopped) retry = setTimeout(() => void connect().catch(() => scheduleRetry()), RECONNECT_DELAY_MS);
+      if (!isLost) log.warn({ err: error }, 'the API key revocation listener lost its connection');
+      lose();
     });
-    await next.connect();
-    await next.query(`listen ${API_KEY_REVOKED_CHANNEL}`);
+    next.on('end', () => {
+      if (!stopped) lose();
+    });
+    try {
+      await next.connect();
+      await next.query(`listen ${API_KEY_REVOKED_CHANNEL}`);
+    } catch (error) {
+      if (!isLost) log.warn({ err: error }, 'the API key revocation listener could not connect; keys are not cached meanwhile');
+      lose();
+      return;
+    }
+    if (stopped) {
+      await next.end().catch(() => undefined);
+      return;
+    }
     client = next;
     cache.resume();
   };
-  const scheduleRetry = () => {
-    cache.suspend();
-    if (!stopped) retry = setTimeout(() => void connect().catch(() => scheduleRetry()), RECONNECT_DELAY_MS);
-  };
-  await connect().catch((error: unknown) => {
-    log.warn({ err: error }, 'the API key revocation listener could not connect; keys are not cached meanwhile');
-    scheduleRetry();
-  });
+  await connect();
   return async () => {
     stopped = true;
     if (retry) clearTimeout(retry);

@@ -3,10 +3,16 @@ import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import fp from 'fastify-plugin';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isDatabaseUnavailable } from '../../db/errors';
 import { AppError, ERROR_CATALOGUE, type ErrorCode, type ErrorDetail } from './error-catalogue';
 import { ProblemSchema } from './problem.schema';
 
 const PROBLEM_TYPE_BASE = 'https://balise.dev/problems/';
+/**
+ * When a 503 tells the client to come back: a PostgreSQL restart takes a few seconds, a
+ * failover a few more; the pool opens new connections on the next request.
+ */
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
 
 /** Fastify's own client errors, by status, mapped onto the catalogue. */
 const CODE_BY_STATUS: Record<number, ErrorCode> = {
@@ -38,7 +44,8 @@ export const errorsPlugin = fp(
 
     app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
       const appError = toAppError(error);
-      if (appError.status >= 500) request.log.error({ err: error }, 'request failed');
+      if (appError.code === 'SERVICE_UNAVAILABLE') request.log.warn({ err: error }, 'request failed: the database is unavailable');
+      else if (appError.status >= 500) request.log.error({ err: error }, 'request failed');
       else request.log.info({ code: appError.code, status: appError.status }, 'request refused');
       return sendProblem(request, reply, appError);
     });
@@ -62,6 +69,7 @@ function problemOf(error: AppError, requestId: string, instance?: string) {
 
 export function sendProblem(request: FastifyRequest, reply: FastifyReply, error: AppError) {
   const problem = problemOf(error, request.id, request.url.split('?')[0]);
+  if (error.status === 503 && !reply.hasHeader('retry-after')) reply.header('retry-after', String(UNAVAILABLE_RETRY_AFTER_SECONDS));
   // Serialised here rather than through a route's response schema, so that every error looks the same.
   return reply.code(error.status).type('application/problem+json').send(JSON.stringify(problem));
 }
@@ -135,6 +143,8 @@ function toAppError(error: FastifyError | AppError): AppError {
       error.validation.map((issue) => validationDetail(issue, error.validationContext)),
     );
   }
+  // Whatever the route, a database out of reach is a 503 to retry, not a crash of ours.
+  if (isDatabaseUnavailable(error)) return new AppError('SERVICE_UNAVAILABLE', 'The database is unavailable for a moment; retry after the delay in Retry-After');
   const status = error.statusCode ?? 500;
   if (status >= 500) return new AppError('INTERNAL', 'An unexpected error occurred; quote the requestId to the operator');
   const code = CODE_BY_STATUS[status] ?? 'BAD_REQUEST';

@@ -37,11 +37,15 @@ const STATUS_DESCRIPTIONS: Record<number, string> = {
   413: 'Upload too large',
   415: 'Unsupported file',
   422: 'Business rule violated',
+  503: 'The database is unavailable for a moment (restart, failover): retry after `Retry-After` seconds',
 };
 
-/** Response schemas for the error statuses a route documents (every route has 400 and 401). */
+/**
+ * Response schemas for the error statuses a route documents (every route has 400 and 401, and
+ * 503: any route may meet the database unavailable).
+ */
 export function problemResponses(...statuses: number[]): Record<number, TSchema> {
-  const all = [...new Set([400, 401, ...statuses])];
+  const all = [...new Set([400, 401, ...statuses, 503])];
   return Object.fromEntries(
     all.map((status) => [status, { ...ProblemReference, description: STATUS_DESCRIPTIONS[status] ?? 'Error' }]),
   );

@@ -1,7 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import { sql } from 'drizzle-orm';
-import { selectRows, type Database } from '../../db/database';
+import { selectRows, type Database, type Executor } from '../../db/database';
+import { isDatabaseUnavailable } from '../../db/errors';
+import { LeaseKeeper, LeaseLostError } from './lease-keeper';
+
+export { LeaseLostError } from './lease-keeper';
 
 export interface ClaimedJob {
   id: number;
@@ -14,49 +18,104 @@ export interface ClaimedJob {
 export interface JobContext {
   readonly job: ClaimedJob;
   readonly log: FastifyBaseLogger;
-  /** Long handlers call this now and then so that nobody takes their job over. */
+  /**
+   * Aborted when this runner lost the job's lease (its renewals failed for longer than the lease
+   * and another runner took the job): the handler should stop writing.
+   */
+  readonly signal: AbortSignal;
+  /**
+   * Renews the lease now (the runner also renews it every heartbeat while the handler runs).
+   * Throws `LeaseLostError` when another runner took the job: long handlers call it between
+   * steps to learn that they must stop.
+   */
   extendLease(): Promise<void>;
+  /**
+   * Records that the job's durable work reached `marker`, a number in a unit of the job's own
+   * that only grows across attempts (a restarted step reaching the same point again is no
+   * progress). Pass the transaction that commits that work, so that both commit together.
+   */
+  reportProgress(marker: number, executor?: Executor): Promise<void>;
 }
 
 export type JobHandler = (context: JobContext) => Promise<unknown>;
 
+/** What `onAbandoned` gets: the job as claimed again, after an attempt that stopped without progress. */
+export interface AbandonedJobContext {
+  readonly job: ClaimedJob;
+  readonly log: FastifyBaseLogger;
+}
+
+export interface JobDefinitionOptions {
+  /**
+   * Called, instead of the handler, when the job's previous attempt was abandoned without
+   * progress: its lease ran out (its process died or froze) and it had not moved its progress
+   * marker. Running the handler again would most likely kill the process again (a crafted file),
+   * so the job ends `failed` here and the hook records why in the job's own terms (an import:
+   * `IMPORT_CRASHED`, audited). Without a hook such a job runs again, up to its `maxAttempts`.
+   */
+  onAbandoned?(context: AbandonedJobContext): Promise<void>;
+}
+
+interface JobDefinition extends JobDefinitionOptions {
+  handler: JobHandler;
+}
+
 export interface JobRunnerOptions {
-  /** How long a claimed job stays ours without a lease extension (a crashed runner's job comes back after it). */
+  /** How long a claimed job stays ours without a renewal (a dead runner's job comes back after it). */
   leaseSeconds?: number;
+  /** How often the runner renews the lease of a job it runs; at most half the lease. */
+  heartbeatSeconds?: number;
   /** Delay before attempt n+1: `retryBaseSeconds * 2^(n-1)`. */
   retryBaseSeconds?: number;
   workerId?: string;
 }
 
+interface ClaimedRow {
+  id: string | number;
+  name: string;
+  payload: Record<string, unknown>;
+  attempts: number;
+  max_attempts: number;
+  was_abandoned: boolean;
+  had_progressed: boolean;
+}
+
 /**
  * Runs jobs from the `jobs` table. Claiming uses `FOR UPDATE SKIP LOCKED`, so any number of
  * runners (threads of one process or several processes) can share the table and each job is
- * taken by one of them; a job whose runner died is taken again when its lease runs out.
+ * taken by one of them. A claimed job is leased; a heartbeat renews the lease while its handler
+ * runs, so a job whose runner died (lease run out) is taken again by another runner within about
+ * one lease. Every database call of the loop may fail while the database is away: the loop
+ * logs, waits and carries on.
  */
 export class JobRunner {
-  private readonly handlers = new Map<string, JobHandler>();
+  private readonly definitions = new Map<string, JobDefinition>();
   private readonly leaseSeconds: number;
+  private readonly heartbeatSeconds: number;
   private readonly retryBaseSeconds: number;
   readonly workerId: string;
   private loop: Promise<void> | undefined;
   private stopping = false;
   private wake: (() => void) | undefined;
+  /** When this runner last met the database unavailable (ms since the epoch). */
+  private lastOutageAt: number | undefined;
 
   constructor(private readonly db: Database, private readonly log: FastifyBaseLogger, options: JobRunnerOptions = {}) {
-    this.leaseSeconds = options.leaseSeconds ?? 300;
+    this.leaseSeconds = options.leaseSeconds ?? 30;
+    this.heartbeatSeconds = options.heartbeatSeconds ?? Math.max(1, Math.floor(this.leaseSeconds / 3));
     this.retryBaseSeconds = options.retryBaseSeconds ?? 5;
     this.workerId = options.workerId ?? `worker-${randomUUID()}`;
   }
 
-  register(name: string, handler: JobHandler): void {
-    this.handlers.set(name, handler);
+  register(name: string, handler: JobHandler, options: JobDefinitionOptions = {}): void {
+    this.definitions.set(name, { ...options, handler });
   }
 
   /** Claims and runs one due job; false when none was due. */
   async runNext(): Promise<boolean> {
-    const job = await this.claim();
-    if (!job) return false;
-    await this.execute(job);
+    const claimed = await this.noting(this.claim());
+    if (!claimed) return false;
+    await this.execute(claimed);
     return true;
   }
 
@@ -88,7 +147,7 @@ export class JobRunner {
       try {
         worked = await this.runNext();
       } catch (error) {
-        this.log.error({ err: error }, 'job runner could not claim a job');
+        this.log.error({ err: error }, 'job runner could not claim or settle a job');
       }
       if (!worked && !this.stopping) {
         await new Promise<void>((resolve) => {
@@ -102,52 +161,136 @@ export class JobRunner {
     }
   }
 
-  private async claim(): Promise<ClaimedJob | undefined> {
-    const names = [...this.handlers.keys()];
-    if (names.length === 0) return undefined;
-    const [row] = await selectRows<{ id: string | number; name: string; payload: Record<string, unknown>; attempts: number; max_attempts: number }>(this.db, sql`
-      update jobs
-         set status = 'running', attempts = attempts + 1, locked_by = ${this.workerId},
-             locked_until = now() + make_interval(secs => ${this.leaseSeconds}), started_at = now()
-       where id = (
-         select id from jobs
-          where name in (${sql.join(names.map((name) => sql`${name}`), sql`, `)})
-            and ((status = 'queued' and run_at <= now()) or (status = 'running' and locked_until < now()))
-          order by run_at, id
-          limit 1
-          for update skip locked)
-      returning id, name, payload, attempts, max_attempts`);
-    if (!row) return undefined;
-    return { id: Number(row.id), name: row.name, payload: row.payload, attempts: row.attempts, maxAttempts: row.max_attempts };
-  }
-
-  private async execute(job: ClaimedJob): Promise<void> {
-    const log = this.log.child({ jobId: job.id, job: job.name, attempt: job.attempts });
-    const handler = this.handlers.get(job.name)!;
-    const context: JobContext = { job, log, extendLease: () => this.extendLease(job.id) };
+  /** Remembers database outages on the way, for `abandonedByOutage`. */
+  private async noting<T>(work: Promise<T>): Promise<T> {
     try {
-      const result = await handler(context);
-      await this.db.execute(sql`
-        update jobs set status = 'succeeded', finished_at = now(), locked_by = null, locked_until = null,
-                        result = ${JSON.stringify(result ?? null)}::jsonb
-         where id = ${job.id} and locked_by = ${this.workerId}`);
+      return await work;
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      const final = job.attempts >= job.maxAttempts;
-      log.warn({ err: error, final }, final ? 'job failed for good' : 'job failed, will retry');
-      const delaySeconds = this.retryBaseSeconds * 2 ** (job.attempts - 1);
-      await this.db.execute(sql`
-        update jobs set status = ${final ? 'failed' : 'queued'}, last_error = ${message.slice(0, 2000)},
-                        locked_by = null, locked_until = null,
-                        finished_at = ${final ? sql`now()` : sql`null`},
-                        run_at = now() + make_interval(secs => ${delaySeconds})
-         where id = ${job.id} and locked_by = ${this.workerId}`);
+      if (isDatabaseUnavailable(error)) this.lastOutageAt = Date.now();
+      throw error;
     }
   }
 
-  private async extendLease(jobId: number): Promise<void> {
+  /**
+   * A job found abandoned without progress just after this runner met the database unavailable
+   * was most likely stopped by that outage (its runner could record neither progress, nor its
+   * failure, nor a renewal), not by its input: it runs again rather than being declared crashed.
+   */
+  private abandonedByOutage(): boolean {
+    return this.lastOutageAt !== undefined && Date.now() - this.lastOutageAt < 2 * this.leaseSeconds * 1000;
+  }
+
+  private async claim(): Promise<{ job: ClaimedJob; abandonedWithoutProgress: boolean } | undefined> {
+    const names = [...this.definitions.keys()];
+    if (names.length === 0) return undefined;
+    // The candidate's columns are read before the update: whether its previous attempt was
+    // abandoned (still `running`, lease run out) and whether that attempt moved its progress.
+    const [row] = await selectRows<ClaimedRow>(this.db, sql`
+      with candidate as (
+        select id, status = 'running' as was_abandoned, progressed_in_attempt is not distinct from attempts as had_progressed
+          from jobs
+         where name in (${sql.join(names.map((name) => sql`${name}`), sql`, `)})
+           and ((status = 'queued' and run_at <= now()) or (status = 'running' and locked_until < now()))
+         order by run_at, id
+         limit 1
+         for update skip locked)
+      update jobs
+         set status = 'running', attempts = jobs.attempts + 1, locked_by = ${this.workerId},
+             locked_until = now() + make_interval(secs => ${this.leaseSeconds}), started_at = now()
+        from candidate
+       where jobs.id = candidate.id
+      returning jobs.id, jobs.name, jobs.payload, jobs.attempts, jobs.max_attempts, candidate.was_abandoned, candidate.had_progressed`);
+    if (!row) return undefined;
+    const job = { id: Number(row.id), name: row.name, payload: row.payload, attempts: row.attempts, maxAttempts: row.max_attempts };
+    return { job, abandonedWithoutProgress: row.was_abandoned && !row.had_progressed };
+  }
+
+  private async execute({ job, abandonedWithoutProgress }: { job: ClaimedJob; abandonedWithoutProgress: boolean }): Promise<void> {
+    const log = this.log.child({ jobId: job.id, job: job.name, attempt: job.attempts });
+    const definition = this.definitions.get(job.name)!;
+    if (abandonedWithoutProgress) {
+      if (definition.onAbandoned && !this.abandonedByOutage()) {
+        await this.giveUpAbandoned(job, definition, log);
+        return;
+      }
+      if (job.attempts > job.maxAttempts) {
+        await this.finishAbandoned(job, log);
+        return;
+      }
+    }
+    const lease = new LeaseKeeper({
+      db: this.db,
+      jobId: job.id,
+      workerId: this.workerId,
+      leaseSeconds: this.leaseSeconds,
+      heartbeatSeconds: this.heartbeatSeconds,
+      log,
+      onOutage: () => {
+        this.lastOutageAt = Date.now();
+      },
+    });
+    const context: JobContext = {
+      job,
+      log,
+      signal: lease.signal,
+      extendLease: () => this.noting(lease.renew()),
+      reportProgress: (marker, executor) => this.noting(this.reportProgress(job, marker, executor)),
+    };
+    lease.start();
+    let outcome: { result: unknown } | { error: unknown };
+    try {
+      outcome = { result: await definition.handler(context) };
+    } catch (error) {
+      outcome = { error };
+    } finally {
+      lease.stop();
+    }
+    await this.noting(this.settle(job, outcome, log));
+  }
+
+  /** Records the outcome, unless another runner took the job meanwhile (then its outcome counts). */
+  private async settle(job: ClaimedJob, outcome: { result: unknown } | { error: unknown }, log: FastifyBaseLogger): Promise<void> {
+    if ('result' in outcome) {
+      await this.db.execute(sql`
+        update jobs set status = 'succeeded', finished_at = now(), locked_by = null, locked_until = null,
+                        result = ${JSON.stringify(outcome.result ?? null)}::jsonb
+         where id = ${job.id} and locked_by = ${this.workerId}`);
+      return;
+    }
+    const { error } = outcome;
+    if (error instanceof LeaseLostError) {
+      log.warn('job stopped: another runner took it over');
+      return;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    const final = job.attempts >= job.maxAttempts;
+    log.warn({ err: error, final }, final ? 'job failed for good' : 'job failed, will retry');
+    const delaySeconds = this.retryBaseSeconds * 2 ** (job.attempts - 1);
     await this.db.execute(sql`
-      update jobs set locked_until = now() + make_interval(secs => ${this.leaseSeconds})
-       where id = ${jobId} and locked_by = ${this.workerId}`);
+      update jobs set status = ${final ? 'failed' : 'queued'}, last_error = ${message.slice(0, 2000)},
+                      locked_by = null, locked_until = null,
+                      finished_at = ${final ? sql`now()` : sql`null`},
+                      run_at = now() + make_interval(secs => ${delaySeconds})
+       where id = ${job.id} and locked_by = ${this.workerId}`);
+  }
+
+  private async giveUpAbandoned(job: ClaimedJob, definition: JobDefinition, log: FastifyBaseLogger): Promise<void> {
+    log.error('job abandoned without progress (its process probably crashed on it): not run again');
+    await this.noting(definition.onAbandoned!({ job, log }));
+    await this.finishAbandoned(job, log);
+  }
+
+  private async finishAbandoned(job: ClaimedJob, log: FastifyBaseLogger): Promise<void> {
+    if (job.attempts > job.maxAttempts) log.error('job abandoned after its last attempt: not run again');
+    await this.noting(this.db.execute(sql`
+      update jobs set status = 'failed', finished_at = now(), locked_by = null, locked_until = null,
+                      last_error = 'abandoned: the attempt stopped without progress (its process may have crashed) before its lease ran out'
+       where id = ${job.id} and locked_by = ${this.workerId}`));
+  }
+
+  private async reportProgress(job: ClaimedJob, marker: number, executor: Executor = this.db): Promise<void> {
+    await executor.execute(sql`
+      update jobs set progress = ${marker}, progressed_in_attempt = attempts
+       where id = ${job.id} and locked_by = ${this.workerId} and progress < ${marker}`);
   }
 }

@@ -26,7 +26,11 @@ const SCHEDULER_TICK_MS = 30_000;
  */
 export const jobsPlugin = fp<JobsPluginOptions>(
   async (app, options) => {
-    const runner = new JobRunner(app.db, app.log.child({ component: 'jobs' }), options.runner);
+    const runner = new JobRunner(app.db, app.log.child({ component: 'jobs' }), {
+      leaseSeconds: options.config.leaseSeconds,
+      heartbeatSeconds: options.config.heartbeatSeconds,
+      ...options.runner,
+    });
     const scheduler = new Scheduler(app.db, app.clock, app.log.child({ component: 'scheduler' }));
     app.decorate('jobs', runner);
     app.decorate('scheduler', scheduler);

@@ -63,6 +63,8 @@ async function applyNextBatch(run: ImportRun, batch: number): Promise<boolean> {
     pipeline.add(importRowsInsert(composed.importRows));
     pipeline.add(appliedBatchUpdate(tx, record.id, last.rowNumber, composed.counts));
     await pipeline.settle();
+    // Past every validation marker (at most the total), growing with the checkpoint.
+    await run.reportProgress((current.totalRows ?? 0) + last.rowNumber, tx);
     await run.options.hooks?.beforeApplyCommit?.(batch);
     return false;
   });

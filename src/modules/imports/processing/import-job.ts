@@ -1,9 +1,11 @@
-import type { JobContext } from '../../../platform/jobs/job-runner';
+import type { Executor } from '../../../db/database';
+import { recordAudit, systemActor } from '../../../platform/audit/audit';
+import { LeaseLostError, type AbandonedJobContext, type JobContext } from '../../../platform/jobs/job-runner';
 import type { ServiceDependencies } from '../../../platform/request-context';
 import { findStructure } from '../../structures/structures.repository';
 import { completeValidation, discardStagedRows, findImport, finishImport, markImportRunning, resetValidation } from '../imports.repository';
 import { runApplyPass } from './apply-pass';
-import { crashedProblem, rowsInvalidProblem, sheetProblem } from './import-problems';
+import { abandonedProblem, crashedProblem, rowsInvalidProblem, sheetProblem } from './import-problems';
 import type { ImportJobOptions, ImportRun } from './import-run';
 import { runValidationPass } from './validation-pass';
 
@@ -26,27 +28,64 @@ export async function processImportJob(deps: ServiceDependencies, context: JobCo
   const { importId } = context.job.payload as unknown as ImportJobPayload;
   const isLastAttempt = context.job.attempts >= context.job.maxAttempts;
   try {
-    return await processImport(deps, importId, options, () => context.extendLease());
+    return await processImport(deps, importId, options, {
+      extendLease: () => context.extendLease(),
+      reportProgress: (marker, executor) => context.reportProgress(marker, executor),
+    });
   } catch (error) {
-    if (isLastAttempt) {
+    // A runner that lost the job to another one leaves the import to it.
+    if (isLastAttempt && !(error instanceof LeaseLostError)) {
       await finishImport(deps.db, importId, { status: 'failed', error: crashedProblem(), finishedAt: deps.clock.now() });
     }
     throw error;
   }
 }
 
+/**
+ * The import's previous attempt stopped without progress before its lease ran out: its process
+ * most likely died on the file (a crafted spreadsheet exhausting memory). Running it again would
+ * kill the next process too, up to five times, so the import ends `failed` with
+ * `IMPORT_CRASHED`, and the abandoned attempt is audited. The runner then marks the job failed.
+ */
+export async function failAbandonedImport(deps: ServiceDependencies, context: AbandonedJobContext): Promise<void> {
+  const { importId } = context.job.payload as unknown as ImportJobPayload;
+  await deps.db.transaction(async (tx) => {
+    const record = await findImport(tx, importId, { lock: true });
+    if (!record || record.status === 'succeeded' || record.status === 'failed') return;
+    const problem = abandonedProblem();
+    await finishImport(tx, importId, { status: 'failed', error: problem, finishedAt: deps.clock.now() });
+    await recordAudit(tx, deps.clock, systemActor(IMPORT_JOB), {
+      action: 'import.crashed',
+      targetType: 'import',
+      targetId: importId,
+      structureId: record.structureId,
+      cause: { jobId: context.job.id, abandonedAttempt: context.job.attempts - 1 },
+      before: { status: record.status },
+      after: { status: 'failed', code: problem.code },
+    });
+  });
+}
+
+/** What a run tells its job: a renewal of its lease, and how far its durable work got. */
+export interface ImportJobLink {
+  extendLease(): Promise<void>;
+  reportProgress(marker: number, executor: Executor): Promise<void>;
+}
+
+const UNLINKED: ImportJobLink = { extendLease: async () => undefined, reportProgress: async () => undefined };
+
 export async function processImport(
   deps: ServiceDependencies,
   importId: string,
   options: ImportJobOptions,
-  extendLease: () => Promise<void> = async () => undefined,
+  link: ImportJobLink = UNLINKED,
 ): Promise<unknown> {
   const record = await findImport(deps.db, importId);
   if (!record || record.status === 'succeeded' || record.status === 'failed') return { importId, skipped: true };
   const structure = await findStructure(deps.db, record.structureId);
   if (!structure) return { importId, skipped: true };
   await markImportRunning(deps.db, importId, deps.clock.now());
-  const run: ImportRun = { deps, record, structure, options, extendLease };
+  const run: ImportRun = { deps, record, structure, options, ...link };
   const finish = (status: 'succeeded' | 'failed', error: unknown, totalRows?: number) =>
     finishImport(deps.db, importId, { status, error, totalRows, finishedAt: deps.clock.now() });
 

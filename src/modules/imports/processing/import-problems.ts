@@ -63,3 +63,8 @@ export function rowsInvalidProblem(failed: number): ImportProblem {
 export function crashedProblem(): ImportProblem {
   return problem('IMPORT_CRASHED', 'The import stopped after several attempts; rows applied before the failure stay applied. Quote the import id to the operator.');
 }
+
+/** The import's process stopped during an attempt that made no progress: it is not tried again. */
+export function abandonedProblem(): ImportProblem {
+  return problem('IMPORT_CRASHED', 'The import stopped the server processing it before any progress, so it is not tried again; rows applied before stay applied. Check the file, or quote the import id to the operator.');
+}

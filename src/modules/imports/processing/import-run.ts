@@ -1,3 +1,4 @@
+import type { Executor } from '../../../db/database';
 import type { AuditActor } from '../../../platform/audit/audit';
 import type { ServiceDependencies } from '../../../platform/request-context';
 import type { StructureRecord } from '../../structures/structures.repository';
@@ -29,7 +30,15 @@ export interface ImportRun {
   record: ImportRecord;
   structure: StructureRecord;
   options: ImportJobOptions;
+  /** Renews the job's lease; throws once another runner took the job, which stops the run. */
   extendLease(): Promise<void>;
+  /**
+   * Tells the job how far the import got, with the transaction that commits it: rows validated,
+   * then the total plus the last applied row number. A run that restarts the validation reaches
+   * the same markers again and counts as no progress: a file that crashes its process at row n
+   * is not retried forever.
+   */
+  reportProgress(marker: number, executor: Executor): Promise<void>;
 }
 
 export const quotasOf = (structure: StructureRecord): Quotas => ({

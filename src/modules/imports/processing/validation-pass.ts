@@ -103,12 +103,14 @@ async function validateChunk(run: ImportRun, rows: readonly ParsedLoaduserRow[],
   // and chunks still commit in file order.
   await state.writing;
   const chunk = (state.chunk += 1);
+  const rowsValidated = state.totalRows;
   state.writing = (async () => {
     await deps.db.transaction(async (tx) => {
       await relaxCommitDurability(tx);
       await insertImportRows(tx, importRows);
       await stageRows(tx, record.id, staged);
       await recordValidationProgress(tx, record.id, rows.length, counts);
+      await run.reportProgress(rowsValidated, tx);
     });
     await run.options.hooks?.afterValidationChunk?.(chunk);
     await run.extendLease();
