@@ -31,6 +31,7 @@ describe('loadConfig', () => {
     ['BALISE_REQUEST_TIMEOUT_SECONDS', '59'],
     ['BALISE_IMPORT_MAX_COLUMNS', '33'],
     ['BALISE_IMPORT_READER_MEMORY_MB', '16'],
+    ['BALISE_IMPORT_READER_IDLE_SECONDS', '0'],
     ['DATABASE_CONNECT_TIMEOUT_SECONDS', '0'],
     ['BALISE_JOBS_LEASE_SECONDS', '1'],
     ['BALISE_JOBS_HEARTBEAT_SECONDS', '30'],
@@ -56,8 +57,9 @@ describe('loadConfig', () => {
       maxSharedStrings: 2_000_000,
       maxSharedStringCharacters: 100_000_000,
       readerMemoryMb: 512,
+      readerIdleSeconds: 120,
     });
-    const chosen = { maxRows: 10, maxColumns: 40, maxCellCharacters: 1000, maxUnpackedBytes: 2 ** 20, maxSharedStrings: 20, maxSharedStringCharacters: 30, readerMemoryMb: 64 };
+    const chosen = { maxRows: 10, maxColumns: 40, maxCellCharacters: 1000, maxUnpackedBytes: 2 ** 20, maxSharedStrings: 20, maxSharedStringCharacters: 30, readerMemoryMb: 64, readerIdleSeconds: 5 };
     const environment = Object.fromEntries(Object.entries(SHEET_LIMIT_SETTINGS).map(([limit, name]) => [name, String(chosen[limit as keyof typeof chosen])]));
     expect(loadConfig(environment).imports.sheetLimits).toEqual(chosen);
   });

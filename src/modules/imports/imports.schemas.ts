@@ -31,7 +31,7 @@ export const ImportProblemSchema = Type.Object(
       description:
         '`FILE_EMPTY`, `FORMAT_UNSUPPORTED`, `FILE_UNREADABLE`, `FILE_ENCODING_INVALID`, `HEADER_MISMATCH`, `TEMPLATE_OUTDATED`, ' +
         'an exceeded limit (`TOO_MANY_ROWS`, `TOO_MANY_COLUMNS`, `CELL_TOO_LONG`, `FILE_TOO_LARGE_UNPACKED`, ' +
-        '`TOO_MANY_SHARED_STRINGS`, `SHARED_STRINGS_TOO_LONG`, `FILE_TOO_COMPLEX`: see `setting` and `limit`), ' +
+        '`TOO_MANY_SHARED_STRINGS`, `SHARED_STRINGS_TOO_LONG`, `FILE_TOO_COMPLEX`, `FILE_READ_STALLED`: see `setting` and `limit`), ' +
         '`ROWS_INVALID` (rows failed under `onError=abort`: nothing written) or `IMPORT_CRASHED`',
     }),
     errors: Type.Optional(Type.Array(Type.Object({

@@ -35,6 +35,7 @@ const TITLES: Record<ImportProblemCode, string> = {
   TOO_MANY_SHARED_STRINGS: 'The spreadsheet holds more distinct texts than an import allows',
   SHARED_STRINGS_TOO_LONG: 'The spreadsheet\'s texts are longer, together, than an import allows',
   FILE_TOO_COMPLEX: 'The file needs more memory to read than an import may take',
+  FILE_READ_STALLED: 'Reading the file stalled',
   ROWS_INVALID: 'Rows have errors: nothing was written',
   IMPORT_CRASHED: 'The import stopped on an unexpected error',
 };

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { siblingModule, startModuleWorker } from '../../../platform/workers/start-module-worker';
+import { ReaderSilenceWatch } from './reader-silence-watch';
 import { SheetError } from './sheet-error';
 import { DEFAULT_SHEET_LIMITS, limitExceeded, type SheetLimits } from './sheet-limits';
 import { iterateChunks, type RawSheetRow, type SheetInput } from './sheet-row';
@@ -12,7 +13,8 @@ type ReaderEvent =
   | Exclude<FromSheetWorker, { type: 'pull' }>
   | { type: 'input-failed'; error: unknown }
   | { type: 'crashed'; error: Error }
-  | { type: 'exited'; code: number };
+  | { type: 'exited'; code: number }
+  | { type: 'stalled' };
 
 /** Events in arrival order, taken one at a time. */
 class EventQueue {
@@ -82,11 +84,12 @@ export async function* readLoaduserSheet(input: SheetInput, limits: SheetLimits 
   });
   const chunks = iterateChunks(input.stream);
   const events = new EventQueue();
+  const silence = new ReaderSilenceWatch(limits.readerIdleSeconds * 1000, () => events.push({ type: 'stalled' }));
   const post = (message: ToSheetWorker, transfer?: ArrayBuffer[]) => worker.postMessage(message, transfer);
 
   async function sendNextChunk(): Promise<void> {
     try {
-      const next = await chunks.next();
+      const next = await silence.whileFetchingInput(chunks.next());
       if (next.done) return post({ type: 'end' });
       // A copy of the chunk's own bytes: posting a view would copy all of its underlying buffer.
       const bytes = new Uint8Array(next.value);
@@ -96,12 +99,16 @@ export async function* readLoaduserSheet(input: SheetInput, limits: SheetLimits 
     }
   }
 
-  worker.on('message', (message: FromSheetWorker) => (message.type === 'pull' ? void sendNextChunk() : events.push(message)));
+  worker.on('message', (message: FromSheetWorker) => {
+    silence.heard();
+    if (message.type === 'pull') void sendNextChunk();
+    else events.push(message);
+  });
   worker.on('error', (error: Error) => events.push({ type: 'crashed', error }));
   worker.on('exit', (code: number) => events.push({ type: 'exited', code }));
   try {
     for (;;) {
-      const event = await events.take();
+      const event = await silence.whileWaiting(events.take());
       switch (event.type) {
         case 'rows':
           post({ type: 'rows-taken' });
@@ -117,9 +124,12 @@ export async function* readLoaduserSheet(input: SheetInput, limits: SheetLimits 
           throw crashError(event.error, limits);
         case 'exited':
           throw new Error(`The sheet reader stopped unexpectedly (exit code ${event.code}).`);
+        case 'stalled':
+          throw limitExceeded('readerIdleSeconds', limits, 'Reading the file stalled: the reader produced nothing for too long');
       }
     }
   } finally {
+    silence.stop();
     worker.removeAllListeners('message');
     if (input.stream instanceof Readable) input.stream.destroy();
     void chunks.return(undefined).catch(() => undefined);

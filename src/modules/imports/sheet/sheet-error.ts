@@ -19,6 +19,8 @@ export const SHEET_ERROR_CODES = [
   'SHARED_STRINGS_TOO_LONG',
   /** The reader ran out of its memory on something no other limit caught. */
   'FILE_TOO_COMPLEX',
+  /** The reader went silent for longer than it may: stopped, whatever it was stuck on. */
+  'FILE_READ_STALLED',
 ] as const;
 export type SheetErrorCode = (typeof SHEET_ERROR_CODES)[number];
 

@@ -20,6 +20,12 @@ export interface SheetLimits {
   readonly maxSharedStringCharacters: number;
   /** Heap of the worker thread that parses the file: an unforeseen bomb ends the worker, not the process. */
   readonly readerMemoryMb: number;
+  /**
+   * Seconds the reader may work without handing over a row or asking for more of the file. Size
+   * limits bound a read's work; this bounds what they cannot foresee (a parser stuck on a crafted
+   * file), since a job's lease is renewed for as long as its process lives.
+   */
+  readonly readerIdleSeconds: number;
 }
 
 /**
@@ -31,7 +37,9 @@ export interface SheetLimits {
  * - 2,000,000 shared strings and 100 M characters: 200,000 rows of about ten distinct texts
  *   (e-mail, names, address…) of some fifty characters, held as strings by the reader; about
  *   200 MB at worst, within the reader's heap;
- * - 512 MB of reader heap: what the two limits above need, far below what would hurt the host.
+ * - 512 MB of reader heap: what the two limits above need, far below what would hurt the host;
+ * - 120 s of reader silence: the longest a legitimate read goes quiet is while exceljs copies a
+ *   200,000-row worksheet to disk before its shared strings, a few seconds on a loaded host.
  */
 export const DEFAULT_SHEET_LIMITS: SheetLimits = {
   maxRows: 200_000,
@@ -41,6 +49,7 @@ export const DEFAULT_SHEET_LIMITS: SheetLimits = {
   maxSharedStrings: 2_000_000,
   maxSharedStringCharacters: 100_000_000,
   readerMemoryMb: 512,
+  readerIdleSeconds: 120,
 };
 
 /** The environment variable that sets each limit, named in the problem when it is exceeded. */
@@ -52,6 +61,7 @@ export const SHEET_LIMIT_SETTINGS: Record<keyof SheetLimits, string> = {
   maxSharedStrings: 'BALISE_IMPORT_MAX_SHARED_STRINGS',
   maxSharedStringCharacters: 'BALISE_IMPORT_MAX_SHARED_STRING_CHARACTERS',
   readerMemoryMb: 'BALISE_IMPORT_READER_MEMORY_MB',
+  readerIdleSeconds: 'BALISE_IMPORT_READER_IDLE_SECONDS',
 };
 
 const CODES: Record<keyof SheetLimits, SheetErrorCode> = {
@@ -62,6 +72,7 @@ const CODES: Record<keyof SheetLimits, SheetErrorCode> = {
   maxSharedStrings: 'TOO_MANY_SHARED_STRINGS',
   maxSharedStringCharacters: 'SHARED_STRINGS_TOO_LONG',
   readerMemoryMb: 'FILE_TOO_COMPLEX',
+  readerIdleSeconds: 'FILE_READ_STALLED',
 };
 
 const formatCount = (value: number) => value.toLocaleString('en-US');
