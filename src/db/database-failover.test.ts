@@ -1,11 +1,8 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { Client } from 'pg';
-import supertest from 'supertest';
+import type supertest from 'supertest';
 import { openTestDatabase } from '../../test/harness';
+import { eventually as eventuallyHolds, startServerProcess, type ServerProcess } from '../../test/server-process';
 import { mailboxBody, uniqueDomain, validFiness } from '../../test/factories';
 import type { DatabaseHandle } from './database';
 
@@ -18,41 +15,17 @@ import type { DatabaseHandle } from './database';
  * Retry-After, leave no write half-done, and serve and run jobs normally afterwards.
  */
 const describeOnPostgres = process.env.DATABASE_URL ? describe : describe.skip;
-const ROOT = path.join(__dirname, '..', '..');
 const ROUNDS = 4;
 const CONCURRENT_WRITES = 16;
 
 let database: DatabaseHandle;
 let databaseUrl: string;
-let server: ChildProcess;
-let output = '';
+let server: ServerProcess;
 let http: ReturnType<typeof supertest>;
-const operatorKey = `blk_test_${randomBytes(24).toString('base64url')}`;
-const auth = { Authorization: `Bearer ${operatorKey}` };
+let auth: { Authorization: string };
 
-async function freePort(): Promise<number> {
-  for (let port = 4300; port < 4400; port += 1) {
-    const probe = createServer();
-    const isFree = await new Promise<boolean>((resolve) => {
-      probe.once('error', () => resolve(false));
-      probe.listen(port, '127.0.0.1', () => resolve(true));
-    });
-    if (isFree) {
-      await new Promise((resolve) => probe.close(resolve));
-      return port;
-    }
-  }
-  throw new Error('no free port in 4300–4399');
-}
-
-/** Waits, a bounded time, until `condition` holds. */
-async function eventually(condition: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline;) {
-    if (await condition().catch(() => false)) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`the awaited condition never held; server output:\n${output.slice(-4000)}`);
-}
+/** Waits, a bounded time, until `condition` holds; the server's output tells why it did not. */
+const eventually = (condition: () => Promise<boolean>) => eventuallyHolds(condition, () => server.output().slice(-4000));
 
 async function withClient<T>(work: (client: Client) => Promise<T>): Promise<T> {
   const client = new Client({ connectionString: databaseUrl });
@@ -72,34 +45,13 @@ describeOnPostgres('the server during a database restart under write load', () =
   beforeAll(async () => {
     database = await openTestDatabase();
     databaseUrl = database.pool!.options.connectionString!;
-    await promisify(execFile)('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT });
-    const port = await freePort();
-    server = spawn(process.execPath, [path.join(ROOT, 'dist', 'server.js')], {
-      cwd: ROOT,
-      env: {
-        PATH: process.env.PATH,
-        DATABASE_URL: databaseUrl,
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        BALISE_BOOTSTRAP_API_KEY: operatorKey,
-        LOG_LEVEL: 'warn',
-        BALISE_JOBS_POLL_MS: '100',
-        BALISE_LIFECYCLE_SCHEDULE_ENABLED: 'false',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    server.stdout!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
-    server.stderr!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
-    http = supertest(`http://127.0.0.1:${port}`);
-    await eventually(async () => (await http.get('/health/ready')).status === 200);
+    server = await startServerProcess(databaseUrl);
+    http = server.http;
+    auth = { Authorization: `Bearer ${server.operatorKey}` };
   }, 180_000);
 
   afterAll(async () => {
-    if (server && server.exitCode === null) {
-      const exited = new Promise((resolve) => server.once('exit', resolve));
-      server.kill('SIGTERM');
-      await exited;
-    }
+    await server?.stop();
     await database?.close();
   }, 60_000);
 
@@ -134,15 +86,15 @@ describeOnPostgres('the server during a database restart under write load', () =
           unavailable += 1;
           refused.push(bodies[index]!);
         }
-        expect(server.exitCode).toBeNull();
+        expect(server.child.exitCode).toBeNull();
       }
     } finally {
       await admin.end();
     }
     // The cuts did land on requests in flight, and none of them cost the process.
     expect(unavailable).toBeGreaterThan(0);
-    expect(server.exitCode).toBeNull();
-    expect(output).not.toMatch(/uncaught/i);
+    expect(server.child.exitCode).toBeNull();
+    expect(server.output()).not.toMatch(/uncaught/i);
 
     // Later requests succeed, without a restart; so do jobs (an invitation's delivery).
     await eventually(async () => (await http.get('/health/ready')).status === 200);

@@ -11,14 +11,12 @@ import { manyRowsWorkbook, sharedStringsBomb, unpackedSizeBomb, wideRowWorkbook 
 const ROW_LIMIT = 1000;
 const MEGABYTE = 1024 * 1024;
 /**
- * What running one hostile import may add to the process's resident memory (unbounded, the
- * first bomb took 4.3 GB). The whole process stays under 500 MB when the database is a server
- * of its own; embedded PGlite's WebAssembly heap, in this very process, already takes some
- * 400 MB before any upload and grows with each file stored, so there only the import's own
- * growth is measured.
+ * What running one hostile import may add to this process's resident memory (unbounded, the
+ * first bomb took 4.3 GB). The process here is jest's, which carries every test file run before
+ * this one and, on PGlite, the database itself: the server's own total, under 500 MB, is measured
+ * on a real server process in `imports.limits.server.test.ts`.
  */
 const IMPORT_MEMORY_BUDGET_MEGABYTES = 300;
-const IS_DATABASE_ELSEWHERE = process.env.DATABASE_URL !== undefined;
 
 let test: TestApp;
 let structureId: string;
@@ -74,7 +72,6 @@ function expectSurvived(watched: ImportUnderLoad, code: string, setting: string)
   expect(watched.livenessChecks).toBeGreaterThan(0);
   expect(watched.slowestLivenessMs).toBeLessThan(1000);
   expect(watched.peakRssMegabytes - watched.rssBeforeMegabytes).toBeLessThan(IMPORT_MEMORY_BUDGET_MEGABYTES);
-  if (IS_DATABASE_ELSEWHERE) expect(watched.peakRssMegabytes).toBeLessThan(500);
 }
 
 const csvHeader = LOADUSER_TEST_HEADERS.join(';');
