@@ -37,6 +37,11 @@ import { connectionAccountsRoutes } from './modules/connection-accounts/connecti
 import { delegatesRoutes } from './modules/delegates/delegates.routes';
 import { importsRoutes } from './modules/imports/imports.routes';
 import { exportsRoutes } from './modules/exports/exports.routes';
+import { registerDirectoryJobs } from './modules/directory/directory.jobs';
+import { registerImportsJobs } from './modules/imports/imports.jobs';
+import { registerLifecycleJobs } from './modules/lifecycle/lifecycle.jobs';
+import { registerNotificationsJobs } from './modules/notifications/notifications.jobs';
+import { registerReferenceJobs } from './modules/reference/reference.jobs';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -111,6 +116,13 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(delegatesRoutes);
   await app.register(importsRoutes);
   await app.register(exportsRoutes);
+
+  // Background jobs: every module's definitions and schedules, each in its `<module>.jobs.ts`.
+  await registerNotificationsJobs(app);
+  await registerLifecycleJobs(app);
+  await registerReferenceJobs(app);
+  await registerDirectoryJobs(app);
+  await registerImportsJobs(app);
 
   if (config.bootstrapApiKey) {
     const key = await ensureBootstrapApiKey(app.db, config.bootstrapApiKey);

@@ -3,11 +3,8 @@ import { Type } from '@sinclair/typebox';
 import { problemResponses } from '../../platform/errors/problem.schema';
 import { contextOf, dependenciesOf } from '../../platform/request-context';
 import { PageQuerySchema } from '../../shared/pagination';
-import { refreshDirectory } from './directory-refresh';
 import { DirectoryPageSchema, DirectoryQuerySchema } from './directory.schemas';
 import { listDirectoryEntries } from './directory.service';
-
-export const DIRECTORY_REFRESH_JOB = 'directory.refresh';
 
 const DESCRIPTION = [
   'What is fed to the national directory: exactly the fed boxes (pre-registered or valid, not test, not MED) that have an',
@@ -28,14 +25,7 @@ const DESCRIPTION = [
 
 export const directoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const deps = dependenciesOf(app);
-  const { maxAgeSeconds, refreshMinutes } = app.config.directory;
-
-  app.jobs.register(DIRECTORY_REFRESH_JOB, async ({ log }) => {
-    const outcome = await refreshDirectory(app.db, app.clock, { maxAgeSeconds: 0 });
-    log.info({ ...outcome }, 'directory feed refreshed');
-    return outcome;
-  });
-  if (refreshMinutes > 0) app.scheduler.schedule(DIRECTORY_REFRESH_JOB, { periodMs: refreshMinutes * 60_000, maxAttempts: 2 });
+  const { maxAgeSeconds } = app.config.directory;
 
   app.get('/v1/directory/entries', {
     schema: {

@@ -1,5 +1,5 @@
 import { isUniqueViolation } from '../../db/errors';
-import { recordAudit } from '../../platform/audit/audit';
+import { recordAudit, type AuditAction } from '../../platform/audit/audit';
 import { assertStructureAccess } from '../../platform/auth/authorization';
 import { visibleStructureIds } from '../../platform/auth/caller';
 import { AppError } from '../../platform/errors/error-catalogue';
@@ -107,6 +107,11 @@ export async function listEmailChangeRequests(
   return toPage(rows, limit, (row) => [row.createdAt.toISOString(), row.id], toEmailChangeRequest);
 }
 
+const CLOSE_AUDIT_ACTIONS: Record<'reject' | 'cancel', AuditAction> = {
+  reject: 'email_change_request.rejected',
+  cancel: 'email_change_request.cancelled',
+};
+
 /** Rejects (an admin refuses) or cancels (the request is withdrawn) a pending request; the box is untouched. */
 export async function closeEmailChangeRequest(
   deps: ServiceDependencies,
@@ -128,7 +133,7 @@ export async function closeEmailChangeRequest(
     });
     if (!row) throw new AppError('PRECONDITION_FAILED', 'The request was changed meanwhile: fetch it again');
     await recordAudit(tx, deps.clock, context.actor, {
-      action: `email_change_request.${status}`, targetType: 'email_change_request', targetId: requestId,
+      action: CLOSE_AUDIT_ACTIONS[action], targetType: 'email_change_request', targetId: requestId,
       structureId: row.structureId, mailboxId: row.mailboxId, before: toEmailChangeRequest(current), after: toEmailChangeRequest(row),
     });
     return versionedRequest(row);

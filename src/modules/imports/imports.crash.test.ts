@@ -1,10 +1,12 @@
 import { sql } from 'drizzle-orm';
 import { selectRows } from '../../db/database';
+import { defineJob } from '../../platform/jobs/job-definition';
 import { JobRunner } from '../../platform/jobs/job-runner';
 import { dependenciesOf } from '../../platform/request-context';
 import { bearer, createTestApp, type TestApp } from '../../../test/harness';
 import { createStructure, loaduserCsv, uniqueDomain, uniqueEmail, uploadImport, validRpps } from '../../../test/factories';
-import { IMPORT_JOB, processImportJob } from './processing/import-job';
+import { importJob as importProcessJob, ImportJobPayloadSchema } from './imports.jobs';
+import { processImportJob } from './processing/import-job';
 import type { ImportHooks } from './processing/import-run';
 import { DEFAULT_SHEET_LIMITS } from './sheet';
 
@@ -34,14 +36,14 @@ function dyingRunner(workerId: string, hooks: ImportHooks | 'before-any-progress
   let reach!: () => void;
   const died = new Promise<void>((resolve) => { reach = resolve; });
   const runner = new JobRunner(test.app.db, test.app.log, { workerId, retryBaseSeconds: 0, leaseSeconds: 300 });
-  runner.register(IMPORT_JOB, async (context) => {
+  runner.register(defineJob({ name: importProcessJob.name, payload: ImportJobPayloadSchema, handler: async (context) => {
     // 'before-any-progress': a parser blowing up on the file before the first chunk commits.
     if (hooks !== 'before-any-progress') {
       await processImportJob(dependenciesOf(test.app), context, { batchSize: BATCH_SIZE, sheetLimits: DEFAULT_SHEET_LIMITS, hooks }).catch(() => undefined);
     }
     reach();
     await never();
-  });
+  } }));
   return { runner, died };
 }
 
@@ -49,7 +51,7 @@ function dyingRunner(workerId: string, hooks: ImportHooks | 'before-any-progress
 async function dieDuringAttempt({ runner, died }: { runner: JobRunner; died: Promise<void> }): Promise<void> {
   void runner.runNext();
   await died;
-  await test.app.db.execute(sql`update jobs set locked_until = now() - interval '1 second' where name = ${IMPORT_JOB} and locked_by = ${runner.workerId}`);
+  await test.app.db.execute(sql`update jobs set locked_until = now() - interval '1 second' where name = ${importProcessJob.name} and locked_by = ${runner.workerId}`);
 }
 
 function fiveRows() {
@@ -67,7 +69,7 @@ async function boxCount(emails: string[]): Promise<number> {
 
 async function importJob(importId: string) {
   const [row] = await selectRows<{ status: string; attempts: number }>(test.app.db, sql`
-    select status, attempts from jobs where name = ${IMPORT_JOB} and payload ->> 'importId' = ${importId}`);
+    select status, attempts from jobs where name = ${importProcessJob.name} and payload ->> 'importId' = ${importId}`);
   return row!;
 }
 

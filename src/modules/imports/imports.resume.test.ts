@@ -4,7 +4,7 @@ import { JobRunner } from '../../platform/jobs/job-runner';
 import { dependenciesOf } from '../../platform/request-context';
 import { bearer, createTestApp, type TestApp } from '../../../test/harness';
 import { createMailbox, createStructure, importRows, loaduserCsv, uniqueDomain, uniqueEmail, uploadImport, validRpps } from '../../../test/factories';
-import { IMPORT_JOB, processImportJob } from './processing/import-job';
+import { importJob } from './imports.jobs';
 import type { ImportHooks } from './processing/import-run';
 import { DEFAULT_SHEET_LIMITS } from './sheet';
 
@@ -20,7 +20,7 @@ afterAll(() => test.close());
 
 /** The import job with hooks, as the queue runs it (`runner` defaults to the app's). */
 function registerImportJob(hooks: ImportHooks, runner: JobRunner = test.app.jobs) {
-  runner.register(IMPORT_JOB, (context) => processImportJob(dependenciesOf(test.app), context, { batchSize: BATCH_SIZE, sheetLimits: DEFAULT_SHEET_LIMITS, hooks }));
+  runner.register(importJob, { deps: dependenciesOf(test.app), options: { batchSize: BATCH_SIZE, sheetLimits: DEFAULT_SHEET_LIMITS, hooks } });
 }
 afterEach(() => registerImportJob({}));
 
@@ -116,7 +116,7 @@ describe('an import interrupted mid-way', () => {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     expect(await test.app.jobs.runNext()).toBe(false);
-    await test.app.db.execute(sql`update jobs set locked_until = now() - interval '1 second' where name = ${IMPORT_JOB} and locked_by = 'frozen'`);
+    await test.app.db.execute(sql`update jobs set locked_until = now() - interval '1 second' where name = ${importJob.name} and locked_by = 'frozen'`);
     expect(await test.app.jobs.runNext()).toBe(true);
     await expectAppliedOnce(importId, emails);
   });

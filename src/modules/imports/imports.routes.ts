@@ -12,7 +12,6 @@ import { writeImportReport } from './import-report';
 import { findImport, type ImportRecord } from './imports.repository';
 import { ImportParamsSchema, ImportRowSchema, ImportRowsQuerySchema, ImportSchema, SheetDownloadQuerySchema } from './imports.schemas';
 import { createImport, listImportRows, listImports, openImportReport, toImport } from './imports.service';
-import { failAbandonedImport, IMPORT_JOB, processImportJob } from './processing/import-job';
 import { writeLoaduserTemplate } from './sheet';
 import { IMPORT_DESCRIPTION, REPORT_DESCRIPTION, ROWS_DESCRIPTION, TEMPLATE_DESCRIPTION } from './imports.docs';
 
@@ -20,9 +19,6 @@ const tags = ['Imports'];
 
 export const importsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const deps = dependenciesOf(app);
-  app.jobs.register(IMPORT_JOB, (context) => processImportJob(deps, context, app.config.imports), {
-    onAbandoned: (context) => failAbandonedImport(deps, context),
-  });
   app.registerStructureResolver('importId', async (id) => {
     const record = await findImport(app.db, id);
     return record && { structureId: record.structureId, resource: record };

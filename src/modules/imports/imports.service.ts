@@ -17,7 +17,7 @@ import {
   type ImportRowRecord,
 } from './imports.repository';
 import type { Import, ImportRow, ImportRowsQuery } from './imports.schemas';
-import { IMPORT_JOB, IMPORT_JOB_MAX_ATTEMPTS } from './processing/import-job';
+import { importJob } from './imports.jobs';
 import type { ImportProblem } from './processing/import-problems';
 import { annotatedRows } from './import-report';
 import { detectSheetFormat, isSheetError, SHEET_ERROR_CODES, type SheetFormat, type SheetLimits } from './sheet';
@@ -96,7 +96,7 @@ export async function createImport(deps: ServiceDependencies, context: RequestCo
       },
       upload.file,
     );
-    await enqueueJob(tx, IMPORT_JOB, { importId: record.id }, { maxAttempts: IMPORT_JOB_MAX_ATTEMPTS });
+    await enqueueJob(tx, importJob, { importId: record.id });
     await recordAudit(tx, deps.clock, context.actor, {
       action: 'import.created', targetType: 'import', targetId: record.id, structureId,
       after: { fileName: record.fileName, format, fileSize: record.fileSize, options: upload.options },

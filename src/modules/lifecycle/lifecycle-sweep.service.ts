@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Transaction } from '../../db/database';
-import { recordAudit } from '../../platform/audit/audit';
+import { recordAudit, type AuditAction } from '../../platform/audit/audit';
 import type { ServiceDependencies } from '../../platform/request-context';
 import { isoDate } from '../../shared/clock';
 import { withdrawActiveAddress } from '../correspondences/correspondences.repository';
@@ -76,7 +76,7 @@ async function applyStatusChange(
   tx: Transaction,
   current: MailboxRecord,
   values: Parameters<typeof updateMailboxRow>[3],
-  audit: { action: string; cause: Record<string, unknown> },
+  audit: { action: AuditAction; cause: Record<string, unknown> },
 ): Promise<true> {
   const id = current.mailbox.id;
   const row = await updateMailboxRow(tx, id, current.mailbox.version, { ...values, updatedAt: context.now });

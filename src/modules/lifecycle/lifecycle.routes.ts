@@ -9,8 +9,6 @@ import { IdempotencyHeadersSchema, IfMatchHeadersSchema } from '../../shared/sch
 import type { MailboxRecord } from '../mailboxes/mailboxes.repository';
 import { MailboxParamsSchema, MailboxSchema } from '../mailboxes/mailboxes.schemas';
 import { restoreMailbox } from './lifecycle-restore.service';
-import { LIFECYCLE_SWEEP_JOB } from './lifecycle-sweep-context';
-import { runLifecycleSweep } from './lifecycle-sweep.service';
 import { listUpcoming, recordMailboxActivity, sweepNow } from './lifecycle.service';
 import { ActivityBodySchema, RestoreBodySchema, SweepReportSchema, UpcomingItemSchema, UpcomingQuerySchema } from './lifecycle.schemas';
 
@@ -19,16 +17,6 @@ const tags = ['Lifecycle'];
 export const lifecycleRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const deps = dependenciesOf(app);
   const policy = app.config.lifecycle;
-
-  // The scheduled sweep: one job per period on the queue, whichever process enqueues or runs it.
-  app.jobs.register(LIFECYCLE_SWEEP_JOB, async (job) => {
-    const report = await runLifecycleSweep(deps, policy, { trigger: 'schedule', onBatch: () => job.extendLease() });
-    const counts = { deactivated: report.deactivated.count, warned: report.warned.count, adminNotices: report.warned.adminNotices,
-      deleted: report.deleted.count, purged: report.purged.count, importFilesDeleted: report.importFilesDeleted.count };
-    job.log.info({ sweepId: report.sweepId, ...counts }, 'lifecycle sweep done');
-    return { sweepId: report.sweepId, ...counts };
-  });
-  if (policy.scheduleEnabled) app.scheduler.schedule(LIFECYCLE_SWEEP_JOB, { periodMs: policy.sweepIntervalMinutes * 60_000, maxAttempts: 3 });
 
   app.post('/v1/mailboxes/:mailboxId/activity', {
     config: { access: 'operator' },

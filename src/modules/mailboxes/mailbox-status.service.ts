@@ -1,4 +1,4 @@
-import { recordAudit } from '../../platform/audit/audit';
+import { recordAudit, type AuditAction } from '../../platform/audit/audit';
 import { lockMailboxForWrite } from './mailbox-assertions';
 import { AppError } from '../../platform/errors/error-catalogue';
 import type { RequestContext, ServiceDependencies } from '../../platform/request-context';
@@ -11,7 +11,7 @@ import { versioned, type VersionedMailbox } from './mailboxes.service';
 /** The actions an admin drives through the API; registration and restore have their own services. */
 export type AdminStatusAction = Extract<MailboxAction, 'validate' | 'reject' | 'deactivate' | 'reactivate' | 'delete'>;
 
-const AUDIT_ACTIONS: Record<AdminStatusAction, string> = {
+const STATUS_AUDIT_ACTIONS: Record<AdminStatusAction, AuditAction> = {
   validate: 'mailbox.validated',
   reject: 'mailbox.rejected',
   deactivate: 'mailbox.deactivated',
@@ -52,7 +52,7 @@ export async function changeMailboxStatus(
     if (!row) throw new AppError('PRECONDITION_FAILED', 'The mailbox was changed meanwhile: fetch it again');
     const updated = await findMailbox(tx, mailboxId);
     await recordAudit(tx, deps.clock, context.actor, {
-      action: AUDIT_ACTIONS[action], targetType: 'mailbox', targetId: mailboxId, structureId: row.structureId, mailboxId,
+      action: STATUS_AUDIT_ACTIONS[action], targetType: 'mailbox', targetId: mailboxId, structureId: row.structureId, mailboxId,
       before: toMailbox(current), after: toMailbox(updated!),
     });
     return versioned(updated!);

@@ -4,7 +4,7 @@ import { SMTPServer } from 'smtp-server';
 import { selectRows } from '../../db/database';
 import { bearer, createTestApp, type TestApp } from '../../../test/harness';
 import { createStructure, mailboxBody, uniqueEmail } from '../../../test/factories';
-import { DELIVERY_MAX_ATTEMPTS } from './notification-outbox';
+import { DELIVERY_MAX_ATTEMPTS } from './notifications.jobs';
 
 interface ReceivedMessage {
   from: string;

@@ -2,15 +2,7 @@ import { sql } from 'drizzle-orm';
 import { notifications } from '../../db/schema';
 import { selectRows, type Executor } from '../../db/database';
 import { enqueueJob, enqueueJobs } from '../../platform/jobs/job-queue';
-
-export const DELIVER_NOTIFICATION_JOB = 'notification.deliver';
-
-/**
- * Delivery attempts per message. With the runner's exponential backoff (5 s, 10 s, 20 s…) the
- * last attempt comes about ten minutes after the first: long enough to ride out a mail relay's
- * restart, short enough that a dead address is reported as `failed` the same day.
- */
-export const DELIVERY_MAX_ATTEMPTS = 8;
+import { deliverNotificationJob } from './notifications.jobs';
 
 export interface OutgoingNotification {
   structureId: string | null;
@@ -34,7 +26,7 @@ export async function queueNotification(executor: Executor, notification: Outgoi
     .onConflictDoNothing({ target: notifications.dedupeKey })
     .returning({ id: notifications.id });
   if (!row) return false;
-  await enqueueJob(executor, DELIVER_NOTIFICATION_JOB, { notificationId: row.id }, { maxAttempts: DELIVERY_MAX_ATTEMPTS });
+  await enqueueJob(executor, deliverNotificationJob, { notificationId: row.id });
   return true;
 }
 
@@ -62,8 +54,6 @@ export async function queueNotifications(executor: Executor, list: readonly Outg
         as r(structure_id uuid, mailbox_id uuid, kind text, recipient text, subject text, body text, dedupe_key text)
     on conflict (dedupe_key) do nothing
     returning id`);
-  await enqueueJobs(executor, DELIVER_NOTIFICATION_JOB, inserted.map((row) => ({ notificationId: row.id })), {
-    maxAttempts: DELIVERY_MAX_ATTEMPTS,
-  });
+  await enqueueJobs(executor, deliverNotificationJob, inserted.map((row) => ({ notificationId: row.id })));
   return inserted.length;
 }

@@ -3,17 +3,12 @@ import { Type } from '@sinclair/typebox';
 import { problemResponses } from '../../platform/errors/problem.schema';
 import { contextOf, dependenciesOf } from '../../platform/request-context';
 import { PageQuerySchema, pageSchema } from '../../shared/pagination';
-import { createMailTransport } from './mail-transport';
-import { deliverNotificationHandler } from './notification-delivery';
-import { DELIVER_NOTIFICATION_JOB, DELIVERY_MAX_ATTEMPTS } from './notification-outbox';
+import { DELIVERY_MAX_ATTEMPTS } from './notifications.jobs';
 import { NotificationQuerySchema, NotificationSchema } from './notifications.schemas';
 import { listNotifications } from './notifications.service';
 
 export const notificationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const deps = dependenciesOf(app);
-  const transport = await createMailTransport(app.config.smtp);
-  app.jobs.register(DELIVER_NOTIFICATION_JOB, deliverNotificationHandler({ ...deps, transport, from: app.config.smtp.from }));
-  if (transport) app.addHook('onClose', async () => transport.close());
 
   app.get('/v1/notifications', {
     schema: {

@@ -3,9 +3,10 @@ import { sql } from 'drizzle-orm';
 import type { Database } from '../../db/database';
 import { isLockNotAvailable } from '../../db/errors';
 import { recordAudit, systemActor } from '../../platform/audit/audit';
-import type { JobContext } from '../../platform/jobs/job-runner';
-import type { Clock } from '../../shared/clock';
+import type { JobContext } from '../../platform/jobs/job-definition';
+import type { ServiceDependencies } from '../../platform/request-context';
 import { attachProfessionals, dropProfessionals, findOutdatedProfessionals } from './professionals.repository';
+import type { ReferenceLoadPayload } from './reference.jobs';
 import { lockExtraction, PENDING_STATUSES, supersedeOtherExtractions, updatePendingExtraction } from './reference.repository';
 import { toReferenceExtraction } from './reference.service';
 
@@ -41,6 +42,11 @@ async function dropOutdatedProfessionals(db: Database, log: FastifyBaseLogger): 
   }
 }
 
+/** What a load answers (the job's `result`): the counts of the extraction put in force, or why nothing was done. */
+export type ReferenceLoadResult =
+  | { skipped: 'not pending' | 'loaded by another attempt' }
+  | { linesRead: number; rows: number; malformedLines: number };
+
 /**
  * The `reference.load` job: the upload staged the professionals in the extraction's table; the
  * load indexes that table, attaches it to reference_professionals and puts the extraction in force
@@ -48,36 +54,37 @@ async function dropOutdatedProfessionals(db: Database, log: FastifyBaseLogger): 
  * starting over: an attempt that fails or dies leaves nothing of itself, and attempts of the same
  * extraction take turns on its row. After the last failed attempt, the staged rows are dropped.
  */
-export function createReferenceLoadHandler(db: Database, clock: Clock) {
-  return async (context: JobContext): Promise<unknown> => {
-    const { job, log } = context;
-    const extractionId = String(job.payload.extractionId);
-    const started = await updatePendingExtraction(db, extractionId, { status: 'running', startedAt: clock.now(), error: null });
-    if (!started) return { skipped: 'not pending' };
-    try {
-      await dropOutdatedProfessionals(db, log);
-      const loaded = await db.transaction(async (tx) => {
-        const extraction = await lockExtraction(tx, extractionId);
-        if (!extraction || !isPending(extraction.status)) return undefined;
-        await attachProfessionals(tx, extractionId);
-        const row = await updatePendingExtraction(tx, extractionId, { status: 'succeeded', loadedAt: clock.now(), error: null });
-        const superseded = await supersedeOtherExtractions(tx, extractionId);
-        await recordAudit(tx, clock, systemActor('reference-loader'), {
-          action: 'reference.extraction.loaded', targetType: 'reference_extraction', targetId: extractionId,
-          cause: { jobId: job.id, superseded }, after: toReferenceExtraction(row!),
-        });
-        return row!;
+export async function loadReferenceExtraction(
+  context: JobContext<ReferenceLoadPayload>,
+  { db, clock }: ServiceDependencies,
+): Promise<ReferenceLoadResult> {
+  const { job, log } = context;
+  const { extractionId } = job.payload;
+  const started = await updatePendingExtraction(db, extractionId, { status: 'running', startedAt: clock.now(), error: null });
+  if (!started) return { skipped: 'not pending' };
+  try {
+    await dropOutdatedProfessionals(db, log);
+    const loaded = await db.transaction(async (tx) => {
+      const extraction = await lockExtraction(tx, extractionId);
+      if (!extraction || !isPending(extraction.status)) return undefined;
+      await attachProfessionals(tx, extractionId);
+      const row = await updatePendingExtraction(tx, extractionId, { status: 'succeeded', loadedAt: clock.now(), error: null });
+      const superseded = await supersedeOtherExtractions(tx, extractionId);
+      await recordAudit(tx, clock, systemActor('reference-loader'), {
+        action: 'reference.extraction.loaded', targetType: 'reference_extraction', targetId: extractionId,
+        cause: { jobId: job.id, superseded }, after: toReferenceExtraction(row!),
       });
-      if (!loaded) return { skipped: 'loaded by another attempt' };
-      const counts = { linesRead: loaded.linesRead, rows: loaded.rows, malformedLines: loaded.malformedLines };
-      log.info({ extractionId, ...counts }, 'reference extraction loaded');
-      return counts;
-    } catch (error) {
-      const message = reasonOf(error);
-      const final = job.attempts >= job.maxAttempts;
-      const ended = await updatePendingExtraction(db, extractionId, { status: final ? 'failed' : 'queued', error: message.slice(0, 2000) });
-      if (final && ended) await dropProfessionals(db, extractionId);
-      throw error;
-    }
-  };
+      return row!;
+    });
+    if (!loaded) return { skipped: 'loaded by another attempt' };
+    const counts = { linesRead: loaded.linesRead, rows: loaded.rows, malformedLines: loaded.malformedLines };
+    log.info({ extractionId, ...counts }, 'reference extraction loaded');
+    return counts;
+  } catch (error) {
+    const message = reasonOf(error);
+    const final = job.attempts >= job.maxAttempts;
+    const ended = await updatePendingExtraction(db, extractionId, { status: final ? 'failed' : 'queued', error: message.slice(0, 2000) });
+    if (final && ended) await dropProfessionals(db, extractionId);
+    throw error;
+  }
 }

@@ -4,9 +4,8 @@ import { problemResponses } from '../../platform/errors/problem.schema';
 import { assertMultipartRequest, multipartFailure, receiveFilePart } from '../../platform/multipart-upload';
 import { contextOf, dependenciesOf } from '../../platform/request-context';
 import { IdempotencyHeadersSchema } from '../../shared/schemas';
-import { createReferenceLoadHandler } from './reference-loader';
 import { ExtractionParamsSchema, ReferenceExtractionSchema, ReferenceSchema } from './reference.schemas';
-import { getExtraction, getReference, REFERENCE_LOAD_JOB, uploadExtraction } from './reference.service';
+import { getExtraction, getReference, uploadExtraction } from './reference.service';
 
 const tags = ['Reference'];
 
@@ -26,7 +25,6 @@ const unexpectedPart = (field: string) =>
 
 export const referenceRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const deps = dependenciesOf(app);
-  app.jobs.register(REFERENCE_LOAD_JOB, createReferenceLoadHandler(app.db, app.clock));
 
   app.post('/v1/reference/extractions', {
     config: { access: 'operator' },

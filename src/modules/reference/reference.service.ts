@@ -9,9 +9,8 @@ import type { RequestContext, ServiceDependencies } from '../../platform/request
 import { ExtractionReader, NotTheExtractionError } from './extraction-reader';
 import { createStagingTable, stageProfessionals } from './professionals.repository';
 import { findExtraction, findLatestExtraction, findReferenceInForce, insertExtraction, updateExtraction, type ReferenceExtractionRow } from './reference.repository';
+import { referenceLoadJob } from './reference.jobs';
 import type { Reference, ReferenceExtraction } from './reference.schemas';
-
-export const REFERENCE_LOAD_JOB = 'reference.load';
 
 export function toReferenceExtraction(row: ReferenceExtractionRow): ReferenceExtraction {
   return {
@@ -70,7 +69,7 @@ export async function uploadExtraction(deps: ServiceDependencies, context: Reque
       }
       await stageProfessionals(tx, copyIn, id, stagedRows());
       const row = await updateExtraction(tx, id, { fileSize: size, ...reader.counts });
-      const jobId = await enqueueJob(tx, REFERENCE_LOAD_JOB, { extractionId: id }, { maxAttempts: 3 });
+      const jobId = await enqueueJob(tx, referenceLoadJob, { extractionId: id });
       const extraction = toReferenceExtraction(row!);
       await recordAudit(tx, deps.clock, context.actor, {
         action: 'reference.extraction.uploaded', targetType: 'reference_extraction', targetId: id, cause: { jobId }, after: extraction,

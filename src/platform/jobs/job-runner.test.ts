@@ -1,8 +1,10 @@
 import { sql } from 'drizzle-orm';
+import { Type } from '@sinclair/typebox';
 import { selectRows } from '../../db/database';
 import { createTestApp, type TestApp } from '../../../test/harness';
+import { defineJob, type AbandonedJobHandler, type JobContext } from './job-definition';
 import { enqueueJob } from './job-queue';
-import { JobRunner, LeaseLostError, type JobContext } from './job-runner';
+import { JobRunner, LeaseLostError } from './job-runner';
 
 let test: TestApp;
 beforeAll(async () => {
@@ -12,6 +14,15 @@ afterAll(() => test.close());
 
 const newRunner = (workerId: string, leaseSeconds = 300, heartbeatSeconds?: number) =>
   new JobRunner(test.app.db, test.app.log, { workerId, retryBaseSeconds: 0, leaseSeconds, heartbeatSeconds });
+
+const NoPayload = Type.Object({});
+
+/** A job of the tests' own: no payload to speak of. */
+const testJob = <Result>(
+  name: string,
+  handler: (context: JobContext<object>) => Promise<Result>,
+  onAbandoned?: AbandonedJobHandler<object>,
+) => defineJob({ name, payload: NoPayload, handler, onAbandoned });
 
 /** Waits, a bounded time, until `condition` holds; the test fails if it never does. */
 async function eventually(condition: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
@@ -28,7 +39,7 @@ function heldHandler() {
   let context: JobContext | undefined;
   const released = new Promise<void>((resolve) => { release = resolve; });
   return {
-    handler: async (given: JobContext) => {
+    handler: async (given: JobContext<object>) => {
       context = given;
       await released;
       return 'done';
@@ -58,12 +69,13 @@ describe('the PostgreSQL job queue', () => {
   it('retries a job that fails once, then records its success', async () => {
     const runner = newRunner('retry');
     let calls = 0;
-    runner.register('flaky', async ({ job }) => {
+    const flaky = testJob('flaky', async ({ job }) => {
       calls += 1;
       if (job.attempts === 1) throw new Error('transient failure');
       return { done: true };
     });
-    const id = (await enqueueJob(test.app.db, 'flaky', { n: 1 }))!;
+    runner.register(flaky);
+    const id = (await enqueueJob(test.app.db, flaky, {}))!;
     expect(await runner.drain()).toBe(2);
     expect(calls).toBe(2);
     expect(await jobRow(id)).toMatchObject({ status: 'succeeded', attempts: 2, last_error: 'transient failure', result: { done: true } });
@@ -71,10 +83,11 @@ describe('the PostgreSQL job queue', () => {
 
   it('gives up after the last attempt and keeps the error', async () => {
     const runner = newRunner('doomed');
-    runner.register('always-fails', async () => {
+    const alwaysFails = testJob('always-fails', async () => {
       throw new Error('permanent failure');
     });
-    const id = (await enqueueJob(test.app.db, 'always-fails', {}, { maxAttempts: 3 }))!;
+    runner.register(alwaysFails);
+    const id = (await enqueueJob(test.app.db, alwaysFails, {}, { maxAttempts: 3 }))!;
     await runner.drain();
     expect(await jobRow(id)).toMatchObject({ status: 'failed', attempts: 3, last_error: 'permanent failure' });
   });
@@ -82,13 +95,16 @@ describe('the PostgreSQL job queue', () => {
   it('lets two runners share the queue without both taking one job', async () => {
     const taken: number[] = [];
     const runners = [newRunner('runner-a'), newRunner('runner-b')];
-    for (const runner of runners) {
-      runner.register('shared', async ({ job }) => {
-        taken.push(job.payload.index as number);
+    const shared = defineJob({
+      name: 'shared',
+      payload: Type.Object({ index: Type.Integer() }),
+      handler: async ({ job }) => {
+        taken.push(job.payload.index);
         await new Promise((resolve) => setImmediate(resolve));
-      });
-    }
-    for (let index = 0; index < 30; index += 1) await enqueueJob(test.app.db, 'shared', { index });
+      },
+    });
+    for (const runner of runners) runner.register(shared);
+    for (let index = 0; index < 30; index += 1) await enqueueJob(test.app.db, shared, { index });
     const counts = await Promise.all(runners.map((runner) => runner.drain()));
     expect(counts[0]! + counts[1]!).toBe(30);
     expect([...taken].sort((a, b) => a - b)).toEqual([...Array(30).keys()]);
@@ -97,13 +113,13 @@ describe('the PostgreSQL job queue', () => {
   it('takes over the job of a runner that died once its lease runs out', async () => {
     const dead = newRunner('dead');
     let release!: () => void;
-    dead.register('long', () => new Promise<void>((resolve) => { release = resolve; }));
-    const id = (await enqueueJob(test.app.db, 'long', {}))!;
+    dead.register(testJob('long', () => new Promise<void>((resolve) => { release = resolve; })));
+    const id = (await enqueueJob(test.app.db, testJob('long', async () => undefined), {}))!;
     const abandoned = dead.runNext();
     await new Promise((resolve) => setTimeout(resolve, 50));
     // Still leased: nobody else may take it.
     const survivor = newRunner('survivor');
-    survivor.register('long', async () => 'taken over');
+    survivor.register(testJob('long', async () => 'taken over'));
     expect(await survivor.runNext()).toBe(false);
     // The lease runs out (the dead runner stopped extending it).
     await test.app.db.execute(sql`update jobs set locked_until = now() - interval '1 second' where id = ${id}`);
@@ -116,23 +132,25 @@ describe('the PostgreSQL job queue', () => {
   });
 
   it('enqueues a singleton job once however often it is asked', async () => {
-    const first = await enqueueJob(test.app.db, 'sweep', {}, { singletonKey: 'sweep:2026-11-29' });
-    const second = await enqueueJob(test.app.db, 'sweep', {}, { singletonKey: 'sweep:2026-11-29' });
+    const sweep = testJob('sweep', async () => undefined);
+    const first = await enqueueJob(test.app.db, sweep, {}, { singletonKey: 'sweep:2026-11-29' });
+    const second = await enqueueJob(test.app.db, sweep, {}, { singletonKey: 'sweep:2026-11-29' });
     expect(first).toEqual(expect.any(Number));
     expect(second).toBeUndefined();
   });
 
   it('leaves jobs that are not yet due', async () => {
     const runner = newRunner('patient');
-    runner.register('later', async () => undefined);
-    await enqueueJob(test.app.db, 'later', {}, { runAt: new Date(Date.now() + 3_600_000) });
+    const later = testJob('later', async () => undefined);
+    runner.register(later);
+    await enqueueJob(test.app.db, later, {}, { runAt: new Date(Date.now() + 3_600_000) });
     expect(await runner.runNext()).toBe(false);
   });
 
   it('keeps an enqueue inside a transaction that rolls back out of the queue', async () => {
     await expect(
       test.app.db.transaction(async (tx) => {
-        await enqueueJob(tx, 'rolled-back', {});
+        await enqueueJob(tx, testJob('rolled-back', async () => undefined), {});
         throw new Error('abort');
       }),
     ).rejects.toThrow('abort');
@@ -143,15 +161,16 @@ describe('the PostgreSQL job queue', () => {
   it('keeps renewing the lease while the handler runs, past the lease duration', async () => {
     const busy = newRunner('busy', 3, 1);
     const held = heldHandler();
-    busy.register('busy-job', held.handler);
-    const id = (await enqueueJob(test.app.db, 'busy-job', {}))!;
+    const busyJob = testJob('busy-job', held.handler);
+    busy.register(busyJob);
+    const id = (await enqueueJob(test.app.db, busyJob, {}))!;
     const running = busy.runNext();
     // Longer than one lease after the claim, the heartbeat still holds the job.
     await eventually(async () => (await leaseOf(id)).running_for > 4.5);
     expect(await leaseOf(id)).toMatchObject({ locked_by: 'busy', lease_left: expect.any(Number) });
     expect((await leaseOf(id)).lease_left).toBeGreaterThan(0);
     const other = newRunner('other', 3, 1);
-    other.register('busy-job', async () => 'stolen');
+    other.register(testJob('busy-job', async () => 'stolen'));
     expect(await other.runNext()).toBe(false);
     held.release();
     await running;
@@ -162,15 +181,16 @@ describe('the PostgreSQL job queue', () => {
     // A runner whose heartbeat never comes stands for a process that died.
     const orphaning = newRunner('orphaning', 2, 1000);
     const held = heldHandler();
-    orphaning.register('orphan', held.handler);
-    const id = (await enqueueJob(test.app.db, 'orphan', {}))!;
+    const orphan = testJob('orphan', held.handler);
+    orphaning.register(orphan);
+    const id = (await enqueueJob(test.app.db, orphan, {}))!;
     const abandoned = orphaning.runNext();
     const adopter = newRunner('adopter', 2, 1);
     let adopted = false;
-    adopter.register('orphan', async () => {
+    adopter.register(testJob('orphan', async () => {
       adopted = true;
       return 'adopted';
-    });
+    }));
     adopter.start(50, 1);
     try {
       await eventually(async () => adopted);
@@ -188,17 +208,16 @@ describe('the PostgreSQL job queue', () => {
 
   it('hands a job abandoned without progress to its onAbandoned hook instead of running it again', async () => {
     const crashing = newRunner('crashing', 300);
-    crashing.register('fragile', () => new Promise(() => undefined));
-    const id = (await enqueueJob(test.app.db, 'fragile', {}))!;
+    const fragile = testJob('fragile', () => new Promise(() => undefined));
+    crashing.register(fragile);
+    const id = (await enqueueJob(test.app.db, fragile, {}))!;
     void crashing.runNext();
     await eventually(async () => (await leaseOf(id)).locked_by === 'crashing');
     await test.app.db.execute(sql`update jobs set locked_until = now() - interval '1 second' where id = ${id}`);
     const survivor = newRunner('careful');
     const abandonedAttempts: number[] = [];
     let ran = false;
-    survivor.register('fragile', async () => { ran = true; }, {
-      onAbandoned: async ({ job }) => { abandonedAttempts.push(job.attempts); },
-    });
+    survivor.register(testJob('fragile', async () => { ran = true; }, async ({ job }) => { abandonedAttempts.push(job.attempts); }));
     expect(await survivor.runNext()).toBe(true);
     expect(ran).toBe(false);
     expect(abandonedAttempts).toEqual([2]);
@@ -207,17 +226,44 @@ describe('the PostgreSQL job queue', () => {
 
   it('runs again a job abandoned after it reported progress', async () => {
     const progressing = newRunner('progressing', 300);
-    progressing.register('steady', async (context) => {
+    const steady = testJob('steady', async (context) => {
       await context.reportProgress(10);
       await new Promise(() => undefined);
     });
-    const id = (await enqueueJob(test.app.db, 'steady', {}))!;
+    progressing.register(steady);
+    const id = (await enqueueJob(test.app.db, steady, {}))!;
     void progressing.runNext();
     await eventually(async () => (await selectRows<{ progress: number }>(test.app.db, sql`select progress::int from jobs where id = ${id}`))[0]!.progress === 10);
     await test.app.db.execute(sql`update jobs set locked_until = now() - interval '1 second' where id = ${id}`);
     const survivor = newRunner('resumer');
-    survivor.register('steady', async () => 'resumed', { onAbandoned: async () => { throw new Error('not abandoned: it progressed'); } });
+    survivor.register(testJob('steady', async () => 'resumed', async () => { throw new Error('not abandoned: it progressed'); }));
     expect(await survivor.runNext()).toBe(true);
     expect(await jobRow(id)).toMatchObject({ status: 'succeeded', attempts: 2, result: 'resumed' });
+  });
+
+  it('fails a job whose payload does not match its schema for good, without running its handler', async () => {
+    const runner = newRunner('strict');
+    let ran = false;
+    const typed = defineJob({
+      name: 'typed',
+      payload: Type.Object({ importId: Type.String() }),
+      maxAttempts: 5,
+      handler: async () => { ran = true; },
+    });
+    runner.register(typed);
+    // Written by hand (or by an older version): the enqueue's type check cannot see it.
+    const [row] = await selectRows<{ id: number }>(test.app.db, sql`
+      insert into jobs (name, payload, max_attempts) values ('typed', ${JSON.stringify({ importId: 42 })}::jsonb, 5) returning id`);
+    const id = Number(row!.id);
+    expect(await runner.drain()).toBe(1);
+    expect(ran).toBe(false);
+    expect(await jobRow(id)).toMatchObject({
+      status: 'failed', attempts: 1, last_error: 'payload refused by the schema of typed: /importId: Expected string',
+    });
+    // A payload that matches runs as ever.
+    const good = (await enqueueJob(test.app.db, typed, { importId: 'a' }))!;
+    expect(await runner.drain()).toBe(1);
+    expect(ran).toBe(true);
+    expect(await jobRow(good)).toMatchObject({ status: 'succeeded', attempts: 1 });
   });
 });

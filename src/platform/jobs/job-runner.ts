@@ -3,61 +3,16 @@ import type { FastifyBaseLogger } from 'fastify';
 import { sql } from 'drizzle-orm';
 import { selectRows, type Database, type Executor } from '../../db/database';
 import { isDatabaseUnavailable } from '../../db/errors';
+import type { AbandonedJobContext, ClaimedJob, JobContext, JobDefinition } from './job-definition';
 import { LeaseKeeper, LeaseLostError } from './lease-keeper';
 
 export { LeaseLostError } from './lease-keeper';
 
-export interface ClaimedJob {
-  id: number;
-  name: string;
-  payload: Record<string, unknown>;
-  attempts: number;
-  maxAttempts: number;
-}
-
-export interface JobContext {
-  readonly job: ClaimedJob;
-  readonly log: FastifyBaseLogger;
-  /**
-   * Aborted when this runner lost the job's lease (its renewals failed for longer than the lease
-   * and another runner took the job): the handler should stop writing.
-   */
-  readonly signal: AbortSignal;
-  /**
-   * Renews the lease now (the runner also renews it every heartbeat while the handler runs).
-   * Throws `LeaseLostError` when another runner took the job: long handlers call it between
-   * steps to learn that they must stop.
-   */
-  extendLease(): Promise<void>;
-  /**
-   * Records that the job's durable work reached `marker`, a number in a unit of the job's own
-   * that only grows across attempts (a restarted step reaching the same point again is no
-   * progress). Pass the transaction that commits that work, so that both commit together.
-   */
-  reportProgress(marker: number, executor?: Executor): Promise<void>;
-}
-
-export type JobHandler = (context: JobContext) => Promise<unknown>;
-
-/** What `onAbandoned` gets: the job as claimed again, after an attempt that stopped without progress. */
-export interface AbandonedJobContext {
-  readonly job: ClaimedJob;
-  readonly log: FastifyBaseLogger;
-}
-
-export interface JobDefinitionOptions {
-  /**
-   * Called, instead of the handler, when the job's previous attempt was abandoned without
-   * progress: its lease ran out (its process died or froze) and it had not moved its progress
-   * marker. Running the handler again would most likely kill the process again (a crafted file),
-   * so the job ends `failed` here and the hook records why in the job's own terms (an import:
-   * `IMPORT_CRASHED`, audited). Without a hook such a job runs again, up to its `maxAttempts`.
-   */
-  onAbandoned?(context: AbandonedJobContext): Promise<void>;
-}
-
-interface JobDefinition extends JobDefinitionOptions {
-  handler: JobHandler;
+/** A definition as the runner keeps it, bound to the dependencies its module registered it with. */
+interface RegisteredJob {
+  payloadProblem(payload: unknown): string | undefined;
+  run(context: JobContext): Promise<unknown>;
+  abandon: ((context: AbandonedJobContext) => Promise<void>) | undefined;
 }
 
 export interface JobRunnerOptions {
@@ -73,7 +28,7 @@ export interface JobRunnerOptions {
 interface ClaimedRow {
   id: string | number;
   name: string;
-  payload: Record<string, unknown>;
+  payload: unknown;
   attempts: number;
   max_attempts: number;
   was_abandoned: boolean;
@@ -89,7 +44,7 @@ interface ClaimedRow {
  * logs, waits and carries on.
  */
 export class JobRunner {
-  private readonly definitions = new Map<string, JobDefinition>();
+  private readonly definitions = new Map<string, RegisteredJob>();
   private readonly leaseSeconds: number;
   private readonly heartbeatSeconds: number;
   private readonly retryBaseSeconds: number;
@@ -107,8 +62,19 @@ export class JobRunner {
     this.workerId = options.workerId ?? `worker-${randomUUID()}`;
   }
 
-  register(name: string, handler: JobHandler, options: JobDefinitionOptions = {}): void {
-    this.definitions.set(name, { ...options, handler });
+  /**
+   * Makes this runner take jobs of `definition`, run with `deps` (what its handler's second
+   * parameter asks for; nothing when it asks for none). Modules call it from `<module>.jobs.ts`.
+   */
+  register<Payload, Result, Deps>(definition: JobDefinition<Payload, Result, Deps>, ...withDeps: [Deps] extends [void] ? [] : [deps: Deps]): void {
+    const deps = withDeps[0] as Deps;
+    // The runner hands the handlers only payloads that passed `payloadProblem`: they are `Payload`.
+    const { handler, onAbandoned } = definition;
+    this.definitions.set(definition.name, {
+      payloadProblem: (payload) => definition.payloadProblem(payload),
+      run: (context) => handler(context as JobContext<Payload>, deps),
+      abandon: onAbandoned && ((context) => onAbandoned(context as AbandonedJobContext<Payload>, deps)),
+    });
   }
 
   /** Claims and runs one due job; false when none was due. */
@@ -208,8 +174,13 @@ export class JobRunner {
   private async execute({ job, abandonedWithoutProgress }: { job: ClaimedJob; abandonedWithoutProgress: boolean }): Promise<void> {
     const log = this.log.child({ jobId: job.id, job: job.name, attempt: job.attempts });
     const definition = this.definitions.get(job.name)!;
+    const payloadProblem = definition.payloadProblem(job.payload);
+    if (payloadProblem !== undefined) {
+      await this.refusePayload(job, payloadProblem, log);
+      return;
+    }
     if (abandonedWithoutProgress) {
-      if (definition.onAbandoned && !this.abandonedByOutage()) {
+      if (definition.abandon && !this.abandonedByOutage()) {
         await this.giveUpAbandoned(job, definition, log);
         return;
       }
@@ -239,7 +210,7 @@ export class JobRunner {
     lease.start();
     let outcome: { result: unknown } | { error: unknown };
     try {
-      outcome = { result: await definition.handler(context) };
+      outcome = { result: await definition.run(context) };
     } catch (error) {
       outcome = { error };
     } finally {
@@ -274,9 +245,23 @@ export class JobRunner {
        where id = ${job.id} and locked_by = ${this.workerId}`);
   }
 
-  private async giveUpAbandoned(job: ClaimedJob, definition: JobDefinition, log: FastifyBaseLogger): Promise<void> {
+  /**
+   * A payload its definition's schema refuses would fail the same way at every attempt (it was
+   * enqueued by older code, or written by hand): the job fails for good at once, its handler
+   * never called.
+   */
+  private async refusePayload(job: ClaimedJob, problem: string, log: FastifyBaseLogger): Promise<void> {
+    const message = `payload refused by the schema of ${job.name}: ${problem}`;
+    log.error({ problem }, 'job payload does not match its definition: failed without running');
+    await this.noting(this.db.execute(sql`
+      update jobs set status = 'failed', finished_at = now(), locked_by = null, locked_until = null,
+                      last_error = ${message.slice(0, 2000)}
+       where id = ${job.id} and locked_by = ${this.workerId}`));
+  }
+
+  private async giveUpAbandoned(job: ClaimedJob, definition: RegisteredJob, log: FastifyBaseLogger): Promise<void> {
     log.error('job abandoned without progress (its process probably crashed on it): not run again');
-    await this.noting(definition.onAbandoned!({ job, log }));
+    await this.noting(definition.abandon!({ job, log }));
     await this.finishAbandoned(job, log);
   }
 

@@ -6,7 +6,7 @@ import { Scheduler } from './scheduler';
 declare module 'fastify' {
   interface FastifyInstance {
     jobs: JobRunner;
-    /** Periodic jobs (sweeps): modules call `app.scheduler.schedule(name, { periodMs })` at start-up. */
+    /** Periodic jobs (sweeps): modules call `app.scheduler.schedule(definition, { periodMs })` from `<module>.jobs.ts`. */
     scheduler: Scheduler;
   }
 }
@@ -20,9 +20,10 @@ export interface JobsPluginOptions {
 const SCHEDULER_TICK_MS = 30_000;
 
 /**
- * The job queue on PostgreSQL. Modules register their handlers at start-up; the runner polls
- * only when enabled (tests keep it off and call `app.jobs.drain()` to run what is due). The
- * scheduler enqueues periodic jobs alongside it (tests call `app.scheduler.tick()`).
+ * The job queue on PostgreSQL. Modules register their job definitions at start-up (each in its
+ * `<module>.jobs.ts`); the runner polls only when enabled (tests keep it off and call
+ * `app.jobs.drain()` to run what is due). The scheduler enqueues periodic jobs alongside it
+ * (tests call `app.scheduler.tick()`).
  */
 export const jobsPlugin = fp<JobsPluginOptions>(
   async (app, options) => {

@@ -2,8 +2,9 @@ import { sql } from 'drizzle-orm';
 import { selectRows } from '../../db/database';
 import { ManualClock } from '../../shared/clock';
 import { createTestApp, type TestApp } from '../../../test/harness';
+import { defineJob } from './job-definition';
 import { JobRunner } from './job-runner';
-import { periodKeyOf, periodStartOf, Scheduler } from './scheduler';
+import { periodKeyOf, PeriodicJobPayloadSchema, periodStartOf, Scheduler } from './scheduler';
 
 let test: TestApp;
 beforeAll(async () => {
@@ -28,11 +29,16 @@ describe('the scheduler', () => {
       runner: new JobRunner(test.app.db, test.app.log, { workerId: `runner-${name}` }),
     }));
     const runs: string[] = [];
+    const periodic = defineJob({
+      name: 'test.periodic',
+      payload: PeriodicJobPayloadSchema,
+      handler: async ({ job }) => {
+        runs.push(job.payload.periodStart);
+      },
+    });
     for (const { scheduler, runner } of processes) {
-      scheduler.schedule('test.periodic', { periodMs: DAY, payload: { purpose: 'test' } });
-      runner.register('test.periodic', async ({ job }) => {
-        runs.push(job.payload.periodStart as string);
-      });
+      scheduler.schedule(periodic, { periodMs: DAY });
+      runner.register(periodic);
     }
 
     const firstTicks = await Promise.all(processes.map(({ scheduler }) => scheduler.tick()));
@@ -56,6 +62,7 @@ describe('the scheduler', () => {
 
   it('refuses a period under a second', () => {
     const scheduler = new Scheduler(test.app.db, new ManualClock('2026-01-01T00:00:00Z'), test.app.log);
-    expect(() => scheduler.schedule('too.often', { periodMs: 10 })).toThrow(/period too short/);
+    const tooOften = defineJob({ name: 'too.often', payload: PeriodicJobPayloadSchema, handler: async () => undefined });
+    expect(() => scheduler.schedule(tooOften, { periodMs: 10 })).toThrow(/period too short/);
   });
 });

@@ -1,17 +1,21 @@
 import type { FastifyBaseLogger } from 'fastify';
+import { Type, type Static } from '@sinclair/typebox';
 import type { Database } from '../../db/database';
 import type { Clock } from '../../shared/clock';
+import type { JobOf } from './job-definition';
 import { enqueueJob } from './job-queue';
+
+/** The payload of every periodic job: the start of the period it runs for (ISO 8601). */
+export const PeriodicJobPayloadSchema = Type.Object({ periodStart: Type.String() });
+export type PeriodicJobPayload = Static<typeof PeriodicJobPayloadSchema>;
 
 export interface ScheduleOptions {
   /** Length of a period in milliseconds; periods are aligned on the Unix epoch, in UTC (a day starts at midnight UTC). */
   periodMs: number;
-  payload?: Record<string, unknown>;
-  maxAttempts?: number;
 }
 
 interface Schedule extends ScheduleOptions {
-  name: string;
+  definition: JobOf<PeriodicJobPayload>;
   /** The last period this process enqueued, so it asks the database once per period, not at every tick. */
   lastEnqueuedPeriod: number | undefined;
 }
@@ -38,9 +42,11 @@ export class Scheduler {
 
   constructor(private readonly db: Database, private readonly clock: Clock, private readonly log: FastifyBaseLogger) {}
 
-  schedule(name: string, options: ScheduleOptions): void {
+  /** Enqueues a job of `definition` (its payload: `PeriodicJobPayloadSchema`) once per period. */
+  schedule(definition: JobOf<PeriodicJobPayload>, options: ScheduleOptions): void {
+    const { name } = definition;
     if (!Number.isInteger(options.periodMs) || options.periodMs < 1000) throw new Error(`schedule ${name}: period too short`);
-    this.schedules.set(name, { ...options, name, lastEnqueuedPeriod: undefined });
+    this.schedules.set(name, { ...options, definition, lastEnqueuedPeriod: undefined });
   }
 
   /** Enqueues the current period's job of every schedule that this process has not enqueued yet; answers the new job ids. */
@@ -50,9 +56,9 @@ export class Scheduler {
     for (const schedule of this.schedules.values()) {
       const periodStart = periodStartOf(now, schedule.periodMs);
       if (schedule.lastEnqueuedPeriod === periodStart.getTime()) continue;
-      const id = await enqueueJob(this.db, schedule.name, { ...schedule.payload, periodStart: periodStart.toISOString() }, {
-        singletonKey: periodKeyOf(schedule.name, periodStart),
-        maxAttempts: schedule.maxAttempts,
+      const { definition } = schedule;
+      const id = await enqueueJob(this.db, definition, { periodStart: periodStart.toISOString() }, {
+        singletonKey: periodKeyOf(definition.name, periodStart),
       });
       schedule.lastEnqueuedPeriod = periodStart.getTime();
       if (id !== undefined) enqueued.push(id);

@@ -1,10 +1,20 @@
 import rateLimit from '@fastify/rate-limit';
 import fp from 'fastify-plugin';
+import type { Database } from '../../db/database';
 import { AppError } from '../errors/error-catalogue';
+import { defineJob } from '../jobs/job-definition';
+import { PeriodicJobPayloadSchema } from '../jobs/scheduler';
 import { deleteStaleWindows, postgresRateLimitStore } from './rate-limit-store';
 
-const PURGE_JOB = 'rate-limit.purge';
 const HOUR_MS = 3_600_000;
+
+/** Deletes the counting windows that ended, every hour. */
+const purgeJob = defineJob({
+  name: 'rate-limit.purge',
+  payload: PeriodicJobPayloadSchema,
+  maxAttempts: 2,
+  handler: async (_context, db: Database): Promise<{ deleted: number }> => ({ deleted: await deleteStaleWindows(db) }),
+});
 
 /**
  * Rate limiting for the routes that ask for it in their `config.rateLimit` (the public ones: no
@@ -20,8 +30,8 @@ export const rateLimitPlugin = fp(
       errorResponseBuilder: (_request, context) =>
         new AppError('RATE_LIMITED', `Too many requests from your address: at most ${context.max} per ${context.after}; try again later`),
     });
-    app.jobs.register(PURGE_JOB, async () => ({ deleted: await deleteStaleWindows(app.db) }));
-    app.scheduler.schedule(PURGE_JOB, { periodMs: HOUR_MS, maxAttempts: 2 });
+    app.jobs.register(purgeJob, app.db);
+    app.scheduler.schedule(purgeJob, { periodMs: HOUR_MS });
   },
   { name: 'rate-limit', dependencies: ['database', 'jobs'] },
 );

@@ -1,21 +1,21 @@
 import type { Executor } from '../../../db/database';
 import { recordAudit, systemActor } from '../../../platform/audit/audit';
-import { LeaseLostError, type AbandonedJobContext, type JobContext } from '../../../platform/jobs/job-runner';
+import type { AbandonedJobContext, JobContext } from '../../../platform/jobs/job-definition';
+import { LeaseLostError } from '../../../platform/jobs/job-runner';
 import type { ServiceDependencies } from '../../../platform/request-context';
 import { findStructure } from '../../structures/structures.repository';
+import type { ImportJobPayload } from '../imports.jobs';
 import { completeValidation, discardStagedRows, findImport, finishImport, markImportRunning, resetValidation } from '../imports.repository';
 import { runApplyPass } from './apply-pass';
 import { abandonedProblem, crashedProblem, rowsInvalidProblem, sheetProblem } from './import-problems';
 import type { ImportJobOptions, ImportRun } from './import-run';
 import { runValidationPass } from './validation-pass';
 
-export const IMPORT_JOB = 'import.process';
-/** A crashed import is retried this many times (each run resumes), then reported as failed. */
-export const IMPORT_JOB_MAX_ATTEMPTS = 5;
-
-export interface ImportJobPayload {
-  importId: string;
-}
+/** What an import job answers (its `result`): how the run ended, or that there was nothing to do. */
+export type ImportJobResult =
+  | { importId: string; skipped: true }
+  | { importId: string; status: 'succeeded'; dryRun?: true; rows?: number }
+  | { importId: string; status: 'failed'; code?: string; failed?: number };
 
 /**
  * Runs (or resumes) one import. Validation runs while the file has not been read to its end
@@ -24,8 +24,12 @@ export interface ImportJobPayload {
  * `failed` with a problem object; unexpected errors are retried by the queue, and the last
  * attempt marks the import failed.
  */
-export async function processImportJob(deps: ServiceDependencies, context: JobContext, options: ImportJobOptions): Promise<unknown> {
-  const { importId } = context.job.payload as unknown as ImportJobPayload;
+export async function processImportJob(
+  deps: ServiceDependencies,
+  context: JobContext<ImportJobPayload>,
+  options: ImportJobOptions,
+): Promise<ImportJobResult> {
+  const { importId } = context.job.payload;
   const isLastAttempt = context.job.attempts >= context.job.maxAttempts;
   try {
     return await processImport(deps, importId, options, {
@@ -47,14 +51,14 @@ export async function processImportJob(deps: ServiceDependencies, context: JobCo
  * kill the next process too, up to five times, so the import ends `failed` with
  * `IMPORT_CRASHED`, and the abandoned attempt is audited. The runner then marks the job failed.
  */
-export async function failAbandonedImport(deps: ServiceDependencies, context: AbandonedJobContext): Promise<void> {
-  const { importId } = context.job.payload as unknown as ImportJobPayload;
+export async function failAbandonedImport(deps: ServiceDependencies, context: AbandonedJobContext<ImportJobPayload>): Promise<void> {
+  const { importId } = context.job.payload;
   await deps.db.transaction(async (tx) => {
     const record = await findImport(tx, importId, { lock: true });
     if (!record || record.status === 'succeeded' || record.status === 'failed') return;
     const problem = abandonedProblem();
     await finishImport(tx, importId, { status: 'failed', error: problem, finishedAt: deps.clock.now() });
-    await recordAudit(tx, deps.clock, systemActor(IMPORT_JOB), {
+    await recordAudit(tx, deps.clock, systemActor(context.job.name), {
       action: 'import.crashed',
       targetType: 'import',
       targetId: importId,
@@ -79,7 +83,7 @@ export async function processImport(
   importId: string,
   options: ImportJobOptions,
   link: ImportJobLink = UNLINKED,
-): Promise<unknown> {
+): Promise<ImportJobResult> {
   const record = await findImport(deps.db, importId);
   if (!record || record.status === 'succeeded' || record.status === 'failed') return { importId, skipped: true };
   const structure = await findStructure(deps.db, record.structureId);
