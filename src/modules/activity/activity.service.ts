@@ -4,7 +4,7 @@ import { assertStructureAccess } from '../../platform/auth/authorization';
 import { AppError } from '../../platform/errors/error-catalogue';
 import type { RequestContext, ServiceDependencies } from '../../platform/request-context';
 import { selectAuditEvents } from '../audit-log/audit-log.repository';
-import { MAILBOX_STATUSES, MAILBOX_TYPES } from '../mailboxes/mailbox-type';
+import { MAILBOX_STATUSES, MAILBOX_TYPES } from '../../domain/mailbox-vocabulary';
 import { findStructure } from '../structures/structures.repository';
 import { countMailboxesByStatus, countMailboxesByType } from './activity.repository';
 import type { ActivityQuery, RecentChange, StructureActivity } from './activity.schemas';

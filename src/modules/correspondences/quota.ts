@@ -2,7 +2,7 @@ import { and, eq, isNull, ne, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/database';
 import { mailboxes, mssanteAddresses } from '../../db/schema';
 import { AppError } from '../../platform/errors/error-catalogue';
-import type { MailboxType } from '../mailboxes/mailbox-type';
+import type { MailboxType } from '../../domain/mailbox-vocabulary';
 import type { QuotaFamily, Quotas } from '../structures/structures.schemas';
 
 /** Which quota an address of this type uses; MED boxes have no MSSanté address, hence no quota. */

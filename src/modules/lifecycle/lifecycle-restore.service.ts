@@ -8,7 +8,7 @@ import type { RequestContext, ServiceDependencies } from '../../platform/request
 import { assertQuotaAvailable } from '../correspondences/quota';
 import { emailTaken, lockMailboxForWrite } from '../mailboxes/mailbox-assertions';
 import { toMailbox } from '../mailboxes/mailbox-mapper';
-import { nextStatus } from '../mailboxes/mailbox-status';
+import { nextStatus } from '../../domain/mailbox-status';
 import { invalidTransition } from '../mailboxes/mailbox-status.service';
 import { findMailbox, findMailboxIdByEmail, updateMailboxRow, type AddressRow, type MailboxRow } from '../mailboxes/mailboxes.repository';
 import { versioned, type VersionedMailbox } from '../mailboxes/mailboxes.service';

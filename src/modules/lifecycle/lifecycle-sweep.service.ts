@@ -5,7 +5,7 @@ import type { ServiceDependencies } from '../../platform/request-context';
 import { isoDate } from '../../shared/clock';
 import { withdrawActiveAddress } from '../correspondences/correspondences.repository';
 import { toMailbox } from '../mailboxes/mailbox-mapper';
-import { nextStatus } from '../mailboxes/mailbox-status';
+import { nextStatus } from '../../domain/mailbox-status';
 import { findMailbox, updateMailboxRow, type MailboxRecord } from '../mailboxes/mailboxes.repository';
 import { PURGED_FIELDS, purgeMailboxPersonalData } from './lifecycle-purge.repository';
 import {

@@ -10,7 +10,7 @@ import { toStructure } from '../structures/structures.service';
 import { assertMailboxFields, lockMailboxForWrite } from './mailbox-assertions';
 import { removeAllLinks, removeNominativeLinks, removeSharedLinks } from './mailbox-links.repository';
 import { mergeFields, normaliseFields, toColumns, toMailbox } from './mailbox-mapper';
-import { NOMINATIVE_TYPES, type MailboxType } from './mailbox-type';
+import { NOMINATIVE_TYPES, type MailboxType } from '../../domain/mailbox-vocabulary';
 import { findMailbox, updateMailboxRow } from './mailboxes.repository';
 import type { TypeChangeBody } from './mailboxes.schemas';
 import { versioned, type VersionedMailbox } from './mailboxes.service';

@@ -4,7 +4,7 @@ import { AppError } from '../../platform/errors/error-catalogue';
 import type { RequestContext, ServiceDependencies } from '../../platform/request-context';
 import { withdrawActiveAddress } from '../correspondences/correspondences.repository';
 import { toMailbox } from './mailbox-mapper';
-import { nextStatus, type MailboxAction } from './mailbox-status';
+import { nextStatus, type MailboxAction } from '../../domain/mailbox-status';
 import { findMailbox, updateMailboxRow, type MailboxRecord } from './mailboxes.repository';
 import { versioned, type VersionedMailbox } from './mailboxes.service';
 

@@ -6,7 +6,7 @@ import type { ServiceDependencies } from '../../platform/request-context';
 import { findStructure } from '../structures/structures.repository';
 import { assertMailboxFields, emailTaken } from './mailbox-assertions';
 import { normaliseFields, toColumns, toMailbox } from './mailbox-mapper';
-import { nextStatus } from './mailbox-status';
+import { nextStatus } from '../../domain/mailbox-status';
 import { invalidTransition } from './mailbox-status.service';
 import { hashRegistrationToken } from './registration-token';
 import { findMailbox, findMailboxIdByEmail, insertMailbox, updateMailboxRow } from './mailboxes.repository';

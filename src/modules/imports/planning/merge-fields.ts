@@ -1,5 +1,5 @@
 import { mergeFields, toColumns } from '../../mailboxes/mailbox-mapper';
-import type { MailboxFields, Responsible } from '../../mailboxes/mailbox-type';
+import type { MailboxFields, Responsible } from '../../../domain/mailbox-vocabulary';
 import type { MailboxRow } from '../../mailboxes/mailboxes.repository';
 
 const isGiven = (value: unknown) => value !== undefined && value !== null && value !== '';

@@ -1,5 +1,5 @@
 import { resolveCorrespondence, type ResolvedCorrespondence } from '../../correspondences/correspondence-rules';
-import type { MailboxType } from '../../mailboxes/mailbox-type';
+import type { MailboxType } from '../../../domain/mailbox-vocabulary';
 import type { AddressRow } from '../../mailboxes/mailboxes.repository';
 import type { LoaduserRowFields } from '../sheet';
 import type { PlanningContext } from './planning-context';

@@ -1,6 +1,6 @@
 import type { ResolvedCorrespondence } from '../../correspondences/correspondence-rules';
 import { checkMailboxFields } from '../../mailboxes/mailbox-rules';
-import type { MailboxFields } from '../../mailboxes/mailbox-type';
+import type { MailboxFields } from '../../../domain/mailbox-vocabulary';
 import { hasRequiredFields, toMailboxFields, type ParsedLoaduserRow } from '../sheet';
 import { changesColumns, mergeRowIntoBox } from './merge-fields';
 import { planCorrespondence } from './plan-correspondence';

@@ -1,4 +1,4 @@
-import { MAILBOX_STATUSES, MAILBOX_TYPES, type MailboxStatus, type MailboxType } from '../../mailboxes/mailbox-type';
+import { MAILBOX_STATUSES, MAILBOX_TYPES, type MailboxStatus, type MailboxType } from '../../../domain/mailbox-vocabulary';
 import type { MailboxRecord } from '../../mailboxes/mailboxes.repository';
 import { quotaFamilyOf } from '../../correspondences/quota';
 import type { QuotaFamily, Quotas } from '../../structures/structures.schemas';

@@ -1,4 +1,4 @@
-import type { FieldIssue } from '../../mailboxes/mailbox-type';
+import type { FieldIssue } from '../../../domain/mailbox-vocabulary';
 import { findLoaduserColumn, type CellIssue, type LoaduserFieldKey } from '../sheet';
 
 /** One thing wrong with one row, placed on its column: stored per row and shown by the API and the report. */

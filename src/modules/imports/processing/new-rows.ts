@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ResolvedCorrespondence } from '../../correspondences/correspondence-rules';
 import { toColumns } from '../../mailboxes/mailbox-mapper';
-import type { MailboxFields } from '../../mailboxes/mailbox-type';
+import type { MailboxFields } from '../../../domain/mailbox-vocabulary';
 import type { AddressRow, MailboxRow } from '../../mailboxes/mailboxes.repository';
 import { generateRegistrationToken } from '../../mailboxes/registration-token';
 
