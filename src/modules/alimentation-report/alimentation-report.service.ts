@@ -1,6 +1,6 @@
 import type { Executor } from '../../db/database';
 import { assertStructureAccess } from '../../platform/auth/authorization';
-import { AppError } from '../../platform/errors/error-catalogue';
+import { AppError } from '../../domain/errors/error-catalogue';
 import type { RequestContext, ServiceDependencies } from '../../platform/request-context';
 import { isoDate } from '../../shared/clock';
 import { decodeCursor, encodeCursor } from '../../shared/pagination';

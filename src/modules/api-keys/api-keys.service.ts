@@ -1,6 +1,6 @@
 import type { Executor } from '../../db/database';
 import { recordAudit } from '../../platform/audit/audit';
-import { AppError } from '../../platform/errors/error-catalogue';
+import { AppError } from '../../domain/errors/error-catalogue';
 import { isOperator, roleIsAtMost, visibleStructureIds, type Caller } from '../../platform/auth/caller';
 import type { RequestContext, ServiceDependencies } from '../../platform/request-context';
 import { decodeCursor, toPage, type Page } from '../../shared/pagination';

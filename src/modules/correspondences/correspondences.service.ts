@@ -2,7 +2,7 @@ import type { Executor } from '../../db/database';
 import { isUniqueViolation } from '../../db/errors';
 import { recordAudit, type AuditActor } from '../../platform/audit/audit';
 import { assertStructureAccess } from '../../platform/auth/authorization';
-import { AppError, businessRule } from '../../platform/errors/error-catalogue';
+import { AppError, businessRule } from '../../domain/errors/error-catalogue';
 import type { RequestContext, ServiceDependencies } from '../../platform/request-context';
 import type { Clock } from '../../shared/clock';
 import { assertIfMatch } from '../../shared/etag';

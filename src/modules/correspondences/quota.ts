@@ -1,7 +1,7 @@
 import { and, eq, isNull, ne, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/database';
 import { mailboxes, mssanteAddresses } from '../../db/schema';
-import { AppError } from '../../platform/errors/error-catalogue';
+import { AppError } from '../../domain/errors/error-catalogue';
 import type { MailboxType } from '../../domain/mailbox-vocabulary';
 import type { QuotaFamily, Quotas } from '../structures/structures.schemas';
 

@@ -1,7 +1,7 @@
 import { isUniqueViolation } from '../../db/errors';
 import { recordAudit } from '../../platform/audit/audit';
 import { assertStructureAccess } from '../../platform/auth/authorization';
-import { AppError } from '../../platform/errors/error-catalogue';
+import { AppError } from '../../domain/errors/error-catalogue';
 import type { RequestContext, ServiceDependencies } from '../../platform/request-context';
 import { assertIfMatch } from '../../shared/etag';
 import { toMailbox } from '../mailboxes/mailbox-mapper';

@@ -1,7 +1,7 @@
 import type { LifecycleConfig } from '../../config/config';
 import { primeRows } from '../../platform/downloads';
 import { assertStructureAccess } from '../../platform/auth/authorization';
-import { AppError } from '../../platform/errors/error-catalogue';
+import { AppError } from '../../domain/errors/error-catalogue';
 import type { RequestContext, ServiceDependencies } from '../../platform/request-context';
 import { retentionCutoff, warningCutoff } from '../lifecycle/lifecycle-policy';
 import { NOMINATIVE_TYPES, SHARED_TYPES } from '../../domain/mailbox-vocabulary';

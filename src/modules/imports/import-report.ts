@@ -5,7 +5,7 @@ import { loadExcelJs } from '../../platform/spreadsheets/load-exceljs';
 import { format } from 'fast-csv';
 import type { Executor } from '../../db/database';
 import type { DownloadFormat } from '../../platform/downloads';
-import { AppError } from '../../platform/errors/error-catalogue';
+import { AppError } from '../../domain/errors/error-catalogue';
 import { findImport, listImportRows, readImportFile, type ImportRecord, type ImportRowRecord } from './imports.repository';
 import { LOADUSER_HEADERS, readLoaduserSheet, type SheetLimits } from './sheet';
 import { neutraliseFormula } from '../../shared/spreadsheet-safe-text';

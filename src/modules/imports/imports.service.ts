@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { recordAudit } from '../../platform/audit/audit';
 import { assertStructureAccess } from '../../platform/auth/authorization';
-import { AppError } from '../../platform/errors/error-catalogue';
+import { AppError } from '../../domain/errors/error-catalogue';
 import { enqueueJob } from '../../platform/jobs/job-queue';
 import type { RequestContext, ServiceDependencies } from '../../platform/request-context';
 import { primeRows } from '../../platform/downloads';

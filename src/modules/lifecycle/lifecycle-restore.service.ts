@@ -3,7 +3,7 @@ import type { Transaction } from '../../db/database';
 import { isUniqueViolation } from '../../db/errors';
 import { mssanteAddresses } from '../../db/schema';
 import { recordAudit } from '../../platform/audit/audit';
-import { AppError } from '../../platform/errors/error-catalogue';
+import { AppError } from '../../domain/errors/error-catalogue';
 import type { RequestContext, ServiceDependencies } from '../../platform/request-context';
 import { assertQuotaAvailable } from '../correspondences/quota';
 import { emailTaken, lockMailboxForWrite } from '../mailboxes/mailbox-assertions';

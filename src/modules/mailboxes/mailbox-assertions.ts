@@ -1,4 +1,4 @@
-import { AppError } from '../../platform/errors/error-catalogue';
+import { AppError } from '../../domain/errors/error-catalogue';
 import { checkMailboxFields } from './mailbox-rules';
 import type { MailboxFields } from '../../domain/mailbox-vocabulary';
 import type { Executor } from '../../db/database';

@@ -1,7 +1,7 @@
 import { and, inArray, ne, or } from 'drizzle-orm';
 import type { Executor } from '../../db/database';
 import { mailboxes } from '../../db/schema';
-import { AppError } from '../../platform/errors/error-catalogue';
+import { AppError } from '../../domain/errors/error-catalogue';
 import type { MailboxRow } from './mailboxes.repository';
 
 /** How a request names another box: by id, or by its reference e-mail (what integrators and the loaduser know). */

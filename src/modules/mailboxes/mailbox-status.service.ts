@@ -1,6 +1,6 @@
 import { recordAudit } from '../../platform/audit/audit';
 import { lockMailboxForWrite } from './mailbox-assertions';
-import { AppError } from '../../platform/errors/error-catalogue';
+import { AppError } from '../../domain/errors/error-catalogue';
 import type { RequestContext, ServiceDependencies } from '../../platform/request-context';
 import { withdrawActiveAddress } from '../correspondences/correspondences.repository';
 import { toMailbox } from './mailbox-mapper';

@@ -2,7 +2,7 @@ import { isUniqueViolation } from '../../db/errors';
 import { recordAudit } from '../../platform/audit/audit';
 import { assertStructureAccess } from '../../platform/auth/authorization';
 import { visibleStructureIds } from '../../platform/auth/caller';
-import { AppError } from '../../platform/errors/error-catalogue';
+import { AppError } from '../../domain/errors/error-catalogue';
 import type { RequestContext, ServiceDependencies } from '../../platform/request-context';
 import { decodeCursor, toPage, type Page } from '../../shared/pagination';
 import { toSearchKey } from '../../shared/search-key';

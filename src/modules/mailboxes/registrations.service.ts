@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { mailboxes } from '../../db/schema';
 import { recordAudit, type AuditActor } from '../../platform/audit/audit';
-import { AppError } from '../../platform/errors/error-catalogue';
+import { AppError } from '../../domain/errors/error-catalogue';
 import type { ServiceDependencies } from '../../platform/request-context';
 import { findStructure } from '../structures/structures.repository';
 import { assertMailboxFields, emailTaken } from './mailbox-assertions';

@@ -1,6 +1,6 @@
 import { recordAudit, recordAudits } from '../../platform/audit/audit';
 import { assertStructureAccess } from '../../platform/auth/authorization';
-import { AppError } from '../../platform/errors/error-catalogue';
+import { AppError } from '../../domain/errors/error-catalogue';
 import type { RequestContext, ServiceDependencies } from '../../platform/request-context';
 import { generateRegistrationToken } from '../mailboxes/registration-token';
 import { invitationMessage } from '../notifications/messages';

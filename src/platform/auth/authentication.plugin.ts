@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin';
 import type { FastifyRequest } from 'fastify';
-import { AppError } from '../errors/error-catalogue';
+import { AppError } from '../../domain/errors/error-catalogue';
 import type { Caller } from './caller';
 import { assertCanWrite, assertOperator, assertStructureAccess } from './authorization';
 import { hashApiKeySecret } from '../../modules/api-keys/api-key-secret';

@@ -1,6 +1,6 @@
 import rateLimit from '@fastify/rate-limit';
 import fp from 'fastify-plugin';
-import { AppError } from '../errors/error-catalogue';
+import { AppError } from '../../domain/errors/error-catalogue';
 import { deleteStaleWindows, postgresRateLimitStore } from './rate-limit-store';
 
 const PURGE_JOB = 'rate-limit.purge';
