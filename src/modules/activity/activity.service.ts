@@ -3,9 +3,9 @@ import { listUpcoming } from '../lifecycle/lifecycle.service';
 import { assertStructureAccess } from '../../platform/auth/authorization';
 import { AppError } from '../../domain/errors/error-catalogue';
 import type { RequestContext, ServiceDependencies } from '../../platform/request-context';
-import { selectAuditEvents } from '../audit-log/audit-log.repository';
+import { selectAuditEvents } from '../audit-log';
 import { MAILBOX_STATUSES, MAILBOX_TYPES } from '../../domain/mailbox-vocabulary';
-import { findStructure } from '../structures/structures.repository';
+import { findStructure } from '../structures';
 import { countMailboxesByStatus, countMailboxesByType } from './activity.repository';
 import type { ActivityQuery, RecentChange, StructureActivity } from './activity.schemas';
 

@@ -7,7 +7,7 @@ import type { RequestContext, ServiceDependencies } from '../../platform/request
 import { decodeCursor, toPage, type Page } from '../../shared/pagination';
 import { assertMailboxEditable } from '../mailboxes/mailbox-assertions';
 import { assertReferences, findReferencedMailboxes, referenceFieldOf } from '../mailboxes/mailbox-references';
-import { findMailbox, type MailboxRecord } from '../mailboxes/mailboxes.repository';
+import { findMailbox, type MailboxRecord } from '../mailboxes';
 import { checkConnectionAccounts, checkDefaults, checkSharedMailbox, type WantedConnectionAccount } from './connection-account-rules';
 import {
   deleteConnectionAccounts,

@@ -1,7 +1,7 @@
 import { and, desc, eq, isNotNull, isNull } from 'drizzle-orm';
 import type { Executor } from '../../db/database';
 import { mssanteAddresses } from '../../db/schema';
-import type { AddressRow } from '../mailboxes/mailboxes.repository';
+import type { AddressRow } from '../mailboxes';
 
 /** The active address holding `address`, whichever box it belongs to. */
 export async function findActiveAddressByValue(executor: Executor, address: string): Promise<AddressRow | undefined> {

@@ -7,9 +7,9 @@ import type { RequestContext, ServiceDependencies } from '../../platform/request
 import type { Clock } from '../../shared/clock';
 import { assertIfMatch } from '../../shared/etag';
 import { assertMailboxEditable } from '../mailboxes/mailbox-assertions';
-import { findMailbox, updateMailboxRow, type AddressRow, type MailboxRecord } from '../mailboxes/mailboxes.repository';
+import { findMailbox, updateMailboxRow, type AddressRow, type MailboxRecord } from '../mailboxes';
 import type { Correspondence } from '../mailboxes/mailboxes.schemas';
-import { findStructure, type StructureRecord } from '../structures/structures.repository';
+import { findStructure, type StructureRecord } from '../structures';
 import { toStructure } from '../structures/structures.service';
 import { resolveCorrespondence, type ResolvedCorrespondence } from './correspondence-rules';
 import { findActiveAddressByValue, insertAddress, listWithdrawnAddresses, withdrawActiveAddress } from './correspondences.repository';

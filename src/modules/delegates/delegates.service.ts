@@ -7,7 +7,7 @@ import type { RequestContext, ServiceDependencies } from '../../platform/request
 import { decodeCursor, toPage, type Page } from '../../shared/pagination';
 import { assertMailboxEditable } from '../mailboxes/mailbox-assertions';
 import { assertReferences, findReferencedMailboxes, referenceFieldOf, type MailboxReference } from '../mailboxes/mailbox-references';
-import { findMailbox, type MailboxRecord } from '../mailboxes/mailboxes.repository';
+import { findMailbox, type MailboxRecord } from '../mailboxes';
 import { checkDelegate, checkDelegator } from './delegate-rules';
 import { deleteDelegate, findDelegate, insertDelegate, selectDelegates, type DelegateRecord } from './delegates.repository';
 import type { AddDelegateBody, Delegate } from './delegates.schemas';

@@ -7,7 +7,7 @@ import type { RequestContext, ServiceDependencies } from '../../platform/request
 import { assertIfMatch } from '../../shared/etag';
 import { decodeCursor, toPage, type Page } from '../../shared/pagination';
 import { assertMailboxEditable } from '../mailboxes/mailbox-assertions';
-import { findMailbox, findMailboxIdByEmail } from '../mailboxes/mailboxes.repository';
+import { findMailbox, findMailboxIdByEmail } from '../mailboxes';
 import {
   assertEmailChanges,
   assertRequestTransition,

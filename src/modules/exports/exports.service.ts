@@ -5,9 +5,9 @@ import { AppError } from '../../domain/errors/error-catalogue';
 import type { RequestContext, ServiceDependencies } from '../../platform/request-context';
 import { retentionCutoff, warningCutoff } from '../lifecycle/lifecycle-policy';
 import { NOMINATIVE_TYPES, SHARED_TYPES } from '../../domain/mailbox-vocabulary';
-import type { AddressRow, MailboxRow } from '../mailboxes/mailboxes.repository';
+import type { AddressRow, MailboxRow } from '../mailboxes';
 import type { LoaduserExportRow } from '../imports/sheet';
-import { findStructure } from '../structures/structures.repository';
+import { findStructure } from '../structures';
 import {
   currentBoxes,
   deletedOrDueBoxes,

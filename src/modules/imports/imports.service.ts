@@ -6,7 +6,7 @@ import { enqueueJob } from '../../platform/jobs/job-queue';
 import type { RequestContext, ServiceDependencies } from '../../platform/request-context';
 import { primeRows } from '../../platform/downloads';
 import { decodeCursor, toPage, type Page } from '../../shared/pagination';
-import { findStructure } from '../structures/structures.repository';
+import { findStructure } from '../structures';
 import type { ImportUpload } from './import-upload';
 import {
   findImport,

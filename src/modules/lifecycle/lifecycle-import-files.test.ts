@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { selectRows } from '../../db/database';
 import { annotatedRows } from '../imports/import-report';
-import { findImport } from '../imports/imports.repository';
+import { findImport } from '../imports';
 import { DEFAULT_SHEET_LIMITS } from '../imports/sheet';
 import { ManualClock } from '../../shared/clock';
 import { bearer, createTestApp, type TestApp } from '../../../test/harness';

@@ -10,9 +10,9 @@ import { emailTaken, lockMailboxForWrite } from '../mailboxes/mailbox-assertions
 import { toMailbox } from '../mailboxes/mailbox-mapper';
 import { nextStatus } from '../../domain/mailbox-status';
 import { invalidTransition } from '../mailboxes/mailbox-status.service';
-import { findMailbox, findMailboxIdByEmail, updateMailboxRow, type AddressRow, type MailboxRow } from '../mailboxes/mailboxes.repository';
+import { findMailbox, findMailboxIdByEmail, updateMailboxRow, type AddressRow, type MailboxRow } from '../mailboxes';
 import { versioned, type VersionedMailbox } from '../mailboxes/mailboxes.service';
-import { findStructure } from '../structures/structures.repository';
+import { findStructure } from '../structures';
 import { retentionCutoff, type LifecyclePolicy } from './lifecycle-policy';
 import { findAddressWithdrawnByDeletion, reassignAddress } from './lifecycle.repository';
 import type { RestoreBody } from './lifecycle.schemas';

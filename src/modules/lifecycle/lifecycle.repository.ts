@@ -2,7 +2,7 @@ import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, lt, lte, ne, or, sq
 import type { Executor } from '../../db/database';
 import { mailboxes, mssanteAddresses, notifications, structures } from '../../db/schema';
 import type { MailboxStatus } from '../../domain/mailbox-vocabulary';
-import type { AddressRow, MailboxRecord } from '../mailboxes/mailboxes.repository';
+import type { AddressRow, MailboxRecord } from '../mailboxes';
 
 const at = (instant: Date) => sql`${instant.toISOString()}::timestamptz`;
 

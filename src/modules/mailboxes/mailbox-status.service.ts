@@ -2,7 +2,7 @@ import { recordAudit } from '../../platform/audit/audit';
 import { lockMailboxForWrite } from './mailbox-assertions';
 import { AppError } from '../../domain/errors/error-catalogue';
 import type { RequestContext, ServiceDependencies } from '../../platform/request-context';
-import { withdrawActiveAddress } from '../correspondences/correspondences.repository';
+import { withdrawActiveAddress } from '../correspondences';
 import { toMailbox } from './mailbox-mapper';
 import { nextStatus, type MailboxAction } from '../../domain/mailbox-status';
 import { findMailbox, updateMailboxRow, type MailboxRecord } from './mailboxes.repository';

@@ -3,7 +3,7 @@ import { mailboxes } from '../../db/schema';
 import { recordAudit, type AuditActor } from '../../platform/audit/audit';
 import { AppError } from '../../domain/errors/error-catalogue';
 import type { ServiceDependencies } from '../../platform/request-context';
-import { findStructure } from '../structures/structures.repository';
+import { findStructure } from '../structures';
 import { assertMailboxFields, emailTaken } from './mailbox-assertions';
 import { normaliseFields, toColumns, toMailbox } from './mailbox-mapper';
 import { nextStatus } from '../../domain/mailbox-status';

@@ -5,7 +5,7 @@ import type { RequestContext, ServiceDependencies } from '../../platform/request
 import { generateRegistrationToken } from '../mailboxes/registration-token';
 import { invitationMessage } from '../notifications/messages';
 import { queueNotifications } from '../notifications/notification-outbox';
-import { findStructure } from '../structures/structures.repository';
+import { findStructure } from '../structures';
 import type { Reminder } from './reminders.schemas';
 import { findLastReminder, insertReminder, lockPreregisteredMailboxes, replaceRegistrationTokens, type ReminderRow } from './reminders.repository';
 

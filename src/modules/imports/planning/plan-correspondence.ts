@@ -1,6 +1,6 @@
 import { resolveCorrespondence, type ResolvedCorrespondence } from '../../correspondences/correspondence-rules';
 import type { MailboxType } from '../../../domain/mailbox-vocabulary';
-import type { AddressRow } from '../../mailboxes/mailboxes.repository';
+import type { AddressRow } from '../../mailboxes';
 import type { LoaduserRowFields } from '../sheet';
 import type { PlanningContext } from './planning-context';
 import { fromFieldIssue, issueAt, type RowIssue } from './row-issues';

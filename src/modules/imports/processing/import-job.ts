@@ -2,7 +2,7 @@ import type { Executor } from '../../../db/database';
 import { recordAudit, systemActor } from '../../../platform/audit/audit';
 import { LeaseLostError, type AbandonedJobContext, type JobContext } from '../../../platform/jobs/job-runner';
 import type { ServiceDependencies } from '../../../platform/request-context';
-import { findStructure } from '../../structures/structures.repository';
+import { findStructure } from '../../structures';
 import { completeValidation, discardStagedRows, findImport, finishImport, markImportRunning, resetValidation } from '../imports.repository';
 import { runApplyPass } from './apply-pass';
 import { abandonedProblem, crashedProblem, rowsInvalidProblem, sheetProblem } from './import-problems';
