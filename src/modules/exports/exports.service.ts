@@ -6,7 +6,7 @@ import type { RequestContext, ServiceDependencies } from '../../platform/request
 import { retentionCutoff, warningCutoff } from '../lifecycle/lifecycle-policy';
 import { NOMINATIVE_TYPES, SHARED_TYPES } from '../../domain/mailbox-vocabulary';
 import type { AddressRow, MailboxRow } from '../mailboxes';
-import type { LoaduserExportRow } from '../imports/sheet';
+import type { LoaduserExportRow } from '../loaduser-sheet';
 import { findStructure } from '../structures';
 import {
   currentBoxes,

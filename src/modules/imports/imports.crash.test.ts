@@ -6,7 +6,7 @@ import { bearer, createTestApp, type TestApp } from '../../../test/harness';
 import { createStructure, loaduserCsv, uniqueDomain, uniqueEmail, uploadImport, validRpps } from '../../../test/factories';
 import { IMPORT_JOB, processImportJob } from './processing/import-job';
 import type { ImportHooks } from './processing/import-run';
-import { DEFAULT_SHEET_LIMITS } from './sheet';
+import { DEFAULT_SHEET_LIMITS } from '../loaduser-sheet';
 
 /**
  * An import whose process dies: the runner of the next process finds the job abandoned (lease

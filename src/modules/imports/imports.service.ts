@@ -20,7 +20,7 @@ import type { Import, ImportRow, ImportRowsQuery } from './imports.schemas';
 import { IMPORT_JOB, IMPORT_JOB_MAX_ATTEMPTS } from './processing/import-job';
 import type { ImportProblem } from './processing/import-problems';
 import { annotatedRows } from './import-report';
-import { detectSheetFormat, isSheetError, SHEET_ERROR_CODES, type SheetFormat, type SheetLimits } from './sheet';
+import { detectSheetFormat, isSheetError, SHEET_ERROR_CODES, type SheetFormat, type SheetLimits } from '../loaduser-sheet';
 
 function phaseOf(record: ImportRecord): Import['progress']['phase'] {
   if (record.status === 'queued') return 'queued';

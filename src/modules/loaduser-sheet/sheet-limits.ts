@@ -1,9 +1,9 @@
-import { SHEET_LIMIT_SETTINGS, type SheetLimits } from '../../../config/sheet-limits';
+import { SHEET_LIMIT_SETTINGS, type SheetLimits } from '../../config/sheet-limits';
 import { toColumnLetter } from './loaduser-columns';
 import { SheetError, type SheetErrorCode } from './sheet-error';
 
 // The limits themselves are settings (config/sheet-limits.ts); here, what exceeding one reports.
-export { DEFAULT_SHEET_LIMITS, SHEET_LIMIT_SETTINGS, type SheetLimits } from '../../../config/sheet-limits';
+export { DEFAULT_SHEET_LIMITS, SHEET_LIMIT_SETTINGS, type SheetLimits } from '../../config/sheet-limits';
 
 const CODES: Record<keyof SheetLimits, SheetErrorCode> = {
   maxRows: 'TOO_MANY_ROWS',

@@ -1,4 +1,4 @@
-import type { MailboxStatus, MailboxType } from '../../../domain/mailbox-vocabulary';
+import type { MailboxStatus, MailboxType } from '../../domain/mailbox-vocabulary';
 import type { LoaduserFieldKey } from './loaduser-columns';
 
 /**
