@@ -3,4 +3,9 @@
  * with the box). They import from here, never from a repository of this module
  * (test/architecture.test.ts); what is not listed here is this module's own business.
  */
-export { moveActiveAddress, setActiveAddressTestFlag, withdrawActiveAddress } from './correspondences.repository';
+export {
+  findActiveAddressByValue,
+  moveActiveAddress,
+  setActiveAddressTestFlag,
+  withdrawActiveAddress,
+} from './correspondences.repository';
