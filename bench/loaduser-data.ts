@@ -1,7 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import { finished } from 'node:stream/promises';
-import { writeLoaduserCsv, writeLoaduserXlsx } from '../src/modules/imports/sheet';
-import type { LoaduserExportRow } from '../src/modules/imports/sheet';
+import { writeLoaduserCsv, writeLoaduserXlsx } from '../src/modules/loaduser-sheet';
+import type { LoaduserExportRow } from '../src/modules/loaduser-sheet';
 import { withLuhnKey } from '../src/domain/luhn';
 
 /** Generated loaduser rows for the benchmarks: PER boxes with an RPPS, an address and the usual columns. */

@@ -4,6 +4,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from './config/config';
 import type { DatabaseHandle } from './db/database';
 import { authenticationPlugin } from './platform/auth/authentication.plugin';
+import { apiKeyStore } from './modules/api-keys/api-key-store';
 import { databasePlugin } from './platform/database.plugin';
 import { answerClientError, answerFrameworkError, errorsPlugin } from './platform/errors/errors.plugin';
 import { inputGuardsPlugin } from './platform/input/input-guards.plugin';
@@ -90,7 +91,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(inputGuardsPlugin);
   await app.register(databasePlugin, { config: config.database, handle: options.database });
   await app.register(jobsPlugin, { config: config.jobs, runner: options.jobRunner });
-  await app.register(authenticationPlugin);
+  await app.register(authenticationPlugin, { apiKeys: apiKeyStore });
   await app.register(idempotencyPlugin);
   await app.register(rateLimitPlugin);
   await app.register(openapiPlugin);

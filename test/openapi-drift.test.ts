@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { OPENAPI_FILE, renderOpenapi } from '../src/platform/openapi/write-openapi';
+import { OPENAPI_FILE, renderOpenapi } from '../scripts/write-openapi';
 import { createTestApp, type TestApp } from './harness';
 
 let test: TestApp;

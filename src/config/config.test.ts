@@ -1,5 +1,5 @@
 import { tmpdir } from 'node:os';
-import { SHEET_LIMIT_SETTINGS } from '../modules/imports/sheet/sheet-limits';
+import { SHEET_LIMIT_SETTINGS } from './sheet-limits';
 import { ConfigError, loadConfig } from './config';
 
 describe('loadConfig', () => {

@@ -1,7 +1,7 @@
 import { tmpdir } from 'node:os';
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
-import { DEFAULT_SHEET_LIMITS, type SheetLimits } from '../modules/imports/sheet/sheet-limits';
+import { DEFAULT_SHEET_LIMITS, type SheetLimits } from './sheet-limits';
 
 /**
  * Every setting the service reads from its environment, validated once at start-up.
@@ -32,7 +32,7 @@ const EnvironmentSchema = Type.Object({
   SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://' })),
   SMTP_FROM: Type.String({ default: 'Balise <no-reply@balise.invalid>' }),
   BALISE_IMPORT_BATCH_SIZE: Type.Integer({ minimum: 1, maximum: 5000, default: 500 }),
-  // Bounds of reading an uploaded sheet; defaults and their reasons in modules/imports/sheet/sheet-limits.ts.
+  // Bounds of reading an uploaded sheet; defaults and their reasons in config/sheet-limits.ts.
   BALISE_IMPORT_MAX_ROWS: Type.Integer({ minimum: 1, default: DEFAULT_SHEET_LIMITS.maxRows }),
   BALISE_IMPORT_MAX_COLUMNS: Type.Integer({ minimum: 34, maximum: 16_384, default: DEFAULT_SHEET_LIMITS.maxColumns }),
   BALISE_IMPORT_MAX_CELL_CHARACTERS: Type.Integer({ minimum: 256, default: DEFAULT_SHEET_LIMITS.maxCellCharacters }),

@@ -1,4 +1,4 @@
-import type { FieldIssue } from '../modules/mailboxes/mailbox-type';
+import type { FieldIssue } from './mailbox-vocabulary';
 
 /** RFC 5321 limits: 64 characters before the `@`, 254 for the whole address. */
 const LOCAL_PART_MAX_LENGTH = 64;

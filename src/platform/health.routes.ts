@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { pingDatabase } from '../db/database';
-import { AppError } from './errors/error-catalogue';
+import { AppError } from '../domain/errors/error-catalogue';
 import { ProblemSchema } from './errors/problem.schema';
 
 const HealthSchema = Type.Object({ status: Type.Literal('ok') });

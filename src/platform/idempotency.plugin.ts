@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import fp from 'fastify-plugin';
 import { and, eq, isNull } from 'drizzle-orm';
 import { idempotencyKeys } from '../db/schema';
-import { AppError } from './errors/error-catalogue';
+import { AppError } from '../domain/errors/error-catalogue';
 import { REDACTED_FIELDS_HEADER, redactStoredAnswer, type IdempotencyRouteOptions } from './idempotency-redaction';
 
 declare module 'fastify' {

@@ -1,7 +1,7 @@
 import { PassThrough, pipeline, type Readable } from 'node:stream';
 import type { FastifyRequest } from 'fastify';
 import type { MultipartFile } from '@fastify/multipart';
-import { AppError } from './errors/error-catalogue';
+import { AppError } from '../domain/errors/error-catalogue';
 import { unsafeTextIssue } from './input/text-guards';
 
 /**

@@ -1,4 +1,4 @@
-import { AppError } from '../platform/errors/error-catalogue';
+import { AppError } from '../domain/errors/error-catalogue';
 
 /** ETags are derived from the row's version counter, bumped by every update. */
 export const formatEtag = (version: number) => `"${version}"`;

@@ -1,5 +1,5 @@
 import { Type, type TSchema } from '@sinclair/typebox';
-import { AppError } from '../platform/errors/error-catalogue';
+import { AppError } from '../domain/errors/error-catalogue';
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 500;

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { boolean, customType, date, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import type { MailboxStatus, MailboxType, Responsible } from '../../modules/mailboxes/mailbox-type';
+import type { MailboxStatus, MailboxType, Responsible } from '../../domain/mailbox-vocabulary';
 import { primaryId, timestamps, version } from './columns';
 import { structures } from './structures';
 

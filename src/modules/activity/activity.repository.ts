@@ -1,7 +1,7 @@
 import { and, eq, ne, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/database';
 import { mailboxes } from '../../db/schema';
-import type { MailboxStatus, MailboxType } from '../mailboxes/mailbox-type';
+import type { MailboxStatus, MailboxType } from '../../domain/mailbox-vocabulary';
 
 export async function countMailboxesByStatus(executor: Executor, structureId: string) {
   return executor

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { MAILBOX_STATUSES, MAILBOX_TYPES } from '../mailboxes/mailbox-type';
+import { MAILBOX_STATUSES, MAILBOX_TYPES } from '../../domain/mailbox-vocabulary';
 import { UpcomingItemSchema } from '../lifecycle/lifecycle.schemas';
 import { DateTimeSchema, IdSchema } from '../../shared/schemas';
 

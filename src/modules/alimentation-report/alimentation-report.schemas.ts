@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { MailboxTypeSchema } from '../mailboxes/mailbox-type';
+import { MailboxTypeSchema } from '../../domain/mailbox-vocabulary';
 import { DateTimeSchema, IdSchema } from '../../shared/schemas';
 import { ALIMENTATION_RULE_CODES } from './rules';
 

@@ -1,11 +1,11 @@
 import type { Executor } from '../../db/database';
 import { assertStructureAccess } from '../../platform/auth/authorization';
-import { AppError } from '../../platform/errors/error-catalogue';
+import { AppError } from '../../domain/errors/error-catalogue';
 import type { RequestContext, ServiceDependencies } from '../../platform/request-context';
 import { isoDate } from '../../shared/clock';
 import { decodeCursor, encodeCursor } from '../../shared/pagination';
-import { findReferenceInForce } from '../reference/reference.repository';
-import { findStructure } from '../structures/structures.repository';
+import { findReferenceInForce } from '../reference';
+import { findStructure } from '../structures';
 import { ALIMENTATION_RULE_CODES, type Issue, type Locale } from './rules';
 import type { AlimentationReport, ReportFilters, ReportItem, ReportSummary } from './alimentation-report.schemas';
 import { evaluateFedMailboxes, type EvaluatedMailbox } from './evaluate-fed-mailboxes';

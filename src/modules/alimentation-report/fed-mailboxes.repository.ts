@@ -1,7 +1,7 @@
 import { inArray, sql } from 'drizzle-orm';
 import { selectRows, type Executor } from '../../db/database';
 import { structures } from '../../db/schema';
-import type { MailboxStatus, MailboxType, Responsible } from '../mailboxes/mailbox-type';
+import type { MailboxStatus, MailboxType, Responsible } from '../../domain/mailbox-vocabulary';
 
 /**
  * One fed box with what the rules read, from one batch query. Columns are few on purpose: over

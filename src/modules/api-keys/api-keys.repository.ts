@@ -1,6 +1,7 @@
 import { and, arrayContained, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { Database, Executor } from '../../db/database';
 import { apiKeys } from '../../db/schema';
+import type { ActiveApiKey } from '../../platform/auth/api-key-store';
 
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
 
@@ -14,8 +15,6 @@ function prepareFindBySecretHash(db: Database) {
 }
 // Every request authenticates: keep one prepared statement per database handle.
 const preparedLookups = new WeakMap<Database, ReturnType<typeof prepareFindBySecretHash>>();
-
-export type ActiveApiKey = { id: string; role: ApiKeyRow['role']; structureIds: string[] };
 
 export async function findActiveApiKeyBySecretHash(db: Database, secretHash: string): Promise<ActiveApiKey | undefined> {
   let lookup = preparedLookups.get(db);

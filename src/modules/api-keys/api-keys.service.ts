@@ -1,10 +1,10 @@
 import type { Executor } from '../../db/database';
 import { recordAudit } from '../../platform/audit/audit';
-import { AppError } from '../../platform/errors/error-catalogue';
+import { AppError } from '../../domain/errors/error-catalogue';
 import { isOperator, roleIsAtMost, visibleStructureIds, type Caller } from '../../platform/auth/caller';
 import type { RequestContext, ServiceDependencies } from '../../platform/request-context';
 import { decodeCursor, toPage, type Page } from '../../shared/pagination';
-import { findExistingStructureIds } from '../structures/structures.repository';
+import { findExistingStructureIds } from '../structures';
 import { generateApiKeyPublicId, generateApiKeySecret, hashApiKeySecret } from './api-key-secret';
 import type { ApiKey, CreateApiKeyBody, CreatedApiKey } from './api-keys.schemas';
 import {

@@ -1,7 +1,7 @@
 import { and, desc, eq, inArray, like, lt, type SQL } from 'drizzle-orm';
 import type { Executor } from '../../db/database';
 import { auditEvents } from '../../db/schema';
-import { escapeLike } from '../structures/structures.repository';
+import { escapeLike } from '../../db/escape-like';
 import type { AuditEventQuery } from './audit-log.schemas';
 
 export type AuditEventRow = typeof auditEvents.$inferSelect;

@@ -1,4 +1,4 @@
-import { NOMINATIVE_TYPES, SHARED_TYPES, type FieldIssue, type MailboxStatus, type MailboxType } from '../mailboxes/mailbox-type';
+import { NOMINATIVE_TYPES, SHARED_TYPES, type FieldIssue, type MailboxStatus, type MailboxType } from '../../domain/mailbox-vocabulary';
 
 /** What the rules need to know about a box on either side of a link. */
 export interface LinkableMailbox {

@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { MAX_PAGE_SIZE } from '../../shared/pagination';
 import { DateTimeSchema, EmailSchema, IdSchema } from '../../shared/schemas';
-import { MailboxStatusSchema, MailboxTypeSchema } from '../mailboxes/mailbox-type';
+import { MailboxStatusSchema, MailboxTypeSchema } from '../../domain/mailbox-vocabulary';
 
 export const ConnectionAccountSchema = Type.Object({
   mailboxId: IdSchema,

@@ -2,12 +2,12 @@ import type { Executor } from '../../db/database';
 import { isUniqueViolation } from '../../db/errors';
 import { recordAudit } from '../../platform/audit/audit';
 import { assertStructureAccess } from '../../platform/auth/authorization';
-import { AppError, businessRule } from '../../platform/errors/error-catalogue';
+import { AppError, businessRule } from '../../domain/errors/error-catalogue';
 import type { RequestContext, ServiceDependencies } from '../../platform/request-context';
 import { decodeCursor, toPage, type Page } from '../../shared/pagination';
 import { assertMailboxEditable } from '../mailboxes/mailbox-assertions';
 import { assertReferences, findReferencedMailboxes, referenceFieldOf } from '../mailboxes/mailbox-references';
-import { findMailbox, type MailboxRecord } from '../mailboxes/mailboxes.repository';
+import { findMailbox, type MailboxRecord } from '../mailboxes';
 import { checkConnectionAccounts, checkDefaults, checkSharedMailbox, type WantedConnectionAccount } from './connection-account-rules';
 import {
   deleteConnectionAccounts,

@@ -1,5 +1,5 @@
 import { checkLocalPart } from '../../domain/mssante-address';
-import type { FieldIssue, MailboxType } from '../mailboxes/mailbox-type';
+import type { FieldIssue, MailboxType } from '../../domain/mailbox-vocabulary';
 
 /** RFC 5321: a whole address fits in 254 characters. */
 const ADDRESS_MAX_LENGTH = 254;

@@ -1,7 +1,18 @@
-import { and, desc, eq, isNotNull, isNull } from 'drizzle-orm';
+import { and, desc, eq, isNotNull, isNull, ne, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/database';
-import { mssanteAddresses } from '../../db/schema';
-import type { AddressRow } from '../mailboxes/mailboxes.repository';
+import { mailboxes, mssanteAddresses } from '../../db/schema';
+import type { MailboxType } from '../../domain/mailbox-vocabulary';
+import type { AddressRow } from '../mailboxes';
+
+/** Active addresses of the structure's boxes that are not deleted, counted per box type. */
+export async function countActiveAddressesByType(executor: Executor, structureId: string): Promise<{ type: MailboxType; count: number }[]> {
+  return executor
+    .select({ type: mailboxes.type, count: sql<number>`count(*)::int` })
+    .from(mssanteAddresses)
+    .innerJoin(mailboxes, eq(mailboxes.id, mssanteAddresses.mailboxId))
+    .where(and(eq(mailboxes.structureId, structureId), isNull(mssanteAddresses.withdrawnAt), ne(mailboxes.status, 'deleted')))
+    .groupBy(mailboxes.type);
+}
 
 /** The active address holding `address`, whichever box it belongs to. */
 export async function findActiveAddressByValue(executor: Executor, address: string): Promise<AddressRow | undefined> {

@@ -4,7 +4,7 @@ import { problemResponses } from '../../platform/errors/problem.schema';
 import { contextOf, dependenciesOf } from '../../platform/request-context';
 import { formatEtag, parseIfMatch } from '../../shared/etag';
 import { IfMatchHeadersSchema } from '../../shared/schemas';
-import type { MailboxRecord } from '../mailboxes/mailboxes.repository';
+import type { MailboxRecord } from '../mailboxes';
 import { MailboxParamsSchema } from '../mailboxes/mailboxes.schemas';
 import { CorrespondenceViewSchema, PutCorrespondenceBodySchema } from './correspondences.schemas';
 import { deleteCorrespondence, getCorrespondence, putCorrespondence } from './correspondences.service';

@@ -1,9 +1,8 @@
-import { and, eq, isNull, ne, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/database';
-import { mailboxes, mssanteAddresses } from '../../db/schema';
-import { AppError } from '../../platform/errors/error-catalogue';
-import type { MailboxType } from '../mailboxes/mailbox-type';
+import { AppError } from '../../domain/errors/error-catalogue';
+import type { MailboxType } from '../../domain/mailbox-vocabulary';
 import type { QuotaFamily, Quotas } from '../structures/structures.schemas';
+import { countActiveAddressesByType } from './correspondences.repository';
 
 /** Which quota an address of this type uses; MED boxes have no MSSanté address, hence no quota. */
 export function quotaFamilyOf(type: MailboxType): QuotaFamily | null {
@@ -28,12 +27,7 @@ const TYPES_BY_FAMILY: Record<QuotaFamily, MailboxType[]> = {
 
 /** Addresses in use per family: active addresses of the structure's boxes that are not deleted. */
 export async function countAddressesByFamily(executor: Executor, structureId: string): Promise<Record<QuotaFamily, number>> {
-  const rows = await executor
-    .select({ type: mailboxes.type, count: sql<number>`count(*)::int` })
-    .from(mssanteAddresses)
-    .innerJoin(mailboxes, eq(mailboxes.id, mssanteAddresses.mailboxId))
-    .where(and(eq(mailboxes.structureId, structureId), isNull(mssanteAddresses.withdrawnAt), ne(mailboxes.status, 'deleted')))
-    .groupBy(mailboxes.type);
+  const rows = await countActiveAddressesByType(executor, structureId);
   const countOf = (family: QuotaFamily) =>
     rows.filter((row) => TYPES_BY_FAMILY[family].includes(row.type)).reduce((sum, row) => sum + row.count, 0);
   return { personal: countOf('personal'), organisational: countOf('organisational'), applicative: countOf('applicative') };

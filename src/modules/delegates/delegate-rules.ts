@@ -1,4 +1,4 @@
-import { NOMINATIVE_TYPES, type FieldIssue, type MailboxStatus, type MailboxType } from '../mailboxes/mailbox-type';
+import { NOMINATIVE_TYPES, type FieldIssue, type MailboxStatus, type MailboxType } from '../../domain/mailbox-vocabulary';
 import type { LinkableMailbox } from '../connection-accounts/connection-account-rules';
 
 /** A delegate acts for someone now: the login must be live (deactivated, rejected or deleted ones are refused). */

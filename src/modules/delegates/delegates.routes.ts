@@ -5,7 +5,7 @@ import { problemResponses } from '../../platform/errors/problem.schema';
 import { contextOf, dependenciesOf } from '../../platform/request-context';
 import { PageQuerySchema, pageSchema } from '../../shared/pagination';
 import { IdempotencyHeadersSchema } from '../../shared/schemas';
-import { findMailboxPrepared, type MailboxRecord } from '../mailboxes/mailboxes.repository';
+import { findMailboxPrepared, type MailboxRecord } from '../mailboxes';
 import { MailboxParamsSchema } from '../mailboxes/mailboxes.schemas';
 import { AddDelegateBodySchema, DelegateParamsSchema, DelegateSchema } from './delegates.schemas';
 import { addDelegate, listDelegates, removeDelegate } from './delegates.service';

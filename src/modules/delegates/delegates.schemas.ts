@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { DateTimeSchema, EmailSchema, IdSchema } from '../../shared/schemas';
-import { MailboxStatusSchema, MailboxTypeSchema } from '../mailboxes/mailbox-type';
+import { MailboxStatusSchema, MailboxTypeSchema } from '../../domain/mailbox-vocabulary';
 
 export const DelegateSchema = Type.Object({
   delegateMailboxId: IdSchema,

@@ -1,4 +1,4 @@
-import type { MailboxType } from '../mailboxes/mailbox-type';
+import type { MailboxType } from '../../domain/mailbox-vocabulary';
 import { buildSubject, VALID_FINESS, VALID_RPPS, VALID_SIRET } from '../alimentation-report/rules/rule-fixtures';
 import { isListeRouge, NotPublishableError, toDirectoryEntry, type DirectorySubject } from './directory-entry';
 

@@ -1,4 +1,4 @@
-import type { MailboxType } from '../mailboxes/mailbox-type';
+import type { MailboxType } from '../../domain/mailbox-vocabulary';
 import type { RuleSubject, SubjectResponsible } from '../alimentation-report/rules';
 
 /** The three types the ANS knows for a box (CAB is not used by this operator). */

@@ -4,7 +4,7 @@ import type { Clock } from '../../shared/clock';
 import { isoDate } from '../../shared/clock';
 import { hasBlockingIssue } from '../alimentation-report/rules';
 import { evaluateFedMailboxes, type EvaluatedMailbox } from '../alimentation-report/evaluate-fed-mailboxes';
-import { findReferenceInForce } from '../reference/reference.repository';
+import { findReferenceInForce } from '../reference';
 import { NotPublishableError, toDirectoryEntry, type DirectoryEntry } from './directory-entry';
 import {
   entryKey,

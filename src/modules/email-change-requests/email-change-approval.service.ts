@@ -1,11 +1,11 @@
 import { isUniqueViolation } from '../../db/errors';
 import { recordAudit } from '../../platform/audit/audit';
 import { assertStructureAccess } from '../../platform/auth/authorization';
-import { AppError } from '../../platform/errors/error-catalogue';
+import { AppError } from '../../domain/errors/error-catalogue';
 import type { RequestContext, ServiceDependencies } from '../../platform/request-context';
 import { assertIfMatch } from '../../shared/etag';
 import { toMailbox } from '../mailboxes/mailbox-mapper';
-import { findMailbox, findMailboxIdByEmail, updateMailboxRow } from '../mailboxes/mailboxes.repository';
+import { findMailbox, findMailboxIdByEmail, updateMailboxRow } from '../mailboxes';
 import { emailChangedMessage } from '../notifications/messages';
 import { queueNotification } from '../notifications/notification-outbox';
 import { assertRequestTransition, newEmailTaken, toEmailChangeRequest } from './email-change-request-rules';

@@ -1,5 +1,5 @@
 import { isWellFormedEmail } from '../../domain/mssante-address';
-import { AppError } from '../../platform/errors/error-catalogue';
+import { AppError } from '../../domain/errors/error-catalogue';
 import type { EmailChangeRequest, EmailChangeRequestStatus } from './email-change-requests.schemas';
 import type { EmailChangeRequestRow } from './email-change-requests.repository';
 

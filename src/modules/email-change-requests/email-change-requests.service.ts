@@ -2,12 +2,12 @@ import { isUniqueViolation } from '../../db/errors';
 import { recordAudit, type AuditAction } from '../../platform/audit/audit';
 import { assertStructureAccess } from '../../platform/auth/authorization';
 import { visibleStructureIds } from '../../platform/auth/caller';
-import { AppError } from '../../platform/errors/error-catalogue';
+import { AppError } from '../../domain/errors/error-catalogue';
 import type { RequestContext, ServiceDependencies } from '../../platform/request-context';
 import { assertIfMatch } from '../../shared/etag';
 import { decodeCursor, toPage, type Page } from '../../shared/pagination';
 import { assertMailboxEditable } from '../mailboxes/mailbox-assertions';
-import { findMailbox, findMailboxIdByEmail } from '../mailboxes/mailboxes.repository';
+import { findMailbox, findMailboxIdByEmail } from '../mailboxes';
 import {
   assertEmailChanges,
   assertRequestTransition,

@@ -4,9 +4,9 @@ import { parseString } from 'fast-csv';
 import type { Response } from 'superagent';
 import { bearer, createTestApp, type TestApp } from '../../../test/harness';
 import { createMailbox, createStructure, runImport } from '../../../test/factories';
-import type { LoaduserExportRow } from '../imports/sheet/loaduser-row-fields';
-import { writeLoaduserCsv } from '../imports/sheet/write-loaduser-csv';
-import { writeLoaduserXlsx } from '../imports/sheet/write-loaduser-xlsx';
+import type { LoaduserExportRow } from '../loaduser-sheet/loaduser-row-fields';
+import { writeLoaduserCsv } from '../loaduser-sheet/write-loaduser-csv';
+import { writeLoaduserXlsx } from '../loaduser-sheet/write-loaduser-xlsx';
 
 /** Names the API accepts that a spreadsheet would run as formulas. */
 const FORMULA_NAMES = ['＝1+1', '@SUM(A1)', '+cmd', '-1+1', '\t=1+1', '\r=1+1', '＋cmd', '－1+1', '＠SUM(A1)'];

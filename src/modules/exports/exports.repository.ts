@@ -1,9 +1,9 @@
 import { and, asc, desc, eq, inArray, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../../db/database';
 import { connectionAccounts, delegates, mailboxes, mssanteAddresses } from '../../db/schema';
-import { signOfLifeSql } from '../lifecycle/lifecycle.repository';
-import type { MailboxType } from '../mailboxes/mailbox-type';
-import type { AddressRow, MailboxRow } from '../mailboxes/mailboxes.repository';
+import { signOfLifeSql } from '../lifecycle';
+import type { MailboxType } from '../../domain/mailbox-vocabulary';
+import type { AddressRow, MailboxRow } from '../mailboxes';
 
 /** Keyset position in an export: the name sort of the structure's list, then the id. */
 export type ExportKey = [lastNameKey: string, firstNameKey: string, id: string];

@@ -4,7 +4,7 @@ import { problemResponses } from '../../platform/errors/problem.schema';
 import { contextOf, dependenciesOf } from '../../platform/request-context';
 import { isoDate } from '../../shared/clock';
 import { SheetDownloadQuerySchema } from '../imports/imports.schemas';
-import { writeLoaduserCsv, writeLoaduserXlsx } from '../imports/sheet';
+import { writeLoaduserCsv, writeLoaduserXlsx } from '../loaduser-sheet';
 import { StructureParamsSchema } from '../structures/structures.schemas';
 import { openMailboxExport, type ExportKind } from './exports.service';
 

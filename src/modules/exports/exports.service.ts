@@ -1,13 +1,13 @@
 import type { LifecycleConfig } from '../../config/config';
 import { primeRows } from '../../platform/downloads';
 import { assertStructureAccess } from '../../platform/auth/authorization';
-import { AppError } from '../../platform/errors/error-catalogue';
+import { AppError } from '../../domain/errors/error-catalogue';
 import type { RequestContext, ServiceDependencies } from '../../platform/request-context';
 import { retentionCutoff, warningCutoff } from '../lifecycle/lifecycle-policy';
-import { NOMINATIVE_TYPES, SHARED_TYPES } from '../mailboxes/mailbox-type';
-import type { AddressRow, MailboxRow } from '../mailboxes/mailboxes.repository';
-import type { LoaduserExportRow } from '../imports/sheet';
-import { findStructure } from '../structures/structures.repository';
+import { NOMINATIVE_TYPES, SHARED_TYPES } from '../../domain/mailbox-vocabulary';
+import type { AddressRow, MailboxRow } from '../mailboxes';
+import type { LoaduserExportRow } from '../loaduser-sheet';
+import { findStructure } from '../structures';
 import {
   currentBoxes,
   deletedOrDueBoxes,

@@ -5,11 +5,11 @@ import { loadExcelJs } from '../../platform/spreadsheets/load-exceljs';
 import { format } from 'fast-csv';
 import type { Executor } from '../../db/database';
 import type { DownloadFormat } from '../../platform/downloads';
-import { AppError } from '../../platform/errors/error-catalogue';
+import { AppError } from '../../domain/errors/error-catalogue';
 import { findImport, listImportRows, readImportFile, type ImportRecord, type ImportRowRecord } from './imports.repository';
-import { LOADUSER_HEADERS, readLoaduserSheet, type SheetLimits } from './sheet';
+import { LOADUSER_HEADERS, readLoaduserSheet, type SheetLimits } from '../loaduser-sheet';
 import { neutraliseFormula } from '../../shared/spreadsheet-safe-text';
-import { readCellText } from './sheet/cell-text';
+import { readCellText } from '../loaduser-sheet/cell-text';
 
 /**
  * The annotated file: the rows of the upload as they were read (columns A–AH), each followed by

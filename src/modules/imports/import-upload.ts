@@ -1,9 +1,9 @@
 import type { FastifyRequest } from 'fastify';
-import { AppError, type ErrorDetail } from '../../platform/errors/error-catalogue';
+import { AppError, type ErrorDetail } from '../../domain/errors/error-catalogue';
 import { assertMultipartRequest, multipartFailure, receiveFilePart } from '../../platform/multipart-upload';
 import { spoolToDisk, type SpooledFile } from '../../platform/spool-file';
 import type { ImportOptions } from './imports.schemas';
-import { FORMAT_SNIFF_BYTES } from './sheet';
+import { FORMAT_SNIFF_BYTES } from '../loaduser-sheet';
 
 export interface ImportUpload {
   fileName: string;

@@ -8,7 +8,7 @@ import { createStructure, loaduserCsv, uniqueDomain, uniqueEmail, uploadImport, 
 import { importJob as importProcessJob, ImportJobPayloadSchema } from './imports.jobs';
 import { processImportJob } from './processing/import-job';
 import type { ImportHooks } from './processing/import-run';
-import { DEFAULT_SHEET_LIMITS } from './sheet';
+import { DEFAULT_SHEET_LIMITS } from '../loaduser-sheet';
 
 /**
  * An import whose process dies: the runner of the next process finds the job abandoned (lease

@@ -3,7 +3,7 @@ import { insertFromJson, insertFromJsonQuery } from '../../db/bulk-json';
 import type { Executor } from '../../db/database';
 import { importFileChunks, importRows, imports, importStagedRows } from '../../db/schema';
 import type { SpooledFile } from '../../platform/spool-file';
-import type { LoaduserRowFields } from './sheet';
+import type { LoaduserRowFields } from '../loaduser-sheet';
 
 export type ImportRecord = typeof imports.$inferSelect;
 export type ImportInsert = typeof imports.$inferInsert;

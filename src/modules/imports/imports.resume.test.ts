@@ -6,7 +6,7 @@ import { bearer, createTestApp, type TestApp } from '../../../test/harness';
 import { createMailbox, createStructure, importRows, loaduserCsv, uniqueDomain, uniqueEmail, uploadImport, validRpps } from '../../../test/factories';
 import { importJob } from './imports.jobs';
 import type { ImportHooks } from './processing/import-run';
-import { DEFAULT_SHEET_LIMITS } from './sheet';
+import { DEFAULT_SHEET_LIMITS } from '../loaduser-sheet';
 
 /** Two rows per batch, and retries due at once, so that a crash is followed by a resumed run. */
 const BATCH_SIZE = 2;

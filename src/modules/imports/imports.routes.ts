@@ -12,7 +12,7 @@ import { writeImportReport } from './import-report';
 import { findImport, type ImportRecord } from './imports.repository';
 import { ImportParamsSchema, ImportRowSchema, ImportRowsQuerySchema, ImportSchema, SheetDownloadQuerySchema } from './imports.schemas';
 import { createImport, listImportRows, listImports, openImportReport, toImport } from './imports.service';
-import { writeLoaduserTemplate } from './sheet';
+import { writeLoaduserTemplate } from '../loaduser-sheet';
 import { IMPORT_DESCRIPTION, REPORT_DESCRIPTION, ROWS_DESCRIPTION, TEMPLATE_DESCRIPTION } from './imports.docs';
 
 const tags = ['Imports'];

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { recordAudit } from '../../platform/audit/audit';
 import { assertStructureAccess } from '../../platform/auth/authorization';
-import { AppError } from '../../platform/errors/error-catalogue';
+import { AppError } from '../../domain/errors/error-catalogue';
 import { enqueueJob } from '../../platform/jobs/job-queue';
 import type { RequestContext, ServiceDependencies } from '../../platform/request-context';
 import { primeRows } from '../../platform/downloads';
 import { decodeCursor, toPage, type Page } from '../../shared/pagination';
-import { findStructure } from '../structures/structures.repository';
+import { findStructure } from '../structures';
 import type { ImportUpload } from './import-upload';
 import {
   findImport,
@@ -20,7 +20,7 @@ import type { Import, ImportRow, ImportRowsQuery } from './imports.schemas';
 import { importJob } from './imports.jobs';
 import type { ImportProblem } from './processing/import-problems';
 import { annotatedRows } from './import-report';
-import { detectSheetFormat, isSheetError, SHEET_ERROR_CODES, type SheetFormat, type SheetLimits } from './sheet';
+import { detectSheetFormat, isSheetError, SHEET_ERROR_CODES, type SheetFormat, type SheetLimits } from '../loaduser-sheet';
 
 function phaseOf(record: ImportRecord): Import['progress']['phase'] {
   if (record.status === 'queued') return 'queued';

@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { selectRows } from '../../db/database';
 import { annotatedRows } from '../imports/import-report';
-import { findImport } from '../imports/imports.repository';
-import { DEFAULT_SHEET_LIMITS } from '../imports/sheet';
+import { findImport } from '../imports';
+import { DEFAULT_SHEET_LIMITS } from '../loaduser-sheet';
 import { ManualClock } from '../../shared/clock';
 import { bearer, createTestApp, type TestApp } from '../../../test/harness';
 import { createStructure, importRows, loaduserCsv, runImport, runLifecycleSweep, uploadImport, validRpps } from '../../../test/factories';

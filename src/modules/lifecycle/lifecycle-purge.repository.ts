@@ -1,7 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/database';
 import { emailChangeRequests, mailboxes, mssanteAddresses, notifications } from '../../db/schema';
-import type { MailboxRow } from '../mailboxes/mailboxes.repository';
+import type { MailboxRow } from '../mailboxes';
 
 /** What a purged box's e-mail becomes: unique, obviously not deliverable (.invalid), saying nothing about anyone. */
 export const purgedEmailOf = (id: string) => `purged-${id}@purged.invalid`;

@@ -1,18 +1,17 @@
-import { eq, and, isNull } from 'drizzle-orm';
 import type { Transaction } from '../../db/database';
 import { isUniqueViolation } from '../../db/errors';
-import { mssanteAddresses } from '../../db/schema';
 import { recordAudit } from '../../platform/audit/audit';
-import { AppError } from '../../platform/errors/error-catalogue';
+import { AppError } from '../../domain/errors/error-catalogue';
 import type { RequestContext, ServiceDependencies } from '../../platform/request-context';
+import { findActiveAddressByValue } from '../correspondences';
 import { assertQuotaAvailable } from '../correspondences/quota';
 import { emailTaken, lockMailboxForWrite } from '../mailboxes/mailbox-assertions';
 import { toMailbox } from '../mailboxes/mailbox-mapper';
-import { nextStatus } from '../mailboxes/mailbox-status';
+import { nextStatus } from '../../domain/mailbox-status';
 import { invalidTransition } from '../mailboxes/mailbox-status.service';
-import { findMailbox, findMailboxIdByEmail, updateMailboxRow, type AddressRow, type MailboxRow } from '../mailboxes/mailboxes.repository';
+import { findMailbox, findMailboxIdByEmail, updateMailboxRow, type AddressRow, type MailboxRow } from '../mailboxes';
 import { versioned, type VersionedMailbox } from '../mailboxes/mailboxes.service';
-import { findStructure } from '../structures/structures.repository';
+import { findStructure } from '../structures';
 import { retentionCutoff, type LifecyclePolicy } from './lifecycle-policy';
 import { findAddressWithdrawnByDeletion, reassignAddress } from './lifecycle.repository';
 import type { RestoreBody } from './lifecycle.schemas';
@@ -98,10 +97,7 @@ async function addressCanComeBack(tx: Transaction, box: MailboxRow, previous: Ad
     if (withoutCorrespondence) return false;
     throw error;
   };
-  const [holder] = await tx
-    .select({ id: mssanteAddresses.id })
-    .from(mssanteAddresses)
-    .where(and(eq(mssanteAddresses.address, previous.address), isNull(mssanteAddresses.withdrawnAt)));
+  const holder = await findActiveAddressByValue(tx, previous.address);
   if (holder) return refuse(addressTaken(previous.address));
   const structure = await findStructure(tx, box.structureId, { lock: true });
   if (!structure?.domains.includes(previous.domain)) {

@@ -3,10 +3,10 @@ import type { Transaction } from '../../db/database';
 import { recordAudit, type AuditAction } from '../../platform/audit/audit';
 import type { ServiceDependencies } from '../../platform/request-context';
 import { isoDate } from '../../shared/clock';
-import { withdrawActiveAddress } from '../correspondences/correspondences.repository';
+import { withdrawActiveAddress } from '../correspondences';
 import { toMailbox } from '../mailboxes/mailbox-mapper';
-import { nextStatus } from '../mailboxes/mailbox-status';
-import { findMailbox, updateMailboxRow, type MailboxRecord } from '../mailboxes/mailboxes.repository';
+import { nextStatus } from '../../domain/mailbox-status';
+import { findMailbox, updateMailboxRow, type MailboxRecord } from '../mailboxes';
 import { PURGED_FIELDS, purgeMailboxPersonalData } from './lifecycle-purge.repository';
 import {
   inactivityCutoff, inactivityDeadline, lastSignOfLife, retentionCutoff, type LifecyclePolicy,

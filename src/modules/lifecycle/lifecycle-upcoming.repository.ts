@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { selectRows, type Executor } from '../../db/database';
 import { mailboxes } from '../../db/schema';
-import type { MailboxStatus, MailboxType } from '../mailboxes/mailbox-type';
+import type { MailboxStatus, MailboxType } from '../../domain/mailbox-vocabulary';
 import { EXPIRABLE_STATUSES, signOfLifeSql } from './lifecycle.repository';
 import type { UpcomingReason } from './lifecycle.schemas';
 

@@ -1,8 +1,8 @@
 import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, lt, lte, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../../db/database';
 import { mailboxes, mssanteAddresses, notifications, structures } from '../../db/schema';
-import type { MailboxStatus } from '../mailboxes/mailbox-type';
-import type { AddressRow, MailboxRecord } from '../mailboxes/mailboxes.repository';
+import type { MailboxStatus } from '../../domain/mailbox-vocabulary';
+import type { AddressRow, MailboxRecord } from '../mailboxes';
 
 const at = (instant: Date) => sql`${instant.toISOString()}::timestamptz`;
 

@@ -6,7 +6,7 @@ import { contextOf, dependenciesOf } from '../../platform/request-context';
 import { formatEtag, parseIfMatch } from '../../shared/etag';
 import { PageQuerySchema, pageSchema } from '../../shared/pagination';
 import { IdempotencyHeadersSchema, IfMatchHeadersSchema } from '../../shared/schemas';
-import type { MailboxRecord } from '../mailboxes/mailboxes.repository';
+import type { MailboxRecord } from '../mailboxes';
 import { MailboxParamsSchema, MailboxSchema } from '../mailboxes/mailboxes.schemas';
 import { restoreMailbox } from './lifecycle-restore.service';
 import { listUpcoming, recordMailboxActivity, sweepNow } from './lifecycle.service';

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { MailboxStatusSchema, MailboxTypeSchema } from '../mailboxes/mailbox-type';
+import { MailboxStatusSchema, MailboxTypeSchema } from '../../domain/mailbox-vocabulary';
 import { DateSchema, DateTimeSchema, IdSchema } from '../../shared/schemas';
 
 export const ActivityBodySchema = Type.Union(

@@ -1,10 +1,10 @@
 import { assertOperator, assertStructureAccess } from '../../platform/auth/authorization';
 import { visibleStructureIds } from '../../platform/auth/caller';
-import { AppError } from '../../platform/errors/error-catalogue';
+import { AppError } from '../../domain/errors/error-catalogue';
 import type { RequestContext, ServiceDependencies } from '../../platform/request-context';
 import { isoDate } from '../../shared/clock';
 import { decodeCursor, toPage, type Page } from '../../shared/pagination';
-import type { MailboxRecord } from '../mailboxes/mailboxes.repository';
+import type { MailboxRecord } from '../mailboxes';
 import { DAY_MS, inactivityCutoff, type LifecyclePolicy } from './lifecycle-policy';
 import { runLifecycleSweep } from './lifecycle-sweep.service';
 import { selectUpcoming, type UpcomingRow } from './lifecycle-upcoming.repository';

@@ -1,6 +1,6 @@
-import { AppError } from '../../platform/errors/error-catalogue';
+import { AppError } from '../../domain/errors/error-catalogue';
 import { checkMailboxFields } from './mailbox-rules';
-import type { MailboxFields } from './mailbox-type';
+import type { MailboxFields } from '../../domain/mailbox-vocabulary';
 import type { Executor } from '../../db/database';
 import { assertStructureAccess } from '../../platform/auth/authorization';
 import type { Caller } from '../../platform/auth/caller';

@@ -3,7 +3,7 @@ import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Database } from '../../db/database';
 import { mailboxes, mssanteAddresses } from '../../db/schema';
 import { prefixRange, toTextArrayLiteral } from '../../shared/prefix-range';
-import type { MailboxStatus, MailboxType } from './mailbox-type';
+import type { MailboxStatus, MailboxType } from '../../domain/mailbox-vocabulary';
 import { activeAddressJoin, type MailboxRecord } from './mailboxes.repository';
 import type { MailboxSort } from './mailboxes.schemas';
 

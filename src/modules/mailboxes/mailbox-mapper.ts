@@ -1,6 +1,6 @@
 import { toSearchKey } from '../../shared/search-key';
-import { resolveDirectoryVisible } from './mailbox-status';
-import type { MailboxFields } from './mailbox-type';
+import { resolveDirectoryVisible } from '../../domain/mailbox-status';
+import type { MailboxFields } from '../../domain/mailbox-vocabulary';
 import type { MailboxInsert, MailboxRecord, MailboxRow } from './mailboxes.repository';
 import type { Mailbox, UpdateMailboxBody } from './mailboxes.schemas';
 

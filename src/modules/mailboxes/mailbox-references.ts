@@ -1,8 +1,6 @@
-import { and, inArray, ne, or } from 'drizzle-orm';
 import type { Executor } from '../../db/database';
-import { mailboxes } from '../../db/schema';
-import { AppError } from '../../platform/errors/error-catalogue';
-import type { MailboxRow } from './mailboxes.repository';
+import { AppError } from '../../domain/errors/error-catalogue';
+import { lockMailboxesByIdOrEmailKey, type MailboxRow } from './mailboxes.repository';
 
 /** How a request names another box: by id, or by its reference e-mail (what integrators and the loaduser know). */
 export interface MailboxReference {
@@ -39,20 +37,7 @@ export async function findReferencedMailboxes(
 ): Promise<(reference: MailboxReference) => MailboxRow | undefined> {
   const ids = references.flatMap((reference) => (reference.mailboxId !== undefined ? [reference.mailboxId] : []));
   const emailKeys = references.flatMap((reference) => (reference.email !== undefined ? [reference.email.trim().toLowerCase()] : []));
-  const rows =
-    ids.length + emailKeys.length === 0
-      ? []
-      : await executor
-          .select()
-          .from(mailboxes)
-          .where(
-            or(
-              ids.length > 0 ? inArray(mailboxes.id, ids) : undefined,
-              emailKeys.length > 0 ? and(inArray(mailboxes.emailKey, emailKeys), ne(mailboxes.status, 'deleted')) : undefined,
-            ),
-          )
-          .orderBy(mailboxes.id)
-          .for('share');
+  const rows = ids.length + emailKeys.length === 0 ? [] : await lockMailboxesByIdOrEmailKey(executor, ids, emailKeys);
   const byId = new Map(rows.map((row) => [row.id, row]));
   const byEmail = new Map(rows.filter((row) => row.status !== 'deleted').map((row) => [row.emailKey, row]));
   return (reference) =>

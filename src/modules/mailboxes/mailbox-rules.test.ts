@@ -13,7 +13,7 @@ import {
   checkRpps,
   isCalendarDate,
 } from './mailbox-rules';
-import type { FieldIssue, MailboxFields, MailboxType } from './mailbox-type';
+import type { FieldIssue, MailboxFields, MailboxType } from '../../domain/mailbox-vocabulary';
 
 const VALID_RPPS = '10000013994';
 const WRONG_KEY_RPPS = '10003456789';

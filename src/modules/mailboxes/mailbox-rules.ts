@@ -1,7 +1,7 @@
 import { isWellFormedEmail } from '../../domain/mssante-address';
 import { isValidAdeli, isValidRpps, isWellFormedRpps } from '../../domain/national-identifiers';
 import { isKnownProfession, isKnownProfessionCategory } from '../../domain/professions';
-import { SHARED_TYPES, type FieldIssue, type MailboxFields, type MailboxType, type Responsible } from './mailbox-type';
+import { SHARED_TYPES, type FieldIssue, type MailboxFields, type MailboxType, type Responsible } from '../../domain/mailbox-vocabulary';
 
 /**
  * The rules a box's fields must meet before anything is stored: the API answers 422 with these

@@ -1,10 +1,10 @@
 import { recordAudit, type AuditAction } from '../../platform/audit/audit';
 import { lockMailboxForWrite } from './mailbox-assertions';
-import { AppError } from '../../platform/errors/error-catalogue';
+import { AppError } from '../../domain/errors/error-catalogue';
 import type { RequestContext, ServiceDependencies } from '../../platform/request-context';
-import { withdrawActiveAddress } from '../correspondences/correspondences.repository';
+import { withdrawActiveAddress } from '../correspondences';
 import { toMailbox } from './mailbox-mapper';
-import { nextStatus, type MailboxAction } from './mailbox-status';
+import { nextStatus, type MailboxAction } from '../../domain/mailbox-status';
 import { findMailbox, updateMailboxRow, type MailboxRecord } from './mailboxes.repository';
 import { versioned, type VersionedMailbox } from './mailboxes.service';
 

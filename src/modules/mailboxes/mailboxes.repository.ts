@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, ne, or, sql } from 'drizzle-orm';
 import type { Database, Executor } from '../../db/database';
 import { emailChangeRequests, mailboxes, mssanteAddresses } from '../../db/schema';
 
@@ -51,6 +51,34 @@ export async function findMailboxIdByEmail(executor: Executor, email: string): P
     .select({ id: mailboxes.id, structureId: mailboxes.structureId })
     .from(mailboxes)
     .where(and(eq(mailboxes.emailKey, email.toLowerCase()), ne(mailboxes.status, 'deleted')));
+  return row;
+}
+
+/**
+ * The boxes with these ids, and the boxes not deleted holding these e-mail keys, locked FOR SHARE
+ * in id order.
+ */
+export async function lockMailboxesByIdOrEmailKey(
+  executor: Executor,
+  ids: readonly string[],
+  emailKeys: readonly string[],
+): Promise<MailboxRow[]> {
+  return executor
+    .select()
+    .from(mailboxes)
+    .where(
+      or(
+        ids.length > 0 ? inArray(mailboxes.id, ids) : undefined,
+        emailKeys.length > 0 ? and(inArray(mailboxes.emailKey, emailKeys), ne(mailboxes.status, 'deleted')) : undefined,
+      ),
+    )
+    .orderBy(mailboxes.id)
+    .for('share');
+}
+
+/** The box whose pending registration this token hash opens, if any. */
+export async function findMailboxIdByRegistrationTokenHash(executor: Executor, tokenHash: string): Promise<{ id: string } | undefined> {
+  const [row] = await executor.select({ id: mailboxes.id }).from(mailboxes).where(eq(mailboxes.registrationTokenHash, tokenHash));
   return row;
 }
 

@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { DateSchema, DateTimeSchema, EmailSchema, IdSchema, Nullable, StringEnum } from '../../shared/schemas';
-import { MailboxStatusSchema, MailboxTypeSchema, ResponsibleSchema } from './mailbox-type';
+import { MailboxStatusSchema, MailboxTypeSchema, ResponsibleSchema } from '../../domain/mailbox-vocabulary';
 
 const Text = (maxLength: number, description?: string) => Type.String({ maxLength, ...(description ? { description } : {}) });
 

@@ -1,15 +1,19 @@
-import { eq } from 'drizzle-orm';
-import { mailboxes } from '../../db/schema';
 import { recordAudit, type AuditActor } from '../../platform/audit/audit';
-import { AppError } from '../../platform/errors/error-catalogue';
+import { AppError } from '../../domain/errors/error-catalogue';
 import type { ServiceDependencies } from '../../platform/request-context';
-import { findStructure } from '../structures/structures.repository';
+import { findStructure } from '../structures';
 import { assertMailboxFields, emailTaken } from './mailbox-assertions';
 import { normaliseFields, toColumns, toMailbox } from './mailbox-mapper';
-import { nextStatus } from './mailbox-status';
+import { nextStatus } from '../../domain/mailbox-status';
 import { invalidTransition } from './mailbox-status.service';
 import { hashRegistrationToken } from './registration-token';
-import { findMailbox, findMailboxIdByEmail, insertMailbox, updateMailboxRow } from './mailboxes.repository';
+import {
+  findMailbox,
+  findMailboxIdByEmail,
+  findMailboxIdByRegistrationTokenHash,
+  insertMailbox,
+  updateMailboxRow,
+} from './mailboxes.repository';
 import type { CompleteRegistrationBody, RegistrationBody } from './mailboxes.schemas';
 import { versioned, withEmailUniqueness, type VersionedMailbox } from './mailboxes.service';
 
@@ -45,10 +49,7 @@ export async function completeRegistration(
   body: CompleteRegistrationBody,
 ): Promise<VersionedMailbox> {
   return deps.db.transaction(async (tx) => {
-    const [match] = await tx
-      .select({ id: mailboxes.id })
-      .from(mailboxes)
-      .where(eq(mailboxes.registrationTokenHash, hashRegistrationToken(body.token)));
+    const match = await findMailboxIdByRegistrationTokenHash(tx, hashRegistrationToken(body.token));
     // Same answer for an unknown and a used token: tokens cannot be probed.
     if (!match) throw new AppError('NOT_FOUND', 'This registration token is unknown or already used');
     const current = (await findMailbox(tx, match.id, { lock: true }))!;

@@ -1,4 +1,4 @@
-import type { ErrorDetail } from '../../platform/errors/error-catalogue';
+import type { ErrorDetail } from '../../domain/errors/error-catalogue';
 
 /**
  * The ANS public `Extraction_Correspondance_MSSante` file: UTF-8, `|`-separated, 31 columns,

@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import type { ErrorDetail } from '../../platform/errors/error-catalogue';
+import type { ErrorDetail } from '../../domain/errors/error-catalogue';
 import { Cell } from './extraction-cell';
 import { checkExtractionHeader, EXTRACTION_COLUMN_COUNT, EXTRACTION_COLUMNS } from './extraction-format';
 

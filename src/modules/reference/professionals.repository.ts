@@ -71,6 +71,11 @@ export async function dropProfessionals(executor: Executor, extractionId: string
   await executor.execute(sql`drop table if exists ${professionalsTableOf(extractionId).table}`);
 }
 
+/** For the rest of the transaction, a lock not granted within `timeout` (e.g. '1s') fails the statement (55P03). */
+export async function setLocalLockTimeout(executor: Executor, timeout: string): Promise<void> {
+  await executor.execute(sql.raw(`set local lock_timeout = '${timeout}'`));
+}
+
 /** Extractions whose table is still there although nobody will read it: failed loads, and superseded references. */
 export async function findOutdatedProfessionals(executor: Executor): Promise<string[]> {
   const rows = await selectRows<{ id: string }>(executor, sql`

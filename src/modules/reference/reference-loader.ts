@@ -1,11 +1,10 @@
 import type { FastifyBaseLogger } from 'fastify';
-import { sql } from 'drizzle-orm';
 import type { Database } from '../../db/database';
 import { isLockNotAvailable } from '../../db/errors';
 import { recordAudit, systemActor } from '../../platform/audit/audit';
 import type { JobContext } from '../../platform/jobs/job-definition';
 import type { ServiceDependencies } from '../../platform/request-context';
-import { attachProfessionals, dropProfessionals, findOutdatedProfessionals } from './professionals.repository';
+import { attachProfessionals, dropProfessionals, findOutdatedProfessionals, setLocalLockTimeout } from './professionals.repository';
 import type { ReferenceLoadPayload } from './reference.jobs';
 import { lockExtraction, PENDING_STATUSES, supersedeOtherExtractions, updatePendingExtraction } from './reference.repository';
 import { toReferenceExtraction } from './reference.service';
@@ -32,7 +31,7 @@ async function dropOutdatedProfessionals(db: Database, log: FastifyBaseLogger): 
   for (const extractionId of await findOutdatedProfessionals(db)) {
     try {
       await db.transaction(async (tx) => {
-        await tx.execute(sql.raw(`set local lock_timeout = '${DROP_LOCK_TIMEOUT}'`));
+        await setLocalLockTimeout(tx, DROP_LOCK_TIMEOUT);
         await dropProfessionals(tx, extractionId);
       });
     } catch (error) {

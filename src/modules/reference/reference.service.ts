@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import { transactionWithCopy } from '../../db/copy';
 import { recordAudit } from '../../platform/audit/audit';
 import { assertOperator } from '../../platform/auth/authorization';
-import { AppError } from '../../platform/errors/error-catalogue';
+import { AppError } from '../../domain/errors/error-catalogue';
 import { enqueueJob } from '../../platform/jobs/job-queue';
 import type { RequestContext, ServiceDependencies } from '../../platform/request-context';
 import { ExtractionReader, NotTheExtractionError } from './extraction-reader';

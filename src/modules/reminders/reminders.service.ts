@@ -1,11 +1,11 @@
 import { recordAudit, recordAudits } from '../../platform/audit/audit';
 import { assertStructureAccess } from '../../platform/auth/authorization';
-import { AppError } from '../../platform/errors/error-catalogue';
+import { AppError } from '../../domain/errors/error-catalogue';
 import type { RequestContext, ServiceDependencies } from '../../platform/request-context';
 import { generateRegistrationToken } from '../mailboxes/registration-token';
 import { invitationMessage } from '../notifications/messages';
 import { queueNotifications } from '../notifications/notification-outbox';
-import { findStructure } from '../structures/structures.repository';
+import { findStructure } from '../structures';
 import type { Reminder } from './reminders.schemas';
 import { findLastReminder, insertReminder, lockPreregisteredMailboxes, replaceRegistrationTokens, type ReminderRow } from './reminders.repository';
 

@@ -1,6 +1,6 @@
 import { isMssanteDomain } from '../../domain/mssante-address';
 import { isValidFiness, isValidSiret } from '../../domain/national-identifiers';
-import { AppError, type ErrorDetail } from '../../platform/errors/error-catalogue';
+import { AppError, type ErrorDetail } from '../../domain/errors/error-catalogue';
 
 /** Domains are compared and stored in lower case, without a trailing dot. */
 export const normaliseDomain = (domain: string) => domain.trim().toLowerCase().replace(/\.$/, '');

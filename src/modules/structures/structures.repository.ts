@@ -1,5 +1,6 @@
 import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../../db/database';
+import { escapeLike } from '../../db/escape-like';
 import { structureDomains, structures } from '../../db/schema';
 
 export type StructureRow = typeof structures.$inferSelect;
@@ -95,8 +96,4 @@ export async function findDomainsHeldElsewhere(executor: Executor, domains: read
 
 export async function deleteStructureRow(executor: Executor, id: string): Promise<void> {
   await executor.delete(structures).where(eq(structures.id, id));
-}
-
-export function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (character) => '\\' + character);
 }

@@ -2,7 +2,7 @@ import { isUniqueViolation, isForeignKeyViolation } from '../../db/errors';
 import { recordAudit } from '../../platform/audit/audit';
 import { assertOperator, assertStructureAccess } from '../../platform/auth/authorization';
 import { visibleStructureIds } from '../../platform/auth/caller';
-import { AppError } from '../../platform/errors/error-catalogue';
+import { AppError } from '../../domain/errors/error-catalogue';
 import type { RequestContext, ServiceDependencies } from '../../platform/request-context';
 import { assertIfMatch } from '../../shared/etag';
 import { decodeCursor, toPage, type Page } from '../../shared/pagination';

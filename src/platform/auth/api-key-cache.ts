@@ -1,4 +1,4 @@
-import type { ActiveApiKey } from '../../modules/api-keys/api-keys.repository';
+import type { ActiveApiKey } from './api-key-store';
 
 /**
  * Recently authenticated keys, by secret hash, so that a request costs one query (its own)

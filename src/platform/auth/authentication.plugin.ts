@@ -1,10 +1,9 @@
 import fp from 'fastify-plugin';
 import type { FastifyRequest } from 'fastify';
-import { AppError } from '../errors/error-catalogue';
+import { AppError } from '../../domain/errors/error-catalogue';
 import type { Caller } from './caller';
 import { assertCanWrite, assertOperator, assertStructureAccess } from './authorization';
-import { hashApiKeySecret } from '../../modules/api-keys/api-key-secret';
-import { findActiveApiKeyBySecretHash } from '../../modules/api-keys/api-keys.repository';
+import type { ApiKeyStore } from './api-key-store';
 import { ApiKeyCache } from './api-key-cache';
 import { listenForRevocations } from './revocation-listener';
 
@@ -49,8 +48,13 @@ export function callerOf(request: FastifyRequest): Caller {
  * Authentication (Bearer API key) and route-level authorisation, for every route at once:
  * the role a route needs, and access to the structure behind any scoped path parameter.
  */
-export const authenticationPlugin = fp(
-  async (app) => {
+export interface AuthenticationOptions {
+  /** Where the keys are (the api-keys module's store, wired by app.ts). */
+  apiKeys: ApiKeyStore;
+}
+
+export const authenticationPlugin = fp<AuthenticationOptions>(
+  async (app, { apiKeys }) => {
     const resolvers = new Map<string, StructureResolver>([['structureId', async (id) => ({ structureId: id })]]);
     app.decorate('registerStructureResolver', (parameter: string, resolver: StructureResolver) => {
       resolvers.set(parameter, resolver);
@@ -58,7 +62,7 @@ export const authenticationPlugin = fp(
     const keyCache = new ApiKeyCache(app.config.auth.apiKeyCacheSeconds * 1000);
     app.decorate('apiKeyCache', keyCache);
     if (app.config.auth.apiKeyCacheSeconds > 0) {
-      const stopListening = await listenForRevocations(app.database, keyCache, app.log);
+      const stopListening = await listenForRevocations(app.database, keyCache, app.log, apiKeys.revocationChannel);
       app.addHook('onClose', async () => stopListening());
     }
     app.decorateRequest('caller', null);
@@ -69,10 +73,10 @@ export const authenticationPlugin = fp(
       if (access === 'public' || request.is404) return;
       const secret = bearerTokenOf(request.headers.authorization);
       if (!secret) throw new AppError('UNAUTHENTICATED', 'Send an API key as `Authorization: Bearer <key>`');
-      const secretHash = hashApiKeySecret(secret);
+      const secretHash = apiKeys.hashSecret(secret);
       let key = keyCache.get(secretHash);
       if (!key) {
-        key = await findActiveApiKeyBySecretHash(app.db, secretHash);
+        key = await apiKeys.findActiveBySecretHash(app.db, secretHash);
         if (!key) throw new AppError('UNAUTHENTICATED', 'The API key is unknown or revoked');
         keyCache.set(secretHash, key);
       }

@@ -1,4 +1,4 @@
-import { AppError } from '../errors/error-catalogue';
+import { AppError } from '../../domain/errors/error-catalogue';
 import { canSeeStructure, isOperator, type Access, type Caller } from './caller';
 
 /**

@@ -2,7 +2,6 @@ import type { PGlite } from '@electric-sql/pglite';
 import type { FastifyBaseLogger } from 'fastify';
 import { Client } from 'pg';
 import type { DatabaseHandle } from '../../db/database';
-import { API_KEY_REVOKED_CHANNEL } from '../../modules/api-keys/api-keys.repository';
 import type { ApiKeyCache } from './api-key-cache';
 
 const RECONNECT_DELAY_MS = 1000;
@@ -16,10 +15,11 @@ export async function listenForRevocations(
   handle: DatabaseHandle,
   cache: ApiKeyCache,
   log: FastifyBaseLogger,
+  channel: string,
 ): Promise<() => Promise<void>> {
   if (handle.kind === 'pglite' || !handle.pool) {
     const client = (handle.db as unknown as { $client: PGlite }).$client;
-    const unlisten = await client.listen(API_KEY_REVOKED_CHANNEL, (secretHash) => cache.evict(secretHash));
+    const unlisten = await client.listen(channel, (secretHash) => cache.evict(secretHash));
     return () => unlisten();
   }
   // The same server and credentials as the pool, on a connection of its own.
@@ -48,7 +48,7 @@ export async function listenForRevocations(
       reconnectSoon(next);
     };
     next.on('notification', (message) => {
-      if (message.channel === API_KEY_REVOKED_CHANNEL && message.payload) cache.evict(message.payload);
+      if (message.channel === channel && message.payload) cache.evict(message.payload);
     });
     // Without this listener a cut connection would be an uncaught exception and stop the process.
     next.on('error', (error) => {
@@ -60,7 +60,7 @@ export async function listenForRevocations(
     });
     try {
       await next.connect();
-      await next.query(`listen ${API_KEY_REVOKED_CHANNEL}`);
+      await next.query(`listen ${channel}`);
     } catch (error) {
       if (!isLost) log.warn({ err: error }, 'the API key revocation listener could not connect; keys are not cached meanwhile');
       lose();

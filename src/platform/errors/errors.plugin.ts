@@ -4,7 +4,7 @@ import type { Socket } from 'node:net';
 import fp from 'fastify-plugin';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isDatabaseUnavailable } from '../../db/errors';
-import { AppError, ERROR_CATALOGUE, type ErrorCode, type ErrorDetail } from './error-catalogue';
+import { AppError, ERROR_CATALOGUE, type ErrorCode, type ErrorDetail } from '../../domain/errors/error-catalogue';
 import { ProblemSchema } from './problem.schema';
 
 const PROBLEM_TYPE_BASE = 'https://balise.dev/problems/';

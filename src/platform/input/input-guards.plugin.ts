@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin';
 import type { FastifyRequest } from 'fastify';
-import { AppError, type ErrorDetail } from '../errors/error-catalogue';
+import { AppError, type ErrorDetail } from '../../domain/errors/error-catalogue';
 import { findUnsafeInput } from './text-guards';
 
 /** `fatal`: bytes that are not UTF-8 throw instead of becoming U+FFFD, which would be stored as if sent. */

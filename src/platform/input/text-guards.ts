@@ -1,4 +1,4 @@
-import type { ErrorDetail } from '../errors/error-catalogue';
+import type { ErrorDetail } from '../../domain/errors/error-catalogue';
 
 /**
  * Text PostgreSQL cannot store as sent. A NUL character is refused by `text` (22021) and `jsonb`;

@@ -1,7 +1,7 @@
 import rateLimit from '@fastify/rate-limit';
 import fp from 'fastify-plugin';
 import type { Database } from '../../db/database';
-import { AppError } from '../errors/error-catalogue';
+import { AppError } from '../../domain/errors/error-catalogue';
 import { defineJob } from '../jobs/job-definition';
 import { PeriodicJobPayloadSchema } from '../jobs/scheduler';
 import { deleteStaleWindows, postgresRateLimitStore } from './rate-limit-store';

@@ -1,4 +1,4 @@
-import type { MailboxType } from '../../mailboxes/mailbox-type';
+import type { MailboxType } from '../../../domain/mailbox-vocabulary';
 import { ALIMENTATION_RULES } from './alimentation-rules';
 import { ALIMENTATION_RULE_CODES, type AlimentationRuleCode } from './rule-codes';
 import { isRuleBroken } from './evaluate-mailbox';

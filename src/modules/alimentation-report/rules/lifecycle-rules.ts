@@ -1,4 +1,4 @@
-import { MAILBOX_TYPES } from '../../mailboxes/mailbox-type';
+import { MAILBOX_TYPES } from '../../../domain/mailbox-vocabulary';
 import type { AlimentationRule } from './rule-types';
 import { isActiveStatus } from './is-active-status';
 

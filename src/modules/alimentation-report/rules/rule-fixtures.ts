@@ -1,5 +1,5 @@
 /* Builders for tests only: a box with no issue at all, to be broken one field at a time. */
-import type { MailboxType } from '../../mailboxes/mailbox-type';
+import type { MailboxType } from '../../../domain/mailbox-vocabulary';
 import type { ReferenceEntry, RuleContext, RuleSubject } from './rule-types';
 
 export const VALID_RPPS = '10000013994';

@@ -1,4 +1,4 @@
-import type { MailboxStatus, MailboxType } from '../../mailboxes/mailbox-type';
+import type { MailboxStatus, MailboxType } from '../../../domain/mailbox-vocabulary';
 import type { AlimentationRuleCode } from './rule-codes';
 
 /** The language of the messages an admin reads in the report. */

@@ -2,7 +2,7 @@ import { and, eq, inArray, isNull, ne, sql, type SQL } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { Executor } from '../../../db/database';
 import { connectionAccounts, delegates, mailboxes, mssanteAddresses } from '../../../db/schema';
-import type { LoaduserRowFields } from '../sheet';
+import type { LoaduserRowFields } from '../../loaduser-sheet';
 import type { ExistingBox } from './planning-context';
 
 /** The database's side of a batch: the boxes its rows name and the addresses they ask for. */

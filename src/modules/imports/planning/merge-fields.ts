@@ -1,6 +1,6 @@
 import { mergeFields, toColumns } from '../../mailboxes/mailbox-mapper';
-import type { MailboxFields, Responsible } from '../../mailboxes/mailbox-type';
-import type { MailboxRow } from '../../mailboxes/mailboxes.repository';
+import type { MailboxFields, Responsible } from '../../../domain/mailbox-vocabulary';
+import type { MailboxRow } from '../../mailboxes';
 
 const isGiven = (value: unknown) => value !== undefined && value !== null && value !== '';
 

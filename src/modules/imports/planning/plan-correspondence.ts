@@ -1,7 +1,7 @@
 import { resolveCorrespondence, type ResolvedCorrespondence } from '../../correspondences/correspondence-rules';
-import type { MailboxType } from '../../mailboxes/mailbox-type';
-import type { AddressRow } from '../../mailboxes/mailboxes.repository';
-import type { LoaduserRowFields } from '../sheet';
+import type { MailboxType } from '../../../domain/mailbox-vocabulary';
+import type { AddressRow } from '../../mailboxes';
+import type { LoaduserRowFields } from '../../loaduser-sheet';
 import type { PlanningContext } from './planning-context';
 import { fromFieldIssue, issueAt, type RowIssue } from './row-issues';
 

@@ -1,6 +1,6 @@
 import { checkConnectionAccount, checkSharedMailbox, type LinkableMailbox } from '../../connection-accounts/connection-account-rules';
 import { checkDelegate, checkDelegator } from '../../delegates/delegate-rules';
-import type { FieldIssue, MailboxType } from '../../mailboxes/mailbox-type';
+import type { FieldIssue, MailboxType } from '../../../domain/mailbox-vocabulary';
 import type { PlanningContext } from './planning-context';
 import { issueAt, type RowIssue } from './row-issues';
 

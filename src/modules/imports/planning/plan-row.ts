@@ -1,7 +1,7 @@
 import type { ResolvedCorrespondence } from '../../correspondences/correspondence-rules';
 import { checkMailboxFields } from '../../mailboxes/mailbox-rules';
-import type { MailboxFields } from '../../mailboxes/mailbox-type';
-import { hasRequiredFields, toMailboxFields, type ParsedLoaduserRow } from '../sheet';
+import type { MailboxFields } from '../../../domain/mailbox-vocabulary';
+import { hasRequiredFields, toMailboxFields, type ParsedLoaduserRow } from '../../loaduser-sheet';
 import { changesColumns, mergeRowIntoBox } from './merge-fields';
 import { planCorrespondence } from './plan-correspondence';
 import { checkConnectionAccounts, checkDelegates, diffLinks, type LinkChange } from './plan-links';

@@ -1,4 +1,4 @@
-import { MAILBOX_STATUSES, MAILBOX_TYPES } from '../../mailboxes/mailbox-type';
+import { MAILBOX_STATUSES, MAILBOX_TYPES } from '../../../domain/mailbox-vocabulary';
 import { FileState } from './planning-context';
 
 describe('the file state of an import', () => {

@@ -1,5 +1,5 @@
-import type { FieldIssue } from '../../mailboxes/mailbox-type';
-import { findLoaduserColumn, type CellIssue, type LoaduserFieldKey } from '../sheet';
+import type { FieldIssue } from '../../../domain/mailbox-vocabulary';
+import { findLoaduserColumn, type CellIssue, type LoaduserFieldKey } from '../../loaduser-sheet';
 
 /** One thing wrong with one row, placed on its column: stored per row and shown by the API and the report. */
 export interface RowIssue {

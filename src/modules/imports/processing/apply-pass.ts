@@ -2,7 +2,7 @@ import { StatementPipeline } from '../../../db/bulk-json';
 import { auditEventsInsert } from '../../../platform/audit/audit';
 import { countAddressesByFamily } from '../../correspondences/quota';
 import { queueNotifications } from '../../notifications/notification-outbox';
-import { findStructure } from '../../structures/structures.repository';
+import { findStructure } from '../../structures';
 import { appliedBatchUpdate, findImport, importRowsInsert, readStagedRows, relaxCommitDurability } from '../imports.repository';
 import { loadBatchSnapshot } from '../planning/batch-snapshot.repository';
 import { planRow } from '../planning/plan-row';

@@ -2,7 +2,7 @@ import { inArray, sql } from 'drizzle-orm';
 import { insertFromJsonQuery, updateFromJsonQuery, type StatementPipeline } from '../../../db/bulk-json';
 import type { Executor } from '../../../db/database';
 import { connectionAccounts, delegates, mailboxes, mssanteAddresses } from '../../../db/schema';
-import type { AddressRow, MailboxRow } from '../../mailboxes/mailboxes.repository';
+import type { AddressRow, MailboxRow } from '../../mailboxes';
 
 /** Link pairs (owner box, linked box) by id. */
 export type LinkPair = [string, string];

@@ -1,6 +1,6 @@
 import type { AuditEntry } from '../../../platform/audit/audit';
 import { toColumns, toMailbox } from '../../mailboxes/mailbox-mapper';
-import type { AddressRow, MailboxRecord, MailboxRow } from '../../mailboxes/mailboxes.repository';
+import type { AddressRow, MailboxRecord, MailboxRow } from '../../mailboxes';
 import { invitationMessage } from '../../notifications/messages';
 import type { OutgoingNotification } from '../../notifications/notification-outbox';
 import type { ImportCounts, ImportRowInsert } from '../imports.repository';

@@ -3,7 +3,7 @@ import { recordAudit, systemActor } from '../../../platform/audit/audit';
 import type { AbandonedJobContext, JobContext } from '../../../platform/jobs/job-definition';
 import { LeaseLostError } from '../../../platform/jobs/job-runner';
 import type { ServiceDependencies } from '../../../platform/request-context';
-import { findStructure } from '../../structures/structures.repository';
+import { findStructure } from '../../structures';
 import type { ImportJobPayload } from '../imports.jobs';
 import { completeValidation, discardStagedRows, findImport, finishImport, markImportRunning, resetValidation } from '../imports.repository';
 import { runApplyPass } from './apply-pass';

@@ -1,4 +1,4 @@
-import type { SheetError, SheetErrorCode } from '../sheet';
+import type { SheetError, SheetErrorCode } from '../../loaduser-sheet';
 
 export const TEMPLATE_URL = '/v1/imports/template';
 

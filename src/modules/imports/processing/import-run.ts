@@ -1,10 +1,10 @@
 import type { Executor } from '../../../db/database';
 import type { AuditActor } from '../../../platform/audit/audit';
 import type { ServiceDependencies } from '../../../platform/request-context';
-import type { StructureRecord } from '../../structures/structures.repository';
+import type { StructureRecord } from '../../structures';
 import type { Quotas } from '../../structures/structures.schemas';
 import type { ImportRecord } from '../imports.repository';
-import type { SheetLimits } from '../sheet';
+import type { SheetLimits } from '../../loaduser-sheet';
 
 /**
  * Points where tests stop an import as a crash would: after a validated chunk is committed,

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { ResolvedCorrespondence } from '../../correspondences/correspondence-rules';
 import { toColumns } from '../../mailboxes/mailbox-mapper';
-import type { MailboxFields } from '../../mailboxes/mailbox-type';
-import type { AddressRow, MailboxRow } from '../../mailboxes/mailboxes.repository';
+import type { MailboxFields } from '../../../domain/mailbox-vocabulary';
+import type { AddressRow, MailboxRow } from '../../mailboxes';
 import { generateRegistrationToken } from '../../mailboxes/registration-token';
 
 /** The columns `toColumns` fills from a box's fields. */

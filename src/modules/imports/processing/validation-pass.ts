@@ -12,7 +12,7 @@ import {
 import { loadBatchSnapshot } from '../planning/batch-snapshot.repository';
 import { planRow, type RowPlan } from '../planning/plan-row';
 import { FileState, QuotaTracker, type PlanningContext } from '../planning/planning-context';
-import { isSheetError, parseLoaduserSheet, type ParsedLoaduserRow, type SheetError } from '../sheet';
+import { isSheetError, parseLoaduserSheet, type ParsedLoaduserRow, type SheetError } from '../../loaduser-sheet';
 import { toImportRow } from './compose-batch';
 import { quotasOf, type ImportRun } from './import-run';
 

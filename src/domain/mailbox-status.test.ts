@@ -7,7 +7,7 @@ import {
   resolveDirectoryVisible,
   type MailboxAction,
 } from './mailbox-status';
-import { MAILBOX_STATUSES, type MailboxStatus } from './mailbox-type';
+import { MAILBOX_STATUSES, type MailboxStatus } from './mailbox-vocabulary';
 
 /** Every allowed move without a remembered status; everything else must be refused. */
 const ALLOWED: ReadonlyArray<[MailboxStatus, MailboxAction, MailboxStatus, MailboxStatus | null]> = [

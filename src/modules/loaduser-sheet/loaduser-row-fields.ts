@@ -1,4 +1,4 @@
-import type { MailboxStatus, MailboxType } from '../../mailboxes/mailbox-type';
+import type { MailboxStatus, MailboxType } from '../../domain/mailbox-vocabulary';
 import type { LoaduserFieldKey } from './loaduser-columns';
 
 /**

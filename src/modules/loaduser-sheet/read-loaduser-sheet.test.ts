@@ -7,9 +7,9 @@ import { parseLoaduserSheet } from './parse-loaduser-sheet';
 import { readLoaduserSheet } from './read-loaduser-sheet';
 import { DEFAULT_SHEET_LIMITS } from './sheet-limits';
 import type { SheetFormat } from './sheet-row';
-import { manyRowsWorkbook, sharedStringsBomb } from '../../../../test/sheet-bombs';
+import { manyRowsWorkbook, sharedStringsBomb } from '../../../test/sheet-bombs';
 
-const FIXTURES = join(__dirname, '../../../../test/fixtures');
+const FIXTURES = join(__dirname, '../../../test/fixtures');
 const EXPECTED_ROWS = JSON.parse(readFileSync(join(FIXTURES, 'loaduser-expected-rows.json'), 'utf8')) as Pick<ParsedLoaduserRow, 'rowNumber' | 'fields'>[];
 
 const LOADUSER_FIXTURES = [

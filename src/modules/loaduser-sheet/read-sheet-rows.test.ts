@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LOADUSER_TEST_HEADERS } from '../../../../test/factories';
-import { buildZip, HEADER_ROW, inlineCell, manyRowsWorkbook, sharedStringsBomb, workbookParts, WORKSHEET_END, WORKSHEET_START } from '../../../../test/sheet-bombs';
+import { LOADUSER_TEST_HEADERS } from '../../../test/factories';
+import { buildZip, HEADER_ROW, inlineCell, manyRowsWorkbook, sharedStringsBomb, workbookParts, WORKSHEET_END, WORKSHEET_START } from '../../../test/sheet-bombs';
 import { readSheetRows } from './read-sheet-rows';
 import { DEFAULT_SHEET_LIMITS, type SheetLimits } from './sheet-limits';
 import type { SheetFormat } from './sheet-row';
@@ -72,7 +72,7 @@ describe('the XLSX guards', () => {
 });
 
 describe('the limits on .xls files', () => {
-  const xls = readFileSync(join(__dirname, '../../../../test/fixtures/loaduser-excel97.xls'));
+  const xls = readFileSync(join(__dirname, '../../../test/fixtures/loaduser-excel97.xls'));
 
   it('apply to the sheet SheetJS read whole', async () => {
     expect(await readAll(xls, 'xls', { maxRows: 6 })).toBe(7);

@@ -1,4 +1,4 @@
-import type { MailboxFields, MailboxType } from '../../mailboxes/mailbox-type';
+import type { MailboxFields, MailboxType } from '../../domain/mailbox-vocabulary';
 import type { LoaduserRowFields } from './loaduser-row-fields';
 
 /** Row fields whose required cells (A, B, C, S) are filled: the only rows that become boxes. */

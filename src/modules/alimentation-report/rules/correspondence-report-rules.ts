@@ -1,5 +1,5 @@
 import { isMssanteDomain } from '../../../domain/mssante-address';
-import { MAILBOX_TYPES } from '../../mailboxes/mailbox-type';
+import { MAILBOX_TYPES } from '../../../domain/mailbox-vocabulary';
 import type { AlimentationRule } from './rule-types';
 
 /**

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Nullable, StringEnum } from '../../shared/schemas';
+import { Nullable, StringEnum } from '../shared/schemas';
 
 /** The operator's five kinds of box (see shared/domain/mssante.md). */
 export const MAILBOX_TYPES = ['PER', 'MED', 'INT', 'ORG', 'APP'] as const;

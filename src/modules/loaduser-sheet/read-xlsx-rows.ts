@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { loadExcelJs } from '../../../platform/spreadsheets/load-exceljs';
+import { loadExcelJs } from '../../platform/spreadsheets/load-exceljs';
 import { fixExceljsUtf8Decoding } from './exceljs-utf8-fix';
 import { SheetError } from './sheet-error';
 import type { SheetLimits } from './sheet-limits';

@@ -1,4 +1,4 @@
-import { MAILBOX_TYPES, type MailboxType } from '../../mailboxes/mailbox-type';
+import { MAILBOX_TYPES, type MailboxType } from '../../domain/mailbox-vocabulary';
 import { readCellText } from './cell-text';
 import {
   parseCode,

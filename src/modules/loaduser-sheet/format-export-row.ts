@@ -1,4 +1,4 @@
-import { neutraliseFormula } from '../../../shared/spreadsheet-safe-text';
+import { neutraliseFormula } from '../../shared/spreadsheet-safe-text';
 import { formatIsoDate } from './cell-text';
 import { LOADUSER_COLUMNS } from './loaduser-columns';
 import type { LoaduserExportRow } from './loaduser-row-fields';

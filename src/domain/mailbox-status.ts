@@ -1,4 +1,4 @@
-import type { MailboxStatus } from './mailbox-type';
+import type { MailboxStatus } from './mailbox-vocabulary';
 
 /**
  * The life of a box's status. Deactivation and deletion are reversible, so they remember the

@@ -10,7 +10,7 @@ import { writeLoaduserCsv } from './write-loaduser-csv';
 import { writeLoaduserTemplate } from './write-loaduser-template';
 import { writeLoaduserXlsx } from './write-loaduser-xlsx';
 
-const FIXTURES = join(__dirname, '../../../../test/fixtures');
+const FIXTURES = join(__dirname, '../../../test/fixtures');
 const SAMPLE_FIELDS = (JSON.parse(readFileSync(join(FIXTURES, 'loaduser-expected-rows.json'), 'utf8')) as { fields: LoaduserRowFields }[]).map(
   (row) => row.fields,
 );

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { siblingModule, startModuleWorker } from '../../../platform/workers/start-module-worker';
+import { siblingModule, startModuleWorker } from '../../platform/workers/start-module-worker';
 import { ReaderSilenceWatch } from './reader-silence-watch';
 import { SheetError } from './sheet-error';
 import { DEFAULT_SHEET_LIMITS, limitExceeded, type SheetLimits } from './sheet-limits';

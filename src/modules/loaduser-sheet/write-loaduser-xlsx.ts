@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import type ExcelJS from 'exceljs';
-import { loadExcelJs } from '../../../platform/spreadsheets/load-exceljs';
+import { loadExcelJs } from '../../platform/spreadsheets/load-exceljs';
 import { formatExportRow } from './format-export-row';
 import { LOADUSER_COLUMNS, LOADUSER_HEADERS } from './loaduser-columns';
 import { NOTICE_COLUMN_NOTES, NOTICE_RULES } from './loaduser-notice';

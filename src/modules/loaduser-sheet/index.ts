@@ -1,4 +1,7 @@
-/** The loaduser spreadsheet layer: pure reading and writing, no database, no HTTP. */
+/**
+ * The loaduser spreadsheet, read by imports and written by exports (and the template): pure
+ * reading and writing, no database, no HTTP.
+ */
 export { assertHeaderRow, checkHeaderRow, type HeaderCheck } from './check-header-row';
 export { detectSheetFormat } from './detect-sheet-format';
 export {

@@ -1,4 +1,4 @@
-import { restoreNeutralisedFormula } from '../../../shared/spreadsheet-safe-text';
+import { restoreNeutralisedFormula } from '../../shared/spreadsheet-safe-text';
 import type { SheetCellValue } from './sheet-row';
 
 /** `YYYY-MM-DD` of a date as spreadsheets mean it: a calendar day, read at UTC. */
