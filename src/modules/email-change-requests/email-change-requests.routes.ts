@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { scopedResourceOf } from '../../platform/auth/authentication.plugin';
 import { problemResponses } from '../../platform/errors/problem.schema';
 import { contextOf, dependenciesOf } from '../../platform/request-context';
-import { formatEtag, parseIfMatch } from '../../shared/etag';
+import { ifMatchOf, withEtag } from '../../shared/etag';
 import { PageQuerySchema, pageSchema } from '../../shared/pagination';
 import { IdempotencyHeadersSchema, IfMatchHeadersSchema } from '../../shared/schemas';
 import { MailboxParamsSchema } from '../mailboxes/mailboxes.schemas';
@@ -47,7 +47,7 @@ export const emailChangeRequestsRoutes: FastifyPluginAsyncTypebox = async (app) 
     },
   }, async (request, reply) => {
     const { request: created, version } = await createEmailChangeRequest(deps, contextOf(request), request.params.mailboxId, request.body);
-    return reply.code(201).header('etag', formatEtag(version)).header('location', `/v1/email-change-requests/${created.id}`).send(created);
+    return withEtag(reply.code(201), version).header('location', `/v1/email-change-requests/${created.id}`).send(created);
   });
 
   app.get('/v1/email-change-requests', {
@@ -66,7 +66,7 @@ export const emailChangeRequestsRoutes: FastifyPluginAsyncTypebox = async (app) 
     },
   }, async (request, reply) => {
     const row = scopedResourceOf<EmailChangeRequestRow>(request, 'requestId')!;
-    return reply.header('etag', formatEtag(row.version)).send(toEmailChangeRequest(row));
+    return withEtag(reply, row.version).send(toEmailChangeRequest(row));
   });
 
   app.post('/v1/email-change-requests/:requestId/approve', {
@@ -83,9 +83,9 @@ export const emailChangeRequestsRoutes: FastifyPluginAsyncTypebox = async (app) 
     },
   }, async (request, reply) => {
     const { request: approved, version } = await approveEmailChangeRequest(
-      deps, contextOf(request), request.params.requestId, parseIfMatch(request.headers['if-match']),
+      deps, contextOf(request), request.params.requestId, ifMatchOf(request),
     );
-    return reply.header('etag', formatEtag(version)).send(approved);
+    return withEtag(reply, version).send(approved);
   });
 
   for (const action of ['reject', 'cancel'] as const) {
@@ -101,9 +101,9 @@ export const emailChangeRequestsRoutes: FastifyPluginAsyncTypebox = async (app) 
       },
     }, async (request, reply) => {
       const { request: closed, version } = await closeEmailChangeRequest(
-        deps, contextOf(request), request.params.requestId, action, request.body?.reason, parseIfMatch(request.headers['if-match']),
+        deps, contextOf(request), request.params.requestId, action, request.body?.reason, ifMatchOf(request),
       );
-      return reply.header('etag', formatEtag(version)).send(closed);
+      return withEtag(reply, version).send(closed);
     });
   }
 };

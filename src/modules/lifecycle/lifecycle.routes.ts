@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { scopedResourceOf } from '../../platform/auth/authentication.plugin';
 import { problemResponses } from '../../platform/errors/problem.schema';
 import { contextOf, dependenciesOf } from '../../platform/request-context';
-import { formatEtag, parseIfMatch } from '../../shared/etag';
+import { ifMatchOf, withEtag } from '../../shared/etag';
 import { PageQuerySchema, pageSchema } from '../../shared/pagination';
 import { IdempotencyHeadersSchema, IfMatchHeadersSchema } from '../../shared/schemas';
 import type { MailboxRecord } from '../mailboxes/mailboxes.repository';
@@ -66,9 +66,9 @@ export const lifecycleRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request, reply) => {
     const { mailbox, version } = await restoreMailbox(
-      deps, policy, contextOf(request), request.params.mailboxId, parseIfMatch(request.headers['if-match']), request.body ?? null,
+      deps, policy, contextOf(request), request.params.mailboxId, ifMatchOf(request), request.body ?? null,
     );
-    return reply.header('etag', formatEtag(version)).send(mailbox);
+    return withEtag(reply, version).send(mailbox);
   });
 
   app.post('/v1/lifecycle/sweeps', {

@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { scopedResourceOf } from '../../platform/auth/authentication.plugin';
 import { problemResponses } from '../../platform/errors/problem.schema';
 import { contextOf, dependenciesOf } from '../../platform/request-context';
-import { formatEtag, parseIfMatch } from '../../shared/etag';
+import { ifMatchOf, withEtag } from '../../shared/etag';
 import { PageQuerySchema, pageSchema } from '../../shared/pagination';
 import { IdempotencyHeadersSchema, IfMatchHeadersSchema } from '../../shared/schemas';
 import { toMailbox } from './mailbox-mapper';
@@ -40,7 +40,7 @@ export const mailboxesRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request, reply) => {
     const { mailbox, version } = await createMailbox(deps, contextOf(request), request.body);
-    return reply.code(201).header('etag', formatEtag(version)).header('location', `/v1/mailboxes/${mailbox.id}`).send(mailbox);
+    return withEtag(reply.code(201), version).header('location', `/v1/mailboxes/${mailbox.id}`).send(mailbox);
   });
 
   app.get('/v1/mailboxes', {
@@ -67,7 +67,7 @@ export const mailboxesRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request, reply) => {
     const record = scopedResourceOf<MailboxRecord>(request, 'mailboxId')!;
-    return reply.header('etag', formatEtag(record.mailbox.version)).send(toMailbox(record));
+    return withEtag(reply, record.mailbox.version).send(toMailbox(record));
   });
 
   app.patch('/v1/mailboxes/:mailboxId', {
@@ -79,9 +79,9 @@ export const mailboxesRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request, reply) => {
     const { mailbox, version } = await updateMailbox(
-      deps, contextOf(request), request.params.mailboxId, request.body, parseIfMatch(request.headers['if-match']),
+      deps, contextOf(request), request.params.mailboxId, request.body, ifMatchOf(request),
     );
-    return reply.header('etag', formatEtag(version)).send(mailbox);
+    return withEtag(reply, version).send(mailbox);
   });
 
   app.delete('/v1/mailboxes/:mailboxId', {
@@ -93,8 +93,8 @@ export const mailboxesRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request, reply) => {
     const { mailbox, version } = await changeMailboxStatus(
-      deps, contextOf(request), request.params.mailboxId, 'delete', parseIfMatch(request.headers['if-match']),
+      deps, contextOf(request), request.params.mailboxId, 'delete', ifMatchOf(request),
     );
-    return reply.header('etag', formatEtag(version)).send(mailbox);
+    return withEtag(reply, version).send(mailbox);
   });
 };
