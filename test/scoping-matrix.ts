@@ -1,4 +1,29 @@
-import { bearer, type TestApp } from './harness';
+import { createScopingCast } from './factories';
+import { bearer, createTestApp, type TestApp } from './harness';
+
+/** Two structures, an admin and a reader of the first: whom every security test asks. */
+export interface ScopingCast {
+  test: TestApp;
+  mine: string;
+  theirs: string;
+  adminKey: string;
+  readerKey: string;
+}
+
+/**
+ * Builds the app and the cast once for the test file (beforeAll, closed in afterAll) and gives
+ * the tests a getter, since they are declared before beforeAll runs. `structure` is what both
+ * structures are created with (a function for values that must differ, such as domains).
+ */
+export function useScopingCast(structure?: Record<string, unknown> | (() => Record<string, unknown>)): () => ScopingCast {
+  let cast: ScopingCast | undefined;
+  beforeAll(async () => {
+    const test = await createTestApp();
+    cast = { test, ...(await createScopingCast(test, structure)) };
+  });
+  afterAll(() => cast?.test.close());
+  return () => cast!;
+}
 
 export interface RouteCall {
   method: 'get' | 'put' | 'post' | 'patch' | 'delete';
@@ -23,7 +48,7 @@ export function sendCall(test: TestApp, call: RouteCall, key?: string) {
 export function describeScopingMatrix<Fixture>(options: {
   title: string;
   routes: ScopedRoute<Fixture>[];
-  context: () => { test: TestApp; mine: string; theirs: string; adminKey: string; readerKey: string };
+  context: () => ScopingCast;
   /** Builds the resource the routes act on, in a structure. */
   arrange: (structureId: string) => Promise<Fixture>;
   /** What must not change when a request is refused, and its value as arranged. */

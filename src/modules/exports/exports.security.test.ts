@@ -1,28 +1,25 @@
-import { bearer, createTestApp, type TestApp } from '../../../test/harness';
-import { createMailbox, createScopingCast } from '../../../test/factories';
+import { bearer } from '../../../test/harness';
+import { createMailbox } from '../../../test/factories';
+import { useScopingCast } from '../../../test/scoping-matrix';
 
-let test: TestApp;
-let mine: string;
-let theirs: string;
-let adminKey: string;
-let readerKey: string;
+const cast = useScopingCast();
 let theirEmail: string;
 beforeAll(async () => {
-  test = await createTestApp();
-  ({ mine, theirs, adminKey, readerKey } = await createScopingCast(test));
+  const { test, mine, theirs } = cast();
   theirEmail = (await createMailbox(test, theirs)).email;
   await createMailbox(test, mine);
 });
-afterAll(() => test.close());
 
 describe.each(['mailboxes', 'deleted-mailboxes'])('exporting %s', (kind) => {
   const path = (structureId: string, format = 'csv') => `/v1/structures/${structureId}/${kind}/export?format=${format}`;
 
   it('needs a key', async () => {
+    const { test, mine } = cast();
     await test.http.get(path(mine)).expect(401);
   });
 
   it('hides another structure (404, nothing of its data) and lets a reader export its own', async () => {
+    const { test, mine, theirs, adminKey, readerKey } = cast();
     for (const key of [adminKey, readerKey]) {
       const refused = await test.http.get(path(theirs)).set(bearer(key)).expect(404);
       expect(refused.text).not.toContain(theirEmail);
@@ -32,6 +29,7 @@ describe.each(['mailboxes', 'deleted-mailboxes'])('exporting %s', (kind) => {
   });
 
   it('refuses an unknown format (400)', async () => {
+    const { test, mine, adminKey } = cast();
     await test.http.get(path(mine, 'pdf')).set(bearer(adminKey)).expect(400);
   });
 });

@@ -1,22 +1,11 @@
-import { bearer, createTestApp, type TestApp } from '../../../test/harness';
-import { createApiKey, createMailbox, createScopingCast } from '../../../test/factories';
+import { bearer } from '../../../test/harness';
+import { createApiKey, createMailbox } from '../../../test/factories';
+import { sendCall, useScopingCast, type RouteCall } from '../../../test/scoping-matrix';
 
-let test: TestApp;
-let mine: string;
-let theirs: string;
-let adminKey: string;
-let readerKey: string;
-beforeAll(async () => {
-  test = await createTestApp();
-  ({ mine, theirs, adminKey, readerKey } = await createScopingCast(test));
-});
-afterAll(() => test.close());
+const cast = useScopingCast();
 
-type Call = (mailboxId: string) => { method: 'get' | 'post'; path: string };
-const send = (call: ReturnType<Call>, key?: string) => {
-  const request = test.http[call.method](call.path);
-  return key ? request.set(bearer(key)) : request;
-};
+type Call = (mailboxId: string) => RouteCall;
+const send = (call: RouteCall, key?: string) => sendCall(cast().test, call, key);
 
 /** [name, call, status for an admin of the box's structure, for its reader, for an admin of another structure] */
 const routes: [string, Call, number, number, number][] = [
@@ -25,17 +14,19 @@ const routes: [string, Call, number, number, number][] = [
   // An admin reaches the rules (409: the box is not deleted); a reader may not write; another structure's box does not exist.
   ['restore', (id) => ({ method: 'post', path: `/v1/mailboxes/${id}/restore` }), 409, 403, 404],
   ['run a sweep', () => ({ method: 'post', path: '/v1/lifecycle/sweeps' }), 403, 403, 403],
-  ['list upcoming', () => ({ method: 'get', path: `/v1/lifecycle/upcoming?structureId=${mine}` }), 200, 200, 404],
+  ['list upcoming', () => ({ method: 'get', path: `/v1/lifecycle/upcoming?structureId=${cast().mine}` }), 200, 200, 404],
 ];
 
 describe.each(routes)('lifecycle route: %s', (_name, call, asAdmin, asReader, asStranger) => {
   it('needs a key (401)', async () => {
+    const { test, mine } = cast();
     const box = await createMailbox(test, mine);
     await send(call(box.id)).expect(401);
     await send(call(box.id), 'blk_not_a_key_at_all_0000000000').expect(401);
   });
 
   it(`answers an admin ${asAdmin}, a reader ${asReader}, another structure's admin ${asStranger}`, async () => {
+    const { test, mine, theirs, adminKey, readerKey } = cast();
     const box = await createMailbox(test, mine);
     expect((await send(call(box.id), adminKey)).status).toBe(asAdmin);
     expect((await send(call(box.id), readerKey)).status).toBe(asReader);
@@ -48,6 +39,7 @@ describe.each(routes)('lifecycle route: %s', (_name, call, asAdmin, asReader, as
 
 describe('lifecycle routes for the operator', () => {
   it('records activity and runs sweeps; an unknown box is a 404', async () => {
+    const { test, theirs } = cast();
     const box = await createMailbox(test, theirs);
     await test.http.post(`/v1/mailboxes/${box.id}/activity`).set(bearer(test.operatorKey)).expect(204);
     await test.http.post('/v1/mailboxes/00000000-0000-4000-8000-000000000000/activity').set(bearer(test.operatorKey)).expect(404);

@@ -1,24 +1,10 @@
-import { bearer, createTestApp, type TestApp } from '../../../test/harness';
-import { createApiKey, createStructure } from '../../../test/factories';
+import { bearer } from '../../../test/harness';
+import { sendCall, useScopingCast, type RouteCall } from '../../../test/scoping-matrix';
 
-let test: TestApp;
-let mine: { id: string };
-let theirs: { id: string };
-let adminKey: string;
-let readerKey: string;
+const cast = useScopingCast();
 
-beforeAll(async () => {
-  test = await createTestApp();
-  mine = await createStructure(test);
-  theirs = await createStructure(test);
-  adminKey = (await createApiKey(test, 'admin', [mine.id])).key;
-  readerKey = (await createApiKey(test, 'reader', [mine.id])).key;
-});
-afterAll(() => test.close());
-
-type Method = 'get' | 'post' | 'patch' | 'delete';
 interface RouteCase {
-  method: Method;
+  method: RouteCall['method'];
   path: (structureId: string) => string;
   body?: Record<string, unknown>;
 }
@@ -33,9 +19,7 @@ const routes: Record<string, RouteCase> = {
 };
 
 function call(route: RouteCase, structureId: string, key?: string) {
-  const request = test.http[route.method](route.path(structureId));
-  if (key) request.set(bearer(key));
-  return route.body ? request.send(route.body) : request;
+  return sendCall(cast().test, { method: route.method, path: route.path(structureId), body: route.body }, key);
 }
 
 /** What each role gets on its own structure and on another's. */
@@ -50,39 +34,45 @@ const expectations: Record<string, { admin: [number, number]; reader: [number, n
 
 describe.each(Object.entries(routes))('%s', (name, route) => {
   it('needs an API key (401, problem+json)', async () => {
-    const response = await call(route, mine.id).expect(401);
+    const { mine } = cast();
+    const response = await call(route, mine).expect(401);
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(response.body.code).toBe('UNAUTHENTICATED');
   });
 
   it('refuses an unknown key', async () => {
-    await call(route, mine.id, 'blk_not-a-real-key').expect(401);
+    const { mine } = cast();
+    await call(route, mine, 'blk_not-a-real-key').expect(401);
   });
 
   it('scopes an admin to its structures', async () => {
+    const { mine, theirs, adminKey } = cast();
     const [own, other] = expectations[name]!.admin;
-    expect((await call(route, mine.id, adminKey)).status).toBe(own);
-    expect((await call(route, theirs.id, adminKey)).status).toBe(other);
+    expect((await call(route, mine, adminKey)).status).toBe(own);
+    expect((await call(route, theirs, adminKey)).status).toBe(other);
   });
 
   it('keeps a reader read-only and scoped', async () => {
+    const { mine, theirs, readerKey } = cast();
     const [own, other] = expectations[name]!.reader;
-    expect((await call(route, mine.id, readerKey)).status).toBe(own);
-    expect((await call(route, theirs.id, readerKey)).status).toBe(other);
+    expect((await call(route, mine, readerKey)).status).toBe(own);
+    expect((await call(route, theirs, readerKey)).status).toBe(other);
   });
 });
 
 it('shows an admin only its structures in lists and audit', async () => {
+  const { test, mine, adminKey } = cast();
   const structures = await test.http.get('/v1/structures?limit=500').set(bearer(adminKey)).expect(200);
-  expect(structures.body.items.map((item: { id: string }) => item.id)).toEqual([mine.id]);
+  expect(structures.body.items.map((item: { id: string }) => item.id)).toEqual([mine]);
   const events = await test.http.get('/v1/audit-events?limit=500').set(bearer(adminKey)).expect(200);
   expect(events.body.items.length).toBeGreaterThan(0);
-  expect(events.body.items.every((event: { structureId: string }) => event.structureId === mine.id)).toBe(true);
+  expect(events.body.items.every((event: { structureId: string }) => event.structureId === mine)).toBe(true);
 });
 
 it('answers 404 for a structure that does not exist, as for one that is not visible', async () => {
+  const { test, theirs, adminKey } = cast();
   const missing = '00000000-0000-4000-8000-000000000000';
-  const hidden = await test.http.get(`/v1/structures/${theirs.id}`).set(bearer(adminKey)).expect(404);
+  const hidden = await test.http.get(`/v1/structures/${theirs}`).set(bearer(adminKey)).expect(404);
   const absent = await test.http.get(`/v1/structures/${missing}`).set(bearer(adminKey)).expect(404);
   expect(hidden.body.detail).toBe(absent.body.detail);
 });
