@@ -9,7 +9,6 @@ import { decodeCursor, toPage, type Page } from '../../shared/pagination';
 import { findStructure } from '../structures/structures.repository';
 import type { ImportUpload } from './import-upload';
 import {
-  findImport,
   insertImport,
   listImportRows as selectImportRows,
   listImports as selectImports,
@@ -115,13 +114,6 @@ export async function listImports(
   const after = decodeCursor(query.cursor, 2) as [string, string] | undefined;
   const records = await selectImports(deps.db, { structureId, after, limit: query.limit });
   return toPage(records, query.limit, (record) => [record.createdAt.toISOString(), record.id], toImport);
-}
-
-/** The import behind a path id (its scope was checked by the resolver). */
-export async function getImportRecord(deps: ServiceDependencies, importId: string): Promise<ImportRecord> {
-  const record = await findImport(deps.db, importId);
-  if (!record) throw new AppError('NOT_FOUND', 'Import not found');
-  return record;
 }
 
 export async function listImportRows(
