@@ -12,7 +12,7 @@ import { invitationMessage } from '../notifications/messages';
 import { queueNotification } from '../notifications/notification-outbox';
 import { assertMailboxFields, emailTaken, lockMailboxForWrite } from './mailbox-assertions';
 import { mergeFields, normaliseFields, toColumns, toMailbox } from './mailbox-mapper';
-import { generateRegistrationToken } from './registration-token';
+import { buildNewMailbox, mailboxAuditView } from './new-mailbox';
 import type { CreateMailboxBody, Mailbox, MailboxCounts, MailboxListQuery, UpdateMailboxBody } from './mailboxes.schemas';
 import {
   countMailboxesByStatus,
@@ -47,22 +47,15 @@ export async function createMailbox(deps: ServiceDependencies, context: RequestC
     deps.db.transaction(async (tx) => {
       if (!(await findStructure(tx, structureId))) throw new AppError('NOT_FOUND', 'Structure not found');
       if (await findMailboxIdByEmail(tx, given.email)) throw emailTaken(given.email);
-      const { token, tokenHash } = generateRegistrationToken();
-      const row = await insertMailbox(tx, {
-        ...toColumns(given),
-        structureId,
-        status: 'preregistered',
-        registrationTokenHash: tokenHash,
-        createdAt: deps.clock.now(),
-        updatedAt: deps.clock.now(),
-      });
-      if (notify) await queueNotification(tx, invitationMessage(row, token));
-      const created = { mailbox: row, address: null };
+      const { row: built, token } = buildNewMailbox(given, structureId, deps.clock.now(), 'preregistered');
+      const row = await insertMailbox(tx, built);
+      if (notify && token !== null) await queueNotification(tx, invitationMessage(row, token));
+      const mailbox = mailboxAuditView({ mailbox: row, address: null });
       await recordAudit(tx, deps.clock, context.actor, {
         action: 'mailbox.created', targetType: 'mailbox', targetId: row.id, structureId, mailboxId: row.id,
-        after: toMailbox(created),
+        after: mailbox,
       });
-      return versioned(created);
+      return { mailbox, version: row.version };
     }),
   );
 }
