@@ -1,10 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { scopedResourceOf } from '../../platform/auth/authentication.plugin';
+import { scopedResource } from '../../platform/auth/authentication.plugin';
 import { problemResponses } from '../../platform/errors/problem.schema';
 import { contextOf, dependenciesOf } from '../../platform/request-context';
 import { ifMatchOf, withEtag } from '../../shared/etag';
 import { IfMatchHeadersSchema } from '../../shared/schemas';
-import type { MailboxRecord } from '../mailboxes/mailboxes.repository';
 import { MailboxParamsSchema } from '../mailboxes/mailboxes.schemas';
 import { CorrespondenceViewSchema, PutCorrespondenceBodySchema } from './correspondences.schemas';
 import { deleteCorrespondence, getCorrespondence, putCorrespondence } from './correspondences.service';
@@ -28,7 +27,7 @@ export const correspondencesRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: CorrespondenceViewSchema, ...problemResponses(404) },
     },
   }, async (request, reply) => {
-    const record = scopedResourceOf<MailboxRecord>(request, 'mailboxId')!;
+    const record = scopedResource(request, 'mailboxId');
     const { view, version } = await getCorrespondence(deps, contextOf(request), record);
     return withEtag(reply, version).send(view);
   });

@@ -38,6 +38,7 @@ export const directoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
   if (refreshMinutes > 0) app.scheduler.schedule(DIRECTORY_REFRESH_JOB, { periodMs: refreshMinutes * 60_000, maxAttempts: 2 });
 
   app.get('/v1/directory/entries', {
+    config: { scope: { query: 'structureId' } },
     schema: {
       operationId: 'listDirectoryEntries', summary: 'The national directory feed, in full or since a sync token', tags: ['Directory'],
       description: DESCRIPTION,

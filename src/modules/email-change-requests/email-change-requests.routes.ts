@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { scopedResourceOf } from '../../platform/auth/authentication.plugin';
+import { scopedResource } from '../../platform/auth/authentication.plugin';
 import { problemResponses } from '../../platform/errors/problem.schema';
 import { contextOf, dependenciesOf } from '../../platform/request-context';
 import { ifMatchOf, withEtag } from '../../shared/etag';
@@ -18,6 +18,13 @@ import {
   EmailChangeRequestSchema,
 } from './email-change-requests.schemas';
 import { closeEmailChangeRequest, createEmailChangeRequest, listEmailChangeRequests } from './email-change-requests.service';
+
+declare module '../../platform/auth/authentication.plugin' {
+  interface ScopedResources {
+    /** Loaded while scoping: the request of /v1/email-change-requests/{requestId}/…. */
+    requestId: EmailChangeRequestRow;
+  }
+}
 
 const tags = ['Change-of-mail requests'];
 const ActionHeadersSchema = Type.Composite([IfMatchHeadersSchema, IdempotencyHeadersSchema]);
@@ -51,6 +58,7 @@ export const emailChangeRequestsRoutes: FastifyPluginAsyncTypebox = async (app) 
   });
 
   app.get('/v1/email-change-requests', {
+    config: { scope: { query: 'structureId' } },
     schema: {
       operationId: 'listEmailChangeRequests', summary: 'List change-of-mail requests, newest first', tags,
       description: 'Admins and readers see the requests of their structures. A mailbox\'s requests follow it when it is transferred.',
@@ -65,7 +73,7 @@ export const emailChangeRequestsRoutes: FastifyPluginAsyncTypebox = async (app) 
       response: { 200: EmailChangeRequestSchema, ...problemResponses(404) },
     },
   }, async (request, reply) => {
-    const row = scopedResourceOf<EmailChangeRequestRow>(request, 'requestId')!;
+    const row = scopedResource(request, 'requestId');
     return withEtag(reply, row.version).send(toEmailChangeRequest(row));
   });
 

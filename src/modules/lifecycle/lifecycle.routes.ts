@@ -1,12 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { scopedResourceOf } from '../../platform/auth/authentication.plugin';
+import { scopedResource } from '../../platform/auth/authentication.plugin';
 import { problemResponses } from '../../platform/errors/problem.schema';
 import { contextOf, dependenciesOf } from '../../platform/request-context';
 import { ifMatchOf, withEtag } from '../../shared/etag';
 import { PageQuerySchema, pageSchema } from '../../shared/pagination';
 import { IdempotencyHeadersSchema, IfMatchHeadersSchema } from '../../shared/schemas';
-import type { MailboxRecord } from '../mailboxes/mailboxes.repository';
 import { MailboxParamsSchema, MailboxSchema } from '../mailboxes/mailboxes.schemas';
 import { restoreMailbox } from './lifecycle-restore.service';
 import { LIFECYCLE_SWEEP_JOB } from './lifecycle-sweep-context';
@@ -44,7 +43,7 @@ export const lifecycleRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 204: Type.Null({ description: 'Recorded' }), ...problemResponses(403, 404, 409) },
     },
   }, async (request, reply) => {
-    const record = scopedResourceOf<MailboxRecord>(request, 'mailboxId')!;
+    const record = scopedResource(request, 'mailboxId');
     await recordMailboxActivity(deps, contextOf(request), record, request.body ?? null);
     return reply.code(204).send(null);
   });
@@ -95,6 +94,7 @@ export const lifecycleRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => sweepNow(deps, policy, contextOf(request)));
 
   app.get('/v1/lifecycle/upcoming', {
+    config: { scope: { query: 'structureId' } },
     schema: {
       operationId: 'listUpcomingLifecycleEvents', summary: 'Boxes due for deactivation (expiry) or deletion (inactivity)', tags,
       description:

@@ -57,7 +57,7 @@ export const mailboxActionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   app.post('/v1/mailboxes/:mailboxId/transfer', {
-    config: { access: 'write' },
+    config: { access: 'write', scope: { body: 'structureId' } },
     schema: {
       operationId: 'transferMailbox', summary: 'Attach a mailbox to another structure (the caller administers both)', tags,
       description:

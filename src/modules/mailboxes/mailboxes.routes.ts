@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { scopedResourceOf } from '../../platform/auth/authentication.plugin';
+import { scopedResource } from '../../platform/auth/authentication.plugin';
 import { problemResponses } from '../../platform/errors/problem.schema';
 import { contextOf, dependenciesOf } from '../../platform/request-context';
 import { ifMatchOf, withEtag } from '../../shared/etag';
@@ -20,6 +20,13 @@ import {
 } from './mailboxes.schemas';
 import { countMailboxes, createMailbox, listMailboxes, updateMailbox } from './mailboxes.service';
 
+declare module '../../platform/auth/authentication.plugin' {
+  interface ScopedResources {
+    /** Loaded while scoping: the box of /v1/mailboxes/{mailboxId}/…, for this module's handlers and the modules under that path. */
+    mailboxId: MailboxRecord;
+  }
+}
+
 const tags = ['Mailboxes'];
 
 export const mailboxesRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -31,7 +38,7 @@ export const mailboxesRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   app.post('/v1/mailboxes', {
-    config: { access: 'write' },
+    config: { access: 'write', scope: { body: 'structureId' } },
     schema: {
       operationId: 'createMailbox', summary: 'Create a mailbox (pre-registered)', tags,
       description: 'The box starts `preregistered` and unlisted. With `notify`, an invitation carrying a registration token is queued.',
@@ -44,6 +51,7 @@ export const mailboxesRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   app.get('/v1/mailboxes', {
+    config: { scope: { query: 'structureId' } },
     schema: {
       operationId: 'listMailboxes', summary: 'List and search mailboxes', tags,
       description: 'Deleted boxes are listed only with `status=deleted`. The cursor is tied to the sort order.',
@@ -53,6 +61,7 @@ export const mailboxesRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => listMailboxes(deps, contextOf(request), request.query));
 
   app.get('/v1/mailboxes/counts', {
+    config: { scope: { query: 'structureId' } },
     schema: {
       operationId: 'countMailboxes', summary: 'The console\'s tabs: boxes per status and pending change-of-mail requests', tags,
       querystring: MailboxCountsQuerySchema,
@@ -66,7 +75,7 @@ export const mailboxesRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: MailboxSchema, ...problemResponses(404) },
     },
   }, async (request, reply) => {
-    const record = scopedResourceOf<MailboxRecord>(request, 'mailboxId')!;
+    const record = scopedResource(request, 'mailboxId');
     return withEtag(reply, record.mailbox.version).send(toMailbox(record));
   });
 

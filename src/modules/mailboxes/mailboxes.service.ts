@@ -1,6 +1,5 @@
 import { isUniqueViolation } from '../../db/errors';
 import { recordAudit } from '../../platform/audit/audit';
-import { assertStructureAccess } from '../../platform/auth/authorization';
 import { visibleStructureIds } from '../../platform/auth/caller';
 import { AppError } from '../../platform/errors/error-catalogue';
 import type { RequestContext, ServiceDependencies } from '../../platform/request-context';
@@ -40,7 +39,6 @@ export async function withEmailUniqueness<T>(email: string, work: () => Promise<
 }
 
 export async function createMailbox(deps: ServiceDependencies, context: RequestContext, body: CreateMailboxBody): Promise<VersionedMailbox> {
-  assertStructureAccess(context.caller, body.structureId, 'write', 'Structure');
   const { notify, structureId, ...given } = normaliseFields(body);
   assertMailboxFields(given);
   return withEmailUniqueness(given.email, () =>
@@ -65,7 +63,6 @@ export async function listMailboxes(
   context: RequestContext,
   query: MailboxListQuery & { limit: number; cursor?: string },
 ): Promise<Page<Mailbox>> {
-  if (query.structureId) assertStructureAccess(context.caller, query.structureId, 'read', 'Structure');
   const { columns } = sortColumnsOf(query.sort);
   const after = decodeCursor(query.cursor, columns.length + 1);
   if (after && after[0] !== query.sort) {
@@ -92,7 +89,6 @@ export async function listMailboxes(
 }
 
 export async function countMailboxes(deps: ServiceDependencies, context: RequestContext, structureId: string | undefined): Promise<MailboxCounts> {
-  if (structureId) assertStructureAccess(context.caller, structureId, 'read', 'Structure');
   const scope = structureId ? [structureId] : visibleStructureIds(context.caller);
   const { byStatus, pendingEmailChangeRequests } = await countMailboxesByStatus(deps.db, scope);
   const countOf = (status: string) => byStatus.find((row) => row.status === status)?.count ?? 0;

@@ -16,6 +16,7 @@ export const notificationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   if (transport) app.addHook('onClose', async () => transport.close());
 
   app.get('/v1/notifications', {
+    config: { scope: { query: 'structureId' } },
     schema: {
       operationId: 'listNotifications', summary: 'The notification outbox (invitations, reminders, warnings), newest first',
       tags: ['Notifications'],
