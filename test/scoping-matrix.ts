@@ -100,7 +100,8 @@ export type RoleTableRoute<Fixture> = [name: string, call: (fixture: Fixture) =>
  * routes, rules answering before or after scoping, structure-level reads): each route states what
  * an admin and a reader of the first structure get on it and on the other. Every route needs a
  * key (401 problem+json, also for an unknown key); a refused request and any read leave the state
- * as arranged and, when `refusedAnswer` is given, a refused answer is checked to reveal nothing.
+ * as arranged; `inspectAnswer` checks every answer to a key of the cast (e.g. that it shows nothing
+ * of the other structure).
  */
 export function describeRoleTable<Fixture>(options: {
   title: string;
@@ -109,7 +110,7 @@ export function describeRoleTable<Fixture>(options: {
   arrange: (structureId: string) => Promise<Fixture>;
   stateOf?: (fixture: Fixture) => Promise<unknown>;
   arrangedState?: (fixture: Fixture) => unknown;
-  refusedAnswer?: (response: { status: number; text: string }, fixture: Fixture) => void;
+  inspectAnswer?: (response: { status: number; text: string }, fixture: Fixture) => void;
 }): void {
   const { routes, context, arrange } = options;
   const expectUnchanged = async (fixture: Fixture) => {
@@ -118,7 +119,7 @@ export function describeRoleTable<Fixture>(options: {
   const expectAnswer = async (call: RouteCall, fixture: Fixture, key: string, status: number) => {
     const response = await sendCall(context().test, call, key);
     expect(response.status).toBe(status);
-    if (status >= 400) options.refusedAnswer?.(response, fixture);
+    options.inspectAnswer?.(response, fixture);
     // A refused request, and any read, leaves what was arranged.
     if (status >= 400 || call.method === 'get') await expectUnchanged(fixture);
   };
