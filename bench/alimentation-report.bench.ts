@@ -3,7 +3,7 @@ import path from 'node:path';
 import { createBenchDatabase, machineLine, peakRssMb, REPO_ROOT, startProcess, stopProcess, withClient, writeResultsSection } from './support';
 
 /**
- * Issue 6's report benchmark: one structure with 100,000 boxes of every type and status (a
+ * The report benchmark: one structure with 100,000 boxes of every type and status (a
  * reference of 500,000 professionals in force), then the JSON report (first page and a later
  * page, each evaluating the whole structure), the XLSX and CSV files, and the directory refresh
  * over the same boxes. Each measure runs in a fresh API process, whose peak RSS is read after.
@@ -148,7 +148,7 @@ async function main(): Promise<void> {
 
     const jsonMedian = median(json.runs);
     writeResultsSection('alimentation-report', `
-## Alimentation report and directory feed (issue 6) — \`bench/alimentation-report.bench.ts\`
+## Alimentation report and directory feed — \`bench/alimentation-report.bench.ts\`
 
 ${machineLine()}; PostgreSQL on 127.0.0.1, server and client on the same 2 cores;
 load average ${loadavg().map((value) => value.toFixed(1)).join(' / ')} at the end (other work shared the machine: timings vary by ±30 % between runs).

@@ -17,7 +17,7 @@ export interface LoadSummary {
   failures: number;
 }
 
-/** 50 connections for 10 s (the issue's load), each request's path taken from `nextPath`. */
+/** 50 connections for 10 s (the load the read targets are set for), each request's path taken from `nextPath`. */
 export async function runLoad(baseUrl: string, nextPath: () => string, headers: Record<string, string> = {}): Promise<LoadSummary> {
   const result = await autocannon({
     url: baseUrl,

@@ -9,7 +9,7 @@ import { benchRow, writeBenchFile } from './loaduser-data';
 import { createBenchDatabase, machineLine, perNodeSection, peakRssMb, REPO_ROOT, startProcess, stopProcess, writeResultsSection } from './support';
 
 /**
- * Issue 5's benchmark: a generated loaduser of BENCH_ROWS (100,000) PER rows, each with an RPPS
+ * The loaduser benchmark: a generated loaduser of BENCH_ROWS (100,000) PER rows, each with an RPPS
  * and an MSSanté address, imported end to end through the HTTP API (upload, job, validation,
  * batched writes, audit) in CSV and in XLSX on real PostgreSQL, next to a plain COPY of the same
  * rows into the same table and the bare parse of the same files; then exports of the 100,000
@@ -185,7 +185,7 @@ async function main(): Promise<void> {
     return `| ${label} | ${measure.elapsed.toFixed(1)} s (validated at ${measure.validation.toFixed(1)} s) | ${rowsPerSecond} | ${Math.round((rowsPerSecond / ceiling) * 100)} % of ${ceiling}: ${verdict(rowsPerSecond >= 0.5 * ceiling)} | ${measure.rss} MB (< ${rssTarget}): ${verdict(measure.rss < rssTarget)} | ${JSON.stringify(measure.counts)} |`;
   };
   writeResultsSection(perNodeSection('loaduser'), `
-## Loaduser import and exports (issue 5) on Node.js ${process.versions.node.split('.')[0]}
+## Loaduser import and exports on Node.js ${process.versions.node.split('.')[0]}
 
 ${machineLine()}; PostgreSQL 15 on 127.0.0.1 (same 2 cores, shared with other work at the time); ${ROWS.toLocaleString('en')} generated PER rows
 (names with accents, RPPS with its key, phone, postal code, MSSanté address on the structure's domain): CSV ${(statSync(files.csv).size / 1e6).toFixed(1)} MB,

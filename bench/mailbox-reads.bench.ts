@@ -3,7 +3,7 @@ import { createBenchDatabase, machineLine, perNodeSection, REPO_ROOT, startProce
 import { cycle, runLoad, type LoadSummary } from './load';
 
 /**
- * Issue 3's benchmark: 100,000 boxes, then GET /v1/mailboxes/{id} and GET /v1/mailboxes?q=
+ * The mailbox-read benchmark: 100,000 boxes, then GET /v1/mailboxes/{id} and GET /v1/mailboxes?q=
  * under 50 connections for 10 s, next to the ceiling (bare Fastify + one prepared pg SELECT by
  * primary key) measured in the same run on the same database.
  */
@@ -90,7 +90,7 @@ async function main(): Promise<void> {
     const idOk = byId.requestsPerSecond >= 0.6 * ceiling.requestsPerSecond;
     const searchOk = search.requestsPerSecond >= 0.5 * ceiling.requestsPerSecond && search.p99Ms <= 2 * ceiling.p99Ms;
     writeResultsSection(perNodeSection('mailbox-reads'), `
-## Mailbox reads (issue 3) on Node.js ${process.versions.node.split('.')[0]} — \`npm run bench:mailboxes\`
+## Mailbox reads on Node.js ${process.versions.node.split('.')[0]} — \`npm run bench:mailboxes\`
 
 ${machineLine()}; PostgreSQL on 127.0.0.1; ${BOX_COUNT.toLocaleString('en')} PER boxes (half with an MSSanté address);
 autocannon, 50 connections, ${process.env.BENCH_SECONDS ?? 10} s each, load generator on the same 2 cores as the server.

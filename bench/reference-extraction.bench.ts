@@ -8,7 +8,7 @@ import { createBenchDatabase, machineLine, peakRssMb, REPO_ROOT, startProcess, s
 import { withLuhnKey } from '../src/domain/luhn';
 
 /**
- * Issue 6's reference benchmark: a 500,000-line file in the layout of the ANS extraction
+ * The reference benchmark: a 500,000-line file in the layout of the ANS extraction
  * (450,000 PER lines under an RPPS, 50,000 ORG lines), uploaded to the API and loaded by its job,
  * next to a plain `psql \copy` of the same file into a 31-column table. The honest measure is end
  * to end: from the start of the upload until the extraction is seen in force.
@@ -123,7 +123,7 @@ async function main(): Promise<void> {
 
     const ratio = Math.round((copyMs / load.totalMs) * 100);
     writeResultsSection('reference-extraction', `
-## Reference extraction load (issue 6) — \`bench/reference-extraction.bench.ts\`
+## Reference extraction load — \`bench/reference-extraction.bench.ts\`
 
 ${machineLine()}; PostgreSQL on 127.0.0.1, server, API and this client on the same 2 cores;
 load average ${loadavg().map((value) => value.toFixed(1)).join(' / ')} at the end (other work shared the machine: timings vary by ±30 % between runs).

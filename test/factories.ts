@@ -163,9 +163,10 @@ export async function loadReferenceExtraction(test: TestApp, content: Buffer, fi
 }
 
 /** Two structures, and an admin and a reader of the first: the cast of every scoping test. */
-export async function createScopingCast(test: TestApp) {
-  const mine = (await createStructure(test)).id;
-  const theirs = (await createStructure(test)).id;
+export async function createScopingCast(test: TestApp, structure: Record<string, unknown> | (() => Record<string, unknown>) = {}) {
+  const overrides = typeof structure === 'function' ? structure : () => structure;
+  const mine = (await createStructure(test, overrides())).id;
+  const theirs = (await createStructure(test, overrides())).id;
   const adminKey = (await createApiKey(test, 'admin', [mine])).key;
   const readerKey = (await createApiKey(test, 'reader', [mine])).key;
   return { mine, theirs, adminKey, readerKey };

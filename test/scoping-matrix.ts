@@ -1,9 +1,36 @@
-import { bearer, type TestApp } from './harness';
+import { createScopingCast } from './factories';
+import { bearer, createTestApp, type TestApp } from './harness';
+
+/** Two structures, an admin and a reader of the first: whom every security test asks. */
+export interface ScopingCast {
+  test: TestApp;
+  mine: string;
+  theirs: string;
+  adminKey: string;
+  readerKey: string;
+}
+
+/**
+ * Builds the app and the cast once for the test file (beforeAll, closed in afterAll) and gives
+ * the tests a getter, since they are declared before beforeAll runs. `structure` is what both
+ * structures are created with (a function for values that must differ, such as domains).
+ */
+export function useScopingCast(structure?: Record<string, unknown> | (() => Record<string, unknown>)): () => ScopingCast {
+  let cast: ScopingCast | undefined;
+  beforeAll(async () => {
+    const test = await createTestApp();
+    cast = { test, ...(await createScopingCast(test, structure)) };
+  });
+  afterAll(() => cast?.test.close());
+  return () => cast!;
+}
 
 export interface RouteCall {
   method: 'get' | 'put' | 'post' | 'patch' | 'delete';
   path: string;
   body?: object;
+  /** A multipart upload of one file, instead of a JSON body. */
+  upload?: { field: string; content: Buffer; fileName: string };
 }
 
 /** One route of a matrix: its name, whether it writes, its success status, and the call on a fixture. */
@@ -12,6 +39,7 @@ export type ScopedRoute<Fixture> = [name: string, writes: boolean, success: numb
 export function sendCall(test: TestApp, call: RouteCall, key?: string) {
   const request = test.http[call.method](call.path);
   if (key) request.set(bearer(key));
+  if (call.upload) return request.attach(call.upload.field, call.upload.content, call.upload.fileName);
   return call.body ? request.send(call.body) : request;
 }
 
@@ -23,7 +51,7 @@ export function sendCall(test: TestApp, call: RouteCall, key?: string) {
 export function describeScopingMatrix<Fixture>(options: {
   title: string;
   routes: ScopedRoute<Fixture>[];
-  context: () => { test: TestApp; mine: string; theirs: string; adminKey: string; readerKey: string };
+  context: () => ScopingCast;
   /** Builds the resource the routes act on, in a structure. */
   arrange: (structureId: string) => Promise<Fixture>;
   /** What must not change when a request is refused, and its value as arranged. */
@@ -55,6 +83,77 @@ export function describeScopingMatrix<Fixture>(options: {
     it('lets an admin of the structure through', async () => {
       const { test, mine, adminKey } = context();
       expect((await sendCall(test, call(await arrange(mine)), adminKey)).status).toBe(success);
+    });
+  });
+}
+
+
+/** What each role gets on its own structure's resource and on another structure's. */
+export interface RoleAnswers {
+  admin: [own: number, other: number];
+  reader: [own: number, other: number];
+}
+export type RoleTableRoute<Fixture> = [name: string, call: (fixture: Fixture) => RouteCall, answers: RoleAnswers];
+
+/**
+ * The matrix for routes whose answers do not follow the scoping pattern alone (operator-only
+ * routes, rules answering before or after scoping, structure-level reads): each route states what
+ * an admin and a reader of the first structure get on it and on the other. Every route needs a
+ * key (401 problem+json, also for an unknown key); a refused request and any read leave the state
+ * as arranged; `inspectAnswer` checks every answer to a key of the cast (e.g. that it shows nothing
+ * of the other structure).
+ */
+export function describeRoleTable<Fixture>(options: {
+  title: string;
+  routes: RoleTableRoute<Fixture>[];
+  context: () => ScopingCast;
+  arrange: (structureId: string) => Promise<Fixture>;
+  stateOf?: (fixture: Fixture) => Promise<unknown>;
+  arrangedState?: (fixture: Fixture) => unknown;
+  inspectAnswer?: (response: { status: number; text: string }, fixture: Fixture) => void;
+}): void {
+  const { routes, context, arrange } = options;
+  const expectUnchanged = async (fixture: Fixture) => {
+    if (options.stateOf && options.arrangedState) expect(await options.stateOf(fixture)).toEqual(options.arrangedState(fixture));
+  };
+  const expectAnswer = async (call: RouteCall, fixture: Fixture, key: string, status: number) => {
+    const response = await sendCall(context().test, call, key);
+    expect(response.status).toBe(status);
+    options.inspectAnswer?.(response, fixture);
+    // A refused request, and any read, leaves what was arranged.
+    if (status >= 400 || call.method === 'get') await expectUnchanged(fixture);
+  };
+  describe.each(routes)(`%s ${options.title}`, (_name, call, answers) => {
+    it('needs an API key (401, problem+json)', async () => {
+      const fixture = await arrange(context().mine);
+      const response = await sendCall(context().test, call(fixture)).expect(401);
+      expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(response.body.code).toBe('UNAUTHENTICATED');
+      await expectUnchanged(fixture);
+    });
+
+    it('refuses an unknown key (401)', async () => {
+      const fixture = await arrange(context().mine);
+      for (const key of ['blk_not-a-real-key', 'blk_not_a_key_at_all_0000000000']) {
+        await sendCall(context().test, call(fixture), key).expect(401);
+      }
+      await expectUnchanged(fixture);
+    });
+
+    it(`answers an admin ${answers.admin[0]} on its structure, ${answers.admin[1]} on another`, async () => {
+      const { mine, theirs, adminKey } = context();
+      const own = await arrange(mine);
+      await expectAnswer(call(own), own, adminKey, answers.admin[0]);
+      const other = await arrange(theirs);
+      await expectAnswer(call(other), other, adminKey, answers.admin[1]);
+    });
+
+    it(`answers a reader ${answers.reader[0]} on its structure, ${answers.reader[1]} on another`, async () => {
+      const { mine, theirs, readerKey } = context();
+      const own = await arrange(mine);
+      await expectAnswer(call(own), own, readerKey, answers.reader[0]);
+      const other = await arrange(theirs);
+      await expectAnswer(call(other), other, readerKey, answers.reader[1]);
     });
   });
 }

@@ -111,7 +111,7 @@ export interface JobsConfig {
   readonly heartbeatSeconds: number;
 }
 
-/** The lifecycle rules' periods (issue 7): expiry, inactivity deletion, its warnings, retention. */
+/** The lifecycle rules' periods: expiry, inactivity deletion, its warnings, retention. */
 export interface LifecycleConfig {
   /** Whether this process's job runner enqueues the periodic sweep (one per period runs, however many processes). */
   readonly scheduleEnabled: boolean;

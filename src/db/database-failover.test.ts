@@ -7,7 +7,7 @@ import { mailboxBody, uniqueDomain, validFiness } from '../../test/factories';
 import type { DatabaseHandle } from './database';
 
 /**
- * Issue 13: a PostgreSQL restart under write load made the process exit ('Connection terminated
+ * A PostgreSQL restart under write load once made the process exit ('Connection terminated
  * unexpectedly' on a connection checked out for a transaction, uncaught). Here the real server
  * (`node dist/server.js`) runs over this file's database while every connection to that database
  * (and no other: other test files share the server) is terminated again and again under

@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Nullable, StringEnum } from '../shared/schemas';
 
-/** The operator's five kinds of box (see shared/domain/mssante.md). */
+/** The operator's five kinds of box, with the codes the loaduser sheet and the directory use. */
 export const MAILBOX_TYPES = ['PER', 'MED', 'INT', 'ORG', 'APP'] as const;
 export type MailboxType = (typeof MAILBOX_TYPES)[number];
 export const MailboxTypeSchema = StringEnum(MAILBOX_TYPES, {

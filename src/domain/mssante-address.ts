@@ -10,7 +10,8 @@ const MSSANTE_SUFFIX = '.mssante.fr';
 const DOMAIN_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i;
 // RFC 5322 dot-atom without quoted strings or comments, which no mail client of our users needs.
 const EMAIL_LOCAL_PART = /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*$/i;
-// Our rule for MSSanté local parts, narrower than e-mail in general (see mssante.md).
+// Our rule for MSSanté local parts, narrower than e-mail in general: letters, digits, dot, hyphen
+// and underscore only.
 const MSSANTE_LOCAL_PART_CHARACTERS = /^[a-z0-9._-]+$/;
 
 /** A host name of dot-separated labels whose last label (the TLD) is alphabetic. */

@@ -4,7 +4,7 @@
  * and the alimentation report warns about them rather than the API refusing them.
  */
 
-/** Labels as written in shared/domain/mssante.md. */
+/** Labels as the TRE_G15 nomenclature writes them (they appear as such in reports). */
 export const ACTIVE_PROFESSIONS: Readonly<Record<string, string>> = {
   '10': 'Médecin',
   '21': 'Pharmacien',
@@ -78,15 +78,7 @@ export function professionHasNationalIdentifier(code: string): boolean {
 /** TRE_R09: C civil, E student, M public servant; F (civil servant) deprecated on 2026-02-23. */
 export const PROFESSION_CATEGORIES = ['C', 'E', 'M', 'F'] as const;
 export type ProfessionCategory = (typeof PROFESSION_CATEGORIES)[number];
-export const ACTIVE_PROFESSION_CATEGORIES: readonly ProfessionCategory[] = ['C', 'E', 'M'];
 export const DEPRECATED_PROFESSION_CATEGORIES: readonly ProfessionCategory[] = ['F'];
-
-export const PROFESSION_CATEGORY_LABELS: Readonly<Record<ProfessionCategory, string>> = {
-  C: 'Civil',
-  E: 'Etudiant',
-  M: 'Agent public',
-  F: "Fonctionnaire d'Etat ou de collectivité locale",
-};
 
 export function isKnownProfessionCategory(code: string): code is ProfessionCategory {
   return (PROFESSION_CATEGORIES as readonly string[]).includes(code);

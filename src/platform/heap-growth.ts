@@ -4,7 +4,7 @@ import { setFlagsFromString } from 'node:v8';
  * Bounds how far V8 lets the heap grow between full collections: the next limit becomes what
  * survived the last one times (1 + percent / 100). Left to itself, V8 picks a factor of up to 4
  * when it can collect quickly, so a long import whose working set is 40–80 MB ran with 250–400 MB
- * resident, almost all of it garbage waiting for a collection (bench/RESULTS.md, issue 5). Unlike
+ * resident, almost all of it garbage waiting for a collection (measured in bench/RESULTS.md). Unlike
  * a hard `--max-old-space-size`, this never stops the process: a job that really needs a large heap
  * (an `.xls` workbook is parsed whole) still gets one, only collected more often.
  *

@@ -16,6 +16,19 @@ export function parseIfMatch(header: string | undefined): number[] | '*' | undef
   });
 }
 
+/** What a route hands its service: the versions the client's `If-Match` accepts, if it sent one. */
+export function ifMatchOf(request: { headers: { 'if-match'?: string } }): number[] | '*' | undefined {
+  return parseIfMatch(request.headers['if-match']);
+}
+
+/**
+ * Sets the ETag of the version a route answers with; every versioned answer goes through here,
+ * so the ETag a client reads is the one `If-Match` expects back.
+ */
+export function withEtag<R extends { header(name: string, value: string): R }>(reply: R, version: number): R {
+  return reply.header('etag', formatEtag(version));
+}
+
 export function assertIfMatch(expected: number[] | '*' | undefined, currentVersion: number): void {
   if (expected === undefined || expected === '*') return;
   if (!expected.includes(currentVersion)) {

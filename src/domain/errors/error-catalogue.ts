@@ -60,7 +60,5 @@ export class AppError extends Error {
   }
 }
 
-export const notFound = (what: string) => new AppError('NOT_FOUND', `${what} not found`);
-export const forbidden = (detail: string) => new AppError('FORBIDDEN', detail);
 export const businessRule = (detail: string, errors: ErrorDetail[]) =>
   new AppError('BUSINESS_RULE_VIOLATED', detail, errors);

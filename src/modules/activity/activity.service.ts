@@ -1,6 +1,5 @@
 import type { LifecyclePolicy } from '../lifecycle/lifecycle-policy';
 import { listUpcoming } from '../lifecycle/lifecycle.service';
-import { assertStructureAccess } from '../../platform/auth/authorization';
 import { AppError } from '../../domain/errors/error-catalogue';
 import type { RequestContext, ServiceDependencies } from '../../platform/request-context';
 import { selectAuditEvents } from '../audit-log';
@@ -23,7 +22,6 @@ export async function getStructureActivity(
   structureId: string,
   query: ActivityQuery,
 ): Promise<StructureActivity> {
-  assertStructureAccess(context.caller, structureId, 'read', 'Structure');
   if (!(await findStructure(deps.db, structureId))) throw new AppError('NOT_FOUND', 'Structure not found');
   const deletionWithinDays = query.deletionWithinDays ?? Math.max(...policy.warningDays);
   const [byStatusRows, byTypeRows, events, expiring, inactive] = await Promise.all([

@@ -1,5 +1,4 @@
 import type { Executor } from '../../db/database';
-import { assertStructureAccess } from '../../platform/auth/authorization';
 import { AppError } from '../../domain/errors/error-catalogue';
 import type { RequestContext, ServiceDependencies } from '../../platform/request-context';
 import { isoDate } from '../../shared/clock';
@@ -39,9 +38,8 @@ const toItem = (box: EvaluatedMailbox, issue: Issue): ReportItem => ({
   message: issue.message,
 });
 
-/** The structure exists and the caller may read it (404 otherwise, as for any hidden resource). */
-async function assertReportable(deps: ServiceDependencies, context: RequestContext, structureId: string): Promise<void> {
-  assertStructureAccess(context.caller, structureId, 'read', 'Structure');
+/** The structure exists (404 otherwise; the caller's access to it was checked with the path id). */
+async function assertReportable(deps: ServiceDependencies, structureId: string): Promise<void> {
   if (!(await findStructure(deps.db, structureId))) throw new AppError('NOT_FOUND', 'Structure not found');
 }
 
@@ -66,7 +64,7 @@ export async function getAlimentationReport(
   query: ReportFilters & { limit: number; cursor?: string },
   language: Locale,
 ): Promise<AlimentationReport> {
-  await assertReportable(deps, context, structureId);
+  await assertReportable(deps, structureId);
   const decoded = decodeCursor(query.cursor, 2);
   const cursor: IssueKey | undefined = decoded ? [String(decoded[0]), Number(decoded[1])] : undefined;
   const generatedAt = deps.clock.now();
@@ -130,7 +128,7 @@ export async function streamAlimentationReport(
   filters: ReportFilters,
   language: Locale,
 ): Promise<ReportStream> {
-  await assertReportable(deps, context, structureId);
+  await assertReportable(deps, structureId);
   const generatedAt = deps.clock.now();
   const reference = await referenceOf(deps.db);
   const summary = createSummary();

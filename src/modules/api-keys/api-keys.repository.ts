@@ -1,5 +1,6 @@
 import { and, arrayContained, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { Database, Executor } from '../../db/database';
+import { preparedPerHandle } from '../../db/prepared-statements';
 import { apiKeys } from '../../db/schema';
 import type { ActiveApiKey } from '../../platform/auth/api-key-store';
 
@@ -14,15 +15,10 @@ function prepareFindBySecretHash(db: Database) {
     .prepare('find_api_key_by_secret_hash');
 }
 // Every request authenticates: keep one prepared statement per database handle.
-const preparedLookups = new WeakMap<Database, ReturnType<typeof prepareFindBySecretHash>>();
+const preparedLookup = preparedPerHandle(prepareFindBySecretHash);
 
 export async function findActiveApiKeyBySecretHash(db: Database, secretHash: string): Promise<ActiveApiKey | undefined> {
-  let lookup = preparedLookups.get(db);
-  if (!lookup) {
-    lookup = prepareFindBySecretHash(db);
-    preparedLookups.set(db, lookup);
-  }
-  const [key] = await lookup.execute({ secretHash });
+  const [key] = await preparedLookup(db).execute({ secretHash });
   return key;
 }
 

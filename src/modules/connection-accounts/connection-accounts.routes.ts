@@ -1,11 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { scopedResourceOf } from '../../platform/auth/authentication.plugin';
+import { scopedResource } from '../../platform/auth/authentication.plugin';
 import { problemResponses } from '../../platform/errors/problem.schema';
 import { contextOf, dependenciesOf } from '../../platform/request-context';
 import { PageQuerySchema, pageSchema } from '../../shared/pagination';
 import { IdempotencyHeadersSchema } from '../../shared/schemas';
-import { findMailboxPrepared, type MailboxRecord } from '../mailboxes';
+import { findMailboxPrepared } from '../mailboxes';
 import { MailboxParamsSchema } from '../mailboxes/mailboxes.schemas';
 import {
   ConnectionAccountInputSchema,
@@ -45,7 +45,7 @@ export const connectionAccountsRoutes: FastifyPluginAsyncTypebox = async (app) =
       response: { 200: pageSchema(ConnectionAccountSchema), ...problemResponses(404) },
     },
   }, async (request) => {
-    const shared = scopedResourceOf<MailboxRecord>(request, 'mailboxId')!;
+    const shared = scopedResource(request, 'mailboxId');
     return listConnectionAccounts(deps, contextOf(request), shared, request.query);
   });
 

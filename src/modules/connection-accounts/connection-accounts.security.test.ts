@@ -1,20 +1,12 @@
-import { bearer, createTestApp, type TestApp } from '../../../test/harness';
-import { createMailbox, createScopingCast } from '../../../test/factories';
-import { describeScopingMatrix, type ScopedRoute } from '../../../test/scoping-matrix';
+import { bearer } from '../../../test/harness';
+import { createMailbox } from '../../../test/factories';
+import { describeScopingMatrix, useScopingCast, type ScopedRoute } from '../../../test/scoping-matrix';
 
-let test: TestApp;
-let mine: string;
-let theirs: string;
-let adminKey: string;
-let readerKey: string;
-beforeAll(async () => {
-  test = await createTestApp();
-  ({ mine, theirs, adminKey, readerKey } = await createScopingCast(test));
-});
-afterAll(() => test.close());
+const cast = useScopingCast();
 
 /** An ORG box with one account, and another login of the same structure free to add. */
 async function sharedBox(structureId: string) {
+  const { test } = cast();
   const shared = await createMailbox(test, structureId, 'ORG');
   const linked = await createMailbox(test, structureId, 'PER');
   const free = await createMailbox(test, structureId, 'MED');
@@ -32,16 +24,17 @@ const routes: ScopedRoute<Box>[] = [
 describeScopingMatrix({
   title: '/v1/mailboxes/{id}/connection-accounts',
   routes,
-  context: () => ({ test, mine, theirs, adminKey, readerKey }),
+  context: cast,
   arrange: sharedBox,
   stateOf: async (box) =>
-    (await test.http.get(`/v1/mailboxes/${box.shared}/connection-accounts`).set(bearer(test.operatorKey))).body.items.map(
+    (await cast().test.http.get(`/v1/mailboxes/${box.shared}/connection-accounts`).set(bearer(cast().test.operatorKey))).body.items.map(
       (item: { mailboxId: string }) => item.mailboxId,
     ),
   arrangedState: (box) => [box.linked],
 });
 
 it('answers 404 for an account path id of another structure', async () => {
+  const { test, mine, theirs, adminKey } = cast();
   const box = await sharedBox(mine);
   const elsewhere = await createMailbox(test, theirs, 'PER');
   await test.http.delete(`/v1/mailboxes/${box.shared}/connection-accounts/${elsewhere.id}`).set(bearer(adminKey)).expect(404);

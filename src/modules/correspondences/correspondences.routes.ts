@@ -1,10 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { scopedResourceOf } from '../../platform/auth/authentication.plugin';
+import { scopedResource } from '../../platform/auth/authentication.plugin';
 import { problemResponses } from '../../platform/errors/problem.schema';
 import { contextOf, dependenciesOf } from '../../platform/request-context';
-import { formatEtag, parseIfMatch } from '../../shared/etag';
+import { ifMatchOf, withEtag } from '../../shared/etag';
 import { IfMatchHeadersSchema } from '../../shared/schemas';
-import type { MailboxRecord } from '../mailboxes';
 import { MailboxParamsSchema } from '../mailboxes/mailboxes.schemas';
 import { CorrespondenceViewSchema, PutCorrespondenceBodySchema } from './correspondences.schemas';
 import { deleteCorrespondence, getCorrespondence, putCorrespondence } from './correspondences.service';
@@ -28,9 +27,9 @@ export const correspondencesRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: CorrespondenceViewSchema, ...problemResponses(404) },
     },
   }, async (request, reply) => {
-    const record = scopedResourceOf<MailboxRecord>(request, 'mailboxId')!;
+    const record = scopedResource(request, 'mailboxId');
     const { view, version } = await getCorrespondence(deps, contextOf(request), record);
-    return reply.header('etag', formatEtag(version)).send(view);
+    return withEtag(reply, version).send(view);
   });
 
   app.put('/v1/mailboxes/:mailboxId/correspondence', {
@@ -51,9 +50,9 @@ export const correspondencesRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request, reply) => {
     const { view, version } = await putCorrespondence(
-      deps, contextOf(request), request.params.mailboxId, request.body, parseIfMatch(request.headers['if-match']),
+      deps, contextOf(request), request.params.mailboxId, request.body, ifMatchOf(request),
     );
-    return reply.header('etag', formatEtag(version)).send(view);
+    return withEtag(reply, version).send(view);
   });
 
   app.delete('/v1/mailboxes/:mailboxId/correspondence', {
@@ -68,7 +67,7 @@ export const correspondencesRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: CorrespondenceViewSchema, ...problemResponses(403, 404, 409, 412) },
     },
   }, async (request, reply) => {
-    const { view, version } = await deleteCorrespondence(deps, contextOf(request), request.params.mailboxId, parseIfMatch(request.headers['if-match']));
-    return reply.header('etag', formatEtag(version)).send(view);
+    const { view, version } = await deleteCorrespondence(deps, contextOf(request), request.params.mailboxId, ifMatchOf(request));
+    return withEtag(reply, version).send(view);
   });
 };

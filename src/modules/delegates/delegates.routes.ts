@@ -1,11 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { scopedResourceOf } from '../../platform/auth/authentication.plugin';
+import { scopedResource } from '../../platform/auth/authentication.plugin';
 import { problemResponses } from '../../platform/errors/problem.schema';
 import { contextOf, dependenciesOf } from '../../platform/request-context';
 import { PageQuerySchema, pageSchema } from '../../shared/pagination';
 import { IdempotencyHeadersSchema } from '../../shared/schemas';
-import { findMailboxPrepared, type MailboxRecord } from '../mailboxes';
+import { findMailboxPrepared } from '../mailboxes';
 import { MailboxParamsSchema } from '../mailboxes/mailboxes.schemas';
 import { AddDelegateBodySchema, DelegateParamsSchema, DelegateSchema } from './delegates.schemas';
 import { addDelegate, listDelegates, removeDelegate } from './delegates.service';
@@ -28,7 +28,7 @@ export const delegatesRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: pageSchema(DelegateSchema), ...problemResponses(404) },
     },
   }, async (request) => {
-    const owner = scopedResourceOf<MailboxRecord>(request, 'mailboxId')!;
+    const owner = scopedResource(request, 'mailboxId');
     return listDelegates(deps, contextOf(request), owner, request.query);
   });
 

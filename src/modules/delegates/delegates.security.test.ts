@@ -1,20 +1,12 @@
-import { bearer, createTestApp, type TestApp } from '../../../test/harness';
-import { createMailbox, createScopingCast } from '../../../test/factories';
-import { describeScopingMatrix, type ScopedRoute } from '../../../test/scoping-matrix';
+import { bearer } from '../../../test/harness';
+import { createMailbox } from '../../../test/factories';
+import { describeScopingMatrix, useScopingCast, type ScopedRoute } from '../../../test/scoping-matrix';
 
-let test: TestApp;
-let mine: string;
-let theirs: string;
-let adminKey: string;
-let readerKey: string;
-beforeAll(async () => {
-  test = await createTestApp();
-  ({ mine, theirs, adminKey, readerKey } = await createScopingCast(test));
-});
-afterAll(() => test.close());
+const cast = useScopingCast();
 
 /** A PER box with one delegate, and another login of the same structure free to add. */
 async function owner(structureId: string) {
+  const { test } = cast();
   const box = await createMailbox(test, structureId, 'PER');
   const delegate = await createMailbox(test, structureId, 'PER');
   const free = await createMailbox(test, structureId, 'INT');
@@ -31,16 +23,17 @@ const routes: ScopedRoute<Owner>[] = [
 describeScopingMatrix({
   title: '/v1/mailboxes/{id}/delegates',
   routes,
-  context: () => ({ test, mine, theirs, adminKey, readerKey }),
+  context: cast,
   arrange: owner,
   stateOf: async (o) =>
-    (await test.http.get(`/v1/mailboxes/${o.box}/delegates`).set(bearer(test.operatorKey))).body.items.map(
+    (await cast().test.http.get(`/v1/mailboxes/${o.box}/delegates`).set(bearer(cast().test.operatorKey))).body.items.map(
       (item: { delegateMailboxId: string }) => item.delegateMailboxId,
     ),
   arrangedState: (o) => [o.delegate],
 });
 
 it('answers 404 for a delegate path id of another structure', async () => {
+  const { test, mine, theirs, adminKey } = cast();
   const o = await owner(mine);
   const elsewhere = await createMailbox(test, theirs, 'PER');
   await test.http.delete(`/v1/mailboxes/${o.box}/delegates/${elsewhere.id}`).set(bearer(adminKey)).expect(404);

@@ -1,5 +1,5 @@
 import type { MailboxType } from '../../domain/mailbox-vocabulary';
-import { buildSubject, VALID_FINESS, VALID_RPPS, VALID_SIRET } from '../alimentation-report/rules/rule-fixtures';
+import { buildSubject, VALID_FINESS, VALID_RPPS, VALID_SIRET } from '../alimentation-report/rules/rule-fixtures.test-support';
 import { isListeRouge, NotPublishableError, toDirectoryEntry, type DirectorySubject } from './directory-entry';
 
 const STRUCTURE = { finess: VALID_FINESS, siret: VALID_SIRET };

@@ -28,7 +28,7 @@ export interface RefreshOutcome {
   lastSequence: number;
 }
 
-/** The feed's rule (alimentation-rules.md): fed, with an address, and no blocking issue. */
+/** The feed's rule: a fed box with an address and no blocking issue of the alimentation rules. */
 function publishableEntry(box: EvaluatedMailbox): DirectoryEntry | undefined {
   if (box.subject.correspondence === null || hasBlockingIssue(box.issues)) return undefined;
   try {

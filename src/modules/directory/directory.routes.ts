@@ -28,6 +28,7 @@ export const directoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { maxAgeSeconds } = app.config.directory;
 
   app.get('/v1/directory/entries', {
+    config: { scope: { query: 'structureId' } },
     schema: {
       operationId: 'listDirectoryEntries', summary: 'The national directory feed, in full or since a sync token', tags: ['Directory'],
       description: DESCRIPTION,

@@ -1,4 +1,3 @@
-import { assertStructureAccess } from '../../platform/auth/authorization';
 import { visibleStructureIds } from '../../platform/auth/caller';
 import { AppError } from '../../domain/errors/error-catalogue';
 import type { RequestContext, ServiceDependencies } from '../../platform/request-context';
@@ -69,7 +68,6 @@ export async function listDirectoryEntries(
   query: DirectoryQuery & { limit: number; cursor?: string },
   options: { maxAgeSeconds: number },
 ): Promise<DirectoryPage> {
-  if (query.structureId) assertStructureAccess(context.caller, query.structureId, 'read', 'Structure');
   const cursor = decodeCursor(query.cursor, 2);
   if (!cursor) await refreshDirectory(deps.db, deps.clock, options);
   const state = await readFeedState(deps.db);

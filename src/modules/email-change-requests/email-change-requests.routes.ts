@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { scopedResourceOf } from '../../platform/auth/authentication.plugin';
+import { scopedResource } from '../../platform/auth/authentication.plugin';
 import { problemResponses } from '../../platform/errors/problem.schema';
 import { contextOf, dependenciesOf } from '../../platform/request-context';
-import { formatEtag, parseIfMatch } from '../../shared/etag';
+import { ifMatchOf, withEtag } from '../../shared/etag';
 import { PageQuerySchema, pageSchema } from '../../shared/pagination';
 import { IdempotencyHeadersSchema, IfMatchHeadersSchema } from '../../shared/schemas';
 import { MailboxParamsSchema } from '../mailboxes/mailboxes.schemas';
@@ -18,6 +18,13 @@ import {
   EmailChangeRequestSchema,
 } from './email-change-requests.schemas';
 import { closeEmailChangeRequest, createEmailChangeRequest, listEmailChangeRequests } from './email-change-requests.service';
+
+declare module '../../platform/auth/authentication.plugin' {
+  interface ScopedResources {
+    /** Loaded while scoping: the request of /v1/email-change-requests/{requestId}/…. */
+    requestId: EmailChangeRequestRow;
+  }
+}
 
 const tags = ['Change-of-mail requests'];
 const ActionHeadersSchema = Type.Composite([IfMatchHeadersSchema, IdempotencyHeadersSchema]);
@@ -47,10 +54,11 @@ export const emailChangeRequestsRoutes: FastifyPluginAsyncTypebox = async (app) 
     },
   }, async (request, reply) => {
     const { request: created, version } = await createEmailChangeRequest(deps, contextOf(request), request.params.mailboxId, request.body);
-    return reply.code(201).header('etag', formatEtag(version)).header('location', `/v1/email-change-requests/${created.id}`).send(created);
+    return withEtag(reply.code(201), version).header('location', `/v1/email-change-requests/${created.id}`).send(created);
   });
 
   app.get('/v1/email-change-requests', {
+    config: { scope: { query: 'structureId' } },
     schema: {
       operationId: 'listEmailChangeRequests', summary: 'List change-of-mail requests, newest first', tags,
       description: 'Admins and readers see the requests of their structures. A mailbox\'s requests follow it when it is transferred.',
@@ -65,8 +73,8 @@ export const emailChangeRequestsRoutes: FastifyPluginAsyncTypebox = async (app) 
       response: { 200: EmailChangeRequestSchema, ...problemResponses(404) },
     },
   }, async (request, reply) => {
-    const row = scopedResourceOf<EmailChangeRequestRow>(request, 'requestId')!;
-    return reply.header('etag', formatEtag(row.version)).send(toEmailChangeRequest(row));
+    const row = scopedResource(request, 'requestId');
+    return withEtag(reply, row.version).send(toEmailChangeRequest(row));
   });
 
   app.post('/v1/email-change-requests/:requestId/approve', {
@@ -83,9 +91,9 @@ export const emailChangeRequestsRoutes: FastifyPluginAsyncTypebox = async (app) 
     },
   }, async (request, reply) => {
     const { request: approved, version } = await approveEmailChangeRequest(
-      deps, contextOf(request), request.params.requestId, parseIfMatch(request.headers['if-match']),
+      deps, contextOf(request), request.params.requestId, ifMatchOf(request),
     );
-    return reply.header('etag', formatEtag(version)).send(approved);
+    return withEtag(reply, version).send(approved);
   });
 
   for (const action of ['reject', 'cancel'] as const) {
@@ -101,9 +109,9 @@ export const emailChangeRequestsRoutes: FastifyPluginAsyncTypebox = async (app) 
       },
     }, async (request, reply) => {
       const { request: closed, version } = await closeEmailChangeRequest(
-        deps, contextOf(request), request.params.requestId, action, request.body?.reason, parseIfMatch(request.headers['if-match']),
+        deps, contextOf(request), request.params.requestId, action, request.body?.reason, ifMatchOf(request),
       );
-      return reply.header('etag', formatEtag(version)).send(closed);
+      return withEtag(reply, version).send(closed);
     });
   }
 };

@@ -97,7 +97,6 @@ export async function listEmailChangeRequests(
   query: EmailChangeRequestListQuery & { limit: number; cursor?: string },
 ): Promise<Page<EmailChangeRequest>> {
   const { limit, cursor, ...filters } = query;
-  if (filters.structureId) assertStructureAccess(context.caller, filters.structureId, 'read', 'Structure');
   const rows = await selectEmailChangeRequests(deps.db, {
     ...filters,
     visibleStructureIds: visibleStructureIds(context.caller),

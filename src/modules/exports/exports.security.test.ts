@@ -1,37 +1,34 @@
-import { bearer, createTestApp, type TestApp } from '../../../test/harness';
-import { createMailbox, createScopingCast } from '../../../test/factories';
+import { bearer } from '../../../test/harness';
+import { createMailbox } from '../../../test/factories';
+import { describeRoleTable, useScopingCast, type RoleTableRoute } from '../../../test/scoping-matrix';
 
-let test: TestApp;
-let mine: string;
-let theirs: string;
-let adminKey: string;
-let readerKey: string;
+const cast = useScopingCast();
 let theirEmail: string;
 beforeAll(async () => {
-  test = await createTestApp();
-  ({ mine, theirs, adminKey, readerKey } = await createScopingCast(test));
+  const { test, mine, theirs } = cast();
   theirEmail = (await createMailbox(test, theirs)).email;
   await createMailbox(test, mine);
 });
-afterAll(() => test.close());
 
-describe.each(['mailboxes', 'deleted-mailboxes'])('exporting %s', (kind) => {
-  const path = (structureId: string, format = 'csv') => `/v1/structures/${structureId}/${kind}/export?format=${format}`;
+const path = (kind: string, structureId: string, format = 'csv') => `/v1/structures/${structureId}/${kind}/export?format=${format}`;
+const kinds = ['mailboxes', 'deleted-mailboxes'];
 
-  it('needs a key', async () => {
-    await test.http.get(path(mine)).expect(401);
-  });
+const routes: RoleTableRoute<string>[] = kinds.map((kind) => [
+  kind, (structureId) => ({ method: 'get', path: path(kind, structureId) }), { admin: [200, 404], reader: [200, 404] },
+]);
 
-  it('hides another structure (404, nothing of its data) and lets a reader export its own', async () => {
-    for (const key of [adminKey, readerKey]) {
-      const refused = await test.http.get(path(theirs)).set(bearer(key)).expect(404);
-      expect(refused.text).not.toContain(theirEmail);
-    }
-    const own = await test.http.get(path(mine)).set(bearer(readerKey)).expect(200);
-    expect(own.text).not.toContain(theirEmail);
-  });
+describeRoleTable({
+  title: 'export',
+  routes,
+  context: cast,
+  arrange: async (structureId) => structureId,
+  // Nothing of another structure's data, whether the export is refused or of the caller's own.
+  inspectAnswer: (response) => expect(response.text).not.toContain(theirEmail),
+});
 
+describe.each(kinds)('exporting %s', (kind) => {
   it('refuses an unknown format (400)', async () => {
-    await test.http.get(path(mine, 'pdf')).set(bearer(adminKey)).expect(400);
+    const { test, mine, adminKey } = cast();
+    await test.http.get(path(kind, mine, 'pdf')).set(bearer(adminKey)).expect(400);
   });
 });

@@ -1,6 +1,5 @@
 import type { LifecycleConfig } from '../../config/config';
 import { primeRows } from '../../platform/downloads';
-import { assertStructureAccess } from '../../platform/auth/authorization';
 import { AppError } from '../../domain/errors/error-catalogue';
 import type { RequestContext, ServiceDependencies } from '../../platform/request-context';
 import { retentionCutoff, warningCutoff } from '../lifecycle/lifecycle-policy';
@@ -102,7 +101,6 @@ export async function openMailboxExport(
   kind: ExportKind,
   lifecycle: LifecycleConfig,
 ): Promise<AsyncIterable<LoaduserExportRow>> {
-  assertStructureAccess(context.caller, structureId, 'read', 'Structure');
   if (!(await findStructure(deps.db, structureId))) throw new AppError('NOT_FOUND', 'Structure not found');
   return primeRows(exportRows(deps, structureId, kind, lifecycle));
 }

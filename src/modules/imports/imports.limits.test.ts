@@ -4,7 +4,7 @@ import { createStructure, importRows, LOADUSER_TEST_HEADERS, uniqueDomain, uploa
 import { manyRowsWorkbook, sharedStringsBomb, unpackedSizeBomb, wideRowWorkbook } from '../../../test/sheet-bombs';
 
 /**
- * Issue 13: no upload may take the service down. Each hostile file is uploaded through the API
+ * No upload may take the service down, however it is built. Each hostile file is uploaded through the API
  * and its import run while liveness is polled: the process stays up and answers, its memory
  * stays bounded, and the import ends `failed` with the code of the limit it broke.
  */

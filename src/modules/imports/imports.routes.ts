@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { scopedResourceOf } from '../../platform/auth/authentication.plugin';
+import { scopedResource } from '../../platform/auth/authentication.plugin';
 import { downloadResponse, sendDownload } from '../../platform/downloads';
 import { problemResponses } from '../../platform/errors/problem.schema';
 import { contextOf, dependenciesOf } from '../../platform/request-context';
@@ -14,6 +14,13 @@ import { ImportParamsSchema, ImportRowSchema, ImportRowsQuerySchema, ImportSchem
 import { createImport, listImportRows, listImports, openImportReport, toImport } from './imports.service';
 import { writeLoaduserTemplate } from '../loaduser-sheet';
 import { IMPORT_DESCRIPTION, REPORT_DESCRIPTION, ROWS_DESCRIPTION, TEMPLATE_DESCRIPTION } from './imports.docs';
+
+declare module '../../platform/auth/authentication.plugin' {
+  interface ScopedResources {
+    /** Loaded while scoping: the import of /v1/imports/{importId}/…. */
+    importId: ImportRecord;
+  }
+}
 
 const tags = ['Imports'];
 
@@ -63,7 +70,7 @@ export const importsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       params: ImportParamsSchema,
       response: { 200: ImportSchema, ...problemResponses(404) },
     },
-  }, async (request) => toImport(scopedResourceOf<ImportRecord>(request, 'importId')!));
+  }, async (request) => toImport(scopedResource(request, 'importId')));
 
   app.get('/v1/imports/:importId/rows', {
     schema: {
@@ -82,7 +89,7 @@ export const importsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: downloadResponse('The annotated upload (xlsx or csv)'), ...problemResponses(404, 409, 410) },
     },
   }, async (request, reply) => {
-    const record = scopedResourceOf<ImportRecord>(request, 'importId')!;
+    const record = scopedResource(request, 'importId');
     const { format } = request.query;
     const rows = await openImportReport(deps, record, app.config.imports.sheetLimits);
     return sendDownload(reply, { fileName: `import-${record.id}.${format}`, format, write: (out) => writeImportReport(rows, format, out) });

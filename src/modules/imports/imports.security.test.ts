@@ -1,60 +1,39 @@
-import { bearer, createTestApp, type TestApp } from '../../../test/harness';
-import { createApiKey, createStructure, loaduserCsv, runImport, uniqueDomain, uniqueEmail, uploadImport, validRpps } from '../../../test/factories';
+import { bearer } from '../../../test/harness';
+import { loaduserCsv, runImport, uniqueDomain, uniqueEmail, validRpps } from '../../../test/factories';
+import { describeRoleTable, useScopingCast, type RoleTableRoute } from '../../../test/scoping-matrix';
 
-let test: TestApp;
-let mine: string;
-let theirs: string;
-let adminKey: string;
-let readerKey: string;
+const cast = useScopingCast(() => ({ domains: [uniqueDomain()] }));
 const importOf: Record<string, string> = {};
 const file = () => loaduserCsv([{ A: uniqueEmail(), B: 'Dupont', C: 'Jean', D: validRpps(), S: 'PER' }]);
 
 beforeAll(async () => {
-  test = await createTestApp();
-  mine = (await createStructure(test, { domains: [uniqueDomain()] })).id;
-  theirs = (await createStructure(test, { domains: [uniqueDomain()] })).id;
-  adminKey = (await createApiKey(test, 'admin', [mine])).key;
-  readerKey = (await createApiKey(test, 'reader', [mine])).key;
+  const { test, mine, theirs } = cast();
   importOf[mine] = (await runImport(test, mine, file())).id;
   importOf[theirs] = (await runImport(test, theirs, file())).id;
 });
-afterAll(() => test.close());
 
-/** Every read route scoped to a structure, by the structure it is asked about. */
-const reads: [string, (structureId: string) => string][] = [
-  ['the structure\'s imports', (structureId) => `/v1/structures/${structureId}/imports`],
-  ['an import', (structureId) => `/v1/imports/${importOf[structureId]}`],
-  ['an import\'s rows', (structureId) => `/v1/imports/${importOf[structureId]}/rows`],
-  ['an import\'s report', (structureId) => `/v1/imports/${importOf[structureId]}/report?format=csv`],
+/** Every route scoped to a structure, by the structure it is asked about. */
+const routes: RoleTableRoute<string>[] = [
+  ['reading the structure\'s imports', (structureId) => ({ method: 'get', path: `/v1/structures/${structureId}/imports` }), { admin: [200, 404], reader: [200, 404] }],
+  ['reading an import', (structureId) => ({ method: 'get', path: `/v1/imports/${importOf[structureId]}` }), { admin: [200, 404], reader: [200, 404] }],
+  ['reading an import\'s rows', (structureId) => ({ method: 'get', path: `/v1/imports/${importOf[structureId]}/rows` }), { admin: [200, 404], reader: [200, 404] }],
+  ['reading an import\'s report', (structureId) => ({ method: 'get', path: `/v1/imports/${importOf[structureId]}/report?format=csv` }), { admin: [200, 404], reader: [200, 404] }],
+  // An admin imports into its structures only, a reader into none (refused by role first).
+  ['uploading an import', (structureId) => ({
+    method: 'post', path: `/v1/structures/${structureId}/imports`, upload: { field: 'file', content: file(), fileName: 'a.csv' },
+  }), { admin: [202, 404], reader: [403, 403] }],
 ];
 
-describe.each(reads)('reading %s', (_name, pathOf) => {
-  it('needs a key', async () => {
-    await test.http.get(pathOf(mine)).expect(401);
-  });
-
-  it('hides another structure\'s (404), and lets a reader of its own read', async () => {
-    await test.http.get(pathOf(theirs)).set(bearer(adminKey)).expect(404);
-    await test.http.get(pathOf(theirs)).set(bearer(readerKey)).expect(404);
-    await test.http.get(pathOf(mine)).set(bearer(readerKey)).expect(200);
-  });
-});
-
-describe('uploading an import', () => {
-  it('needs a key', async () => {
-    await test.http.post(`/v1/structures/${mine}/imports`).attach('file', file(), 'a.csv').expect(401);
-  });
-
-  it('lets an admin import into its structures only, and a reader into none', async () => {
-    await uploadImport(test, mine, file(), {}, adminKey).expect(202);
-    await uploadImport(test, theirs, file(), {}, adminKey).expect(404);
-    await uploadImport(test, mine, file(), {}, readerKey).expect(403);
-    await uploadImport(test, theirs, file(), {}, readerKey).expect(403);
-  });
+describeRoleTable({
+  title: '(imports)',
+  routes,
+  context: cast,
+  arrange: async (structureId) => structureId,
 });
 
 describe('the template', () => {
   it('needs a key, any role', async () => {
+    const { test, readerKey } = cast();
     await test.http.get('/v1/imports/template').expect(401);
     await test.http.get('/v1/imports/template?format=csv').set(bearer(readerKey)).expect(200);
   });

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { recordAudit } from '../../platform/audit/audit';
-import { assertStructureAccess } from '../../platform/auth/authorization';
 import { AppError } from '../../domain/errors/error-catalogue';
 import { enqueueJob } from '../../platform/jobs/job-queue';
 import type { RequestContext, ServiceDependencies } from '../../platform/request-context';
@@ -9,7 +8,6 @@ import { decodeCursor, toPage, type Page } from '../../shared/pagination';
 import { findStructure } from '../structures';
 import type { ImportUpload } from './import-upload';
 import {
-  findImport,
   insertImport,
   listImportRows as selectImportRows,
   listImports as selectImports,
@@ -78,7 +76,6 @@ function detectUploadFormat(upload: ImportUpload): SheetFormat {
  * bytes and its job, or not at all.
  */
 export async function createImport(deps: ServiceDependencies, context: RequestContext, structureId: string, upload: ImportUpload): Promise<Import> {
-  assertStructureAccess(context.caller, structureId, 'write', 'Structure');
   const format = detectUploadFormat(upload);
   return deps.db.transaction(async (tx) => {
     if (!(await findStructure(tx, structureId))) throw new AppError('NOT_FOUND', 'Structure not found');
@@ -111,17 +108,9 @@ export async function listImports(
   structureId: string,
   query: { limit: number; cursor?: string },
 ): Promise<Page<Import>> {
-  assertStructureAccess(context.caller, structureId, 'read', 'Structure');
   const after = decodeCursor(query.cursor, 2) as [string, string] | undefined;
   const records = await selectImports(deps.db, { structureId, after, limit: query.limit });
   return toPage(records, query.limit, (record) => [record.createdAt.toISOString(), record.id], toImport);
-}
-
-/** The import behind a path id (its scope was checked by the resolver). */
-export async function getImportRecord(deps: ServiceDependencies, importId: string): Promise<ImportRecord> {
-  const record = await findImport(deps.db, importId);
-  if (!record) throw new AppError('NOT_FOUND', 'Import not found');
-  return record;
 }
 
 export async function listImportRows(

@@ -77,9 +77,6 @@ export function monthsBefore(at: Date, months: number): Date {
 /** Boxes deleted at or before this instant are past retention: no restore, personal data purged. */
 export const retentionCutoff = (now: Date, policy: LifecyclePolicy) => monthsBefore(now, policy.retentionMonths);
 
-/** Expiry: a box whose expiry date is today or earlier (UTC) is deactivated. */
-export const expiryDueAt = (expiresAt: string) => new Date(`${expiresAt}T00:00:00.000Z`);
-
 /** Imports that ended at or before this instant have outlived their upload's retention. */
 export function importFileCutoff(now: Date, policy: LifecyclePolicy): Date {
   return new Date(now.getTime() - policy.importFileRetentionHours * 3_600_000);

@@ -1,12 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { scopedResourceOf } from '../../platform/auth/authentication.plugin';
+import { scopedResource } from '../../platform/auth/authentication.plugin';
 import { problemResponses } from '../../platform/errors/problem.schema';
 import { contextOf, dependenciesOf } from '../../platform/request-context';
-import { formatEtag, parseIfMatch } from '../../shared/etag';
+import { ifMatchOf, withEtag } from '../../shared/etag';
 import { PageQuerySchema, pageSchema } from '../../shared/pagination';
 import { IdempotencyHeadersSchema, IfMatchHeadersSchema } from '../../shared/schemas';
-import type { MailboxRecord } from '../mailboxes';
 import { MailboxParamsSchema, MailboxSchema } from '../mailboxes/mailboxes.schemas';
 import { restoreMailbox } from './lifecycle-restore.service';
 import { listUpcoming, recordMailboxActivity, sweepNow } from './lifecycle.service';
@@ -32,7 +31,7 @@ export const lifecycleRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 204: Type.Null({ description: 'Recorded' }), ...problemResponses(403, 404, 409) },
     },
   }, async (request, reply) => {
-    const record = scopedResourceOf<MailboxRecord>(request, 'mailboxId')!;
+    const record = scopedResource(request, 'mailboxId');
     await recordMailboxActivity(deps, contextOf(request), record, request.body ?? null);
     return reply.code(204).send(null);
   });
@@ -54,9 +53,9 @@ export const lifecycleRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request, reply) => {
     const { mailbox, version } = await restoreMailbox(
-      deps, policy, contextOf(request), request.params.mailboxId, parseIfMatch(request.headers['if-match']), request.body ?? null,
+      deps, policy, contextOf(request), request.params.mailboxId, ifMatchOf(request), request.body ?? null,
     );
-    return reply.header('etag', formatEtag(version)).send(mailbox);
+    return withEtag(reply, version).send(mailbox);
   });
 
   app.post('/v1/lifecycle/sweeps', {
@@ -83,6 +82,7 @@ export const lifecycleRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => sweepNow(deps, policy, contextOf(request)));
 
   app.get('/v1/lifecycle/upcoming', {
+    config: { scope: { query: 'structureId' } },
     schema: {
       operationId: 'listUpcomingLifecycleEvents', summary: 'Boxes due for deactivation (expiry) or deletion (inactivity)', tags,
       description:

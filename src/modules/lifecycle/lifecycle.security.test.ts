@@ -1,53 +1,40 @@
-import { bearer, createTestApp, type TestApp } from '../../../test/harness';
-import { createApiKey, createMailbox, createScopingCast } from '../../../test/factories';
+import { bearer } from '../../../test/harness';
+import { createMailbox } from '../../../test/factories';
+import { describeRoleTable, useScopingCast, type RoleTableRoute } from '../../../test/scoping-matrix';
 
-let test: TestApp;
-let mine: string;
-let theirs: string;
-let adminKey: string;
-let readerKey: string;
-beforeAll(async () => {
-  test = await createTestApp();
-  ({ mine, theirs, adminKey, readerKey } = await createScopingCast(test));
-});
-afterAll(() => test.close());
+const cast = useScopingCast();
 
-type Call = (mailboxId: string) => { method: 'get' | 'post'; path: string };
-const send = (call: ReturnType<Call>, key?: string) => {
-  const request = test.http[call.method](call.path);
-  return key ? request.set(bearer(key)) : request;
-};
+/** A fresh box of the structure: what the lifecycle routes act on (or ignore). */
+async function box(structureId: string) {
+  const created = await createMailbox(cast().test, structureId);
+  return { id: created.id, structureId };
+}
+type Box = Awaited<ReturnType<typeof box>>;
 
-/** [name, call, status for an admin of the box's structure, for its reader, for an admin of another structure] */
-const routes: [string, Call, number, number, number][] = [
+const routes: RoleTableRoute<Box>[] = [
   // The mail platform's call: operator keys only, whoever's box it is (the role check comes first and reveals nothing).
-  ['record activity', (id) => ({ method: 'post', path: `/v1/mailboxes/${id}/activity` }), 403, 403, 403],
+  ['record activity', ({ id }) => ({ method: 'post', path: `/v1/mailboxes/${id}/activity` }), { admin: [403, 403], reader: [403, 403] }],
   // An admin reaches the rules (409: the box is not deleted); a reader may not write; another structure's box does not exist.
-  ['restore', (id) => ({ method: 'post', path: `/v1/mailboxes/${id}/restore` }), 409, 403, 404],
-  ['run a sweep', () => ({ method: 'post', path: '/v1/lifecycle/sweeps' }), 403, 403, 403],
-  ['list upcoming', () => ({ method: 'get', path: `/v1/lifecycle/upcoming?structureId=${mine}` }), 200, 200, 404],
+  ['restore', ({ id }) => ({ method: 'post', path: `/v1/mailboxes/${id}/restore` }), { admin: [409, 404], reader: [403, 403] }],
+  ['run a sweep', () => ({ method: 'post', path: '/v1/lifecycle/sweeps' }), { admin: [403, 403], reader: [403, 403] }],
+  ['list upcoming', ({ structureId }) => ({ method: 'get', path: `/v1/lifecycle/upcoming?structureId=${structureId}` }), { admin: [200, 404], reader: [200, 404] }],
 ];
 
-describe.each(routes)('lifecycle route: %s', (_name, call, asAdmin, asReader, asStranger) => {
-  it('needs a key (401)', async () => {
-    const box = await createMailbox(test, mine);
-    await send(call(box.id)).expect(401);
-    await send(call(box.id), 'blk_not_a_key_at_all_0000000000').expect(401);
-  });
-
-  it(`answers an admin ${asAdmin}, a reader ${asReader}, another structure's admin ${asStranger}`, async () => {
-    const box = await createMailbox(test, mine);
-    expect((await send(call(box.id), adminKey)).status).toBe(asAdmin);
-    expect((await send(call(box.id), readerKey)).status).toBe(asReader);
-    const strangerKey = (await createApiKey(test, 'admin', [theirs])).key;
-    expect((await send(call(box.id), strangerKey)).status).toBe(asStranger);
-    const unchanged = await test.http.get(`/v1/mailboxes/${box.id}`).set(bearer(test.operatorKey));
-    expect(unchanged.body).toMatchObject({ status: 'preregistered', lastActivityAt: null });
-  });
+describeRoleTable({
+  title: '(lifecycle)',
+  routes,
+  context: cast,
+  arrange: box,
+  stateOf: async ({ id }) => {
+    const { body } = await cast().test.http.get(`/v1/mailboxes/${id}`).set(bearer(cast().test.operatorKey));
+    return { status: body.status, lastActivityAt: body.lastActivityAt };
+  },
+  arrangedState: () => ({ status: 'preregistered', lastActivityAt: null }),
 });
 
 describe('lifecycle routes for the operator', () => {
   it('records activity and runs sweeps; an unknown box is a 404', async () => {
+    const { test, theirs } = cast();
     const box = await createMailbox(test, theirs);
     await test.http.post(`/v1/mailboxes/${box.id}/activity`).set(bearer(test.operatorKey)).expect(204);
     await test.http.post('/v1/mailboxes/00000000-0000-4000-8000-000000000000/activity').set(bearer(test.operatorKey)).expect(404);

@@ -1,4 +1,4 @@
-import { assertOperator, assertStructureAccess } from '../../platform/auth/authorization';
+import { assertOperator } from '../../platform/auth/authorization';
 import { visibleStructureIds } from '../../platform/auth/caller';
 import { AppError } from '../../domain/errors/error-catalogue';
 import type { RequestContext, ServiceDependencies } from '../../platform/request-context';
@@ -64,7 +64,6 @@ export async function listUpcoming(
   context: RequestContext,
   query: UpcomingQuery & { limit: number; cursor?: string },
 ): Promise<Page<UpcomingItem>> {
-  if (query.structureId) assertStructureAccess(context.caller, query.structureId, 'read', 'Structure');
   const visible = visibleStructureIds(context.caller);
   if (visible?.length === 0) return { items: [], nextCursor: null };
   const after = decodeCursor(query.cursor, 3);

@@ -1,4 +1,4 @@
-/** Version 2 of the loaduser template: 34 columns, A to AH (see shared/domain/loaduser.md). */
+/** Version 2 of the loaduser template: 34 columns, A to AH (the letters below). */
 export const TEMPLATE_VERSION = 2;
 
 /** Where the current template can be downloaded; quoted in "outdated template" errors. */

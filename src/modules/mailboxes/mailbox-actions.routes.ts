@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { problemResponses } from '../../platform/errors/problem.schema';
 import { contextOf, dependenciesOf } from '../../platform/request-context';
-import { formatEtag, parseIfMatch } from '../../shared/etag';
+import { ifMatchOf, withEtag } from '../../shared/etag';
 import { IdempotencyHeadersSchema, IfMatchHeadersSchema } from '../../shared/schemas';
 import { Type } from '@sinclair/typebox';
 import { changeMailboxType, transferMailbox } from './mailbox-moves.service';
@@ -31,9 +31,9 @@ export const mailboxActionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     }, async (request, reply) => {
       const { mailbox, version } = await changeMailboxStatus(
-        deps, contextOf(request), request.params.mailboxId, action, parseIfMatch(request.headers['if-match']),
+        deps, contextOf(request), request.params.mailboxId, action, ifMatchOf(request),
       );
-      return reply.header('etag', formatEtag(version)).send(mailbox);
+      return withEtag(reply, version).send(mailbox);
     });
   }
 
@@ -51,13 +51,13 @@ export const mailboxActionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request, reply) => {
     const { mailbox, version } = await changeMailboxType(
-      deps, contextOf(request), request.params.mailboxId, request.body, parseIfMatch(request.headers['if-match']),
+      deps, contextOf(request), request.params.mailboxId, request.body, ifMatchOf(request),
     );
-    return reply.header('etag', formatEtag(version)).send(mailbox);
+    return withEtag(reply, version).send(mailbox);
   });
 
   app.post('/v1/mailboxes/:mailboxId/transfer', {
-    config: { access: 'write' },
+    config: { access: 'write', scope: { body: 'structureId' } },
     schema: {
       operationId: 'transferMailbox', summary: 'Attach a mailbox to another structure (the caller administers both)', tags,
       description:
@@ -69,8 +69,8 @@ export const mailboxActionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request, reply) => {
     const { mailbox, version } = await transferMailbox(
-      deps, contextOf(request), request.params.mailboxId, request.body.structureId, parseIfMatch(request.headers['if-match']),
+      deps, contextOf(request), request.params.mailboxId, request.body.structureId, ifMatchOf(request),
     );
-    return reply.header('etag', formatEtag(version)).send(mailbox);
+    return withEtag(reply, version).send(mailbox);
   });
 };

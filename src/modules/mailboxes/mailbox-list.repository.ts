@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Database } from '../../db/database';
+import { preparedPerHandleAndShape } from '../../db/prepared-statements';
 import { mailboxes, mssanteAddresses } from '../../db/schema';
 import { prefixRange, toTextArrayLiteral } from '../../shared/prefix-range';
 import type { MailboxStatus, MailboxType } from '../../domain/mailbox-vocabulary';
@@ -151,24 +152,11 @@ function prepareList(db: Database, shape: ListShape, name: string) {
     .prepare(name);
 }
 
-type PreparedList = ReturnType<typeof prepareList>;
 // Lists and searches are hot paths: one prepared statement per shape and database handle.
-const preparedLists = new WeakMap<Database, Map<string, PreparedList>>();
-
-function preparedListFor(db: Database, shape: ListShape): PreparedList {
-  let byShape = preparedLists.get(db);
-  if (!byShape) {
-    byShape = new Map();
-    preparedLists.set(db, byShape);
-  }
-  const key = Object.values(shape).join(':');
-  let prepared = byShape.get(key);
-  if (!prepared) {
-    prepared = prepareList(db, shape, `list_mailboxes_${byShape.size}`);
-    byShape.set(key, prepared);
-  }
-  return prepared;
-}
+const preparedListFor = preparedPerHandleAndShape(
+  (db: Database, shape: ListShape, ordinal) => prepareList(db, shape, `list_mailboxes_${ordinal}`),
+  (shape) => Object.values(shape).join(':'),
+);
 
 /** The page (and one more row, telling whether another page follows). */
 export async function listMailboxes(db: Database, filters: MailboxListFilters): Promise<MailboxRecord[]> {

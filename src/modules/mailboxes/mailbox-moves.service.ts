@@ -1,5 +1,4 @@
 import { recordAudit } from '../../platform/audit/audit';
-import { assertStructureAccess } from '../../platform/auth/authorization';
 import { AppError } from '../../domain/errors/error-catalogue';
 import type { RequestContext, ServiceDependencies } from '../../platform/request-context';
 import { moveActiveAddress, withdrawActiveAddress } from '../correspondences';
@@ -81,7 +80,6 @@ export async function transferMailbox(
   targetStructureId: string,
   ifMatch: number[] | '*' | undefined,
 ): Promise<VersionedMailbox> {
-  assertStructureAccess(context.caller, targetStructureId, 'write', 'Structure');
   return deps.db.transaction(async (tx) => {
     const current = await lockMailboxForWrite(tx, context.caller, mailboxId, ifMatch);
     const { mailbox, address } = current;

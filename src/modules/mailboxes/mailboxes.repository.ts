@@ -1,5 +1,6 @@
 import { and, eq, inArray, isNull, ne, or, sql } from 'drizzle-orm';
 import type { Database, Executor } from '../../db/database';
+import { preparedPerHandle } from '../../db/prepared-statements';
 import { emailChangeRequests, mailboxes, mssanteAddresses } from '../../db/schema';
 
 export type MailboxRow = typeof mailboxes.$inferSelect;
@@ -22,15 +23,10 @@ function prepareFindMailbox(db: Database) {
     .prepare('find_mailbox_by_id');
 }
 // GET /v1/mailboxes/{id} is a hot path: one prepared statement per database handle.
-const preparedFinds = new WeakMap<Database, ReturnType<typeof prepareFindMailbox>>();
+const preparedFind = preparedPerHandle(prepareFindMailbox);
 
 export async function findMailboxPrepared(db: Database, id: string): Promise<MailboxRecord | undefined> {
-  let find = preparedFinds.get(db);
-  if (!find) {
-    find = prepareFindMailbox(db);
-    preparedFinds.set(db, find);
-  }
-  const [row] = await find.execute({ id });
+  const [row] = await preparedFind(db).execute({ id });
   return row;
 }
 

@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { scopedResourceOf } from '../../platform/auth/authentication.plugin';
+import { scopedResource } from '../../platform/auth/authentication.plugin';
 import { problemResponses } from '../../platform/errors/problem.schema';
 import { contextOf, dependenciesOf } from '../../platform/request-context';
-import { formatEtag, parseIfMatch } from '../../shared/etag';
+import { ifMatchOf, withEtag } from '../../shared/etag';
 import { PageQuerySchema, pageSchema } from '../../shared/pagination';
 import { IdempotencyHeadersSchema, IfMatchHeadersSchema } from '../../shared/schemas';
 import { toMailbox } from './mailbox-mapper';
@@ -20,6 +20,13 @@ import {
 } from './mailboxes.schemas';
 import { countMailboxes, createMailbox, listMailboxes, updateMailbox } from './mailboxes.service';
 
+declare module '../../platform/auth/authentication.plugin' {
+  interface ScopedResources {
+    /** Loaded while scoping: the box of /v1/mailboxes/{mailboxId}/…, for this module's handlers and the modules under that path. */
+    mailboxId: MailboxRecord;
+  }
+}
+
 const tags = ['Mailboxes'];
 
 export const mailboxesRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -31,7 +38,7 @@ export const mailboxesRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   app.post('/v1/mailboxes', {
-    config: { access: 'write' },
+    config: { access: 'write', scope: { body: 'structureId' } },
     schema: {
       operationId: 'createMailbox', summary: 'Create a mailbox (pre-registered)', tags,
       description: 'The box starts `preregistered` and unlisted. With `notify`, an invitation carrying a registration token is queued.',
@@ -40,10 +47,11 @@ export const mailboxesRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request, reply) => {
     const { mailbox, version } = await createMailbox(deps, contextOf(request), request.body);
-    return reply.code(201).header('etag', formatEtag(version)).header('location', `/v1/mailboxes/${mailbox.id}`).send(mailbox);
+    return withEtag(reply.code(201), version).header('location', `/v1/mailboxes/${mailbox.id}`).send(mailbox);
   });
 
   app.get('/v1/mailboxes', {
+    config: { scope: { query: 'structureId' } },
     schema: {
       operationId: 'listMailboxes', summary: 'List and search mailboxes', tags,
       description: 'Deleted boxes are listed only with `status=deleted`. The cursor is tied to the sort order.',
@@ -53,6 +61,7 @@ export const mailboxesRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => listMailboxes(deps, contextOf(request), request.query));
 
   app.get('/v1/mailboxes/counts', {
+    config: { scope: { query: 'structureId' } },
     schema: {
       operationId: 'countMailboxes', summary: 'The console\'s tabs: boxes per status and pending change-of-mail requests', tags,
       querystring: MailboxCountsQuerySchema,
@@ -66,8 +75,8 @@ export const mailboxesRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: MailboxSchema, ...problemResponses(404) },
     },
   }, async (request, reply) => {
-    const record = scopedResourceOf<MailboxRecord>(request, 'mailboxId')!;
-    return reply.header('etag', formatEtag(record.mailbox.version)).send(toMailbox(record));
+    const record = scopedResource(request, 'mailboxId');
+    return withEtag(reply, record.mailbox.version).send(toMailbox(record));
   });
 
   app.patch('/v1/mailboxes/:mailboxId', {
@@ -79,9 +88,9 @@ export const mailboxesRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request, reply) => {
     const { mailbox, version } = await updateMailbox(
-      deps, contextOf(request), request.params.mailboxId, request.body, parseIfMatch(request.headers['if-match']),
+      deps, contextOf(request), request.params.mailboxId, request.body, ifMatchOf(request),
     );
-    return reply.header('etag', formatEtag(version)).send(mailbox);
+    return withEtag(reply, version).send(mailbox);
   });
 
   app.delete('/v1/mailboxes/:mailboxId', {
@@ -93,8 +102,8 @@ export const mailboxesRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request, reply) => {
     const { mailbox, version } = await changeMailboxStatus(
-      deps, contextOf(request), request.params.mailboxId, 'delete', parseIfMatch(request.headers['if-match']),
+      deps, contextOf(request), request.params.mailboxId, 'delete', ifMatchOf(request),
     );
-    return reply.header('etag', formatEtag(version)).send(mailbox);
+    return withEtag(reply, version).send(mailbox);
   });
 };

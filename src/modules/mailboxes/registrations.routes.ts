@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { auditActorOf } from '../../platform/audit/audit';
 import { problemResponses } from '../../platform/errors/problem.schema';
 import { dependenciesOf } from '../../platform/request-context';
-import { formatEtag } from '../../shared/etag';
+import { withEtag } from '../../shared/etag';
 import { CompleteRegistrationBodySchema, MailboxSchema, RegistrationBodySchema } from './mailboxes.schemas';
 import { completeRegistration, registerMailbox } from './registrations.service';
 
@@ -23,7 +23,7 @@ export const registrationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request, reply) => {
     const { mailbox, version } = await registerMailbox(deps, auditActorOf(request), request.body);
-    return reply.code(201).header('etag', formatEtag(version)).send(mailbox);
+    return withEtag(reply.code(201), version).send(mailbox);
   });
 
   app.post('/v1/registrations/complete', {
@@ -35,6 +35,6 @@ export const registrationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request, reply) => {
     const { mailbox, version } = await completeRegistration(deps, auditActorOf(request), request.body);
-    return reply.header('etag', formatEtag(version)).send(mailbox);
+    return withEtag(reply, version).send(mailbox);
   });
 };

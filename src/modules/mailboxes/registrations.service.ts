@@ -3,7 +3,7 @@ import { AppError } from '../../domain/errors/error-catalogue';
 import type { ServiceDependencies } from '../../platform/request-context';
 import { findStructure } from '../structures';
 import { assertMailboxFields, emailTaken } from './mailbox-assertions';
-import { normaliseFields, toColumns, toMailbox } from './mailbox-mapper';
+import { normaliseFields, toMailbox } from './mailbox-mapper';
 import { nextStatus } from '../../domain/mailbox-status';
 import { invalidTransition } from './mailbox-status.service';
 import { hashRegistrationToken } from './registration-token';
@@ -14,6 +14,7 @@ import {
   insertMailbox,
   updateMailboxRow,
 } from './mailboxes.repository';
+import { buildNewMailbox, mailboxAuditView } from './new-mailbox';
 import type { CompleteRegistrationBody, RegistrationBody } from './mailboxes.schemas';
 import { versioned, withEmailUniqueness, type VersionedMailbox } from './mailboxes.service';
 
@@ -25,19 +26,13 @@ export async function registerMailbox(deps: ServiceDependencies, actor: AuditAct
     deps.db.transaction(async (tx) => {
       if (!(await findStructure(tx, structureId))) throw new AppError('NOT_FOUND', 'Structure not found');
       if (await findMailboxIdByEmail(tx, given.email)) throw emailTaken(given.email);
-      const row = await insertMailbox(tx, {
-        ...toColumns(given),
-        structureId,
-        status: 'pending',
-        createdAt: deps.clock.now(),
-        updatedAt: deps.clock.now(),
-      });
-      const created = { mailbox: row, address: null };
+      const row = await insertMailbox(tx, buildNewMailbox(given, structureId, deps.clock.now(), 'pending').row);
+      const mailbox = mailboxAuditView({ mailbox: row, address: null });
       await recordAudit(tx, deps.clock, { ...actor, id: row.id }, {
         action: 'mailbox.registered', targetType: 'mailbox', targetId: row.id, structureId, mailboxId: row.id,
-        after: toMailbox(created),
+        after: mailbox,
       });
-      return versioned(created);
+      return { mailbox, version: row.version };
     }),
   );
 }

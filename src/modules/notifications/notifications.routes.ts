@@ -11,6 +11,7 @@ export const notificationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const deps = dependenciesOf(app);
 
   app.get('/v1/notifications', {
+    config: { scope: { query: 'structureId' } },
     schema: {
       operationId: 'listNotifications', summary: 'The notification outbox (invitations, reminders, warnings), newest first',
       tags: ['Notifications'],

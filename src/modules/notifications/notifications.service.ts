@@ -1,4 +1,3 @@
-import { assertStructureAccess } from '../../platform/auth/authorization';
 import { visibleStructureIds } from '../../platform/auth/caller';
 import type { RequestContext, ServiceDependencies } from '../../platform/request-context';
 import { decodeCursor, toPage, type Page } from '../../shared/pagination';
@@ -27,7 +26,6 @@ export async function listNotifications(
   query: NotificationQuery & { limit: number; cursor?: string },
 ): Promise<Page<Notification>> {
   const { limit, cursor, ...filters } = query;
-  if (filters.structureId) assertStructureAccess(context.caller, filters.structureId, 'read', 'Structure');
   const rows = await selectNotifications(deps.db, {
     ...filters,
     visibleStructureIds: visibleStructureIds(context.caller),

@@ -2,7 +2,7 @@ import type { ErrorDetail } from '../../domain/errors/error-catalogue';
 
 /**
  * The ANS public `Extraction_Correspondance_MSSante` file: UTF-8, `|`-separated, 31 columns,
- * one header line (shared/domain/mssante.md). Only the columns the reference keeps are named.
+ * one header line, as the ANS publishes it. Only the columns the reference keeps are named.
  */
 export const EXTRACTION_COLUMN_COUNT = 31;
 export const EXTRACTION_SEPARATOR = '|';

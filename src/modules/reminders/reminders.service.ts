@@ -1,5 +1,4 @@
 import { recordAudit, recordAudits } from '../../platform/audit/audit';
-import { assertStructureAccess } from '../../platform/auth/authorization';
 import { AppError } from '../../domain/errors/error-catalogue';
 import type { RequestContext, ServiceDependencies } from '../../platform/request-context';
 import { generateRegistrationToken } from '../mailboxes/registration-token';
@@ -20,7 +19,6 @@ const toReminder = (row: ReminderRow): Reminder => ({ sent: row.sent, at: row.at
  * is recorded (its date is what `…/reminders/last` shows) even when no box needed one.
  */
 export async function sendReminders(deps: ServiceDependencies, context: RequestContext, structureId: string): Promise<Reminder> {
-  assertStructureAccess(context.caller, structureId, 'write', 'Structure');
   return deps.db.transaction(async (tx) => {
     if (!(await findStructure(tx, structureId))) throw new AppError('NOT_FOUND', 'Structure not found');
     const boxes = await lockPreregisteredMailboxes(tx, structureId);
@@ -43,7 +41,6 @@ export async function sendReminders(deps: ServiceDependencies, context: RequestC
 }
 
 export async function getLastReminder(deps: ServiceDependencies, context: RequestContext, structureId: string): Promise<Reminder | null> {
-  assertStructureAccess(context.caller, structureId, 'read', 'Structure');
   if (!(await findStructure(deps.db, structureId))) throw new AppError('NOT_FOUND', 'Structure not found');
   const row = await findLastReminder(deps.db, structureId);
   return row ? toReminder(row) : null;

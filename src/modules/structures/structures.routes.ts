@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { problemResponses } from '../../platform/errors/problem.schema';
 import { contextOf, dependenciesOf } from '../../platform/request-context';
-import { formatEtag, parseIfMatch } from '../../shared/etag';
+import { ifMatchOf, withEtag } from '../../shared/etag';
 import { PageQuerySchema, pageSchema } from '../../shared/pagination';
 import { IdempotencyHeadersSchema, IfMatchHeadersSchema } from '../../shared/schemas';
 import {
@@ -29,7 +29,7 @@ export const structuresRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request, reply) => {
     const { structure, version } = await createStructure(deps, contextOf(request), request.body);
-    return reply.code(201).header('etag', formatEtag(version)).header('location', `/v1/structures/${structure.id}`).send(structure);
+    return withEtag(reply.code(201), version).header('location', `/v1/structures/${structure.id}`).send(structure);
   });
 
   app.get('/v1/structures', {
@@ -47,7 +47,7 @@ export const structuresRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request, reply) => {
     const { structure, version } = await getStructure(deps, contextOf(request), request.params.structureId);
-    return reply.header('etag', formatEtag(version)).send(structure);
+    return withEtag(reply, version).send(structure);
   });
 
   app.patch('/v1/structures/:structureId', {
@@ -59,9 +59,9 @@ export const structuresRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request, reply) => {
     const { structure, version } = await updateStructure(
-      deps, contextOf(request), request.params.structureId, request.body, parseIfMatch(request.headers['if-match']),
+      deps, contextOf(request), request.params.structureId, request.body, ifMatchOf(request),
     );
-    return reply.header('etag', formatEtag(version)).send(structure);
+    return withEtag(reply, version).send(structure);
   });
 
   app.delete('/v1/structures/:structureId', {
@@ -72,7 +72,7 @@ export const structuresRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 204: Type.Null({ description: 'Deleted' }), ...problemResponses(403, 404, 409, 412) },
     },
   }, async (request, reply) => {
-    await deleteStructure(deps, contextOf(request), request.params.structureId, parseIfMatch(request.headers['if-match']));
+    await deleteStructure(deps, contextOf(request), request.params.structureId, ifMatchOf(request));
     return reply.code(204).send(null);
   });
 

@@ -1,6 +1,6 @@
 import { isUniqueViolation, isForeignKeyViolation } from '../../db/errors';
 import { recordAudit } from '../../platform/audit/audit';
-import { assertOperator, assertStructureAccess } from '../../platform/auth/authorization';
+import { assertOperator } from '../../platform/auth/authorization';
 import { visibleStructureIds } from '../../platform/auth/caller';
 import { AppError } from '../../domain/errors/error-catalogue';
 import type { RequestContext, ServiceDependencies } from '../../platform/request-context';
@@ -87,7 +87,6 @@ export async function createStructure(
 }
 
 export async function getStructure(deps: ServiceDependencies, context: RequestContext, id: string): Promise<VersionedStructure> {
-  assertStructureAccess(context.caller, id, 'read', 'Structure');
   const record = await findStructure(deps.db, id);
   if (!record) throw new AppError('NOT_FOUND', 'Structure not found');
   return versioned(record);
@@ -125,7 +124,6 @@ export async function updateStructure(
   body: UpdateStructureBody,
   ifMatch: number[] | '*' | undefined,
 ): Promise<VersionedStructure> {
-  assertStructureAccess(context.caller, id, 'write', 'Structure');
   assertMayUpdate(context, body);
   const domains = body.domains?.map(normaliseDomain);
   assertStructureIdentity({ finess: body.finess, siret: body.siret, domains });
@@ -166,7 +164,6 @@ export async function deleteStructure(
   id: string,
   ifMatch: number[] | '*' | undefined,
 ): Promise<void> {
-  assertStructureAccess(context.caller, id, 'read', 'Structure');
   assertOperator(context.caller);
   try {
     await deps.db.transaction(async (tx) => {

@@ -11,14 +11,37 @@ import { listenForRevocations } from './revocation-listener';
 export type RouteAccess = 'public' | 'read' | 'write' | 'operator';
 
 /**
+ * The resources structure resolvers load, by parameter name. A module whose resolver keeps what
+ * it loaded adds its entry here (declaration merging), so handlers read it typed.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface ScopedResources {}
+
+type ResourceOf<P extends string> = P extends keyof ScopedResources ? ScopedResources[P] : never;
+
+/**
  * Finds the structure a path parameter's resource belongs to (undefined: no such resource).
  * It may hand back the resource it loaded, so the handler does not read it a second time.
  */
-export type StructureResolver = (id: string) => Promise<{ structureId: string; resource?: unknown } | undefined>;
+export type StructureResolver<P extends string = string> = (id: string) => Promise<{ structureId: string; resource?: ResourceOf<P> } | undefined>;
+
+/** Fields of a body or query that name a structure, and what a refusal calls it. */
+const SCOPED_FIELDS = { structureId: 'Structure' } as const;
+export type ScopedField = keyof typeof SCOPED_FIELDS;
+
+/**
+ * Ids a route takes besides its path that must be in the caller's scope (`config.scope`): checked
+ * by the same hook and the same rule as path ids (invisible is 404, read-only is 403), when sent.
+ */
+export interface RouteScope {
+  body?: ScopedField;
+  query?: ScopedField;
+}
 
 declare module 'fastify' {
   interface FastifyContextConfig {
     access?: RouteAccess;
+    scope?: RouteScope;
   }
   interface FastifyRequest {
     caller: Caller | null;
@@ -29,13 +52,18 @@ declare module 'fastify' {
     /** Keys recently authenticated by this process (see api-key-cache.ts). */
     apiKeyCache: ApiKeyCache;
     /** Modules declare how their path ids map to a structure, so scoping is checked in one hook. */
-    registerStructureResolver(parameter: string, resolver: StructureResolver): void;
+    registerStructureResolver<P extends string>(parameter: P, resolver: StructureResolver<P>): void;
   }
 }
 
-/** The resource a structure resolver loaded for a path parameter, if it kept one. */
-export function scopedResourceOf<T>(request: FastifyRequest, parameter: string): T | undefined {
-  return request.scopedResources?.get(parameter) as T | undefined;
+/**
+ * The resource the structure resolver of a path parameter loaded for this request. Only for
+ * routes that have that parameter: anything else is a mistake in the route, not in the request.
+ */
+export function scopedResource<P extends keyof ScopedResources>(request: FastifyRequest, parameter: P): ScopedResources[P] {
+  const resource = request.scopedResources?.get(parameter);
+  if (resource === undefined) throw new Error(`No resource was loaded for the path parameter ${parameter} of this route`);
+  return resource as ScopedResources[P];
 }
 
 /** The authenticated caller, for handlers of non-public routes. */
@@ -56,7 +84,7 @@ export interface AuthenticationOptions {
 export const authenticationPlugin = fp<AuthenticationOptions>(
   async (app, { apiKeys }) => {
     const resolvers = new Map<string, StructureResolver>([['structureId', async (id) => ({ structureId: id })]]);
-    app.decorate('registerStructureResolver', (parameter: string, resolver: StructureResolver) => {
+    app.decorate('registerStructureResolver', <P extends string>(parameter: P, resolver: StructureResolver<P>) => {
       resolvers.set(parameter, resolver);
     });
     const keyCache = new ApiKeyCache(app.config.auth.apiKeyCacheSeconds * 1000);
@@ -101,6 +129,15 @@ export const authenticationPlugin = fp<AuthenticationOptions>(
           request.scopedResources ??= new Map();
           request.scopedResources.set(parameter, resolved.resource);
         }
+      }
+      const scope = request.routeOptions.config.scope;
+      if (!scope) return;
+      for (const [fields, field] of [[request.body, scope.body], [request.query, scope.query]] as const) {
+        const value = field && (fields as Record<string, unknown> | undefined)?.[field];
+        if (field === undefined || typeof value !== 'string') continue;
+        const resolved = await resolvers.get(field)!(value);
+        if (resolved === undefined) throw new AppError('NOT_FOUND', `${SCOPED_FIELDS[field]} not found`);
+        assertStructureAccess(caller, resolved.structureId, access, SCOPED_FIELDS[field]);
       }
     });
   },

@@ -3,7 +3,7 @@ import { ALIMENTATION_RULES } from './alimentation-rules';
 import { ALIMENTATION_RULE_CODES, type AlimentationRuleCode } from './rule-codes';
 import { isRuleBroken } from './evaluate-mailbox';
 import type { RuleContext, RuleSubject } from './rule-types';
-import { buildContext, buildReference, buildSubject, VALID_FINESS, VALID_RPPS } from './rule-fixtures';
+import { buildContext, buildReference, buildSubject, VALID_FINESS, VALID_RPPS } from './rule-fixtures.test-support';
 
 interface RuleCase {
   type: MailboxType;

@@ -12,7 +12,7 @@ import {
 import { NAME_MISMATCH_REFERENCE, RPPS_NOT_IN_REFERENCE } from './reference-rules';
 import { EXPIRY_PASSED } from './lifecycle-rules';
 
-/** The catalogue of shared/domain/alimentation-rules.md, in its order (the report keeps it). */
+/** The catalogue of alimentation rules, in the order the report lists them (and keeps). */
 export const ALIMENTATION_RULES: readonly AlimentationRule[] = [
   MISSING_CORRESPONDENCE,
   INT_WITHOUT_RPPS,

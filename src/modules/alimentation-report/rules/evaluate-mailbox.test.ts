@@ -1,5 +1,5 @@
 import { evaluateMailbox, hasBlockingIssue, isFed, isPublishable } from './evaluate-mailbox';
-import { buildContext, buildSubject } from './rule-fixtures';
+import { buildContext, buildSubject } from './rule-fixtures.test-support';
 
 describe('isFed', () => {
   it('feeds active, non-test, non-MED boxes', () => {

@@ -76,7 +76,7 @@ export interface AlimentationRule {
   check(subject: RuleSubject, context: RuleContext): boolean;
 }
 
-/** One line of the alimentation report (docs/api-v1.md). */
+/** One line of the alimentation report: a box, the rule it breaks and how badly (the `issues` of the API's answer). */
 export interface Issue {
   mailboxId: string;
   email: string;

@@ -1,6 +1,7 @@
 import type { AuditEntry } from '../../../platform/audit/audit';
-import { toColumns, toMailbox } from '../../mailboxes/mailbox-mapper';
-import type { AddressRow, MailboxRecord, MailboxRow } from '../../mailboxes';
+import { toColumns } from '../../mailboxes/mailbox-mapper';
+import type { AddressRow, MailboxRow } from '../../mailboxes';
+import { buildNewMailbox, mailboxAuditView } from '../../mailboxes/new-mailbox';
 import { invitationMessage } from '../../notifications/messages';
 import type { OutgoingNotification } from '../../notifications/notification-outbox';
 import type { ImportCounts, ImportRowInsert } from '../imports.repository';
@@ -8,7 +9,7 @@ import type { LinkChange } from '../planning/plan-links';
 import type { CreatedRowPlan, RowPlan, UpdatedRowPlan } from '../planning/plan-row';
 import type { ExistingBox } from '../planning/planning-context';
 import type { BatchWrites, LinkPair } from './batch-writes.repository';
-import { newAddressRow, newMailboxRow } from './new-rows';
+import { newAddressRow } from './new-rows';
 
 export interface ComposedBatch {
   writes: BatchWrites;
@@ -37,12 +38,6 @@ export function toImportRow(importId: string, plan: RowPlan, mailboxId: string |
     errors: plan.outcome === 'failed' ? plan.issues : [],
   };
 }
-
-/**
- * What the audit shows of a box changed by an import: the API's view plus its links. Built with
- * Object.assign on fresh objects: on Node.js 20 a spread into an object this wide is slow (see new-rows).
- */
-const auditView = (record: MailboxRecord, links: { delegates: string[]; connectionAccounts: string[] }) => Object.assign(toMailbox(record), links);
 
 const applyChange = (current: readonly string[], change: LinkChange | null) =>
   change ? [...current.filter((email) => !change.remove.includes(email)), ...change.add] : [...current];
@@ -78,17 +73,17 @@ export function composeBatch(plans: readonly RowPlan[], input: BatchInput): Comp
   };
 
   const addCreated = (plan: CreatedRowPlan) => {
-    const { row, token } = newMailboxRow(plan.fields, input.structureId, input.now, input.notify);
+    const { row, token } = buildNewMailbox(plan.fields, input.structureId, input.now, 'preregistered');
     idsByEmail.set(plan.email!, row.id);
     const address = plan.address ? newAddressRow(row, plan.address, input.now) : null;
     batch.writes.createdBoxes.push(row);
     if (address) batch.writes.newAddresses.push(address);
     linkPairs(row.id, { add: plan.delegates, remove: [] }, batch.writes.delegates);
     linkPairs(row.id, { add: plan.connectionAccounts, remove: [] }, batch.writes.connectionAccounts);
-    if (token !== null) batch.invitations.push(invitationMessage(row, token));
+    if (input.notify && token !== null) batch.invitations.push(invitationMessage(row, token));
     batch.audits.push({
       action: 'mailbox.created', targetType: 'mailbox', targetId: row.id, structureId: input.structureId, mailboxId: row.id, cause,
-      after: auditView({ mailbox: row, address }, { delegates: plan.delegates, connectionAccounts: plan.connectionAccounts }),
+      after: mailboxAuditView({ mailbox: row, address }, { delegates: plan.delegates, connectionAccounts: plan.connectionAccounts }),
     });
     return row.id;
   };
@@ -114,8 +109,8 @@ export function composeBatch(plans: readonly RowPlan[], input: BatchInput): Comp
     linkPairs(id, plan.connectionAccounts, batch.writes.connectionAccounts);
     batch.audits.push({
       action: 'mailbox.updated', targetType: 'mailbox', targetId: id, structureId: input.structureId, mailboxId: id, cause,
-      before: auditView(record, { delegates, connectionAccounts }),
-      after: auditView({ mailbox, address }, {
+      before: mailboxAuditView(record, { delegates, connectionAccounts }),
+      after: mailboxAuditView({ mailbox, address }, {
         delegates: applyChange(delegates, plan.delegates),
         connectionAccounts: applyChange(connectionAccounts, plan.connectionAccounts),
       }),
