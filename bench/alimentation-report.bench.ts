@@ -1,6 +1,15 @@
 import { loadavg } from 'node:os';
 import path from 'node:path';
-import { createBenchDatabase, machineLine, peakRssMb, REPO_ROOT, startProcess, stopProcess, withClient, writeResultsSection } from './support';
+import {
+  createBenchDatabase,
+  machineLine,
+  peakRssMb,
+  REPO_ROOT,
+  startProcess,
+  stopProcess,
+  withClient,
+  writeResultsSection,
+} from './support';
 
 /**
  * The report benchmark: one structure with 100,000 boxes of every type and status (a
@@ -51,8 +60,11 @@ export async function seed(url: string, structureId: string, domain: string): Pr
         where o.rn % 2 = 0`,
     );
     // The reference in force: 500,000 professionals, most boxes' RPPS among them, a few under another name.
-    await client.query(`insert into reference_extractions (id, source_file, status, rows, loaded_at)
-                        values ('00000000-0000-4000-8000-00000000e001', 'bench.txt', 'succeeded', $1, now())`, [REFERENCE_ROWS]);
+    await client.query(
+      `insert into reference_extractions (id, source_file, status, rows, loaded_at)
+                        values ('00000000-0000-4000-8000-00000000e001', 'bench.txt', 'succeeded', $1, now())`,
+      [REFERENCE_ROWS],
+    );
     // reference_professionals is partitioned by extraction: the extraction's partition first.
     await client.query(`create table reference_professionals_0000000000004000800000000000e001
                         partition of reference_professionals for values in ('00000000-0000-4000-8000-00000000e001')`);
@@ -80,10 +92,20 @@ async function download(pathAndQuery: string): Promise<{ bytes: number; status: 
   return { bytes, status: response.status };
 }
 
-async function withApi<T>(url: string, extraEnv: Record<string, string>, work: (pid: number) => Promise<T>): Promise<T & { peakRssMb: number }> {
+async function withApi<T>(
+  url: string,
+  extraEnv: Record<string, string>,
+  work: (pid: number) => Promise<T>,
+): Promise<T & { peakRssMb: number }> {
   const env = {
-    DATABASE_URL: url, BALISE_BOOTSTRAP_API_KEY: KEY, LOG_LEVEL: 'warn', BALISE_JOBS_ENABLED: 'false', PORT: String(API_PORT),
-    BALISE_LIFECYCLE_SCHEDULE_ENABLED: 'false', BALISE_DIRECTORY_REFRESH_MINUTES: '0', ...extraEnv,
+    DATABASE_URL: url,
+    BALISE_BOOTSTRAP_API_KEY: KEY,
+    LOG_LEVEL: 'warn',
+    BALISE_JOBS_ENABLED: 'false',
+    PORT: String(API_PORT),
+    BALISE_LIFECYCLE_SCHEDULE_ENABLED: 'false',
+    BALISE_DIRECTORY_REFRESH_MINUTES: '0',
+    ...extraEnv,
   };
   const api = await startProcess(path.join(REPO_ROOT, 'dist', 'server.js'), env, `${BASE}/health/ready`);
   try {
@@ -103,7 +125,8 @@ async function main(): Promise<void> {
     const { structureId } = await withApi(database.url, {}, async () => {
       const domain = `bench${Date.now()}.mssante.fr`;
       const created = await fetch(`${BASE}/v1/structures`, {
-        method: 'POST', headers: { ...HEADERS, 'content-type': 'application/json' },
+        method: 'POST',
+        headers: { ...HEADERS, 'content-type': 'application/json' },
         body: JSON.stringify({ name: 'Bench', finess: '010000602', domains: [domain] }),
       });
       const structure = (await created.json()) as { id: string };
@@ -115,14 +138,33 @@ async function main(): Promise<void> {
 
     const json = await withApi(database.url, {}, async () => {
       const runs: number[] = [];
-      let first: { summary: { fedMailboxes: number; bySeverity: { blocking: number; warning: number }; mailboxesWithBlockingIssues: number }; nextCursor: string } | undefined;
+      let first:
+        | {
+            summary: {
+              fedMailboxes: number;
+              bySeverity: { blocking: number; warning: number };
+              mailboxesWithBlockingIssues: number;
+            };
+            nextCursor: string;
+          }
+        | undefined;
       for (let run = 0; run < 6; run += 1) {
-        const { ms, value } = await timed(async () => (await fetch(`${BASE}${reportPath}?limit=500`, { headers: HEADERS })).json());
+        const { ms, value } = await timed(async () =>
+          (await fetch(`${BASE}${reportPath}?limit=500`, { headers: HEADERS })).json(),
+        );
         if (run > 0) runs.push(ms); // the first warms the process up
         first = value as typeof first;
       }
-      const later = await timed(() => fetch(`${BASE}${reportPath}?limit=500&cursor=${first!.nextCursor}`, { headers: HEADERS }).then((response) => response.json()));
-      const filtered = await timed(() => fetch(`${BASE}${reportPath}?limit=500&rule=NAME_MISMATCH_REFERENCE`, { headers: HEADERS }).then((response) => response.json()));
+      const later = await timed(() =>
+        fetch(`${BASE}${reportPath}?limit=500&cursor=${first!.nextCursor}`, { headers: HEADERS }).then((response) =>
+          response.json(),
+        ),
+      );
+      const filtered = await timed(() =>
+        fetch(`${BASE}${reportPath}?limit=500&rule=NAME_MISMATCH_REFERENCE`, { headers: HEADERS }).then((response) =>
+          response.json(),
+        ),
+      );
       return { runs, later: later.ms, filtered: filtered.ms, summary: first!.summary };
     });
     console.log('json', json);
@@ -139,19 +181,29 @@ async function main(): Promise<void> {
     });
     console.log('csv', csv);
     const directory = await withApi(database.url, { BALISE_DIRECTORY_MAX_AGE_SECONDS: '0' }, async () => {
-      const initial = await timed(() => fetch(`${BASE}/v1/directory/entries?limit=500`, { headers: HEADERS }).then((response) => response.json()));
-      const unchanged = await timed(() => fetch(`${BASE}/v1/directory/entries?limit=500`, { headers: HEADERS }).then((response) => response.json()));
-      const published = await withClient(database.url, (client) => client.query<{ count: number }>('select count(*)::int as count from directory_entries'));
+      const initial = await timed(() =>
+        fetch(`${BASE}/v1/directory/entries?limit=500`, { headers: HEADERS }).then((response) => response.json()),
+      );
+      const unchanged = await timed(() =>
+        fetch(`${BASE}/v1/directory/entries?limit=500`, { headers: HEADERS }).then((response) => response.json()),
+      );
+      const published = await withClient(database.url, (client) =>
+        client.query<{ count: number }>('select count(*)::int as count from directory_entries'),
+      );
       return { initial: initial.ms, unchanged: unchanged.ms, published: published.rows[0]!.count };
     });
     console.log('directory', directory);
 
     const jsonMedian = median(json.runs);
-    writeResultsSection('alimentation-report', `
+    writeResultsSection(
+      'alimentation-report',
+      `
 ## Alimentation report and directory feed — \`bench/alimentation-report.bench.ts\`
 
 ${machineLine()}; PostgreSQL on 127.0.0.1, server and client on the same 2 cores;
-load average ${loadavg().map((value) => value.toFixed(1)).join(' / ')} at the end (other work shared the machine: timings vary by ±30 % between runs).
+load average ${loadavg()
+        .map((value) => value.toFixed(1))
+        .join(' / ')} at the end (other work shared the machine: timings vary by ±30 % between runs).
 One structure with ${BOX_COUNT.toLocaleString('en')} boxes (70 % PER, 10 % INT, 10 % ORG, 5 % APP, 5 % MED; 10 % pending and 10 % deactivated,
 2 % test accounts; 95 % with an MSSanté address) of which ${json.summary.fedMailboxes.toLocaleString('en')} are fed; a reference of
 ${REFERENCE_ROWS.toLocaleString('en')} professionals in force. The report found ${json.summary.bySeverity.blocking.toLocaleString('en')} blocking issues and
@@ -174,7 +226,8 @@ the structure's ids looked up once), the next batch's statement sent before the 
 the rule engine; the page and the summary come from one repeatable-read snapshot. Most of the time is the database's.
 Run: \`npm run build && npx tsc -p tsconfig.bench.json && node bench/.work/dist/bench/alimentation-report.bench.js\`
 (\`BENCH_DATABASE_SERVER\` names the PostgreSQL server, default \`postgres://postgres@127.0.0.1:5432/postgres\`).
-`);
+`,
+    );
   } finally {
     await database.drop();
   }

@@ -11,7 +11,11 @@ async function main(): Promise<void> {
   const app = Fastify();
   app.get('/health', async () => ({ ok: true }));
   app.get<{ Params: { id: string } }>('/mailboxes/:id', async (request, reply) => {
-    const result = await pool.query({ name: 'ceiling_by_id', text: 'select * from mailboxes where id = $1', values: [request.params.id] });
+    const result = await pool.query({
+      name: 'ceiling_by_id',
+      text: 'select * from mailboxes where id = $1',
+      values: [request.params.id],
+    });
     if (result.rows.length === 0) return reply.code(404).send({});
     return result.rows[0] as unknown;
   });
@@ -28,7 +32,10 @@ async function main(): Promise<void> {
         branch('mailboxes m', 'm.last_name_key >= $1 and m.last_name_key < $2'),
         branch('mailboxes m', 'm.first_name_key >= $1 and m.first_name_key < $2'),
         branch('mailboxes m', 'm.email_key >= $1 and m.email_key < $2'),
-        branch('mssante_addresses a join mailboxes m on m.id = a.mailbox_id', 'a.address ~>=~ $1 and a.address ~<~ $2 and a.withdrawn_at is null'),
+        branch(
+          'mssante_addresses a join mailboxes m on m.id = a.mailbox_id',
+          'a.address ~>=~ $1 and a.address ~<~ $2 and a.withdrawn_at is null',
+        ),
       ].join(' union all ')}) branches)
       select m.*, a.address as correspondence from mailboxes m join page using (id)
         left join mssante_addresses a on a.mailbox_id = m.id and a.withdrawn_at is null
@@ -39,7 +46,10 @@ async function main(): Promise<void> {
   });
   await app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' });
   process.on('SIGTERM', () => {
-    void app.close().then(() => pool.end()).then(() => process.exit(0));
+    void app
+      .close()
+      .then(() => pool.end())
+      .then(() => process.exit(0));
   });
 }
 

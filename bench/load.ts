@@ -18,7 +18,11 @@ export interface LoadSummary {
 }
 
 /** 50 connections for 10 s (the load the read targets are set for), each request's path taken from `nextPath`. */
-export async function runLoad(baseUrl: string, nextPath: () => string, headers: Record<string, string> = {}): Promise<LoadSummary> {
+export async function runLoad(
+  baseUrl: string,
+  nextPath: () => string,
+  headers: Record<string, string> = {},
+): Promise<LoadSummary> {
   const result = await autocannon({
     url: baseUrl,
     connections: 50,

@@ -5,8 +5,37 @@ import type { LoaduserExportRow } from '../src/modules/loaduser-sheet';
 import { withLuhnKey } from '../src/domain/luhn';
 
 /** Generated loaduser rows for the benchmarks: PER boxes with an RPPS, an address and the usual columns. */
-const LAST_NAMES = ['Martin', 'Bernard', 'Dubois', 'Lefèvre', 'Robert', 'Richard', 'Petit', 'Durand', 'Leroy', 'Moreau', 'Simon', 'Laurent', 'Girard', 'Mercier', 'Dupont'];
-const FIRST_NAMES = ['Jean', 'Hélène', 'Pierre', 'Anne', 'Michel', 'Claire', 'Paul', 'Sophie', 'Louis', 'Julie', 'Noël', 'Léa'];
+const LAST_NAMES = [
+  'Martin',
+  'Bernard',
+  'Dubois',
+  'Lefèvre',
+  'Robert',
+  'Richard',
+  'Petit',
+  'Durand',
+  'Leroy',
+  'Moreau',
+  'Simon',
+  'Laurent',
+  'Girard',
+  'Mercier',
+  'Dupont',
+];
+const FIRST_NAMES = [
+  'Jean',
+  'Hélène',
+  'Pierre',
+  'Anne',
+  'Michel',
+  'Claire',
+  'Paul',
+  'Sophie',
+  'Louis',
+  'Julie',
+  'Noël',
+  'Léa',
+];
 const SERVICES = ['Cardiologie', 'Pharmacie', 'Urgences', 'Pédiatrie', 'Radiologie', 'Biologie'];
 
 export interface BenchRow {
@@ -42,15 +71,33 @@ function* exportRows(count: number, domain: string): Generator<LoaduserExportRow
   for (let index = 0; index < count; index += 1) {
     const row = benchRow(index);
     yield {
-      email: row.email, lastName: row.lastName, firstName: row.firstName, rpps: row.rpps, organisationName: 'Centre hospitalier Bench',
-      service: row.service, postalCode: row.postalCode, city: row.city, phone: row.phone, civility: index % 2 ? 'M' : 'MME',
-      profession: '10', professionCategory: 'C', type: 'PER', isTest: false, paperless: true,
-      correspondenceLocalPart: row.localPart, correspondenceDomain: domain,
+      email: row.email,
+      lastName: row.lastName,
+      firstName: row.firstName,
+      rpps: row.rpps,
+      organisationName: 'Centre hospitalier Bench',
+      service: row.service,
+      postalCode: row.postalCode,
+      city: row.city,
+      phone: row.phone,
+      civility: index % 2 ? 'M' : 'MME',
+      profession: '10',
+      professionCategory: 'C',
+      type: 'PER',
+      isTest: false,
+      paperless: true,
+      correspondenceLocalPart: row.localPart,
+      correspondenceDomain: domain,
     };
   }
 }
 
-export async function writeBenchFile(path: string, format: 'csv' | 'xlsx', count: number, domain: string): Promise<void> {
+export async function writeBenchFile(
+  path: string,
+  format: 'csv' | 'xlsx',
+  count: number,
+  domain: string,
+): Promise<void> {
   const out = createWriteStream(path);
   if (format === 'csv') await writeLoaduserCsv(exportRows(count, domain), out);
   else await writeLoaduserXlsx(exportRows(count, domain), out);

@@ -6,7 +6,16 @@ import { finished } from 'node:stream/promises';
 import ExcelJS from 'exceljs';
 import { parse } from 'fast-csv';
 import { benchRow, writeBenchFile } from './loaduser-data';
-import { createBenchDatabase, machineLine, perNodeSection, peakRssMb, REPO_ROOT, startProcess, stopProcess, writeResultsSection } from './support';
+import {
+  createBenchDatabase,
+  machineLine,
+  perNodeSection,
+  peakRssMb,
+  REPO_ROOT,
+  startProcess,
+  stopProcess,
+  writeResultsSection,
+} from './support';
 
 /**
  * The loaduser benchmark: a generated loaduser of BENCH_ROWS (100,000) PER rows, each with an RPPS
@@ -31,18 +40,27 @@ const V8_HEAP_GROWTH = { BALISE_HEAP_GROWING_PERCENT: '0' };
 
 async function startApi(databaseUrl: string, extraEnv: Record<string, string> = {}) {
   const env = {
-    DATABASE_URL: databaseUrl, BALISE_BOOTSTRAP_API_KEY: KEY, LOG_LEVEL: 'warn', PORT: String(PORT),
-    BALISE_JOBS_POLL_MS: '100', BALISE_JOBS_CONCURRENCY: '1', BALISE_UPLOAD_MAX_BYTES: String(200 * 1024 * 1024),
+    DATABASE_URL: databaseUrl,
+    BALISE_BOOTSTRAP_API_KEY: KEY,
+    LOG_LEVEL: 'warn',
+    PORT: String(PORT),
+    BALISE_JOBS_POLL_MS: '100',
+    BALISE_JOBS_CONCURRENCY: '1',
+    BALISE_UPLOAD_MAX_BYTES: String(200 * 1024 * 1024),
     // Periodic work that is not what is measured: the lifecycle sweep, and the directory refresh, which on start-up
     // evaluates every box of the database (its memory is measured by alimentation-report.bench.ts).
-    BALISE_LIFECYCLE_SCHEDULE_ENABLED: 'false', BALISE_DIRECTORY_REFRESH_MINUTES: '0', ...extraEnv,
+    BALISE_LIFECYCLE_SCHEDULE_ENABLED: 'false',
+    BALISE_DIRECTORY_REFRESH_MINUTES: '0',
+    ...extraEnv,
   };
   return startProcess(path.join(REPO_ROOT, 'dist', 'server.js'), env, `${BASE}/health/ready`);
 }
 
 async function createStructure(): Promise<string> {
   const response = await fetch(`${BASE}/v1/structures`, {
-    method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Bench', domains: [DOMAIN] }),
+    method: 'POST',
+    headers: { ...headers, 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'Bench', domains: [DOMAIN] }),
   });
   if (response.status !== 201) throw new Error(`structure: ${response.status} ${await response.text()}`);
   return ((await response.json()) as { id: string }).id;
@@ -58,7 +76,12 @@ async function bareParseCsv(file: string): Promise<number> {
 
 async function bareParseXlsx(file: string): Promise<number> {
   let rows = 0;
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, { worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore' });
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, {
+    worksheets: 'emit',
+    sharedStrings: 'cache',
+    styles: 'cache',
+    hyperlinks: 'ignore',
+  });
   for await (const worksheet of reader) {
     for await (const _row of worksheet) rows += 1;
     break;
@@ -78,23 +101,57 @@ async function copyBaseline(): Promise<number> {
   for (let index = 0; index < ROWS; index += 1) {
     const row = benchRow(index);
     const key = (text: string) => text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
-    const cells = [randomUUID(), structureId, 'PER', row.email, row.email, 'preregistered', row.lastName, row.firstName, key(row.lastName), key(row.firstName),
-      index % 2 ? 'M' : 'MME', '10', 'C', row.rpps, 'Centre hospitalier Bench', row.service, row.postalCode, row.city, row.phone, 't', 'f', now, now];
+    const cells = [
+      randomUUID(),
+      structureId,
+      'PER',
+      row.email,
+      row.email,
+      'preregistered',
+      row.lastName,
+      row.firstName,
+      key(row.lastName),
+      key(row.firstName),
+      index % 2 ? 'M' : 'MME',
+      '10',
+      'C',
+      row.rpps,
+      'Centre hospitalier Bench',
+      row.service,
+      row.postalCode,
+      row.city,
+      row.phone,
+      't',
+      'f',
+      now,
+      now,
+    ];
     if (!out.write(`${cells.join(',')}\n`)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
   }
   out.end();
   await finished(out);
-  const columns = 'id, structure_id, type, email, email_key, status, last_name, first_name, last_name_key, first_name_key, civility, profession, '
-    + 'profession_category, rpps, organisation_name, service, postal_code, city, phone, paperless, is_test, created_at, updated_at';
+  const columns =
+    'id, structure_id, type, email, email_key, status, last_name, first_name, last_name_key, first_name_key, civility, profession, ' +
+    'profession_category, rpps, organisation_name, service, postal_code, city, phone, paperless, is_test, created_at, updated_at';
   const startedAt = process.hrtime.bigint();
-  const result = spawnSync('psql', [database.url, '-v', 'ON_ERROR_STOP=1', '-c', `\\copy mailboxes (${columns}) from '${file}' with (format csv)`], { encoding: 'utf8' });
+  const result = spawnSync(
+    'psql',
+    [database.url, '-v', 'ON_ERROR_STOP=1', '-c', `\\copy mailboxes (${columns}) from '${file}' with (format csv)`],
+    { encoding: 'utf8' },
+  );
   const elapsed = seconds(startedAt);
   if (result.status !== 0) throw new Error(`psql: ${result.stderr}`);
   await database.drop();
   return elapsed;
 }
 
-interface ImportMeasure { elapsed: number; validation: number; rss: number; counts: Record<string, number>; status: string }
+interface ImportMeasure {
+  elapsed: number;
+  validation: number;
+  rss: number;
+  counts: Record<string, number>;
+  status: string;
+}
 
 async function runImport(structureId: string, file: string, name: string): Promise<Omit<ImportMeasure, 'rss'>> {
   const form = new FormData();
@@ -107,9 +164,13 @@ async function runImport(structureId: string, file: string, name: string): Promi
   for (;;) {
     await new Promise((resolve) => setTimeout(resolve, 250));
     const current = (await (await fetch(`${BASE}/v1/imports/${id}`, { headers })).json()) as {
-      status: string; counts: Record<string, number>; progress: { phase: string }; error: unknown;
+      status: string;
+      counts: Record<string, number>;
+      progress: { phase: string };
+      error: unknown;
     };
-    if (Number.isNaN(validation) && current.progress.phase !== 'queued' && current.progress.phase !== 'validating') validation = seconds(startedAt);
+    if (Number.isNaN(validation) && current.progress.phase !== 'queued' && current.progress.phase !== 'validating')
+      validation = seconds(startedAt);
     if (current.status === 'succeeded' || current.status === 'failed') {
       if (current.status === 'failed') console.error(current.error);
       return { elapsed: seconds(startedAt), validation, counts: current.counts, status: current.status };
@@ -167,7 +228,10 @@ async function main(): Promise<void> {
   const csvImport = await measureImport('csv', files.csv);
   const xlsxImport = await measureImport('xlsx', files.xlsx);
   await xlsxImport.database.drop();
-  const unbounded = { csv: await measureImport('csv', files.csv, V8_HEAP_GROWTH), xlsx: await measureImport('xlsx', files.xlsx, V8_HEAP_GROWTH) };
+  const unbounded = {
+    csv: await measureImport('csv', files.csv, V8_HEAP_GROWTH),
+    xlsx: await measureImport('xlsx', files.xlsx, V8_HEAP_GROWTH),
+  };
   await unbounded.csv.database.drop();
   await unbounded.xlsx.database.drop();
   const csvExport = await measureExport(csvImport.database.url, csvImport.structureId, 'csv');
@@ -178,13 +242,20 @@ async function main(): Promise<void> {
   if (!process.env.BENCH_KEEP_DATABASE) await csvImport.database.drop();
 
   const copyRate = rate(ROWS, copy);
-  const row = (label: string, measure: { elapsed: number; validation: number; rss: number; counts: Record<string, number> }, parseSeconds: number, rssTarget: number) => {
+  const row = (
+    label: string,
+    measure: { elapsed: number; validation: number; rss: number; counts: Record<string, number> },
+    parseSeconds: number,
+    rssTarget: number,
+  ) => {
     const ceiling = Math.min(copyRate, rate(ROWS, parseSeconds));
     const rowsPerSecond = rate(ROWS, measure.elapsed);
     const verdict = (ok: boolean) => (ok ? 'met' : '**not met**');
     return `| ${label} | ${measure.elapsed.toFixed(1)} s (validated at ${measure.validation.toFixed(1)} s) | ${rowsPerSecond} | ${Math.round((rowsPerSecond / ceiling) * 100)} % of ${ceiling}: ${verdict(rowsPerSecond >= 0.5 * ceiling)} | ${measure.rss} MB (< ${rssTarget}): ${verdict(measure.rss < rssTarget)} | ${JSON.stringify(measure.counts)} |`;
   };
-  writeResultsSection(perNodeSection('loaduser'), `
+  writeResultsSection(
+    perNodeSection('loaduser'),
+    `
 ## Loaduser import and exports on Node.js ${process.versions.node.split('.')[0]}
 
 ${machineLine()}; PostgreSQL 15 on 127.0.0.1 (same 2 cores, shared with other work at the time); ${ROWS.toLocaleString('en')} generated PER rows
@@ -202,8 +273,8 @@ ${parse.csv.toFixed(2)} s (**${rate(ROWS, parse.csv)} rows/s**), exceljs streami
 |---|---|---|---|---|---|
 ${row('CSV, 100,000 new boxes', csvImport, parse.csv, 200)}
 ${row('XLSX, 100,000 new boxes', xlsxImport, parse.xlsx, 500)}
-${row('CSV, for comparison: V8\'s own heap growth (`BALISE_HEAP_GROWING_PERCENT=0`)', unbounded.csv, parse.csv, 200)}
-${row('XLSX, for comparison: V8\'s own heap growth (`BALISE_HEAP_GROWING_PERCENT=0`)', unbounded.xlsx, parse.xlsx, 500)}
+${row("CSV, for comparison: V8's own heap growth (`BALISE_HEAP_GROWING_PERCENT=0`)", unbounded.csv, parse.csv, 200)}
+${row("XLSX, for comparison: V8's own heap growth (`BALISE_HEAP_GROWING_PERCENT=0`)", unbounded.xlsx, parse.xlsx, 500)}
 | CSV export re-imported (100,000 unchanged) | ${reimport.elapsed.toFixed(1)} s | ${rate(ROWS, reimport.elapsed)} | | | ${JSON.stringify(reimport.counts)} |
 
 | export of ${ROWS.toLocaleString('en')} boxes | time | size | server peak RSS | target |
@@ -212,7 +283,8 @@ ${row('XLSX, for comparison: V8\'s own heap growth (`BALISE_HEAP_GROWING_PERCENT
 | XLSX | ${xlsxExport.elapsed.toFixed(1)} s | ${(xlsxExport.bytes / 1e6).toFixed(1)} MB | ${xlsxExport.rss} MB | < 300 MB: ${xlsxExport.rss < 300 ? 'met' : '**not met**'} |
 
 Each created box writes its row, its MSSanté address, its audit event (with the box as \`after\`) and its import result; COPY writes the box row only.
-`);
+`,
+  );
 }
 
 main().catch((error: unknown) => {

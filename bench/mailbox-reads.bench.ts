@@ -1,5 +1,14 @@
 import path from 'node:path';
-import { createBenchDatabase, machineLine, perNodeSection, REPO_ROOT, startProcess, stopProcess, withClient, writeResultsSection } from './support';
+import {
+  createBenchDatabase,
+  machineLine,
+  perNodeSection,
+  REPO_ROOT,
+  startProcess,
+  stopProcess,
+  withClient,
+  writeResultsSection,
+} from './support';
 import { cycle, runLoad, type LoadSummary } from './load';
 
 /**
@@ -11,11 +20,60 @@ const BOX_COUNT = 100_000;
 const API_PORT = 3801;
 const CEILING_PORT = 3802;
 const KEY = 'blk_bench_operator_key_0123456789abcdef';
-const LAST_NAMES = ['Martin', 'Bernard', 'Dubois', 'Thomas', 'Robert', 'Richard', 'Petit', 'Durand', 'Leroy', 'Moreau',
-  'Simon', 'Laurent', 'Lefebvre', 'Michel', 'Garcia', 'David', 'Bertrand', 'Roux', 'Vincent', 'Fournier',
-  'Morel', 'Girard', 'Andre', 'Lefevre', 'Mercier', 'Dupont', 'Lambert', 'Bonnet', 'Francois', 'Martinez'];
-const FIRST_NAMES = ['Jean', 'Marie', 'Pierre', 'Anne', 'Michel', 'Claire', 'Paul', 'Sophie', 'Louis', 'Julie',
-  'Nicolas', 'Camille', 'Thomas', 'Lea', 'Hugo', 'Chloe', 'Lucas', 'Emma', 'Arthur', 'Ines'];
+const LAST_NAMES = [
+  'Martin',
+  'Bernard',
+  'Dubois',
+  'Thomas',
+  'Robert',
+  'Richard',
+  'Petit',
+  'Durand',
+  'Leroy',
+  'Moreau',
+  'Simon',
+  'Laurent',
+  'Lefebvre',
+  'Michel',
+  'Garcia',
+  'David',
+  'Bertrand',
+  'Roux',
+  'Vincent',
+  'Fournier',
+  'Morel',
+  'Girard',
+  'Andre',
+  'Lefevre',
+  'Mercier',
+  'Dupont',
+  'Lambert',
+  'Bonnet',
+  'Francois',
+  'Martinez',
+];
+const FIRST_NAMES = [
+  'Jean',
+  'Marie',
+  'Pierre',
+  'Anne',
+  'Michel',
+  'Claire',
+  'Paul',
+  'Sophie',
+  'Louis',
+  'Julie',
+  'Nicolas',
+  'Camille',
+  'Thomas',
+  'Lea',
+  'Hugo',
+  'Chloe',
+  'Lucas',
+  'Emma',
+  'Arthur',
+  'Ines',
+];
 
 async function seed(url: string, structureId: string, domain: string): Promise<string[]> {
   await withClient(url, async (client) => {
@@ -44,12 +102,21 @@ async function seed(url: string, structureId: string, domain: string): Promise<s
 
 /** Single-word prefixes (the bare search route handles one word): names, first names, e-mails. */
 function searchQueries(): string[] {
-  return [...LAST_NAMES.map((name) => name.slice(0, 4).toLowerCase()), ...FIRST_NAMES.map((name) => name.toLowerCase()), 'user123', 'user4567', 'lefe'];
+  return [
+    ...LAST_NAMES.map((name) => name.slice(0, 4).toLowerCase()),
+    ...FIRST_NAMES.map((name) => name.toLowerCase()),
+    'user123',
+    'user4567',
+    'lefe',
+  ];
 }
 
 /** Searches by a whole RPPS (the seed numbers them 10000000001 onwards), as a desk looks one professional up. */
 function rppsSearchPaths(): string[] {
-  return Array.from({ length: 500 }, (_, index) => `/v1/mailboxes?q=${10_000_000_000 + 1 + ((index * 197) % BOX_COUNT)}`);
+  return Array.from(
+    { length: 500 },
+    (_, index) => `/v1/mailboxes?q=${10_000_000_000 + 1 + ((index * 197) % BOX_COUNT)}`,
+  );
 }
 
 function searchPaths(): string[] {
@@ -61,22 +128,42 @@ const line = (label: string, result: LoadSummary, ceiling: LoadSummary) =>
 
 async function main(): Promise<void> {
   const database = await createBenchDatabase('balise_bench_reads');
-  const env = { DATABASE_URL: database.url, BALISE_BOOTSTRAP_API_KEY: KEY, LOG_LEVEL: 'warn', BALISE_JOBS_ENABLED: 'false', PORT: String(API_PORT), DATABASE_POOL_SIZE: '10' };
-  const api = await startProcess(path.join(REPO_ROOT, 'dist', 'server.js'), env, `http://127.0.0.1:${API_PORT}/health/ready`);
+  const env = {
+    DATABASE_URL: database.url,
+    BALISE_BOOTSTRAP_API_KEY: KEY,
+    LOG_LEVEL: 'warn',
+    BALISE_JOBS_ENABLED: 'false',
+    PORT: String(API_PORT),
+    DATABASE_POOL_SIZE: '10',
+  };
+  const api = await startProcess(
+    path.join(REPO_ROOT, 'dist', 'server.js'),
+    env,
+    `http://127.0.0.1:${API_PORT}/health/ready`,
+  );
   const headers = { authorization: `Bearer ${KEY}` };
   try {
     const domain = `bench${Date.now()}.mssante.fr`;
     const created = await fetch(`http://127.0.0.1:${API_PORT}/v1/structures`, {
-      method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Bench', domains: [domain] }),
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Bench', domains: [domain] }),
     });
     const structure = (await created.json()) as { id: string };
     const seedStart = Date.now();
     const ids = await seed(database.url, structure.id, domain);
     console.log(`seeded ${BOX_COUNT} boxes in ${Date.now() - seedStart} ms`);
 
-    const ceilingProcess = await startProcess(path.join(__dirname, 'ceiling-server.js'), { DATABASE_URL: database.url, PORT: String(CEILING_PORT) }, `http://127.0.0.1:${CEILING_PORT}/health`);
+    const ceilingProcess = await startProcess(
+      path.join(__dirname, 'ceiling-server.js'),
+      { DATABASE_URL: database.url, PORT: String(CEILING_PORT) },
+      `http://127.0.0.1:${CEILING_PORT}/health`,
+    );
     const ceiling = await runLoad(`http://127.0.0.1:${CEILING_PORT}`, cycle(ids.map((id) => `/mailboxes/${id}`)));
-    const bareSearch = await runLoad(`http://127.0.0.1:${CEILING_PORT}`, cycle(searchQueries().map((q) => `/search?q=${q}`)));
+    const bareSearch = await runLoad(
+      `http://127.0.0.1:${CEILING_PORT}`,
+      cycle(searchQueries().map((q) => `/search?q=${q}`)),
+    );
     await stopProcess(ceilingProcess);
     console.log('bare search', bareSearch);
     console.log('ceiling', ceiling);
@@ -89,7 +176,9 @@ async function main(): Promise<void> {
 
     const idOk = byId.requestsPerSecond >= 0.6 * ceiling.requestsPerSecond;
     const searchOk = search.requestsPerSecond >= 0.5 * ceiling.requestsPerSecond && search.p99Ms <= 2 * ceiling.p99Ms;
-    writeResultsSection(perNodeSection('mailbox-reads'), `
+    writeResultsSection(
+      perNodeSection('mailbox-reads'),
+      `
 ## Mailbox reads on Node.js ${process.versions.node.split('.')[0]} — \`npm run bench:mailboxes\`
 
 ${machineLine()}; PostgreSQL on 127.0.0.1; ${BOX_COUNT.toLocaleString('en')} PER boxes (half with an MSSanté address);
@@ -110,7 +199,8 @@ The API's search runs at ${Math.round((search.requestsPerSecond / bareSearch.req
 Each list or search is one prepared statement per shape (filters, sort, cursor, one or several words), prefixes passed as
 byte-wise ranges. PostgreSQL still plans every search afresh (about 0.6–0.8 ms, more than running it): it keeps custom plans
 because a generic plan would read every match of a common prefix and sort them; that planning is most of a one-result search's cost.
-`);
+`,
+    );
   } finally {
     await stopProcess(api);
     if (process.env.BENCH_KEEP_DATABASE) console.log(`kept ${database.url}`);

@@ -4,7 +4,16 @@ import { once } from 'node:events';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { createBenchDatabase, machineLine, peakRssMb, REPO_ROOT, startProcess, stopProcess, withClient, writeResultsSection } from './support';
+import {
+  createBenchDatabase,
+  machineLine,
+  peakRssMb,
+  REPO_ROOT,
+  startProcess,
+  stopProcess,
+  withClient,
+  writeResultsSection,
+} from './support';
 import { withLuhnKey } from '../src/domain/luhn';
 
 /**
@@ -20,10 +29,54 @@ const BASE = `http://127.0.0.1:${API_PORT}`;
 const WORK = path.join(REPO_ROOT, 'bench', '.work');
 const FILE = path.join(WORK, `extraction-${LINES}.txt`);
 const execFileAsync = promisify(execFile);
-const HEADER = "Type de BAL|Adresse BAL|Type Identifiant PP|Identifiant PP|Identification nationale PP|Type identifiant structure|Identification Structure|Service de rattachement|Civilité d'exercice|Nom d'exercice|Prénom d'exercice|Catégorie profession|Libellé de catégorie profession|Code Profession|Libellé Profession|Code savoir-faire|Libellé savoir-faire|Dématérialisation|Raison Sociale structure BAL|Enseigne commerciale structure BAL|L2COMPLEMENTLOCALISATION|L3COMPLEMENTDISTRIBUTION|L4NUMEROVOIE|L4COMPLEMENTNUMEROVOIE|NL4TYPEVOIE|L4LIBELLEVOIE|L5LIEUDITMENTION|L6LIGNEACHEMINEMENT|Code postal|Département|Pays";
-const LAST_NAMES = ['LEFÈVRE', 'DUPONT', 'NGUYEN', 'MARTIN', 'BERNARD', 'DUBOIS', 'THOMAS', 'ROBERT', 'RICHARD', 'PETIT', 'DURAND', 'LEROY', 'MOREAU', 'SIMON', 'LAURENT', 'LEFEBVRE', 'MICHEL', 'GARCIA', 'FRANÇOIS', 'CŒUR'];
-const FIRST_NAMES = ['Hélène', 'Laurent', 'Thi', 'Jean', 'Marie', 'Pierre', 'Anne', 'Michel', 'Claire', 'Paul', 'Sophie', 'Louis', 'Julie', 'Éloïse', 'Noël'];
-const PROFESSIONS: [string, string][] = [['10', 'Médecin'], ['21', 'Pharmacien'], ['60', 'Infirmier'], ['40', 'Chirurgien-dentiste'], ['50', 'Sage-femme']];
+const HEADER =
+  "Type de BAL|Adresse BAL|Type Identifiant PP|Identifiant PP|Identification nationale PP|Type identifiant structure|Identification Structure|Service de rattachement|Civilité d'exercice|Nom d'exercice|Prénom d'exercice|Catégorie profession|Libellé de catégorie profession|Code Profession|Libellé Profession|Code savoir-faire|Libellé savoir-faire|Dématérialisation|Raison Sociale structure BAL|Enseigne commerciale structure BAL|L2COMPLEMENTLOCALISATION|L3COMPLEMENTDISTRIBUTION|L4NUMEROVOIE|L4COMPLEMENTNUMEROVOIE|NL4TYPEVOIE|L4LIBELLEVOIE|L5LIEUDITMENTION|L6LIGNEACHEMINEMENT|Code postal|Département|Pays";
+const LAST_NAMES = [
+  'LEFÈVRE',
+  'DUPONT',
+  'NGUYEN',
+  'MARTIN',
+  'BERNARD',
+  'DUBOIS',
+  'THOMAS',
+  'ROBERT',
+  'RICHARD',
+  'PETIT',
+  'DURAND',
+  'LEROY',
+  'MOREAU',
+  'SIMON',
+  'LAURENT',
+  'LEFEBVRE',
+  'MICHEL',
+  'GARCIA',
+  'FRANÇOIS',
+  'CŒUR',
+];
+const FIRST_NAMES = [
+  'Hélène',
+  'Laurent',
+  'Thi',
+  'Jean',
+  'Marie',
+  'Pierre',
+  'Anne',
+  'Michel',
+  'Claire',
+  'Paul',
+  'Sophie',
+  'Louis',
+  'Julie',
+  'Éloïse',
+  'Noël',
+];
+const PROFESSIONS: [string, string][] = [
+  ['10', 'Médecin'],
+  ['21', 'Pharmacien'],
+  ['60', 'Infirmier'],
+  ['40', 'Chirurgien-dentiste'],
+  ['50', 'Sage-femme'],
+];
 
 async function writeExtraction(): Promise<void> {
   if (existsSync(FILE)) return;
@@ -37,13 +90,17 @@ async function writeExtraction(): Promise<void> {
     const structure = withLuhnKey(String(130000000 + (index % 5000)).slice(0, 9)).slice(0, 9);
     const tail = `O|CENTRE HOSPITALIER ${index % 5000}||||${index % 200}||R|DES LILAS||13005 MARSEILLE|13005|13|France`;
     if (index % 10 === 0) {
-      await write(`ORG|service${index}@ch${index % 5000}.mssante.fr||||1|1${structure}|Service ${index % 40}||||||||||${tail}\n`);
+      await write(
+        `ORG|service${index}@ch${index % 5000}.mssante.fr||||1|1${structure}|Service ${index % 40}||||||||||${tail}\n`,
+      );
     } else {
       const rpps = withLuhnKey(String(1000000000 + index));
       const [code, label] = PROFESSIONS[index % PROFESSIONS.length]!;
       const last = LAST_NAMES[index % LAST_NAMES.length]!;
       const first = FIRST_NAMES[index % FIRST_NAMES.length]!;
-      await write(`PER|p${index}@ch${index % 5000}.mssante.fr|8|${rpps}|8${rpps}|1|1${structure}||MME|${last}|${first}|C|Civil|${code}|${label}|||${tail}\n`);
+      await write(
+        `PER|p${index}@ch${index % 5000}.mssante.fr|8|${rpps}|8${rpps}|1|1${structure}||MME|${last}|${first}|C|Civil|${code}|${label}|||${tail}\n`,
+      );
     }
   }
   out.end();
@@ -56,8 +113,21 @@ async function writeExtraction(): Promise<void> {
  * two cores the API and PostgreSQL share with it.)
  */
 async function uploadWithCurl(): Promise<{ id: string }> {
-  const { stdout } = await execFileAsync('curl', ['--silent', '--show-error', '--header', `authorization: Bearer ${KEY}`,
-    '--form', `file=@${FILE}`, '--write-out', '\n%{http_code}', `${BASE}/v1/reference/extractions`], { maxBuffer: 1024 * 1024 });
+  const { stdout } = await execFileAsync(
+    'curl',
+    [
+      '--silent',
+      '--show-error',
+      '--header',
+      `authorization: Bearer ${KEY}`,
+      '--form',
+      `file=@${FILE}`,
+      '--write-out',
+      '\n%{http_code}',
+      `${BASE}/v1/reference/extractions`,
+    ],
+    { maxBuffer: 1024 * 1024 },
+  );
   const status = stdout.slice(stdout.lastIndexOf('\n') + 1);
   const body = stdout.slice(0, stdout.lastIndexOf('\n'));
   if (status !== '202') throw new Error(`upload: ${status} ${body}`);
@@ -72,9 +142,15 @@ async function main(): Promise<void> {
   const database = await createBenchDatabase('balise_bench_reference');
   try {
     const env = {
-      DATABASE_URL: database.url, BALISE_BOOTSTRAP_API_KEY: KEY, LOG_LEVEL: 'warn', PORT: String(API_PORT),
-      BALISE_JOBS_ENABLED: 'true', BALISE_JOBS_POLL_MS: '100', BALISE_JOBS_CONCURRENCY: '1',
-      BALISE_LIFECYCLE_SCHEDULE_ENABLED: 'false', BALISE_DIRECTORY_REFRESH_MINUTES: '0',
+      DATABASE_URL: database.url,
+      BALISE_BOOTSTRAP_API_KEY: KEY,
+      LOG_LEVEL: 'warn',
+      PORT: String(API_PORT),
+      BALISE_JOBS_ENABLED: 'true',
+      BALISE_JOBS_POLL_MS: '100',
+      BALISE_JOBS_CONCURRENCY: '1',
+      BALISE_LIFECYCLE_SCHEDULE_ENABLED: 'false',
+      BALISE_DIRECTORY_REFRESH_MINUTES: '0',
     };
     const api = await startProcess(path.join(REPO_ROOT, 'dist', 'server.js'), env, `${BASE}/health/ready`);
     let load: { uploadMs: number; totalMs: number; jobMs: number; rows: number; linesRead: number; peak: number };
@@ -82,31 +158,55 @@ async function main(): Promise<void> {
       const start = performance.now();
       const { id } = await uploadWithCurl();
       const uploadMs = Math.round(performance.now() - start);
-      let extraction: { status: string; rows: number; linesRead: number; startedAt: string; loadedAt: string; error: string | null };
+      let extraction: {
+        status: string;
+        rows: number;
+        linesRead: number;
+        startedAt: string;
+        loadedAt: string;
+        error: string | null;
+      };
       for (;;) {
         await new Promise((resolve) => setTimeout(resolve, 100));
-        const polled = await fetch(`${BASE}/v1/reference/extractions/${id}`, { headers: { authorization: `Bearer ${KEY}` } });
+        const polled = await fetch(`${BASE}/v1/reference/extractions/${id}`, {
+          headers: { authorization: `Bearer ${KEY}` },
+        });
         extraction = (await polled.json()) as typeof extraction;
         if (extraction.status === 'succeeded' || extraction.status === 'failed') break;
       }
       if (extraction.status !== 'succeeded') throw new Error(`load failed: ${extraction.error}`);
       const totalMs = Math.round(performance.now() - start);
       load = {
-        uploadMs, totalMs, jobMs: Date.parse(extraction.loadedAt) - Date.parse(extraction.startedAt),
-        rows: extraction.rows, linesRead: extraction.linesRead, peak: peakRssMb(api.pid!),
+        uploadMs,
+        totalMs,
+        jobMs: Date.parse(extraction.loadedAt) - Date.parse(extraction.startedAt),
+        rows: extraction.rows,
+        linesRead: extraction.linesRead,
+        peak: peakRssMb(api.pid!),
       };
     } finally {
       await stopProcess(api);
     }
     console.log('load', load);
 
-    await withClient(database.url, (client) => client.query(
-      `create table extraction_copy (${Array.from({ length: 31 }, (_unused, index) => `c${index + 1} text`).join(', ')})`,
-    ));
+    await withClient(database.url, (client) =>
+      client.query(
+        `create table extraction_copy (${Array.from({ length: 31 }, (_unused, index) => `c${index + 1} text`).join(', ')})`,
+      ),
+    );
     const copyStart = performance.now();
     // CSV mode with a quote character the file never holds: every `|`-separated field is taken as is.
-    const copy = spawnSync('psql', [database.url, '-v', 'ON_ERROR_STOP=1', '-c',
-      `\\copy extraction_copy from '${FILE}' with (format csv, delimiter '|', header true, quote e'\\x01')`], { encoding: 'utf8' });
+    const copy = spawnSync(
+      'psql',
+      [
+        database.url,
+        '-v',
+        'ON_ERROR_STOP=1',
+        '-c',
+        `\\copy extraction_copy from '${FILE}' with (format csv, delimiter '|', header true, quote e'\\x01')`,
+      ],
+      { encoding: 'utf8' },
+    );
     const copyMs = Math.round(performance.now() - copyStart);
     if (copy.status !== 0) throw new Error(`psql \\copy failed: ${copy.stderr}`);
     console.log('copy', copyMs, copy.stdout.trim());
@@ -122,11 +222,15 @@ async function main(): Promise<void> {
     console.log('server floor (insert unindexed, then index)', floorMs);
 
     const ratio = Math.round((copyMs / load.totalMs) * 100);
-    writeResultsSection('reference-extraction', `
+    writeResultsSection(
+      'reference-extraction',
+      `
 ## Reference extraction load — \`bench/reference-extraction.bench.ts\`
 
 ${machineLine()}; PostgreSQL on 127.0.0.1, server, API and this client on the same 2 cores;
-load average ${loadavg().map((value) => value.toFixed(1)).join(' / ')} at the end (other work shared the machine: timings vary by ±30 % between runs).
+load average ${loadavg()
+        .map((value) => value.toFixed(1))
+        .join(' / ')} at the end (other work shared the machine: timings vary by ±30 % between runs).
 A generated file in the layout of the ANS \`Extraction_Correspondance_MSSante\`: ${LINES.toLocaleString('en')} lines
 (${(bytes / 2 ** 20).toFixed(0)} MiB, UTF-8, 90 % PER under an RPPS, 10 % ORG), uploaded with curl (\`POST /v1/reference/extractions\`; a
 native client, like psql for the COPY) to an API process whose job runner (polling every 100 ms) loads it; then polled every 100 ms.
@@ -151,7 +255,8 @@ The job then builds the index in one pass (cheaper than keeping it row by row, a
 and attaches the table as the extraction's partition of \`reference_professionals\` in the transaction that puts it in force,
 so readers see all of it or none of it. The last row is the server's share of that work without the API, for scale.
 Run: \`npm run bench:reference\` (the file is generated once into \`bench/.work/\`).
-`);
+`,
+    );
   } finally {
     await database.drop();
   }

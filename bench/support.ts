@@ -16,7 +16,10 @@ export async function createBenchDatabase(prefix: string): Promise<{ url: string
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
-    drop: () => withClient(SERVER_URL, (client) => client.query(`drop database if exists ${name} with (force)`)).then(() => undefined),
+    drop: () =>
+      withClient(SERVER_URL, (client) => client.query(`drop database if exists ${name} with (force)`)).then(
+        () => undefined,
+      ),
   };
 }
 
@@ -39,7 +42,10 @@ export const SERVER_NODE_OPTIONS = ['--max-semi-space-size=8'];
 
 /** Starts a Node.js script as a child process and waits until `readyUrl` answers 200. */
 export async function startProcess(script: string, env: NodeJS.ProcessEnv, readyUrl: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [...SERVER_NODE_OPTIONS, script], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, [...SERVER_NODE_OPTIONS, script], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   for (let attempt = 0; attempt < 200; attempt += 1) {
     try {
       const response = await fetch(readyUrl);
@@ -73,9 +79,14 @@ export function writeResultsSection(name: string, markdown: string): void {
   const start = `<!-- ${name}:start -->`;
   const end = `<!-- ${name}:end -->`;
   const section = `${start}\n${markdown.trim()}\n${end}`;
-  const current = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmark results\n\nWritten by the scripts in `bench/` (see bench/README.md).\n';
+  const current = existsSync(file)
+    ? readFileSync(file, 'utf8')
+    : '# Benchmark results\n\nWritten by the scripts in `bench/` (see bench/README.md).\n';
   const pattern = new RegExp(`${start}[\\s\\S]*?${end}`);
-  writeFileSync(file, pattern.test(current) ? current.replace(pattern, section) : `${current.trimEnd()}\n\n${section}\n`);
+  writeFileSync(
+    file,
+    pattern.test(current) ? current.replace(pattern, section) : `${current.trimEnd()}\n\n${section}\n`,
+  );
 }
 
 /**

@@ -77,8 +77,10 @@ export function upwardImports(imports: Array<{ from: string; to: string }>): str
   return imports
     .filter(({ from, to }) => to.startsWith(SRC + path.sep) && layerOf(to) > layerOf(from))
     .filter(({ from, to }) => !(from.endsWith('.test.ts') && layerOf(to) === APP_LAYER))
-    .map(({ from, to }) =>
-      `${path.relative(SRC, from)} (${LAYER_NAMES[layerOf(from)]}) -> ${path.relative(SRC, to)} (${LAYER_NAMES[layerOf(to)]})`);
+    .map(
+      ({ from, to }) =>
+        `${path.relative(SRC, from)} (${LAYER_NAMES[layerOf(from)]}) -> ${path.relative(SRC, to)} (${LAYER_NAMES[layerOf(to)]})`,
+    );
 }
 
 export function crossModuleRepositoryImports(imports: Array<{ from: string; to: string }>): string[] {
@@ -109,17 +111,27 @@ describe('the layers of src/', () => {
 
   it('catches an upward import and a foreign repository import (the rules are not vacuous)', () => {
     const at = (relative: string) => path.join(SRC, relative);
-    expect(upwardImports([{ from: at('domain/luhn.ts'), to: at('modules/mailboxes/mailboxes.service.ts') }])).toHaveLength(1);
+    expect(
+      upwardImports([{ from: at('domain/luhn.ts'), to: at('modules/mailboxes/mailboxes.service.ts') }]),
+    ).toHaveLength(1);
     expect(upwardImports([{ from: at('shared/etag.ts'), to: at('platform/logger.ts') }])).toHaveLength(1);
     expect(upwardImports([{ from: at('platform/logger.ts'), to: at('app.ts') }])).toHaveLength(1);
     expect(upwardImports([{ from: at('platform/logger.test.ts'), to: at('app.ts') }])).toHaveLength(0);
-    expect(upwardImports([{ from: at('platform/logger.test.ts'), to: at('modules/mailboxes/index.ts') }])).toHaveLength(1);
-    expect(upwardImports([{ from: at('modules/exports/exports.service.ts'), to: at('domain/luhn.ts') }])).toHaveLength(0);
-    expect(crossModuleRepositoryImports([
-      { from: at('modules/exports/exports.service.ts'), to: at('modules/mailboxes/mailboxes.repository.ts') },
-    ])).toHaveLength(1);
-    expect(crossModuleRepositoryImports([
-      { from: at('modules/mailboxes/mailboxes.service.ts'), to: at('modules/mailboxes/mailboxes.repository.ts') },
-    ])).toHaveLength(0);
+    expect(upwardImports([{ from: at('platform/logger.test.ts'), to: at('modules/mailboxes/index.ts') }])).toHaveLength(
+      1,
+    );
+    expect(upwardImports([{ from: at('modules/exports/exports.service.ts'), to: at('domain/luhn.ts') }])).toHaveLength(
+      0,
+    );
+    expect(
+      crossModuleRepositoryImports([
+        { from: at('modules/exports/exports.service.ts'), to: at('modules/mailboxes/mailboxes.repository.ts') },
+      ]),
+    ).toHaveLength(1);
+    expect(
+      crossModuleRepositoryImports([
+        { from: at('modules/mailboxes/mailboxes.service.ts'), to: at('modules/mailboxes/mailboxes.repository.ts') },
+      ]),
+    ).toHaveLength(0);
   });
 });

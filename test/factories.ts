@@ -35,7 +35,13 @@ export type MailboxKind = 'PER' | 'MED' | 'INT' | 'ORG' | 'APP';
 
 /** A valid body for each type, so tests only spell out what they are about. */
 export function mailboxBody(structureId: string, type: MailboxKind = 'PER', overrides: Record<string, unknown> = {}) {
-  const base: Record<string, unknown> = { structureId, type, email: uniqueEmail(type.toLowerCase()), lastName: 'Dupont', firstName: 'Jean' };
+  const base: Record<string, unknown> = {
+    structureId,
+    type,
+    email: uniqueEmail(type.toLowerCase()),
+    lastName: 'Dupont',
+    firstName: 'Jean',
+  };
   if (type === 'PER') Object.assign(base, { rpps: validRpps(), profession: '10' });
   if (type === 'ORG' || type === 'APP') {
     Object.assign(base, {
@@ -48,20 +54,40 @@ export function mailboxBody(structureId: string, type: MailboxKind = 'PER', over
   return { ...base, ...overrides };
 }
 
-export async function createMailbox(test: TestApp, structureId: string, type: MailboxKind = 'PER', overrides: Record<string, unknown> = {}, key = test.operatorKey) {
-  const response = await test.http.post('/v1/mailboxes').set(bearer(key)).send(mailboxBody(structureId, type, overrides));
+export async function createMailbox(
+  test: TestApp,
+  structureId: string,
+  type: MailboxKind = 'PER',
+  overrides: Record<string, unknown> = {},
+  key = test.operatorKey,
+) {
+  const response = await test.http
+    .post('/v1/mailboxes')
+    .set(bearer(key))
+    .send(mailboxBody(structureId, type, overrides));
   if (response.status !== 201) throw new Error(`createMailbox: ${response.status} ${JSON.stringify(response.body)}`);
   return response.body as { id: string; email: string; status: string; structureId: string; type: MailboxKind };
 }
 
 /** Gives a box the MSSanté address `localPart@domain` (domain omitted: the structure's first). */
-export async function assignCorrespondence(test: TestApp, mailboxId: string, localPart: string, domain?: string, key = test.operatorKey) {
+export async function assignCorrespondence(
+  test: TestApp,
+  mailboxId: string,
+  localPart: string,
+  domain?: string,
+  key = test.operatorKey,
+) {
   const response = await test.http
     .put(`/v1/mailboxes/${mailboxId}/correspondence`)
     .set(bearer(key))
     .send(domain === undefined ? { localPart } : { localPart, domain });
-  if (response.status !== 200) throw new Error(`assignCorrespondence: ${response.status} ${JSON.stringify(response.body)}`);
-  return response.body as { mailboxId: string; current: { address: string; isTest: boolean }; history: { address: string }[] };
+  if (response.status !== 200)
+    throw new Error(`assignCorrespondence: ${response.status} ${JSON.stringify(response.body)}`);
+  return response.body as {
+    mailboxId: string;
+    current: { address: string; isTest: boolean };
+    history: { address: string }[];
+  };
 }
 
 /** A local part no other test uses. */
@@ -83,49 +109,108 @@ export interface SweepReportBody {
 /** Runs a lifecycle sweep now, as the operator, and answers its report. */
 export async function runLifecycleSweep(test: TestApp): Promise<SweepReportBody> {
   const response = await test.http.post('/v1/lifecycle/sweeps').set(bearer(test.operatorKey));
-  if (response.status !== 200) throw new Error(`runLifecycleSweep: ${response.status} ${JSON.stringify(response.body)}`);
+  if (response.status !== 200)
+    throw new Error(`runLifecycleSweep: ${response.status} ${JSON.stringify(response.body)}`);
   return response.body as SweepReportBody;
 }
 
 /** Reports that a box was used, as the mail platform does (operator key); `at` defaults to the app's now. */
 export async function reportMailboxActivity(test: TestApp, mailboxId: string, at?: string) {
-  const response = await test.http.post(`/v1/mailboxes/${mailboxId}/activity`).set(bearer(test.operatorKey)).send(at ? { at } : {});
-  if (response.status !== 204) throw new Error(`reportMailboxActivity: ${response.status} ${JSON.stringify(response.body)}`);
+  const response = await test.http
+    .post(`/v1/mailboxes/${mailboxId}/activity`)
+    .set(bearer(test.operatorKey))
+    .send(at ? { at } : {});
+  if (response.status !== 204)
+    throw new Error(`reportMailboxActivity: ${response.status} ${JSON.stringify(response.body)}`);
 }
 
 /** The headers of loaduser template version 2 (columns A to AH), as the template writes them. */
 export const LOADUSER_TEST_HEADERS = [
-  'Adresse mail', 'Nom', 'Prénom', 'RPPS', 'Adresse', 'Raison sociale', 'Service', 'Code postal', 'Ville', 'Téléphone',
-  'Civilité', 'ADELI', 'Profession', 'Catégorie professionnelle', 'Savoir-faire', 'Date de péremption', 'Compte de test',
-  'Visible annuaire', 'Type de BAL', 'Description', 'Responsable nom', 'Responsable prénom', 'Responsable profession',
-  'Responsable RPPS', 'Responsable ADELI', 'Dématérialisation', 'Téléphone BAL', 'Délégués', 'MSSanté adresse',
-  'Domaine MSSanté', 'Statut', 'Dernière activité', 'Identifiant', 'Comptes de connexion',
+  'Adresse mail',
+  'Nom',
+  'Prénom',
+  'RPPS',
+  'Adresse',
+  'Raison sociale',
+  'Service',
+  'Code postal',
+  'Ville',
+  'Téléphone',
+  'Civilité',
+  'ADELI',
+  'Profession',
+  'Catégorie professionnelle',
+  'Savoir-faire',
+  'Date de péremption',
+  'Compte de test',
+  'Visible annuaire',
+  'Type de BAL',
+  'Description',
+  'Responsable nom',
+  'Responsable prénom',
+  'Responsable profession',
+  'Responsable RPPS',
+  'Responsable ADELI',
+  'Dématérialisation',
+  'Téléphone BAL',
+  'Délégués',
+  'MSSanté adresse',
+  'Domaine MSSanté',
+  'Statut',
+  'Dernière activité',
+  'Identifiant',
+  'Comptes de connexion',
 ];
 
 /** A loaduser CSV (`;`, UTF-8) from rows given by column letter, e.g. `{ A: 'x@y.fr', S: 'PER' }`. */
 export function loaduserCsv(rows: Record<string, string>[]): Buffer {
-  const letters = LOADUSER_TEST_HEADERS.map((_header, index) => (index < 26 ? String.fromCharCode(65 + index) : `A${String.fromCharCode(65 + index - 26)}`));
+  const letters = LOADUSER_TEST_HEADERS.map((_header, index) =>
+    index < 26 ? String.fromCharCode(65 + index) : `A${String.fromCharCode(65 + index - 26)}`,
+  );
   const quote = (cell: string) => (/[;"\r\n]/.test(cell) ? `"${cell.replaceAll('"', '""')}"` : cell);
-  const lines = [LOADUSER_TEST_HEADERS.join(';'), ...rows.map((row) => letters.map((letter) => quote(row[letter] ?? '')).join(';'))];
+  const lines = [
+    LOADUSER_TEST_HEADERS.join(';'),
+    ...rows.map((row) => letters.map((letter) => quote(row[letter] ?? '')).join(';')),
+  ];
   return Buffer.from(lines.join('\r\n') + '\r\n', 'utf8');
 }
 
 /** Uploads a loaduser file; `fields` are the form's options. Answers the raw response. */
-export function uploadImport(test: TestApp, structureId: string, file: Buffer, fields: Record<string, string> = {}, key = test.operatorKey, fileName = 'loaduser.csv') {
+export function uploadImport(
+  test: TestApp,
+  structureId: string,
+  file: Buffer,
+  fields: Record<string, string> = {},
+  key = test.operatorKey,
+  fileName = 'loaduser.csv',
+) {
   const request = test.http.post(`/v1/structures/${structureId}/imports`).set(bearer(key));
   for (const [name, value] of Object.entries(fields)) void request.field(name, value);
   return request.attach('file', file, fileName);
 }
 
 /** Uploads, runs the queued jobs, and answers the finished import. */
-export async function runImport(test: TestApp, structureId: string, file: Buffer, fields: Record<string, string> = {}, fileName = 'loaduser.csv') {
+export async function runImport(
+  test: TestApp,
+  structureId: string,
+  file: Buffer,
+  fields: Record<string, string> = {},
+  fileName = 'loaduser.csv',
+) {
   const response = await uploadImport(test, structureId, file, fields, test.operatorKey, fileName);
   if (response.status !== 202) throw new Error(`runImport: ${response.status} ${JSON.stringify(response.body)}`);
   await test.app.jobs.drain();
   const done = await test.http.get(`/v1/imports/${response.body.id}`).set(bearer(test.operatorKey));
   return done.body as {
-    id: string; status: string; counts: { created: number; updated: number; unchanged: number; failed: number };
-    error: { code: string; detail: string; errors?: { row?: number; column?: string; code: string }[]; template?: string } | null;
+    id: string;
+    status: string;
+    counts: { created: number; updated: number; unchanged: number; failed: number };
+    error: {
+      code: string;
+      detail: string;
+      errors?: { row?: number; column?: string; code: string }[];
+      template?: string;
+    } | null;
     progress: { phase: string; rowsRead: number; totalRows: number | null; rowsApplied: number };
   };
 }
@@ -137,17 +222,29 @@ export async function importRows(test: TestApp, importId: string, outcome?: stri
     .set(bearer(test.operatorKey));
   if (response.status !== 200) throw new Error(`importRows: ${response.status} ${JSON.stringify(response.body)}`);
   return response.body.items as {
-    rowNumber: number; email: string | null; outcome: string; mailboxId: string | null;
+    rowNumber: number;
+    email: string | null;
+    outcome: string;
+    mailboxId: string | null;
     errors: { row: number; column: string; header: string; code: string; message: string }[];
   }[];
 }
 
 /** A valid box: a self sign-up (pending) validated by the operator. */
-export async function createValidMailbox(test: TestApp, structureId: string, type: MailboxKind = 'PER', overrides: Record<string, unknown> = {}) {
+export async function createValidMailbox(
+  test: TestApp,
+  structureId: string,
+  type: MailboxKind = 'PER',
+  overrides: Record<string, unknown> = {},
+) {
   const registered = await test.http.post('/v1/registrations').send(mailboxBody(structureId, type, overrides));
-  if (registered.status !== 201) throw new Error(`createValidMailbox: ${registered.status} ${JSON.stringify(registered.body)}`);
-  const validated = await test.http.post(`/v1/mailboxes/${registered.body.id as string}/validate`).set(bearer(test.operatorKey));
-  if (validated.status !== 200) throw new Error(`createValidMailbox: ${validated.status} ${JSON.stringify(validated.body)}`);
+  if (registered.status !== 201)
+    throw new Error(`createValidMailbox: ${registered.status} ${JSON.stringify(registered.body)}`);
+  const validated = await test.http
+    .post(`/v1/mailboxes/${registered.body.id as string}/validate`)
+    .set(bearer(test.operatorKey));
+  if (validated.status !== 200)
+    throw new Error(`createValidMailbox: ${validated.status} ${JSON.stringify(validated.body)}`);
   return validated.body as { id: string; email: string; status: string; structureId: string; type: MailboxKind };
 }
 
@@ -155,15 +252,26 @@ export async function createValidMailbox(test: TestApp, structureId: string, typ
 export const REFERENCE_FIXTURE = `${__dirname}/fixtures/extraction-correspondance-mssante-sample.txt`;
 
 /** Uploads an ANS extraction as the operator and runs the load job: it is the reference in force after. */
-export async function loadReferenceExtraction(test: TestApp, content: Buffer, fileName = 'Extraction_Correspondance_MSSante.txt') {
-  const response = await test.http.post('/v1/reference/extractions').set(bearer(test.operatorKey)).attach('file', content, fileName);
-  if (response.status !== 202) throw new Error(`loadReferenceExtraction: ${response.status} ${JSON.stringify(response.body)}`);
+export async function loadReferenceExtraction(
+  test: TestApp,
+  content: Buffer,
+  fileName = 'Extraction_Correspondance_MSSante.txt',
+) {
+  const response = await test.http
+    .post('/v1/reference/extractions')
+    .set(bearer(test.operatorKey))
+    .attach('file', content, fileName);
+  if (response.status !== 202)
+    throw new Error(`loadReferenceExtraction: ${response.status} ${JSON.stringify(response.body)}`);
   await test.app.jobs.drain();
   return response.body as { id: string };
 }
 
 /** Two structures, and an admin and a reader of the first: the cast of every scoping test. */
-export async function createScopingCast(test: TestApp, structure: Record<string, unknown> | (() => Record<string, unknown>) = {}) {
+export async function createScopingCast(
+  test: TestApp,
+  structure: Record<string, unknown> | (() => Record<string, unknown>) = {},
+) {
   const overrides = typeof structure === 'function' ? structure : () => structure;
   const mine = (await createStructure(test, overrides())).id;
   const theirs = (await createStructure(test, overrides())).id;
@@ -187,7 +295,9 @@ export function emailChangeClient(currentTest: () => TestApp, structureId: () =>
   };
   const getMailbox = async (id: string) => (await http().get(`/v1/mailboxes/${id}`).set(asOperator()).expect(200)).body;
   const auditActions = async (query: string) =>
-    (await http().get(`/v1/audit-events?${query}`).set(asOperator()).expect(200)).body.items.map((event: { action: string }) => event.action);
+    (await http().get(`/v1/audit-events?${query}`).set(asOperator()).expect(200)).body.items.map(
+      (event: { action: string }) => event.action,
+    );
   const pendingRequest = async (newEmail = uniqueEmail('new')) => {
     const box = await createMailbox(currentTest(), structureId());
     const created = await requestChange(box.id, newEmail).expect(201);

@@ -21,12 +21,22 @@ describe('the committed OpenAPI contract', () => {
   });
 
   it('gives every operation an operationId, a summary, tags and documented errors', () => {
-    const document = test.app.swagger() as unknown as { paths: Record<string, Record<string, { operationId?: string; summary?: string; tags?: string[]; responses: Record<string, unknown> }>> };
+    const document = test.app.swagger() as unknown as {
+      paths: Record<
+        string,
+        Record<string, { operationId?: string; summary?: string; tags?: string[]; responses: Record<string, unknown> }>
+      >;
+    };
     for (const [route, operations] of Object.entries(document.paths)) {
       for (const [method, operation] of Object.entries(operations)) {
-        expect({ route, method, operationId: typeof operation.operationId, summary: typeof operation.summary }).toEqual({
-          route, method, operationId: 'string', summary: 'string',
-        });
+        expect({ route, method, operationId: typeof operation.operationId, summary: typeof operation.summary }).toEqual(
+          {
+            route,
+            method,
+            operationId: 'string',
+            summary: 'string',
+          },
+        );
         expect(operation.tags?.length).toBeGreaterThan(0);
         if (!route.startsWith('/health')) expect(Object.keys(operation.responses)).toContain('401');
       }

@@ -11,7 +11,13 @@ export interface RawAnswer {
  * Sends bytes exactly as given. supertest (superagent) re-serialises a Buffer sent with a JSON
  * content type, so invalid UTF-8 could not be sent through it.
  */
-export async function sendBytes(test: TestApp, method: string, path: string, headers: Record<string, string>, bytes: Buffer): Promise<RawAnswer> {
+export async function sendBytes(
+  test: TestApp,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  bytes: Buffer,
+): Promise<RawAnswer> {
   const server = test.app.server;
   if (!server.listening) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address: AddressInfo | string | null = server.address();

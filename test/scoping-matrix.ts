@@ -15,7 +15,9 @@ export interface ScopingCast {
  * the tests a getter, since they are declared before beforeAll runs. `structure` is what both
  * structures are created with (a function for values that must differ, such as domains).
  */
-export function useScopingCast(structure?: Record<string, unknown> | (() => Record<string, unknown>)): () => ScopingCast {
+export function useScopingCast(
+  structure?: Record<string, unknown> | (() => Record<string, unknown>),
+): () => ScopingCast {
   let cast: ScopingCast | undefined;
   beforeAll(async () => {
     const test = await createTestApp();
@@ -34,7 +36,12 @@ export interface RouteCall {
 }
 
 /** One route of a matrix: its name, whether it writes, its success status, and the call on a fixture. */
-export type ScopedRoute<Fixture> = [name: string, writes: boolean, success: number, call: (fixture: Fixture) => RouteCall];
+export type ScopedRoute<Fixture> = [
+  name: string,
+  writes: boolean,
+  success: number,
+  call: (fixture: Fixture) => RouteCall,
+];
 
 export function sendCall(test: TestApp, call: RouteCall, key?: string) {
   const request = test.http[call.method](call.path);
@@ -65,7 +72,7 @@ export function describeScopingMatrix<Fixture>(options: {
       await sendCall(test, call(await arrange(mine))).expect(401);
     });
 
-    it('hides another structure\'s resource (404), a reader\'s write being refused by role first (403)', async () => {
+    it("hides another structure's resource (404), a reader's write being refused by role first (403)", async () => {
       const { test, theirs, adminKey, readerKey } = context();
       const fixture = await arrange(theirs);
       expect((await sendCall(test, call(fixture), adminKey)).status).toBe(404);
@@ -86,7 +93,6 @@ export function describeScopingMatrix<Fixture>(options: {
     });
   });
 }
-
 
 /** What each role gets on its own structure's resource and on another structure's. */
 export interface RoleAnswers {
@@ -114,7 +120,8 @@ export function describeRoleTable<Fixture>(options: {
 }): void {
   const { routes, context, arrange } = options;
   const expectUnchanged = async (fixture: Fixture) => {
-    if (options.stateOf && options.arrangedState) expect(await options.stateOf(fixture)).toEqual(options.arrangedState(fixture));
+    if (options.stateOf && options.arrangedState)
+      expect(await options.stateOf(fixture)).toEqual(options.arrangedState(fixture));
   };
   const expectAnswer = async (call: RouteCall, fixture: Fixture, key: string, status: number) => {
     const response = await sendCall(context().test, call, key);

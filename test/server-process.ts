@@ -40,7 +40,11 @@ async function freePort(): Promise<number> {
 }
 
 /** Waits, a bounded time, until `condition` holds; `describe` says what the failure message shows. */
-export async function eventually(condition: () => Promise<boolean>, describe: () => string = () => '', timeoutMs = 30_000): Promise<void> {
+export async function eventually(
+  condition: () => Promise<boolean>,
+  describe: () => string = () => '',
+  timeoutMs = 30_000,
+): Promise<void> {
   for (const deadline = Date.now() + timeoutMs; Date.now() < deadline;) {
     if (await condition().catch(() => false)) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -49,7 +53,10 @@ export async function eventually(condition: () => Promise<boolean>, describe: ()
 }
 
 /** Compiles `dist/` and starts the server over `databaseUrl`, with the Node.js options `npm start` passes. */
-export async function startServerProcess(databaseUrl: string, environment: Record<string, string> = {}): Promise<ServerProcess> {
+export async function startServerProcess(
+  databaseUrl: string,
+  environment: Record<string, string> = {},
+): Promise<ServerProcess> {
   await promisify(execFile)('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT });
   const port = await freePort();
   const operatorKey = `blk_test_${randomBytes(24).toString('base64url')}`;
@@ -72,7 +79,11 @@ export async function startServerProcess(databaseUrl: string, environment: Recor
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const http = supertest(`http://127.0.0.1:${port}`);
-  await eventually(async () => (await http.get('/health/ready')).status === 200, () => output.slice(-4000), 120_000);
+  await eventually(
+    async () => (await http.get('/health/ready')).status === 200,
+    () => output.slice(-4000),
+    120_000,
+  );
   return {
     http,
     operatorKey,

@@ -80,12 +80,14 @@ const RELATIONSHIPS = 'http://schemas.openxmlformats.org/officeDocument/2006/rel
 
 function columnLetter(index: number): string {
   let letter = '';
-  for (let rest = index + 1; rest > 0; rest = Math.floor((rest - 1) / 26)) letter = String.fromCharCode(65 + ((rest - 1) % 26)) + letter;
+  for (let rest = index + 1; rest > 0; rest = Math.floor((rest - 1) / 26))
+    letter = String.fromCharCode(65 + ((rest - 1) % 26)) + letter;
   return letter;
 }
 
 /** An inline-string cell: no shared-string table needed. */
-export const inlineCell = (reference: string, text: string) => `<c r="${reference}" t="inlineStr"><is><t>${escapeXml(text)}</t></is></c>`;
+export const inlineCell = (reference: string, text: string) =>
+  `<c r="${reference}" t="inlineStr"><is><t>${escapeXml(text)}</t></is></c>`;
 
 /** The template's header as the first row of a worksheet. */
 export const HEADER_ROW = `<row r="1">${LOADUSER_TEST_HEADERS.map((header, index) => inlineCell(`${columnLetter(index)}1`, header)).join('')}</row>`;
@@ -102,19 +104,27 @@ export function workbookParts(hasSharedStrings: boolean): ZipPart[] {
   return [
     {
       path: '[Content_Types].xml',
-      content: Buffer.from(`${XML}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/></Types>`),
+      content: Buffer.from(
+        `${XML}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/></Types>`,
+      ),
     },
     {
       path: '_rels/.rels',
-      content: Buffer.from(`${XML}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${RELATIONSHIPS}/officeDocument" Target="xl/workbook.xml"/></Relationships>`),
+      content: Buffer.from(
+        `${XML}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${RELATIONSHIPS}/officeDocument" Target="xl/workbook.xml"/></Relationships>`,
+      ),
     },
     {
       path: 'xl/workbook.xml',
-      content: Buffer.from(`${XML}<workbook xmlns="${MAIN}" xmlns:r="${RELATIONSHIPS}"><sheets><sheet name="Loaduser" sheetId="1" r:id="rId1"/></sheets></workbook>`),
+      content: Buffer.from(
+        `${XML}<workbook xmlns="${MAIN}" xmlns:r="${RELATIONSHIPS}"><sheets><sheet name="Loaduser" sheetId="1" r:id="rId1"/></sheets></workbook>`,
+      ),
     },
     {
       path: 'xl/_rels/workbook.xml.rels',
-      content: Buffer.from(`${XML}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${RELATIONSHIPS}/worksheet" Target="worksheets/sheet1.xml"/>${sharedStrings}</Relationships>`),
+      content: Buffer.from(
+        `${XML}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${RELATIONSHIPS}/worksheet" Target="worksheets/sheet1.xml"/>${sharedStrings}</Relationships>`,
+      ),
     },
   ];
 }
@@ -129,7 +139,12 @@ export function sharedStringsBomb(count: number, length: number): Buffer {
   const piece = string.repeat(perPiece);
   return buildZip([
     ...workbookParts(true),
-    { path: 'xl/worksheets/sheet1.xml', content: Buffer.from(`${WORKSHEET_START}${HEADER_ROW}<row r="2"><c r="A2" t="s"><v>0</v></c></row>${WORKSHEET_END}`) },
+    {
+      path: 'xl/worksheets/sheet1.xml',
+      content: Buffer.from(
+        `${WORKSHEET_START}${HEADER_ROW}<row r="2"><c r="A2" t="s"><v>0</v></c></row>${WORKSHEET_END}`,
+      ),
+    },
     {
       path: 'xl/sharedStrings.xml',
       content: {
@@ -150,11 +165,15 @@ export function manyRowsWorkbook(count: number): Buffer {
   const blocks = [fullFlush(Buffer.from(`${WORKSHEET_START}${HEADER_ROW}`, 'utf8'))];
   for (let first = 2; first <= count + 1; first += 10_000) {
     const rows: string[] = [];
-    for (let row = first; row < Math.min(first + 10_000, count + 2); row += 1) rows.push(`<row r="${row}">${inlineCell(`A${row}`, 'x')}</row>`);
+    for (let row = first; row < Math.min(first + 10_000, count + 2); row += 1)
+      rows.push(`<row r="${row}">${inlineCell(`A${row}`, 'x')}</row>`);
     blocks.push(fullFlush(Buffer.from(rows.join(''), 'utf8'), 1));
   }
   blocks.push(fullFlush(Buffer.from(WORKSHEET_END, 'utf8')), FINAL_BLOCK);
-  return buildZip([...workbookParts(false), { path: 'xl/worksheets/sheet1.xml', content: { deflated: Buffer.concat(blocks) } }]);
+  return buildZip([
+    ...workbookParts(false),
+    { path: 'xl/worksheets/sheet1.xml', content: { deflated: Buffer.concat(blocks) } },
+  ]);
 }
 
 /** A part that is none of the workbook's, inflating to `megabytes` MB of zeros. */
@@ -171,6 +190,9 @@ export function wideRowWorkbook(columns: number): Buffer {
   const cells = Array.from({ length: columns }, (_cell, index) => inlineCell(`${columnLetter(index)}2`, 'x')).join('');
   return buildZip([
     ...workbookParts(false),
-    { path: 'xl/worksheets/sheet1.xml', content: Buffer.from(`${WORKSHEET_START}${HEADER_ROW}<row r="2">${cells}</row>${WORKSHEET_END}`) },
+    {
+      path: 'xl/worksheets/sheet1.xml',
+      content: Buffer.from(`${WORKSHEET_START}${HEADER_ROW}<row r="2">${cells}</row>${WORKSHEET_END}`),
+    },
   ]);
 }

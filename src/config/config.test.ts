@@ -12,12 +12,25 @@ describe('loadConfig', () => {
 
   it('holds job leases for 30 s, renewed every 10 s, unless told otherwise', () => {
     expect(loadConfig({}).jobs).toMatchObject({ leaseSeconds: 30, heartbeatSeconds: 10 });
-    expect(loadConfig({ BALISE_JOBS_LEASE_SECONDS: '60', BALISE_JOBS_HEARTBEAT_SECONDS: '20' }).jobs).toMatchObject({ leaseSeconds: 60, heartbeatSeconds: 20 });
+    expect(loadConfig({ BALISE_JOBS_LEASE_SECONDS: '60', BALISE_JOBS_HEARTBEAT_SECONDS: '20' }).jobs).toMatchObject({
+      leaseSeconds: 60,
+      heartbeatSeconds: 20,
+    });
   });
 
   it('uses PostgreSQL when DATABASE_URL is set and converts numbers', () => {
-    const config = loadConfig({ DATABASE_URL: 'postgres://u@h/db', PORT: '8080', DATABASE_POOL_SIZE: '4', DATABASE_CONNECT_TIMEOUT_SECONDS: '7' });
-    expect(config.database).toEqual({ kind: 'postgres', url: 'postgres://u@h/db', poolSize: 4, connectTimeoutSeconds: 7 });
+    const config = loadConfig({
+      DATABASE_URL: 'postgres://u@h/db',
+      PORT: '8080',
+      DATABASE_POOL_SIZE: '4',
+      DATABASE_CONNECT_TIMEOUT_SECONDS: '7',
+    });
+    expect(config.database).toEqual({
+      kind: 'postgres',
+      url: 'postgres://u@h/db',
+      poolSize: 4,
+      connectTimeoutSeconds: 7,
+    });
     expect(config.http.port).toBe(8080);
   });
 
@@ -44,7 +57,9 @@ describe('loadConfig', () => {
     expect(loadConfig({}).heapGrowingPercent).toBe(50);
     expect(loadConfig({ BALISE_HEAP_GROWING_PERCENT: '0' }).heapGrowingPercent).toBe(0);
     expect(loadConfig({}).uploads.spoolDirectory).toBe(tmpdir());
-    expect(loadConfig({ BALISE_UPLOAD_SPOOL_DIR: '/var/spool/balise' }).uploads.spoolDirectory).toBe('/var/spool/balise');
+    expect(loadConfig({ BALISE_UPLOAD_SPOOL_DIR: '/var/spool/balise' }).uploads.spoolDirectory).toBe(
+      '/var/spool/balise',
+    );
     expect(loadConfig({}).http.requestTimeoutSeconds).toBe(1800);
   });
 
@@ -59,14 +74,29 @@ describe('loadConfig', () => {
       readerMemoryMb: 512,
       readerIdleSeconds: 120,
     });
-    const chosen = { maxRows: 10, maxColumns: 40, maxCellCharacters: 1000, maxUnpackedBytes: 2 ** 20, maxSharedStrings: 20, maxSharedStringCharacters: 30, readerMemoryMb: 64, readerIdleSeconds: 5 };
-    const environment = Object.fromEntries(Object.entries(SHEET_LIMIT_SETTINGS).map(([limit, name]) => [name, String(chosen[limit as keyof typeof chosen])]));
+    const chosen = {
+      maxRows: 10,
+      maxColumns: 40,
+      maxCellCharacters: 1000,
+      maxUnpackedBytes: 2 ** 20,
+      maxSharedStrings: 20,
+      maxSharedStringCharacters: 30,
+      readerMemoryMb: 64,
+      readerIdleSeconds: 5,
+    };
+    const environment = Object.fromEntries(
+      Object.entries(SHEET_LIMIT_SETTINGS).map(([limit, name]) => [name, String(chosen[limit as keyof typeof chosen])]),
+    );
     expect(loadConfig(environment).imports.sheetLimits).toEqual(chosen);
   });
 
-  it('reads the lifecycle periods, with the deck\'s defaults', () => {
+  it("reads the lifecycle periods, with the deck's defaults", () => {
     expect(loadConfig({}).lifecycle).toEqual({
-      scheduleEnabled: true, sweepIntervalMinutes: 1440, inactivityDays: 365, warningDays: [30, 7], retentionMonths: 6,
+      scheduleEnabled: true,
+      sweepIntervalMinutes: 1440,
+      inactivityDays: 365,
+      warningDays: [30, 7],
+      retentionMonths: 6,
       importFileRetentionHours: 24,
     });
     expect(loadConfig({ BALISE_LIFECYCLE_WARNING_DAYS: ' 7, 60 ,30' }).lifecycle.warningDays).toEqual([60, 30, 7]);

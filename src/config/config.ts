@@ -36,10 +36,20 @@ const EnvironmentSchema = Type.Object({
   BALISE_IMPORT_MAX_ROWS: Type.Integer({ minimum: 1, default: DEFAULT_SHEET_LIMITS.maxRows }),
   BALISE_IMPORT_MAX_COLUMNS: Type.Integer({ minimum: 34, maximum: 16_384, default: DEFAULT_SHEET_LIMITS.maxColumns }),
   BALISE_IMPORT_MAX_CELL_CHARACTERS: Type.Integer({ minimum: 256, default: DEFAULT_SHEET_LIMITS.maxCellCharacters }),
-  BALISE_IMPORT_MAX_UNPACKED_BYTES: Type.Integer({ minimum: 1024 * 1024, default: DEFAULT_SHEET_LIMITS.maxUnpackedBytes }),
+  BALISE_IMPORT_MAX_UNPACKED_BYTES: Type.Integer({
+    minimum: 1024 * 1024,
+    default: DEFAULT_SHEET_LIMITS.maxUnpackedBytes,
+  }),
   BALISE_IMPORT_MAX_SHARED_STRINGS: Type.Integer({ minimum: 1, default: DEFAULT_SHEET_LIMITS.maxSharedStrings }),
-  BALISE_IMPORT_MAX_SHARED_STRING_CHARACTERS: Type.Integer({ minimum: 1, default: DEFAULT_SHEET_LIMITS.maxSharedStringCharacters }),
-  BALISE_IMPORT_READER_MEMORY_MB: Type.Integer({ minimum: 32, maximum: 16_384, default: DEFAULT_SHEET_LIMITS.readerMemoryMb }),
+  BALISE_IMPORT_MAX_SHARED_STRING_CHARACTERS: Type.Integer({
+    minimum: 1,
+    default: DEFAULT_SHEET_LIMITS.maxSharedStringCharacters,
+  }),
+  BALISE_IMPORT_READER_MEMORY_MB: Type.Integer({
+    minimum: 32,
+    maximum: 16_384,
+    default: DEFAULT_SHEET_LIMITS.readerMemoryMb,
+  }),
   BALISE_IMPORT_READER_IDLE_SECONDS: Type.Integer({ minimum: 1, default: DEFAULT_SHEET_LIMITS.readerIdleSeconds }),
   BALISE_LIFECYCLE_SCHEDULE_ENABLED: Type.Boolean({ default: true }),
   BALISE_LIFECYCLE_SWEEP_INTERVAL_MINUTES: Type.Integer({ minimum: 1, maximum: 10_080, default: 1440 }),
@@ -128,7 +138,10 @@ export interface LifecycleConfig {
 }
 
 export class ConfigError extends Error {
-  constructor(readonly variable: string, message: string) {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
     super(`Invalid environment variable ${variable}: ${message}`);
     this.name = 'ConfigError';
   }
@@ -150,10 +163,18 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
   const env = converted as Environment;
   return deepFreeze({
     http: {
-      port: env.PORT, host: env.HOST, trustProxy: trustProxyOf(env.BALISE_TRUST_PROXY), requestTimeoutSeconds: env.BALISE_REQUEST_TIMEOUT_SECONDS,
+      port: env.PORT,
+      host: env.HOST,
+      trustProxy: trustProxyOf(env.BALISE_TRUST_PROXY),
+      requestTimeoutSeconds: env.BALISE_REQUEST_TIMEOUT_SECONDS,
     },
     database: env.DATABASE_URL
-      ? { kind: 'postgres', url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE, connectTimeoutSeconds: env.DATABASE_CONNECT_TIMEOUT_SECONDS }
+      ? {
+          kind: 'postgres',
+          url: env.DATABASE_URL,
+          poolSize: env.DATABASE_POOL_SIZE,
+          connectTimeoutSeconds: env.DATABASE_CONNECT_TIMEOUT_SECONDS,
+        }
       : { kind: 'pglite', dataDir: env.BALISE_DATA_DIR },
     logLevel: env.LOG_LEVEL,
     bootstrapApiKey: env.BALISE_BOOTSTRAP_API_KEY,
@@ -177,7 +198,10 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
     },
     lifecycle: lifecycleConfigOf(env),
     reference: { maxUploadBytes: env.BALISE_REFERENCE_UPLOAD_MAX_BYTES },
-    directory: { maxAgeSeconds: env.BALISE_DIRECTORY_MAX_AGE_SECONDS, refreshMinutes: env.BALISE_DIRECTORY_REFRESH_MINUTES },
+    directory: {
+      maxAgeSeconds: env.BALISE_DIRECTORY_MAX_AGE_SECONDS,
+      refreshMinutes: env.BALISE_DIRECTORY_REFRESH_MINUTES,
+    },
     publicRateLimit: { max: env.BALISE_PUBLIC_RATE_LIMIT, windowSeconds: env.BALISE_PUBLIC_RATE_WINDOW_SECONDS },
   });
 }
@@ -203,10 +227,14 @@ function jobsConfigOf(env: Environment): JobsConfig {
 }
 
 function lifecycleConfigOf(env: Environment): LifecycleConfig {
-  const warningDays = [...new Set(env.BALISE_LIFECYCLE_WARNING_DAYS.split(',').map((days) => Number(days.trim())))]
-    .sort((a, b) => b - a);
+  const warningDays = [
+    ...new Set(env.BALISE_LIFECYCLE_WARNING_DAYS.split(',').map((days) => Number(days.trim()))),
+  ].sort((a, b) => b - a);
   if (warningDays.some((days) => days < 1 || days >= env.BALISE_LIFECYCLE_INACTIVITY_DAYS)) {
-    throw new ConfigError('BALISE_LIFECYCLE_WARNING_DAYS', 'each must be at least 1 and less than BALISE_LIFECYCLE_INACTIVITY_DAYS');
+    throw new ConfigError(
+      'BALISE_LIFECYCLE_WARNING_DAYS',
+      'each must be at least 1 and less than BALISE_LIFECYCLE_INACTIVITY_DAYS',
+    );
   }
   return {
     scheduleEnabled: env.BALISE_LIFECYCLE_SCHEDULE_ENABLED,

@@ -42,18 +42,28 @@ function recordsetOf(rows: readonly Record<string, unknown>[], keys: readonly st
 }
 
 /** `INSERT … SELECT … FROM jsonb_array_elements(…)`; columns left out take their defaults. Null for no rows. */
-export function insertFromJsonQuery<Table extends PgTable>(table: Table, rows: readonly Table['$inferInsert'][]): SQL | null {
+export function insertFromJsonQuery<Table extends PgTable>(
+  table: Table,
+  rows: readonly Table['$inferInsert'][],
+): SQL | null {
   if (rows.length === 0) return null;
   const columns: ColumnMap = getTableColumns<PgTable>(table);
   const records = rows as readonly Record<string, unknown>[];
   const keys = keysOf(records, columns);
-  const names = sql.join(keys.map((key) => sql.identifier(columns[key]!.name)), sql`, `);
+  const names = sql.join(
+    keys.map((key) => sql.identifier(columns[key]!.name)),
+    sql`, `,
+  );
   const { source, values } = recordsetOf(records, keys, columns);
   return sql`insert into ${sql.identifier(getTableName(table))} (${names})
     select ${sql.join(values, sql`, `)} from ${source}`;
 }
 
-export async function insertFromJson<Table extends PgTable>(executor: Executor, table: Table, rows: readonly Table['$inferInsert'][]): Promise<void> {
+export async function insertFromJson<Table extends PgTable>(
+  executor: Executor,
+  table: Table,
+  rows: readonly Table['$inferInsert'][],
+): Promise<void> {
   const query = insertFromJsonQuery(table, rows);
   if (query) await executor.execute(query);
 }
@@ -74,7 +84,9 @@ export function updateFromJsonQuery<Table extends PgTable>(
   const keys = keysOf(records, columns);
   if (!keys.includes(key)) throw new Error(`bulk update: rows must carry their ${key}`);
   const { source, values } = recordsetOf(records, keys, columns);
-  const assignments = keys.flatMap((name, index) => (name === key ? [] : [sql`${sql.identifier(columns[name]!.name)} = ${values[index]!}`]));
+  const assignments = keys.flatMap((name, index) =>
+    name === key ? [] : [sql`${sql.identifier(columns[name]!.name)} = ${values[index]!}`],
+  );
   const keyName = sql.identifier(columns[key]!.name);
   return sql`update ${sql.identifier(getTableName(table))} as t
     set ${sql.join([...assignments, ...extraSet], sql`, `)}

@@ -13,7 +13,10 @@ export type CopyIn = (statement: string) => Writable;
  * held for it, on which `copyIn` streams; PGlite has no such stream, so `copyIn` is undefined there
  * and the work inserts instead.
  */
-export async function transactionWithCopy<T>(db: Database, work: (tx: Transaction, copyIn: CopyIn | undefined) => Promise<T>): Promise<T> {
+export async function transactionWithCopy<T>(
+  db: Database,
+  work: (tx: Transaction, copyIn: CopyIn | undefined) => Promise<T>,
+): Promise<T> {
   // drizzle keeps the driver's client at `$client`: the pg pool, or the PGlite instance.
   const client = (db as unknown as { $client: unknown }).$client;
   if (!(client instanceof Pool)) return db.transaction((tx) => work(tx, undefined));

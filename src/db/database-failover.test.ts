@@ -25,7 +25,8 @@ let http: ReturnType<typeof supertest>;
 let auth: { Authorization: string };
 
 /** Waits, a bounded time, until `condition` holds; the server's output tells why it did not. */
-const eventually = (condition: () => Promise<boolean>) => eventuallyHolds(condition, () => server.output().slice(-4000));
+const eventually = (condition: () => Promise<boolean>) =>
+  eventuallyHolds(condition, () => server.output().slice(-4000));
 
 async function withClient<T>(work: (client: Client) => Promise<T>): Promise<T> {
   const client = new Client({ connectionString: databaseUrl });
@@ -39,7 +40,9 @@ async function withClient<T>(work: (client: Client) => Promise<T>): Promise<T> {
 
 /** Cuts every connection to this test's database, as a restart would; other databases are left alone. */
 const terminateOurConnections = (admin: Client) =>
-  admin.query('select count(pg_terminate_backend(pid)) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()');
+  admin.query(
+    'select count(pg_terminate_backend(pid)) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()',
+  );
 
 describeOnPostgres('the server during a database restart under write load', () => {
   beforeAll(async () => {
@@ -56,7 +59,11 @@ describeOnPostgres('the server during a database restart under write load', () =
   }, 60_000);
 
   it('stays up, answers 201 or 503 with Retry-After, writes nothing by halves, and recovers', async () => {
-    const structure = await http.post('/v1/structures').set(auth).send({ name: 'Failover', finess: validFiness(), domains: [uniqueDomain()] }).expect(201);
+    const structure = await http
+      .post('/v1/structures')
+      .set(auth)
+      .send({ name: 'Failover', finess: validFiness(), domains: [uniqueDomain()] })
+      .expect(201);
     const structureId = structure.body.id as string;
     const created = new Set<string>();
     let unavailable = 0;
@@ -66,9 +73,15 @@ describeOnPostgres('the server during a database restart under write load', () =
     try {
       for (let round = 0; round < ROUNDS; round += 1) {
         let writing = true;
-        const bodies = Array.from({ length: CONCURRENT_WRITES }, () => ({ key: randomBytes(12).toString('hex'), body: mailboxBody(structureId) }));
-        const writes = Promise.all(bodies.map(({ key, body }) => http.post('/v1/mailboxes').set(auth).set('Idempotency-Key', key).send(body)))
-          .finally(() => { writing = false; });
+        const bodies = Array.from({ length: CONCURRENT_WRITES }, () => ({
+          key: randomBytes(12).toString('hex'),
+          body: mailboxBody(structureId),
+        }));
+        const writes = Promise.all(
+          bodies.map(({ key, body }) => http.post('/v1/mailboxes').set(auth).set('Idempotency-Key', key).send(body)),
+        ).finally(() => {
+          writing = false;
+        });
         // Restarts, again and again, while the writes are in flight.
         await new Promise((resolve) => setTimeout(resolve, 10 * round));
         while (writing) {
@@ -80,8 +93,16 @@ describeOnPostgres('the server during a database restart under write load', () =
             created.add(response.body.id as string);
             continue;
           }
-          expect({ status: response.status, type: response.type, code: response.body.code, retryAfter: response.headers['retry-after'] }).toEqual({
-            status: 503, type: 'application/problem+json', code: 'SERVICE_UNAVAILABLE', retryAfter: '5',
+          expect({
+            status: response.status,
+            type: response.type,
+            code: response.body.code,
+            retryAfter: response.headers['retry-after'],
+          }).toEqual({
+            status: 503,
+            type: 'application/problem+json',
+            code: 'SERVICE_UNAVAILABLE',
+            retryAfter: '5',
           });
           unavailable += 1;
           refused.push(bodies[index]!);
@@ -99,7 +120,11 @@ describeOnPostgres('the server during a database restart under write load', () =
     // Later requests succeed, without a restart; so do jobs (an invitation's delivery).
     await eventually(async () => (await http.get('/health/ready')).status === 200);
     for (let index = 0; index < 5; index += 1) {
-      const response = await http.post('/v1/mailboxes').set(auth).send(mailboxBody(structureId, 'PER', { notify: true })).expect(201);
+      const response = await http
+        .post('/v1/mailboxes')
+        .set(auth)
+        .send(mailboxBody(structureId, 'PER', { notify: true }))
+        .expect(201);
       created.add(response.body.id as string);
     }
     // A refused write retried with its Idempotency-Key is not stuck behind its first attempt's
@@ -115,22 +140,29 @@ describeOnPostgres('the server during a database restart under write load', () =
       if (retried!.status === 201) created.add(retried!.body.id as string);
       else expect(retried!.body.code).toBe('EMAIL_TAKEN');
     }
-    await eventually(() => withClient(async (client) => {
-      const { rows } = await client.query<{ waiting: number }>(
-        "select count(*)::int as waiting from jobs where name = 'notification.deliver' and status <> 'succeeded'");
-      return rows[0]!.waiting === 0;
-    }));
+    await eventually(() =>
+      withClient(async (client) => {
+        const { rows } = await client.query<{ waiting: number }>(
+          "select count(*)::int as waiting from jobs where name = 'notification.deliver' and status <> 'succeeded'",
+        );
+        return rows[0]!.waiting === 0;
+      }),
+    );
 
     // No write is half-done: every 201 box exists with its audit event, and no box lacks one.
     await withClient(async (client) => {
-      const { rows } = await client.query<{ id: string; audits: number }>(`
+      const { rows } = await client.query<{ id: string; audits: number }>(
+        `
         select m.id, (select count(*)::int from audit_events e where e.target_id = m.id::text and e.action = 'mailbox.created') as audits
-          from mailboxes m where m.structure_id = $1`, [structureId]);
+          from mailboxes m where m.structure_id = $1`,
+        [structureId],
+      );
       const audited = new Map(rows.map((row) => [row.id, row.audits]));
       for (const id of created) expect(audited.get(id)).toBe(1);
       expect(rows.filter((row) => row.audits !== 1)).toEqual([]);
       const orphans = await client.query<{ count: number }>(
-        'select count(*)::int as count from mssante_addresses a where not exists (select 1 from mailboxes m where m.id = a.mailbox_id)');
+        'select count(*)::int as count from mssante_addresses a where not exists (select 1 from mailboxes m where m.id = a.mailbox_id)',
+      );
       expect(orphans.rows[0]!.count).toBe(0);
     });
   }, 180_000);

@@ -6,7 +6,10 @@ const withCode = (code: string, message = 'server says no') => Object.assign(new
 
 describe('isDatabaseUnavailable', () => {
   it.each([
-    ['a restart or pg_terminate_backend (57P01)', wrapped(withCode('57P01', 'terminating connection due to administrator command'))],
+    [
+      'a restart or pg_terminate_backend (57P01)',
+      wrapped(withCode('57P01', 'terminating connection due to administrator command')),
+    ],
     ['a crash shutdown (57P02)', withCode('57P02')],
     ['a server starting or in recovery (57P03)', wrapped(withCode('57P03', 'the database system is starting up'))],
     ['too many connections (53300)', withCode('53300')],
@@ -16,7 +19,10 @@ describe('isDatabaseUnavailable', () => {
     ['a connection cut mid-query', wrapped(new Error('Connection terminated unexpectedly'))],
     ['a connection already known dead', new Error('Client has encountered a connection error and is not queryable')],
     ['no pooled connection in time', wrapped(new Error('timeout exceeded when trying to connect'))],
-    ['a connection attempt timing out', new Error('Connection terminated due to connection timeout', { cause: new Error('timeout expired') })],
+    [
+      'a connection attempt timing out',
+      new Error('Connection terminated due to connection timeout', { cause: new Error('timeout expired') }),
+    ],
   ])('is true for %s', (_case, error) => {
     expect(isDatabaseUnavailable(error)).toBe(true);
   });

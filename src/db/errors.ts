@@ -43,7 +43,15 @@ export function isLockNotAvailable(error: unknown): boolean {
  */
 const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300']);
 /** Socket errors of a connection that could not be opened or was cut. */
-const UNAVAILABLE_SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+const UNAVAILABLE_SOCKET_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+]);
 /** node-postgres and pg-pool say these without a code. */
 const UNAVAILABLE_MESSAGES = [
   'Connection terminated unexpectedly',
@@ -71,8 +79,10 @@ function* errorChainOf(error: unknown): Generator<{ code?: unknown; message?: un
 export function isDatabaseUnavailable(error: unknown): boolean {
   for (const link of errorChainOf(error)) {
     const code = typeof link.code === 'string' ? link.code : undefined;
-    if (code && (UNAVAILABLE_SQLSTATES.has(code) || /^08[0-9A-Z]{3}$/.test(code) || UNAVAILABLE_SOCKET_CODES.has(code))) return true;
-    if (typeof link.message === 'string' && UNAVAILABLE_MESSAGES.some((message) => link.message === message)) return true;
+    if (code && (UNAVAILABLE_SQLSTATES.has(code) || /^08[0-9A-Z]{3}$/.test(code) || UNAVAILABLE_SOCKET_CODES.has(code)))
+      return true;
+    if (typeof link.message === 'string' && UNAVAILABLE_MESSAGES.some((message) => link.message === message))
+      return true;
   }
   return false;
 }

@@ -14,7 +14,9 @@ async function main(): Promise<void> {
   } finally {
     await handle.close();
   }
-  console.log(config.database.kind === 'postgres' ? 'PostgreSQL is migrated' : `PGlite in ${config.database.dataDir} is migrated`);
+  console.log(
+    config.database.kind === 'postgres' ? 'PostgreSQL is migrated' : `PGlite in ${config.database.dataDir} is migrated`,
+  );
 }
 
 main().catch((error: unknown) => {

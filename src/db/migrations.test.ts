@@ -34,7 +34,10 @@ describe('migration 0006: uploads stored in pieces', () => {
   });
 
   it('cuts each stored upload into pieces of 1 MiB, byte for byte; an empty one becomes one empty piece', async () => {
-    const [structure] = await selectRows<{ id: string }>(handle.db, sql`insert into structures (name) values ('Before 0006') returning id`);
+    const [structure] = await selectRows<{ id: string }>(
+      handle.db,
+      sql`insert into structures (name) values ('Before 0006') returning id`,
+    );
     const files = [randomBytes(2.5 * 1024 * 1024), Buffer.alloc(0), randomBytes(1024 * 1024)];
     const importIds: string[] = [];
     for (const file of files) {
@@ -58,7 +61,10 @@ describe('migration 0006: uploads stored in pieces', () => {
       expect(pieces.map((piece) => piece.content.byteLength)).toEqual(pieceSizes[index]);
       expect(Buffer.concat(pieces.map((piece) => Buffer.from(piece.content))).equals(files[index]!)).toBe(true);
     }
-    const [legacy] = await selectRows<{ present: boolean }>(handle.db, sql`select to_regclass('import_files') is not null as present`);
+    const [legacy] = await selectRows<{ present: boolean }>(
+      handle.db,
+      sql`select to_regclass('import_files') is not null as present`,
+    );
     expect(legacy!.present).toBe(false);
   });
 });
@@ -86,7 +92,14 @@ describe('migration 0007: API key public ids, no secret at rest', () => {
       handle.db,
       sql`insert into api_keys (name, role, secret_hash, prefix) values ('DPI', 'operator', 'hash-2', ${createdSecret.slice(0, 10)}) returning id`,
     );
-    const answer = JSON.stringify({ id: created!.id, name: 'DPI', role: 'operator', structureIds: [], prefix: createdSecret.slice(0, 10), key: createdSecret });
+    const answer = JSON.stringify({
+      id: created!.id,
+      name: 'DPI',
+      role: 'operator',
+      structureIds: [],
+      prefix: createdSecret.slice(0, 10),
+      key: createdSecret,
+    });
     await handle.db.execute(sql`
       insert into idempotency_keys (api_key_id, key, request_hash, status_code, response_headers, response_body, completed_at)
       values (${bootstrap!.id}, 'k1', 'h1', 201, ${JSON.stringify({ 'content-type': 'application/json; charset=utf-8' })}::jsonb, ${answer}, now()),
@@ -98,23 +111,42 @@ describe('migration 0007: API key public ids, no secret at rest', () => {
 
     await migrateDatabase(handle);
 
-    const keys = await selectRows<{ id: string; prefix: string }>(handle.db, sql`select id, prefix from api_keys order by name`);
-    expect(keys.map((key) => key.prefix)).toEqual([expect.stringMatching(/^kid_[0-9a-f]{12}$/), expect.stringMatching(/^kid_[0-9a-f]{12}$/)]);
+    const keys = await selectRows<{ id: string; prefix: string }>(
+      handle.db,
+      sql`select id, prefix from api_keys order by name`,
+    );
+    expect(keys.map((key) => key.prefix)).toEqual([
+      expect.stringMatching(/^kid_[0-9a-f]{12}$/),
+      expect.stringMatching(/^kid_[0-9a-f]{12}$/),
+    ]);
     expect(keys[0]!.prefix).not.toBe(keys[1]!.prefix);
     const newPrefix = keys.find((key) => key.id === created!.id)!.prefix;
 
-    const rows = await selectRows<{ key: string; response_body: string; response_headers: Record<string, string> | null }>(
-      handle.db,
-      sql`select key, response_body, response_headers from idempotency_keys order by key`,
-    );
+    const rows = await selectRows<{
+      key: string;
+      response_body: string;
+      response_headers: Record<string, string> | null;
+    }>(handle.db, sql`select key, response_body, response_headers from idempotency_keys order by key`);
     expect(rows[0]!.response_body).not.toContain(createdSecret);
-    expect(JSON.parse(rows[0]!.response_body)).toEqual({ id: created!.id, name: 'DPI', role: 'operator', structureIds: [], prefix: newPrefix });
-    expect(rows[0]!.response_headers).toEqual({ 'content-type': 'application/json; charset=utf-8', 'idempotent-redacted': 'key' });
+    expect(JSON.parse(rows[0]!.response_body)).toEqual({
+      id: created!.id,
+      name: 'DPI',
+      role: 'operator',
+      structureIds: [],
+      prefix: newPrefix,
+    });
+    expect(rows[0]!.response_headers).toEqual({
+      'content-type': 'application/json; charset=utf-8',
+      'idempotent-redacted': 'key',
+    });
     // Not an API key's creation answer: left as it was.
     expect(rows[1]!.response_body).toBe('{"id":"not json');
     expect(rows[2]!.response_body).toBe('{"code":"VALIDATION_FAILED","key":"blk_x"}');
 
-    const [event] = await selectRows<{ after: { prefix: string } }>(handle.db, sql`select after from audit_events where target_id = ${created!.id}`);
+    const [event] = await selectRows<{ after: { prefix: string } }>(
+      handle.db,
+      sql`select after from audit_events where target_id = ${created!.id}`,
+    );
     expect(event!.after.prefix).toBe(newPrefix);
   });
 });

@@ -31,6 +31,9 @@ export function preparedPerHandleAndShape<Shape, Prepared>(
 
 /** One statement of a single shape, prepared on a handle's first use. */
 export function preparedPerHandle<Prepared>(prepare: (db: Database) => Prepared): (db: Database) => Prepared {
-  const cached = preparedPerHandleAndShape<null, Prepared>((db) => prepare(db), () => '');
+  const cached = preparedPerHandleAndShape<null, Prepared>(
+    (db) => prepare(db),
+    () => '',
+  );
   return (db) => cached(db, null);
 }

@@ -20,7 +20,8 @@ export const databasePlugin = fp<DatabasePluginOptions>(
   async (app, options) => {
     const ownsHandle = options.handle === undefined;
     const handle =
-      options.handle ?? (await openDatabase(options.config, (error) => app.log.warn({ err: error }, 'a database connection was lost')));
+      options.handle ??
+      (await openDatabase(options.config, (error) => app.log.warn({ err: error }, 'a database connection was lost')));
     if (ownsHandle) await migrateDatabase(handle);
     app.decorate('database', handle);
     app.decorate('db', handle.db);

@@ -8,24 +8,41 @@ const HealthSchema = Type.Object({ status: Type.Literal('ok') });
 
 /** Liveness says the process answers; readiness says it can reach its database. */
 export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  app.get('/health/live', {
-    config: { access: 'public' },
-    schema: { operationId: 'getLiveness', summary: 'The process answers', tags: ['Health'], security: [], response: { 200: HealthSchema } },
-  }, async () => ({ status: 'ok' as const }));
-
-  app.get('/health/ready', {
-    config: { access: 'public' },
-    schema: {
-      operationId: 'getReadiness', summary: 'The database answers', tags: ['Health'], security: [],
-      response: { 200: HealthSchema, 503: Type.Ref(ProblemSchema) },
+  app.get(
+    '/health/live',
+    {
+      config: { access: 'public' },
+      schema: {
+        operationId: 'getLiveness',
+        summary: 'The process answers',
+        tags: ['Health'],
+        security: [],
+        response: { 200: HealthSchema },
+      },
     },
-  }, async () => {
-    try {
-      await pingDatabase(app.db);
-    } catch (error) {
-      app.log.warn({ err: error }, 'readiness check failed');
-      throw new AppError('SERVICE_UNAVAILABLE', 'The database does not answer');
-    }
-    return { status: 'ok' as const };
-  });
+    async () => ({ status: 'ok' as const }),
+  );
+
+  app.get(
+    '/health/ready',
+    {
+      config: { access: 'public' },
+      schema: {
+        operationId: 'getReadiness',
+        summary: 'The database answers',
+        tags: ['Health'],
+        security: [],
+        response: { 200: HealthSchema, 503: Type.Ref(ProblemSchema) },
+      },
+    },
+    async () => {
+      try {
+        await pingDatabase(app.db);
+      } catch (error) {
+        app.log.warn({ err: error }, 'readiness check failed');
+        throw new AppError('SERVICE_UNAVAILABLE', 'The database does not answer');
+      }
+      return { status: 'ok' as const };
+    },
+  );
 };

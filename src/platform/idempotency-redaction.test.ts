@@ -5,7 +5,8 @@ describe('what an idempotency record keeps of an answer', () => {
 
   it('drops the declared fields, keeps the rest in order, and names what it dropped', () => {
     expect(redactStoredAnswer('{"id":"a","key":"blk_secret","name":"n"}', redact)).toEqual({
-      body: '{"id":"a","name":"n"}', redactedFields: ['key'],
+      body: '{"id":"a","name":"n"}',
+      redactedFields: ['key'],
     });
   });
 

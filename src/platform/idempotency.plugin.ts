@@ -56,7 +56,8 @@ export const idempotencyPlugin = fp(
           { field: 'Idempotency-Key', code: 'IDEMPOTENCY_KEY_REUSED', message: 'Use a new key for a new request' },
         ]);
       }
-      if (stored.statusCode === null) throw new AppError('IDEMPOTENCY_IN_PROGRESS', 'The first request with this key is still running');
+      if (stored.statusCode === null)
+        throw new AppError('IDEMPOTENCY_IN_PROGRESS', 'The first request with this key is still running');
       request.idempotency = { apiKeyId, key, replayed: true };
       return reply
         .code(stored.statusCode)
@@ -75,7 +76,14 @@ export const idempotencyPlugin = fp(
       if (reply.statusCode >= 500) {
         // A crash is not an answer: free the key so the client can retry. When the database is
         // what failed (a 503), freeing may fail too: the answer must still go out as it is.
-        const free = () => app.db.delete(idempotencyKeys).where(where).then(() => true, () => false);
+        const free = () =>
+          app.db
+            .delete(idempotencyKeys)
+            .where(where)
+            .then(
+              () => true,
+              () => false,
+            );
         if (!(await free())) {
           request.log.warn('could not free the Idempotency-Key after a failed request; trying again in the background');
           freeInBackground(free);
@@ -88,7 +96,10 @@ export const idempotencyPlugin = fp(
           return value === undefined ? [] : [[name, String(value)]];
         }),
       );
-      const stored = redactStoredAnswer(typeof payload === 'string' ? payload : null, request.routeOptions.config.idempotency);
+      const stored = redactStoredAnswer(
+        typeof payload === 'string' ? payload : null,
+        request.routeOptions.config.idempotency,
+      );
       if (stored.redactedFields.length > 0) headers[REDACTED_FIELDS_HEADER] = stored.redactedFields.join(', ');
       await app.db
         .update(idempotencyKeys)
@@ -123,7 +134,9 @@ function freeInBackground(free: () => Promise<boolean>, retriesLeft = FREE_RETRI
 }
 
 function hashRequest(method: string, url: string, body: unknown): string {
-  return createHash('sha256').update(`${method} ${url}\n${stableStringify(body ?? null)}`).digest('hex');
+  return createHash('sha256')
+    .update(`${method} ${url}\n${stableStringify(body ?? null)}`)
+    .digest('hex');
 }
 
 /** JSON with sorted keys, so that `{a,b}` and `{b,a}` count as the same body. */

@@ -7,8 +7,20 @@ import type { Config } from '../config/config';
  * string (a search `q=` may hold a name or an RPPS).
  */
 const REDACTED_KEYS = [
-  'authorization', 'key', 'secret', 'token', 'password', 'rpps', 'adeli', 'lastName', 'firstName',
-  'email', 'newEmail', 'phone', 'address', 'responsible',
+  'authorization',
+  'key',
+  'secret',
+  'token',
+  'password',
+  'rpps',
+  'adeli',
+  'lastName',
+  'firstName',
+  'email',
+  'newEmail',
+  'phone',
+  'address',
+  'responsible',
 ];
 
 export function loggerOptions(config: Pick<Config, 'logLevel'>): FastifyServerOptions['logger'] {
@@ -76,4 +88,3 @@ function withheldData(message: string): string {
   // PostgreSQL puts values only in `detail`; its messages name constraints and columns, not data.
   return message.length > 300 ? `${message.slice(0, 300)}…` : message;
 }
-

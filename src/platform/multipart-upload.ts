@@ -18,9 +18,17 @@ export function assertMultipartRequest(request: FastifyRequest): void {
     throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the file as multipart/form-data, in a part named `file`');
   }
   if (!BOUNDARY.test(request.headers['content-type'] ?? '')) {
-    throw new AppError('BAD_REQUEST', 'The multipart Content-Type has no boundary (`multipart/form-data; boundary=…`, 1 to 70 characters)', [
-      { field: 'content-type', code: 'MULTIPART_BOUNDARY', message: 'names no boundary, or one longer than 70 characters' },
-    ]);
+    throw new AppError(
+      'BAD_REQUEST',
+      'The multipart Content-Type has no boundary (`multipart/form-data; boundary=…`, 1 to 70 characters)',
+      [
+        {
+          field: 'content-type',
+          code: 'MULTIPART_BOUNDARY',
+          message: 'names no boundary, or one longer than 70 characters',
+        },
+      ],
+    );
   }
 }
 
@@ -40,11 +48,15 @@ export function receiveFilePart(part: MultipartFile): { fileName: string; conten
     part.file.resume();
     return new AppError('BAD_REQUEST', 'The multipart body is malformed', [{ field: part.fieldname, code, message }]);
   };
-  if (part.file.destroyed && !part.file.readableEnded) throw refuse('MULTIPART_TRUNCATED', 'The body ended in the middle of this part');
+  if (part.file.destroyed && !part.file.readableEnded)
+    throw refuse('MULTIPART_TRUNCATED', 'The body ended in the middle of this part');
   const name = part.filename;
   const nameIssue = unsafeTextIssue(name, part.fieldname);
   if (nameIssue || CONTROL_CHARACTER.test(name) || name.includes('\ufffd')) {
-    throw refuse(nameIssue?.code ?? 'FILE_NAME_INVALID', 'The file name holds a control character or bytes that are not UTF-8');
+    throw refuse(
+      nameIssue?.code ?? 'FILE_NAME_INVALID',
+      'The file name holds a control character or bytes that are not UTF-8',
+    );
   }
   const content = new PassThrough();
   // Errors reach the consumer through `content`, destroyed with them.
@@ -58,7 +70,9 @@ export function multipartFailure(error: unknown, tooLarge: () => AppError): AppE
   const { code, message } = error as { code?: unknown; message?: unknown };
   if (code === 'FST_REQ_FILE_TOO_LARGE') return tooLarge();
   if (code === 'FST_FILES_LIMIT') {
-    return new AppError('BAD_REQUEST', 'Send one file only', [{ field: 'file', code: 'MULTIPART_FILES_LIMIT', message: 'Only one file part is accepted' }]);
+    return new AppError('BAD_REQUEST', 'Send one file only', [
+      { field: 'file', code: 'MULTIPART_FILES_LIMIT', message: 'Only one file part is accepted' },
+    ]);
   }
   if (code === 'FST_PARTS_LIMIT' || code === 'FST_FIELDS_LIMIT') {
     return new AppError('BAD_REQUEST', 'The multipart body has more parts than this upload takes', [
@@ -66,8 +80,11 @@ export function multipartFailure(error: unknown, tooLarge: () => AppError): AppE
     ]);
   }
   // A part cut short (its relay closed early), or busboy's own words for a body it cannot read.
-  const unreadable = code === 'ERR_STREAM_PREMATURE_CLOSE'
-    || (typeof message === 'string' && /multipart|boundary|needle|terminated early|Malformed/i.test(message) && code === undefined);
+  const unreadable =
+    code === 'ERR_STREAM_PREMATURE_CLOSE' ||
+    (typeof message === 'string' &&
+      /multipart|boundary|needle|terminated early|Malformed/i.test(message) &&
+      code === undefined);
   if (unreadable) {
     return new AppError('BAD_REQUEST', 'The multipart body is malformed or ends before its closing boundary', [
       { field: 'body', code: 'MULTIPART_MALFORMED', message: 'Send a complete multipart/form-data body' },

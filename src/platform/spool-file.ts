@@ -27,7 +27,10 @@ export interface SpooledFile {
  * upload costs a few kilobytes of memory, and the database writes happen later, in one short
  * transaction. If the stream fails (a size limit, a broken connection), nothing is left behind.
  */
-export async function spoolToDisk(source: Readable, options: { directory: string; headBytes: number }): Promise<SpooledFile> {
+export async function spoolToDisk(
+  source: Readable,
+  options: { directory: string; headBytes: number },
+): Promise<SpooledFile> {
   const { headBytes } = options;
   const directory = await mkdtemp(path.join(options.directory, SPOOL_FOLDER_PREFIX));
   const file = path.join(directory, 'upload');
@@ -67,7 +70,11 @@ export async function spoolToDisk(source: Readable, options: { directory: string
  * when that age exceeds the longest an upload may take. Several processes may share the folder:
  * each only ever removes folders that old. Returns how many were removed.
  */
-export async function removeStaleSpoolFolders(directory: string, olderThanMs: number, now: number = Date.now()): Promise<number> {
+export async function removeStaleSpoolFolders(
+  directory: string,
+  olderThanMs: number,
+  now: number = Date.now(),
+): Promise<number> {
   const entries = await readdir(directory, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return [];
     throw error;

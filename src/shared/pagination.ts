@@ -7,7 +7,7 @@ export const MAX_PAGE_SIZE = 500;
 /** The `limit` and `cursor` query parameters every list accepts. */
 export const PageQuerySchema = Type.Object({
   limit: Type.Integer({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE }),
-  cursor: Type.Optional(Type.String({ maxLength: 1024, description: 'Opaque; the previous page\'s nextCursor' })),
+  cursor: Type.Optional(Type.String({ maxLength: 1024, description: "Opaque; the previous page's nextCursor" })),
 });
 
 export const pageSchema = <T extends TSchema>(item: T) =>
@@ -33,7 +33,11 @@ export function decodeCursor(cursor: string | undefined, length: number): (strin
   if (cursor === undefined) return undefined;
   try {
     const key: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(key) && key.length === length && key.every((part) => part === null || ['string', 'number'].includes(typeof part))) {
+    if (
+      Array.isArray(key) &&
+      key.length === length &&
+      key.every((part) => part === null || ['string', 'number'].includes(typeof part))
+    ) {
       return key as (string | number | null)[];
     }
   } catch {

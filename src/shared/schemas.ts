@@ -30,5 +30,7 @@ export const IdempotencyHeadersSchema = Type.Object({
 });
 
 /** A closed set of strings as `enum` (serialised directly; an `anyOf` of literals is checked branch by branch). */
-export const StringEnum = <const T extends readonly string[]>(values: T, options: { description?: string; default?: T[number] } = {}) =>
-  Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options });
+export const StringEnum = <const T extends readonly string[]>(
+  values: T,
+  options: { description?: string; default?: T[number] } = {},
+) => Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options });

@@ -10,7 +10,7 @@
  * export re-imports unchanged. A run of apostrophes before such a start counts as well, so that
  * a value which itself began with `'=` comes back whole.
  */
-const FORMULA_START = "[=+\\-@\\t\\r\\uFF1D\\uFF0B\\uFF0D\\uFF20]";
+const FORMULA_START = '[=+\\-@\\t\\r\\uFF1D\\uFF0B\\uFF0D\\uFF20]';
 const FORMULA_LIKE = new RegExp(`^'*${FORMULA_START}`);
 const NEUTRALISED = new RegExp(`^'+${FORMULA_START}`);
 

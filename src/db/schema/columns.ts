@@ -2,7 +2,10 @@ import { sql } from 'drizzle-orm';
 import { integer, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 /** Shared column helpers: every aggregate has a UUID key and creation/update times. */
-export const primaryId = () => uuid('id').primaryKey().default(sql`gen_random_uuid()`);
+export const primaryId = () =>
+  uuid('id')
+    .primaryKey()
+    .default(sql`gen_random_uuid()`);
 export const timestamps = () => ({
   createdAt: timestamp('created_at', { withTimezone: true, precision: 3, mode: 'date' }).notNull().defaultNow(),
   updatedAt: timestamp('updated_at', { withTimezone: true, precision: 3, mode: 'date' }).notNull().defaultNow(),

@@ -1,5 +1,16 @@
 import { sql } from 'drizzle-orm';
-import { customType, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid, boolean } from 'drizzle-orm/pg-core';
+import {
+  customType,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uuid,
+  boolean,
+} from 'drizzle-orm/pg-core';
 import { structures } from './structures';
 
 const instant = (name: string) => timestamp(name, { withTimezone: true, precision: 3 });
@@ -13,19 +24,24 @@ export const imports = pgTable(
     structureId: uuid('structure_id')
       .notNull()
       .references(() => structures.id, { onDelete: 'cascade' }),
-    status: text('status', { enum: ['queued', 'running', 'succeeded', 'failed'] }).notNull().default('queued'),
+    status: text('status', { enum: ['queued', 'running', 'succeeded', 'failed'] })
+      .notNull()
+      .default('queued'),
     fileName: text('file_name').notNull(),
     format: text('format', { enum: ['csv', 'xlsx', 'xls'] }).notNull(),
     fileSize: integer('file_size').notNull(),
     dryRun: boolean('dry_run').notNull().default(false),
-    onError: text('on_error', { enum: ['abort', 'skip'] }).notNull().default('abort'),
+    onError: text('on_error', { enum: ['abort', 'skip'] })
+      .notNull()
+      .default('abort'),
     notify: boolean('notify').notNull().default(false),
     directoryVisible: boolean('directory_visible'),
     totalRows: integer('total_rows'),
     processedRows: integer('processed_rows').notNull().default(0),
     /** Rows applied so far: a resumed job starts after it, so no row is applied twice. */
     appliedThroughRow: integer('applied_through_row').notNull().default(1),
-    counts: jsonb('counts').$type<{ created: number; updated: number; unchanged: number; failed: number }>()
+    counts: jsonb('counts')
+      .$type<{ created: number; updated: number; unchanged: number; failed: number }>()
       .notNull()
       .default({ created: 0, updated: 0, unchanged: 0, failed: 0 }),
     /** A file-level failure (unreadable file, outdated template), as a problem document. */
@@ -77,9 +93,15 @@ export const importRows = pgTable(
     email: text('email'),
     outcome: text('outcome', { enum: ['created', 'updated', 'unchanged', 'failed'] }).notNull(),
     mailboxId: uuid('mailbox_id'),
-    errors: jsonb('errors').$type<{ column: string; header: string; code: string; message: string }[]>().notNull().default([]),
+    errors: jsonb('errors')
+      .$type<{ column: string; header: string; code: string; message: string }[]>()
+      .notNull()
+      .default([]),
   },
-  (table) => [primaryKey({ columns: [table.importId, table.rowNumber] }), index('import_rows_outcome_idx').on(table.importId, table.outcome)],
+  (table) => [
+    primaryKey({ columns: [table.importId, table.rowNumber] }),
+    index('import_rows_outcome_idx').on(table.importId, table.outcome),
+  ],
 );
 
 /**

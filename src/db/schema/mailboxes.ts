@@ -1,5 +1,17 @@
 import { sql } from 'drizzle-orm';
-import { boolean, customType, date, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  boolean,
+  customType,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import type { MailboxStatus, MailboxType, Responsible } from '../../domain/mailbox-vocabulary';
 import { primaryId, timestamps, version } from './columns';
 import { structures } from './structures';
@@ -64,7 +76,9 @@ export const mailboxes = pgTable(
   },
   (table) => [
     // -- why: a deleted box keeps its e-mail for restore, but no longer reserves it.
-    uniqueIndex('mailboxes_email_key_active_idx').on(table.emailKey).where(sql`${table.status} <> 'deleted'`),
+    uniqueIndex('mailboxes_email_key_active_idx')
+      .on(table.emailKey)
+      .where(sql`${table.status} <> 'deleted'`),
     index('mailboxes_structure_status_idx').on(table.structureId, table.status),
     index('mailboxes_last_name_sort_idx').on(table.lastNameKey, table.firstNameKey, table.id),
     index('mailboxes_email_sort_idx').on(table.emailKey, table.id),
@@ -75,7 +89,9 @@ export const mailboxes = pgTable(
     index('mailboxes_rpps_idx').using('btree', sql`${table.rpps} text_pattern_ops`),
     index('mailboxes_adeli_idx').using('btree', sql`${table.adeli} text_pattern_ops`),
     uniqueIndex('mailboxes_registration_token_idx').on(table.registrationTokenHash),
-    index('mailboxes_expires_idx').on(table.expiresAt).where(sql`${table.status} not in ('deactivated', 'deleted')`),
+    index('mailboxes_expires_idx')
+      .on(table.expiresAt)
+      .where(sql`${table.status} not in ('deactivated', 'deleted')`),
     index('mailboxes_activity_idx').on(table.lastActivityAt),
     // -- why: the alimentation report walks a structure's boxes in id order, in keyset batches.
     index('mailboxes_structure_id_idx').on(table.structureId, table.id),
@@ -102,8 +118,12 @@ export const mssanteAddresses = pgTable(
     withdrawnAt: instant('withdrawn_at'),
   },
   (table) => [
-    uniqueIndex('mssante_addresses_active_idx').on(table.address).where(sql`${table.withdrawnAt} is null`),
-    uniqueIndex('mssante_addresses_one_active_per_mailbox_idx').on(table.mailboxId).where(sql`${table.withdrawnAt} is null`),
+    uniqueIndex('mssante_addresses_active_idx')
+      .on(table.address)
+      .where(sql`${table.withdrawnAt} is null`),
+    uniqueIndex('mssante_addresses_one_active_per_mailbox_idx')
+      .on(table.mailboxId)
+      .where(sql`${table.withdrawnAt} is null`),
     index('mssante_addresses_prefix_idx').using('btree', sql`${table.address} text_pattern_ops`),
     index('mssante_addresses_structure_idx').on(table.structureId),
     index('mssante_addresses_withdrawn_idx').on(table.withdrawnAt),
@@ -127,7 +147,9 @@ export const connectionAccounts = pgTable(
   (table) => [
     uniqueIndex('connection_accounts_pair_idx').on(table.sharedMailboxId, table.accountMailboxId),
     // -- why: a login opens at most one box by default, across all the boxes it can open.
-    uniqueIndex('connection_accounts_one_default_idx').on(table.accountMailboxId).where(sql`${table.isDefault}`),
+    uniqueIndex('connection_accounts_one_default_idx')
+      .on(table.accountMailboxId)
+      .where(sql`${table.isDefault}`),
     index('connection_accounts_account_idx').on(table.accountMailboxId),
   ],
 );
@@ -159,7 +181,9 @@ export const emailChangeRequests = pgTable(
     structureId: uuid('structure_id').notNull(),
     currentEmail: text('current_email').notNull(),
     newEmail: text('new_email').notNull(),
-    status: text('status', { enum: ['pending', 'approved', 'rejected', 'cancelled'] }).notNull().default('pending'),
+    status: text('status', { enum: ['pending', 'approved', 'rejected', 'cancelled'] })
+      .notNull()
+      .default('pending'),
     reason: text('reason'),
     requestedBy: text('requested_by'),
     decidedBy: text('decided_by'),
@@ -169,9 +193,13 @@ export const emailChangeRequests = pgTable(
   },
   (table) => [
     index('email_change_requests_structure_idx').on(table.structureId, table.status, table.createdAt),
-    uniqueIndex('email_change_requests_one_pending_idx').on(table.mailboxId).where(sql`${table.status} = 'pending'`),
+    uniqueIndex('email_change_requests_one_pending_idx')
+      .on(table.mailboxId)
+      .where(sql`${table.status} = 'pending'`),
     // -- why: a pending request reserves its new address (case-insensitively) until it is decided.
-    uniqueIndex('email_change_requests_pending_new_email_idx').on(sql`lower(${table.newEmail})`).where(sql`${table.status} = 'pending'`),
+    uniqueIndex('email_change_requests_pending_new_email_idx')
+      .on(sql`lower(${table.newEmail})`)
+      .where(sql`${table.status} = 'pending'`),
   ],
 );
 
@@ -186,7 +214,9 @@ export const notifications = pgTable(
     recipient: text('recipient').notNull(),
     subject: text('subject').notNull(),
     body: text('body').notNull(),
-    status: text('status', { enum: ['queued', 'sent', 'failed'] }).notNull().default('queued'),
+    status: text('status', { enum: ['queued', 'sent', 'failed'] })
+      .notNull()
+      .default('queued'),
     attempts: integer('attempts').notNull().default(0),
     lastError: text('last_error'),
     /** Makes a notification that must go once (e.g. a warning per deadline) unique. */

@@ -19,7 +19,10 @@ export const ERROR_CATALOGUE = {
   RESOURCE_IN_USE: { status: 409, title: 'The resource is still referenced' },
   ALREADY_LINKED: { status: 409, title: 'This box is already linked' },
   DEFAULT_TAKEN: { status: 409, title: 'This account already opens another box by default' },
-  RETENTION_EXPIRED: { status: 409, title: 'The retention period is over: the deleted mailbox can no longer be restored' },
+  RETENTION_EXPIRED: {
+    status: 409,
+    title: 'The retention period is over: the deleted mailbox can no longer be restored',
+  },
   IDEMPOTENCY_IN_PROGRESS: { status: 409, title: 'A request with this Idempotency-Key is still running' },
   REQUEST_TIMEOUT: { status: 408, title: 'The request took too long to arrive' },
   IMPORT_FILE_DELETED: { status: 410, title: 'The uploaded file was deleted at the end of its retention period' },

@@ -9,7 +9,11 @@ const countsOf = (keys: readonly string[], description: string) =>
 export const ActivityQuerySchema = Type.Object({
   expiringWithinDays: Type.Integer({ minimum: 0, maximum: 365, default: 30, description: 'Window of `expiringSoon`' }),
   deletionWithinDays: Type.Optional(
-    Type.Integer({ minimum: 0, maximum: 365, description: 'Window of `dueForDeletion`; by default the first inactivity warning\'s (30 days)' }),
+    Type.Integer({
+      minimum: 0,
+      maximum: 365,
+      description: "Window of `dueForDeletion`; by default the first inactivity warning's (30 days)",
+    }),
   ),
   limit: Type.Integer({ minimum: 1, maximum: 100, default: 20, description: 'Length of each list' }),
 });
@@ -34,7 +38,9 @@ const DueListSchema = (description: string) =>
     {
       withinDays: Type.Integer(),
       items: Type.Array(UpcomingItemSchema),
-      hasMore: Type.Boolean({ description: 'More boxes are due: GET /v1/lifecycle/upcoming?structureId=&reason= lists them all' }),
+      hasMore: Type.Boolean({
+        description: 'More boxes are due: GET /v1/lifecycle/upcoming?structureId=&reason= lists them all',
+      }),
     },
     { description },
   );
@@ -47,8 +53,12 @@ export const StructureActivitySchema = Type.Object({
     byStatus: countsOf(MAILBOX_STATUSES, 'Every box per status, deleted ones (within retention or purged) included'),
     byType: countsOf(MAILBOX_TYPES, 'Boxes not deleted, per type'),
   }),
-  recentChanges: Type.Array(RecentChangeSchema, { description: 'The structure\'s latest audit events, newest first' }),
-  expiringSoon: DueListSchema('Active boxes whose expiry date (deactivation) falls within the window, overdue ones first'),
-  dueForDeletion: DueListSchema('Boxes the inactivity sweep deletes within the window (no activity for nearly a year), soonest first'),
+  recentChanges: Type.Array(RecentChangeSchema, { description: "The structure's latest audit events, newest first" }),
+  expiringSoon: DueListSchema(
+    'Active boxes whose expiry date (deactivation) falls within the window, overdue ones first',
+  ),
+  dueForDeletion: DueListSchema(
+    'Boxes the inactivity sweep deletes within the window (no activity for nearly a year), soonest first',
+  ),
 });
 export type StructureActivity = Static<typeof StructureActivitySchema>;

@@ -8,7 +8,8 @@ import { findStructure } from '../structures';
 import { countMailboxesByStatus, countMailboxesByType } from './activity.repository';
 import type { ActivityQuery, RecentChange, StructureActivity } from './activity.schemas';
 
-const zeroes = <K extends string>(keys: readonly K[]) => Object.fromEntries(keys.map((key) => [key, 0])) as Record<K, number>;
+const zeroes = <K extends string>(keys: readonly K[]) =>
+  Object.fromEntries(keys.map((key) => [key, 0])) as Record<K, number>;
 
 /**
  * The structure's dashboard: counts, latest audit events, and what the lifecycle sweeps will do
@@ -28,8 +29,18 @@ export async function getStructureActivity(
     countMailboxesByStatus(deps.db, structureId),
     countMailboxesByType(deps.db, structureId),
     selectAuditEvents(deps.db, { structureId, visibleStructureIds: undefined, limit: query.limit }),
-    listUpcoming(deps, policy, context, { structureId, withinDays: query.expiringWithinDays, reason: 'expiry', limit: query.limit }),
-    listUpcoming(deps, policy, context, { structureId, withinDays: deletionWithinDays, reason: 'inactivity', limit: query.limit }),
+    listUpcoming(deps, policy, context, {
+      structureId,
+      withinDays: query.expiringWithinDays,
+      reason: 'expiry',
+      limit: query.limit,
+    }),
+    listUpcoming(deps, policy, context, {
+      structureId,
+      withinDays: deletionWithinDays,
+      reason: 'inactivity',
+      limit: query.limit,
+    }),
   ]);
   const byStatus = zeroes(MAILBOX_STATUSES);
   for (const row of byStatusRows) byStatus[row.status] = row.count;
@@ -49,7 +60,11 @@ export async function getStructureActivity(
     generatedAt: deps.clock.now().toISOString(),
     counts: { total: Object.values(byType).reduce((sum, count) => sum + count, 0), byStatus, byType },
     recentChanges,
-    expiringSoon: { withinDays: query.expiringWithinDays, items: expiring.items, hasMore: expiring.nextCursor !== null },
+    expiringSoon: {
+      withinDays: query.expiringWithinDays,
+      items: expiring.items,
+      hasMore: expiring.nextCursor !== null,
+    },
     dueForDeletion: { withinDays: deletionWithinDays, items: inactive.items, hasMore: inactive.nextCursor !== null },
   };
 }

@@ -1,6 +1,12 @@
 import { ManualClock } from '../../shared/clock';
 import { bearer, createTestApp, type TestApp } from '../../../test/harness';
-import { createApiKey, createMailbox, createStructure, createValidMailbox, reportMailboxActivity } from '../../../test/factories';
+import {
+  createApiKey,
+  createMailbox,
+  createStructure,
+  createValidMailbox,
+  reportMailboxActivity,
+} from '../../../test/factories';
 
 const clock = new ManualClock('2025-03-01T08:00:00.000Z');
 let test: TestApp;
@@ -8,10 +14,15 @@ let structureId: string;
 let other: string;
 const ids: Record<string, string> = {};
 
-interface DueItem { mailboxId: string; reason: string; dueAt: string }
+interface DueItem {
+  mailboxId: string;
+  reason: string;
+  dueAt: string;
+}
 
 const asOperator = () => bearer(test.operatorKey);
-const activity = (query = '', key = test.operatorKey) => test.http.get(`/v1/structures/${structureId}/activity${query}`).set(bearer(key));
+const activity = (query = '', key = test.operatorKey) =>
+  test.http.get(`/v1/structures/${structureId}/activity${query}`).set(bearer(key));
 
 beforeAll(async () => {
   test = await createTestApp({ clock });
@@ -44,14 +55,20 @@ describe('structure activity', () => {
     });
   });
 
-  it('lists the structure\'s latest changes, newest first', async () => {
+  it("lists the structure's latest changes, newest first", async () => {
     const { recentChanges } = (await activity('?limit=3').expect(200)).body;
-    expect(recentChanges.map((change: { action: string; mailboxId: string }) => [change.action, change.mailboxId])).toEqual([
+    expect(
+      recentChanges.map((change: { action: string; mailboxId: string }) => [change.action, change.mailboxId]),
+    ).toEqual([
       ['mailbox.deleted', ids.deleted],
       ['mailbox.created', ids.deleted],
       ['mailbox.deactivated', ids.deactivated],
     ]);
-    expect(recentChanges[0]).toMatchObject({ targetType: 'mailbox', actor: { type: 'api_key' }, occurredAt: '2026-02-09T08:00:00.000Z' });
+    expect(recentChanges[0]).toMatchObject({
+      targetType: 'mailbox',
+      actor: { type: 'api_key' },
+      occurredAt: '2026-02-09T08:00:00.000Z',
+    });
   });
 
   it('lists boxes expiring within the window, and those the inactivity sweep deletes soon', async () => {

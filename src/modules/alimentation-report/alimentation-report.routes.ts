@@ -14,63 +14,89 @@ import { languageOf } from './report-language';
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 const DESCRIPTION = [
-  'Every issue the ANS would flag on the structure\'s fed boxes (pre-registered or valid, not test, not MED), each',
+  "Every issue the ANS would flag on the structure's fed boxes (pre-registered or valid, not test, not MED), each",
   '`{ mailboxId, email, type, rule, severity, field, message }`. A box with a blocking issue is not published.',
   '',
-  '- Issues are ordered by mailbox id, then by the rule\'s rank in the catalogue; `cursor` is keyset over that order.',
+  "- Issues are ordered by mailbox id, then by the rule's rank in the catalogue; `cursor` is keyset over that order.",
   '- `summary` counts the whole report of the structure, whatever the filters and the page: every fed box is evaluated',
   '  on each request, and the page and the summary are computed from one database snapshot.',
   '- Filters `rule`, `severity`, `type` narrow `items` (and the files), not the summary.',
   '- `Accept-Language: fr` gives French messages (and French headers in the files); English otherwise.',
   '- The reference rules (RPPS_NOT_IN_REFERENCE, NAME_MISMATCH_REFERENCE) are silent while no reference extraction is',
   '  loaded (`reference: null`).',
-  '- `format=csv|xlsx` streams every matching issue (`limit` and `cursor` do not apply); the XLSX has a summary sheet. In both, a cell a spreadsheet would run as a formula (leading `=`, `+`, `-`, `@`, their full-width forms, a tab or a carriage return) starts with `\'`.',
+  "- `format=csv|xlsx` streams every matching issue (`limit` and `cursor` do not apply); the XLSX has a summary sheet. In both, a cell a spreadsheet would run as a formula (leading `=`, `+`, `-`, `@`, their full-width forms, a tab or a carriage return) starts with `'`.",
   '  Whoever wants every issue should use a file rather than page through the JSON, each page re-evaluating the structure.',
 ].join('\n');
 
 export const alimentationReportRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const deps = dependenciesOf(app);
 
-  app.get('/v1/structures/:structureId/alimentation-report', {
-    schema: {
-      operationId: 'getAlimentationReport', summary: 'The alimentation report: what the ANS would flag, with a summary',
-      description: DESCRIPTION, tags: ['Alimentation report'],
-      params: StructureParamsSchema,
-      headers: Type.Object({ 'accept-language': Type.Optional(Type.String({ description: '`fr` for French messages; English by default' })) }),
-      querystring: Type.Composite([PageQuerySchema, ReportQuerySchema]),
-      response: {
-        200: {
-          description: 'The report (JSON), or the file (CSV, XLSX)',
-          content: {
-            'application/json': { schema: AlimentationReportSchema },
-            'text/csv': { schema: Type.String() },
-            [XLSX_TYPE]: { schema: Type.String({ format: 'binary' }) },
+  app.get(
+    '/v1/structures/:structureId/alimentation-report',
+    {
+      schema: {
+        operationId: 'getAlimentationReport',
+        summary: 'The alimentation report: what the ANS would flag, with a summary',
+        description: DESCRIPTION,
+        tags: ['Alimentation report'],
+        params: StructureParamsSchema,
+        headers: Type.Object({
+          'accept-language': Type.Optional(
+            Type.String({ description: '`fr` for French messages; English by default' }),
+          ),
+        }),
+        querystring: Type.Composite([PageQuerySchema, ReportQuerySchema]),
+        response: {
+          200: {
+            description: 'The report (JSON), or the file (CSV, XLSX)',
+            content: {
+              'application/json': { schema: AlimentationReportSchema },
+              'text/csv': { schema: Type.String() },
+              [XLSX_TYPE]: { schema: Type.String({ format: 'binary' }) },
+            },
           },
+          ...problemResponses(404),
         },
-        ...problemResponses(404),
       },
     },
-  }, async (request, reply) => {
-    const language = languageOf(request.headers['accept-language']);
-    const { format, limit, cursor, rule, severity, type } = request.query;
-    reply.header('content-language', language).header('vary', 'Accept-Language');
-    if (format === 'json') {
-      return reply.type('application/json').send(
-        await getAlimentationReport(deps, contextOf(request), request.params.structureId, { limit, cursor, rule, severity, type }, language),
+    async (request, reply) => {
+      const language = languageOf(request.headers['accept-language']);
+      const { format, limit, cursor, rule, severity, type } = request.query;
+      reply.header('content-language', language).header('vary', 'Accept-Language');
+      if (format === 'json') {
+        return reply
+          .type('application/json')
+          .send(
+            await getAlimentationReport(
+              deps,
+              contextOf(request),
+              request.params.structureId,
+              { limit, cursor, rule, severity, type },
+              language,
+            ),
+          );
+      }
+      const report = await streamAlimentationReport(
+        deps,
+        contextOf(request),
+        request.params.structureId,
+        { rule, severity, type },
+        language,
       );
-    }
-    const report = await streamAlimentationReport(deps, contextOf(request), request.params.structureId, { rule, severity, type }, language);
-    const body = new PassThrough();
-    const write = format === 'csv' ? writeReportCsv : writeReportXlsx;
-    write(report, language, body).catch((error: unknown) => {
-      request.log.error({ err: error }, 'alimentation report file failed mid-stream');
-      body.destroy(error instanceof Error ? error : new Error(String(error)));
-    });
-    const fileName = `alimentation-report-${request.params.structureId}-${isoDate(report.generatedAt)}.${format}`;
-    return reply
-      .type(format === 'csv' ? 'text/csv; charset=utf-8' : XLSX_TYPE)
-      .header('content-disposition', `attachment; filename="${fileName}"`)
-      // A stream is sent as is (no serialisation); the typed reply only knows the schemas' shapes.
-      .send(body as never);
-  });
+      const body = new PassThrough();
+      const write = format === 'csv' ? writeReportCsv : writeReportXlsx;
+      write(report, language, body).catch((error: unknown) => {
+        request.log.error({ err: error }, 'alimentation report file failed mid-stream');
+        body.destroy(error instanceof Error ? error : new Error(String(error)));
+      });
+      const fileName = `alimentation-report-${request.params.structureId}-${isoDate(report.generatedAt)}.${format}`;
+      return (
+        reply
+          .type(format === 'csv' ? 'text/csv; charset=utf-8' : XLSX_TYPE)
+          .header('content-disposition', `attachment; filename="${fileName}"`)
+          // A stream is sent as is (no serialisation); the typed reply only knows the schemas' shapes.
+          .send(body as never)
+      );
+    },
+  );
 };

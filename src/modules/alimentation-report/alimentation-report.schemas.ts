@@ -15,10 +15,14 @@ export const REPORT_FORMATS = ['json', 'csv', 'xlsx'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 export const ReportQuerySchema = Type.Object({
-  format: Type.Union(REPORT_FORMATS.map((format) => Type.Literal(format)), {
-    default: 'json',
-    description: 'json: one page of issues and the summary; csv (`;`, UTF-8 with BOM) and xlsx: every matching issue, streamed, `limit` and `cursor` ignored',
-  }),
+  format: Type.Union(
+    REPORT_FORMATS.map((format) => Type.Literal(format)),
+    {
+      default: 'json',
+      description:
+        'json: one page of issues and the summary; csv (`;`, UTF-8 with BOM) and xlsx: every matching issue, streamed, `limit` and `cursor` ignored',
+    },
+  ),
   rule: Type.Optional(RuleCodeSchema),
   severity: Type.Optional(SeveritySchema),
   type: Type.Optional(MailboxTypeSchema),
@@ -28,7 +32,7 @@ export type ReportFilters = Pick<ReportQuery, 'rule' | 'severity' | 'type'>;
 
 export const ReportItemSchema = Type.Object({
   mailboxId: IdSchema,
-  email: Type.String({ description: 'The box\'s reference address' }),
+  email: Type.String({ description: "The box's reference address" }),
   type: MailboxTypeSchema,
   rule: RuleCodeSchema,
   severity: SeveritySchema,
@@ -45,7 +49,9 @@ const CountsByRuleSchema = Type.Object(
 export const ReportSummarySchema = Type.Object({
   byRule: CountsByRuleSchema,
   bySeverity: Type.Object({ blocking: Type.Integer(), warning: Type.Integer() }),
-  mailboxesWithBlockingIssues: Type.Integer({ description: 'Fed boxes kept out of the directory by at least one blocking issue' }),
+  mailboxesWithBlockingIssues: Type.Integer({
+    description: 'Fed boxes kept out of the directory by at least one blocking issue',
+  }),
   mailboxesWithIssues: Type.Integer(),
   fedMailboxes: Type.Integer({ description: 'Boxes the report covers: pre-registered or valid, not test, not MED' }),
 });

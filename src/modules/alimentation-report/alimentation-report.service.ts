@@ -76,7 +76,10 @@ export async function getAlimentationReport(
       let lastKey: IssueKey | undefined;
       let hasMore = false;
       const boxes = evaluateFedMailboxes(tx, {
-        structureId, today: isoDate(generatedAt), locale: language, extractionId: reference?.extractionId ?? null,
+        structureId,
+        today: isoDate(generatedAt),
+        locale: language,
+        extractionId: reference?.extractionId ?? null,
       });
       for await (const batch of boxes) {
         for (const box of batch) {
@@ -134,7 +137,10 @@ export async function streamAlimentationReport(
   const summary = createSummary();
   async function* rows(): AsyncGenerator<ReportItem> {
     const boxes = evaluateFedMailboxes(deps.db, {
-      structureId, today: isoDate(generatedAt), locale: language, extractionId: reference?.extractionId ?? null,
+      structureId,
+      today: isoDate(generatedAt),
+      locale: language,
+      extractionId: reference?.extractionId ?? null,
     });
     for await (const batch of boxes) {
       for (const box of batch) {

@@ -31,14 +31,28 @@ const asOperator = () => bearer(test.operatorKey);
 const report = (structureId: string, query = '', headers: Record<string, string> = {}) =>
   test.http.get(`/v1/structures/${structureId}/alimentation-report${query}`).set({ ...asOperator(), ...headers });
 
-async function box(name: string, structureId: string, type: MailboxKind, overrides: Record<string, unknown> = {}, withAddress = true) {
+async function box(
+  name: string,
+  structureId: string,
+  type: MailboxKind,
+  overrides: Record<string, unknown> = {},
+  withAddress = true,
+) {
   const created = await createMailbox(test, structureId, type, overrides);
   if (withAddress) await assignCorrespondence(test, created.id, uniqueLocalPart(type.toLowerCase()));
   boxes[name] = created.id;
   return created.id;
 }
 
-interface Item { mailboxId: string; rule: string; severity: string; message: string; type: string; field: string; email: string }
+interface Item {
+  mailboxId: string;
+  rule: string;
+  severity: string;
+  message: string;
+  type: string;
+  field: string;
+  email: string;
+}
 
 /** Each box's rules, from every item of a report. */
 function rulesByBox(items: Item[]): Record<string, string[]> {
@@ -56,23 +70,44 @@ beforeAll(async () => {
   const named = { rpps: '10990000027', lastName: 'Dupont', firstName: 'Laurent', profession: '21' };
 
   await box('clean', main, 'PER', named);
-  boxes.noAddress = (await createValidMailbox(test, main, 'PER', { rpps: '10990000035', lastName: 'Nguyen', firstName: 'Thi', profession: '60' })).id;
+  boxes.noAddress = (
+    await createValidMailbox(test, main, 'PER', {
+      rpps: '10990000035',
+      lastName: 'Nguyen',
+      firstName: 'Thi',
+      profession: '60',
+    })
+  ).id;
   await box('intWithoutRpps', main, 'INT', { profession: '60' });
   await box('adeliOnly', main, 'PER', { ...named, rpps: null, adeli: '123456789' });
   await box('bareOrg', main, 'ORG', { responsible: null, description: null });
-  await box('appResponsibleWithoutId', main, 'APP', { responsible: { lastName: 'Martin', firstName: 'Claire', profession: '10' } });
+  await box('appResponsibleWithoutId', main, 'APP', {
+    responsible: { lastName: 'Martin', firstName: 'Claire', profession: '10' },
+  });
   await box('perWithResponsible', main, 'PER', named);
   // No API path stores a responsible on a PER box (refused at the door): written straight to the database.
-  await test.app.db.execute(sql`update mailboxes set responsible = ${JSON.stringify({ lastName: 'Martin', firstName: 'Claire' })}::jsonb
+  await test.app.db
+    .execute(sql`update mailboxes set responsible = ${JSON.stringify({ lastName: 'Martin', firstName: 'Claire' })}::jsonb
     where id = ${boxes.perWithResponsible!}`);
   await box('noProfession', main, 'PER', { ...named, profession: null });
   await box('deprecatedProfession', main, 'PER', { ...named, profession: '93' });
-  await box('unknownRpps', main, 'PER', { rpps: validRpps(), lastName: 'Inconnu', firstName: 'Jean', profession: '10' });
-  await box('otherName', main, 'PER', { rpps: '10990000019', lastName: 'Martin', firstName: 'Hélène', profession: '10' });
+  await box('unknownRpps', main, 'PER', {
+    rpps: validRpps(),
+    lastName: 'Inconnu',
+    firstName: 'Jean',
+    profession: '10',
+  });
+  await box('otherName', main, 'PER', {
+    rpps: '10990000019',
+    lastName: 'Martin',
+    firstName: 'Hélène',
+    profession: '10',
+  });
   await box('expired', main, 'PER', { ...named, expiresAt: '2026-03-01' });
   await box('offDomain', main, 'PER', named);
   // Structures only hold .mssante.fr domains (refused at the door): an address from before that rule, written directly.
-  await test.app.db.execute(sql`update mssante_addresses set domain = 'ch-exemple.fr', address = local_part || '@ch-exemple.fr'
+  await test.app.db
+    .execute(sql`update mssante_addresses set domain = 'ch-exemple.fr', address = local_part || '@ch-exemple.fr'
     where mailbox_id = ${boxes.offDomain!} and withdrawn_at is null`);
   await box('orgWithoutNationalId', withoutNationalId, 'ORG');
   await box('orgWithWrongKey', withWrongKey, 'ORG');
@@ -82,8 +117,16 @@ beforeAll(async () => {
   // Not fed, so never reported, whatever their data.
   notFed.push((await createMailbox(test, main, 'MED')).id);
   notFed.push((await createMailbox(test, main, 'PER', { isTest: true, profession: null })).id);
-  notFed.push((await test.http.post('/v1/registrations').send({ structureId: main, type: 'INT', email: `pending.${Date.now()}@h.fr`, lastName: 'A', firstName: 'B' })).body.id);
-  const rejected = await test.http.post('/v1/registrations').send({ structureId: main, type: 'INT', email: `rejected.${Date.now()}@h.fr`, lastName: 'A', firstName: 'B' });
+  notFed.push(
+    (
+      await test.http
+        .post('/v1/registrations')
+        .send({ structureId: main, type: 'INT', email: `pending.${Date.now()}@h.fr`, lastName: 'A', firstName: 'B' })
+    ).body.id,
+  );
+  const rejected = await test.http
+    .post('/v1/registrations')
+    .send({ structureId: main, type: 'INT', email: `rejected.${Date.now()}@h.fr`, lastName: 'A', firstName: 'B' });
   await test.http.post(`/v1/mailboxes/${rejected.body.id}/reject`).set(asOperator()).expect(200);
   notFed.push(rejected.body.id);
   const deactivated = await createMailbox(test, main, 'ORG', { responsible: null });
@@ -110,7 +153,7 @@ describe('the alimentation report', () => {
     await loadReferenceExtraction(test, readFileSync(REFERENCE_FIXTURE));
   });
 
-  it('finds on each box exactly the rules it breaks, in the catalogue\'s order', async () => {
+  it("finds on each box exactly the rules it breaks, in the catalogue's order", async () => {
     const response = await report(main, '?limit=500').expect(200);
     expect(response.headers['content-language']).toBe('en');
     expect(response.body.reference).toMatchObject({ sourceFile: 'Extraction_Correspondance_MSSante.txt' });
@@ -132,7 +175,10 @@ describe('the alimentation report', () => {
     expect(ids).toEqual([...ids].sort());
     for (const id of notFed) expect(ids).not.toContain(id);
     expect(response.body.items.find((item: Item) => item.rule === 'DOMAIN_NOT_MSSANTE')).toMatchObject({
-      mailboxId: boxes.offDomain, type: 'PER', severity: 'blocking', field: 'correspondence.domain',
+      mailboxId: boxes.offDomain,
+      type: 'PER',
+      severity: 'blocking',
+      field: 'correspondence.domain',
       message: 'The MSSanté address is not on a domain ending in .mssante.fr.',
     });
   });
@@ -140,11 +186,16 @@ describe('the alimentation report', () => {
   it('makes every rule of the catalogue fire, the structure rules included', async () => {
     const fired = new Set<string>();
     for (const structureId of [main, withoutNationalId, withWrongKey]) {
-      for (const item of (await report(structureId, '?limit=500').expect(200)).body.items as Item[]) fired.add(item.rule);
+      for (const item of (await report(structureId, '?limit=500').expect(200)).body.items as Item[])
+        fired.add(item.rule);
     }
     expect([...fired].sort()).toEqual([...ALIMENTATION_RULE_CODES].sort());
-    expect(rulesByBox((await report(withoutNationalId).expect(200)).body.items)).toEqual({ orgWithoutNationalId: ['STRUCTURE_WITHOUT_NATIONAL_ID', 'ORG_WITHOUT_CONNECTION_ACCOUNT'] });
-    expect(rulesByBox((await report(withWrongKey).expect(200)).body.items)).toEqual({ orgWithWrongKey: ['STRUCTURE_ID_KEY', 'ORG_WITHOUT_CONNECTION_ACCOUNT'] });
+    expect(rulesByBox((await report(withoutNationalId).expect(200)).body.items)).toEqual({
+      orgWithoutNationalId: ['STRUCTURE_WITHOUT_NATIONAL_ID', 'ORG_WITHOUT_CONNECTION_ACCOUNT'],
+    });
+    expect(rulesByBox((await report(withWrongKey).expect(200)).body.items)).toEqual({
+      orgWithWrongKey: ['STRUCTURE_ID_KEY', 'ORG_WITHOUT_CONNECTION_ACCOUNT'],
+    });
   });
 
   it('counts the whole report in the summary', async () => {
@@ -160,9 +211,13 @@ describe('the alimentation report', () => {
   });
 
   it('speaks French when asked to', async () => {
-    const response = await report(main, '?rule=ORG_WITHOUT_RESPONSIBLE', { 'Accept-Language': 'fr-FR,fr;q=0.9,en;q=0.8' }).expect(200);
+    const response = await report(main, '?rule=ORG_WITHOUT_RESPONSIBLE', {
+      'Accept-Language': 'fr-FR,fr;q=0.9,en;q=0.8',
+    }).expect(200);
     expect(response.headers['content-language']).toBe('fr');
-    expect(response.body.items).toEqual([expect.objectContaining({ message: "La boîte partagée n'a pas de responsable." })]);
+    expect(response.body.items).toEqual([
+      expect.objectContaining({ message: "La boîte partagée n'a pas de responsable." }),
+    ]);
     for (const item of (await report(main, '?limit=500', { 'Accept-Language': 'fr' })).body.items as Item[]) {
       expect(item.message).toBe(ALIMENTATION_RULES.find((rule) => rule.code === item.rule)!.message.fr);
     }
@@ -211,11 +266,14 @@ describe('the alimentation report', () => {
   });
 
   it('streams a CSV that French Excel opens, with every matching issue', async () => {
-    const response = await report(main, '?format=csv', { 'Accept-Language': 'fr' }).buffer(true).parse((res, done) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => done(null, Buffer.concat(chunks)));
-    }).expect(200);
+    const response = await report(main, '?format=csv', { 'Accept-Language': 'fr' })
+      .buffer(true)
+      .parse((res, done) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => done(null, Buffer.concat(chunks)));
+      })
+      .expect(200);
     expect(response.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(response.headers['content-disposition']).toMatch(/^attachment; filename="alimentation-report-.+\.csv"$/);
     const text = (response.body as Buffer).toString('utf8');
@@ -223,15 +281,20 @@ describe('the alimentation report', () => {
     const lines = text.slice(1).trimEnd().split('\r\n');
     expect(lines[0]).toBe('Identifiant de la boîte;Adresse de référence;Type;Règle;Sévérité;Champ;Message');
     expect(lines).toHaveLength(15);
-    expect(lines.find((line) => line.includes('ORG_WITHOUT_RESPONSIBLE'))).toContain(";bloquante;responsible;La boîte partagée n'a pas de responsable.");
+    expect(lines.find((line) => line.includes('ORG_WITHOUT_RESPONSIBLE'))).toContain(
+      ";bloquante;responsible;La boîte partagée n'a pas de responsable.",
+    );
   });
 
   it('streams an XLSX with the filtered issues and a summary sheet', async () => {
-    const response = await report(main, '?format=xlsx&severity=blocking').buffer(true).parse((res, done) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => done(null, Buffer.concat(chunks)));
-    }).expect(200);
+    const response = await report(main, '?format=xlsx&severity=blocking')
+      .buffer(true)
+      .parse((res, done) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => done(null, Buffer.concat(chunks)));
+      })
+      .expect(200);
     expect(response.headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(new Uint8Array(response.body as Buffer).buffer);
@@ -240,7 +303,15 @@ describe('the alimentation report', () => {
     expect(issues.rowCount).toBe(6);
     expect(issues.getRow(1).getCell(4).value).toBe('Rule');
     const rules = Array.from({ length: 5 }, (_unused, index) => issues.getRow(index + 2).getCell(4).value);
-    expect(new Set(rules)).toEqual(new Set(['MISSING_CORRESPONDENCE', 'INT_WITHOUT_RPPS', 'ORG_WITHOUT_RESPONSIBLE', 'RPPS_NOT_IN_REFERENCE', 'DOMAIN_NOT_MSSANTE']));
+    expect(new Set(rules)).toEqual(
+      new Set([
+        'MISSING_CORRESPONDENCE',
+        'INT_WITHOUT_RPPS',
+        'ORG_WITHOUT_RESPONSIBLE',
+        'RPPS_NOT_IN_REFERENCE',
+        'DOMAIN_NOT_MSSANTE',
+      ]),
+    );
     const summary = workbook.getWorksheet('Summary')!;
     expect(summary.getRow(3).values).toEqual([undefined, 'Fed mailboxes', 13]);
   });
@@ -252,8 +323,14 @@ describe('alimentation report security', () => {
     const otherAdmin = await createApiKey(test, 'admin', [withoutNationalId]);
     await test.http.get(`/v1/structures/${main}/alimentation-report`).expect(401);
     await test.http.get(`/v1/structures/${main}/alimentation-report`).set(bearer(otherAdmin.key)).expect(404);
-    await test.http.get(`/v1/structures/${main}/alimentation-report?format=csv`).set(bearer(otherAdmin.key)).expect(404);
+    await test.http
+      .get(`/v1/structures/${main}/alimentation-report?format=csv`)
+      .set(bearer(otherAdmin.key))
+      .expect(404);
     await test.http.get(`/v1/structures/${main}/alimentation-report`).set(bearer(reader.key)).expect(200);
-    await test.http.get('/v1/structures/00000000-0000-4000-8000-000000000000/alimentation-report').set(asOperator()).expect(404);
+    await test.http
+      .get('/v1/structures/00000000-0000-4000-8000-000000000000/alimentation-report')
+      .set(asOperator())
+      .expect(404);
   });
 });

@@ -1,6 +1,13 @@
 import type { Executor } from '../../db/database';
 import type { DirectoryStructure, DirectorySubject } from '../directory/directory-entry';
-import { evaluateMailbox, type Issue, type Locale, type ProfessionalReference, type ReferenceEntry, type RuleContext } from './rules';
+import {
+  evaluateMailbox,
+  type Issue,
+  type Locale,
+  type ProfessionalReference,
+  type ReferenceEntry,
+  type RuleContext,
+} from './rules';
 import { selectFedMailboxBatch, selectStructureIdentities, type FedMailboxRow } from './fed-mailboxes.repository';
 
 /** Boxes read per statement: large enough to keep round trips few, small enough to bound memory. */
@@ -70,11 +77,18 @@ function batchReference(rows: readonly FedMailboxRow[]): ProfessionalReference {
  * directory refresh) hold at most two batches of boxes: the next batch's query is sent before
  * the current one is evaluated, so the database works while Node.js runs the rules.
  */
-export async function* evaluateFedMailboxes(executor: Executor, options: EvaluationOptions): AsyncGenerator<EvaluatedMailbox[]> {
+export async function* evaluateFedMailboxes(
+  executor: Executor,
+  options: EvaluationOptions,
+): AsyncGenerator<EvaluatedMailbox[]> {
   const limit = options.batchSize ?? FED_MAILBOX_BATCH_SIZE;
   const fetchAfter = (afterId: string | null) => {
     const query = selectFedMailboxBatch(executor, {
-      structureId: options.structureId, afterId, limit, extractionId: options.extractionId, withDirectoryFields: options.withDirectoryFields,
+      structureId: options.structureId,
+      afterId,
+      limit,
+      extractionId: options.extractionId,
+      withDirectoryFields: options.withDirectoryFields,
     });
     // Awaited below; if the caller stops iterating first, its failure must not go unhandled.
     query.catch(() => undefined);
@@ -104,7 +118,12 @@ export async function* evaluateFedMailboxes(executor: Executor, options: Evaluat
     yield rows.map((row) => {
       const subject = toSubject(row);
       const context = contextOf(row.structure_id);
-      return { subject, structureId: row.structure_id, structure: context.structure, issues: evaluateMailbox(subject, context, { locale: options.locale }) };
+      return {
+        subject,
+        structureId: row.structure_id,
+        structure: context.structure,
+        issues: evaluateMailbox(subject, context, { locale: options.locale }),
+      };
     });
     if (isLast) return;
   }

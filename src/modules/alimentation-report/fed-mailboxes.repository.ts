@@ -58,7 +58,9 @@ export async function selectFedMailboxBatch(executor: Executor, query: FedMailbo
           select rp.last_name, rp.first_name from reference_professionals rp
            where rp.extraction_id = ${query.extractionId}::uuid and rp.rpps = m.rpps limit 1) r on true`
     : sql`left join (select null::text as last_name, null::text as first_name) r on false`;
-  return selectRows<FedMailboxRow>(executor, sql`
+  return selectRows<FedMailboxRow>(
+    executor,
+    sql`
     select m.id, m.structure_id, m.email, m.type, m.status, m.rpps, m.adeli, m.last_name, m.first_name, m.profession,
            m.expires_at::text as expires_at, m.responsible, m.description, a.domain, a.address,
            r.last_name as ref_last_name, r.first_name as ref_first_name,
@@ -74,7 +76,8 @@ export async function selectFedMailboxBatch(executor: Executor, query: FedMailbo
        ${query.structureId ? sql`and m.structure_id = ${query.structureId}::uuid` : sql``}
        ${query.afterId ? sql`and m.id > ${query.afterId}::uuid` : sql``}
      order by m.id
-     limit ${query.limit}`);
+     limit ${query.limit}`,
+  );
 }
 
 /** The national ids of these structures (the holders of ORG and APP boxes). */

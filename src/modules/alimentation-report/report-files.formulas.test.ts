@@ -72,10 +72,18 @@ describe('formula cells in the alimentation report files', () => {
   it('neutralises every text cell, full-width signs, tabs and carriage returns included', async () => {
     const tricky = ['＝1+1', '@SUM(A1)', '\t=1+1', '\r=1+1', '＋cmd', '－1+1', '＠SUM(A1)'];
     const items: ReportItem[] = tricky.map((text) => ({
-      mailboxId: text, email: text, type: 'PER', rule: 'MISSING_CORRESPONDENCE', severity: 'blocking', field: text, message: text,
+      mailboxId: text,
+      email: text,
+      type: 'PER',
+      rule: 'MISSING_CORRESPONDENCE',
+      severity: 'blocking',
+      field: text,
+      message: text,
     }));
     const stream = (): ReportStream => ({
-      rows: (async function* () { yield* items; })(),
+      rows: (async function* () {
+        yield* items;
+      })(),
       summary: createSummary(),
       reference: null,
       generatedAt: new Date('2026-03-02T09:00:00Z'),
@@ -87,10 +95,21 @@ describe('formula cells in the alimentation report files', () => {
       await write(stream(), out);
       return Buffer.concat(chunks);
     };
-    const expected = tricky.map((text) => [`'${text}`, `'${text}`, 'PER', 'MISSING_CORRESPONDENCE', 'blocking', `'${text}`, `'${text}`]);
+    const expected = tricky.map((text) => [
+      `'${text}`,
+      `'${text}`,
+      'PER',
+      'MISSING_CORRESPONDENCE',
+      'blocking',
+      `'${text}`,
+      `'${text}`,
+    ]);
     const [, ...csvRows] = await readCsv(await collect((report, out) => writeReportCsv(report, 'en', out)));
     expect(csvRows).toEqual(expected);
-    const [, ...xlsxRows] = await readXlsx(await collect((report, out) => writeReportXlsx(report, 'en', out)), 'Issues');
+    const [, ...xlsxRows] = await readXlsx(
+      await collect((report, out) => writeReportXlsx(report, 'en', out)),
+      'Issues',
+    );
     // XLSX keeps a lone carriage return as a line feed.
     expect(xlsxRows).toEqual(expected.map((row) => row.map((cell) => cell.replace('\r', '\n'))));
   });

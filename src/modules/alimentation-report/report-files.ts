@@ -18,9 +18,16 @@ const SEVERITY_LABELS: Record<Locale, Record<ReportItem['severity'], string>> = 
 };
 
 /** One issue's cells, for both files: the address is the box's own text, so it may look like a formula. */
-const toCells = (item: ReportItem, language: Locale) => [
-  item.mailboxId, item.email, item.type, item.rule, SEVERITY_LABELS[language][item.severity], item.field, item.message,
-].map(neutraliseFormula);
+const toCells = (item: ReportItem, language: Locale) =>
+  [
+    item.mailboxId,
+    item.email,
+    item.type,
+    item.rule,
+    SEVERITY_LABELS[language][item.severity],
+    item.field,
+    item.message,
+  ].map(neutraliseFormula);
 
 async function* csvRecords(report: ReportStream, language: Locale): AsyncGenerator<string[]> {
   yield HEADERS[language];
@@ -29,7 +36,12 @@ async function* csvRecords(report: ReportStream, language: Locale): AsyncGenerat
 
 /** `;`-separated, UTF-8 with a BOM, CRLF: what French Excel opens with a double click (as the loaduser export). */
 export async function writeReportCsv(report: ReportStream, language: Locale, out: Writable): Promise<void> {
-  const formatter = format<string[], string[]>({ delimiter: ';', rowDelimiter: '\r\n', includeEndRowDelimiter: true, writeBOM: true });
+  const formatter = format<string[], string[]>({
+    delimiter: ';',
+    rowDelimiter: '\r\n',
+    includeEndRowDelimiter: true,
+    writeBOM: true,
+  });
   await pipeline(Readable.from(csvRecords(report, language)), formatter, out);
 }
 
@@ -40,7 +52,9 @@ export async function writeReportCsv(report: ReportStream, language: Locale, out
 export async function writeReportXlsx(report: ReportStream, language: Locale, out: Writable): Promise<void> {
   const ExcelJS = await loadExcelJs();
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
-  const issues = workbook.addWorksheet(language === 'fr' ? 'Anomalies' : 'Issues', { views: [{ state: 'frozen', ySplit: 1 }] });
+  const issues = workbook.addWorksheet(language === 'fr' ? 'Anomalies' : 'Issues', {
+    views: [{ state: 'frozen', ySplit: 1 }],
+  });
   issues.columns = [38, 36, 6, 32, 14, 24, 90].map((width) => ({ width }));
   const header = issues.addRow(HEADERS[language]);
   header.font = { bold: true };
@@ -59,8 +73,16 @@ export async function writeReportXlsx(report: ReportStream, language: Locale, ou
     [language === 'fr' ? 'Boîtes alimentées' : 'Fed mailboxes', summary.fedMailboxes],
     [language === 'fr' ? 'Boîtes bloquées' : 'Mailboxes with blocking issues', summary.mailboxesWithBlockingIssues],
     [],
-    [language === 'fr' ? 'Règle' : 'Rule', language === 'fr' ? 'Sévérité' : 'Severity', language === 'fr' ? 'Anomalies' : 'Issues'],
-    ...ALIMENTATION_RULES.map((rule) => [rule.code, SEVERITY_LABELS[language][rule.severity], (summary.byRule as Record<string, number>)[rule.code] ?? 0]),
+    [
+      language === 'fr' ? 'Règle' : 'Rule',
+      language === 'fr' ? 'Sévérité' : 'Severity',
+      language === 'fr' ? 'Anomalies' : 'Issues',
+    ],
+    ...ALIMENTATION_RULES.map((rule) => [
+      rule.code,
+      SEVERITY_LABELS[language][rule.severity],
+      (summary.byRule as Record<string, number>)[rule.code] ?? 0,
+    ]),
   ];
   for (const row of rows) summarySheet.addRow(row).commit();
   summarySheet.commit();

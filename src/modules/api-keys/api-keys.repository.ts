@@ -17,7 +17,10 @@ function prepareFindBySecretHash(db: Database) {
 // Every request authenticates: keep one prepared statement per database handle.
 const preparedLookup = preparedPerHandle(prepareFindBySecretHash);
 
-export async function findActiveApiKeyBySecretHash(db: Database, secretHash: string): Promise<ActiveApiKey | undefined> {
+export async function findActiveApiKeyBySecretHash(
+  db: Database,
+  secretHash: string,
+): Promise<ActiveApiKey | undefined> {
   const [key] = await preparedLookup(db).execute({ secretHash });
   return key;
 }
@@ -49,14 +52,15 @@ export async function findApiKeyById(executor: Executor, id: string): Promise<Ap
 /** Newest first; `withinStructures` keeps the keys whose structures all lie inside the given set. */
 export async function listApiKeys(
   executor: Executor,
-  options: { withinStructures: readonly string[] | undefined; before: { createdAt: string; id: string } | undefined; limit: number },
+  options: {
+    withinStructures: readonly string[] | undefined;
+    before: { createdAt: string; id: string } | undefined;
+    limit: number;
+  },
 ): Promise<ApiKeyRow[]> {
   const conditions = [
     options.withinStructures
-      ? and(
-          sql`${apiKeys.role} <> 'operator'`,
-          arrayContained(apiKeys.structureIds, [...options.withinStructures]),
-        )
+      ? and(sql`${apiKeys.role} <> 'operator'`, arrayContained(apiKeys.structureIds, [...options.withinStructures]))
       : undefined,
     options.before
       ? sql`(${apiKeys.createdAt}, ${apiKeys.id}) < (${options.before.createdAt}::timestamptz, ${options.before.id}::uuid)`
@@ -78,4 +82,3 @@ export async function markApiKeyRevoked(executor: Executor, id: string, at: Date
     .returning();
   return row;
 }
-

@@ -2,9 +2,13 @@ import { Type, type Static } from '@sinclair/typebox';
 import { ROLES } from '../../platform/auth/caller';
 import { DateTimeSchema, IdSchema } from '../../shared/schemas';
 
-export const RoleSchema = Type.Union(ROLES.map((role) => Type.Literal(role)), {
-  description: '`operator`: every structure; `admin`: read/write on its structures; `reader`: read-only on its structures',
-});
+export const RoleSchema = Type.Union(
+  ROLES.map((role) => Type.Literal(role)),
+  {
+    description:
+      '`operator`: every structure; `admin`: read/write on its structures; `reader`: read-only on its structures',
+  },
+);
 
 export const CreateApiKeyBodySchema = Type.Object(
   {

@@ -65,9 +65,15 @@ export async function createApiKey(
     const existing = await findExistingStructureIds(tx, body.structureIds);
     const unknown = body.structureIds.filter((id) => !existing.includes(id));
     if (unknown.length > 0) {
-      throw new AppError('BUSINESS_RULE_VIOLATED', 'Some structures do not exist', unknown.map((id) => ({
-        field: 'structureIds', code: 'STRUCTURE_UNKNOWN', message: `No structure ${id}`,
-      })));
+      throw new AppError(
+        'BUSINESS_RULE_VIOLATED',
+        'Some structures do not exist',
+        unknown.map((id) => ({
+          field: 'structureIds',
+          code: 'STRUCTURE_UNKNOWN',
+          message: `No structure ${id}`,
+        })),
+      );
     }
     const row = await insertApiKey(tx, {
       name: body.name,
@@ -78,7 +84,10 @@ export async function createApiKey(
       createdBy: context.caller.apiKeyId,
     });
     await recordAudit(tx, deps.clock, context.actor, {
-      action: 'api_key.created', targetType: 'api_key', targetId: row.id, after: auditedKey(row),
+      action: 'api_key.created',
+      targetType: 'api_key',
+      targetId: row.id,
+      after: auditedKey(row),
     });
     return { ...toApiKey(row), key: secret };
   });
@@ -99,16 +108,25 @@ export async function listApiKeys(
 }
 
 /** Answers the revoked key's secret hash, for the caller to evict from its cache once committed. */
-export async function revokeApiKey(deps: ServiceDependencies, context: RequestContext, apiKeyId: string): Promise<string> {
+export async function revokeApiKey(
+  deps: ServiceDependencies,
+  context: RequestContext,
+  apiKeyId: string,
+): Promise<string> {
   return deps.db.transaction(async (tx) => {
     const key = await findApiKeyById(tx, apiKeyId);
     if (!key || !canManage(context.caller, key)) throw new AppError('NOT_FOUND', 'API key not found');
     const revoked = await markApiKeyRevoked(tx, apiKeyId, deps.clock.now());
-    if (!revoked) throw new AppError('INVALID_TRANSITION', 'This key is already revoked', undefined, { currentState: 'revoked' });
+    if (!revoked)
+      throw new AppError('INVALID_TRANSITION', 'This key is already revoked', undefined, { currentState: 'revoked' });
     // Every API process drops the key from its cache when this commits.
     await announceApiKeyRevoked(tx, key.secretHash);
     await recordAudit(tx, deps.clock, context.actor, {
-      action: 'api_key.revoked', targetType: 'api_key', targetId: apiKeyId, before: auditedKey(key), after: auditedKey(revoked),
+      action: 'api_key.revoked',
+      targetType: 'api_key',
+      targetId: apiKeyId,
+      before: auditedKey(key),
+      after: auditedKey(revoked),
     });
     return key.secretHash;
   });
@@ -125,4 +143,3 @@ export async function ensureBootstrapApiKey(executor: Executor, secret: string):
   });
   return row;
 }
-

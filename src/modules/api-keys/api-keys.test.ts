@@ -15,7 +15,12 @@ describe('API keys', () => {
       .set(bearer(test.operatorKey))
       .send({ name: 'DPI connector', role: 'admin', structureIds: [structure.id] })
       .expect(201);
-    expect(created.body).toMatchObject({ name: 'DPI connector', role: 'admin', structureIds: [structure.id], revokedAt: null });
+    expect(created.body).toMatchObject({
+      name: 'DPI connector',
+      role: 'admin',
+      structureIds: [structure.id],
+      revokedAt: null,
+    });
     expect(created.body.key).toMatch(/^blk_[A-Za-z0-9_-]{43}$/);
 
     const listed = await test.http.get('/v1/api-keys?limit=500').set(bearer(test.operatorKey)).expect(200);
@@ -39,7 +44,10 @@ describe('API keys', () => {
     expect(refused.body.code).toBe('UNAUTHENTICATED');
     await test.http.delete(`/v1/api-keys/${id}`).set(bearer(test.operatorKey)).expect(409);
     const events = await test.http.get(`/v1/audit-events?targetId=${id}`).set(bearer(test.operatorKey)).expect(200);
-    expect(events.body.items.map((event: { action: string }) => event.action)).toEqual(['api_key.revoked', 'api_key.created']);
+    expect(events.body.items.map((event: { action: string }) => event.action)).toEqual([
+      'api_key.revoked',
+      'api_key.created',
+    ]);
     expect(JSON.stringify(events.body)).not.toContain(key);
   });
 
@@ -53,8 +61,16 @@ describe('API keys', () => {
     const readerKey = await asAdmin({ name: 'reader', role: 'reader', structureIds: [mine.id] }).expect(201);
     await asAdmin({ name: 'op', role: 'operator', structureIds: [] }).expect(403);
     await asAdmin({ name: 'wider', role: 'admin', structureIds: [mine.id, theirs.id] }).expect(403);
-    await test.http.post('/v1/api-keys').set(bearer(reader.key)).send({ name: 'x', role: 'reader', structureIds: [mine.id] }).expect(403);
-    const empty = await test.http.post('/v1/api-keys').set(bearer(test.operatorKey)).send({ name: 'x', role: 'admin', structureIds: [] }).expect(422);
+    await test.http
+      .post('/v1/api-keys')
+      .set(bearer(reader.key))
+      .send({ name: 'x', role: 'reader', structureIds: [mine.id] })
+      .expect(403);
+    const empty = await test.http
+      .post('/v1/api-keys')
+      .set(bearer(test.operatorKey))
+      .send({ name: 'x', role: 'admin', structureIds: [] })
+      .expect(422);
     expect(empty.body.errors[0].field).toBe('structureIds');
     const unknown = await test.http
       .post('/v1/api-keys')

@@ -9,7 +9,11 @@ export type AuditEventRow = typeof auditEvents.$inferSelect;
 /** Newest first, by insertion sequence (exact even when two events share a timestamp). */
 export async function selectAuditEvents(
   executor: Executor,
-  filters: AuditEventQuery & { visibleStructureIds: readonly string[] | undefined; beforeSequence?: number; limit: number },
+  filters: AuditEventQuery & {
+    visibleStructureIds: readonly string[] | undefined;
+    beforeSequence?: number;
+    limit: number;
+  },
 ): Promise<AuditEventRow[]> {
   const conditions: (SQL | undefined)[] = [
     filters.visibleStructureIds ? inArray(auditEvents.structureId, [...filters.visibleStructureIds]) : undefined,
@@ -18,7 +22,9 @@ export async function selectAuditEvents(
     filters.targetId ? eq(auditEvents.targetId, filters.targetId) : undefined,
     filters.action?.endsWith('.')
       ? like(auditEvents.action, escapeLike(filters.action) + '%')
-      : filters.action ? eq(auditEvents.action, filters.action) : undefined,
+      : filters.action
+        ? eq(auditEvents.action, filters.action)
+        : undefined,
     filters.beforeSequence !== undefined ? lt(auditEvents.sequence, filters.beforeSequence) : undefined,
   ];
   return executor

@@ -25,24 +25,31 @@ function toAuditEvent(row: AuditEventRow): AuditEvent {
 }
 
 export const auditLogRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  app.get('/v1/audit-events', {
-    config: { scope: { query: 'structureId' } },
-    schema: {
-      operationId: 'listAuditEvents', summary: 'Who changed what, when, before and after (newest first)', tags: ['Audit'],
-      description: 'Admins and readers see the events of their structures; events without a structure (API keys) are for operators.',
-      querystring: Type.Composite([PageQuerySchema, AuditEventQuerySchema]),
-      response: { 200: pageSchema(AuditEventSchema), ...problemResponses(404) },
+  app.get(
+    '/v1/audit-events',
+    {
+      config: { scope: { query: 'structureId' } },
+      schema: {
+        operationId: 'listAuditEvents',
+        summary: 'Who changed what, when, before and after (newest first)',
+        tags: ['Audit'],
+        description:
+          'Admins and readers see the events of their structures; events without a structure (API keys) are for operators.',
+        querystring: Type.Composite([PageQuerySchema, AuditEventQuerySchema]),
+        response: { 200: pageSchema(AuditEventSchema), ...problemResponses(404) },
+      },
     },
-  }, async (request) => {
-    const { caller } = contextOf(request);
-    const { limit, cursor, ...filters } = request.query;
-    const after = decodeCursor(cursor, 1);
-    const rows = await selectAuditEvents(app.db, {
-      ...filters,
-      visibleStructureIds: visibleStructureIds(caller),
-      beforeSequence: after ? Number(after[0]) : undefined,
-      limit,
-    });
-    return toPage(rows, limit, (row) => [row.sequence], toAuditEvent);
-  });
+    async (request) => {
+      const { caller } = contextOf(request);
+      const { limit, cursor, ...filters } = request.query;
+      const after = decodeCursor(cursor, 1);
+      const rows = await selectAuditEvents(app.db, {
+        ...filters,
+        visibleStructureIds: visibleStructureIds(caller),
+        beforeSequence: after ? Number(after[0]) : undefined,
+        limit,
+      });
+      return toPage(rows, limit, (row) => [row.sequence], toAuditEvent);
+    },
+  );
 };

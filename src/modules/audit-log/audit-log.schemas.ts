@@ -24,6 +24,8 @@ export const AuditEventQuerySchema = Type.Object({
   structureId: Type.Optional(IdSchema),
   mailboxId: Type.Optional(IdSchema),
   targetId: Type.Optional(Type.String({ maxLength: 100 })),
-  action: Type.Optional(Type.String({ maxLength: 100, description: 'Exact action, or a prefix ending with `.` such as `mailbox.`' })),
+  action: Type.Optional(
+    Type.String({ maxLength: 100, description: 'Exact action, or a prefix ending with `.` such as `mailbox.`' }),
+  ),
 });
 export type AuditEventQuery = Static<typeof AuditEventQuerySchema>;

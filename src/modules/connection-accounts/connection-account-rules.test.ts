@@ -1,6 +1,18 @@
-import { checkConnectionAccount, checkConnectionAccounts, checkDefaults, checkSharedMailbox, type LinkableMailbox } from './connection-account-rules';
+import {
+  checkConnectionAccount,
+  checkConnectionAccounts,
+  checkDefaults,
+  checkSharedMailbox,
+  type LinkableMailbox,
+} from './connection-account-rules';
 
-const box = (overrides: Partial<LinkableMailbox> = {}): LinkableMailbox => ({ id: 'a', structureId: 's1', type: 'PER', status: 'valid', ...overrides });
+const box = (overrides: Partial<LinkableMailbox> = {}): LinkableMailbox => ({
+  id: 'a',
+  structureId: 's1',
+  type: 'PER',
+  status: 'valid',
+  ...overrides,
+});
 
 describe('connection account rules', () => {
   it('opens only ORG and APP boxes through connection accounts', () => {
@@ -37,7 +49,15 @@ describe('connection account rules', () => {
       { account: box(), isDefault: true, field: 'mailboxId', defaultField: 'isDefault' },
       { account: box({ id: 'b' }), isDefault: false, field: 'mailboxId', defaultField: 'isDefault' },
     ];
-    expect(checkDefaults(wanted, new Map([['a', 'org-1'], ['b', 'org-2']]))).toEqual([expect.objectContaining({ field: 'isDefault', code: 'DEFAULT_TAKEN' })]);
+    expect(
+      checkDefaults(
+        wanted,
+        new Map([
+          ['a', 'org-1'],
+          ['b', 'org-2'],
+        ]),
+      ),
+    ).toEqual([expect.objectContaining({ field: 'isDefault', code: 'DEFAULT_TAKEN' })]);
     expect(checkDefaults(wanted, new Map())).toEqual([]);
   });
 });

@@ -22,7 +22,9 @@ export async function selectConnectionAccounts(
     .where(
       and(
         eq(connectionAccounts.sharedMailboxId, sharedMailboxId),
-        page.after ? sql`(${mailboxes.emailKey}, ${mailboxes.id}) > (${page.after[0]}, ${page.after[1]}::uuid)` : undefined,
+        page.after
+          ? sql`(${mailboxes.emailKey}, ${mailboxes.id}) > (${page.after[0]}, ${page.after[1]}::uuid)`
+          : undefined,
       ),
     )
     .orderBy(asc(mailboxes.emailKey), asc(mailboxes.id));
@@ -38,15 +40,27 @@ export async function findConnectionAccount(
     .select({ link: connectionAccounts, account: mailboxes })
     .from(connectionAccounts)
     .innerJoin(mailboxes, eq(mailboxes.id, connectionAccounts.accountMailboxId))
-    .where(and(eq(connectionAccounts.sharedMailboxId, sharedMailboxId), eq(connectionAccounts.accountMailboxId, accountMailboxId)));
+    .where(
+      and(
+        eq(connectionAccounts.sharedMailboxId, sharedMailboxId),
+        eq(connectionAccounts.accountMailboxId, accountMailboxId),
+      ),
+    );
   return row;
 }
 
 /** For each account, the shared box (other than `sharedMailboxId`) it already opens by default. */
-export async function findDefaultsElsewhere(executor: Executor, accountIds: readonly string[], sharedMailboxId: string): Promise<Map<string, string>> {
+export async function findDefaultsElsewhere(
+  executor: Executor,
+  accountIds: readonly string[],
+  sharedMailboxId: string,
+): Promise<Map<string, string>> {
   if (accountIds.length === 0) return new Map();
   const rows = await executor
-    .select({ accountMailboxId: connectionAccounts.accountMailboxId, sharedMailboxId: connectionAccounts.sharedMailboxId })
+    .select({
+      accountMailboxId: connectionAccounts.accountMailboxId,
+      sharedMailboxId: connectionAccounts.sharedMailboxId,
+    })
     .from(connectionAccounts)
     .where(
       and(
@@ -58,7 +72,10 @@ export async function findDefaultsElsewhere(executor: Executor, accountIds: read
   return new Map(rows.map((row) => [row.accountMailboxId, row.sharedMailboxId]));
 }
 
-export async function insertConnectionAccounts(executor: Executor, rows: (typeof connectionAccounts.$inferInsert)[]): Promise<void> {
+export async function insertConnectionAccounts(
+  executor: Executor,
+  rows: (typeof connectionAccounts.$inferInsert)[],
+): Promise<void> {
   if (rows.length === 0) return;
   await executor.insert(connectionAccounts).values(rows);
 }
@@ -72,14 +89,28 @@ export async function updateConnectionAccountFlags(
   await executor
     .update(connectionAccounts)
     .set(flags)
-    .where(and(eq(connectionAccounts.sharedMailboxId, sharedMailboxId), eq(connectionAccounts.accountMailboxId, accountMailboxId)));
+    .where(
+      and(
+        eq(connectionAccounts.sharedMailboxId, sharedMailboxId),
+        eq(connectionAccounts.accountMailboxId, accountMailboxId),
+      ),
+    );
 }
 
-export async function deleteConnectionAccounts(executor: Executor, sharedMailboxId: string, accountMailboxIds: readonly string[]): Promise<number> {
+export async function deleteConnectionAccounts(
+  executor: Executor,
+  sharedMailboxId: string,
+  accountMailboxIds: readonly string[],
+): Promise<number> {
   if (accountMailboxIds.length === 0) return 0;
   const removed = await executor
     .delete(connectionAccounts)
-    .where(and(eq(connectionAccounts.sharedMailboxId, sharedMailboxId), inArray(connectionAccounts.accountMailboxId, [...accountMailboxIds])))
+    .where(
+      and(
+        eq(connectionAccounts.sharedMailboxId, sharedMailboxId),
+        inArray(connectionAccounts.accountMailboxId, [...accountMailboxIds]),
+      ),
+    )
     .returning({ accountMailboxId: connectionAccounts.accountMailboxId });
   return removed.length;
 }

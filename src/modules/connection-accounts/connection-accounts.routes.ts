@@ -27,7 +27,7 @@ const RULES =
   'stay listed); it is named by `mailboxId` or by `email` (exactly one, else 400). A box of another structure is ' +
   'reported as unknown (422 `ACCOUNT_UNKNOWN`), never revealed. A login opens at most one box by default across all ' +
   'the boxes it can open: asking for a second default is a 409 `DEFAULT_TAKEN` naming `isDefault` (unset the other ' +
-  'one first). The list is not versioned: writes to one box\'s list take turns.';
+  "one first). The list is not versioned: writes to one box's list take turns.";
 
 export const connectionAccountsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const deps = dependenciesOf(app);
@@ -37,54 +37,90 @@ export const connectionAccountsRoutes: FastifyPluginAsyncTypebox = async (app) =
     return record && { structureId: record.mailbox.structureId };
   });
 
-  app.get('/v1/mailboxes/:mailboxId/connection-accounts', {
-    schema: {
-      operationId: 'listConnectionAccounts', summary: 'The nominative logins allowed to open this ORG or APP box', tags,
-      description: 'Ordered by e-mail. A box of another type has none: the list is empty.',
-      params: MailboxParamsSchema, querystring: PageQuerySchema,
-      response: { 200: pageSchema(ConnectionAccountSchema), ...problemResponses(404) },
+  app.get(
+    '/v1/mailboxes/:mailboxId/connection-accounts',
+    {
+      schema: {
+        operationId: 'listConnectionAccounts',
+        summary: 'The nominative logins allowed to open this ORG or APP box',
+        tags,
+        description: 'Ordered by e-mail. A box of another type has none: the list is empty.',
+        params: MailboxParamsSchema,
+        querystring: PageQuerySchema,
+        response: { 200: pageSchema(ConnectionAccountSchema), ...problemResponses(404) },
+      },
     },
-  }, async (request) => {
-    const shared = scopedResource(request, 'mailboxId');
-    return listConnectionAccounts(deps, contextOf(request), shared, request.query);
-  });
+    async (request) => {
+      const shared = scopedResource(request, 'mailboxId');
+      return listConnectionAccounts(deps, contextOf(request), shared, request.query);
+    },
+  );
 
-  app.put('/v1/mailboxes/:mailboxId/connection-accounts', {
-    config: { access: 'write' },
-    schema: {
-      operationId: 'replaceConnectionAccounts', summary: 'Replace the whole list of connection accounts', tags,
-      description:
-        'Answers the new list, whole (`nextCursor` null; at most 500 accounts). Accounts kept keep their creation date ' +
-        'and take the flags given; the same list again changes nothing. One audit event `connection_accounts.replaced` ' +
-        'with the list before and after. Any refused item refuses the whole request, fields named `items.N.…`. ' + RULES,
-      params: MailboxParamsSchema, body: ReplaceConnectionAccountsBodySchema,
-      response: { 200: pageSchema(ConnectionAccountSchema), ...problemResponses(403, 404, 409, 422) },
+  app.put(
+    '/v1/mailboxes/:mailboxId/connection-accounts',
+    {
+      config: { access: 'write' },
+      schema: {
+        operationId: 'replaceConnectionAccounts',
+        summary: 'Replace the whole list of connection accounts',
+        tags,
+        description:
+          'Answers the new list, whole (`nextCursor` null; at most 500 accounts). Accounts kept keep their creation date ' +
+          'and take the flags given; the same list again changes nothing. One audit event `connection_accounts.replaced` ' +
+          'with the list before and after. Any refused item refuses the whole request, fields named `items.N.…`. ' +
+          RULES,
+        params: MailboxParamsSchema,
+        body: ReplaceConnectionAccountsBodySchema,
+        response: { 200: pageSchema(ConnectionAccountSchema), ...problemResponses(403, 404, 409, 422) },
+      },
     },
-  }, async (request) => replaceConnectionAccounts(deps, contextOf(request), request.params.mailboxId, request.body));
+    async (request) => replaceConnectionAccounts(deps, contextOf(request), request.params.mailboxId, request.body),
+  );
 
-  app.post('/v1/mailboxes/:mailboxId/connection-accounts', {
-    config: { access: 'write' },
-    schema: {
-      operationId: 'addConnectionAccount', summary: 'Allow one more nominative login to open this box', tags,
-      description: 'An account already listed is a 409 `ALREADY_LINKED` (change its flags through PUT). Audited as `connection_account.added`. ' + RULES,
-      params: MailboxParamsSchema, headers: IdempotencyHeadersSchema, body: ConnectionAccountInputSchema,
-      response: { 201: ConnectionAccountSchema, ...problemResponses(403, 404, 409, 422) },
+  app.post(
+    '/v1/mailboxes/:mailboxId/connection-accounts',
+    {
+      config: { access: 'write' },
+      schema: {
+        operationId: 'addConnectionAccount',
+        summary: 'Allow one more nominative login to open this box',
+        tags,
+        description:
+          'An account already listed is a 409 `ALREADY_LINKED` (change its flags through PUT). Audited as `connection_account.added`. ' +
+          RULES,
+        params: MailboxParamsSchema,
+        headers: IdempotencyHeadersSchema,
+        body: ConnectionAccountInputSchema,
+        response: { 201: ConnectionAccountSchema, ...problemResponses(403, 404, 409, 422) },
+      },
     },
-  }, async (request, reply) => {
-    const added = await addConnectionAccount(deps, contextOf(request), request.params.mailboxId, request.body);
-    return reply.code(201).send(added);
-  });
+    async (request, reply) => {
+      const added = await addConnectionAccount(deps, contextOf(request), request.params.mailboxId, request.body);
+      return reply.code(201).send(added);
+    },
+  );
 
-  app.delete('/v1/mailboxes/:mailboxId/connection-accounts/:accountMailboxId', {
-    config: { access: 'write' },
-    schema: {
-      operationId: 'removeConnectionAccount', summary: 'Stop a login from opening this box', tags,
-      description: 'A box that is not in the list is a 404. Audited as `connection_account.removed`.',
-      params: ConnectionAccountParamsSchema,
-      response: { 204: Type.Null({ description: 'Removed' }), ...problemResponses(403, 404, 409, 422) },
+  app.delete(
+    '/v1/mailboxes/:mailboxId/connection-accounts/:accountMailboxId',
+    {
+      config: { access: 'write' },
+      schema: {
+        operationId: 'removeConnectionAccount',
+        summary: 'Stop a login from opening this box',
+        tags,
+        description: 'A box that is not in the list is a 404. Audited as `connection_account.removed`.',
+        params: ConnectionAccountParamsSchema,
+        response: { 204: Type.Null({ description: 'Removed' }), ...problemResponses(403, 404, 409, 422) },
+      },
     },
-  }, async (request, reply) => {
-    await removeConnectionAccount(deps, contextOf(request), request.params.mailboxId, request.params.accountMailboxId);
-    return reply.code(204).send(null);
-  });
+    async (request, reply) => {
+      await removeConnectionAccount(
+        deps,
+        contextOf(request),
+        request.params.mailboxId,
+        request.params.accountMailboxId,
+      );
+      return reply.code(204).send(null);
+    },
+  );
 };

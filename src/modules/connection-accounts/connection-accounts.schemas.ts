@@ -5,13 +5,15 @@ import { MailboxStatusSchema, MailboxTypeSchema } from '../../domain/mailbox-voc
 
 export const ConnectionAccountSchema = Type.Object({
   mailboxId: IdSchema,
-  email: Type.String({ description: 'The account\'s reference address (its login)' }),
+  email: Type.String({ description: "The account's reference address (its login)" }),
   lastName: Type.String(),
   firstName: Type.String(),
   type: MailboxTypeSchema,
   status: MailboxStatusSchema,
-  isDefault: Type.Boolean({ description: 'The box this login opens at sign-in; at most one per login across all boxes' }),
-  notifyOnReceipt: Type.Boolean({ description: 'The login\'s owner is notified when this box receives mail' }),
+  isDefault: Type.Boolean({
+    description: 'The box this login opens at sign-in; at most one per login across all boxes',
+  }),
+  notifyOnReceipt: Type.Boolean({ description: "The login's owner is notified when this box receives mail" }),
   createdAt: DateTimeSchema,
 });
 export type ConnectionAccount = Static<typeof ConnectionAccountSchema>;

@@ -8,7 +8,12 @@ import { decodeCursor, toPage, type Page } from '../../shared/pagination';
 import { assertMailboxEditable } from '../mailboxes/mailbox-assertions';
 import { assertReferences, findReferencedMailboxes, referenceFieldOf } from '../mailboxes/mailbox-references';
 import { findMailbox, type MailboxRecord } from '../mailboxes';
-import { checkConnectionAccounts, checkDefaults, checkSharedMailbox, type WantedConnectionAccount } from './connection-account-rules';
+import {
+  checkConnectionAccounts,
+  checkDefaults,
+  checkSharedMailbox,
+  type WantedConnectionAccount,
+} from './connection-account-rules';
 import {
   deleteConnectionAccounts,
   findConnectionAccount,
@@ -18,7 +23,11 @@ import {
   updateConnectionAccountFlags,
   type ConnectionAccountRecord,
 } from './connection-accounts.repository';
-import type { ConnectionAccount, ConnectionAccountInput, ReplaceConnectionAccountsBody } from './connection-accounts.schemas';
+import type {
+  ConnectionAccount,
+  ConnectionAccountInput,
+  ReplaceConnectionAccountsBody,
+} from './connection-accounts.schemas';
 
 export const toConnectionAccount = ({ link, account }: ConnectionAccountRecord): ConnectionAccount => ({
   mailboxId: account.id,
@@ -39,16 +48,25 @@ async function withLinkUniqueness<T>(work: () => Promise<T>): Promise<T> {
   } catch (error) {
     if (isUniqueViolation(error, 'connection_accounts_one_default_idx')) {
       throw new AppError('DEFAULT_TAKEN', 'An account was made the default of another box meanwhile', [
-        { field: 'isDefault', code: 'DEFAULT_TAKEN', message: 'A login opens one box by default: unset it there first' },
+        {
+          field: 'isDefault',
+          code: 'DEFAULT_TAKEN',
+          message: 'A login opens one box by default: unset it there first',
+        },
       ]);
     }
-    if (isUniqueViolation(error, 'connection_accounts_pair_idx')) throw new AppError('ALREADY_LINKED', 'The account was linked meanwhile');
+    if (isUniqueViolation(error, 'connection_accounts_pair_idx'))
+      throw new AppError('ALREADY_LINKED', 'The account was linked meanwhile');
     throw error;
   }
 }
 
 /** The shared box, locked: writes to its list take turns. */
-async function lockSharedMailbox(executor: Executor, context: RequestContext, mailboxId: string): Promise<MailboxRecord> {
+async function lockSharedMailbox(
+  executor: Executor,
+  context: RequestContext,
+  mailboxId: string,
+): Promise<MailboxRecord> {
   const record = await findMailbox(executor, mailboxId, { lock: true });
   if (!record) throw new AppError('NOT_FOUND', 'Mailbox not found');
   assertStructureAccess(context.caller, record.mailbox.structureId, 'write', 'Mailbox');
@@ -59,7 +77,12 @@ async function lockSharedMailbox(executor: Executor, context: RequestContext, ma
 }
 
 /** Resolves and checks the wanted accounts: 422 for the rules, then 409 for a default held elsewhere. */
-async function resolveWantedAccounts(executor: Executor, shared: MailboxRecord, inputs: readonly ConnectionAccountInput[], prefixOf: (index: number) => string) {
+async function resolveWantedAccounts(
+  executor: Executor,
+  shared: MailboxRecord,
+  inputs: readonly ConnectionAccountInput[],
+  prefixOf: (index: number) => string,
+) {
   assertReferences(inputs, prefixOf);
   const find = await findReferencedMailboxes(executor, inputs);
   const accounts = inputs.map(find);
@@ -71,9 +94,20 @@ async function resolveWantedAccounts(executor: Executor, shared: MailboxRecord, 
   }));
   const issues = checkConnectionAccounts(shared.mailbox, wanted);
   if (issues.length > 0) throw businessRule('These boxes cannot be connection accounts of this box', issues);
-  const defaults = checkDefaults(wanted, await findDefaultsElsewhere(executor, accounts.map((account) => account!.id), shared.mailbox.id));
+  const defaults = checkDefaults(
+    wanted,
+    await findDefaultsElsewhere(
+      executor,
+      accounts.map((account) => account!.id),
+      shared.mailbox.id,
+    ),
+  );
   if (defaults.length > 0) throw new AppError('DEFAULT_TAKEN', 'A login opens at most one box by default', defaults);
-  return inputs.map((input, index) => ({ account: accounts[index]!, isDefault: input.isDefault, notifyOnReceipt: input.notifyOnReceipt }));
+  return inputs.map((input, index) => ({
+    account: accounts[index]!,
+    isDefault: input.isDefault,
+    notifyOnReceipt: input.notifyOnReceipt,
+  }));
 }
 
 export async function listConnectionAccounts(
@@ -102,16 +136,28 @@ export async function addConnectionAccount(
       const shared = await lockSharedMailbox(tx, context, sharedMailboxId);
       const [wanted] = await resolveWantedAccounts(tx, shared, [body], () => '');
       if (await findConnectionAccount(tx, sharedMailboxId, wanted!.account.id)) {
-        throw new AppError('ALREADY_LINKED', 'This account already opens the box: remove it first, or replace the list', [
-          { field: referenceFieldOf(body), code: 'ALREADY_LINKED', message: 'Listed already' },
-        ]);
+        throw new AppError(
+          'ALREADY_LINKED',
+          'This account already opens the box: remove it first, or replace the list',
+          [{ field: referenceFieldOf(body), code: 'ALREADY_LINKED', message: 'Listed already' }],
+        );
       }
-      const link = { sharedMailboxId, accountMailboxId: wanted!.account.id, isDefault: wanted!.isDefault, notifyOnReceipt: wanted!.notifyOnReceipt, createdAt: deps.clock.now() };
+      const link = {
+        sharedMailboxId,
+        accountMailboxId: wanted!.account.id,
+        isDefault: wanted!.isDefault,
+        notifyOnReceipt: wanted!.notifyOnReceipt,
+        createdAt: deps.clock.now(),
+      };
       await insertConnectionAccounts(tx, [link]);
       const added = toConnectionAccount({ link, account: wanted!.account });
       await recordAudit(tx, deps.clock, context.actor, {
-        action: 'connection_account.added', targetType: 'connection_account', targetId: added.mailboxId,
-        structureId: shared.mailbox.structureId, mailboxId: sharedMailboxId, after: added,
+        action: 'connection_account.added',
+        targetType: 'connection_account',
+        targetId: added.mailboxId,
+        structureId: shared.mailbox.structureId,
+        mailboxId: sharedMailboxId,
+        after: added,
       });
       return added;
     }),
@@ -138,19 +184,31 @@ export async function replaceConnectionAccounts(
         return link && (link.isDefault !== entry.isDefault || link.notifyOnReceipt !== entry.notifyOnReceipt);
       });
       const added = wanted.filter((entry) => !existing.has(entry.account.id));
-      if (removed.length + changed.length + added.length === 0) return { items: before.map(toConnectionAccount), nextCursor: null };
+      if (removed.length + changed.length + added.length === 0)
+        return { items: before.map(toConnectionAccount), nextCursor: null };
       await deleteConnectionAccounts(tx, sharedMailboxId, removed);
       for (const entry of changed) await updateConnectionAccountFlags(tx, sharedMailboxId, entry.account.id, entry);
       const now = deps.clock.now();
-      await insertConnectionAccounts(tx, added.map((entry) => ({
-        sharedMailboxId, accountMailboxId: entry.account.id, isDefault: entry.isDefault, notifyOnReceipt: entry.notifyOnReceipt, createdAt: now,
-      })));
+      await insertConnectionAccounts(
+        tx,
+        added.map((entry) => ({
+          sharedMailboxId,
+          accountMailboxId: entry.account.id,
+          isDefault: entry.isDefault,
+          notifyOnReceipt: entry.notifyOnReceipt,
+          createdAt: now,
+        })),
+      );
       const after = await selectConnectionAccounts(tx, sharedMailboxId);
       await recordAudit(tx, deps.clock, context.actor, {
-        action: 'connection_accounts.replaced', targetType: 'mailbox', targetId: sharedMailboxId,
-        structureId: shared.mailbox.structureId, mailboxId: sharedMailboxId,
+        action: 'connection_accounts.replaced',
+        targetType: 'mailbox',
+        targetId: sharedMailboxId,
+        structureId: shared.mailbox.structureId,
+        mailboxId: sharedMailboxId,
         cause: { added: added.length, changed: changed.length, removed: removed.length },
-        before: before.map(toConnectionAccount), after: after.map(toConnectionAccount),
+        before: before.map(toConnectionAccount),
+        after: after.map(toConnectionAccount),
       });
       return { items: after.map(toConnectionAccount), nextCursor: null };
     }),
@@ -169,8 +227,12 @@ export async function removeConnectionAccount(
     if (!current) throw new AppError('NOT_FOUND', 'This box is not a connection account of the mailbox');
     await deleteConnectionAccounts(tx, sharedMailboxId, [accountMailboxId]);
     await recordAudit(tx, deps.clock, context.actor, {
-      action: 'connection_account.removed', targetType: 'connection_account', targetId: accountMailboxId,
-      structureId: shared.mailbox.structureId, mailboxId: sharedMailboxId, before: toConnectionAccount(current),
+      action: 'connection_account.removed',
+      targetType: 'connection_account',
+      targetId: accountMailboxId,
+      structureId: shared.mailbox.structureId,
+      mailboxId: sharedMailboxId,
+      before: toConnectionAccount(current),
     });
   });
 }

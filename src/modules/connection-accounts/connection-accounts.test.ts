@@ -6,7 +6,8 @@ let test: TestApp;
 beforeAll(async () => {
   test = await createTestApp();
   // A dependency that fails mid-way through a replacement: the old links are gone, then an insert blows up.
-  await test.app.db.execute(sql.raw(`
+  await test.app.db.execute(
+    sql.raw(`
     create function fail_on_doomed_link() returns trigger language plpgsql as $$
     begin
       if exists (select 1 from mailboxes where id = new.account_mailbox_id and last_name = 'Doomed') then
@@ -17,10 +18,13 @@ beforeAll(async () => {
         perform pg_sleep(0.3);
       end if;
       return new;
-    end $$;`));
-  await test.app.db.execute(sql.raw(`
+    end $$;`),
+  );
+  await test.app.db.execute(
+    sql.raw(`
     create trigger connection_accounts_fail before insert on connection_accounts
-      for each row execute function fail_on_doomed_link();`));
+      for each row execute function fail_on_doomed_link();`),
+  );
 });
 afterAll(() => test.close());
 
@@ -28,9 +32,16 @@ const asOperator = () => bearer(test.operatorKey);
 const path = (sharedId: string) => `/v1/mailboxes/${sharedId}/connection-accounts`;
 const add = (sharedId: string, body: object) => test.http.post(path(sharedId)).set(asOperator()).send(body);
 const replace = (sharedId: string, items: object[]) => test.http.put(path(sharedId)).set(asOperator()).send({ items });
-const listOf = async (sharedId: string) => (await test.http.get(`${path(sharedId)}?limit=500`).set(asOperator()).expect(200)).body.items;
+const listOf = async (sharedId: string) =>
+  (
+    await test.http
+      .get(`${path(sharedId)}?limit=500`)
+      .set(asOperator())
+      .expect(200)
+  ).body.items;
 const auditOf = async (mailboxId: string, action: string) =>
-  (await test.http.get(`/v1/audit-events?mailboxId=${mailboxId}&action=${action}`).set(asOperator()).expect(200)).body.items;
+  (await test.http.get(`/v1/audit-events?mailboxId=${mailboxId}&action=${action}`).set(asOperator()).expect(200)).body
+    .items;
 
 describe('POST /v1/mailboxes/{id}/connection-accounts', () => {
   it('lets PER, MED and INT logins of the structure open an ORG box, by id or by e-mail, audited', async () => {
@@ -40,14 +51,28 @@ describe('POST /v1/mailboxes/{id}/connection-accounts', () => {
     const med = await createMailbox(test, structure.id, 'MED');
     const int = await createMailbox(test, structure.id, 'INT');
     const added = await add(org.id, { mailboxId: per.id, isDefault: true, notifyOnReceipt: true }).expect(201);
-    expect(added.body).toMatchObject({ mailboxId: per.id, email: per.email, type: 'PER', isDefault: true, notifyOnReceipt: true });
+    expect(added.body).toMatchObject({
+      mailboxId: per.id,
+      email: per.email,
+      type: 'PER',
+      isDefault: true,
+      notifyOnReceipt: true,
+    });
     await add(org.id, { email: med.email.toUpperCase() }).expect(201);
     await add(org.id, { mailboxId: int.id }).expect(201);
     const items = await listOf(org.id);
     expect(items.map((item: { mailboxId: string }) => item.mailboxId).sort()).toEqual([per.id, med.id, int.id].sort());
-    expect(items.find((item: { mailboxId: string }) => item.mailboxId === med.id)).toMatchObject({ isDefault: false, notifyOnReceipt: false });
+    expect(items.find((item: { mailboxId: string }) => item.mailboxId === med.id)).toMatchObject({
+      isDefault: false,
+      notifyOnReceipt: false,
+    });
     const [event] = await auditOf(org.id, 'connection_account.added');
-    expect(event).toMatchObject({ structureId: structure.id, mailboxId: org.id, targetId: int.id, after: { mailboxId: int.id } });
+    expect(event).toMatchObject({
+      structureId: structure.id,
+      mailboxId: org.id,
+      targetId: int.id,
+      after: { mailboxId: int.id },
+    });
   });
 
   it('works on APP boxes too, and pages in e-mail order', async () => {
@@ -59,9 +84,15 @@ describe('POST /v1/mailboxes/{id}/connection-accounts', () => {
       accounts.push(account);
       await add(app.id, { mailboxId: account.id }).expect(201);
     }
-    const first = await test.http.get(`${path(app.id)}?limit=2`).set(asOperator()).expect(200);
+    const first = await test.http
+      .get(`${path(app.id)}?limit=2`)
+      .set(asOperator())
+      .expect(200);
     expect(first.body.items).toHaveLength(2);
-    const second = await test.http.get(`${path(app.id)}?limit=2&cursor=${first.body.nextCursor}`).set(asOperator()).expect(200);
+    const second = await test.http
+      .get(`${path(app.id)}?limit=2&cursor=${first.body.nextCursor}`)
+      .set(asOperator())
+      .expect(200);
     expect(second.body).toMatchObject({ items: [expect.any(Object)], nextCursor: null });
     const emails = [...first.body.items, ...second.body.items].map((item: { email: string }) => item.email);
     expect(emails).toEqual(accounts.map((account) => account.email).sort());
@@ -79,7 +110,7 @@ describe('POST /v1/mailboxes/{id}/connection-accounts', () => {
     expect(await listOf(org.id)).toEqual([]);
   });
 
-  it('reports another structure\'s box exactly as an unknown one', async () => {
+  it("reports another structure's box exactly as an unknown one", async () => {
     const structure = await createStructure(test);
     const elsewhere = await createMailbox(test, (await createStructure(test)).id, 'PER');
     const org = await createMailbox(test, structure.id, 'ORG');
@@ -123,7 +154,9 @@ describe('POST /v1/mailboxes/{id}/connection-accounts', () => {
     await add(org.id, { mailboxId: per.id }).expect(201);
     const again = await add(org.id, { email: per.email, isDefault: true }).expect(409);
     expect(again.body).toMatchObject({ code: 'ALREADY_LINKED', errors: [expect.objectContaining({ field: 'email' })] });
-    expect((await add(org.id, { mailboxId: per.id, email: per.email }).expect(400)).body.errors[0].code).toBe('MAILBOX_REFERENCE_AMBIGUOUS');
+    expect((await add(org.id, { mailboxId: per.id, email: per.email }).expect(400)).body.errors[0].code).toBe(
+      'MAILBOX_REFERENCE_AMBIGUOUS',
+    );
     expect((await add(org.id, { isDefault: true }).expect(400)).body.errors[0].code).toBe('MAILBOX_REFERENCE_REQUIRED');
     expect(await listOf(org.id)).toEqual([expect.objectContaining({ mailboxId: per.id, isDefault: false })]);
   });
@@ -137,7 +170,10 @@ describe('one default per login', () => {
     const per = await createMailbox(test, structure.id, 'PER');
     await add(first.id, { mailboxId: per.id, isDefault: true }).expect(201);
     const refused = await add(second.id, { mailboxId: per.id, isDefault: true }).expect(409);
-    expect(refused.body).toMatchObject({ code: 'DEFAULT_TAKEN', errors: [expect.objectContaining({ field: 'isDefault', code: 'DEFAULT_TAKEN' })] });
+    expect(refused.body).toMatchObject({
+      code: 'DEFAULT_TAKEN',
+      errors: [expect.objectContaining({ field: 'isDefault', code: 'DEFAULT_TAKEN' })],
+    });
     const listed = await replace(second.id, [{ mailboxId: per.id, isDefault: true }]).expect(409);
     expect(listed.body.errors[0].field).toBe('items.0.isDefault');
     await add(second.id, { mailboxId: per.id }).expect(201);
@@ -170,18 +206,28 @@ describe('PUT /v1/mailboxes/{id}/connection-accounts', () => {
     ];
     const keptBefore = (await add(org.id, { mailboxId: kept.id }).expect(201)).body;
     await add(org.id, { mailboxId: removed.id }).expect(201);
-    const response = await replace(org.id, [{ email: kept.email, notifyOnReceipt: true }, { mailboxId: added.id, isDefault: true }]).expect(200);
+    const response = await replace(org.id, [
+      { email: kept.email, notifyOnReceipt: true },
+      { mailboxId: added.id, isDefault: true },
+    ]).expect(200);
     expect(response.body.nextCursor).toBeNull();
     expect(response.body.items).toHaveLength(2);
     expect(await listOf(org.id)).toEqual(response.body.items);
     const byId = new Map(response.body.items.map((item: { mailboxId: string }) => [item.mailboxId, item]));
-    expect(byId.get(kept.id)).toMatchObject({ notifyOnReceipt: true, isDefault: false, createdAt: keptBefore.createdAt });
+    expect(byId.get(kept.id)).toMatchObject({
+      notifyOnReceipt: true,
+      isDefault: false,
+      createdAt: keptBefore.createdAt,
+    });
     expect(byId.get(added.id)).toMatchObject({ isDefault: true });
     const events = await auditOf(org.id, 'connection_accounts.replaced');
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ cause: { added: 1, changed: 1, removed: 1 }, structureId: structure.id });
     expect(events[0].before).toHaveLength(2);
-    await replace(org.id, [{ mailboxId: kept.id, notifyOnReceipt: true }, { mailboxId: added.id, isDefault: true }]).expect(200);
+    await replace(org.id, [
+      { mailboxId: kept.id, notifyOnReceipt: true },
+      { mailboxId: added.id, isDefault: true },
+    ]).expect(200);
     expect(await auditOf(org.id, 'connection_accounts.replaced')).toHaveLength(1);
     expect((await replace(org.id, []).expect(200)).body.items).toEqual([]);
   });
@@ -192,7 +238,9 @@ describe('PUT /v1/mailboxes/{id}/connection-accounts', () => {
     const per = await createMailbox(test, structure.id, 'PER');
     const app = await createMailbox(test, structure.id, 'APP');
     await add(org.id, { mailboxId: per.id }).expect(201);
-    const response = await replace(org.id, [{ mailboxId: per.id }, { mailboxId: app.id }, { email: per.email }]).expect(422);
+    const response = await replace(org.id, [{ mailboxId: per.id }, { mailboxId: app.id }, { email: per.email }]).expect(
+      422,
+    );
     expect(response.body.errors).toEqual([
       expect.objectContaining({ field: 'items.1.mailboxId', code: 'ACCOUNT_NOT_NOMINATIVE' }),
       expect.objectContaining({ field: 'items.2.email', code: 'DUPLICATE_ACCOUNT' }),
@@ -218,11 +266,17 @@ describe('DELETE /v1/mailboxes/{id}/connection-accounts/{accountMailboxId}', () 
     const org = await createMailbox(test, structure.id, 'ORG');
     const per = await createMailbox(test, structure.id, 'PER');
     await add(org.id, { mailboxId: per.id, isDefault: true }).expect(201);
-    await test.http.delete(`${path(org.id)}/${per.id}`).set(asOperator()).expect(204);
+    await test.http
+      .delete(`${path(org.id)}/${per.id}`)
+      .set(asOperator())
+      .expect(204);
     expect(await listOf(org.id)).toEqual([]);
     const [event] = await auditOf(org.id, 'connection_account.removed');
     expect(event).toMatchObject({ targetId: per.id, before: { mailboxId: per.id, isDefault: true }, after: null });
-    await test.http.delete(`${path(org.id)}/${per.id}`).set(asOperator()).expect(404);
+    await test.http
+      .delete(`${path(org.id)}/${per.id}`)
+      .set(asOperator())
+      .expect(404);
     // The default went with the link: the login may open another box by default.
     const other = await createMailbox(test, structure.id, 'ORG');
     await add(other.id, { mailboxId: per.id, isDefault: true }).expect(201);

@@ -1,5 +1,12 @@
 import { bearer, createTestApp, type TestApp } from '../../../test/harness';
-import { assignCorrespondence, createMailbox, createStructure, uniqueDomain, uniqueLocalPart, validRpps } from '../../../test/factories';
+import {
+  assignCorrespondence,
+  createMailbox,
+  createStructure,
+  uniqueDomain,
+  uniqueLocalPart,
+  validRpps,
+} from '../../../test/factories';
 
 let test: TestApp;
 beforeAll(async () => {
@@ -27,18 +34,26 @@ async function boxWithMovedDomain(targetQuotas: Record<string, number | null> = 
 }
 
 describe('transfer and the MSSanté address', () => {
-  it('keeps the address when the target owns its domain, in the target\'s quota', async () => {
+  it("keeps the address when the target owns its domain, in the target's quota", async () => {
     const { target, box, address } = await boxWithMovedDomain();
-    const moved = await test.http.post(`/v1/mailboxes/${box.id}/transfer`).set(asOperator()).send({ structureId: target.id }).expect(200);
+    const moved = await test.http
+      .post(`/v1/mailboxes/${box.id}/transfer`)
+      .set(asOperator())
+      .send({ structureId: target.id })
+      .expect(200);
     expect(moved.body.correspondence.address).toBe(address);
     expect(await correspondenceOf(box.id)).toMatchObject({ current: { address }, history: [] });
     const panel = await test.http.get(`/v1/structures/${target.id}/mssante`).set(asOperator());
     expect(panel.body.quotas.personal.used).toBe(1);
   });
 
-  it('refuses the transfer when the target\'s quota has no room for the address, changing nothing', async () => {
+  it("refuses the transfer when the target's quota has no room for the address, changing nothing", async () => {
     const { from, target, box, address } = await boxWithMovedDomain({ personal: 0 });
-    const refused = await test.http.post(`/v1/mailboxes/${box.id}/transfer`).set(asOperator()).send({ structureId: target.id }).expect(422);
+    const refused = await test.http
+      .post(`/v1/mailboxes/${box.id}/transfer`)
+      .set(asOperator())
+      .send({ structureId: target.id })
+      .expect(422);
     expect(refused.body).toMatchObject({ code: 'QUOTA_EXCEEDED', family: 'personal' });
     const read = await test.http.get(`/v1/mailboxes/${box.id}`).set(asOperator());
     expect(read.body).toMatchObject({ structureId: from.id, correspondence: { address } });
@@ -49,7 +64,11 @@ describe('transfer and the MSSanté address', () => {
     const target = await createStructure(test);
     const box = await createMailbox(test, from.id, 'PER');
     await assignCorrespondence(test, box.id, uniqueLocalPart());
-    const moved = await test.http.post(`/v1/mailboxes/${box.id}/transfer`).set(asOperator()).send({ structureId: target.id }).expect(200);
+    const moved = await test.http
+      .post(`/v1/mailboxes/${box.id}/transfer`)
+      .set(asOperator())
+      .send({ structureId: target.id })
+      .expect(200);
     expect(moved.body.correspondence).toBeNull();
     // The withdrawn address stays in the history of the structure it belonged to, not the new one's.
     expect(await correspondenceOf(box.id)).toEqual({ mailboxId: box.id, current: null, history: [] });
@@ -64,7 +83,11 @@ describe('type change and the MSSanté address', () => {
     const structure = await createStructure(test);
     const box = await createMailbox(test, structure.id, 'PER');
     await assignCorrespondence(test, box.id, uniqueLocalPart());
-    const refused = await test.http.post(`/v1/mailboxes/${box.id}/type-change`).set(asOperator()).send({ type: 'MED' }).expect(422);
+    const refused = await test.http
+      .post(`/v1/mailboxes/${box.id}/type-change`)
+      .set(asOperator())
+      .send({ type: 'MED' })
+      .expect(422);
     expect(refused.body.errors[0]).toMatchObject({ field: 'type', code: 'CORRESPONDENCE_FORBIDDEN' });
     await test.http.delete(`/v1/mailboxes/${box.id}/correspondence`).set(asOperator()).expect(200);
     await test.http.post(`/v1/mailboxes/${box.id}/type-change`).set(asOperator()).send({ type: 'MED' }).expect(200);
@@ -84,7 +107,11 @@ describe('type change and the MSSanté address', () => {
     expect(refused.body).toMatchObject({ code: 'QUOTA_EXCEEDED', family: 'organisational' });
     expect((await test.http.get(`/v1/mailboxes/${box.id}`).set(asOperator())).body.type).toBe('PER');
     await test.http.post(`/v1/mailboxes/${box.id}/type-change`).set(asOperator()).send({ type: 'INT' }).expect(200);
-    const back = await test.http.post(`/v1/mailboxes/${box.id}/type-change`).set(asOperator()).send({ type: 'PER', rpps: validRpps() }).expect(200);
+    const back = await test.http
+      .post(`/v1/mailboxes/${box.id}/type-change`)
+      .set(asOperator())
+      .send({ type: 'PER', rpps: validRpps() })
+      .expect(200);
     expect(back.body.correspondence).not.toBeNull();
   });
 });

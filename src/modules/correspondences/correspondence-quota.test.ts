@@ -7,26 +7,31 @@ beforeAll(async () => {
   test = await createTestApp();
   // A dependency that fails mid-way: the old address is withdrawn, then the new one's insert blows up.
   // And a slow insert, so that two concurrent requests overlap between counting and committing.
-  await test.app.db.execute(sql.raw(`
+  await test.app.db.execute(
+    sql.raw(`
     create function fail_on_doomed_address() returns trigger language plpgsql as $$
     begin
       if new.local_part like 'doomed%' then raise exception 'simulated failure'; end if;
       if new.local_part like 'slow%' then perform pg_sleep(0.3); end if;
       return new;
-    end $$;`));
-  await test.app.db.execute(sql.raw(`
+    end $$;`),
+  );
+  await test.app.db.execute(
+    sql.raw(`
     create trigger mssante_addresses_fail before insert on mssante_addresses
-      for each row execute function fail_on_doomed_address();`));
+      for each row execute function fail_on_doomed_address();`),
+  );
 });
 afterAll(() => test.close());
 
 const asOperator = () => bearer(test.operatorKey);
 const put = (mailboxId: string, localPart: string) =>
   test.http.put(`/v1/mailboxes/${mailboxId}/correspondence`).set(asOperator()).send({ localPart });
-const panelOf = async (structureId: string) => (await test.http.get(`/v1/structures/${structureId}/mssante`).set(asOperator()).expect(200)).body;
+const panelOf = async (structureId: string) =>
+  (await test.http.get(`/v1/structures/${structureId}/mssante`).set(asOperator()).expect(200)).body;
 
 describe('quotas', () => {
-  it('refuses an address beyond the family\'s quota, counting PER and INT together, and not the other families', async () => {
+  it("refuses an address beyond the family's quota, counting PER and INT together, and not the other families", async () => {
     const structure = await createStructure(test, { quotas: { personal: 2, organisational: 0, applicative: null } });
     const per = await createMailbox(test, structure.id, 'PER');
     const int = await createMailbox(test, structure.id, 'INT');
@@ -49,7 +54,7 @@ describe('quotas', () => {
     expect((await panelOf(structure.id)).quotas.personal).toEqual({ limit: 1, used: 1, available: 0 });
   });
 
-  it('shows PUT and DELETE in the structure\'s MSSanté panel', async () => {
+  it("shows PUT and DELETE in the structure's MSSanté panel", async () => {
     const structure = await createStructure(test, { quotas: { personal: 5, organisational: 3 } });
     const per = await createMailbox(test, structure.id, 'PER');
     const org = await createMailbox(test, structure.id, 'ORG');
@@ -57,17 +62,27 @@ describe('quotas', () => {
     await assignCorrespondence(test, per.id, uniqueLocalPart());
     await assignCorrespondence(test, org.id, uniqueLocalPart());
     let panel = await panelOf(structure.id);
-    expect(panel.quotas).toMatchObject({ personal: { used: 1, available: 4 }, organisational: { used: 1, available: 2 }, applicative: { used: 0, available: null } });
+    expect(panel.quotas).toMatchObject({
+      personal: { used: 1, available: 4 },
+      organisational: { used: 1, available: 2 },
+      applicative: { used: 0, available: null },
+    });
     await test.http.delete(`/v1/mailboxes/${per.id}/correspondence`).set(asOperator()).expect(200);
     panel = await panelOf(structure.id);
-    expect(panel.quotas).toMatchObject({ personal: { used: 0, available: 5 }, organisational: { used: 1, available: 2 } });
+    expect(panel.quotas).toMatchObject({
+      personal: { used: 0, available: 5 },
+      organisational: { used: 1, available: 2 },
+    });
   });
 
   it('gives the last place to one of two concurrent requests only', async () => {
     const structure = await createStructure(test, { quotas: { personal: 1 } });
     const first = await createMailbox(test, structure.id, 'PER');
     const second = await createMailbox(test, structure.id, 'INT');
-    const answers = await Promise.all([put(first.id, uniqueLocalPart('slow.a')), put(second.id, uniqueLocalPart('slow.b'))]);
+    const answers = await Promise.all([
+      put(first.id, uniqueLocalPart('slow.a')),
+      put(second.id, uniqueLocalPart('slow.b')),
+    ]);
     expect(answers.map((answer) => answer.status).sort()).toEqual([200, 422]);
     expect((await panelOf(structure.id)).quotas.personal).toEqual({ limit: 1, used: 1, available: 0 });
   });
@@ -91,7 +106,9 @@ describe('a failed change', () => {
     const read = await test.http.get(`/v1/mailboxes/${box.id}/correspondence`).set(asOperator()).expect(200);
     expect(read.body).toMatchObject({ current: { address: old.current.address }, history: [] });
     expect(read.headers.etag).toBe('"2"');
-    const events = await test.http.get(`/v1/audit-events?mailboxId=${box.id}&action=correspondence.changed`).set(asOperator());
+    const events = await test.http
+      .get(`/v1/audit-events?mailboxId=${box.id}&action=correspondence.changed`)
+      .set(asOperator());
     expect(events.body.items).toHaveLength(0);
   });
 });

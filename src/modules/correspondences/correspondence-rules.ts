@@ -28,7 +28,13 @@ export function resolveCorrespondence(
 ): { issues: FieldIssue[]; resolved: ResolvedCorrespondence | null } {
   if (type === 'MED') {
     return {
-      issues: [{ field: 'type', code: 'CORRESPONDENCE_FORBIDDEN', message: 'A MED box has no MSSanté address: it only opens ORG boxes' }],
+      issues: [
+        {
+          field: 'type',
+          code: 'CORRESPONDENCE_FORBIDDEN',
+          message: 'A MED box has no MSSanté address: it only opens ORG boxes',
+        },
+      ],
       resolved: null,
     };
   }
@@ -39,15 +45,29 @@ export function resolveCorrespondence(
   const given = requested.domain?.trim().toLowerCase() ?? '';
   const domain = given === '' ? structureDomains[0] : given;
   if (domain === undefined) {
-    issues.push({ field: 'domain', code: 'DOMAIN_REQUIRED', message: 'The structure has no MSSanté domain yet: ask the operator for one' });
+    issues.push({
+      field: 'domain',
+      code: 'DOMAIN_REQUIRED',
+      message: 'The structure has no MSSanté domain yet: ask the operator for one',
+    });
   } else if (!structureDomains.includes(domain)) {
-    issues.push({ field: 'domain', code: 'DOMAIN_NOT_OF_STRUCTURE', message: `Use one of the structure's domains: ${structureDomains.join(', ')}` });
+    issues.push({
+      field: 'domain',
+      code: 'DOMAIN_NOT_OF_STRUCTURE',
+      message: `Use one of the structure's domains: ${structureDomains.join(', ')}`,
+    });
   }
   if (issues.length > 0 || domain === undefined) return { issues, resolved: null };
   const address = `${localPart}@${domain}`;
   if (address.length > ADDRESS_MAX_LENGTH) {
     return {
-      issues: [{ field: 'localPart', code: 'ADDRESS_TOO_LONG', message: `The whole address has at most ${ADDRESS_MAX_LENGTH} characters` }],
+      issues: [
+        {
+          field: 'localPart',
+          code: 'ADDRESS_TOO_LONG',
+          message: `The whole address has at most ${ADDRESS_MAX_LENGTH} characters`,
+        },
+      ],
       resolved: null,
     };
   }

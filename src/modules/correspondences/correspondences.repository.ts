@@ -5,12 +5,21 @@ import type { MailboxType } from '../../domain/mailbox-vocabulary';
 import type { AddressRow } from '../mailboxes';
 
 /** Active addresses of the structure's boxes that are not deleted, counted per box type. */
-export async function countActiveAddressesByType(executor: Executor, structureId: string): Promise<{ type: MailboxType; count: number }[]> {
+export async function countActiveAddressesByType(
+  executor: Executor,
+  structureId: string,
+): Promise<{ type: MailboxType; count: number }[]> {
   return executor
     .select({ type: mailboxes.type, count: sql<number>`count(*)::int` })
     .from(mssanteAddresses)
     .innerJoin(mailboxes, eq(mailboxes.id, mssanteAddresses.mailboxId))
-    .where(and(eq(mailboxes.structureId, structureId), isNull(mssanteAddresses.withdrawnAt), ne(mailboxes.status, 'deleted')))
+    .where(
+      and(
+        eq(mailboxes.structureId, structureId),
+        isNull(mssanteAddresses.withdrawnAt),
+        ne(mailboxes.status, 'deleted'),
+      ),
+    )
     .groupBy(mailboxes.type);
 }
 
@@ -24,17 +33,28 @@ export async function findActiveAddressByValue(executor: Executor, address: stri
 }
 
 /** The withdrawn addresses a box held in a structure, newest first. */
-export async function listWithdrawnAddresses(executor: Executor, mailboxId: string, structureId: string): Promise<AddressRow[]> {
+export async function listWithdrawnAddresses(
+  executor: Executor,
+  mailboxId: string,
+  structureId: string,
+): Promise<AddressRow[]> {
   return executor
     .select()
     .from(mssanteAddresses)
     .where(
-      and(eq(mssanteAddresses.mailboxId, mailboxId), eq(mssanteAddresses.structureId, structureId), isNotNull(mssanteAddresses.withdrawnAt)),
+      and(
+        eq(mssanteAddresses.mailboxId, mailboxId),
+        eq(mssanteAddresses.structureId, structureId),
+        isNotNull(mssanteAddresses.withdrawnAt),
+      ),
     )
     .orderBy(desc(mssanteAddresses.assignedAt), desc(mssanteAddresses.id));
 }
 
-export async function insertAddress(executor: Executor, values: typeof mssanteAddresses.$inferInsert): Promise<AddressRow> {
+export async function insertAddress(
+  executor: Executor,
+  values: typeof mssanteAddresses.$inferInsert,
+): Promise<AddressRow> {
   const [row] = await executor.insert(mssanteAddresses).values(values).returning();
   return row!;
 }
@@ -48,7 +68,11 @@ export async function withdrawActiveAddress(executor: Executor, mailboxId: strin
 }
 
 /** A test account's address is a test address (never published): the active address's flag follows its box's. */
-export async function setActiveAddressTestFlag(executor: Executor, mailboxId: string, isTest: boolean): Promise<AddressRow | undefined> {
+export async function setActiveAddressTestFlag(
+  executor: Executor,
+  mailboxId: string,
+  isTest: boolean,
+): Promise<AddressRow | undefined> {
   const [row] = await executor
     .update(mssanteAddresses)
     .set({ isTest })

@@ -7,11 +7,12 @@ export const PutCorrespondenceBodySchema = Type.Object(
     localPart: Type.String({
       // The rules (at most 64 characters, the alphabet, the dots) answer 422 naming the field; this bound only stops abuse.
       maxLength: 256,
-      description: 'The text before the `@`: at most 64 lowercase letters, digits, `.`, `-`, `_`; no leading, trailing or double dot',
+      description:
+        'The text before the `@`: at most 64 lowercase letters, digits, `.`, `-`, `_`; no leading, trailing or double dot',
     }),
     domain: Type.Optional(
       Type.Union([Type.String({ maxLength: 253 }), Type.Null()], {
-        description: 'One of the structure\'s MSSanté domains; omitted, null or empty: the structure\'s first domain',
+        description: "One of the structure's MSSanté domains; omitted, null or empty: the structure's first domain",
       }),
     ),
   },
@@ -27,7 +28,9 @@ export type WithdrawnCorrespondence = Static<typeof WithdrawnCorrespondenceSchem
 
 export const CorrespondenceViewSchema = Type.Object({
   mailboxId: IdSchema,
-  current: Type.Union([CorrespondenceSchema, Type.Null()], { description: 'The active MSSanté address; null when the box has none' }),
+  current: Type.Union([CorrespondenceSchema, Type.Null()], {
+    description: 'The active MSSanté address; null when the box has none',
+  }),
   history: Type.Array(WithdrawnCorrespondenceSchema, {
     description: 'The addresses the box held in its current structure and that were withdrawn, newest first',
   }),

@@ -15,7 +15,16 @@ type Box = Awaited<ReturnType<typeof boxWithAddress>>;
 
 const routes: ScopedRoute<Box>[] = [
   ['GET', false, 200, ({ box }) => ({ method: 'get', path: `/v1/mailboxes/${box.id}/correspondence` })],
-  ['PUT', true, 200, ({ box }) => ({ method: 'put', path: `/v1/mailboxes/${box.id}/correspondence`, body: { localPart: uniqueLocalPart() } })],
+  [
+    'PUT',
+    true,
+    200,
+    ({ box }) => ({
+      method: 'put',
+      path: `/v1/mailboxes/${box.id}/correspondence`,
+      body: { localPart: uniqueLocalPart() },
+    }),
+  ],
   ['DELETE', true, 200, ({ box }) => ({ method: 'delete', path: `/v1/mailboxes/${box.id}/correspondence` })],
 ];
 
@@ -25,6 +34,7 @@ describeScopingMatrix({
   context: cast,
   arrange: boxWithAddress,
   stateOf: async ({ box }) =>
-    (await cast().test.http.get(`/v1/mailboxes/${box.id}`).set(bearer(cast().test.operatorKey))).body.correspondence.address,
+    (await cast().test.http.get(`/v1/mailboxes/${box.id}`).set(bearer(cast().test.operatorKey))).body.correspondence
+      .address,
   arrangedState: ({ address }) => address,
 });

@@ -12,7 +12,12 @@ import type { Correspondence } from '../mailboxes/mailboxes.schemas';
 import { findStructure, type StructureRecord } from '../structures';
 import { toStructure } from '../structures/structures.service';
 import { resolveCorrespondence, type ResolvedCorrespondence } from './correspondence-rules';
-import { findActiveAddressByValue, insertAddress, listWithdrawnAddresses, withdrawActiveAddress } from './correspondences.repository';
+import {
+  findActiveAddressByValue,
+  insertAddress,
+  listWithdrawnAddresses,
+  withdrawActiveAddress,
+} from './correspondences.repository';
 import type { CorrespondenceView, PutCorrespondenceBody } from './correspondences.schemas';
 import { assertQuotaAvailable } from './quota';
 
@@ -30,7 +35,10 @@ export const toCorrespondence = (row: AddressRow): Correspondence => ({
   assignedAt: row.assignedAt.toISOString(),
 });
 
-async function versionedView(executor: Executor, { mailbox, address }: MailboxRecord): Promise<VersionedCorrespondence> {
+async function versionedView(
+  executor: Executor,
+  { mailbox, address }: MailboxRecord,
+): Promise<VersionedCorrespondence> {
   const withdrawn = await listWithdrawnAddresses(executor, mailbox.id, mailbox.structureId);
   return {
     view: {
@@ -44,7 +52,11 @@ async function versionedView(executor: Executor, { mailbox, address }: MailboxRe
 
 export function addressTaken(): AppError {
   return new AppError('ADDRESS_TAKEN', 'This MSSanté address is already the active address of another mailbox', [
-    { field: 'localPart', code: 'ADDRESS_TAKEN', message: 'Each MSSanté address belongs to one mailbox at a time: choose another local part' },
+    {
+      field: 'localPart',
+      code: 'ADDRESS_TAKEN',
+      message: 'Each MSSanté address belongs to one mailbox at a time: choose another local part',
+    },
   ]);
 }
 
@@ -73,7 +85,8 @@ export async function assignCorrespondence(
   cause: Record<string, unknown> | null = null,
 ): Promise<{ outcome: 'unchanged' | 'assigned' | 'changed'; record: MailboxRecord }> {
   const { mailbox, address: current } = record;
-  if (current && current.address === wanted.address && current.isTest === mailbox.isTest) return { outcome: 'unchanged', record };
+  if (current && current.address === wanted.address && current.isTest === mailbox.isTest)
+    return { outcome: 'unchanged', record };
   const holder = await findActiveAddressByValue(executor, wanted.address);
   if (holder && holder.mailboxId !== mailbox.id) throw addressTaken();
   // A change keeps the box's place; only a box without an address takes a new one.
@@ -82,24 +95,42 @@ export async function assignCorrespondence(
   // The ANS never sees an address change: the old entry is withdrawn (kept as history) and a new one starts.
   if (current) await withdrawActiveAddress(executor, mailbox.id, now);
   const row = await insertAddress(executor, {
-    mailboxId: mailbox.id, structureId: mailbox.structureId, ...wanted, isTest: mailbox.isTest, assignedAt: now,
+    mailboxId: mailbox.id,
+    structureId: mailbox.structureId,
+    ...wanted,
+    isTest: mailbox.isTest,
+    assignedAt: now,
   });
   const updated = await updateMailboxRow(executor, mailbox.id, mailbox.version, { updatedAt: now });
   if (!updated) throw new AppError('PRECONDITION_FAILED', 'The mailbox was changed meanwhile: fetch it again');
   await recordAudit(executor, clock, actor, {
-    action: current ? 'correspondence.changed' : 'correspondence.assigned', targetType: 'correspondence', targetId: mailbox.id,
-    structureId: mailbox.structureId, mailboxId: mailbox.id, cause,
-    before: current ? toCorrespondence(current) : null, after: toCorrespondence(row),
+    action: current ? 'correspondence.changed' : 'correspondence.assigned',
+    targetType: 'correspondence',
+    targetId: mailbox.id,
+    structureId: mailbox.structureId,
+    mailboxId: mailbox.id,
+    cause,
+    before: current ? toCorrespondence(current) : null,
+    after: toCorrespondence(row),
   });
   return { outcome: current ? 'changed' : 'assigned', record: { mailbox: updated, address: row } };
 }
 
-export async function getCorrespondence(deps: ServiceDependencies, context: RequestContext, record: MailboxRecord): Promise<VersionedCorrespondence> {
+export async function getCorrespondence(
+  deps: ServiceDependencies,
+  context: RequestContext,
+  record: MailboxRecord,
+): Promise<VersionedCorrespondence> {
   assertStructureAccess(context.caller, record.mailbox.structureId, 'read', 'Mailbox');
   return versionedView(deps.db, record);
 }
 
-async function lockEditableMailbox(executor: Executor, context: RequestContext, mailboxId: string, ifMatch: number[] | '*' | undefined) {
+async function lockEditableMailbox(
+  executor: Executor,
+  context: RequestContext,
+  mailboxId: string,
+  ifMatch: number[] | '*' | undefined,
+) {
   const record = await findMailbox(executor, mailboxId, { lock: true });
   if (!record) throw new AppError('NOT_FOUND', 'Mailbox not found');
   assertStructureAccess(context.caller, record.mailbox.structureId, 'write', 'Mailbox');
@@ -145,8 +176,13 @@ export async function deleteCorrespondence(
     const updated = await updateMailboxRow(tx, mailbox.id, mailbox.version, { updatedAt: now });
     if (!updated) throw new AppError('PRECONDITION_FAILED', 'The mailbox was changed meanwhile: fetch it again');
     await recordAudit(tx, deps.clock, context.actor, {
-      action: 'correspondence.withdrawn', targetType: 'correspondence', targetId: mailbox.id,
-      structureId: mailbox.structureId, mailboxId: mailbox.id, before: toCorrespondence(address), after: null,
+      action: 'correspondence.withdrawn',
+      targetType: 'correspondence',
+      targetId: mailbox.id,
+      structureId: mailbox.structureId,
+      mailboxId: mailbox.id,
+      before: toCorrespondence(address),
+      after: null,
     });
     return versionedView(tx, { mailbox: updated, address: null });
   });

@@ -1,5 +1,11 @@
 import { bearer, createTestApp, type TestApp } from '../../../test/harness';
-import { assignCorrespondence, createMailbox, createStructure, uniqueDomain, uniqueLocalPart } from '../../../test/factories';
+import {
+  assignCorrespondence,
+  createMailbox,
+  createStructure,
+  uniqueDomain,
+  uniqueLocalPart,
+} from '../../../test/factories';
 
 let test: TestApp;
 beforeAll(async () => {
@@ -8,9 +14,11 @@ beforeAll(async () => {
 afterAll(() => test.close());
 
 const asOperator = () => bearer(test.operatorKey);
-const put = (mailboxId: string, body: object) => test.http.put(`/v1/mailboxes/${mailboxId}/correspondence`).set(asOperator()).send(body);
+const put = (mailboxId: string, body: object) =>
+  test.http.put(`/v1/mailboxes/${mailboxId}/correspondence`).set(asOperator()).send(body);
 const auditOf = async (mailboxId: string, action: string) =>
-  (await test.http.get(`/v1/audit-events?mailboxId=${mailboxId}&action=${action}`).set(asOperator()).expect(200)).body.items;
+  (await test.http.get(`/v1/audit-events?mailboxId=${mailboxId}&action=${action}`).set(asOperator()).expect(200)).body
+    .items;
 
 describe('PUT /v1/mailboxes/{id}/correspondence', () => {
   it('gives a box its address, shown by the correspondence, the mailbox and the audit trail', async () => {
@@ -32,20 +40,28 @@ describe('PUT /v1/mailboxes/{id}/correspondence', () => {
     expect(mailbox.body.correspondence).toEqual(response.body.current);
     expect(mailbox.headers.etag).toBe('"2"');
     const [event] = await auditOf(box.id, 'correspondence.assigned');
-    expect(event).toMatchObject({ structureId: structure.id, mailboxId: box.id, before: null, after: { address: `${localPart}@${domain}` } });
+    expect(event).toMatchObject({
+      structureId: structure.id,
+      mailboxId: box.id,
+      before: null,
+      after: { address: `${localPart}@${domain}` },
+    });
   });
 
-  it('takes the structure\'s first domain when none is given, case-insensitively matches a given one', async () => {
+  it("takes the structure's first domain when none is given, case-insensitively matches a given one", async () => {
     const structure = await createStructure(test, { domains: [uniqueDomain(), uniqueDomain()] });
     const first = await createMailbox(test, structure.id, 'ORG');
     const omitted = await put(first.id, { localPart: uniqueLocalPart('contact') }).expect(200);
     expect(omitted.body.current.domain).toBe(structure.domains[0]);
     const second = await createMailbox(test, structure.id, 'APP');
-    const upper = await put(second.id, { localPart: uniqueLocalPart('noreply'), domain: structure.domains[1]!.toUpperCase() }).expect(200);
+    const upper = await put(second.id, {
+      localPart: uniqueLocalPart('noreply'),
+      domain: structure.domains[1]!.toUpperCase(),
+    }).expect(200);
     expect(upper.body.current.domain).toBe(structure.domains[1]);
   });
 
-  it('marks a test account\'s address as a test address', async () => {
+  it("marks a test account's address as a test address", async () => {
     const structure = await createStructure(test);
     const box = await createMailbox(test, structure.id, 'INT', { isTest: true });
     const response = await put(box.id, { localPart: uniqueLocalPart('test') }).expect(200);
@@ -56,12 +72,19 @@ describe('PUT /v1/mailboxes/{id}/correspondence', () => {
     const structure = await createStructure(test);
     const box = await createMailbox(test, structure.id, 'INT');
     await put(box.id, { localPart: uniqueLocalPart('retag') }).expect(200);
-    const toTest = await test.http.patch(`/v1/mailboxes/${box.id}`).set(asOperator()).send({ isTest: true }).expect(200);
+    const toTest = await test.http
+      .patch(`/v1/mailboxes/${box.id}`)
+      .set(asOperator())
+      .send({ isTest: true })
+      .expect(200);
     expect(toTest.body).toMatchObject({ isTest: true, correspondence: { isTest: true } });
     const read = await test.http.get(`/v1/mailboxes/${box.id}/correspondence`).set(asOperator()).expect(200);
     expect(read.body.current.isTest).toBe(true);
     const [event] = await auditOf(box.id, 'mailbox.updated');
-    expect(event).toMatchObject({ before: { correspondence: { isTest: false } }, after: { correspondence: { isTest: true } } });
+    expect(event).toMatchObject({
+      before: { correspondence: { isTest: false } },
+      after: { correspondence: { isTest: true } },
+    });
     const back = await test.http.patch(`/v1/mailboxes/${box.id}`).set(asOperator()).send({ isTest: false }).expect(200);
     expect(back.body.correspondence.isTest).toBe(false);
   });
@@ -73,16 +96,24 @@ describe('PUT /v1/mailboxes/{id}/correspondence', () => {
     ['a leading dot', { localPart: '.jean' }, 'localPart', 'LOCAL_PART_INVALID'],
     ['two dots', { localPart: 'jean..dupont' }, 'localPart', 'LOCAL_PART_INVALID'],
     ['65 characters', { localPart: 'a'.repeat(65) }, 'localPart', 'LOCAL_PART_TOO_LONG'],
-    ['a domain of no structure', { localPart: 'jean', domain: 'ailleurs.mssante.fr' }, 'domain', 'DOMAIN_NOT_OF_STRUCTURE'],
+    [
+      'a domain of no structure',
+      { localPart: 'jean', domain: 'ailleurs.mssante.fr' },
+      'domain',
+      'DOMAIN_NOT_OF_STRUCTURE',
+    ],
   ])('refuses %s (422 naming the field)', async (_case, body, field, code) => {
     const structure = await createStructure(test);
     const box = await createMailbox(test, structure.id, 'PER');
     const response = await put(box.id, body).expect(422);
-    expect(response.body).toMatchObject({ code: 'BUSINESS_RULE_VIOLATED', errors: [expect.objectContaining({ field, code })] });
+    expect(response.body).toMatchObject({
+      code: 'BUSINESS_RULE_VIOLATED',
+      errors: [expect.objectContaining({ field, code })],
+    });
     expect((await test.http.get(`/v1/mailboxes/${box.id}`).set(asOperator())).body.correspondence).toBeNull();
   });
 
-  it('refuses another structure\'s domain, and names every field at fault at once', async () => {
+  it("refuses another structure's domain, and names every field at fault at once", async () => {
     const other = await createStructure(test);
     const structure = await createStructure(test);
     const box = await createMailbox(test, structure.id, 'PER');
@@ -120,7 +151,10 @@ describe('PUT /v1/mailboxes/{id}/correspondence', () => {
     const localPart = uniqueLocalPart('shared');
     await assignCorrespondence(test, holder.id, localPart);
     const taken = await put(other.id, { localPart }).expect(409);
-    expect(taken.body).toMatchObject({ code: 'ADDRESS_TAKEN', errors: [expect.objectContaining({ field: 'localPart' })] });
+    expect(taken.body).toMatchObject({
+      code: 'ADDRESS_TAKEN',
+      errors: [expect.objectContaining({ field: 'localPart' })],
+    });
     expect(await auditOf(other.id, 'correspondence.assigned')).toHaveLength(0);
     await test.http.delete(`/v1/mailboxes/${holder.id}/correspondence`).set(asOperator()).expect(200);
     const freed = await put(other.id, { localPart }).expect(200);
@@ -145,20 +179,41 @@ describe('PUT /v1/mailboxes/{id}/correspondence', () => {
     const old = await assignCorrespondence(test, box.id, uniqueLocalPart('old'));
     const changed = await put(box.id, { localPart: uniqueLocalPart('new') }).expect(200);
     expect(changed.body.current.address).not.toBe(old.current.address);
-    expect(changed.body.history).toEqual([expect.objectContaining({ address: old.current.address, withdrawnAt: expect.any(String) })]);
+    expect(changed.body.history).toEqual([
+      expect.objectContaining({ address: old.current.address, withdrawnAt: expect.any(String) }),
+    ]);
     const [event] = await auditOf(box.id, 'correspondence.changed');
-    expect(event).toMatchObject({ before: { address: old.current.address }, after: { address: changed.body.current.address } });
+    expect(event).toMatchObject({
+      before: { address: old.current.address },
+      after: { address: changed.body.current.address },
+    });
   });
 
-  it('honours If-Match with the mailbox\'s ETag', async () => {
+  it("honours If-Match with the mailbox's ETag", async () => {
     const structure = await createStructure(test);
     const box = await createMailbox(test, structure.id, 'PER');
-    const stale = await test.http.put(`/v1/mailboxes/${box.id}/correspondence`).set(asOperator()).set('If-Match', '"7"').send({ localPart: uniqueLocalPart() });
+    const stale = await test.http
+      .put(`/v1/mailboxes/${box.id}/correspondence`)
+      .set(asOperator())
+      .set('If-Match', '"7"')
+      .send({ localPart: uniqueLocalPart() });
     expect(stale.status).toBe(412);
-    const fresh = await test.http.put(`/v1/mailboxes/${box.id}/correspondence`).set(asOperator()).set('If-Match', '"1"').send({ localPart: uniqueLocalPart() });
+    const fresh = await test.http
+      .put(`/v1/mailboxes/${box.id}/correspondence`)
+      .set(asOperator())
+      .set('If-Match', '"1"')
+      .send({ localPart: uniqueLocalPart() });
     expect(fresh.status).toBe(200);
-    await test.http.delete(`/v1/mailboxes/${box.id}/correspondence`).set(asOperator()).set('If-Match', '"1"').expect(412);
-    await test.http.delete(`/v1/mailboxes/${box.id}/correspondence`).set(asOperator()).set('If-Match', fresh.headers.etag as string).expect(200);
+    await test.http
+      .delete(`/v1/mailboxes/${box.id}/correspondence`)
+      .set(asOperator())
+      .set('If-Match', '"1"')
+      .expect(412);
+    await test.http
+      .delete(`/v1/mailboxes/${box.id}/correspondence`)
+      .set(asOperator())
+      .set('If-Match', fresh.headers.etag as string)
+      .expect(200);
   });
 });
 
@@ -171,7 +226,11 @@ describe('DELETE /v1/mailboxes/{id}/correspondence', () => {
     expect(withdrawn.body).toMatchObject({ current: null, history: [{ address: assigned.current.address }] });
     expect((await test.http.get(`/v1/mailboxes/${box.id}`).set(asOperator())).body.correspondence).toBeNull();
     const [event] = await auditOf(box.id, 'correspondence.withdrawn');
-    expect(event).toMatchObject({ structureId: structure.id, before: { address: assigned.current.address }, after: null });
+    expect(event).toMatchObject({
+      structureId: structure.id,
+      before: { address: assigned.current.address },
+      after: null,
+    });
     const again = await test.http.delete(`/v1/mailboxes/${box.id}/correspondence`).set(asOperator()).expect(200);
     expect(again.body).toEqual(withdrawn.body);
     expect(await auditOf(box.id, 'correspondence.withdrawn')).toHaveLength(1);

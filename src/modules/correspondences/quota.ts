@@ -26,11 +26,18 @@ const TYPES_BY_FAMILY: Record<QuotaFamily, MailboxType[]> = {
 };
 
 /** Addresses in use per family: active addresses of the structure's boxes that are not deleted. */
-export async function countAddressesByFamily(executor: Executor, structureId: string): Promise<Record<QuotaFamily, number>> {
+export async function countAddressesByFamily(
+  executor: Executor,
+  structureId: string,
+): Promise<Record<QuotaFamily, number>> {
   const rows = await countActiveAddressesByType(executor, structureId);
   const countOf = (family: QuotaFamily) =>
     rows.filter((row) => TYPES_BY_FAMILY[family].includes(row.type)).reduce((sum, row) => sum + row.count, 0);
-  return { personal: countOf('personal'), organisational: countOf('organisational'), applicative: countOf('applicative') };
+  return {
+    personal: countOf('personal'),
+    organisational: countOf('organisational'),
+    applicative: countOf('applicative'),
+  };
 }
 
 /**
@@ -38,16 +45,22 @@ export async function countAddressesByFamily(executor: Executor, structureId: st
  * Call it inside the transaction that adds the address, after locking the structure row, so
  * that two concurrent additions cannot both take the last place.
  */
-export async function assertQuotaAvailable(executor: Executor, structure: { id: string; quotas: Quotas }, type: MailboxType): Promise<void> {
+export async function assertQuotaAvailable(
+  executor: Executor,
+  structure: { id: string; quotas: Quotas },
+  type: MailboxType,
+): Promise<void> {
   const family = quotaFamilyOf(type);
   if (!family) return;
   const limit = structure.quotas[family];
   if (limit === null) return;
   const used = (await countAddressesByFamily(executor, structure.id))[family];
   if (used >= limit) {
-    throw new AppError('QUOTA_EXCEEDED', `The structure has used its ${limit} ${family} addresses`, [
-      { field: 'domain', code: 'QUOTA_EXCEEDED', message: `Quota ${family}: ${used} of ${limit} used` },
-    ], { family, used, limit });
+    throw new AppError(
+      'QUOTA_EXCEEDED',
+      `The structure has used its ${limit} ${family} addresses`,
+      [{ field: 'domain', code: 'QUOTA_EXCEEDED', message: `Quota ${family}: ${used} of ${limit} used` }],
+      { family, used, limit },
+    );
   }
 }
-

@@ -2,7 +2,13 @@ import type { LinkableMailbox } from '../connection-accounts/connection-account-
 import { checkDelegate, checkDelegates, checkDelegator } from './delegate-rules';
 
 const OWNER = { id: 'owner', structureId: 's1' };
-const box = (overrides: Partial<LinkableMailbox> = {}): LinkableMailbox => ({ id: 'd', structureId: 's1', type: 'PER', status: 'valid', ...overrides });
+const box = (overrides: Partial<LinkableMailbox> = {}): LinkableMailbox => ({
+  id: 'd',
+  structureId: 's1',
+  type: 'PER',
+  status: 'valid',
+  ...overrides,
+});
 
 describe('delegate rules', () => {
   it('gives delegates to nominative boxes only', () => {
@@ -25,7 +31,10 @@ describe('delegate rules', () => {
   });
 
   it('refuses a delegate listed twice', () => {
-    const issues = checkDelegates(OWNER, [{ delegate: box(), field: 'AB' }, { delegate: box(), field: 'AB' }]);
+    const issues = checkDelegates(OWNER, [
+      { delegate: box(), field: 'AB' },
+      { delegate: box(), field: 'AB' },
+    ]);
     expect(issues).toEqual([expect.objectContaining({ code: 'DUPLICATE_DELEGATE' })]);
   });
 });

@@ -11,7 +11,11 @@ export interface DelegateRecord {
 const delegateColumns = { link: delegates, delegate: mailboxes };
 
 /** A box's delegates in e-mail order; `after` is the last (emailKey, id) of the previous page. */
-export async function selectDelegates(executor: Executor, mailboxId: string, page: { after?: [string, string]; limit: number }): Promise<DelegateRecord[]> {
+export async function selectDelegates(
+  executor: Executor,
+  mailboxId: string,
+  page: { after?: [string, string]; limit: number },
+): Promise<DelegateRecord[]> {
   return executor
     .select(delegateColumns)
     .from(delegates)
@@ -19,14 +23,20 @@ export async function selectDelegates(executor: Executor, mailboxId: string, pag
     .where(
       and(
         eq(delegates.mailboxId, mailboxId),
-        page.after ? sql`(${mailboxes.emailKey}, ${mailboxes.id}) > (${page.after[0]}, ${page.after[1]}::uuid)` : undefined,
+        page.after
+          ? sql`(${mailboxes.emailKey}, ${mailboxes.id}) > (${page.after[0]}, ${page.after[1]}::uuid)`
+          : undefined,
       ),
     )
     .orderBy(asc(mailboxes.emailKey), asc(mailboxes.id))
     .limit(page.limit + 1);
 }
 
-export async function findDelegate(executor: Executor, mailboxId: string, delegateMailboxId: string): Promise<DelegateRecord | undefined> {
+export async function findDelegate(
+  executor: Executor,
+  mailboxId: string,
+  delegateMailboxId: string,
+): Promise<DelegateRecord | undefined> {
   const [row] = await executor
     .select(delegateColumns)
     .from(delegates)
@@ -35,11 +45,16 @@ export async function findDelegate(executor: Executor, mailboxId: string, delega
   return row;
 }
 
-export async function insertDelegate(executor: Executor, values: typeof delegates.$inferInsert): Promise<typeof delegates.$inferSelect> {
+export async function insertDelegate(
+  executor: Executor,
+  values: typeof delegates.$inferInsert,
+): Promise<typeof delegates.$inferSelect> {
   const [row] = await executor.insert(delegates).values(values).returning();
   return row!;
 }
 
 export async function deleteDelegate(executor: Executor, mailboxId: string, delegateMailboxId: string): Promise<void> {
-  await executor.delete(delegates).where(and(eq(delegates.mailboxId, mailboxId), eq(delegates.delegateMailboxId, delegateMailboxId)));
+  await executor
+    .delete(delegates)
+    .where(and(eq(delegates.mailboxId, mailboxId), eq(delegates.delegateMailboxId, delegateMailboxId)));
 }

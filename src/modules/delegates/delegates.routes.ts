@@ -20,48 +20,69 @@ export const delegatesRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return record && { structureId: record.mailbox.structureId };
   });
 
-  app.get('/v1/mailboxes/:mailboxId/delegates', {
-    schema: {
-      operationId: 'listDelegates', summary: 'The delegates of a nominative box', tags,
-      description: 'Ordered by e-mail. ORG and APP boxes have none: the list is empty.',
-      params: MailboxParamsSchema, querystring: PageQuerySchema,
-      response: { 200: pageSchema(DelegateSchema), ...problemResponses(404) },
+  app.get(
+    '/v1/mailboxes/:mailboxId/delegates',
+    {
+      schema: {
+        operationId: 'listDelegates',
+        summary: 'The delegates of a nominative box',
+        tags,
+        description: 'Ordered by e-mail. ORG and APP boxes have none: the list is empty.',
+        params: MailboxParamsSchema,
+        querystring: PageQuerySchema,
+        response: { 200: pageSchema(DelegateSchema), ...problemResponses(404) },
+      },
     },
-  }, async (request) => {
-    const owner = scopedResource(request, 'mailboxId');
-    return listDelegates(deps, contextOf(request), owner, request.query);
-  });
+    async (request) => {
+      const owner = scopedResource(request, 'mailboxId');
+      return listDelegates(deps, contextOf(request), owner, request.query);
+    },
+  );
 
-  app.post('/v1/mailboxes/:mailboxId/delegates', {
-    config: { access: 'write' },
-    schema: {
-      operationId: 'addDelegate', summary: 'Give a nominative box a delegate', tags,
-      description:
-        'The delegate is named by `delegateMailboxId` or by its reference `email` (exactly one, else 400). Both boxes ' +
-        'are nominative (PER, MED, INT): an ORG or APP box has no delegates (422 `NOT_A_NOMINATIVE_MAILBOX`) and cannot ' +
-        'be one (422 `DELEGATE_NOT_NOMINATIVE`). The delegate belongs to the same structure and is pre-registered, pending ' +
-        'or valid: a deactivated, rejected or deleted box is refused (422 `DELEGATE_INACTIVE`), a box of another structure ' +
-        'is reported as unknown (422 `DELEGATE_UNKNOWN`, revealing nothing), a box cannot delegate to itself (422 ' +
-        '`SELF_DELEGATION`). A delegate listed already is a 409 `ALREADY_LINKED`; a deleted box changes nothing (409). ' +
-        'Audited as `delegate.added`.',
-      params: MailboxParamsSchema, headers: IdempotencyHeadersSchema, body: AddDelegateBodySchema,
-      response: { 201: DelegateSchema, ...problemResponses(403, 404, 409, 422) },
+  app.post(
+    '/v1/mailboxes/:mailboxId/delegates',
+    {
+      config: { access: 'write' },
+      schema: {
+        operationId: 'addDelegate',
+        summary: 'Give a nominative box a delegate',
+        tags,
+        description:
+          'The delegate is named by `delegateMailboxId` or by its reference `email` (exactly one, else 400). Both boxes ' +
+          'are nominative (PER, MED, INT): an ORG or APP box has no delegates (422 `NOT_A_NOMINATIVE_MAILBOX`) and cannot ' +
+          'be one (422 `DELEGATE_NOT_NOMINATIVE`). The delegate belongs to the same structure and is pre-registered, pending ' +
+          'or valid: a deactivated, rejected or deleted box is refused (422 `DELEGATE_INACTIVE`), a box of another structure ' +
+          'is reported as unknown (422 `DELEGATE_UNKNOWN`, revealing nothing), a box cannot delegate to itself (422 ' +
+          '`SELF_DELEGATION`). A delegate listed already is a 409 `ALREADY_LINKED`; a deleted box changes nothing (409). ' +
+          'Audited as `delegate.added`.',
+        params: MailboxParamsSchema,
+        headers: IdempotencyHeadersSchema,
+        body: AddDelegateBodySchema,
+        response: { 201: DelegateSchema, ...problemResponses(403, 404, 409, 422) },
+      },
     },
-  }, async (request, reply) => {
-    const added = await addDelegate(deps, contextOf(request), request.params.mailboxId, request.body);
-    return reply.code(201).send(added);
-  });
+    async (request, reply) => {
+      const added = await addDelegate(deps, contextOf(request), request.params.mailboxId, request.body);
+      return reply.code(201).send(added);
+    },
+  );
 
-  app.delete('/v1/mailboxes/:mailboxId/delegates/:delegateMailboxId', {
-    config: { access: 'write' },
-    schema: {
-      operationId: 'removeDelegate', summary: 'Remove a delegate', tags,
-      description: 'A box that is not a delegate of this one is a 404. Audited as `delegate.removed`.',
-      params: DelegateParamsSchema,
-      response: { 204: Type.Null({ description: 'Removed' }), ...problemResponses(403, 404, 409, 422) },
+  app.delete(
+    '/v1/mailboxes/:mailboxId/delegates/:delegateMailboxId',
+    {
+      config: { access: 'write' },
+      schema: {
+        operationId: 'removeDelegate',
+        summary: 'Remove a delegate',
+        tags,
+        description: 'A box that is not a delegate of this one is a 404. Audited as `delegate.removed`.',
+        params: DelegateParamsSchema,
+        response: { 204: Type.Null({ description: 'Removed' }), ...problemResponses(403, 404, 409, 422) },
+      },
     },
-  }, async (request, reply) => {
-    await removeDelegate(deps, contextOf(request), request.params.mailboxId, request.params.delegateMailboxId);
-    return reply.code(204).send(null);
-  });
+    async (request, reply) => {
+      await removeDelegate(deps, contextOf(request), request.params.mailboxId, request.params.delegateMailboxId);
+      return reply.code(204).send(null);
+    },
+  );
 };

@@ -4,7 +4,7 @@ import { MailboxStatusSchema, MailboxTypeSchema } from '../../domain/mailbox-voc
 
 export const DelegateSchema = Type.Object({
   delegateMailboxId: IdSchema,
-  email: Type.String({ description: 'The delegate\'s reference address (its login)' }),
+  email: Type.String({ description: "The delegate's reference address (its login)" }),
   lastName: Type.String(),
   firstName: Type.String(),
   type: MailboxTypeSchema,
@@ -18,7 +18,10 @@ export const AddDelegateBodySchema = Type.Object(
     delegateMailboxId: Type.Optional(IdSchema),
     email: Type.Optional(EmailSchema),
   },
-  { additionalProperties: false, description: 'The delegate, named by `delegateMailboxId` or by its reference `email` (one of the two)' },
+  {
+    additionalProperties: false,
+    description: 'The delegate, named by `delegateMailboxId` or by its reference `email` (one of the two)',
+  },
 );
 export type AddDelegateBody = Static<typeof AddDelegateBodySchema>;
 

@@ -10,13 +10,22 @@ async function owner(structureId: string) {
   const box = await createMailbox(test, structureId, 'PER');
   const delegate = await createMailbox(test, structureId, 'PER');
   const free = await createMailbox(test, structureId, 'INT');
-  await test.http.post(`/v1/mailboxes/${box.id}/delegates`).set(bearer(test.operatorKey)).send({ delegateMailboxId: delegate.id }).expect(201);
+  await test.http
+    .post(`/v1/mailboxes/${box.id}/delegates`)
+    .set(bearer(test.operatorKey))
+    .send({ delegateMailboxId: delegate.id })
+    .expect(201);
   return { box: box.id, delegate: delegate.id, free: free.id };
 }
 type Owner = Awaited<ReturnType<typeof owner>>;
 const routes: ScopedRoute<Owner>[] = [
   ['GET', false, 200, (o) => ({ method: 'get', path: `/v1/mailboxes/${o.box}/delegates` })],
-  ['POST', true, 201, (o) => ({ method: 'post', path: `/v1/mailboxes/${o.box}/delegates`, body: { delegateMailboxId: o.free } })],
+  [
+    'POST',
+    true,
+    201,
+    (o) => ({ method: 'post', path: `/v1/mailboxes/${o.box}/delegates`, body: { delegateMailboxId: o.free } }),
+  ],
   ['DELETE', true, 204, (o) => ({ method: 'delete', path: `/v1/mailboxes/${o.box}/delegates/${o.delegate}` })],
 ];
 
@@ -26,9 +35,9 @@ describeScopingMatrix({
   context: cast,
   arrange: owner,
   stateOf: async (o) =>
-    (await cast().test.http.get(`/v1/mailboxes/${o.box}/delegates`).set(bearer(cast().test.operatorKey))).body.items.map(
-      (item: { delegateMailboxId: string }) => item.delegateMailboxId,
-    ),
+    (
+      await cast().test.http.get(`/v1/mailboxes/${o.box}/delegates`).set(bearer(cast().test.operatorKey))
+    ).body.items.map((item: { delegateMailboxId: string }) => item.delegateMailboxId),
   arrangedState: (o) => [o.delegate],
 });
 

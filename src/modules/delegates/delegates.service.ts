@@ -6,10 +6,21 @@ import { AppError, businessRule } from '../../domain/errors/error-catalogue';
 import type { RequestContext, ServiceDependencies } from '../../platform/request-context';
 import { decodeCursor, toPage, type Page } from '../../shared/pagination';
 import { assertMailboxEditable } from '../mailboxes/mailbox-assertions';
-import { assertReferences, findReferencedMailboxes, referenceFieldOf, type MailboxReference } from '../mailboxes/mailbox-references';
+import {
+  assertReferences,
+  findReferencedMailboxes,
+  referenceFieldOf,
+  type MailboxReference,
+} from '../mailboxes/mailbox-references';
 import { findMailbox, type MailboxRecord } from '../mailboxes';
 import { checkDelegate, checkDelegator } from './delegate-rules';
-import { deleteDelegate, findDelegate, insertDelegate, selectDelegates, type DelegateRecord } from './delegates.repository';
+import {
+  deleteDelegate,
+  findDelegate,
+  insertDelegate,
+  selectDelegates,
+  type DelegateRecord,
+} from './delegates.repository';
 import type { AddDelegateBody, Delegate } from './delegates.schemas';
 
 export const toDelegate = ({ link, delegate }: DelegateRecord): Delegate => ({
@@ -56,7 +67,12 @@ export async function listDelegates(
   return toPage(rows, query.limit, ({ delegate }) => [delegate.emailKey, delegate.id], toDelegate);
 }
 
-export async function addDelegate(deps: ServiceDependencies, context: RequestContext, mailboxId: string, body: AddDelegateBody): Promise<Delegate> {
+export async function addDelegate(
+  deps: ServiceDependencies,
+  context: RequestContext,
+  mailboxId: string,
+  body: AddDelegateBody,
+): Promise<Delegate> {
   const reference: MailboxReference = { mailboxId: body.delegateMailboxId, email: body.email };
   assertReferences([reference], () => '', ID_FIELD);
   const field = referenceFieldOf(reference, '', ID_FIELD);
@@ -67,11 +83,19 @@ export async function addDelegate(deps: ServiceDependencies, context: RequestCon
       const issue = checkDelegate(owner.mailbox, delegate, field);
       if (issue) throw businessRule('This box cannot be a delegate of this mailbox', [issue]);
       if (await findDelegate(tx, mailboxId, delegate!.id)) throw alreadyDelegate(field);
-      const link = await insertDelegate(tx, { mailboxId, delegateMailboxId: delegate!.id, createdAt: deps.clock.now() });
+      const link = await insertDelegate(tx, {
+        mailboxId,
+        delegateMailboxId: delegate!.id,
+        createdAt: deps.clock.now(),
+      });
       const added = toDelegate({ link, delegate: delegate! });
       await recordAudit(tx, deps.clock, context.actor, {
-        action: 'delegate.added', targetType: 'delegate', targetId: delegate!.id,
-        structureId: owner.mailbox.structureId, mailboxId, after: added,
+        action: 'delegate.added',
+        targetType: 'delegate',
+        targetId: delegate!.id,
+        structureId: owner.mailbox.structureId,
+        mailboxId,
+        after: added,
       });
       return added;
     });
@@ -81,15 +105,24 @@ export async function addDelegate(deps: ServiceDependencies, context: RequestCon
   }
 }
 
-export async function removeDelegate(deps: ServiceDependencies, context: RequestContext, mailboxId: string, delegateMailboxId: string): Promise<void> {
+export async function removeDelegate(
+  deps: ServiceDependencies,
+  context: RequestContext,
+  mailboxId: string,
+  delegateMailboxId: string,
+): Promise<void> {
   await deps.db.transaction(async (tx) => {
     const owner = await lockDelegator(tx, context, mailboxId);
     const current = await findDelegate(tx, mailboxId, delegateMailboxId);
     if (!current) throw new AppError('NOT_FOUND', 'This box is not a delegate of the mailbox');
     await deleteDelegate(tx, mailboxId, delegateMailboxId);
     await recordAudit(tx, deps.clock, context.actor, {
-      action: 'delegate.removed', targetType: 'delegate', targetId: delegateMailboxId,
-      structureId: owner.mailbox.structureId, mailboxId, before: toDelegate(current),
+      action: 'delegate.removed',
+      targetType: 'delegate',
+      targetId: delegateMailboxId,
+      structureId: owner.mailbox.structureId,
+      mailboxId,
+      before: toDelegate(current),
     });
   });
 }

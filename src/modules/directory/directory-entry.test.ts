@@ -1,5 +1,10 @@
 import type { MailboxType } from '../../domain/mailbox-vocabulary';
-import { buildSubject, VALID_FINESS, VALID_RPPS, VALID_SIRET } from '../alimentation-report/rules/rule-fixtures.test-support';
+import {
+  buildSubject,
+  VALID_FINESS,
+  VALID_RPPS,
+  VALID_SIRET,
+} from '../alimentation-report/rules/rule-fixtures.test-support';
 import { isListeRouge, NotPublishableError, toDirectoryEntry, type DirectorySubject } from './directory-entry';
 
 const STRUCTURE = { finess: VALID_FINESS, siret: VALID_SIRET };
@@ -60,7 +65,10 @@ describe('toDirectoryEntry', () => {
   });
 
   it('maps an APP box with 3 + SIRET when the structure has no FINESS', () => {
-    const entry = toDirectoryEntry(buildDirectorySubject('APP', { paperless: null }), { finess: null, siret: VALID_SIRET });
+    const entry = toDirectoryEntry(buildDirectorySubject('APP', { paperless: null }), {
+      finess: null,
+      siret: VALID_SIRET,
+    });
     expect(entry).toMatchObject({ ansType: 'APP', paperless: 'N', holderIdentifier: `3${VALID_SIRET}` });
   });
 
@@ -69,9 +77,15 @@ describe('toDirectoryEntry', () => {
   });
 
   it('refuses a box without an address or a holder identifier', () => {
-    expect(() => toDirectoryEntry(buildDirectorySubject('PER', { correspondence: null }), STRUCTURE)).toThrow(/NO_CORRESPONDENCE/);
-    expect(() => toDirectoryEntry(buildDirectorySubject('INT', { rpps: null }), STRUCTURE)).toThrow(/NO_HOLDER_IDENTIFIER/);
-    expect(() => toDirectoryEntry(buildDirectorySubject('ORG'), { finess: null, siret: null })).toThrow(/NO_HOLDER_IDENTIFIER/);
+    expect(() => toDirectoryEntry(buildDirectorySubject('PER', { correspondence: null }), STRUCTURE)).toThrow(
+      /NO_CORRESPONDENCE/,
+    );
+    expect(() => toDirectoryEntry(buildDirectorySubject('INT', { rpps: null }), STRUCTURE)).toThrow(
+      /NO_HOLDER_IDENTIFIER/,
+    );
+    expect(() => toDirectoryEntry(buildDirectorySubject('ORG'), { finess: null, siret: null })).toThrow(
+      /NO_HOLDER_IDENTIFIER/,
+    );
   });
 });
 

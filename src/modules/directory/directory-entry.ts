@@ -71,7 +71,11 @@ export function isListeRouge(subject: Pick<DirectorySubject, 'directoryVisible' 
 }
 
 /** Prefixes of the ANS national identifiers: 8 RPPS, 0 ADELI, 1 FINESS, 3 SIRET. */
-function findHolderIdentifier(subject: DirectorySubject, ansType: AnsType, structure: DirectoryStructure): string | null {
+function findHolderIdentifier(
+  subject: DirectorySubject,
+  ansType: AnsType,
+  structure: DirectoryStructure,
+): string | null {
   if (ansType === 'PER') {
     if (subject.rpps) return `8${subject.rpps}`;
     if (subject.adeli) return `0${subject.adeli}`;

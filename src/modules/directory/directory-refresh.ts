@@ -40,7 +40,9 @@ function publishableEntry(box: EvaluatedMailbox): DirectoryEntry | undefined {
 }
 
 const hashOf = (entry: DirectoryEntry, structureId: string) =>
-  createHash('sha256').update(JSON.stringify([structureId, entry])).digest('base64url');
+  createHash('sha256')
+    .update(JSON.stringify([structureId, entry]))
+    .digest('base64url');
 
 /**
  * Brings the feed up to date with the boxes: evaluates every fed box (as the report does), and
@@ -51,12 +53,27 @@ const hashOf = (entry: DirectoryEntry, structureId: string) =>
  * either all of a refresh or none of it. `maxAgeSeconds` > 0 skips the work when the last
  * refresh is that recent (checked after taking the lock, so waiters do not redo it).
  */
-export async function refreshDirectory(db: Database, clock: Clock, options: { maxAgeSeconds: number }): Promise<RefreshOutcome> {
+export async function refreshDirectory(
+  db: Database,
+  clock: Clock,
+  options: { maxAgeSeconds: number },
+): Promise<RefreshOutcome> {
   return db.transaction(async (tx) => {
     const state = await lockFeedState(tx);
     const now = clock.now();
-    const outcome: RefreshOutcome = { refreshed: false, added: 0, changed: 0, withdrawn: 0, published: state.publishedCount, lastSequence: state.lastSequence };
-    if (options.maxAgeSeconds > 0 && state.refreshedAt && now.getTime() - state.refreshedAt.getTime() < options.maxAgeSeconds * 1000) {
+    const outcome: RefreshOutcome = {
+      refreshed: false,
+      added: 0,
+      changed: 0,
+      withdrawn: 0,
+      published: state.publishedCount,
+      lastSequence: state.lastSequence,
+    };
+    if (
+      options.maxAgeSeconds > 0 &&
+      state.refreshedAt &&
+      now.getTime() - state.refreshedAt.getTime() < options.maxAgeSeconds * 1000
+    ) {
       return outcome;
     }
     const extraction = await findReferenceInForce(tx);
@@ -64,7 +81,12 @@ export async function refreshDirectory(db: Database, clock: Clock, options: { ma
     const seen = new Set<string>();
     let sequence = state.lastSequence;
     let pending: PublishedEntry[] = [];
-    for await (const batch of evaluateFedMailboxes(tx, { today: isoDate(now), locale: 'en', extractionId: extraction?.id ?? null, withDirectoryFields: true })) {
+    for await (const batch of evaluateFedMailboxes(tx, {
+      today: isoDate(now),
+      locale: 'en',
+      extractionId: extraction?.id ?? null,
+      withDirectoryFields: true,
+    })) {
       for (const box of batch) {
         const entry = publishableEntry(box);
         if (!entry) continue;
@@ -78,8 +100,13 @@ export async function refreshDirectory(db: Database, clock: Clock, options: { ma
         else outcome.added += 1;
         sequence += 1;
         pending.push({
-          address: entry.address, ansType: entry.ansType, mailboxId: entry.mailboxId, structureId: box.structureId,
-          entry, contentHash, sequence,
+          address: entry.address,
+          ansType: entry.ansType,
+          mailboxId: entry.mailboxId,
+          structureId: box.structureId,
+          entry,
+          contentHash,
+          sequence,
         });
         if (pending.length >= WRITE_BATCH) {
           await upsertEntries(tx, pending, now);
@@ -92,7 +119,11 @@ export async function refreshDirectory(db: Database, clock: Clock, options: { ma
     for (const [key, value] of known) {
       if (value.withdrawn || seen.has(key)) continue;
       const separator = key.indexOf(' ');
-      withdrawals.push({ ansType: key.slice(0, separator), address: key.slice(separator + 1), sequence: (sequence += 1) });
+      withdrawals.push({
+        ansType: key.slice(0, separator),
+        address: key.slice(separator + 1),
+        sequence: (sequence += 1),
+      });
     }
     for (let start = 0; start < withdrawals.length; start += WRITE_BATCH) {
       await withdrawEntries(tx, withdrawals.slice(start, start + WRITE_BATCH), now);

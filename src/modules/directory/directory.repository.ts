@@ -10,7 +10,11 @@ const STATE_ID = 1;
 /** The feed's state row, locked until the end of the transaction: refreshes run one at a time. */
 export async function lockFeedState(executor: Executor): Promise<FeedState> {
   await executor.insert(directoryFeedState).values({ id: STATE_ID }).onConflictDoNothing();
-  const [state] = await executor.select().from(directoryFeedState).where(eq(directoryFeedState.id, STATE_ID)).for('update');
+  const [state] = await executor
+    .select()
+    .from(directoryFeedState)
+    .where(eq(directoryFeedState.id, STATE_ID))
+    .for('update');
   return state!;
 }
 
@@ -19,7 +23,10 @@ export async function readFeedState(executor: Executor): Promise<FeedState | und
   return state;
 }
 
-export async function saveFeedState(executor: Executor, values: Pick<FeedState, 'lastSequence' | 'refreshedAt' | 'publishedCount'>): Promise<void> {
+export async function saveFeedState(
+  executor: Executor,
+  values: Pick<FeedState, 'lastSequence' | 'refreshedAt' | 'publishedCount'>,
+): Promise<void> {
   await executor.update(directoryFeedState).set(values).where(eq(directoryFeedState.id, STATE_ID));
 }
 
@@ -32,9 +39,14 @@ export const entryKey = (address: string, ansType: string) => `${ansType} ${addr
 
 /** What the feed holds, by key: enough to diff (a hash), not the entries themselves. */
 export async function loadKnownEntries(executor: Executor): Promise<Map<string, KnownEntry>> {
-  const rows = await selectRows<{ address: string; ans_type: string; content_hash: string; withdrawn: boolean }>(executor, sql`
-    select address, ans_type, content_hash, withdrawn_at is not null as withdrawn from directory_entries`);
-  return new Map(rows.map((row) => [entryKey(row.address, row.ans_type), { hash: row.content_hash, withdrawn: row.withdrawn }]));
+  const rows = await selectRows<{ address: string; ans_type: string; content_hash: string; withdrawn: boolean }>(
+    executor,
+    sql`
+    select address, ans_type, content_hash, withdrawn_at is not null as withdrawn from directory_entries`,
+  );
+  return new Map(
+    rows.map((row) => [entryKey(row.address, row.ans_type), { hash: row.content_hash, withdrawn: row.withdrawn }]),
+  );
 }
 
 export type PublishedEntry = Omit<DirectoryEntryRow, 'withdrawnAt' | 'publishedAt' | 'changedAt'>;

@@ -13,7 +13,9 @@ export const DirectoryResponsibleSchema = Type.Object({
 
 export const DirectoryEntrySchema = Type.Object({
   address: Type.String({ description: 'The MSSanté address: the key of the entry at the ANS, with `ansType`' }),
-  ansType: Type.Union([Type.Literal('PER'), Type.Literal('ORG'), Type.Literal('APP')], { description: 'INT boxes are published as PER; MED never' }),
+  ansType: Type.Union([Type.Literal('PER'), Type.Literal('ORG'), Type.Literal('APP')], {
+    description: 'INT boxes are published as PER; MED never',
+  }),
   change: Type.Union([Type.Literal('published'), Type.Literal('withdrawn')], {
     description: 'published: add or replace the entry (by address and type); withdrawn: remove it (only with `since`)',
   }),
@@ -22,10 +24,14 @@ export const DirectoryEntrySchema = Type.Object({
   listeRouge: Type.Boolean({ description: 'true: fed, but the ANS keeps it out of the public directory' }),
   description: NullableString,
   service: NullableString,
-  responsible: Type.Union([DirectoryResponsibleSchema, Type.Null()], { description: 'ORG and APP only; not public at the ANS' }),
+  responsible: Type.Union([DirectoryResponsibleSchema, Type.Null()], {
+    description: 'ORG and APP only; not public at the ANS',
+  }),
   phone: NullableString,
   paperless: Type.Union([Type.Literal('O'), Type.Literal('N')], { description: 'Dématérialisation' }),
-  holderIdentifier: Type.String({ description: '`8`+RPPS or `0`+ADELI (PER); `1`+FINESS or `3`+SIRET of the structure (ORG, APP)' }),
+  holderIdentifier: Type.String({
+    description: '`8`+RPPS or `0`+ADELI (PER); `1`+FINESS or `3`+SIRET of the structure (ORG, APP)',
+  }),
   publishedAt: DateTimeSchema,
   changedAt: DateTimeSchema,
   withdrawnAt: Type.Union([DateTimeSchema, Type.Null()]),
@@ -35,8 +41,10 @@ export type DirectoryEntryItem = Static<typeof DirectoryEntrySchema>;
 export const DirectoryQuerySchema = Type.Object({
   since: Type.Optional(
     Type.String({
-      minLength: 1, maxLength: 100,
-      description: 'A `syncToken` of an earlier answer, or an ISO 8601 date-time: lists what was published, changed or withdrawn after it',
+      minLength: 1,
+      maxLength: 100,
+      description:
+        'A `syncToken` of an earlier answer, or an ISO 8601 date-time: lists what was published, changed or withdrawn after it',
     }),
   ),
   structureId: Type.Optional(IdSchema),
@@ -47,6 +55,8 @@ export const DirectoryPageSchema = Type.Object({
   items: Type.Array(DirectoryEntrySchema),
   nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'null on the last page' }),
   syncToken: Type.String({ description: 'Keep it after the last page and send it as `since` next time' }),
-  refreshedAt: Type.Union([DateTimeSchema, Type.Null()], { description: 'When the feed was last brought up to date with the boxes' }),
+  refreshedAt: Type.Union([DateTimeSchema, Type.Null()], {
+    description: 'When the feed was last brought up to date with the boxes',
+  }),
 });
 export type DirectoryPage = Static<typeof DirectoryPageSchema>;

@@ -30,7 +30,8 @@ function parseSince(since: string | undefined, highWaterMark: number): Since {
   if (!match) throw invalidSince('SINCE_INVALID', 'Send a syncToken as it was given, or an ISO 8601 date-time');
   const afterSequence = Number(match[1]);
   // Tokens never run ahead of the feed; one that does comes from another database (a restore?): start over.
-  if (afterSequence > highWaterMark) throw invalidSince('SYNC_TOKEN_UNKNOWN', 'This token is not from this feed: list everything again without `since`');
+  if (afterSequence > highWaterMark)
+    throw invalidSince('SYNC_TOKEN_UNKNOWN', 'This token is not from this feed: list everything again without `since`');
   return { afterSequence };
 }
 

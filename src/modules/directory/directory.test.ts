@@ -19,11 +19,29 @@ let finess: string;
 let other: string;
 const ids: Record<string, string> = {};
 
-interface Entry { address: string; ansType: string; change: string; mailboxId: string; structureId: string; listeRouge: boolean; holderIdentifier: string; service: string | null; publishedAt: string; changedAt: string; withdrawnAt: string | null }
-interface Page { items: Entry[]; nextCursor: string | null; syncToken: string; refreshedAt: string | null }
+interface Entry {
+  address: string;
+  ansType: string;
+  change: string;
+  mailboxId: string;
+  structureId: string;
+  listeRouge: boolean;
+  holderIdentifier: string;
+  service: string | null;
+  publishedAt: string;
+  changedAt: string;
+  withdrawnAt: string | null;
+}
+interface Page {
+  items: Entry[];
+  nextCursor: string | null;
+  syncToken: string;
+  refreshedAt: string | null;
+}
 
 const asOperator = () => bearer(test.operatorKey);
-const act = (id: string, action: string) => test.http.post(`/v1/mailboxes/${id}/${action}`).set(asOperator()).expect(200);
+const act = (id: string, action: string) =>
+  test.http.post(`/v1/mailboxes/${id}/${action}`).set(asOperator()).expect(200);
 
 async function entries(query = '', key = test.operatorKey): Promise<Page> {
   return (await test.http.get(`/v1/directory/entries?limit=500${query}`).set(bearer(key)).expect(200)).body as Page;
@@ -31,7 +49,9 @@ async function entries(query = '', key = test.operatorKey): Promise<Page> {
 const byMailbox = (page: Page) => Object.fromEntries(page.items.map((entry) => [entry.mailboxId, entry]));
 
 async function addressed(name: string, type: MailboxKind, overrides: Record<string, unknown> = {}, valid = false) {
-  const box = valid ? await createValidMailbox(test, structure.id, type, overrides) : await createMailbox(test, structure.id, type, overrides);
+  const box = valid
+    ? await createValidMailbox(test, structure.id, type, overrides)
+    : await createMailbox(test, structure.id, type, overrides);
   await assignCorrespondence(test, box.id, uniqueLocalPart(name.toLowerCase()));
   ids[name] = box.id;
   return box.id;
@@ -57,10 +77,24 @@ describe('the directory feed', () => {
     // Excluded, each for its own reason.
     await addressed('testAccount', 'PER', { isTest: true });
     ids.med = (await createMailbox(test, structure.id, 'MED')).id;
-    const pending = await test.http.post('/v1/registrations').send({ structureId: structure.id, type: 'PER', email: `p.${Date.now()}@h.fr`, lastName: 'P', firstName: 'Q', rpps: validRpps() });
+    const pending = await test.http.post('/v1/registrations').send({
+      structureId: structure.id,
+      type: 'PER',
+      email: `p.${Date.now()}@h.fr`,
+      lastName: 'P',
+      firstName: 'Q',
+      rpps: validRpps(),
+    });
     ids.pending = pending.body.id;
     await assignCorrespondence(test, ids.pending!, uniqueLocalPart('pending'));
-    const rejected = await test.http.post('/v1/registrations').send({ structureId: structure.id, type: 'PER', email: `r.${Date.now()}@h.fr`, lastName: 'R', firstName: 'S', rpps: validRpps() });
+    const rejected = await test.http.post('/v1/registrations').send({
+      structureId: structure.id,
+      type: 'PER',
+      email: `r.${Date.now()}@h.fr`,
+      lastName: 'R',
+      firstName: 'S',
+      rpps: validRpps(),
+    });
     ids.rejected = rejected.body.id;
     await assignCorrespondence(test, ids.rejected!, uniqueLocalPart('rejected'));
     await act(ids.rejected!, 'reject');
@@ -80,12 +114,29 @@ describe('the directory feed', () => {
     expect(Object.keys(found).sort()).toEqual(published.map((name) => ids[name]).sort());
     expect(page.nextCursor).toBeNull();
     expect(found[ids.validPer!]).toMatchObject({
-      ansType: 'PER', change: 'published', listeRouge: false, holderIdentifier: '810000013994', service: 'Cardiologie',
-      paperless: 'O', structureId: structure.id, withdrawnAt: null, publishedAt: '2026-03-02T09:00:00.000Z',
+      ansType: 'PER',
+      change: 'published',
+      listeRouge: false,
+      holderIdentifier: '810000013994',
+      service: 'Cardiologie',
+      paperless: 'O',
+      structureId: structure.id,
+      withdrawnAt: null,
+      publishedAt: '2026-03-02T09:00:00.000Z',
     });
-    expect(found[ids.validPer!]!.address).toMatch(new RegExp(`^validper\\..+@${structure.domains[0]!.replaceAll('.', '\\.')}$`));
-    expect(found[ids.preregisteredOrg!]).toMatchObject({ ansType: 'ORG', holderIdentifier: `1${finess}`, responsible: { lastName: 'Martin' } });
-    expect(found[ids.intWithRpps!]).toMatchObject({ ansType: 'PER', holderIdentifier: '810006122583', responsible: null });
+    expect(found[ids.validPer!]!.address).toMatch(
+      new RegExp(`^validper\\..+@${structure.domains[0]!.replaceAll('.', '\\.')}$`),
+    );
+    expect(found[ids.preregisteredOrg!]).toMatchObject({
+      ansType: 'ORG',
+      holderIdentifier: `1${finess}`,
+      responsible: { lastName: 'Martin' },
+    });
+    expect(found[ids.intWithRpps!]).toMatchObject({
+      ansType: 'PER',
+      holderIdentifier: '810006122583',
+      responsible: null,
+    });
     expect(found[ids.adeliOnly!]).toMatchObject({ holderIdentifier: '0123456789' });
   });
 
@@ -116,16 +167,28 @@ describe('the directory feed', () => {
     const { syncToken } = await entries();
     expect((await entries(`&since=${syncToken}`)).items).toEqual([]);
     clock.advanceDays(1);
-    await test.http.patch(`/v1/mailboxes/${ids.validPer}`).set(asOperator()).send({ service: 'Pneumologie' }).expect(200);
+    await test.http
+      .patch(`/v1/mailboxes/${ids.validPer}`)
+      .set(asOperator())
+      .send({ service: 'Pneumologie' })
+      .expect(200);
     await act(ids.hiddenValid!, 'deactivate');
     const added = await addressed('added', 'APP');
     const changes = await entries(`&since=${syncToken}`);
     expect(changes.items.map((entry) => [entry.mailboxId, entry.change])).toEqual(
-      expect.arrayContaining([[ids.validPer, 'published'], [ids.hiddenValid, 'withdrawn'], [added, 'published']]),
+      expect.arrayContaining([
+        [ids.validPer, 'published'],
+        [ids.hiddenValid, 'withdrawn'],
+        [added, 'published'],
+      ]),
     );
     expect(changes.items).toHaveLength(3);
     const found = byMailbox(changes);
-    expect(found[ids.validPer!]).toMatchObject({ service: 'Pneumologie', publishedAt: '2026-03-02T09:00:00.000Z', changedAt: '2026-03-03T09:00:00.000Z' });
+    expect(found[ids.validPer!]).toMatchObject({
+      service: 'Pneumologie',
+      publishedAt: '2026-03-02T09:00:00.000Z',
+      changedAt: '2026-03-03T09:00:00.000Z',
+    });
     expect(found[ids.hiddenValid!]).toMatchObject({ withdrawnAt: '2026-03-03T09:00:00.000Z' });
     // The full list no longer holds the withdrawn entry.
     expect(byMailbox(await entries())[ids.hiddenValid!]).toBeUndefined();
@@ -137,18 +200,30 @@ describe('the directory feed', () => {
     const before = byMailbox(await entries())[ids.visibleEarly!]!.address;
     await assignCorrespondence(test, ids.visibleEarly!, uniqueLocalPart('renamed'));
     const changes = (await entries(`&since=${syncToken}`)).items;
-    expect(changes.map((entry) => [entry.address === before ? 'old' : 'new', entry.change])).toEqual([['new', 'published'], ['old', 'withdrawn']]);
+    expect(changes.map((entry) => [entry.address === before ? 'old' : 'new', entry.change])).toEqual([
+      ['new', 'published'],
+      ['old', 'withdrawn'],
+    ]);
   });
 
   it('withdraws a box that gets a blocking issue, and publishes it again once fixed', async () => {
     const { syncToken } = await entries();
-    await test.http.patch(`/v1/mailboxes/${ids.preregisteredOrg}`).set(asOperator()).send({ responsible: null }).expect(200);
+    await test.http
+      .patch(`/v1/mailboxes/${ids.preregisteredOrg}`)
+      .set(asOperator())
+      .send({ responsible: null })
+      .expect(200);
     expect((await entries(`&since=${syncToken}`)).items.map((entry) => entry.change)).toEqual(['withdrawn']);
     clock.advanceDays(1);
-    await test.http.patch(`/v1/mailboxes/${ids.preregisteredOrg}`).set(asOperator())
-      .send({ responsible: { lastName: 'Martin', firstName: 'Claire' } }).expect(200);
+    await test.http
+      .patch(`/v1/mailboxes/${ids.preregisteredOrg}`)
+      .set(asOperator())
+      .send({ responsible: { lastName: 'Martin', firstName: 'Claire' } })
+      .expect(200);
     const back = (await entries(`&since=${syncToken}`)).items;
-    expect(back).toEqual([expect.objectContaining({ change: 'published', withdrawnAt: null, publishedAt: '2026-03-04T09:00:00.000Z' })]);
+    expect(back).toEqual([
+      expect.objectContaining({ change: 'published', withdrawnAt: null, publishedAt: '2026-03-04T09:00:00.000Z' }),
+    ]);
   });
 
   it('takes an ISO date-time as `since`', async () => {
@@ -156,7 +231,11 @@ describe('the directory feed', () => {
     const cut = clock.now().toISOString();
     await entries();
     clock.advanceDays(1);
-    await test.http.patch(`/v1/mailboxes/${ids.intWithRpps}`).set(asOperator()).send({ service: 'Urgences' }).expect(200);
+    await test.http
+      .patch(`/v1/mailboxes/${ids.intWithRpps}`)
+      .set(asOperator())
+      .send({ service: 'Urgences' })
+      .expect(200);
     const changes = await entries(`&since=${encodeURIComponent(cut)}`);
     expect(changes.items.map((entry) => entry.mailboxId)).toEqual([ids.intWithRpps]);
   });
@@ -172,14 +251,30 @@ describe('the directory feed', () => {
 
   it('refreshes on read only when older than the configured age', async () => {
     expect((await refreshDirectory(test.app.db, clock, { maxAgeSeconds: 0 })).refreshed).toBe(true);
-    await test.http.patch(`/v1/mailboxes/${ids.validPer}`).set(asOperator()).send({ service: 'Dermatologie' }).expect(200);
-    expect(await refreshDirectory(test.app.db, clock, { maxAgeSeconds: 60 })).toMatchObject({ refreshed: false, changed: 0 });
+    await test.http
+      .patch(`/v1/mailboxes/${ids.validPer}`)
+      .set(asOperator())
+      .send({ service: 'Dermatologie' })
+      .expect(200);
+    expect(await refreshDirectory(test.app.db, clock, { maxAgeSeconds: 60 })).toMatchObject({
+      refreshed: false,
+      changed: 0,
+    });
     clock.advanceDays(1);
-    expect(await refreshDirectory(test.app.db, clock, { maxAgeSeconds: 60 })).toMatchObject({ refreshed: true, changed: 1, added: 0, withdrawn: 0 });
+    expect(await refreshDirectory(test.app.db, clock, { maxAgeSeconds: 60 })).toMatchObject({
+      refreshed: true,
+      changed: 1,
+      added: 0,
+      withdrawn: 0,
+    });
   });
 
   it('runs as a periodic job too', async () => {
-    await test.http.patch(`/v1/mailboxes/${ids.validPer}`).set(asOperator()).send({ service: 'Radiologie' }).expect(200);
+    await test.http
+      .patch(`/v1/mailboxes/${ids.validPer}`)
+      .set(asOperator())
+      .send({ service: 'Radiologie' })
+      .expect(200);
     const { syncToken } = (await test.http.get('/v1/directory/entries?limit=1').set(asOperator())).body as Page;
     await test.app.scheduler.tick();
     await test.app.jobs.drain();
@@ -189,7 +284,7 @@ describe('the directory feed', () => {
 });
 
 describe('directory security', () => {
-  it('needs a key, and shows admins and readers their structures\' entries only', async () => {
+  it("needs a key, and shows admins and readers their structures' entries only", async () => {
     const theirs = await createMailbox(test, other, 'PER');
     await assignCorrespondence(test, theirs.id, uniqueLocalPart('theirs'));
     const admin = await createApiKey(test, 'admin', [structure.id]);

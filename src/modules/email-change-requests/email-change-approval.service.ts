@@ -56,22 +56,39 @@ export async function approveEmailChangeRequest(
 
       const now = deps.clock.now();
       const mailboxRow = await updateMailboxRow(tx, box.mailbox.id, box.mailbox.version, {
-        email: current.newEmail, emailKey: current.newEmail.toLowerCase(), updatedAt: now,
+        email: current.newEmail,
+        emailKey: current.newEmail.toLowerCase(),
+        updatedAt: now,
       });
       const row = await updateEmailChangeRequestRow(tx, requestId, current.version, {
-        status, decidedBy: context.actor.id, decidedAt: now, updatedAt: now,
+        status,
+        decidedBy: context.actor.id,
+        decidedAt: now,
+        updatedAt: now,
       });
-      if (!mailboxRow || !row) throw new AppError('PRECONDITION_FAILED', 'The request or its mailbox changed meanwhile: fetch it again');
+      if (!mailboxRow || !row)
+        throw new AppError('PRECONDITION_FAILED', 'The request or its mailbox changed meanwhile: fetch it again');
       await queueNotification(tx, emailChangedMessage(mailboxRow, box.mailbox.email));
 
       const changed = { mailbox: mailboxRow, address: box.address };
       await recordAudit(tx, deps.clock, context.actor, {
-        action: 'mailbox.email_changed', targetType: 'mailbox', targetId: mailboxRow.id, structureId: mailboxRow.structureId,
-        mailboxId: mailboxRow.id, cause: { emailChangeRequestId: requestId }, before: toMailbox(box), after: toMailbox(changed),
+        action: 'mailbox.email_changed',
+        targetType: 'mailbox',
+        targetId: mailboxRow.id,
+        structureId: mailboxRow.structureId,
+        mailboxId: mailboxRow.id,
+        cause: { emailChangeRequestId: requestId },
+        before: toMailbox(box),
+        after: toMailbox(changed),
       });
       await recordAudit(tx, deps.clock, context.actor, {
-        action: 'email_change_request.approved', targetType: 'email_change_request', targetId: requestId,
-        structureId: row.structureId, mailboxId: row.mailboxId, before: toEmailChangeRequest(current), after: toEmailChangeRequest(row),
+        action: 'email_change_request.approved',
+        targetType: 'email_change_request',
+        targetId: requestId,
+        structureId: row.structureId,
+        mailboxId: row.mailboxId,
+        before: toEmailChangeRequest(current),
+        after: toEmailChangeRequest(row),
       });
       return versionedRequest(row);
     }),

@@ -6,19 +6,26 @@ import type { EmailChangeRequestRow } from './email-change-requests.repository';
 export type EmailChangeRequestAction = 'approve' | 'reject' | 'cancel';
 
 /** The state machine: only a pending request moves, and each action has one destination. */
-const TRANSITIONS: Record<EmailChangeRequestAction, { from: EmailChangeRequestStatus; to: EmailChangeRequestStatus }> = {
-  approve: { from: 'pending', to: 'approved' },
-  reject: { from: 'pending', to: 'rejected' },
-  cancel: { from: 'pending', to: 'cancelled' },
-};
+const TRANSITIONS: Record<EmailChangeRequestAction, { from: EmailChangeRequestStatus; to: EmailChangeRequestStatus }> =
+  {
+    approve: { from: 'pending', to: 'approved' },
+    reject: { from: 'pending', to: 'rejected' },
+    cancel: { from: 'pending', to: 'cancelled' },
+  };
 
-export function nextRequestStatus(status: EmailChangeRequestStatus, action: EmailChangeRequestAction): EmailChangeRequestStatus | undefined {
+export function nextRequestStatus(
+  status: EmailChangeRequestStatus,
+  action: EmailChangeRequestAction,
+): EmailChangeRequestStatus | undefined {
   const transition = TRANSITIONS[action];
   return transition.from === status ? transition.to : undefined;
 }
 
 /** 409 INVALID_TRANSITION carrying the request's `currentStatus`. */
-export function assertRequestTransition(request: EmailChangeRequestRow, action: EmailChangeRequestAction): EmailChangeRequestStatus {
+export function assertRequestTransition(
+  request: EmailChangeRequestRow,
+  action: EmailChangeRequestAction,
+): EmailChangeRequestStatus {
   const next = nextRequestStatus(request.status, action);
   if (!next) {
     throw new AppError(
@@ -42,7 +49,11 @@ export function assertWellFormedNewEmail(newEmail: string): void {
 export function assertEmailChanges(currentEmail: string, newEmail: string): void {
   if (currentEmail.toLowerCase() === newEmail.toLowerCase()) {
     throw new AppError('BUSINESS_RULE_VIOLATED', 'The new reference address is the current one', [
-      { field: 'newEmail', code: 'EMAIL_UNCHANGED', message: 'Addresses compare case-insensitively: give another address' },
+      {
+        field: 'newEmail',
+        code: 'EMAIL_UNCHANGED',
+        message: 'Addresses compare case-insensitively: give another address',
+      },
     ]);
   }
 }
@@ -58,9 +69,14 @@ export function newEmailTaken(newEmail: string, byRequest: boolean): AppError {
 }
 
 export function pendingRequestExists(pending: { id: string }): AppError {
-  return new AppError('EMAIL_CHANGE_PENDING', 'This mailbox already has a pending change-of-mail request: decide it first', undefined, {
-    pendingRequestId: pending.id,
-  });
+  return new AppError(
+    'EMAIL_CHANGE_PENDING',
+    'This mailbox already has a pending change-of-mail request: decide it first',
+    undefined,
+    {
+      pendingRequestId: pending.id,
+    },
+  );
 }
 
 export const toEmailChangeRequest = (row: EmailChangeRequestRow): EmailChangeRequest => ({

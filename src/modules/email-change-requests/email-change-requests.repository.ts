@@ -17,7 +17,10 @@ export async function findEmailChangeRequest(
 }
 
 /** The one pending request of a box, if any (a partial unique index allows no second one). */
-export async function findPendingRequestOfMailbox(executor: Executor, mailboxId: string): Promise<EmailChangeRequestRow | undefined> {
+export async function findPendingRequestOfMailbox(
+  executor: Executor,
+  mailboxId: string,
+): Promise<EmailChangeRequestRow | undefined> {
   const [row] = await executor
     .select()
     .from(emailChangeRequests)
@@ -30,11 +33,19 @@ export async function isEmailPendingInRequest(executor: Executor, email: string)
   const [row] = await executor
     .select({ id: emailChangeRequests.id })
     .from(emailChangeRequests)
-    .where(and(sql`lower(${emailChangeRequests.newEmail}) = ${email.toLowerCase()}`, eq(emailChangeRequests.status, 'pending')));
+    .where(
+      and(
+        sql`lower(${emailChangeRequests.newEmail}) = ${email.toLowerCase()}`,
+        eq(emailChangeRequests.status, 'pending'),
+      ),
+    );
   return row !== undefined;
 }
 
-export async function insertEmailChangeRequest(executor: Executor, values: EmailChangeRequestInsert): Promise<EmailChangeRequestRow> {
+export async function insertEmailChangeRequest(
+  executor: Executor,
+  values: EmailChangeRequestInsert,
+): Promise<EmailChangeRequestRow> {
   const [row] = await executor.insert(emailChangeRequests).values(values).returning();
   return row!;
 }
@@ -55,7 +66,11 @@ export async function updateEmailChangeRequestRow(
 }
 
 /** A box's requests follow it to another structure: its history and pending request belong to the box. */
-export async function moveEmailChangeRequests(executor: Executor, mailboxId: string, structureId: string): Promise<void> {
+export async function moveEmailChangeRequests(
+  executor: Executor,
+  mailboxId: string,
+  structureId: string,
+): Promise<void> {
   await executor.update(emailChangeRequests).set({ structureId }).where(eq(emailChangeRequests.mailboxId, mailboxId));
 }
 
@@ -74,7 +89,9 @@ export async function selectEmailChangeRequests(
     .from(emailChangeRequests)
     .where(
       and(
-        filters.visibleStructureIds ? inArray(emailChangeRequests.structureId, [...filters.visibleStructureIds]) : undefined,
+        filters.visibleStructureIds
+          ? inArray(emailChangeRequests.structureId, [...filters.visibleStructureIds])
+          : undefined,
         filters.structureId ? eq(emailChangeRequests.structureId, filters.structureId) : undefined,
         filters.mailboxId ? eq(emailChangeRequests.mailboxId, filters.mailboxId) : undefined,
         filters.status ? eq(emailChangeRequests.status, filters.status) : undefined,

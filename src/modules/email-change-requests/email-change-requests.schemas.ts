@@ -3,9 +3,12 @@ import { DateTimeSchema, EmailSchema, IdSchema } from '../../shared/schemas';
 
 export const EMAIL_CHANGE_REQUEST_STATUSES = ['pending', 'approved', 'rejected', 'cancelled'] as const;
 export type EmailChangeRequestStatus = (typeof EMAIL_CHANGE_REQUEST_STATUSES)[number];
-export const EmailChangeRequestStatusSchema = Type.Union(EMAIL_CHANGE_REQUEST_STATUSES.map((status) => Type.Literal(status)), {
-  description: '`pending` until approved (the change is applied), rejected or cancelled; those three are final',
-});
+export const EmailChangeRequestStatusSchema = Type.Union(
+  EMAIL_CHANGE_REQUEST_STATUSES.map((status) => Type.Literal(status)),
+  {
+    description: '`pending` until approved (the change is applied), rejected or cancelled; those three are final',
+  },
+);
 
 export const EmailChangeRequestSchema = Type.Object({
   id: IdSchema,
@@ -14,9 +17,13 @@ export const EmailChangeRequestSchema = Type.Object({
   currentEmail: Type.String({ description: 'The reference address when the request was made' }),
   newEmail: Type.String({ description: 'The reference address asked for, as given' }),
   status: EmailChangeRequestStatusSchema,
-  reason: Type.Union([Type.String(), Type.Null()], { description: 'Why the request was rejected or cancelled, if said' }),
+  reason: Type.Union([Type.String(), Type.Null()], {
+    description: 'Why the request was rejected or cancelled, if said',
+  }),
   requestedBy: Type.Union([Type.String(), Type.Null()], { description: 'The API key that made the request' }),
-  decidedBy: Type.Union([Type.String(), Type.Null()], { description: 'The API key that approved, rejected or cancelled it' }),
+  decidedBy: Type.Union([Type.String(), Type.Null()], {
+    description: 'The API key that approved, rejected or cancelled it',
+  }),
   decidedAt: Type.Union([DateTimeSchema, Type.Null()]),
   createdAt: DateTimeSchema,
   updatedAt: DateTimeSchema,
@@ -32,7 +39,11 @@ export type CreateEmailChangeRequestBody = Static<typeof CreateEmailChangeReques
 export const DecisionBodySchema = Type.Union(
   [
     Type.Object(
-      { reason: Type.Optional(Type.String({ minLength: 1, maxLength: 500, description: 'Kept on the request and in the audit trail' })) },
+      {
+        reason: Type.Optional(
+          Type.String({ minLength: 1, maxLength: 500, description: 'Kept on the request and in the audit trail' }),
+        ),
+      },
       { additionalProperties: false },
     ),
     Type.Null(),

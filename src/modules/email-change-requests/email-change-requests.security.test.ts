@@ -19,10 +19,33 @@ type Ids = Awaited<ReturnType<typeof pendingRequest>>;
 
 const routes: ScopedRoute<Ids>[] = [
   // The create route meets the box's pending request: a 409 says the admin got past scoping and role.
-  ['create', true, 409, ({ mailboxId }) => ({ method: 'post', path: `/v1/mailboxes/${mailboxId}/email-change-requests`, body: { newEmail: uniqueEmail() } })],
+  [
+    'create',
+    true,
+    409,
+    ({ mailboxId }) => ({
+      method: 'post',
+      path: `/v1/mailboxes/${mailboxId}/email-change-requests`,
+      body: { newEmail: uniqueEmail() },
+    }),
+  ],
   ['get', false, 200, ({ requestId }) => ({ method: 'get', path: `/v1/email-change-requests/${requestId}` })],
-  ['approve', true, 200, ({ requestId }) => ({ method: 'post', path: `/v1/email-change-requests/${requestId}/approve` })],
-  ['reject', true, 200, ({ requestId }) => ({ method: 'post', path: `/v1/email-change-requests/${requestId}/reject`, body: { reason: 'non' } })],
+  [
+    'approve',
+    true,
+    200,
+    ({ requestId }) => ({ method: 'post', path: `/v1/email-change-requests/${requestId}/approve` }),
+  ],
+  [
+    'reject',
+    true,
+    200,
+    ({ requestId }) => ({
+      method: 'post',
+      path: `/v1/email-change-requests/${requestId}/reject`,
+      body: { reason: 'non' },
+    }),
+  ],
   ['cancel', true, 200, ({ requestId }) => ({ method: 'post', path: `/v1/email-change-requests/${requestId}/cancel` })],
 ];
 
@@ -32,12 +55,17 @@ describeScopingMatrix({
   context: cast,
   arrange: pendingRequest,
   stateOf: async ({ requestId }) =>
-    (await cast().test.http.get(`/v1/email-change-requests/${requestId}`).set(bearer(cast().test.operatorKey)).expect(200)).body.status,
+    (
+      await cast()
+        .test.http.get(`/v1/email-change-requests/${requestId}`)
+        .set(bearer(cast().test.operatorKey))
+        .expect(200)
+    ).body.status,
   arrangedState: () => 'pending',
 });
 
 describe('the request list', () => {
-  it('shows only the caller\'s structures and refuses another structure\'s filter', async () => {
+  it("shows only the caller's structures and refuses another structure's filter", async () => {
     const { test, theirs, adminKey, readerKey, mine } = cast();
     const own = await pendingRequest(mine);
     const other = await pendingRequest(theirs);

@@ -16,7 +16,11 @@ import {
   pendingRequestExists,
   toEmailChangeRequest,
 } from './email-change-request-rules';
-import type { CreateEmailChangeRequestBody, EmailChangeRequest, EmailChangeRequestListQuery } from './email-change-requests.schemas';
+import type {
+  CreateEmailChangeRequestBody,
+  EmailChangeRequest,
+  EmailChangeRequestListQuery,
+} from './email-change-requests.schemas';
 import {
   findEmailChangeRequest,
   findPendingRequestOfMailbox,
@@ -31,7 +35,10 @@ export interface VersionedRequest {
   request: EmailChangeRequest;
   version: number;
 }
-export const versionedRequest = (row: EmailChangeRequestRow): VersionedRequest => ({ request: toEmailChangeRequest(row), version: row.version });
+export const versionedRequest = (row: EmailChangeRequestRow): VersionedRequest => ({
+  request: toEmailChangeRequest(row),
+  version: row.version,
+});
 
 /** The partial unique indexes have the last word over two requests racing for one box or one address. */
 async function withRequestUniqueness<T>(newEmail: string, work: () => Promise<T>): Promise<T> {
@@ -40,7 +47,10 @@ async function withRequestUniqueness<T>(newEmail: string, work: () => Promise<T>
   } catch (error) {
     if (isUniqueViolation(error, 'email_change_requests_pending_new_email_idx')) throw newEmailTaken(newEmail, true);
     if (isUniqueViolation(error, 'email_change_requests_one_pending_idx')) {
-      throw new AppError('EMAIL_CHANGE_PENDING', 'This mailbox already has a pending change-of-mail request: decide it first');
+      throw new AppError(
+        'EMAIL_CHANGE_PENDING',
+        'This mailbox already has a pending change-of-mail request: decide it first',
+      );
     }
     throw error;
   }
@@ -83,8 +93,12 @@ export async function createEmailChangeRequest(
         updatedAt: now,
       });
       await recordAudit(tx, deps.clock, context.actor, {
-        action: 'email_change_request.created', targetType: 'email_change_request', targetId: row.id,
-        structureId: row.structureId, mailboxId, after: toEmailChangeRequest(row),
+        action: 'email_change_request.created',
+        targetType: 'email_change_request',
+        targetId: row.id,
+        structureId: row.structureId,
+        mailboxId,
+        after: toEmailChangeRequest(row),
       });
       return versionedRequest(row);
     }),
@@ -128,12 +142,21 @@ export async function closeEmailChangeRequest(
     const status = assertRequestTransition(current, action);
     const now = deps.clock.now();
     const row = await updateEmailChangeRequestRow(tx, requestId, current.version, {
-      status, reason: reason?.trim() || null, decidedBy: context.actor.id, decidedAt: now, updatedAt: now,
+      status,
+      reason: reason?.trim() || null,
+      decidedBy: context.actor.id,
+      decidedAt: now,
+      updatedAt: now,
     });
     if (!row) throw new AppError('PRECONDITION_FAILED', 'The request was changed meanwhile: fetch it again');
     await recordAudit(tx, deps.clock, context.actor, {
-      action: CLOSE_AUDIT_ACTIONS[action], targetType: 'email_change_request', targetId: requestId,
-      structureId: row.structureId, mailboxId: row.mailboxId, before: toEmailChangeRequest(current), after: toEmailChangeRequest(row),
+      action: CLOSE_AUDIT_ACTIONS[action],
+      targetType: 'email_change_request',
+      targetId: requestId,
+      structureId: row.structureId,
+      mailboxId: row.mailboxId,
+      before: toEmailChangeRequest(current),
+      after: toEmailChangeRequest(row),
     });
     return versionedRequest(row);
   });

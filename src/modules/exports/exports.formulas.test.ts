@@ -81,21 +81,35 @@ describe('formula cells in the loaduser exports', () => {
   it.each(['csv', 'xlsx'] as const)('re-imports its %s export with the names unchanged', async (format) => {
     const bytes = bytesOf(await download(format).expect(200));
     const done = await runImport(test, structureId, bytes, {}, `export.${format}`);
-    expect(done).toMatchObject({ status: 'succeeded', counts: { created: 0, updated: 0, failed: 0, unchanged: FORMULA_NAMES.length } });
+    expect(done).toMatchObject({
+      status: 'succeeded',
+      counts: { created: 0, updated: 0, failed: 0, unchanged: FORMULA_NAMES.length },
+    });
   });
 
-  it.each(['csv', 'xlsx'] as const)('neutralises cells starting with a tab or a carriage return in the %s writer', async (format) => {
-    const row: LoaduserExportRow = { email: 'a@ex.fr', lastName: '\t=1+1', firstName: '\r=1+1', service: '＝1+1', phone: '+33491000002', id: 'box' };
-    const out = new PassThrough();
-    const chunks: Buffer[] = [];
-    out.on('data', (chunk: Buffer) => chunks.push(chunk));
-    const write: (rows: LoaduserExportRow[], target: Writable) => Promise<void> = format === 'csv' ? writeLoaduserCsv : writeLoaduserXlsx;
-    await write([row], out);
-    const bytes = Buffer.concat(chunks);
-    const [, cells] = format === 'csv' ? await readCsv(bytes) : await readXlsx(bytes);
-    // XLSX keeps a lone carriage return as a line feed.
-    expect(cells!.slice(1, 3)).toEqual(["'\t=1+1", format === 'csv' ? "'\r=1+1" : "'\n=1+1"]);
-    expect(cells![6]).toBe("'＝1+1");
-    expect(cells![9]).toBe("'+33491000002");
-  });
+  it.each(['csv', 'xlsx'] as const)(
+    'neutralises cells starting with a tab or a carriage return in the %s writer',
+    async (format) => {
+      const row: LoaduserExportRow = {
+        email: 'a@ex.fr',
+        lastName: '\t=1+1',
+        firstName: '\r=1+1',
+        service: '＝1+1',
+        phone: '+33491000002',
+        id: 'box',
+      };
+      const out = new PassThrough();
+      const chunks: Buffer[] = [];
+      out.on('data', (chunk: Buffer) => chunks.push(chunk));
+      const write: (rows: LoaduserExportRow[], target: Writable) => Promise<void> =
+        format === 'csv' ? writeLoaduserCsv : writeLoaduserXlsx;
+      await write([row], out);
+      const bytes = Buffer.concat(chunks);
+      const [, cells] = format === 'csv' ? await readCsv(bytes) : await readXlsx(bytes);
+      // XLSX keeps a lone carriage return as a line feed.
+      expect(cells!.slice(1, 3)).toEqual(["'\t=1+1", format === 'csv' ? "'\r=1+1" : "'\n=1+1"]);
+      expect(cells![6]).toBe("'＝1+1");
+      expect(cells![9]).toBe("'+33491000002");
+    },
+  );
 });

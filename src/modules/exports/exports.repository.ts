@@ -37,7 +37,14 @@ export async function selectExportBatch(executor: Executor, query: ExportBatchQu
   return executor
     .select()
     .from(mailboxes)
-    .where(and(eq(mailboxes.structureId, query.structureId), inArray(mailboxes.type, [...query.types]), query.condition, after))
+    .where(
+      and(
+        eq(mailboxes.structureId, query.structureId),
+        inArray(mailboxes.type, [...query.types]),
+        query.condition,
+        after,
+      ),
+    )
     .orderBy(asc(mailboxes.lastNameKey), asc(mailboxes.firstNameKey), asc(mailboxes.id))
     .limit(query.limit);
 }
@@ -46,13 +53,20 @@ export async function selectExportBatch(executor: Executor, query: ExportBatchQu
  * The address to show for each box: the active one, or for a deleted box the one it held last
  * (withdrawn by the deletion).
  */
-export async function selectLatestAddresses(executor: Executor, mailboxIds: readonly string[]): Promise<Map<string, AddressRow>> {
+export async function selectLatestAddresses(
+  executor: Executor,
+  mailboxIds: readonly string[],
+): Promise<Map<string, AddressRow>> {
   if (mailboxIds.length === 0) return new Map();
   const rows = await executor
     .selectDistinctOn([mssanteAddresses.mailboxId])
     .from(mssanteAddresses)
     .where(inArray(mssanteAddresses.mailboxId, [...mailboxIds]))
-    .orderBy(mssanteAddresses.mailboxId, sql`${mssanteAddresses.withdrawnAt} desc nulls first`, desc(mssanteAddresses.assignedAt));
+    .orderBy(
+      mssanteAddresses.mailboxId,
+      sql`${mssanteAddresses.withdrawnAt} desc nulls first`,
+      desc(mssanteAddresses.assignedAt),
+    );
   return new Map(rows.map((row) => [row.mailboxId, row]));
 }
 

@@ -14,7 +14,7 @@ const LAYOUT = [
   'The loaduser layout (template version 2, columns A to AH), streamed from the database in batches as it is written;',
   'xlsx adds the "Notice" sheet, csv is `;`-separated UTF-8 with a BOM. Cells a spreadsheet would run as a formula',
   '(leading `=`, `+`, `-`, `@`, their full-width forms `＝` `＋` `－` `＠`, a tab or a carriage return; phones such as',
-  '`+33…` included) are written with a leading `\'`, which the import removes. Column R holds the stored',
+  "`+33…` included) are written with a leading `'`, which the import removes. Column R holds the stored",
   'directory choice (empty = the default), AE to AG the status, last activity and id (ignored on import). Nominative boxes',
   'come first, then ORG and APP boxes, each sorted by name, so that column AH names rows above: the file imports as it is.',
   'Re-importing an unchanged export reports every row `unchanged`.',
@@ -23,13 +23,26 @@ const LAYOUT = [
 export const exportsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const deps = dependenciesOf(app);
 
-  const routes: { path: string; kind: ExportKind; operationId: string; summary: string; description: string; fileName: string }[] = [
+  const routes: {
+    path: string;
+    kind: ExportKind;
+    operationId: string;
+    summary: string;
+    description: string;
+    fileName: string;
+  }[] = [
     {
-      path: '/v1/structures/:structureId/mailboxes/export', kind: 'current', operationId: 'exportMailboxes',
-      summary: 'Export the structure\'s boxes (every status but deleted) as a loaduser file', description: LAYOUT, fileName: 'bal',
+      path: '/v1/structures/:structureId/mailboxes/export',
+      kind: 'current',
+      operationId: 'exportMailboxes',
+      summary: "Export the structure's boxes (every status but deleted) as a loaduser file",
+      description: LAYOUT,
+      fileName: 'bal',
     },
     {
-      path: '/v1/structures/:structureId/deleted-mailboxes/export', kind: 'deleted', operationId: 'exportDeletedMailboxes',
+      path: '/v1/structures/:structureId/deleted-mailboxes/export',
+      kind: 'deleted',
+      operationId: 'exportDeletedMailboxes',
       summary: 'Export the boxes deleted in the retention period and those soon to be deleted for inactivity',
       description: `Boxes deleted within the retention period (\`BALISE_LIFECYCLE_RETENTION_MONTHS\`, six months), with the MSSanté address they held last, and boxes in use whose last sign of life is old enough for the first deletion warning (\`BALISE_LIFECYCLE_INACTIVITY_DAYS\` minus the largest of \`BALISE_LIFECYCLE_WARNING_DAYS\`: 335 days by default). ${LAYOUT}`,
       fileName: 'bal-supprimees',
@@ -37,17 +50,38 @@ export const exportsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   ];
 
   for (const route of routes) {
-    app.get(route.path, {
-      schema: {
-        operationId: route.operationId, summary: route.summary, description: route.description, tags,
-        params: StructureParamsSchema, querystring: SheetDownloadQuerySchema,
-        response: { 200: downloadResponse('The boxes in the loaduser layout (xlsx or csv)'), ...problemResponses(404) },
+    app.get(
+      route.path,
+      {
+        schema: {
+          operationId: route.operationId,
+          summary: route.summary,
+          description: route.description,
+          tags,
+          params: StructureParamsSchema,
+          querystring: SheetDownloadQuerySchema,
+          response: {
+            200: downloadResponse('The boxes in the loaduser layout (xlsx or csv)'),
+            ...problemResponses(404),
+          },
+        },
       },
-    }, async (request, reply) => {
-      const { format } = request.query;
-      const rows = await openMailboxExport(deps, contextOf(request), request.params.structureId, route.kind, app.config.lifecycle);
-      const fileName = `${route.fileName}-${request.params.structureId}-${isoDate(app.clock.now())}.${format}`;
-      return sendDownload(reply, { fileName, format, write: (out) => (format === 'csv' ? writeLoaduserCsv(rows, out) : writeLoaduserXlsx(rows, out)) });
-    });
+      async (request, reply) => {
+        const { format } = request.query;
+        const rows = await openMailboxExport(
+          deps,
+          contextOf(request),
+          request.params.structureId,
+          route.kind,
+          app.config.lifecycle,
+        );
+        const fileName = `${route.fileName}-${request.params.structureId}-${isoDate(app.clock.now())}.${format}`;
+        return sendDownload(reply, {
+          fileName,
+          format,
+          write: (out) => (format === 'csv' ? writeLoaduserCsv(rows, out) : writeLoaduserXlsx(rows, out)),
+        });
+      },
+    );
   }
 };

@@ -10,11 +10,14 @@ beforeAll(async () => {
   await createMailbox(test, mine);
 });
 
-const path = (kind: string, structureId: string, format = 'csv') => `/v1/structures/${structureId}/${kind}/export?format=${format}`;
+const path = (kind: string, structureId: string, format = 'csv') =>
+  `/v1/structures/${structureId}/${kind}/export?format=${format}`;
 const kinds = ['mailboxes', 'deleted-mailboxes'];
 
 const routes: RoleTableRoute<string>[] = kinds.map((kind) => [
-  kind, (structureId) => ({ method: 'get', path: path(kind, structureId) }), { admin: [200, 404], reader: [200, 404] },
+  kind,
+  (structureId) => ({ method: 'get', path: path(kind, structureId) }),
+  { admin: [200, 404], reader: [200, 404] },
 ]);
 
 describeRoleTable({
@@ -29,6 +32,9 @@ describeRoleTable({
 describe.each(kinds)('exporting %s', (kind) => {
   it('refuses an unknown format (400)', async () => {
     const { test, mine, adminKey } = cast();
-    await test.http.get(path(kind, mine, 'pdf')).set(bearer(adminKey)).expect(400);
+    await test.http
+      .get(path(kind, mine, 'pdf'))
+      .set(bearer(adminKey))
+      .expect(400);
   });
 });

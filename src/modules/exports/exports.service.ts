@@ -21,7 +21,11 @@ export const EXPORT_BATCH_SIZE = 1000;
 
 export type ExportKind = 'current' | 'deleted';
 
-function toExportRow(box: MailboxRow, address: AddressRow | undefined, links: { delegates?: string[]; accounts?: string[] }): LoaduserExportRow {
+function toExportRow(
+  box: MailboxRow,
+  address: AddressRow | undefined,
+  links: { delegates?: string[]; accounts?: string[] },
+): LoaduserExportRow {
   const responsible = box.responsible;
   return {
     email: box.email,
@@ -67,13 +71,27 @@ function toExportRow(box: MailboxRow, address: AddressRow | undefined, links: { 
  * then shared ones, each by name, so that connection accounts (AH) always name rows above them
  * and the file can be imported into an empty structure as it is.
  */
-async function* exportRows(deps: ServiceDependencies, structureId: string, kind: ExportKind, lifecycle: LifecycleConfig): AsyncGenerator<LoaduserExportRow> {
+async function* exportRows(
+  deps: ServiceDependencies,
+  structureId: string,
+  kind: ExportKind,
+  lifecycle: LifecycleConfig,
+): AsyncGenerator<LoaduserExportRow> {
   const now = deps.clock.now();
-  const condition = kind === 'current' ? currentBoxes() : deletedOrDueBoxes(retentionCutoff(now, lifecycle), warningCutoff(now, lifecycle));
+  const condition =
+    kind === 'current'
+      ? currentBoxes()
+      : deletedOrDueBoxes(retentionCutoff(now, lifecycle), warningCutoff(now, lifecycle));
   for (const types of [NOMINATIVE_TYPES, SHARED_TYPES]) {
     let after: ExportKey | undefined;
     for (;;) {
-      const boxes = await selectExportBatch(deps.db, { structureId, condition, types, after, limit: EXPORT_BATCH_SIZE });
+      const boxes = await selectExportBatch(deps.db, {
+        structureId,
+        condition,
+        types,
+        after,
+        limit: EXPORT_BATCH_SIZE,
+      });
       const ids = boxes.map((box) => box.id);
       const addresses = await selectLatestAddresses(deps.db, ids);
       const { delegatesOf, accountsOf } = await selectLinkEmails(deps.db, ids);

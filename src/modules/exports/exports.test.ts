@@ -18,25 +18,38 @@ beforeAll(async () => {
   structureId = (await createStructure(test, { domains: ['ch-exemple.mssante.fr'] })).id;
   expect((await runImport(test, structureId, fixture('loaduser-excel-fr.csv'))).counts.created).toBe(6);
   tricky = await createMailbox(test, structureId, 'INT', {
-    lastName: '=HYPERLINK("http://evil.example")', firstName: '@Léa', service: '-Urgences', phone: '+33491000002', rpps: null,
+    lastName: '=HYPERLINK("http://evil.example")',
+    firstName: '@Léa',
+    service: '-Urgences',
+    phone: '+33491000002',
+    rpps: null,
   });
 });
 afterAll(() => test.close());
 
 /** Supertest keeps binary bodies as they came. */
 const download = (url: string) =>
-  test.http.get(url).set(bearer(test.operatorKey)).buffer(true).parse((response, callback) => {
-    const chunks: Buffer[] = [];
-    response.on('data', (chunk: Buffer) => chunks.push(chunk));
-    response.on('end', () => callback(null, Buffer.concat(chunks)));
-  });
+  test.http
+    .get(url)
+    .set(bearer(test.operatorKey))
+    .buffer(true)
+    .parse((response, callback) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => callback(null, Buffer.concat(chunks)));
+    });
 const bodyOf = (response: Response) => response.body as Buffer;
 
 function csvLines(bytes: Buffer): string[][] {
-  return bytes.toString('utf8').replace(/^\ufeff/, '').trimEnd().split('\r\n').map((line) => line.split(';'));
+  return bytes
+    .toString('utf8')
+    .replace(/^\ufeff/, '')
+    .trimEnd()
+    .split('\r\n')
+    .map((line) => line.split(';'));
 }
 
-describe('exporting a structure\'s boxes', () => {
+describe("exporting a structure's boxes", () => {
   it('writes a CSV as French Excel opens it: BOM, semicolons, the template header, formulas neutralised', async () => {
     const response = await download(`/v1/structures/${structureId}/mailboxes/export?format=csv`).expect(200);
     expect(response.headers['content-type']).toBe('text/csv; charset=utf-8');
@@ -54,12 +67,17 @@ describe('exporting a structure\'s boxes', () => {
     expect(trickyRow.slice(0, 3)).toEqual([tricky.email, '"\'=HYPERLINK(""http://evil.example"")"', "'@Léa"]);
     expect(trickyRow[6]).toBe("'-Urgences");
     expect(trickyRow[9]).toBe("'+33491000002");
-    const orgLine = bytes.toString('utf8').split('\r\n').find((line) => line.startsWith('secretariat.cardio@ch-exemple.fr;'))!;
+    const orgLine = bytes
+      .toString('utf8')
+      .split('\r\n')
+      .find((line) => line.startsWith('secretariat.cardio@ch-exemple.fr;'))!;
     expect(orgLine.endsWith(';"c.martin@ch-exemple.fr;h.lefevre@ch-exemple.fr"')).toBe(true);
   });
 
   it.each(['csv', 'xlsx'])('re-imports its own %s export with every row unchanged', async (format) => {
-    const exported = bodyOf(await download(`/v1/structures/${structureId}/mailboxes/export?format=${format}`).expect(200));
+    const exported = bodyOf(
+      await download(`/v1/structures/${structureId}/mailboxes/export?format=${format}`).expect(200),
+    );
     const done = await runImport(test, structureId, exported, {}, `export.${format}`);
     expect(done).toMatchObject({ status: 'succeeded', counts: { created: 0, updated: 0, failed: 0, unchanged: 7 } });
     expect((await importRows(test, done.id)).every((row) => row.outcome === 'unchanged')).toBe(true);
@@ -80,7 +98,10 @@ describe('exporting a structure\'s boxes', () => {
   });
 
   it('answers 404 for an unknown structure before sending anything', async () => {
-    const response = await test.http.get('/v1/structures/00000000-0000-4000-8000-000000000000/mailboxes/export').set(bearer(test.operatorKey)).expect(404);
+    const response = await test.http
+      .get('/v1/structures/00000000-0000-4000-8000-000000000000/mailboxes/export')
+      .set(bearer(test.operatorKey))
+      .expect(404);
     expect(response.headers['content-type']).toMatch(/problem\+json/);
   });
 });
@@ -89,16 +110,29 @@ describe('exporting deleted boxes and those soon deleted', () => {
   it('holds boxes deleted within six months (with their last address) and boxes near the inactivity deadline', async () => {
     const structure = (await createStructure(test, { domains: ['deleted-export.mssante.fr'] })).id;
     const rows = ['recently-deleted', 'long-deleted', 'nearly-inactive', 'active'].map((name) => ({
-      A: `${name}@x.fr`, B: name, C: 'Jean', D: validRpps(), S: 'PER', AC: name,
+      A: `${name}@x.fr`,
+      B: name,
+      C: 'Jean',
+      D: validRpps(),
+      S: 'PER',
+      AC: name,
     }));
     const imported = await runImport(test, structure, loaduserCsv(rows));
-    const ids = Object.fromEntries((await importRows(test, imported.id)).map((row) => [row.email!.split('@')[0]!, row.mailboxId!]));
+    const ids = Object.fromEntries(
+      (await importRows(test, imported.id)).map((row) => [row.email!.split('@')[0]!, row.mailboxId!]),
+    );
     await test.http.delete(`/v1/mailboxes/${ids['recently-deleted']}`).set(bearer(test.operatorKey)).expect(200);
     await test.http.delete(`/v1/mailboxes/${ids['long-deleted']}`).set(bearer(test.operatorKey)).expect(200);
-    await test.app.db.execute(sql`update mailboxes set deleted_at = ${new Date('2026-04-01T00:00:00Z')} where id = ${ids['long-deleted']!}`);
-    await test.app.db.execute(sql`update mailboxes set created_at = ${new Date('2025-12-20T00:00:00Z')} where id = ${ids['nearly-inactive']!}`);
+    await test.app.db.execute(
+      sql`update mailboxes set deleted_at = ${new Date('2026-04-01T00:00:00Z')} where id = ${ids['long-deleted']!}`,
+    );
+    await test.app.db.execute(
+      sql`update mailboxes set created_at = ${new Date('2025-12-20T00:00:00Z')} where id = ${ids['nearly-inactive']!}`,
+    );
 
-    const [, ...exported] = csvLines(bodyOf(await download(`/v1/structures/${structure}/deleted-mailboxes/export?format=csv`).expect(200)));
+    const [, ...exported] = csvLines(
+      bodyOf(await download(`/v1/structures/${structure}/deleted-mailboxes/export?format=csv`).expect(200)),
+    );
     expect(exported.map((row) => [row[0], row[30], row[28], row[29]]).sort()).toEqual([
       ['nearly-inactive@x.fr', 'preregistered', 'nearly-inactive', 'deleted-export.mssante.fr'],
       ['recently-deleted@x.fr', 'deleted', 'recently-deleted', 'deleted-export.mssante.fr'],

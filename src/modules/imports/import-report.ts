@@ -6,7 +6,13 @@ import { format } from 'fast-csv';
 import type { Executor } from '../../db/database';
 import type { DownloadFormat } from '../../platform/downloads';
 import { AppError } from '../../domain/errors/error-catalogue';
-import { findImport, listImportRows, readImportFile, type ImportRecord, type ImportRowRecord } from './imports.repository';
+import {
+  findImport,
+  listImportRows,
+  readImportFile,
+  type ImportRecord,
+  type ImportRowRecord,
+} from './imports.repository';
 import { LOADUSER_HEADERS, readLoaduserSheet, type SheetLimits } from '../loaduser-sheet';
 import { neutraliseFormula } from '../../shared/spreadsheet-safe-text';
 import { readCellText } from '../loaduser-sheet/cell-text';
@@ -36,16 +42,25 @@ async function* importRowsInOrder(executor: Executor, importId: string): AsyncGe
 }
 
 function describeErrors(result: ImportRowRecord | undefined): string {
-  return (result?.errors ?? []).map((error) => `${error.column} (${error.header}) ${error.code} : ${error.message}`).join('\n');
+  return (result?.errors ?? [])
+    .map((error) => `${error.column} (${error.header}) ${error.code} : ${error.message}`)
+    .join('\n');
 }
 
 /** Header first, then every data row of the file merged with its result (both in row order). */
-export async function* annotatedRows(executor: Executor, record: ImportRecord, limits: SheetLimits): AsyncGenerator<string[]> {
+export async function* annotatedRows(
+  executor: Executor,
+  record: ImportRecord,
+  limits: SheetLimits,
+): AsyncGenerator<string[]> {
   yield REPORT_HEADERS;
   const results = importRowsInOrder(executor, record.id);
   let next = await results.next();
   let isHeader = true;
-  for await (const row of readLoaduserSheet({ stream: Readable.from(readImportFile(executor, record.id)), format: record.format }, limits)) {
+  for await (const row of readLoaduserSheet(
+    { stream: Readable.from(readImportFile(executor, record.id)), format: record.format },
+    limits,
+  )) {
     if (isHeader) {
       isHeader = false;
       continue;
@@ -63,9 +78,18 @@ export async function* annotatedRows(executor: Executor, record: ImportRecord, l
   }
 }
 
-export async function writeImportReport(rows: AsyncIterable<string[]>, target: DownloadFormat, out: Writable): Promise<void> {
+export async function writeImportReport(
+  rows: AsyncIterable<string[]>,
+  target: DownloadFormat,
+  out: Writable,
+): Promise<void> {
   if (target === 'csv') {
-    const formatter = format<string[], string[]>({ delimiter: ';', rowDelimiter: '\r\n', includeEndRowDelimiter: true, writeBOM: true });
+    const formatter = format<string[], string[]>({
+      delimiter: ';',
+      rowDelimiter: '\r\n',
+      includeEndRowDelimiter: true,
+      writeBOM: true,
+    });
     await pipeline(Readable.from(rows), formatter, out);
     return;
   }

@@ -31,11 +31,16 @@ export function parseImportOptions(fields: Readonly<Record<string, string>>): Im
   };
   for (const name of Object.keys(fields)) {
     if (!OPTION_NAMES.includes(name)) {
-      errors.push({ field: name, code: 'SCHEMA_ADDITIONAL_PROPERTIES', message: `Unknown field; the options are ${OPTION_NAMES.join(', ')}` });
+      errors.push({
+        field: name,
+        code: 'SCHEMA_ADDITIONAL_PROPERTIES',
+        message: `Unknown field; the options are ${OPTION_NAMES.join(', ')}`,
+      });
     }
   }
   const onError = fields.onError?.trim() || 'abort';
-  if (onError !== 'abort' && onError !== 'skip') errors.push({ field: 'onError', code: 'SCHEMA_ENUM', message: 'onError is abort or skip' });
+  if (onError !== 'abort' && onError !== 'skip')
+    errors.push({ field: 'onError', code: 'SCHEMA_ENUM', message: 'onError is abort or skip' });
   const options = {
     dryRun: booleanOf('dryRun') ?? false,
     onError: onError === 'skip' ? 'skip' : 'abort',
@@ -64,21 +69,42 @@ export async function withImportUpload<T>(
       if (part.type === 'file') {
         const { fileName, content } = receiveFilePart(part);
         // Read to its end whatever its name: the parser waits for each part to be consumed.
-        upload = { fileName: fileName || 'upload', file: await spoolToDisk(content, { directory: limits.spoolDirectory, headBytes: FORMAT_SNIFF_BYTES }) };
-        if (part.fieldname !== 'file') throw invalid([{ field: part.fieldname, code: 'SCHEMA_ADDITIONAL_PROPERTIES', message: 'The file goes in a part named `file`' }]);
+        upload = {
+          fileName: fileName || 'upload',
+          file: await spoolToDisk(content, { directory: limits.spoolDirectory, headBytes: FORMAT_SNIFF_BYTES }),
+        };
+        if (part.fieldname !== 'file')
+          throw invalid([
+            {
+              field: part.fieldname,
+              code: 'SCHEMA_ADDITIONAL_PROPERTIES',
+              message: 'The file goes in a part named `file`',
+            },
+          ]);
       } else {
         fields[part.fieldname] = typeof part.value === 'string' ? part.value : String(part.value);
       }
     }
     const options = parseImportOptions(fields);
-    if (!upload) throw invalid([{ field: 'file', code: 'SCHEMA_REQUIRED', message: 'Attach the loaduser file in a part named `file`' }]);
+    if (!upload)
+      throw invalid([
+        { field: 'file', code: 'SCHEMA_REQUIRED', message: 'Attach the loaduser file in a part named `file`' },
+      ]);
     return await work({ ...upload, options });
   } catch (error) {
     // The client went away, or timed out, before the end of its upload: its fault, not the server's.
-    if (!request.raw.complete && request.raw.socket.destroyed) throw new AppError('BAD_REQUEST', 'The upload stopped before its end; send it again');
-    throw multipartFailure(error, () => new AppError(
-      'PAYLOAD_TOO_LARGE', `Send one file of at most ${limits.maxBytes} bytes (${Math.floor(limits.maxBytes / 1024 / 1024)} MiB); split larger imports`,
-    )) ?? error;
+    if (!request.raw.complete && request.raw.socket.destroyed)
+      throw new AppError('BAD_REQUEST', 'The upload stopped before its end; send it again');
+    throw (
+      multipartFailure(
+        error,
+        () =>
+          new AppError(
+            'PAYLOAD_TOO_LARGE',
+            `Send one file of at most ${limits.maxBytes} bytes (${Math.floor(limits.maxBytes / 1024 / 1024)} MiB); split larger imports`,
+          ),
+      ) ?? error
+    );
   } finally {
     await upload?.file.remove();
   }

@@ -4,7 +4,14 @@ import { defineJob } from '../../platform/jobs/job-definition';
 import { JobRunner } from '../../platform/jobs/job-runner';
 import { dependenciesOf } from '../../platform/request-context';
 import { bearer, createTestApp, type TestApp } from '../../../test/harness';
-import { createStructure, loaduserCsv, uniqueDomain, uniqueEmail, uploadImport, validRpps } from '../../../test/factories';
+import {
+  createStructure,
+  loaduserCsv,
+  uniqueDomain,
+  uniqueEmail,
+  uploadImport,
+  validRpps,
+} from '../../../test/factories';
 import { importJob as importProcessJob, ImportJobPayloadSchema } from './imports.jobs';
 import { processImportJob } from './processing/import-job';
 import type { ImportHooks } from './processing/import-run';
@@ -19,7 +26,10 @@ const BATCH_SIZE = 2;
 let test: TestApp;
 let structureId: string;
 beforeAll(async () => {
-  test = await createTestApp({ jobRunner: { retryBaseSeconds: 0 }, environment: { BALISE_IMPORT_BATCH_SIZE: String(BATCH_SIZE) } });
+  test = await createTestApp({
+    jobRunner: { retryBaseSeconds: 0 },
+    environment: { BALISE_IMPORT_BATCH_SIZE: String(BATCH_SIZE) },
+  });
   structureId = (await createStructure(test, { domains: [uniqueDomain()] })).id;
 });
 afterAll(() => test.close());
@@ -32,18 +42,33 @@ const killed = () => Promise.reject(new Error('process killed'));
  * rolls back, as the server does when a connection drops) and then never returns, so its job is
  * left `running` with nobody renewing its lease. `died` settles once it stopped.
  */
-function dyingRunner(workerId: string, hooks: ImportHooks | 'before-any-progress'): { runner: JobRunner; died: Promise<void> } {
+function dyingRunner(
+  workerId: string,
+  hooks: ImportHooks | 'before-any-progress',
+): { runner: JobRunner; died: Promise<void> } {
   let reach!: () => void;
-  const died = new Promise<void>((resolve) => { reach = resolve; });
+  const died = new Promise<void>((resolve) => {
+    reach = resolve;
+  });
   const runner = new JobRunner(test.app.db, test.app.log, { workerId, retryBaseSeconds: 0, leaseSeconds: 300 });
-  runner.register(defineJob({ name: importProcessJob.name, payload: ImportJobPayloadSchema, handler: async (context) => {
-    // 'before-any-progress': a parser blowing up on the file before the first chunk commits.
-    if (hooks !== 'before-any-progress') {
-      await processImportJob(dependenciesOf(test.app), context, { batchSize: BATCH_SIZE, sheetLimits: DEFAULT_SHEET_LIMITS, hooks }).catch(() => undefined);
-    }
-    reach();
-    await never();
-  } }));
+  runner.register(
+    defineJob({
+      name: importProcessJob.name,
+      payload: ImportJobPayloadSchema,
+      handler: async (context) => {
+        // 'before-any-progress': a parser blowing up on the file before the first chunk commits.
+        if (hooks !== 'before-any-progress') {
+          await processImportJob(dependenciesOf(test.app), context, {
+            batchSize: BATCH_SIZE,
+            sheetLimits: DEFAULT_SHEET_LIMITS,
+            hooks,
+          }).catch(() => undefined);
+        }
+        reach();
+        await never();
+      },
+    }),
+  );
   return { runner, died };
 }
 
@@ -51,25 +76,42 @@ function dyingRunner(workerId: string, hooks: ImportHooks | 'before-any-progress
 async function dieDuringAttempt({ runner, died }: { runner: JobRunner; died: Promise<void> }): Promise<void> {
   void runner.runNext();
   await died;
-  await test.app.db.execute(sql`update jobs set locked_until = now() - interval '1 second' where name = ${importProcessJob.name} and locked_by = ${runner.workerId}`);
+  await test.app.db.execute(
+    sql`update jobs set locked_until = now() - interval '1 second' where name = ${importProcessJob.name} and locked_by = ${runner.workerId}`,
+  );
 }
 
 function fiveRows() {
   const emails = Array.from({ length: 5 }, () => uniqueEmail('crash'));
-  return { emails, csv: loaduserCsv(emails.map((email, index) => ({ A: email, B: 'Martin', C: `Lea ${index}`, D: validRpps(), S: 'PER' }))) };
+  return {
+    emails,
+    csv: loaduserCsv(
+      emails.map((email, index) => ({ A: email, B: 'Martin', C: `Lea ${index}`, D: validRpps(), S: 'PER' })),
+    ),
+  };
 }
 
-const getImport = async (id: string) => (await test.http.get(`/v1/imports/${id}`).set(bearer(test.operatorKey)).expect(200)).body;
+const getImport = async (id: string) =>
+  (await test.http.get(`/v1/imports/${id}`).set(bearer(test.operatorKey)).expect(200)).body;
 
 async function boxCount(emails: string[]): Promise<number> {
-  const [row] = await selectRows<{ count: number }>(test.app.db, sql`
-    select count(*)::int as count from mailboxes where email in (${sql.join(emails.map((email) => sql`${email}`), sql`, `)})`);
+  const [row] = await selectRows<{ count: number }>(
+    test.app.db,
+    sql`
+    select count(*)::int as count from mailboxes where email in (${sql.join(
+      emails.map((email) => sql`${email}`),
+      sql`, `,
+    )})`,
+  );
   return row!.count;
 }
 
 async function importJob(importId: string) {
-  const [row] = await selectRows<{ status: string; attempts: number }>(test.app.db, sql`
-    select status, attempts from jobs where name = ${importProcessJob.name} and payload ->> 'importId' = ${importId}`);
+  const [row] = await selectRows<{ status: string; attempts: number }>(
+    test.app.db,
+    sql`
+    select status, attempts from jobs where name = ${importProcessJob.name} and payload ->> 'importId' = ${importId}`,
+  );
   return row!;
 }
 
@@ -87,10 +129,17 @@ describe('an import whose process died', () => {
     });
     expect(await importJob(importId)).toEqual({ status: 'failed', attempts: 2 });
     expect(await boxCount(emails)).toBe(0);
-    const audit = await test.http.get('/v1/audit-events').query({ action: 'import.crashed', targetId: importId }).set(bearer(test.operatorKey)).expect(200);
+    const audit = await test.http
+      .get('/v1/audit-events')
+      .query({ action: 'import.crashed', targetId: importId })
+      .set(bearer(test.operatorKey))
+      .expect(200);
     expect(audit.body.items).toEqual([
       expect.objectContaining({
-        action: 'import.crashed', targetType: 'import', targetId: importId, structureId,
+        action: 'import.crashed',
+        targetType: 'import',
+        targetId: importId,
+        structureId,
         after: { status: 'failed', code: 'IMPORT_CRASHED' },
       }),
     ]);

@@ -17,7 +17,9 @@ beforeAll(async () => {
 afterAll(() => test.close());
 
 async function mailboxByEmail(email: string) {
-  const response = await test.http.get(`/v1/mailboxes?structureId=${structureId}&q=${encodeURIComponent(email)}`).set(bearer(test.operatorKey));
+  const response = await test.http
+    .get(`/v1/mailboxes?structureId=${structureId}&q=${encodeURIComponent(email)}`)
+    .set(bearer(test.operatorKey));
   return response.body.items.find((item: { email: string }) => item.email === email);
 }
 
@@ -34,24 +36,46 @@ describe('importing the real loaduser files', () => {
   it('creates the six boxes of the Windows-1252 file written by French Excel, with addresses and links', async () => {
     const done = await runImport(test, structureId, fixture('loaduser-excel-fr.csv'), {}, 'loaduser-excel-fr.csv');
     firstImportId = done.id;
-    expect(done).toMatchObject({ status: 'succeeded', error: null, counts: { created: 6, updated: 0, unchanged: 0, failed: 0 } });
+    expect(done).toMatchObject({
+      status: 'succeeded',
+      error: null,
+      counts: { created: 6, updated: 0, unchanged: 0, failed: 0 },
+    });
     expect(done.progress).toEqual({ phase: 'done', rowsRead: 6, totalRows: 6, rowsApplied: 6 });
 
     const lefevre = await mailboxByEmail('h.lefevre@ch-exemple.fr');
     expect(lefevre).toMatchObject({
-      type: 'PER', status: 'preregistered', lastName: 'Lefèvre', firstName: 'Hélène', rpps: '10990000019', phone: '+33491000001',
-      postalCode: '13005', expiresAt: '2027-12-31', directoryVisible: true, directoryVisibility: 'explicit', paperless: true,
+      type: 'PER',
+      status: 'preregistered',
+      lastName: 'Lefèvre',
+      firstName: 'Hélène',
+      rpps: '10990000019',
+      phone: '+33491000001',
+      postalCode: '13005',
+      expiresAt: '2027-12-31',
+      directoryVisible: true,
+      directoryVisibility: 'explicit',
+      paperless: true,
       correspondence: expect.objectContaining({ address: 'helene.lefevre@ch-exemple.mssante.fr' }),
     });
     const org = await mailboxByEmail('secretariat.cardio@ch-exemple.fr');
-    expect(org).toMatchObject({ type: 'ORG', responsible: expect.objectContaining({ lastName: 'Lefèvre', rpps: '10990000019' }) });
-    const accounts = await selectRows<{ email: string }>(test.app.db, sql`
+    expect(org).toMatchObject({
+      type: 'ORG',
+      responsible: expect.objectContaining({ lastName: 'Lefèvre', rpps: '10990000019' }),
+    });
+    const accounts = await selectRows<{ email: string }>(
+      test.app.db,
+      sql`
       select m.email from connection_accounts c join mailboxes m on m.id = c.account_mailbox_id
-       where c.shared_mailbox_id = ${org.id} order by m.email`);
+       where c.shared_mailbox_id = ${org.id} order by m.email`,
+    );
     expect(accounts.map((row) => row.email)).toEqual(['c.martin@ch-exemple.fr', 'h.lefevre@ch-exemple.fr']);
-    const delegated = await selectRows<{ email: string }>(test.app.db, sql`
+    const delegated = await selectRows<{ email: string }>(
+      test.app.db,
+      sql`
       select m.email from delegates d join mailboxes m on m.id = d.delegate_mailbox_id
-       join mailboxes owner on owner.id = d.mailbox_id where owner.email = 'l.dupont@ch-exemple.fr'`);
+       join mailboxes owner on owner.id = d.mailbox_id where owner.email = 'l.dupont@ch-exemple.fr'`,
+    );
     expect(delegated).toEqual([{ email: 'h.lefevre@ch-exemple.fr' }]);
   });
 
@@ -59,7 +83,9 @@ describe('importing the real loaduser files', () => {
     const rows = await importRows(test, firstImportId);
     expect(rows.map((row) => [row.rowNumber, row.outcome])).toEqual([2, 3, 4, 5, 6, 7].map((row) => [row, 'created']));
     for (const row of rows) {
-      expect(await auditEventsOf(row.mailboxId!)).toEqual([{ action: 'mailbox.created', cause: { importId: firstImportId } }]);
+      expect(await auditEventsOf(row.mailboxId!)).toEqual([
+        { action: 'mailbox.created', cause: { importId: firstImportId } },
+      ]);
     }
   });
 

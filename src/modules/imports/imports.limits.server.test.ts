@@ -22,12 +22,42 @@ const csvHeader = LOADUSER_TEST_HEADERS.join(';');
 
 /** The findings' files: what each is, its bytes, and the code its import must fail with. */
 const HOSTILE_UPLOADS: { what: string; fileName: string; build: () => Buffer; code: string }[] = [
-  { what: '16 MB XLSX, 6,000,000 shared strings of 1,000 characters (6 GB)', fileName: 'bomb.xlsx', build: () => sharedStringsBomb(6_000_000, 1000), code: 'SHARED_STRINGS_TOO_LONG' },
-  { what: '4 MB XLSX, 100,000,000 one-character shared strings', fileName: 'tiny.xlsx', build: () => sharedStringsBomb(100_000_000, 1), code: 'TOO_MANY_SHARED_STRINGS' },
-  { what: 'XLSX with a part that unpacks to 6 GB', fileName: 'unpacked.xlsx', build: () => unpackedSizeBomb(6000), code: 'FILE_TOO_LARGE_UNPACKED' },
-  { what: 'CSV with a row of 20,000,000 commas', fileName: 'commas.csv', build: () => Buffer.from(`${csvHeader}\r\n${','.repeat(20_000_000)}\r\n`), code: 'CELL_TOO_LONG' },
-  { what: 'CSV with a quoted field of 45 MB', fileName: 'field.csv', build: () => Buffer.from(`${csvHeader}\r\n"a@b.fr";"${'x'.repeat(45_000_000)}"\r\n`), code: 'CELL_TOO_LONG' },
-  { what: 'XLSX of 5,000,000 one-cell rows', fileName: 'rows.xlsx', build: () => manyRowsWorkbook(5_000_000), code: 'TOO_MANY_ROWS' },
+  {
+    what: '16 MB XLSX, 6,000,000 shared strings of 1,000 characters (6 GB)',
+    fileName: 'bomb.xlsx',
+    build: () => sharedStringsBomb(6_000_000, 1000),
+    code: 'SHARED_STRINGS_TOO_LONG',
+  },
+  {
+    what: '4 MB XLSX, 100,000,000 one-character shared strings',
+    fileName: 'tiny.xlsx',
+    build: () => sharedStringsBomb(100_000_000, 1),
+    code: 'TOO_MANY_SHARED_STRINGS',
+  },
+  {
+    what: 'XLSX with a part that unpacks to 6 GB',
+    fileName: 'unpacked.xlsx',
+    build: () => unpackedSizeBomb(6000),
+    code: 'FILE_TOO_LARGE_UNPACKED',
+  },
+  {
+    what: 'CSV with a row of 20,000,000 commas',
+    fileName: 'commas.csv',
+    build: () => Buffer.from(`${csvHeader}\r\n${','.repeat(20_000_000)}\r\n`),
+    code: 'CELL_TOO_LONG',
+  },
+  {
+    what: 'CSV with a quoted field of 45 MB',
+    fileName: 'field.csv',
+    build: () => Buffer.from(`${csvHeader}\r\n"a@b.fr";"${'x'.repeat(45_000_000)}"\r\n`),
+    code: 'CELL_TOO_LONG',
+  },
+  {
+    what: 'XLSX of 5,000,000 one-cell rows',
+    fileName: 'rows.xlsx',
+    build: () => manyRowsWorkbook(5_000_000),
+    code: 'TOO_MANY_ROWS',
+  },
 ];
 
 let database: DatabaseHandle;
@@ -35,12 +65,16 @@ let server: ServerProcess;
 let auth: { Authorization: string };
 let structureId: string;
 
-describeOnPostgres('the server process under the findings\' hostile uploads', () => {
+describeOnPostgres("the server process under the findings' hostile uploads", () => {
   beforeAll(async () => {
     database = await openTestDatabase();
     server = await startServerProcess(database.pool!.options.connectionString!);
     auth = { Authorization: `Bearer ${server.operatorKey}` };
-    const structure = await server.http.post('/v1/structures').set(auth).send({ name: 'Bombs', finess: validFiness(), domains: [uniqueDomain()] }).expect(201);
+    const structure = await server.http
+      .post('/v1/structures')
+      .set(auth)
+      .send({ name: 'Bombs', finess: validFiness(), domains: [uniqueDomain()] })
+      .expect(201);
     structureId = structure.body.id as string;
   }, 180_000);
 
@@ -49,20 +83,31 @@ describeOnPostgres('the server process under the findings\' hostile uploads', ()
     await database?.close();
   }, 60_000);
 
-  it.each(HOSTILE_UPLOADS)('$what: the import fails with $code, liveness answers, the process stays under 500 MB', async ({ fileName, build, code }) => {
-    const upload = await server.http.post(`/v1/structures/${structureId}/imports`).set(auth).attach('file', build(), fileName).expect(202);
-    let slowestLivenessMs = 0;
-    let record: { status: string; error: { code: string } | null } = { status: 'queued', error: null };
-    for (const deadline = Date.now() + 150_000; record.status !== 'failed' && record.status !== 'succeeded' && Date.now() < deadline;) {
-      const started = performance.now();
-      await server.http.get('/health/live').expect(200);
-      slowestLivenessMs = Math.max(slowestLivenessMs, performance.now() - started);
-      record = (await server.http.get(`/v1/imports/${upload.body.id}`).set(auth).expect(200)).body;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    expect(record).toMatchObject({ status: 'failed', error: { code } });
-    expect(slowestLivenessMs).toBeLessThan(1000);
-    expect(server.child.exitCode).toBeNull();
-    expect(await server.peakRssMegabytes()).toBeLessThan(MEMORY_CEILING_MEGABYTES);
-  }, 180_000);
+  it.each(HOSTILE_UPLOADS)(
+    '$what: the import fails with $code, liveness answers, the process stays under 500 MB',
+    async ({ fileName, build, code }) => {
+      const upload = await server.http
+        .post(`/v1/structures/${structureId}/imports`)
+        .set(auth)
+        .attach('file', build(), fileName)
+        .expect(202);
+      let slowestLivenessMs = 0;
+      let record: { status: string; error: { code: string } | null } = { status: 'queued', error: null };
+      for (
+        const deadline = Date.now() + 150_000;
+        record.status !== 'failed' && record.status !== 'succeeded' && Date.now() < deadline;
+      ) {
+        const started = performance.now();
+        await server.http.get('/health/live').expect(200);
+        slowestLivenessMs = Math.max(slowestLivenessMs, performance.now() - started);
+        record = (await server.http.get(`/v1/imports/${upload.body.id}`).set(auth).expect(200)).body;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(record).toMatchObject({ status: 'failed', error: { code } });
+      expect(slowestLivenessMs).toBeLessThan(1000);
+      expect(server.child.exitCode).toBeNull();
+      expect(await server.peakRssMegabytes()).toBeLessThan(MEMORY_CEILING_MEGABYTES);
+    },
+    180_000,
+  );
 });

@@ -1,6 +1,12 @@
 import { performance } from 'node:perf_hooks';
 import { bearer, createTestApp, type TestApp } from '../../../test/harness';
-import { createStructure, importRows, LOADUSER_TEST_HEADERS, uniqueDomain, uploadImport } from '../../../test/factories';
+import {
+  createStructure,
+  importRows,
+  LOADUSER_TEST_HEADERS,
+  uniqueDomain,
+  uploadImport,
+} from '../../../test/factories';
 import { manyRowsWorkbook, sharedStringsBomb, unpackedSizeBomb, wideRowWorkbook } from '../../../test/sheet-bombs';
 
 /**
@@ -29,7 +35,17 @@ beforeAll(async () => {
 afterAll(() => test.close());
 
 interface ImportUnderLoad {
-  import: { status: string; error: { code: string; detail: string; setting?: string; limit?: number; errors?: { row?: number; column?: string }[] } | null; progress: { rowsRead: number } };
+  import: {
+    status: string;
+    error: {
+      code: string;
+      detail: string;
+      setting?: string;
+      limit?: number;
+      errors?: { row?: number; column?: string }[];
+    } | null;
+    progress: { rowsRead: number };
+  };
   id: string;
   /** The slowest answer of `GET /health/live` while the import ran. */
   slowestLivenessMs: number;
@@ -61,7 +77,14 @@ async function importUnderWatch(file: Buffer, fileName: string): Promise<ImportU
     clearInterval(sampler);
   }
   const done = await test.http.get(`/v1/imports/${upload.body.id}`).set(bearer(test.operatorKey)).expect(200);
-  return { import: done.body, id: upload.body.id, slowestLivenessMs: slowest, livenessChecks: checks, peakRssMegabytes: Math.round(peakRss / MEGABYTE), rssBeforeMegabytes: Math.round(rssBefore / MEGABYTE) };
+  return {
+    import: done.body,
+    id: upload.body.id,
+    slowestLivenessMs: slowest,
+    livenessChecks: checks,
+    peakRssMegabytes: Math.round(peakRss / MEGABYTE),
+    rssBeforeMegabytes: Math.round(rssBefore / MEGABYTE),
+  };
 }
 
 function expectSurvived(watched: ImportUnderLoad, code: string, setting: string): void {
@@ -130,10 +153,16 @@ describe('hostile uploads', () => {
   });
 
   it('a CSV that turns from UTF-8 to another encoding midway', async () => {
-    const bytes = Buffer.concat([Buffer.from(`${csvHeader}\r\na@b.fr;Lefèvre\r\nc@d.fr;`), Buffer.from('Lef\xe8vre\r\n', 'latin1')]);
+    const bytes = Buffer.concat([
+      Buffer.from(`${csvHeader}\r\na@b.fr;Lefèvre\r\nc@d.fr;`),
+      Buffer.from('Lef\xe8vre\r\n', 'latin1'),
+    ]);
     const upload = await uploadImport(test, structureId, bytes).expect(202);
     await test.app.jobs.drain();
     const done = await test.http.get(`/v1/imports/${upload.body.id}`).set(bearer(test.operatorKey)).expect(200);
-    expect(done.body).toMatchObject({ status: 'failed', error: { code: 'FILE_ENCODING_INVALID', detail: expect.stringContaining('Line 3') } });
+    expect(done.body).toMatchObject({
+      status: 'failed',
+      error: { code: 'FILE_ENCODING_INVALID', detail: expect.stringContaining('Line 3') },
+    });
   });
 });

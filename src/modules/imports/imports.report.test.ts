@@ -1,7 +1,16 @@
 import ExcelJS from 'exceljs';
 import type { Response } from 'superagent';
 import { bearer, createTestApp, type TestApp } from '../../../test/harness';
-import { createStructure, LOADUSER_TEST_HEADERS, loaduserCsv, runImport, uniqueDomain, uniqueEmail, uploadImport, validRpps } from '../../../test/factories';
+import {
+  createStructure,
+  LOADUSER_TEST_HEADERS,
+  loaduserCsv,
+  runImport,
+  uniqueDomain,
+  uniqueEmail,
+  uploadImport,
+  validRpps,
+} from '../../../test/factories';
 
 let test: TestApp;
 let structureId: string;
@@ -12,13 +21,20 @@ beforeAll(async () => {
 afterAll(() => test.close());
 
 const download = (url: string) =>
-  test.http.get(url).set(bearer(test.operatorKey)).buffer(true).parse((response, callback) => {
-    const chunks: Buffer[] = [];
-    response.on('data', (chunk: Buffer) => chunks.push(chunk));
-    response.on('end', () => callback(null, Buffer.concat(chunks)));
-  });
+  test.http
+    .get(url)
+    .set(bearer(test.operatorKey))
+    .buffer(true)
+    .parse((response, callback) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => callback(null, Buffer.concat(chunks)));
+    });
 const bodyOf = (response: Response) => response.body as Buffer;
-const csvText = (response: Response) => bodyOf(response).toString('utf8').replace(/^\ufeff/, '');
+const csvText = (response: Response) =>
+  bodyOf(response)
+    .toString('utf8')
+    .replace(/^\ufeff/, '');
 
 async function sheetsOf(bytes: Buffer) {
   const workbook = new ExcelJS.Workbook();
@@ -49,14 +65,17 @@ describe('the template', () => {
 });
 
 describe('the annotated report', () => {
-  const file = () => loaduserCsv([
-    { A: uniqueEmail('ok'), B: 'Dupont', C: '=Jean', D: validRpps(), S: 'PER' },
-    { A: uniqueEmail('bad'), B: 'Durand', C: 'Paul', D: '10000013995', S: 'PER', Q: 'peut-être' },
-  ]);
+  const file = () =>
+    loaduserCsv([
+      { A: uniqueEmail('ok'), B: 'Dupont', C: '=Jean', D: validRpps(), S: 'PER' },
+      { A: uniqueEmail('bad'), B: 'Durand', C: 'Paul', D: '10000013995', S: 'PER', Q: 'peut-être' },
+    ]);
 
   it('lists every row of the upload with its outcome and its errors, in CSV and XLSX', async () => {
     const done = await runImport(test, structureId, file(), { onError: 'skip' });
-    const lines = csvText(await download(`/v1/imports/${done.id}/report?format=csv`).expect(200)).trimEnd().split('\r\n');
+    const lines = csvText(await download(`/v1/imports/${done.id}/report?format=csv`).expect(200))
+      .trimEnd()
+      .split('\r\n');
     expect(lines[0]).toBe([...LOADUSER_TEST_HEADERS, 'Ligne', 'Résultat', 'Erreurs'].join(';'));
     expect(lines[1]).toMatch(/;'=Jean;.*;2;créée;$/);
     expect(lines[2]).toMatch(/;3;erreur;"D \(RPPS\) RPPS_KEY : .*\nQ \(Compte de test\) YES_NO_INVALID : .*"$/s);
@@ -69,7 +88,9 @@ describe('the annotated report', () => {
   it('marks the valid rows of an aborted import as not applied', async () => {
     const done = await runImport(test, structureId, file());
     expect(done.status).toBe('failed');
-    const lines = csvText(await download(`/v1/imports/${done.id}/report?format=csv`).expect(200)).trimEnd().split('\r\n');
+    const lines = csvText(await download(`/v1/imports/${done.id}/report?format=csv`).expect(200))
+      .trimEnd()
+      .split('\r\n');
     expect(lines[1]).toMatch(/;2;non appliquée;$/);
   });
 

@@ -13,7 +13,11 @@ export type ImportOutcome = ImportRowRecord['outcome'];
 export type ImportCounts = ImportRecord['counts'];
 
 /** Every column but the upload itself, which only the job and the report read. */
-export async function findImport(executor: Executor, id: string, options: { lock?: boolean } = {}): Promise<ImportRecord | undefined> {
+export async function findImport(
+  executor: Executor,
+  id: string,
+  options: { lock?: boolean } = {},
+): Promise<ImportRecord | undefined> {
   const query = executor.select().from(imports).where(eq(imports.id, id));
   const [row] = options.lock ? await query.for('update') : await query;
   return row;
@@ -38,7 +42,10 @@ export async function listImports(
   options: { structureId: string; after: [string, string] | undefined; limit: number },
 ): Promise<ImportRecord[]> {
   const after = options.after
-    ? or(lt(imports.createdAt, new Date(options.after[0])), and(eq(imports.createdAt, new Date(options.after[0])), lt(imports.id, options.after[1])))
+    ? or(
+        lt(imports.createdAt, new Date(options.after[0])),
+        and(eq(imports.createdAt, new Date(options.after[0])), lt(imports.id, options.after[1])),
+      )
     : undefined;
   return executor
     .select()
@@ -101,7 +108,11 @@ export async function insertImportRows(executor: Executor, rows: readonly Import
 
 export const importRowsInsert = (rows: readonly ImportRowInsert[]) => insertFromJsonQuery(importRows, rows);
 
-export async function stageRows(executor: Executor, importId: string, rows: readonly { rowNumber: number; fields: LoaduserRowFields }[]): Promise<void> {
+export async function stageRows(
+  executor: Executor,
+  importId: string,
+  rows: readonly { rowNumber: number; fields: LoaduserRowFields }[],
+): Promise<void> {
   await insertFromJson(
     executor,
     importStagedRows,
@@ -109,7 +120,12 @@ export async function stageRows(executor: Executor, importId: string, rows: read
   );
 }
 
-export async function recordValidationProgress(executor: Executor, id: string, rowsRead: number, delta: ImportCounts): Promise<void> {
+export async function recordValidationProgress(
+  executor: Executor,
+  id: string,
+  rowsRead: number,
+  delta: ImportCounts,
+): Promise<void> {
   await executor
     .update(imports)
     .set({ processedRows: sql`${imports.processedRows} + ${rowsRead}::int`, counts: countsPlus(delta) })
@@ -130,7 +146,12 @@ export async function discardStagedRows(executor: Executor, id: string): Promise
  * committed with the batch that applies them, is what keeps them from being applied again; the
  * whole staging is dropped in one statement once the import ends.
  */
-export async function readStagedRows(executor: Executor, id: string, afterRow: number, limit: number): Promise<{ rowNumber: number; fields: LoaduserRowFields }[]> {
+export async function readStagedRows(
+  executor: Executor,
+  id: string,
+  afterRow: number,
+  limit: number,
+): Promise<{ rowNumber: number; fields: LoaduserRowFields }[]> {
   return executor
     .select({ rowNumber: importStagedRows.rowNumber, fields: importStagedRows.fields })
     .from(importStagedRows)
@@ -150,7 +171,10 @@ export async function relaxCommitDurability(executor: Executor): Promise<void> {
 
 /** The checkpoint, committed with the batch it follows. */
 export const appliedBatchUpdate = (executor: Executor, id: string, lastRow: number, delta: ImportCounts) =>
-  executor.update(imports).set({ appliedThroughRow: lastRow, counts: countsPlus(delta) }).where(eq(imports.id, id));
+  executor
+    .update(imports)
+    .set({ appliedThroughRow: lastRow, counts: countsPlus(delta) })
+    .where(eq(imports.id, id));
 
 export async function finishImport(
   executor: Executor,

@@ -3,7 +3,16 @@ import { selectRows } from '../../db/database';
 import { JobRunner } from '../../platform/jobs/job-runner';
 import { dependenciesOf } from '../../platform/request-context';
 import { bearer, createTestApp, type TestApp } from '../../../test/harness';
-import { createMailbox, createStructure, importRows, loaduserCsv, uniqueDomain, uniqueEmail, uploadImport, validRpps } from '../../../test/factories';
+import {
+  createMailbox,
+  createStructure,
+  importRows,
+  loaduserCsv,
+  uniqueDomain,
+  uniqueEmail,
+  uploadImport,
+  validRpps,
+} from '../../../test/factories';
 import { importJob } from './imports.jobs';
 import type { ImportHooks } from './processing/import-run';
 import { DEFAULT_SHEET_LIMITS } from '../loaduser-sheet';
@@ -13,14 +22,20 @@ const BATCH_SIZE = 2;
 let test: TestApp;
 let structureId: string;
 beforeAll(async () => {
-  test = await createTestApp({ jobRunner: { retryBaseSeconds: 0 }, environment: { BALISE_IMPORT_BATCH_SIZE: String(BATCH_SIZE) } });
+  test = await createTestApp({
+    jobRunner: { retryBaseSeconds: 0 },
+    environment: { BALISE_IMPORT_BATCH_SIZE: String(BATCH_SIZE) },
+  });
   structureId = (await createStructure(test, { domains: [uniqueDomain()] })).id;
 });
 afterAll(() => test.close());
 
 /** The import job with hooks, as the queue runs it (`runner` defaults to the app's). */
 function registerImportJob(hooks: ImportHooks, runner: JobRunner = test.app.jobs) {
-  runner.register(importJob, { deps: dependenciesOf(test.app), options: { batchSize: BATCH_SIZE, sheetLimits: DEFAULT_SHEET_LIMITS, hooks } });
+  runner.register(importJob, {
+    deps: dependenciesOf(test.app),
+    options: { batchSize: BATCH_SIZE, sheetLimits: DEFAULT_SHEET_LIMITS, hooks },
+  });
 }
 afterEach(() => registerImportJob({}));
 
@@ -38,8 +53,18 @@ const crashOnce = (at: number) => {
 function sevenRows() {
   const emails = Array.from({ length: 6 }, () => uniqueEmail('resume'));
   const org = uniqueEmail('org');
-  const rows = emails.map((email, index) => ({ A: email, B: 'Dupont', C: `Jean ${index}`, D: validRpps(), S: 'PER', AC: email.split('@')[0]! }));
-  return { emails: [...emails, org], csv: loaduserCsv([...rows, { A: org, B: 'Service', C: 'X', S: 'ORG', AH: `${emails[0]};${emails[3]}` }]) };
+  const rows = emails.map((email, index) => ({
+    A: email,
+    B: 'Dupont',
+    C: `Jean ${index}`,
+    D: validRpps(),
+    S: 'PER',
+    AC: email.split('@')[0]!,
+  }));
+  return {
+    emails: [...emails, org],
+    csv: loaduserCsv([...rows, { A: org, B: 'Service', C: 'X', S: 'ORG', AH: `${emails[0]};${emails[3]}` }]),
+  };
 }
 
 async function upload(csv: Buffer): Promise<string> {
@@ -49,23 +74,39 @@ async function upload(csv: Buffer): Promise<string> {
 const getImport = async (id: string) => (await test.http.get(`/v1/imports/${id}`).set(bearer(test.operatorKey))).body;
 
 async function boxesOf(emails: string[]) {
-  return selectRows<{ id: string; email: string; audits: number; addresses: number }>(test.app.db, sql`
+  return selectRows<{ id: string; email: string; audits: number; addresses: number }>(
+    test.app.db,
+    sql`
     select m.id, m.email,
            (select count(*)::int from audit_events e where e.mailbox_id = m.id) as audits,
            (select count(*)::int from mssante_addresses a where a.mailbox_id = m.id) as addresses
-      from mailboxes m where m.email in (${sql.join(emails.map((email) => sql`${email}`), sql`, `)})`);
+      from mailboxes m where m.email in (${sql.join(
+        emails.map((email) => sql`${email}`),
+        sql`, `,
+      )})`,
+  );
 }
 
 /** Every row applied exactly once: one box, one audit event, one address, one result each. */
 async function expectAppliedOnce(importId: string, emails: string[]) {
-  expect(await getImport(importId)).toMatchObject({ status: 'succeeded', counts: { created: emails.length, updated: 0, unchanged: 0, failed: 0 } });
+  expect(await getImport(importId)).toMatchObject({
+    status: 'succeeded',
+    counts: { created: emails.length, updated: 0, unchanged: 0, failed: 0 },
+  });
   const boxes = await boxesOf(emails);
   expect(boxes).toHaveLength(emails.length);
-  for (const box of boxes) expect({ audits: box.audits, addresses: box.addresses }).toEqual({ audits: 1, addresses: box.email.startsWith('org.') ? 0 : 1 });
+  for (const box of boxes)
+    expect({ audits: box.audits, addresses: box.addresses }).toEqual({
+      audits: 1,
+      addresses: box.email.startsWith('org.') ? 0 : 1,
+    });
   const rows = await importRows(test, importId);
   expect(rows.map((row) => row.rowNumber)).toEqual([2, 3, 4, 5, 6, 7, 8]);
-  const accounts = await selectRows<{ count: number }>(test.app.db, sql`
-    select count(*)::int as count from connection_accounts c join mailboxes m on m.id = c.shared_mailbox_id where m.email = ${emails[6]!}`);
+  const accounts = await selectRows<{ count: number }>(
+    test.app.db,
+    sql`
+    select count(*)::int as count from connection_accounts c join mailboxes m on m.id = c.shared_mailbox_id where m.email = ${emails[6]!}`,
+  );
   expect(accounts[0]!.count).toBe(2);
 }
 
@@ -75,7 +116,10 @@ describe('an import interrupted mid-way', () => {
     const { emails, csv } = sevenRows();
     const importId = await upload(csv);
     expect(await test.app.jobs.runNext()).toBe(true);
-    expect(await getImport(importId)).toMatchObject({ status: 'running', progress: { phase: 'applying', rowsApplied: BATCH_SIZE } });
+    expect(await getImport(importId)).toMatchObject({
+      status: 'running',
+      progress: { phase: 'applying', rowsApplied: BATCH_SIZE },
+    });
     expect(await boxesOf(emails)).toHaveLength(BATCH_SIZE);
     expect(await test.app.jobs.runNext()).toBe(true);
     await expectAppliedOnce(importId, emails);
@@ -89,7 +133,10 @@ describe('an import interrupted mid-way', () => {
     // Batch 1 committed; batch 2 left nothing behind: no box, audit event, result or checkpoint.
     expect((await boxesOf(emails)).map((box) => box.email).sort()).toEqual(emails.slice(0, BATCH_SIZE).sort());
     expect((await importRows(test, importId)).map((row) => row.rowNumber)).toEqual([2, 3]);
-    const [checkpoint] = await selectRows<{ applied_through_row: number }>(test.app.db, sql`select applied_through_row from imports where id = ${importId}`);
+    const [checkpoint] = await selectRows<{ applied_through_row: number }>(
+      test.app.db,
+      sql`select applied_through_row from imports where id = ${importId}`,
+    );
     expect(checkpoint!.applied_through_row).toBe(3);
     expect(await test.app.jobs.runNext()).toBe(true);
     await expectAppliedOnce(importId, emails);
@@ -100,15 +147,21 @@ describe('an import interrupted mid-way', () => {
     const { emails, csv } = sevenRows();
     const importId = await upload(csv);
     expect(await test.app.jobs.runNext()).toBe(true);
-    expect(await getImport(importId)).toMatchObject({ status: 'running', progress: { phase: 'validating', totalRows: null } });
+    expect(await getImport(importId)).toMatchObject({
+      status: 'running',
+      progress: { phase: 'validating', totalRows: null },
+    });
     expect(await boxesOf(emails)).toEqual([]);
     expect(await test.app.jobs.runNext()).toBe(true);
     await expectAppliedOnce(importId, emails);
   });
 
-  it('is taken over by another runner once the frozen one\'s lease runs out', async () => {
+  it("is taken over by another runner once the frozen one's lease runs out", async () => {
     const frozen = new JobRunner(test.app.db, test.app.log, { workerId: 'frozen', retryBaseSeconds: 0 });
-    registerImportJob({ afterApplyBatch: (batch) => (batch === 1 ? new Promise<void>(() => undefined) : Promise.resolve()) }, frozen);
+    registerImportJob(
+      { afterApplyBatch: (batch) => (batch === 1 ? new Promise<void>(() => undefined) : Promise.resolve()) },
+      frozen,
+    );
     const { emails, csv } = sevenRows();
     const importId = await upload(csv);
     void frozen.runNext();
@@ -116,7 +169,9 @@ describe('an import interrupted mid-way', () => {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     expect(await test.app.jobs.runNext()).toBe(false);
-    await test.app.db.execute(sql`update jobs set locked_until = now() - interval '1 second' where name = ${importJob.name} and locked_by = 'frozen'`);
+    await test.app.db.execute(
+      sql`update jobs set locked_until = now() - interval '1 second' where name = ${importJob.name} and locked_by = 'frozen'`,
+    );
     expect(await test.app.jobs.runNext()).toBe(true);
     await expectAppliedOnce(importId, emails);
   });
@@ -133,7 +188,10 @@ describe('an import interrupted mid-way', () => {
     await test.app.jobs.drain();
     expect(await getImport(importId)).toMatchObject({ status: 'succeeded', counts: { created: 6, failed: 1 } });
     expect(await importRows(test, importId, 'failed')).toEqual([
-      expect.objectContaining({ rowNumber: 6, errors: [expect.objectContaining({ column: 'A', code: 'EMAIL_TAKEN' })] }),
+      expect.objectContaining({
+        rowNumber: 6,
+        errors: [expect.objectContaining({ column: 'A', code: 'EMAIL_TAKEN' })],
+      }),
     ]);
   });
 });

@@ -10,7 +10,13 @@ import { StructureParamsSchema } from '../structures/structures.schemas';
 import { withImportUpload } from './import-upload';
 import { writeImportReport } from './import-report';
 import { findImport, type ImportRecord } from './imports.repository';
-import { ImportParamsSchema, ImportRowSchema, ImportRowsQuerySchema, ImportSchema, SheetDownloadQuerySchema } from './imports.schemas';
+import {
+  ImportParamsSchema,
+  ImportRowSchema,
+  ImportRowsQuerySchema,
+  ImportSchema,
+  SheetDownloadQuerySchema,
+} from './imports.schemas';
 import { createImport, listImportRows, listImports, openImportReport, toImport } from './imports.service';
 import { writeLoaduserTemplate } from '../loaduser-sheet';
 import { IMPORT_DESCRIPTION, REPORT_DESCRIPTION, ROWS_DESCRIPTION, TEMPLATE_DESCRIPTION } from './imports.docs';
@@ -31,67 +37,118 @@ export const importsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return record && { structureId: record.structureId, resource: record };
   });
 
-  app.get('/v1/imports/template', {
-    schema: {
-      operationId: 'getImportTemplate', summary: 'Download the current loaduser template', tags, description: TEMPLATE_DESCRIPTION,
-      querystring: SheetDownloadQuerySchema,
-      response: { 200: downloadResponse('The template (xlsx or csv)'), ...problemResponses() },
+  app.get(
+    '/v1/imports/template',
+    {
+      schema: {
+        operationId: 'getImportTemplate',
+        summary: 'Download the current loaduser template',
+        tags,
+        description: TEMPLATE_DESCRIPTION,
+        querystring: SheetDownloadQuerySchema,
+        response: { 200: downloadResponse('The template (xlsx or csv)'), ...problemResponses() },
+      },
     },
-  }, async (request, reply) => {
-    const { format } = request.query;
-    return sendDownload(reply, { fileName: `loaduser-modele.${format}`, format, write: (out) => writeLoaduserTemplate(format, out) });
-  });
+    async (request, reply) => {
+      const { format } = request.query;
+      return sendDownload(reply, {
+        fileName: `loaduser-modele.${format}`,
+        format,
+        write: (out) => writeLoaduserTemplate(format, out),
+      });
+    },
+  );
 
-  app.post('/v1/structures/:structureId/imports', {
-    config: { access: 'write' },
-    schema: {
-      operationId: 'createImport', summary: 'Upload a loaduser file (csv, xls, xlsx) to create and update boxes', tags,
-      description: IMPORT_DESCRIPTION,
-      params: StructureParamsSchema, headers: IdempotencyHeadersSchema, consumes: ['multipart/form-data'],
-      response: { 202: ImportSchema, ...problemResponses(403, 404, 413, 415) },
+  app.post(
+    '/v1/structures/:structureId/imports',
+    {
+      config: { access: 'write' },
+      schema: {
+        operationId: 'createImport',
+        summary: 'Upload a loaduser file (csv, xls, xlsx) to create and update boxes',
+        tags,
+        description: IMPORT_DESCRIPTION,
+        params: StructureParamsSchema,
+        headers: IdempotencyHeadersSchema,
+        consumes: ['multipart/form-data'],
+        response: { 202: ImportSchema, ...problemResponses(403, 404, 413, 415) },
+      },
     },
-  }, async (request, reply) => {
-    const created = await withImportUpload(request, app.config.uploads, (upload) =>
-      createImport(deps, contextOf(request), request.params.structureId, upload));
-    return reply.code(202).header('location', `/v1/imports/${created.id}`).send(created);
-  });
+    async (request, reply) => {
+      const created = await withImportUpload(request, app.config.uploads, (upload) =>
+        createImport(deps, contextOf(request), request.params.structureId, upload),
+      );
+      return reply.code(202).header('location', `/v1/imports/${created.id}`).send(created);
+    },
+  );
 
-  app.get('/v1/structures/:structureId/imports', {
-    schema: {
-      operationId: 'listImports', summary: 'The structure\'s imports, newest first', tags,
-      params: StructureParamsSchema, querystring: PageQuerySchema,
-      response: { 200: pageSchema(ImportSchema), ...problemResponses(404) },
+  app.get(
+    '/v1/structures/:structureId/imports',
+    {
+      schema: {
+        operationId: 'listImports',
+        summary: "The structure's imports, newest first",
+        tags,
+        params: StructureParamsSchema,
+        querystring: PageQuerySchema,
+        response: { 200: pageSchema(ImportSchema), ...problemResponses(404) },
+      },
     },
-  }, async (request) => listImports(deps, contextOf(request), request.params.structureId, request.query));
+    async (request) => listImports(deps, contextOf(request), request.params.structureId, request.query),
+  );
 
-  app.get('/v1/imports/:importId', {
-    schema: {
-      operationId: 'getImport', summary: 'An import: status, progress, counts and file-level error', tags,
-      params: ImportParamsSchema,
-      response: { 200: ImportSchema, ...problemResponses(404) },
+  app.get(
+    '/v1/imports/:importId',
+    {
+      schema: {
+        operationId: 'getImport',
+        summary: 'An import: status, progress, counts and file-level error',
+        tags,
+        params: ImportParamsSchema,
+        response: { 200: ImportSchema, ...problemResponses(404) },
+      },
     },
-  }, async (request) => toImport(scopedResource(request, 'importId')));
+    async (request) => toImport(scopedResource(request, 'importId')),
+  );
 
-  app.get('/v1/imports/:importId/rows', {
-    schema: {
-      operationId: 'listImportRows', summary: 'One result per row, errors on their row, column and header', tags,
-      description: ROWS_DESCRIPTION,
-      params: ImportParamsSchema, querystring: Type.Composite([PageQuerySchema, ImportRowsQuerySchema]),
-      response: { 200: pageSchema(ImportRowSchema), ...problemResponses(404) },
+  app.get(
+    '/v1/imports/:importId/rows',
+    {
+      schema: {
+        operationId: 'listImportRows',
+        summary: 'One result per row, errors on their row, column and header',
+        tags,
+        description: ROWS_DESCRIPTION,
+        params: ImportParamsSchema,
+        querystring: Type.Composite([PageQuerySchema, ImportRowsQuerySchema]),
+        response: { 200: pageSchema(ImportRowSchema), ...problemResponses(404) },
+      },
     },
-  }, async (request) => listImportRows(deps, request.params.importId, request.query));
+    async (request) => listImportRows(deps, request.params.importId, request.query),
+  );
 
-  app.get('/v1/imports/:importId/report', {
-    schema: {
-      operationId: 'getImportReport', summary: 'The upload annotated with each row\'s outcome and errors', tags,
-      description: REPORT_DESCRIPTION,
-      params: ImportParamsSchema, querystring: SheetDownloadQuerySchema,
-      response: { 200: downloadResponse('The annotated upload (xlsx or csv)'), ...problemResponses(404, 409, 410) },
+  app.get(
+    '/v1/imports/:importId/report',
+    {
+      schema: {
+        operationId: 'getImportReport',
+        summary: "The upload annotated with each row's outcome and errors",
+        tags,
+        description: REPORT_DESCRIPTION,
+        params: ImportParamsSchema,
+        querystring: SheetDownloadQuerySchema,
+        response: { 200: downloadResponse('The annotated upload (xlsx or csv)'), ...problemResponses(404, 409, 410) },
+      },
     },
-  }, async (request, reply) => {
-    const record = scopedResource(request, 'importId');
-    const { format } = request.query;
-    const rows = await openImportReport(deps, record, app.config.imports.sheetLimits);
-    return sendDownload(reply, { fileName: `import-${record.id}.${format}`, format, write: (out) => writeImportReport(rows, format, out) });
-  });
+    async (request, reply) => {
+      const record = scopedResource(request, 'importId');
+      const { format } = request.query;
+      const rows = await openImportReport(deps, record, app.config.imports.sheetLimits);
+      return sendDownload(reply, {
+        fileName: `import-${record.id}.${format}`,
+        format,
+        write: (out) => writeImportReport(rows, format, out),
+      });
+    },
+  );
 };

@@ -34,32 +34,45 @@ export const ImportProblemSchema = Type.Object(
         '`TOO_MANY_SHARED_STRINGS`, `SHARED_STRINGS_TOO_LONG`, `FILE_TOO_COMPLEX`, `FILE_READ_STALLED`: see `setting` and `limit`), ' +
         '`ROWS_INVALID` (rows failed under `onError=abort`: nothing written) or `IMPORT_CRASHED`',
     }),
-    errors: Type.Optional(Type.Array(Type.Object({
-      row: Type.Optional(Type.Integer()),
-      column: Type.Optional(Type.String()),
-      code: Type.String(),
-      message: Type.String(),
-    }))),
+    errors: Type.Optional(
+      Type.Array(
+        Type.Object({
+          row: Type.Optional(Type.Integer()),
+          column: Type.Optional(Type.String()),
+          code: Type.String(),
+          message: Type.String(),
+        }),
+      ),
+    ),
     template: Type.Optional(Type.String({ description: 'Where to download the current template (header errors)' })),
-    setting: Type.Optional(Type.String({ description: 'On an exceeded limit: the environment variable that sets it, e.g. `BALISE_IMPORT_MAX_ROWS`' })),
+    setting: Type.Optional(
+      Type.String({
+        description: 'On an exceeded limit: the environment variable that sets it, e.g. `BALISE_IMPORT_MAX_ROWS`',
+      }),
+    ),
     limit: Type.Optional(Type.Integer({ description: 'On an exceeded limit: its value' })),
   },
   { additionalProperties: true, description: 'Why the whole import failed (RFC 9457 problem object)' },
 );
 
-const CountsSchema = Type.Object({
-  created: Type.Integer(),
-  updated: Type.Integer(),
-  unchanged: Type.Integer(),
-  failed: Type.Integer(),
-}, { description: 'Rows per outcome so far; on a dry run, what the import would do' });
+const CountsSchema = Type.Object(
+  {
+    created: Type.Integer(),
+    updated: Type.Integer(),
+    unchanged: Type.Integer(),
+    failed: Type.Integer(),
+  },
+  { description: 'Rows per outcome so far; on a dry run, what the import would do' },
+);
 
 export const ImportSchema = Type.Object({
   id: IdSchema,
   structureId: IdSchema,
   status: Type.Union(IMPORT_STATUSES.map((status) => Type.Literal(status))),
   fileName: Type.String(),
-  format: Type.Union([Type.Literal('csv'), Type.Literal('xlsx'), Type.Literal('xls')], { description: 'Detected from the bytes' }),
+  format: Type.Union([Type.Literal('csv'), Type.Literal('xlsx'), Type.Literal('xls')], {
+    description: 'Detected from the bytes',
+  }),
   fileSize: Type.Integer({ description: 'Bytes' }),
   options: Type.Object({
     dryRun: Type.Boolean(),
@@ -70,8 +83,12 @@ export const ImportSchema = Type.Object({
   progress: Type.Object({
     phase: Type.Union(['queued', 'validating', 'applying', 'done'].map((phase) => Type.Literal(phase))),
     rowsRead: Type.Integer({ description: 'Data rows read and validated so far' }),
-    totalRows: Type.Union([Type.Integer(), Type.Null()], { description: 'Data rows in the file, once it has been read to its end' }),
-    rowsApplied: Type.Integer({ description: 'Rows written or found unchanged so far (created + updated + unchanged)' }),
+    totalRows: Type.Union([Type.Integer(), Type.Null()], {
+      description: 'Data rows in the file, once it has been read to its end',
+    }),
+    rowsApplied: Type.Integer({
+      description: 'Rows written or found unchanged so far (created + updated + unchanged)',
+    }),
   }),
   counts: CountsSchema,
   error: Type.Union([ImportProblemSchema, Type.Null()]),
@@ -79,7 +96,8 @@ export const ImportSchema = Type.Object({
   startedAt: Type.Union([DateTimeSchema, Type.Null()]),
   finishedAt: Type.Union([DateTimeSchema, Type.Null()]),
   fileDeletedAt: Type.Union([DateTimeSchema, Type.Null()], {
-    description: 'When the upload was deleted, its retention period after the end over (the report answers 410 from then on)',
+    description:
+      'When the upload was deleted, its retention period after the end over (the report answers 410 from then on)',
   }),
 });
 export type Import = Static<typeof ImportSchema>;

@@ -14,14 +14,36 @@ beforeAll(async () => {
 
 /** Every route scoped to a structure, by the structure it is asked about. */
 const routes: RoleTableRoute<string>[] = [
-  ['reading the structure\'s imports', (structureId) => ({ method: 'get', path: `/v1/structures/${structureId}/imports` }), { admin: [200, 404], reader: [200, 404] }],
-  ['reading an import', (structureId) => ({ method: 'get', path: `/v1/imports/${importOf[structureId]}` }), { admin: [200, 404], reader: [200, 404] }],
-  ['reading an import\'s rows', (structureId) => ({ method: 'get', path: `/v1/imports/${importOf[structureId]}/rows` }), { admin: [200, 404], reader: [200, 404] }],
-  ['reading an import\'s report', (structureId) => ({ method: 'get', path: `/v1/imports/${importOf[structureId]}/report?format=csv` }), { admin: [200, 404], reader: [200, 404] }],
+  [
+    "reading the structure's imports",
+    (structureId) => ({ method: 'get', path: `/v1/structures/${structureId}/imports` }),
+    { admin: [200, 404], reader: [200, 404] },
+  ],
+  [
+    'reading an import',
+    (structureId) => ({ method: 'get', path: `/v1/imports/${importOf[structureId]}` }),
+    { admin: [200, 404], reader: [200, 404] },
+  ],
+  [
+    "reading an import's rows",
+    (structureId) => ({ method: 'get', path: `/v1/imports/${importOf[structureId]}/rows` }),
+    { admin: [200, 404], reader: [200, 404] },
+  ],
+  [
+    "reading an import's report",
+    (structureId) => ({ method: 'get', path: `/v1/imports/${importOf[structureId]}/report?format=csv` }),
+    { admin: [200, 404], reader: [200, 404] },
+  ],
   // An admin imports into its structures only, a reader into none (refused by role first).
-  ['uploading an import', (structureId) => ({
-    method: 'post', path: `/v1/structures/${structureId}/imports`, upload: { field: 'file', content: file(), fileName: 'a.csv' },
-  }), { admin: [202, 404], reader: [403, 403] }],
+  [
+    'uploading an import',
+    (structureId) => ({
+      method: 'post',
+      path: `/v1/structures/${structureId}/imports`,
+      upload: { field: 'file', content: file(), fileName: 'a.csv' },
+    }),
+    { admin: [202, 404], reader: [403, 403] },
+  ],
 ];
 
 describeRoleTable({

@@ -18,7 +18,13 @@ import type { Import, ImportRow, ImportRowsQuery } from './imports.schemas';
 import { importJob } from './imports.jobs';
 import type { ImportProblem } from './processing/import-problems';
 import { annotatedRows } from './import-report';
-import { detectSheetFormat, isSheetError, SHEET_ERROR_CODES, type SheetFormat, type SheetLimits } from '../loaduser-sheet';
+import {
+  detectSheetFormat,
+  isSheetError,
+  SHEET_ERROR_CODES,
+  type SheetFormat,
+  type SheetLimits,
+} from '../loaduser-sheet';
 
 function phaseOf(record: ImportRecord): Import['progress']['phase'] {
   if (record.status === 'queued') return 'queued';
@@ -35,7 +41,12 @@ export function toImport(record: ImportRecord): Import {
     fileName: record.fileName,
     format: record.format,
     fileSize: record.fileSize,
-    options: { dryRun: record.dryRun, onError: record.onError, notify: record.notify, directoryVisible: record.directoryVisible },
+    options: {
+      dryRun: record.dryRun,
+      onError: record.onError,
+      notify: record.notify,
+      directoryVisible: record.directoryVisible,
+    },
     progress: {
       phase: phaseOf(record),
       rowsRead: record.processedRows,
@@ -75,7 +86,12 @@ function detectUploadFormat(upload: ImportUpload): SheetFormat {
  * Stores the upload and queues its processing, in one transaction: the import exists, with its
  * bytes and its job, or not at all.
  */
-export async function createImport(deps: ServiceDependencies, context: RequestContext, structureId: string, upload: ImportUpload): Promise<Import> {
+export async function createImport(
+  deps: ServiceDependencies,
+  context: RequestContext,
+  structureId: string,
+  upload: ImportUpload,
+): Promise<Import> {
   const format = detectUploadFormat(upload);
   return deps.db.transaction(async (tx) => {
     if (!(await findStructure(tx, structureId))) throw new AppError('NOT_FOUND', 'Structure not found');
@@ -95,7 +111,10 @@ export async function createImport(deps: ServiceDependencies, context: RequestCo
     );
     await enqueueJob(tx, importJob, { importId: record.id });
     await recordAudit(tx, deps.clock, context.actor, {
-      action: 'import.created', targetType: 'import', targetId: record.id, structureId,
+      action: 'import.created',
+      targetType: 'import',
+      targetId: record.id,
+      structureId,
       after: { fileName: record.fileName, format, fileSize: record.fileSize, options: upload.options },
     });
     return toImport(record);
@@ -128,9 +147,16 @@ export async function listImportRows(
  * The annotated file's rows, once the import has finished with a file that could be read;
  * the first rows are fetched before answering so that a failure is a proper problem.
  */
-export async function openImportReport(deps: ServiceDependencies, record: ImportRecord, limits: SheetLimits): Promise<AsyncIterable<string[]>> {
+export async function openImportReport(
+  deps: ServiceDependencies,
+  record: ImportRecord,
+  limits: SheetLimits,
+): Promise<AsyncIterable<string[]>> {
   if (record.status === 'queued' || record.status === 'running') {
-    throw new AppError('CONFLICT', 'The import is still running: ask for its report once its status is succeeded or failed');
+    throw new AppError(
+      'CONFLICT',
+      'The import is still running: ask for its report once its status is succeeded or failed',
+    );
   }
   if (record.fileDeletedAt) {
     throw new AppError(
@@ -141,7 +167,10 @@ export async function openImportReport(deps: ServiceDependencies, record: Import
   }
   const code = (record.error as ImportProblem | null)?.code;
   if ((SHEET_ERROR_CODES as readonly string[]).includes(code ?? '')) {
-    throw new AppError('CONFLICT', `The file could not be read (${code}): there are no rows to annotate; see the import's error`);
+    throw new AppError(
+      'CONFLICT',
+      `The file could not be read (${code}): there are no rows to annotate; see the import's error`,
+    );
   }
   return primeRows(annotatedRows(deps.db, record, limits));
 }

@@ -16,8 +16,15 @@ export interface DeletedImportFile {
  * chosen: its job still reads the file. SKIP LOCKED leaves an import another transaction holds
  * to the next sweep, so two sweeps running at once share the work.
  */
-export async function deleteEndedImportFiles(executor: Executor, cutoff: Date, now: Date, limit: number): Promise<DeletedImportFile[]> {
-  return selectRows<DeletedImportFile>(executor, sql`
+export async function deleteEndedImportFiles(
+  executor: Executor,
+  cutoff: Date,
+  now: Date,
+  limit: number,
+): Promise<DeletedImportFile[]> {
+  return selectRows<DeletedImportFile>(
+    executor,
+    sql`
     with due as (
       select id from imports
        where file_deleted_at is null and status in ('succeeded', 'failed') and finished_at <= ${cutoff.toISOString()}::timestamptz
@@ -30,5 +37,6 @@ export async function deleteEndedImportFiles(executor: Executor, cutoff: Date, n
     update imports i set file_deleted_at = ${now.toISOString()}::timestamptz
       from due
      where i.id = due.id
-    returning i.id, i.structure_id, i.status, to_char(i.finished_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as finished_at, i.file_size`);
+    returning i.id, i.structure_id, i.status, to_char(i.finished_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as finished_at, i.file_size`,
+  );
 }

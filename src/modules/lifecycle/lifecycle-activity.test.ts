@@ -85,7 +85,9 @@ describe('what falls due', () => {
 
   it('lists expiries and inactivity deletions within the window, soonest first', async () => {
     const response = await upcoming('withinDays=30').expect(200);
-    expect(response.body.items.map((item: { mailboxId: string; reason: string }) => [item.mailboxId, item.reason])).toEqual([
+    expect(
+      response.body.items.map((item: { mailboxId: string; reason: string }) => [item.mailboxId, item.reason]),
+    ).toEqual([
       [expiringSoon, 'expiry'],
       [idle, 'inactivity'],
     ]);
@@ -94,17 +96,25 @@ describe('what falls due', () => {
     expect(new Date(deletion.dueAt).getTime() - new Date(deletion.lastSignOfLifeAt).getTime()).toBe(365 * 86_400_000);
 
     const wider = await upcoming('withinDays=60').expect(200);
-    expect(wider.body.items.map((item: { mailboxId: string }) => item.mailboxId)).toEqual([expiringSoon, idle, expiringLater]);
+    expect(wider.body.items.map((item: { mailboxId: string }) => item.mailboxId)).toEqual([
+      expiringSoon,
+      idle,
+      expiringLater,
+    ]);
     const expiries = await upcoming('withinDays=60&reason=expiry').expect(200);
-    expect(expiries.body.items.map((item: { mailboxId: string }) => item.mailboxId)).toEqual([expiringSoon, expiringLater]);
+    expect(expiries.body.items.map((item: { mailboxId: string }) => item.mailboxId)).toEqual([
+      expiringSoon,
+      expiringLater,
+    ]);
   });
 
   it('pages with a cursor without skipping or repeating', async () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: { body: { items: { mailboxId: string }[]; nextCursor: string | null } } =
-        await upcoming(`withinDays=60&limit=1${cursor ? `&cursor=${cursor}` : ''}`).expect(200);
+      const page: { body: { items: { mailboxId: string }[]; nextCursor: string | null } } = await upcoming(
+        `withinDays=60&limit=1${cursor ? `&cursor=${cursor}` : ''}`,
+      ).expect(200);
       seen.push(...page.body.items.map((item) => item.mailboxId));
       cursor = page.body.nextCursor;
     } while (cursor);

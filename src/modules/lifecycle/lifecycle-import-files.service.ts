@@ -19,12 +19,24 @@ export async function deleteExpiredImportFiles(context: SweepContext): Promise<I
   for (;;) {
     const deleted = await context.deps.db.transaction(async (tx) => {
       const rows = await deleteEndedImportFiles(tx, cutoff, context.now, BATCH_SIZE);
-      await recordAudits(tx, context.deps.clock, SWEEP_ACTOR, rows.map((row) => ({
-        action: 'import.file_deleted', targetType: 'import', targetId: row.id, structureId: row.structure_id,
-        cause: { sweepId: context.sweepId, rule: 'import_file_retention', retentionHours: context.policy.importFileRetentionHours },
-        before: { status: row.status, finishedAt: row.finished_at, fileSize: row.file_size },
-        after: { fileDeletedAt: context.now.toISOString() },
-      })));
+      await recordAudits(
+        tx,
+        context.deps.clock,
+        SWEEP_ACTOR,
+        rows.map((row) => ({
+          action: 'import.file_deleted',
+          targetType: 'import',
+          targetId: row.id,
+          structureId: row.structure_id,
+          cause: {
+            sweepId: context.sweepId,
+            rule: 'import_file_retention',
+            retentionHours: context.policy.importFileRetentionHours,
+          },
+          before: { status: row.status, finishedAt: row.finished_at, fileSize: row.file_size },
+          after: { fileDeletedAt: context.now.toISOString() },
+        })),
+      );
       return rows.map((row) => row.id);
     });
     tally.count += deleted.length;

@@ -5,7 +5,15 @@ import { findImport } from '../imports';
 import { DEFAULT_SHEET_LIMITS } from '../loaduser-sheet';
 import { ManualClock } from '../../shared/clock';
 import { bearer, createTestApp, type TestApp } from '../../../test/harness';
-import { createStructure, importRows, loaduserCsv, runImport, runLifecycleSweep, uploadImport, validRpps } from '../../../test/factories';
+import {
+  createStructure,
+  importRows,
+  loaduserCsv,
+  runImport,
+  runLifecycleSweep,
+  uploadImport,
+  validRpps,
+} from '../../../test/factories';
 
 const HOUR_MS = 3_600_000;
 const clock = new ManualClock('2026-02-02T08:00:00.000Z');
@@ -19,7 +27,10 @@ const asOperator = () => bearer(test.operatorKey);
 const advanceHours = (hours: number) => clock.set(new Date(clock.now().getTime() + hours * HOUR_MS));
 
 async function storedPieces(importId: string): Promise<number> {
-  const [row] = await selectRows<{ pieces: number }>(test.app.db, sql`select count(*)::int as pieces from import_file_chunks where import_id = ${importId}`);
+  const [row] = await selectRows<{ pieces: number }>(
+    test.app.db,
+    sql`select count(*)::int as pieces from import_file_chunks where import_id = ${importId}`,
+  );
   return row!.pieces;
 }
 
@@ -30,7 +41,11 @@ describe('uploads of ended imports', () => {
     const structure = await createStructure(test);
     const succeeded = await runImport(test, structure.id, loaduserCsv([validRow('kept-then-gone')]));
     expect(succeeded.status).toBe('succeeded');
-    const failed = await runImport(test, structure.id, loaduserCsv([validRow('valid'), { A: 'not-an-address', B: 'X', C: 'Y', S: 'PER' }]));
+    const failed = await runImport(
+      test,
+      structure.id,
+      loaduserCsv([validRow('valid'), { A: 'not-an-address', B: 'X', C: 'Y', S: 'PER' }]),
+    );
     expect(failed.status).toBe('failed');
     // An import whose job is in flight: queued by the upload, then taken by a runner.
     const upload = await uploadImport(test, structure.id, loaduserCsv([validRow('in-flight')])).expect(202);
@@ -56,7 +71,11 @@ describe('uploads of ended imports', () => {
 
     // The import and its row results stay; the report says the file is gone, as a problem.
     const after = await test.http.get(`/v1/imports/${succeeded.id}`).set(asOperator()).expect(200);
-    expect(after.body).toMatchObject({ status: 'succeeded', fileDeletedAt: clock.now().toISOString(), counts: { created: 1 } });
+    expect(after.body).toMatchObject({
+      status: 'succeeded',
+      fileDeletedAt: clock.now().toISOString(),
+      counts: { created: 1 },
+    });
     const gone = await test.http.get(`/v1/imports/${failed.id}/report?format=xlsx`).set(asOperator()).expect(410);
     expect(gone.headers['content-type']).toMatch(/application\/problem\+json/);
     expect(gone.body.code).toBe('IMPORT_FILE_DELETED');
@@ -69,7 +88,10 @@ describe('uploads of ended imports', () => {
     const stillThere = await test.http.get(`/v1/imports/${running}`).set(asOperator()).expect(200);
     expect(stillThere.body.fileDeletedAt).toBeNull();
 
-    const events = await test.http.get(`/v1/audit-events?targetId=${succeeded.id}&action=import.file_deleted`).set(asOperator()).expect(200);
+    const events = await test.http
+      .get(`/v1/audit-events?targetId=${succeeded.id}&action=import.file_deleted`)
+      .set(asOperator())
+      .expect(200);
     expect(events.body.items).toHaveLength(1);
     expect(events.body.items[0]).toMatchObject({
       actor: { type: 'system', id: 'lifecycle.sweep' },
@@ -86,13 +108,17 @@ describe('uploads of ended imports', () => {
   it('deletes in batches, however many imports ended', async () => {
     const structure = await createStructure(test);
     const ids: string[] = [];
-    for (let index = 0; index < 23; index += 1) ids.push((await runImport(test, structure.id, loaduserCsv([validRow(`batch-${index}`)]))).id);
+    for (let index = 0; index < 23; index += 1)
+      ids.push((await runImport(test, structure.id, loaduserCsv([validRow(`batch-${index}`)]))).id);
     advanceHours(25);
     const sweep = await runLifecycleSweep(test);
     // More than one batch of 20 (the first test's in-flight import, run by the drains since, may join them).
     expect(sweep.importFilesDeleted.count).toBeGreaterThanOrEqual(23);
     expect(sweep.importFilesDeleted.importIds).toEqual(expect.arrayContaining(ids));
-    const [left] = await selectRows<{ pieces: number }>(test.app.db, sql`select count(*)::int as pieces from import_file_chunks c join imports i on i.id = c.import_id where i.structure_id = ${structure.id}`);
+    const [left] = await selectRows<{ pieces: number }>(
+      test.app.db,
+      sql`select count(*)::int as pieces from import_file_chunks c join imports i on i.id = c.import_id where i.structure_id = ${structure.id}`,
+    );
     expect(left!.pieces).toBe(0);
   });
 });

@@ -13,13 +13,18 @@ interface WarnedBox {
 const frenchDate = (at: Date) => isoDate(at).split('-').reverse().join('/');
 
 /** The owner's warning: the box will be deleted from `deadline` unless it is used. Once per box, deadline and threshold. */
-export function ownerDeletionWarning(box: WarnedBox, deadline: Date, thresholdDays: number, daysLeft: number): OutgoingNotification {
+export function ownerDeletionWarning(
+  box: WarnedBox,
+  deadline: Date,
+  thresholdDays: number,
+  daysLeft: number,
+): OutgoingNotification {
   return {
     structureId: box.structureId,
     mailboxId: box.id,
     kind: 'deletion_warning',
     recipient: box.email,
-    subject: 'Votre boîte de messagerie sécurisée MSSanté va être supprimée faute d\'utilisation',
+    subject: "Votre boîte de messagerie sécurisée MSSanté va être supprimée faute d'utilisation",
     body: [
       `Bonjour ${box.firstName} ${box.lastName},`,
       '',
@@ -27,7 +32,7 @@ export function ownerDeletionWarning(box: WarnedBox, deadline: Date, thresholdDa
       `Sans nouvelle activité, elle sera supprimée à partir du ${frenchDate(deadline)} (dans ${daysLeft} jour${daysLeft > 1 ? 's' : ''}).`,
       'Pour la conserver, il suffit de vous y connecter avant cette date.',
       '',
-      'Après suppression, l\'administrateur de votre structure pourra la restaurer pendant quelques mois.',
+      "Après suppression, l'administrateur de votre structure pourra la restaurer pendant quelques mois.",
     ].join('\n'),
     dedupeKey: deletionWarningKey(box.id, deadline, thresholdDays),
   };

@@ -1,18 +1,45 @@
 import {
-  daysLeftUntil, deletionWarningKey, inactivityDeadline, lastSignOfLife, monthsBefore, warningDueFor, type LifecyclePolicy,
+  daysLeftUntil,
+  deletionWarningKey,
+  inactivityDeadline,
+  lastSignOfLife,
+  monthsBefore,
+  warningDueFor,
+  type LifecyclePolicy,
 } from './lifecycle-policy';
 
-const policy: LifecyclePolicy = { inactivityDays: 365, warningDays: [30, 7], retentionMonths: 6, importFileRetentionHours: 24 };
+const policy: LifecyclePolicy = {
+  inactivityDays: 365,
+  warningDays: [30, 7],
+  retentionMonths: 6,
+  importFileRetentionHours: 24,
+};
 const day = 86_400_000;
 const at = (iso: string) => new Date(iso);
 
 describe('last sign of life', () => {
   const createdAt = at('2025-01-01T00:00:00Z');
   it.each([
-    ['creation when nothing else happened', { registeredAt: null, lastActivityAt: null, restoredAt: null }, '2025-01-01T00:00:00.000Z'],
-    ['a later registration', { registeredAt: at('2025-03-01T00:00:00Z'), lastActivityAt: null, restoredAt: null }, '2025-03-01T00:00:00.000Z'],
-    ['the last activity when latest', { registeredAt: at('2025-03-01T00:00:00Z'), lastActivityAt: at('2025-06-01T00:00:00Z'), restoredAt: null }, '2025-06-01T00:00:00.000Z'],
-    ['a restoration after the last activity', { registeredAt: null, lastActivityAt: at('2025-02-01T00:00:00Z'), restoredAt: at('2025-09-01T00:00:00Z') }, '2025-09-01T00:00:00.000Z'],
+    [
+      'creation when nothing else happened',
+      { registeredAt: null, lastActivityAt: null, restoredAt: null },
+      '2025-01-01T00:00:00.000Z',
+    ],
+    [
+      'a later registration',
+      { registeredAt: at('2025-03-01T00:00:00Z'), lastActivityAt: null, restoredAt: null },
+      '2025-03-01T00:00:00.000Z',
+    ],
+    [
+      'the last activity when latest',
+      { registeredAt: at('2025-03-01T00:00:00Z'), lastActivityAt: at('2025-06-01T00:00:00Z'), restoredAt: null },
+      '2025-06-01T00:00:00.000Z',
+    ],
+    [
+      'a restoration after the last activity',
+      { registeredAt: null, lastActivityAt: at('2025-02-01T00:00:00Z'), restoredAt: at('2025-09-01T00:00:00Z') },
+      '2025-09-01T00:00:00.000Z',
+    ],
   ])('is %s', (_case, signs, expected) => {
     expect(lastSignOfLife({ createdAt, ...signs }).toISOString()).toBe(expected);
   });

@@ -9,7 +9,10 @@ import { isoDate } from '../../shared/clock';
  * - a deleted box stays restorable `retentionMonths`, then its personal data is purged;
  * - an ended import's upload is kept `importFileRetentionHours`, then deleted.
  */
-export type LifecyclePolicy = Pick<LifecycleConfig, 'inactivityDays' | 'warningDays' | 'retentionMonths' | 'importFileRetentionHours'>;
+export type LifecyclePolicy = Pick<
+  LifecycleConfig,
+  'inactivityDays' | 'warningDays' | 'retentionMonths' | 'importFileRetentionHours'
+>;
 
 export const DAY_MS = 86_400_000;
 
@@ -27,7 +30,9 @@ export interface LifeSigns {
 }
 
 export function lastSignOfLife(box: LifeSigns): Date {
-  const instants = [box.createdAt, box.registeredAt, box.lastActivityAt, box.restoredAt].filter((at): at is Date => at !== null);
+  const instants = [box.createdAt, box.registeredAt, box.lastActivityAt, box.restoredAt].filter(
+    (at): at is Date => at !== null,
+  );
   return new Date(Math.max(...instants.map((at) => at.getTime())));
 }
 
@@ -68,7 +73,17 @@ export const deletionWarningKey = (mailboxId: string, deadline: Date, days: numb
 
 /** `months` calendar months before `at`, in UTC, the day clamped to the month's end (31 Aug − 6 months = 28/29 Feb). */
 export function monthsBefore(at: Date, months: number): Date {
-  const target = new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth() - months, 1, at.getUTCHours(), at.getUTCMinutes(), at.getUTCSeconds(), at.getUTCMilliseconds()));
+  const target = new Date(
+    Date.UTC(
+      at.getUTCFullYear(),
+      at.getUTCMonth() - months,
+      1,
+      at.getUTCHours(),
+      at.getUTCMinutes(),
+      at.getUTCSeconds(),
+      at.getUTCMilliseconds(),
+    ),
+  );
   const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
   target.setUTCDate(Math.min(at.getUTCDate(), lastDay));
   return target;

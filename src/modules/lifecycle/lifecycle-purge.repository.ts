@@ -12,8 +12,24 @@ export const purgedEmailOf = (id: string) => `purged-${id}@purged.invalid`;
  * Kept: id, structure, type, status, former status, flags (test, paperless, directory visibility), expiry date and every date.
  */
 export const PURGED_FIELDS = [
-  'email', 'lastName', 'firstName', 'civility', 'profession', 'professionCategory', 'specialty', 'rpps', 'adeli',
-  'service', 'organisationName', 'address', 'postalCode', 'city', 'phone', 'mailboxPhone', 'responsible', 'description',
+  'email',
+  'lastName',
+  'firstName',
+  'civility',
+  'profession',
+  'professionCategory',
+  'specialty',
+  'rpps',
+  'adeli',
+  'service',
+  'organisationName',
+  'address',
+  'postalCode',
+  'city',
+  'phone',
+  'mailboxPhone',
+  'responsible',
+  'description',
 ] as const;
 
 /**
@@ -21,22 +37,49 @@ export const PURGED_FIELDS = [
  * addresses (whose local parts are names), its change-of-mail requests and its outbox messages.
  * The audit trail is left as it is (append-only).
  */
-export async function purgeMailboxPersonalData(executor: Executor, mailboxId: string, now: Date): Promise<MailboxRow | undefined> {
+export async function purgeMailboxPersonalData(
+  executor: Executor,
+  mailboxId: string,
+  now: Date,
+): Promise<MailboxRow | undefined> {
   const email = purgedEmailOf(mailboxId);
   const [row] = await executor
     .update(mailboxes)
     .set({
-      email, emailKey: email, lastName: '', firstName: '', lastNameKey: '', firstNameKey: '',
-      civility: null, profession: null, professionCategory: null, specialty: null, rpps: null, adeli: null,
-      service: null, organisationName: null, address: null, postalCode: null, city: null, phone: null,
-      mailboxPhone: null, responsible: null, description: null,
-      registrationTokenHash: null, purgedAt: now, updatedAt: now, version: sql`${mailboxes.version} + 1`,
+      email,
+      emailKey: email,
+      lastName: '',
+      firstName: '',
+      lastNameKey: '',
+      firstNameKey: '',
+      civility: null,
+      profession: null,
+      professionCategory: null,
+      specialty: null,
+      rpps: null,
+      adeli: null,
+      service: null,
+      organisationName: null,
+      address: null,
+      postalCode: null,
+      city: null,
+      phone: null,
+      mailboxPhone: null,
+      responsible: null,
+      description: null,
+      registrationTokenHash: null,
+      purgedAt: now,
+      updatedAt: now,
+      version: sql`${mailboxes.version} + 1`,
     })
     .where(eq(mailboxes.id, mailboxId))
     .returning();
   await executor
     .update(mssanteAddresses)
-    .set({ localPart: 'purged', address: sql`'purged-' || ${mssanteAddresses.id} || '@' || ${mssanteAddresses.domain}` })
+    .set({
+      localPart: 'purged',
+      address: sql`'purged-' || ${mssanteAddresses.id} || '@' || ${mssanteAddresses.domain}`,
+    })
     .where(eq(mssanteAddresses.mailboxId, mailboxId));
   await executor
     .update(emailChangeRequests)

@@ -18,7 +18,11 @@ import type { RestoreBody } from './lifecycle.schemas';
 
 const addressTaken = (address: string) =>
   new AppError('ADDRESS_TAKEN', `The MSSanté address ${address} is now another mailbox's`, [
-    { field: 'correspondence', code: 'ADDRESS_TAKEN', message: 'Restore with `withoutCorrespondence: true`, then give the box a new address' },
+    {
+      field: 'correspondence',
+      code: 'ADDRESS_TAKEN',
+      message: 'Restore with `withoutCorrespondence: true`, then give the box a new address',
+    },
   ]);
 
 /**
@@ -53,7 +57,10 @@ export async function restoreMailbox(
       const previous = await findAddressWithdrawnByDeletion(tx, mailboxId, box.deletedAt!);
       const comesBack = previous !== undefined && (await addressCanComeBack(tx, box, previous, withoutCorrespondence));
       const row = await updateMailboxRow(tx, mailboxId, box.version, {
-        ...change, deletedAt: null, restoredAt: now, updatedAt: now,
+        ...change,
+        deletedAt: null,
+        restoredAt: now,
+        updatedAt: now,
       });
       if (!row) throw new AppError('PRECONDITION_FAILED', 'The mailbox was changed meanwhile: fetch it again');
       if (comesBack) {
@@ -62,9 +69,14 @@ export async function restoreMailbox(
       }
       const restored = await findMailbox(tx, mailboxId);
       await recordAudit(tx, deps.clock, context.actor, {
-        action: 'mailbox.restored', targetType: 'mailbox', targetId: mailboxId, structureId: box.structureId, mailboxId,
+        action: 'mailbox.restored',
+        targetType: 'mailbox',
+        targetId: mailboxId,
+        structureId: box.structureId,
+        mailboxId,
         cause: previous && !comesBack ? { correspondenceNotRestored: previous.address } : null,
-        before: toMailbox(current), after: toMailbox(restored!),
+        before: toMailbox(current),
+        after: toMailbox(restored!),
       });
       return versioned(restored!);
     });
@@ -79,10 +91,15 @@ export async function restoreMailbox(
 function assertWithinRetention(box: MailboxRow, now: Date, policy: LifecyclePolicy): void {
   const cutoff = retentionCutoff(now, policy);
   if (box.purgedAt !== null || box.deletedAt === null || box.deletedAt <= cutoff) {
-    throw new AppError('RETENTION_EXPIRED', `Deleted boxes can be restored for ${policy.retentionMonths} months only`, undefined, {
-      deletedAt: box.deletedAt?.toISOString() ?? null,
-      purged: box.purgedAt !== null,
-    });
+    throw new AppError(
+      'RETENTION_EXPIRED',
+      `Deleted boxes can be restored for ${policy.retentionMonths} months only`,
+      undefined,
+      {
+        deletedAt: box.deletedAt?.toISOString() ?? null,
+        purged: box.purgedAt !== null,
+      },
+    );
   }
 }
 
@@ -92,7 +109,12 @@ function assertWithinRetention(box: MailboxRow, now: Date, policy: LifecyclePoli
  * correspondence service does). Otherwise refused, or skipped when the caller accepts a restore
  * without it.
  */
-async function addressCanComeBack(tx: Transaction, box: MailboxRow, previous: AddressRow, withoutCorrespondence: boolean): Promise<boolean> {
+async function addressCanComeBack(
+  tx: Transaction,
+  box: MailboxRow,
+  previous: AddressRow,
+  withoutCorrespondence: boolean,
+): Promise<boolean> {
   const refuse = (error: AppError) => {
     if (withoutCorrespondence) return false;
     throw error;
@@ -101,15 +123,30 @@ async function addressCanComeBack(tx: Transaction, box: MailboxRow, previous: Ad
   if (holder) return refuse(addressTaken(previous.address));
   const structure = await findStructure(tx, box.structureId, { lock: true });
   if (!structure?.domains.includes(previous.domain)) {
-    return refuse(new AppError('BUSINESS_RULE_VIOLATED', `The domain ${previous.domain} is no longer the structure's`, [
-      { field: 'correspondence.domain', code: 'DOMAIN_NOT_OF_STRUCTURE', message: 'Restore with `withoutCorrespondence: true`, then give the box an address on one of the structure\'s domains' },
-    ]));
+    return refuse(
+      new AppError('BUSINESS_RULE_VIOLATED', `The domain ${previous.domain} is no longer the structure's`, [
+        {
+          field: 'correspondence.domain',
+          code: 'DOMAIN_NOT_OF_STRUCTURE',
+          message:
+            "Restore with `withoutCorrespondence: true`, then give the box an address on one of the structure's domains",
+        },
+      ]),
+    );
   }
   try {
-    await assertQuotaAvailable(tx, {
-      id: structure.id,
-      quotas: { personal: structure.quotaPersonal, organisational: structure.quotaOrganisational, applicative: structure.quotaApplicative },
-    }, box.type);
+    await assertQuotaAvailable(
+      tx,
+      {
+        id: structure.id,
+        quotas: {
+          personal: structure.quotaPersonal,
+          organisational: structure.quotaOrganisational,
+          applicative: structure.quotaApplicative,
+        },
+      },
+      box.type,
+    );
   } catch (error) {
     if (error instanceof AppError && error.code === 'QUOTA_EXCEEDED') return refuse(error);
     throw error;

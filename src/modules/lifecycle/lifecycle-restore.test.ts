@@ -3,7 +3,13 @@ import { selectRows } from '../../db/database';
 import { ManualClock } from '../../shared/clock';
 import { bearer, createTestApp, type TestApp } from '../../../test/harness';
 import {
-  assignCorrespondence, createApiKey, createMailbox, createStructure, mailboxBody, runLifecycleSweep, uniqueLocalPart,
+  assignCorrespondence,
+  createApiKey,
+  createMailbox,
+  createStructure,
+  mailboxBody,
+  runLifecycleSweep,
+  uniqueLocalPart,
 } from '../../../test/factories';
 
 const clock = new ManualClock('2026-03-02T09:00:00.000Z');
@@ -25,9 +31,14 @@ const restore = (id: string, body?: object, key = test.operatorKey) => {
 };
 const remove = (id: string) => test.http.delete(`/v1/mailboxes/${id}`).set(asOperator()).expect(200);
 const auditActions = async (id: string) =>
-  ((await test.http.get(`/v1/audit-events?mailboxId=${id}`).set(asOperator())).body.items as { action: string }[]).map((event) => event.action);
+  ((await test.http.get(`/v1/audit-events?mailboxId=${id}`).set(asOperator())).body.items as { action: string }[]).map(
+    (event) => event.action,
+  );
 const addressRows = (id: string) =>
-  selectRows<{ address: string; withdrawn_at: string | null }>(test.app.db, sql`select address, withdrawn_at from mssante_addresses where mailbox_id = ${id} order by assigned_at`);
+  selectRows<{ address: string; withdrawn_at: string | null }>(
+    test.app.db,
+    sql`select address, withdrawn_at from mssante_addresses where mailbox_id = ${id} order by assigned_at`,
+  );
 
 async function validBoxWithAddress(localPart = uniqueLocalPart()) {
   const signUp = await test.http.post('/v1/registrations').send(mailboxBody(structureId)).expect(201);
@@ -49,8 +60,14 @@ describe('restoring a deleted mailbox', () => {
     expect(rows).toHaveLength(2);
     expect(rows[0]!.withdrawn_at).not.toBeNull();
     expect(rows[1]).toMatchObject({ address: rows[0]!.address, withdrawn_at: null });
-    const [event] = (await test.http.get(`/v1/audit-events?mailboxId=${box.id}&action=mailbox.restored`).set(asOperator())).body.items;
-    expect(event).toMatchObject({ actor: { type: 'api_key' }, before: { status: 'deleted' }, after: { status: 'valid' } });
+    const [event] = (
+      await test.http.get(`/v1/audit-events?mailboxId=${box.id}&action=mailbox.restored`).set(asOperator())
+    ).body.items;
+    expect(event).toMatchObject({
+      actor: { type: 'api_key' },
+      before: { status: 'deleted' },
+      after: { status: 'valid' },
+    });
 
     expect((await runLifecycleSweep(test)).deleted.mailboxIds).not.toContain(box.id);
     clock.advanceDays(300);
@@ -68,7 +85,7 @@ describe('restoring a deleted mailbox', () => {
     expect(await auditActions(box.id)).not.toContain('mailbox.restored');
   });
 
-  it('refuses when the address is another box\'s now, unless asked to restore without it', async () => {
+  it("refuses when the address is another box's now, unless asked to restore without it", async () => {
     const box = await validBoxWithAddress();
     await remove(box.id);
     const taker = await createMailbox(test, structureId);
@@ -78,11 +95,13 @@ describe('restoring a deleted mailbox', () => {
 
     const restored = await restore(box.id, { withoutCorrespondence: true }).expect(200);
     expect(restored.body).toMatchObject({ status: 'valid', correspondence: null });
-    const [event] = (await test.http.get(`/v1/audit-events?mailboxId=${box.id}&action=mailbox.restored`).set(asOperator())).body.items;
+    const [event] = (
+      await test.http.get(`/v1/audit-events?mailboxId=${box.id}&action=mailbox.restored`).set(asOperator())
+    ).body.items;
     expect(event.cause.correspondenceNotRestored).toContain(box.localPart);
   });
 
-  it('refuses when the structure\'s quota is used up meanwhile, unless asked to restore without the address', async () => {
+  it("refuses when the structure's quota is used up meanwhile, unless asked to restore without the address", async () => {
     const small = await createStructure(test, { quotas: { personal: 1 } });
     const box = await createMailbox(test, small.id);
     await assignCorrespondence(test, box.id, uniqueLocalPart());
@@ -98,14 +117,29 @@ describe('restoring a deleted mailbox', () => {
     ['a box that is not deleted', 409, 'INVALID_TRANSITION', { prepare: async (id: string) => id }],
     ['a stale If-Match', 412, 'PRECONDITION_FAILED', { prepare: removed, headers: { 'If-Match': '"1"' } }],
     ['an unknown body field', 400, 'VALIDATION_FAILED', { prepare: removed, body: { force: true } }],
-  ])('answers %s with %s', async (_case, status, code, { prepare, headers, body }: { prepare: (id: string) => Promise<string>; headers?: Record<string, string>; body?: object }) => {
-    const box = await createMailbox(test, structureId);
-    const id = await prepare(box.id);
-    const request = test.http.post(`/v1/mailboxes/${id}/restore`).set(asOperator()).set(headers ?? {});
-    const response = await (body ? request.send(body) : request);
-    expect(response.status).toBe(status);
-    expect(response.body.code).toBe(code);
-  });
+  ])(
+    'answers %s with %s',
+    async (
+      _case,
+      status,
+      code,
+      {
+        prepare,
+        headers,
+        body,
+      }: { prepare: (id: string) => Promise<string>; headers?: Record<string, string>; body?: object },
+    ) => {
+      const box = await createMailbox(test, structureId);
+      const id = await prepare(box.id);
+      const request = test.http
+        .post(`/v1/mailboxes/${id}/restore`)
+        .set(asOperator())
+        .set(headers ?? {});
+      const response = await (body ? request.send(body) : request);
+      expect(response.status).toBe(status);
+      expect(response.body.code).toBe(code);
+    },
+  );
 
   it('refuses past the retention period, even before the purge', async () => {
     const box = await createMailbox(test, structureId);
@@ -126,11 +160,16 @@ describe('restoring a deleted mailbox', () => {
   it('leaves the box deleted when the restore fails mid-way', async () => {
     const box = await validBoxWithAddress();
     await remove(box.id);
-    await test.app.db.execute(sql.raw(`
+    await test.app.db.execute(
+      sql.raw(`
       create function fail_address_insert() returns trigger language plpgsql as $$
-      begin raise exception 'address store down'; end $$`));
-    await test.app.db.execute(sql.raw(
-      'create trigger fail_address_insert before insert on mssante_addresses for each row execute function fail_address_insert()'));
+      begin raise exception 'address store down'; end $$`),
+    );
+    await test.app.db.execute(
+      sql.raw(
+        'create trigger fail_address_insert before insert on mssante_addresses for each row execute function fail_address_insert()',
+      ),
+    );
     try {
       await restore(box.id).expect(500);
     } finally {

@@ -9,7 +9,11 @@ import { nextStatus } from '../../domain/mailbox-status';
 import { findMailbox, updateMailboxRow, type MailboxRecord } from '../mailboxes';
 import { PURGED_FIELDS, purgeMailboxPersonalData } from './lifecycle-purge.repository';
 import {
-  inactivityCutoff, inactivityDeadline, lastSignOfLife, retentionCutoff, type LifecyclePolicy,
+  inactivityCutoff,
+  inactivityDeadline,
+  lastSignOfLife,
+  retentionCutoff,
+  type LifecyclePolicy,
 } from './lifecycle-policy';
 import { deleteExpiredImportFiles } from './lifecycle-import-files.service';
 import { warnBeforeDeletion } from './lifecycle-warnings.service';
@@ -32,7 +36,11 @@ export async function runLifecycleSweep(
   options: { trigger: SweepReport['trigger']; onBatch?: () => Promise<void> },
 ): Promise<SweepReport> {
   const context: SweepContext = {
-    deps, policy, sweepId: randomUUID(), now: deps.clock.now(), onBatch: options.onBatch ?? (async () => undefined),
+    deps,
+    policy,
+    sweepId: randomUUID(),
+    now: deps.clock.now(),
+    onBatch: options.onBatch ?? (async () => undefined),
   };
   const deactivated = await deactivateExpired(context);
   const warned = await warnBeforeDeletion(context);
@@ -40,9 +48,15 @@ export async function runLifecycleSweep(
   const purged = await purgePastRetention(context);
   const importFilesDeleted = await deleteExpiredImportFiles(context);
   return {
-    sweepId: context.sweepId, trigger: options.trigger,
-    startedAt: context.now.toISOString(), finishedAt: deps.clock.now().toISOString(),
-    deactivated, warned, deleted, purged, importFilesDeleted,
+    sweepId: context.sweepId,
+    trigger: options.trigger,
+    startedAt: context.now.toISOString(),
+    finishedAt: deps.clock.now().toISOString(),
+    deactivated,
+    warned,
+    deleted,
+    purged,
+    importFilesDeleted,
   };
 }
 
@@ -84,8 +98,14 @@ async function applyStatusChange(
   if (!row) throw new Error(`mailbox ${id} changed under the sweep's lock`);
   const updated = await findMailbox(tx, id);
   await recordAudit(tx, context.deps.clock, SWEEP_ACTOR, {
-    action: audit.action, targetType: 'mailbox', targetId: id, structureId: row.structureId, mailboxId: id,
-    cause: { sweepId: context.sweepId, ...audit.cause }, before: toMailbox(current), after: toMailbox(updated!),
+    action: audit.action,
+    targetType: 'mailbox',
+    targetId: id,
+    structureId: row.structureId,
+    mailboxId: id,
+    cause: { sweepId: context.sweepId, ...audit.cause },
+    before: toMailbox(current),
+    after: toMailbox(updated!),
   });
   return true;
 }
@@ -93,46 +113,74 @@ async function applyStatusChange(
 /** (a) The expiry date deactivates the box on that date, remembering the status it interrupted. */
 function deactivateExpired(context: SweepContext): Promise<StepTally> {
   const today = isoDate(context.now);
-  return inBatches(context, (tx, afterId) => lockExpiredBatch(tx, today, afterId, BATCH_SIZE), async (tx, current) => {
-    const change = nextStatus(current.mailbox.status, 'deactivate', current.mailbox.formerStatus);
-    if (!change) return false;
-    return applyStatusChange(context, tx, current, change, {
-      action: 'mailbox.deactivated', cause: { rule: 'expiry', expiresAt: current.mailbox.expiresAt },
-    });
-  });
+  return inBatches(
+    context,
+    (tx, afterId) => lockExpiredBatch(tx, today, afterId, BATCH_SIZE),
+    async (tx, current) => {
+      const change = nextStatus(current.mailbox.status, 'deactivate', current.mailbox.formerStatus);
+      if (!change) return false;
+      return applyStatusChange(context, tx, current, change, {
+        action: 'mailbox.deactivated',
+        cause: { rule: 'expiry', expiresAt: current.mailbox.expiresAt },
+      });
+    },
+  );
 }
 
 /** (c) Soft deletion after the inactivity period: the MSSanté address is withdrawn from the directory feed. */
 function deleteInactive(context: SweepContext): Promise<StepTally> {
   const cutoff = inactivityCutoff(context.now, context.policy);
-  return inBatches(context, (tx, afterId) => lockInactiveBatch(tx, cutoff, afterId, BATCH_SIZE), async (tx, current) => {
-    const change = nextStatus(current.mailbox.status, 'delete', current.mailbox.formerStatus);
-    if (!change) return false;
-    const signOfLife = lastSignOfLife(current.mailbox);
-    await withdrawActiveAddress(tx, current.mailbox.id, context.now);
-    return applyStatusChange(context, tx, current, { ...change, deletedAt: context.now }, {
-      action: 'mailbox.deleted',
-      cause: {
-        rule: 'inactivity', lastSignOfLifeAt: signOfLife.toISOString(),
-        deadline: inactivityDeadline(signOfLife, context.policy).toISOString(),
-      },
-    });
-  });
+  return inBatches(
+    context,
+    (tx, afterId) => lockInactiveBatch(tx, cutoff, afterId, BATCH_SIZE),
+    async (tx, current) => {
+      const change = nextStatus(current.mailbox.status, 'delete', current.mailbox.formerStatus);
+      if (!change) return false;
+      const signOfLife = lastSignOfLife(current.mailbox);
+      await withdrawActiveAddress(tx, current.mailbox.id, context.now);
+      return applyStatusChange(
+        context,
+        tx,
+        current,
+        { ...change, deletedAt: context.now },
+        {
+          action: 'mailbox.deleted',
+          cause: {
+            rule: 'inactivity',
+            lastSignOfLifeAt: signOfLife.toISOString(),
+            deadline: inactivityDeadline(signOfLife, context.policy).toISOString(),
+          },
+        },
+      );
+    },
+  );
 }
 
 /** (d) Past retention, a deleted box keeps only what is not personal; its audit trail stays. */
 function purgePastRetention(context: SweepContext): Promise<StepTally> {
   const cutoff = retentionCutoff(context.now, context.policy);
-  return inBatches(context, (tx, afterId) => lockPurgeableBatch(tx, cutoff, afterId, BATCH_SIZE), async (tx, current) => {
-    const row = await purgeMailboxPersonalData(tx, current.mailbox.id, context.now);
-    if (!row) return false;
-    await recordAudit(tx, context.deps.clock, SWEEP_ACTOR, {
-      action: 'mailbox.purged', targetType: 'mailbox', targetId: row.id, structureId: row.structureId, mailboxId: row.id,
-      cause: { sweepId: context.sweepId, rule: 'retention', deletedAt: current.mailbox.deletedAt?.toISOString() ?? null },
-      // Not the erased values: the event must not keep what the purge removes.
-      before: { purgedFields: PURGED_FIELDS },
-      after: toMailbox({ mailbox: row, address: null }),
-    });
-    return true;
-  });
+  return inBatches(
+    context,
+    (tx, afterId) => lockPurgeableBatch(tx, cutoff, afterId, BATCH_SIZE),
+    async (tx, current) => {
+      const row = await purgeMailboxPersonalData(tx, current.mailbox.id, context.now);
+      if (!row) return false;
+      await recordAudit(tx, context.deps.clock, SWEEP_ACTOR, {
+        action: 'mailbox.purged',
+        targetType: 'mailbox',
+        targetId: row.id,
+        structureId: row.structureId,
+        mailboxId: row.id,
+        cause: {
+          sweepId: context.sweepId,
+          rule: 'retention',
+          deletedAt: current.mailbox.deletedAt?.toISOString() ?? null,
+        },
+        // Not the erased values: the event must not keep what the purge removes.
+        before: { purgedFields: PURGED_FIELDS },
+        after: toMailbox({ mailbox: row, address: null }),
+      });
+      return true;
+    },
+  );
 }

@@ -3,8 +3,15 @@ import { selectRows } from '../../db/database';
 import { ManualClock } from '../../shared/clock';
 import { bearer, createTestApp, type TestApp } from '../../../test/harness';
 import {
-  assignCorrespondence, createMailbox, createStructure, mailboxBody, reportMailboxActivity, runLifecycleSweep, uniqueEmail,
-  uniqueLocalPart, type SweepReportBody,
+  assignCorrespondence,
+  createMailbox,
+  createStructure,
+  mailboxBody,
+  reportMailboxActivity,
+  runLifecycleSweep,
+  uniqueEmail,
+  uniqueLocalPart,
+  type SweepReportBody,
 } from '../../../test/factories';
 
 // Business time only moves forward in this file: each test creates its boxes at the current time.
@@ -27,23 +34,33 @@ interface AuditEventBody {
 }
 async function auditOf(mailboxId: string, action?: string): Promise<AuditEventBody[]> {
   const query = action ? `&action=${action}` : '';
-  const response = await test.http.get(`/v1/audit-events?mailboxId=${mailboxId}${query}&limit=500`).set(asOperator()).expect(200);
+  const response = await test.http
+    .get(`/v1/audit-events?mailboxId=${mailboxId}${query}&limit=500`)
+    .set(asOperator())
+    .expect(200);
   return response.body.items as AuditEventBody[];
 }
 
 async function deletionWarnings(query: string) {
-  const response = await test.http.get(`/v1/notifications?kind=deletion_warning&limit=500&${query}`).set(asOperator()).expect(200);
+  const response = await test.http
+    .get(`/v1/notifications?kind=deletion_warning&limit=500&${query}`)
+    .set(asOperator())
+    .expect(200);
   return response.body.items as { mailboxId: string | null; recipient: string; body: string }[];
 }
 
-const idsOf = (report: SweepReportBody, step: 'deactivated' | 'warned' | 'deleted' | 'purged') => report[step].mailboxIds;
+const idsOf = (report: SweepReportBody, step: 'deactivated' | 'warned' | 'deleted' | 'purged') =>
+  report[step].mailboxIds;
 
 describe('the lifecycle sweep', () => {
   it('deactivates boxes on their expiry date, once, remembering the status they interrupted', async () => {
     const structure = await createStructure(test);
     const expiring = await createMailbox(test, structure.id, 'PER', { expiresAt: '2026-01-07' });
     const later = await createMailbox(test, structure.id, 'PER', { expiresAt: '2026-02-01' });
-    const signUp = await test.http.post('/v1/registrations').send(mailboxBody(structure.id, 'PER', { expiresAt: '2026-01-07' })).expect(201);
+    const signUp = await test.http
+      .post('/v1/registrations')
+      .send(mailboxBody(structure.id, 'PER', { expiresAt: '2026-01-07' }))
+      .expect(201);
 
     expect(idsOf(await runLifecycleSweep(test), 'deactivated')).not.toContain(expiring.id);
     clock.set('2026-01-07T00:00:00.000Z');
@@ -56,11 +73,15 @@ describe('the lifecycle sweep', () => {
     expect(event).toMatchObject({
       actor: { type: 'system', id: 'lifecycle.sweep' },
       cause: { sweepId: report.sweepId, rule: 'expiry', expiresAt: '2026-01-07' },
-      before: { status: 'preregistered' }, after: { status: 'deactivated' },
+      before: { status: 'preregistered' },
+      after: { status: 'deactivated' },
     });
     expect(idsOf(await runLifecycleSweep(test), 'deactivated')).not.toContain(expiring.id);
     // The status it interrupted was kept: reactivation returns to it.
-    await test.http.post(`/v1/mailboxes/${signUp.body.id}/reactivate`).set(asOperator()).expect(200, /"status":"pending"/);
+    await test.http
+      .post(`/v1/mailboxes/${signUp.body.id}/reactivate`)
+      .set(asOperator())
+      .expect(200, /"status":"pending"/);
   });
 
   it('warns owners 30 and 7 days before an inactivity deletion, never twice for one deadline, with a digest to the structure contact', async () => {
@@ -79,14 +100,21 @@ describe('the lifecycle sweep', () => {
     const [warning] = await deletionWarnings(`mailboxId=${box.id}`);
     expect(warning).toMatchObject({ recipient: box.email });
     const createdAt = new Date((await getBox(box.id)).createdAt as string);
-    const deadline = new Date(createdAt.getTime() + 365 * 86_400_000).toISOString().slice(0, 10).split('-').reverse().join('/');
+    const deadline = new Date(createdAt.getTime() + 365 * 86_400_000)
+      .toISOString()
+      .slice(0, 10)
+      .split('-')
+      .reverse()
+      .join('/');
     expect(warning!.body).toContain(`à partir du ${deadline} (dans 29 jours)`);
 
     const digests = (await deletionWarnings(`structureId=${withContact.id}`)).filter((item) => item.mailboxId === null);
     expect(digests).toHaveLength(1);
     expect(digests[0]).toMatchObject({ recipient: contactEmail });
     expect(digests[0]!.body).toContain(box.email);
-    expect((await deletionWarnings(`structureId=${withoutContact.id}`)).filter((item) => item.mailboxId === null)).toEqual([]);
+    expect(
+      (await deletionWarnings(`structureId=${withoutContact.id}`)).filter((item) => item.mailboxId === null),
+    ).toEqual([]);
 
     // Again the same day, and the next day: nothing new for this deadline.
     expect(idsOf(await runLifecycleSweep(test), 'warned')).not.toContain(box.id);
@@ -100,8 +128,13 @@ describe('the lifecycle sweep', () => {
     expect(await deletionWarnings(`mailboxId=${box.id}`)).toHaveLength(2);
     const events = await auditOf(box.id, 'mailbox.deletion_warned');
     expect(events.map((event) => event.after!.thresholdDays)).toEqual([7, 30]);
-    expect(events[1]).toMatchObject({ actor: { type: 'system', id: 'lifecycle.sweep' }, cause: { sweepId: first.sweepId } });
-    expect((await deletionWarnings(`structureId=${withContact.id}`)).filter((item) => item.mailboxId === null)).toHaveLength(2);
+    expect(events[1]).toMatchObject({
+      actor: { type: 'system', id: 'lifecycle.sweep' },
+      cause: { sweepId: first.sweepId },
+    });
+    expect(
+      (await deletionWarnings(`structureId=${withContact.id}`)).filter((item) => item.mailboxId === null),
+    ).toHaveLength(2);
   });
 
   it('deletes a box a year after its last sign of life, withdrawing its address; activity and registration postpone it', async () => {
@@ -110,7 +143,9 @@ describe('the lifecycle sweep', () => {
     const localPart = uniqueLocalPart();
     await assignCorrespondence(test, idle.id, localPart);
     const used = await createMailbox(test, structure.id);
-    const signUp = (await test.http.post('/v1/registrations').send(mailboxBody(structure.id)).expect(201)).body as { id: string };
+    const signUp = (await test.http.post('/v1/registrations').send(mailboxBody(structure.id)).expect(201)).body as {
+      id: string;
+    };
 
     clock.advanceDays(100);
     await reportMailboxActivity(test, used.id);
@@ -126,7 +161,8 @@ describe('the lifecycle sweep', () => {
     expect(event).toMatchObject({
       actor: { type: 'system', id: 'lifecycle.sweep' },
       cause: { sweepId: report.sweepId, rule: 'inactivity' },
-      before: { status: 'preregistered', correspondence: { localPart } }, after: { status: 'deleted', correspondence: null },
+      before: { status: 'preregistered', correspondence: { localPart } },
+      after: { status: 'deleted', correspondence: null },
     });
     // Withdrawn: the address is free for another box.
     const taker = await createMailbox(test, structure.id);
@@ -146,7 +182,11 @@ describe('the lifecycle sweep', () => {
     await reportMailboxActivity(test, active.id);
     expect(idsOf(await runLifecycleSweep(test), 'deleted')).toContain(swept.id);
 
-    const exported = await test.http.get(`/v1/structures/${structure.id}/deleted-mailboxes/export?format=csv`).set(asOperator()).buffer(true).expect(200);
+    const exported = await test.http
+      .get(`/v1/structures/${structure.id}/deleted-mailboxes/export?format=csv`)
+      .set(asOperator())
+      .buffer(true)
+      .expect(200);
     const text = exported.text;
     expect(text).toContain(swept.email);
     expect(text).toContain(soon.email);
@@ -169,23 +209,41 @@ describe('the lifecycle sweep', () => {
 
     const purged = await getBox(box.id);
     expect(purged).toMatchObject({
-      id: box.id, structureId: structure.id, type: 'ORG', status: 'deleted',
-      email: `purged-${box.id}@purged.invalid`, lastName: '', firstName: '', responsible: null, description: null,
+      id: box.id,
+      structureId: structure.id,
+      type: 'ORG',
+      status: 'deleted',
+      email: `purged-${box.id}@purged.invalid`,
+      lastName: '',
+      firstName: '',
+      responsible: null,
+      description: null,
     });
-    const addresses = await selectRows<{ address: string }>(test.app.db, sql`select address from mssante_addresses where mailbox_id = ${box.id}`);
+    const addresses = await selectRows<{ address: string }>(
+      test.app.db,
+      sql`select address from mssante_addresses where mailbox_id = ${box.id}`,
+    );
     expect(addresses.length).toBe(1);
     expect(addresses[0]!.address).not.toContain(localPart);
 
     const trail = await auditOf(box.id);
-    expect(trail.map((event) => event.action)).toEqual(expect.arrayContaining(['mailbox.created', 'mailbox.deleted', 'mailbox.purged']));
+    expect(trail.map((event) => event.action)).toEqual(
+      expect.arrayContaining(['mailbox.created', 'mailbox.deleted', 'mailbox.purged']),
+    );
     const purgeEvent = trail.find((event) => event.action === 'mailbox.purged')!;
-    expect(purgeEvent).toMatchObject({ actor: { id: 'lifecycle.sweep' }, cause: { sweepId: report.sweepId, rule: 'retention' } });
+    expect(purgeEvent).toMatchObject({
+      actor: { id: 'lifecycle.sweep' },
+      cause: { sweepId: report.sweepId, rule: 'retention' },
+    });
     const purgeEventText = JSON.stringify(purgeEvent);
     for (const personal of [original.email, original.responsible.rpps, original.responsible.lastName, localPart]) {
       expect(purgeEventText).not.toContain(personal);
     }
     expect(idsOf(await runLifecycleSweep(test), 'purged')).not.toContain(box.id);
-    await test.http.post(`/v1/mailboxes/${box.id}/restore`).set(asOperator()).expect(409, /RETENTION_EXPIRED/);
+    await test.http
+      .post(`/v1/mailboxes/${box.id}/restore`)
+      .set(asOperator())
+      .expect(409, /RETENTION_EXPIRED/);
   });
 
   it('lets two sweeps running at once do each change once', async () => {
@@ -199,7 +257,11 @@ describe('the lifecycle sweep', () => {
     const expired = await make(8, { expiresAt: clock.now().toISOString().slice(0, 10) });
 
     const reports = await Promise.all([runLifecycleSweep(test), runLifecycleSweep(test)]);
-    for (const [step, boxes] of [['deleted', due], ['warned', warn], ['deactivated', expired]] as const) {
+    for (const [step, boxes] of [
+      ['deleted', due],
+      ['warned', warn],
+      ['deactivated', expired],
+    ] as const) {
       const done = reports.flatMap((report) => idsOf(report, step));
       for (const { id } of boxes) expect(done.filter((doneId) => doneId === id)).toHaveLength(1);
     }
@@ -217,7 +279,8 @@ describe('the lifecycle sweep', () => {
     await test.app.jobs.drain();
     const periodKey = `lifecycle.sweep:${clock.now().toISOString().slice(0, 10)}T00:00:00.000Z`;
     const jobs = await selectRows<{ status: string; result: { sweepId: string; deleted: number } }>(
-      test.app.db, sql`select status, result from jobs where name = 'lifecycle.sweep' and singleton_key = ${periodKey}`,
+      test.app.db,
+      sql`select status, result from jobs where name = 'lifecycle.sweep' and singleton_key = ${periodKey}`,
     );
     expect(jobs).toHaveLength(1);
     const [job] = jobs;
@@ -232,14 +295,19 @@ describe('the lifecycle sweep', () => {
     const box = await createMailbox(test, structure.id);
     await assignCorrespondence(test, box.id, uniqueLocalPart());
     clock.advanceDays(366);
-    await test.app.db.execute(sql.raw(`
+    await test.app.db.execute(
+      sql.raw(`
       create function fail_sweep_audit() returns trigger language plpgsql as $$
       begin
         if new.action = 'mailbox.deleted' and new.mailbox_id = '${box.id}' then raise exception 'audit store down'; end if;
         return new;
-      end $$`));
-    await test.app.db.execute(sql.raw(
-      'create trigger fail_sweep_audit before insert on audit_events for each row execute function fail_sweep_audit()'));
+      end $$`),
+    );
+    await test.app.db.execute(
+      sql.raw(
+        'create trigger fail_sweep_audit before insert on audit_events for each row execute function fail_sweep_audit()',
+      ),
+    );
     try {
       await test.http.post('/v1/lifecycle/sweeps').set(asOperator()).expect(500);
       const unchanged = await getBox(box.id);

@@ -43,10 +43,15 @@ export async function selectUpcoming(executor: Executor, filters: UpcomingFilter
   const scope = sql.join(
     [
       filters.visibleStructureIds
-        ? sql`${mailboxes.structureId} in (${sql.join(filters.visibleStructureIds.map((id) => sql`${id}::uuid`), sql`, `)})`
+        ? sql`${mailboxes.structureId} in (${sql.join(
+            filters.visibleStructureIds.map((id) => sql`${id}::uuid`),
+            sql`, `,
+          )})`
         : undefined,
       filters.structureId ? sql`${mailboxes.structureId} = ${filters.structureId}::uuid` : undefined,
-    ].filter((condition): condition is SQL => condition !== undefined).map((condition) => sql` and ${condition}`),
+    ]
+      .filter((condition): condition is SQL => condition !== undefined)
+      .map((condition) => sql` and ${condition}`),
   );
   const common = sql`${mailboxes.id} as id, ${mailboxes.structureId} as structure_id, ${mailboxes.email} as email,
     ${mailboxes.type} as type, ${mailboxes.status} as status, ${mailboxes.expiresAt}::text as expires_at,
@@ -56,7 +61,10 @@ export async function selectUpcoming(executor: Executor, filters: UpcomingFilter
   const branches: SQL[] = [];
   if (filters.reason !== 'inactivity') {
     branches.push(sql`select ${common}, 'expiry' as reason, ${expiryDue} as due_at from ${mailboxes}
-      where ${mailboxes.status} in (${sql.join(EXPIRABLE_STATUSES.map((status) => sql`${status}`), sql`, `)})
+      where ${mailboxes.status} in (${sql.join(
+        EXPIRABLE_STATUSES.map((status) => sql`${status}`),
+        sql`, `,
+      )})
         and ${mailboxes.expiresAt} <= ${filters.expiryUntil}::date${scope}`);
   }
   if (filters.reason !== 'expiry') {
@@ -66,11 +74,14 @@ export async function selectUpcoming(executor: Executor, filters: UpcomingFilter
   const after = filters.after
     ? sql`where (due.due_at, due.reason, due.id) > (${filters.after[0]}::timestamptz, ${filters.after[1]}, ${filters.after[2]}::uuid)`
     : sql``;
-  return selectRows<UpcomingRow>(executor, sql`
+  return selectRows<UpcomingRow>(
+    executor,
+    sql`
     select due.id, due.structure_id, due.email, due.type, due.status, due.reason, due.expires_at, due.last_activity_at,
            due.sign_of_life, ${isoText(sql`due.due_at`)} as due_at
       from (${sql.join(branches, sql` union all `)}) due
       ${after}
      order by due.due_at, due.reason, due.id
-     limit ${filters.limit + 1}`);
+     limit ${filters.limit + 1}`,
+  );
 }

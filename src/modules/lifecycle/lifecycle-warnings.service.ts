@@ -3,7 +3,13 @@ import { recordAudit } from '../../platform/audit/audit';
 import { queueNotification } from '../notifications/notification-outbox';
 import { adminDeletionDigest, ownerDeletionWarning, type DigestLine } from './lifecycle-messages';
 import {
-  daysLeftUntil, deletionWarningKey, inactivityCutoff, inactivityDeadline, lastSignOfLife, warningCutoff, warningDueFor,
+  daysLeftUntil,
+  deletionWarningKey,
+  inactivityCutoff,
+  inactivityDeadline,
+  lastSignOfLife,
+  warningCutoff,
+  warningDueFor,
 } from './lifecycle-policy';
 import { addToTally, emptyTally, SWEEP_ACTOR, type StepTally, type SweepContext } from './lifecycle-sweep-context';
 import { findUsedDedupeKeys, selectWarningCandidates, type WarningCandidate } from './lifecycle.repository';
@@ -26,7 +32,10 @@ interface DueWarning {
  * a warning changes no box.
  */
 export async function warnBeforeDeletion(context: SweepContext): Promise<StepTally & { adminNotices: number }> {
-  const window = { inactivityCutoff: inactivityCutoff(context.now, context.policy), warningCutoff: warningCutoff(context.now, context.policy) };
+  const window = {
+    inactivityCutoff: inactivityCutoff(context.now, context.policy),
+    warningCutoff: warningCutoff(context.now, context.policy),
+  };
   const tally = emptyTally();
   let adminNotices = 0;
   let after: [string, string] | undefined;
@@ -36,7 +45,10 @@ export async function warnBeforeDeletion(context: SweepContext): Promise<StepTal
     const last = candidates[candidates.length - 1]!;
     after = [last.structureId, last.id];
     const due = dueWarnings(context, candidates);
-    const used = await findUsedDedupeKeys(context.deps.db, due.map((warning) => warning.key));
+    const used = await findUsedDedupeKeys(
+      context.deps.db,
+      due.map((warning) => warning.key),
+    );
     const fresh = due.filter((warning) => !used.has(warning.key));
     if (fresh.length > 0) {
       const outcome = await context.deps.db.transaction((tx) => queueWarnings(context, tx, fresh));
@@ -51,7 +63,9 @@ function dueWarnings(context: SweepContext, candidates: WarningCandidate[]): Due
   return candidates.flatMap((box) => {
     const deadline = inactivityDeadline(lastSignOfLife(box), context.policy);
     const thresholdDays = warningDueFor(deadline, context.now, context.policy);
-    return thresholdDays === null ? [] : [{ box, deadline, thresholdDays, key: deletionWarningKey(box.id, deadline, thresholdDays) }];
+    return thresholdDays === null
+      ? []
+      : [{ box, deadline, thresholdDays, key: deletionWarningKey(box.id, deadline, thresholdDays) }];
   });
 }
 
@@ -66,9 +80,19 @@ async function queueWarnings(context: SweepContext, tx: Transaction, warnings: D
     if (!(await queueNotification(tx, message))) continue;
     warnedIds.push(box.id);
     await recordAudit(tx, context.deps.clock, SWEEP_ACTOR, {
-      action: 'mailbox.deletion_warned', targetType: 'mailbox', targetId: box.id, structureId: box.structureId, mailboxId: box.id,
+      action: 'mailbox.deletion_warned',
+      targetType: 'mailbox',
+      targetId: box.id,
+      structureId: box.structureId,
+      mailboxId: box.id,
       cause: { sweepId: context.sweepId, rule: 'inactivity' },
-      after: { deadline: deadline.toISOString(), thresholdDays, daysLeft, notificationKey: message.dedupeKey, recipient: 'owner' },
+      after: {
+        deadline: deadline.toISOString(),
+        thresholdDays,
+        daysLeft,
+        notificationKey: message.dedupeKey,
+        recipient: 'owner',
+      },
     });
     if (box.contactEmail !== null) {
       const digest = digests.get(box.structureId) ?? { structure: box, lines: [] };
@@ -77,12 +101,23 @@ async function queueWarnings(context: SweepContext, tx: Transaction, warnings: D
     }
   }
   for (const [structureId, { structure, lines }] of digests) {
-    const notice = adminDeletionDigest({ id: structureId, name: structure.structureName, contactEmail: structure.contactEmail! }, lines, context.sweepId);
+    const notice = adminDeletionDigest(
+      { id: structureId, name: structure.structureName, contactEmail: structure.contactEmail! },
+      lines,
+      context.sweepId,
+    );
     await queueNotification(tx, notice);
     await recordAudit(tx, context.deps.clock, SWEEP_ACTOR, {
-      action: 'structure.deletion_warnings_notified', targetType: 'structure', targetId: structureId, structureId,
+      action: 'structure.deletion_warnings_notified',
+      targetType: 'structure',
+      targetId: structureId,
+      structureId,
       cause: { sweepId: context.sweepId, rule: 'inactivity' },
-      after: { mailboxIds: lines.map((line) => line.mailboxId), notificationKey: notice.dedupeKey, recipient: 'structure contact' },
+      after: {
+        mailboxIds: lines.map((line) => line.mailboxId),
+        notificationKey: notice.dedupeKey,
+        recipient: 'structure contact',
+      },
     });
   }
   return { warnedIds, adminNotices: digests.size };

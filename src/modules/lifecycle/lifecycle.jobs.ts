@@ -29,8 +29,14 @@ export const lifecycleSweepJob = defineJob({
   maxAttempts: 3,
   handler: async (job, { deps, policy }: LifecycleJobDependencies): Promise<LifecycleSweepJobResult> => {
     const report = await runLifecycleSweep(deps, policy, { trigger: 'schedule', onBatch: () => job.extendLease() });
-    const counts = { deactivated: report.deactivated.count, warned: report.warned.count, adminNotices: report.warned.adminNotices,
-      deleted: report.deleted.count, purged: report.purged.count, importFilesDeleted: report.importFilesDeleted.count };
+    const counts = {
+      deactivated: report.deactivated.count,
+      warned: report.warned.count,
+      adminNotices: report.warned.adminNotices,
+      deleted: report.deleted.count,
+      purged: report.purged.count,
+      importFilesDeleted: report.importFilesDeleted.count,
+    };
     job.log.info({ sweepId: report.sweepId, ...counts }, 'lifecycle sweep done');
     return { sweepId: report.sweepId, ...counts };
   },
@@ -39,5 +45,6 @@ export const lifecycleSweepJob = defineJob({
 export async function registerLifecycleJobs(app: FastifyInstance): Promise<void> {
   const policy = app.config.lifecycle;
   app.jobs.register(lifecycleSweepJob, { deps: dependenciesOf(app), policy });
-  if (policy.scheduleEnabled) app.scheduler.schedule(lifecycleSweepJob, { periodMs: policy.sweepIntervalMinutes * 60_000 });
+  if (policy.scheduleEnabled)
+    app.scheduler.schedule(lifecycleSweepJob, { periodMs: policy.sweepIntervalMinutes * 60_000 });
 }

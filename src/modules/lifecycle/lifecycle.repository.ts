@@ -37,7 +37,12 @@ const activeAddressJoin = and(eq(mssanteAddresses.mailboxId, mailboxes.id), isNu
  * once share the work; the lock re-checks the condition on the latest row version, so a box a
  * concurrent sweep already changed no longer qualifies.
  */
-async function lockBatch(executor: Executor, condition: SQL | undefined, afterId: string | undefined, limit: number): Promise<MailboxRecord[]> {
+async function lockBatch(
+  executor: Executor,
+  condition: SQL | undefined,
+  afterId: string | undefined,
+  limit: number,
+): Promise<MailboxRecord[]> {
   return executor
     .select({ mailbox: mailboxes, address: mssanteAddresses })
     .from(mailboxes)
@@ -50,7 +55,12 @@ async function lockBatch(executor: Executor, condition: SQL | undefined, afterId
 
 /** Active boxes whose expiry date is `today` (UTC) or earlier. */
 export const lockExpiredBatch = (executor: Executor, today: string, afterId: string | undefined, limit: number) =>
-  lockBatch(executor, and(inArray(mailboxes.status, EXPIRABLE_STATUSES), lte(mailboxes.expiresAt, today)), afterId, limit);
+  lockBatch(
+    executor,
+    and(inArray(mailboxes.status, EXPIRABLE_STATUSES), lte(mailboxes.expiresAt, today)),
+    afterId,
+    limit,
+  );
 
 /** Boxes not deleted whose last sign of life is at or before `cutoff`. */
 export const lockInactiveBatch = (executor: Executor, cutoff: Date, afterId: string | undefined, limit: number) =>
@@ -58,7 +68,12 @@ export const lockInactiveBatch = (executor: Executor, cutoff: Date, afterId: str
 
 /** Deleted boxes not purged yet, deleted at or before `cutoff`. */
 export const lockPurgeableBatch = (executor: Executor, cutoff: Date, afterId: string | undefined, limit: number) =>
-  lockBatch(executor, and(eq(mailboxes.status, 'deleted'), isNull(mailboxes.purgedAt), lte(mailboxes.deletedAt, cutoff)), afterId, limit);
+  lockBatch(
+    executor,
+    and(eq(mailboxes.status, 'deleted'), isNull(mailboxes.purgedAt), lte(mailboxes.deletedAt, cutoff)),
+    afterId,
+    limit,
+  );
 
 export interface WarningCandidate {
   id: string;
@@ -83,10 +98,17 @@ export async function selectWarningCandidates(
 ): Promise<WarningCandidate[]> {
   return executor
     .select({
-      id: mailboxes.id, structureId: mailboxes.structureId, email: mailboxes.email,
-      firstName: mailboxes.firstName, lastName: mailboxes.lastName, createdAt: mailboxes.createdAt,
-      registeredAt: mailboxes.registeredAt, lastActivityAt: mailboxes.lastActivityAt, restoredAt: mailboxes.restoredAt,
-      structureName: structures.name, contactEmail: structures.contactEmail,
+      id: mailboxes.id,
+      structureId: mailboxes.structureId,
+      email: mailboxes.email,
+      firstName: mailboxes.firstName,
+      lastName: mailboxes.lastName,
+      createdAt: mailboxes.createdAt,
+      registeredAt: mailboxes.registeredAt,
+      lastActivityAt: mailboxes.lastActivityAt,
+      restoredAt: mailboxes.restoredAt,
+      structureName: structures.name,
+      contactEmail: structures.contactEmail,
     })
     .from(mailboxes)
     .innerJoin(structures, eq(structures.id, mailboxes.structureId))
@@ -105,12 +127,19 @@ export async function selectWarningCandidates(
 /** The dedupe keys among `keys` that the outbox already used. */
 export async function findUsedDedupeKeys(executor: Executor, keys: string[]): Promise<Set<string>> {
   if (keys.length === 0) return new Set();
-  const rows = await executor.select({ key: notifications.dedupeKey }).from(notifications).where(inArray(notifications.dedupeKey, keys));
+  const rows = await executor
+    .select({ key: notifications.dedupeKey })
+    .from(notifications)
+    .where(inArray(notifications.dedupeKey, keys));
   return new Set(rows.map((row) => row.key).filter((key): key is string => key !== null));
 }
 
 /** The address the deletion withdrew: the box's latest address, if withdrawn at or after the deletion. */
-export async function findAddressWithdrawnByDeletion(executor: Executor, mailboxId: string, deletedAt: Date): Promise<AddressRow | undefined> {
+export async function findAddressWithdrawnByDeletion(
+  executor: Executor,
+  mailboxId: string,
+  deletedAt: Date,
+): Promise<AddressRow | undefined> {
   const [row] = await executor
     .select()
     .from(mssanteAddresses)
@@ -121,9 +150,19 @@ export async function findAddressWithdrawnByDeletion(executor: Executor, mailbox
 }
 
 /** A new active row for an address the box held before (history preserved: the old row stays withdrawn). */
-export async function reassignAddress(executor: Executor, previous: AddressRow, structureId: string, assignedAt: Date): Promise<void> {
+export async function reassignAddress(
+  executor: Executor,
+  previous: AddressRow,
+  structureId: string,
+  assignedAt: Date,
+): Promise<void> {
   await executor.insert(mssanteAddresses).values({
-    mailboxId: previous.mailboxId, structureId, localPart: previous.localPart, domain: previous.domain,
-    address: previous.address, isTest: previous.isTest, assignedAt,
+    mailboxId: previous.mailboxId,
+    structureId,
+    localPart: previous.localPart,
+    domain: previous.domain,
+    address: previous.address,
+    isTest: previous.isTest,
+    assignedAt,
   });
 }

@@ -9,7 +9,13 @@ import { IdempotencyHeadersSchema, IfMatchHeadersSchema } from '../../shared/sch
 import { MailboxParamsSchema, MailboxSchema } from '../mailboxes/mailboxes.schemas';
 import { restoreMailbox } from './lifecycle-restore.service';
 import { listUpcoming, recordMailboxActivity, sweepNow } from './lifecycle.service';
-import { ActivityBodySchema, RestoreBodySchema, SweepReportSchema, UpcomingItemSchema, UpcomingQuerySchema } from './lifecycle.schemas';
+import {
+  ActivityBodySchema,
+  RestoreBodySchema,
+  SweepReportSchema,
+  UpcomingItemSchema,
+  UpcomingQuerySchema,
+} from './lifecycle.schemas';
 
 const tags = ['Lifecycle'];
 
@@ -17,80 +23,112 @@ export const lifecycleRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const deps = dependenciesOf(app);
   const policy = app.config.lifecycle;
 
-  app.post('/v1/mailboxes/:mailboxId/activity', {
-    config: { access: 'operator' },
-    schema: {
-      operationId: 'recordMailboxActivity', summary: 'Record that a mailbox was used (the mail platform calls it)', tags: ['Mailboxes', ...tags],
-      description:
-        'For the mail platform, which holds an operator key (admins and readers: 403). Sets `lastActivityAt` to the reported ' +
-        'time (`at`, default now; a future time counts as now) unless it already is later: the value only moves forward, so ' +
-        'concurrent and repeated calls are safe and the latest wins. Inactivity deletion counts from the latest of the last ' +
-        'activity, creation, registration and restoration. Not audited (usage, not an administrative change), and it changes ' +
-        'neither `updatedAt` nor the ETag, so it never makes an admin\'s If-Match fail. A deleted box answers 409.',
-      params: MailboxParamsSchema, body: ActivityBodySchema,
-      response: { 204: Type.Null({ description: 'Recorded' }), ...problemResponses(403, 404, 409) },
+  app.post(
+    '/v1/mailboxes/:mailboxId/activity',
+    {
+      config: { access: 'operator' },
+      schema: {
+        operationId: 'recordMailboxActivity',
+        summary: 'Record that a mailbox was used (the mail platform calls it)',
+        tags: ['Mailboxes', ...tags],
+        description:
+          'For the mail platform, which holds an operator key (admins and readers: 403). Sets `lastActivityAt` to the reported ' +
+          'time (`at`, default now; a future time counts as now) unless it already is later: the value only moves forward, so ' +
+          'concurrent and repeated calls are safe and the latest wins. Inactivity deletion counts from the latest of the last ' +
+          'activity, creation, registration and restoration. Not audited (usage, not an administrative change), and it changes ' +
+          "neither `updatedAt` nor the ETag, so it never makes an admin's If-Match fail. A deleted box answers 409.",
+        params: MailboxParamsSchema,
+        body: ActivityBodySchema,
+        response: { 204: Type.Null({ description: 'Recorded' }), ...problemResponses(403, 404, 409) },
+      },
     },
-  }, async (request, reply) => {
-    const record = scopedResource(request, 'mailboxId');
-    await recordMailboxActivity(deps, contextOf(request), record, request.body ?? null);
-    return reply.code(204).send(null);
-  });
+    async (request, reply) => {
+      const record = scopedResource(request, 'mailboxId');
+      await recordMailboxActivity(deps, contextOf(request), record, request.body ?? null);
+      return reply.code(204).send(null);
+    },
+  );
 
-  app.post('/v1/mailboxes/:mailboxId/restore', {
-    config: { access: 'write' },
-    schema: {
-      operationId: 'restoreMailbox', summary: 'Restore a deleted mailbox within the retention period', tags: ['Mailboxes', ...tags],
-      description:
-        `Operators, and admins of the box's structure. Back to the status the deletion interrupted. Possible for ` +
-        `${policy.retentionMonths} months after the deletion and before the purge (409 \`RETENTION_EXPIRED\` after), ` +
-        'if the reference e-mail is still free (409 `EMAIL_TAKEN`). The MSSanté address the deletion withdrew comes back as ' +
-        'a new active row (the withdrawn one stays in the history) when it is still free (else 409 `ADDRESS_TAKEN`), on a ' +
-        'domain the structure still owns and within its quota (else 422); with `withoutCorrespondence: true` the box is ' +
-        'restored anyway, without an address (`correspondence: null`; the audit event\'s cause names the address not restored). ' +
-        'The inactivity period starts again from the restoration. Audited as `mailbox.restored`.',
-      params: MailboxParamsSchema, headers: Type.Composite([IfMatchHeadersSchema, IdempotencyHeadersSchema]), body: RestoreBodySchema,
-      response: { 200: MailboxSchema, ...problemResponses(403, 404, 409, 412, 422) },
+  app.post(
+    '/v1/mailboxes/:mailboxId/restore',
+    {
+      config: { access: 'write' },
+      schema: {
+        operationId: 'restoreMailbox',
+        summary: 'Restore a deleted mailbox within the retention period',
+        tags: ['Mailboxes', ...tags],
+        description:
+          `Operators, and admins of the box's structure. Back to the status the deletion interrupted. Possible for ` +
+          `${policy.retentionMonths} months after the deletion and before the purge (409 \`RETENTION_EXPIRED\` after), ` +
+          'if the reference e-mail is still free (409 `EMAIL_TAKEN`). The MSSanté address the deletion withdrew comes back as ' +
+          'a new active row (the withdrawn one stays in the history) when it is still free (else 409 `ADDRESS_TAKEN`), on a ' +
+          'domain the structure still owns and within its quota (else 422); with `withoutCorrespondence: true` the box is ' +
+          "restored anyway, without an address (`correspondence: null`; the audit event's cause names the address not restored). " +
+          'The inactivity period starts again from the restoration. Audited as `mailbox.restored`.',
+        params: MailboxParamsSchema,
+        headers: Type.Composite([IfMatchHeadersSchema, IdempotencyHeadersSchema]),
+        body: RestoreBodySchema,
+        response: { 200: MailboxSchema, ...problemResponses(403, 404, 409, 412, 422) },
+      },
     },
-  }, async (request, reply) => {
-    const { mailbox, version } = await restoreMailbox(
-      deps, policy, contextOf(request), request.params.mailboxId, ifMatchOf(request), request.body ?? null,
-    );
-    return withEtag(reply, version).send(mailbox);
-  });
+    async (request, reply) => {
+      const { mailbox, version } = await restoreMailbox(
+        deps,
+        policy,
+        contextOf(request),
+        request.params.mailboxId,
+        ifMatchOf(request),
+        request.body ?? null,
+      );
+      return withEtag(reply, version).send(mailbox);
+    },
+  );
 
-  app.post('/v1/lifecycle/sweeps', {
-    config: { access: 'operator' },
-    schema: {
-      operationId: 'runLifecycleSweep', summary: 'Run a lifecycle sweep now and tell what it did', tags,
-      description:
-        'The same sweep as the scheduled one (daily by default), synchronously: (1) deactivate boxes whose expiry date ' +
-        `has come (from 00:00 UTC that day); (2) warn owners ${policy.warningDays.join(' and ')} days before an inactivity ` +
-        'deletion, through the outbox, once per box, deadline and threshold (only the closest threshold reached, if sweeps ' +
-        'were paused), with one digest per structure to its `contactEmail` when set; (3) delete (softly; the MSSanté address ' +
-        `is withdrawn from the directory feed) boxes without a sign of life for ${policy.inactivityDays} days, counted from the ` +
-        'latest of last activity, creation, registration and restoration; (4) purge the personal data of boxes deleted more ' +
-        `than ${policy.retentionMonths} months ago (the audit trail stays); (5) delete the uploaded file of imports that ended ` +
-        `(succeeded or failed) more than ${policy.importFileRetentionHours} hours ago (\`import.file_deleted\`; the import, its ` +
-        'counts and row results stay, its annotated report answers 410 `IMPORT_FILE_DELETED`; a queued or running import keeps ' +
-        'its file). Everything is audited with the system actor ' +
-        '`lifecycle.sweep` and `cause.sweepId`. Sweeps running at once share the work (row locks, SKIP LOCKED): each change ' +
-        'is made once. A box locked by a concurrent write is left to the next sweep. A box already past its deadline when first ' +
-        'swept is deleted without waiting for a warning (it can be restored).',
-      headers: IdempotencyHeadersSchema,
-      response: { 200: SweepReportSchema, ...problemResponses(403) },
+  app.post(
+    '/v1/lifecycle/sweeps',
+    {
+      config: { access: 'operator' },
+      schema: {
+        operationId: 'runLifecycleSweep',
+        summary: 'Run a lifecycle sweep now and tell what it did',
+        tags,
+        description:
+          'The same sweep as the scheduled one (daily by default), synchronously: (1) deactivate boxes whose expiry date ' +
+          `has come (from 00:00 UTC that day); (2) warn owners ${policy.warningDays.join(' and ')} days before an inactivity ` +
+          'deletion, through the outbox, once per box, deadline and threshold (only the closest threshold reached, if sweeps ' +
+          'were paused), with one digest per structure to its `contactEmail` when set; (3) delete (softly; the MSSanté address ' +
+          `is withdrawn from the directory feed) boxes without a sign of life for ${policy.inactivityDays} days, counted from the ` +
+          'latest of last activity, creation, registration and restoration; (4) purge the personal data of boxes deleted more ' +
+          `than ${policy.retentionMonths} months ago (the audit trail stays); (5) delete the uploaded file of imports that ended ` +
+          `(succeeded or failed) more than ${policy.importFileRetentionHours} hours ago (\`import.file_deleted\`; the import, its ` +
+          'counts and row results stay, its annotated report answers 410 `IMPORT_FILE_DELETED`; a queued or running import keeps ' +
+          'its file). Everything is audited with the system actor ' +
+          '`lifecycle.sweep` and `cause.sweepId`. Sweeps running at once share the work (row locks, SKIP LOCKED): each change ' +
+          'is made once. A box locked by a concurrent write is left to the next sweep. A box already past its deadline when first ' +
+          'swept is deleted without waiting for a warning (it can be restored).',
+        headers: IdempotencyHeadersSchema,
+        response: { 200: SweepReportSchema, ...problemResponses(403) },
+      },
     },
-  }, async (request) => sweepNow(deps, policy, contextOf(request)));
+    async (request) => sweepNow(deps, policy, contextOf(request)),
+  );
 
-  app.get('/v1/lifecycle/upcoming', {
-    config: { scope: { query: 'structureId' } },
-    schema: {
-      operationId: 'listUpcomingLifecycleEvents', summary: 'Boxes due for deactivation (expiry) or deletion (inactivity)', tags,
-      description:
-        'Everything falling due from now to now + `withinDays`, and what is overdue (the next sweep acts on it), ordered by ' +
-        '`dueAt`. A box due for both appears once per reason. Admins and readers see their structures\' boxes; another ' +
-        'structure in `structureId` is a 404.',
-      querystring: Type.Composite([PageQuerySchema, UpcomingQuerySchema]),
-      response: { 200: pageSchema(UpcomingItemSchema), ...problemResponses(404) },
+  app.get(
+    '/v1/lifecycle/upcoming',
+    {
+      config: { scope: { query: 'structureId' } },
+      schema: {
+        operationId: 'listUpcomingLifecycleEvents',
+        summary: 'Boxes due for deactivation (expiry) or deletion (inactivity)',
+        tags,
+        description:
+          'Everything falling due from now to now + `withinDays`, and what is overdue (the next sweep acts on it), ordered by ' +
+          "`dueAt`. A box due for both appears once per reason. Admins and readers see their structures' boxes; another " +
+          'structure in `structureId` is a 404.',
+        querystring: Type.Composite([PageQuerySchema, UpcomingQuerySchema]),
+        response: { 200: pageSchema(UpcomingItemSchema), ...problemResponses(404) },
+      },
     },
-  }, async (request) => listUpcoming(deps, policy, contextOf(request), request.query));
+    async (request) => listUpcoming(deps, policy, contextOf(request), request.query),
+  );
 };

@@ -9,7 +9,8 @@ export const ActivityBodySchema = Type.Union(
         at: Type.Optional(
           Type.String({
             format: 'date-time',
-            description: 'When the box was used, if the platform reports late; default now. A time in the future counts as now.',
+            description:
+              'When the box was used, if the platform reports late; default now. A time in the future counts as now.',
           }),
         ),
       },
@@ -29,7 +30,7 @@ export const RestoreBodySchema = Type.Union(
           Type.Boolean({
             default: false,
             description:
-              'Restore even when the MSSanté address the deletion withdrew is now someone else\'s (or its domain left the ' +
+              "Restore even when the MSSanté address the deletion withdrew is now someone else's (or its domain left the " +
               'structure, or the quota is used up): the box comes back without an address. Default false: such a restore is refused.',
           }),
         ),
@@ -49,7 +50,9 @@ const SweepStepSchema = (description: string) =>
   Type.Object(
     {
       count: Type.Integer({ minimum: 0 }),
-      mailboxIds: Type.Array(IdSchema, { description: `The boxes concerned (at most ${MAX_LISTED_IDS}; count is exact)` }),
+      mailboxIds: Type.Array(IdSchema, {
+        description: `The boxes concerned (at most ${MAX_LISTED_IDS}; count is exact)`,
+      }),
     },
     { description },
   );
@@ -57,7 +60,9 @@ const SweepStepSchema = (description: string) =>
 const ImportFilesStepSchema = Type.Object(
   {
     count: Type.Integer({ minimum: 0 }),
-    importIds: Type.Array(IdSchema, { description: `The imports concerned (at most ${MAX_LISTED_IDS}; count is exact)` }),
+    importIds: Type.Array(IdSchema, {
+      description: `The imports concerned (at most ${MAX_LISTED_IDS}; count is exact)`,
+    }),
   },
   {
     description:
@@ -75,7 +80,9 @@ export const SweepReportSchema = Type.Object({
   deactivated: SweepStepSchema('Boxes deactivated because their expiry date came'),
   warned: Type.Composite([
     SweepStepSchema('Boxes whose owner was warned of an inactivity deletion by this sweep'),
-    Type.Object({ adminNotices: Type.Integer({ minimum: 0, description: 'Digests queued to structures\' contact e-mails' }) }),
+    Type.Object({
+      adminNotices: Type.Integer({ minimum: 0, description: "Digests queued to structures' contact e-mails" }),
+    }),
   ]),
   deleted: SweepStepSchema('Boxes deleted after the inactivity period (soft: restorable during retention)'),
   purged: SweepStepSchema('Deleted boxes past retention whose personal data was erased'),
@@ -89,8 +96,11 @@ export type UpcomingReason = (typeof UPCOMING_REASONS)[number];
 export const UpcomingQuerySchema = Type.Object({
   structureId: Type.Optional(IdSchema),
   withinDays: Type.Integer({
-    minimum: 0, maximum: 3650, default: 30,
-    description: 'The window: what falls due from now to now + withinDays (overdue boxes the next sweep handles are included)',
+    minimum: 0,
+    maximum: 3650,
+    default: 30,
+    description:
+      'The window: what falls due from now to now + withinDays (overdue boxes the next sweep handles are included)',
   }),
   reason: Type.Optional(Type.Union(UPCOMING_REASONS.map((reason) => Type.Literal(reason)))),
 });
@@ -102,12 +112,16 @@ export const UpcomingItemSchema = Type.Object({
   email: Type.String(),
   type: MailboxTypeSchema,
   status: MailboxStatusSchema,
-  reason: Type.Union(UPCOMING_REASONS.map((reason) => Type.Literal(reason)), {
-    description: '`expiry`: deactivation on the expiry date; `inactivity`: deletion after the inactivity period',
-  }),
+  reason: Type.Union(
+    UPCOMING_REASONS.map((reason) => Type.Literal(reason)),
+    {
+      description: '`expiry`: deactivation on the expiry date; `inactivity`: deletion after the inactivity period',
+    },
+  ),
   dueAt: Type.String({
     format: 'date-time',
-    description: 'From when the sweep acts: 00:00 UTC of the expiry date, or the last sign of life + the inactivity period',
+    description:
+      'From when the sweep acts: 00:00 UTC of the expiry date, or the last sign of life + the inactivity period',
   }),
   expiresAt: Type.Union([DateSchema, Type.Null()]),
   lastActivityAt: Type.Union([DateTimeSchema, Type.Null()]),

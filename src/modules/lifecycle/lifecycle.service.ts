@@ -26,7 +26,8 @@ export async function recordMailboxActivity(
   assertOperator(context.caller);
   if (record.mailbox.status === 'deleted') {
     throw new AppError('INVALID_TRANSITION', 'A deleted mailbox records no activity; restore it first', undefined, {
-      currentStatus: record.mailbox.status, action: 'activity',
+      currentStatus: record.mailbox.status,
+      action: 'activity',
     });
   }
   const now = deps.clock.now();
@@ -35,12 +36,24 @@ export async function recordMailboxActivity(
 }
 
 /** Runs one sweep now, for the operator (the scheduled one runs the same code). */
-export async function sweepNow(deps: ServiceDependencies, policy: LifecyclePolicy, context: RequestContext): Promise<SweepReport> {
+export async function sweepNow(
+  deps: ServiceDependencies,
+  policy: LifecyclePolicy,
+  context: RequestContext,
+): Promise<SweepReport> {
   assertOperator(context.caller);
   const report = await runLifecycleSweep(deps, policy, { trigger: 'api' });
-  context.log.info({ sweepId: report.sweepId, deactivated: report.deactivated.count, warned: report.warned.count,
-    deleted: report.deleted.count, purged: report.purged.count, importFilesDeleted: report.importFilesDeleted.count },
-  'lifecycle sweep run on request');
+  context.log.info(
+    {
+      sweepId: report.sweepId,
+      deactivated: report.deactivated.count,
+      warned: report.warned.count,
+      deleted: report.deleted.count,
+      purged: report.purged.count,
+      importFilesDeleted: report.importFilesDeleted.count,
+    },
+    'lifecycle sweep run on request',
+  );
   return report;
 }
 
@@ -83,8 +96,12 @@ export async function listUpcoming(
 
 function cursorKey(after: (string | number | null)[]): [string, UpcomingReason, string] {
   const [dueAt, reason, id] = after;
-  const valid = typeof dueAt === 'string' && !Number.isNaN(Date.parse(dueAt)) && (reason === 'expiry' || reason === 'inactivity')
-    && typeof id === 'string' && /^[0-9a-f-]{36}$/i.test(id);
+  const valid =
+    typeof dueAt === 'string' &&
+    !Number.isNaN(Date.parse(dueAt)) &&
+    (reason === 'expiry' || reason === 'inactivity') &&
+    typeof id === 'string' &&
+    /^[0-9a-f-]{36}$/i.test(id);
   if (!valid) {
     throw new AppError('BAD_REQUEST', 'The cursor is not one this list produced', [
       { field: 'cursor', code: 'CURSOR_INVALID', message: 'Use the nextCursor of the previous page as it was given' },

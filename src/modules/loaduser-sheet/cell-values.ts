@@ -57,14 +57,19 @@ export function parseDate(value: SheetCellValue | undefined): CellParse<string> 
  * returned as written, for the rules to reject.
  */
 export function parseIdentifier(value: SheetCellValue | undefined, length: number): string | undefined {
-  if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return formatNumber(value).padStart(length, '0');
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 0)
+    return formatNumber(value).padStart(length, '0');
   const text = readCellText(value)?.replace(/\s+/g, '');
   if (text === undefined) return undefined;
   const withoutDecimals = /^(\d+)[.,]0+$/.exec(text)?.[1];
   if (withoutDecimals !== undefined) return withoutDecimals.padStart(length, '0');
   // "1.0990000019E+10": exact only when the mantissa shows every digit.
   const exponent = /^(\d)[.,](\d+)E\+?(\d+)$/i.exec(text);
-  if (exponent && exponent[2]?.length === Number(exponent[3]) && (exponent[1] ?? '').length + (exponent[2] ?? '').length === length) {
+  if (
+    exponent &&
+    exponent[2]?.length === Number(exponent[3]) &&
+    (exponent[1] ?? '').length + (exponent[2] ?? '').length === length
+  ) {
     return `${exponent[1]}${exponent[2]}`;
   }
   if (/^\d+$/.test(text) && text.length < length && text.length >= length - 2) return text.padStart(length, '0');
@@ -102,6 +107,13 @@ export function parseEmail(value: SheetCellValue | undefined): string | undefine
 export function parseEmailList(value: SheetCellValue | undefined): string[] | undefined {
   const text = readCellText(value);
   if (text === undefined) return undefined;
-  const emails = [...new Set(text.toLowerCase().split(/[;,\s]+/).filter((email) => email !== ''))];
+  const emails = [
+    ...new Set(
+      text
+        .toLowerCase()
+        .split(/[;,\s]+/)
+        .filter((email) => email !== ''),
+    ),
+  ];
   return emails.length > 0 ? emails : undefined;
 }

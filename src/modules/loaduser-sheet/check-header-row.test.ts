@@ -4,26 +4,49 @@ import { LOADUSER_HEADERS } from './loaduser-columns';
 describe('checkHeaderRow', () => {
   it('accepts the template header, whatever the case, accents, spaces and trailing empty cells', () => {
     expect(checkHeaderRow([...LOADUSER_HEADERS])).toEqual({ ok: true });
-    const sloppy = LOADUSER_HEADERS.map((header) => ` ${header.toUpperCase().normalize('NFD').replace(/\p{M}/gu, '')}  `);
+    const sloppy = LOADUSER_HEADERS.map(
+      (header) => ` ${header.toUpperCase().normalize('NFD').replace(/\p{M}/gu, '')}  `,
+    );
     expect(checkHeaderRow([...sloppy, null, ''])).toEqual({ ok: true });
   });
 
   it('calls a shorter file with the e-mail header in A an outdated template', () => {
-    const check = checkHeaderRow(['Adresse mail', 'Nom', 'Prénom', 'RPPS', 'Adresse', 'Raison sociale', 'Service', 'Type de BAL']);
-    expect(check).toMatchObject({ ok: false, error: { code: 'TEMPLATE_OUTDATED', details: { column: 'H', header: 'Code postal', found: 'Type de BAL' } } });
+    const check = checkHeaderRow([
+      'Adresse mail',
+      'Nom',
+      'Prénom',
+      'RPPS',
+      'Adresse',
+      'Raison sociale',
+      'Service',
+      'Type de BAL',
+    ]);
+    expect(check).toMatchObject({
+      ok: false,
+      error: { code: 'TEMPLATE_OUTDATED', details: { column: 'H', header: 'Code postal', found: 'Type de BAL' } },
+    });
     expect(check.ok || check.error.message).toContain('GET /v1/imports/template');
   });
 
   it('names a missing column of an outdated template', () => {
     const check = checkHeaderRow(LOADUSER_HEADERS.slice(0, 33));
-    expect(check).toMatchObject({ ok: false, error: { code: 'TEMPLATE_OUTDATED', details: { column: 'AH', header: 'Comptes de connexion', found: '' } } });
+    expect(check).toMatchObject({
+      ok: false,
+      error: { code: 'TEMPLATE_OUTDATED', details: { column: 'AH', header: 'Comptes de connexion', found: '' } },
+    });
     expect(check.ok || check.error.message).toContain('column AH is empty');
   });
 
   it('refuses any other first row, naming the first column that differs', () => {
     const check = checkHeaderRow(['Email', ...LOADUSER_HEADERS.slice(1)]);
-    expect(check).toMatchObject({ ok: false, error: { code: 'HEADER_MISMATCH', details: { column: 'A', header: 'Adresse mail', found: 'Email' } } });
-    expect(checkHeaderRow(['h.lefevre@ch-exemple.fr', 'Lefèvre'])).toMatchObject({ ok: false, error: { code: 'HEADER_MISMATCH' } });
+    expect(check).toMatchObject({
+      ok: false,
+      error: { code: 'HEADER_MISMATCH', details: { column: 'A', header: 'Adresse mail', found: 'Email' } },
+    });
+    expect(checkHeaderRow(['h.lefevre@ch-exemple.fr', 'Lefèvre'])).toMatchObject({
+      ok: false,
+      error: { code: 'HEADER_MISMATCH' },
+    });
   });
 
   it('refuses columns past AH', () => {
@@ -34,6 +57,8 @@ describe('checkHeaderRow', () => {
   });
 
   it('throws the same error from assertHeaderRow', () => {
-    expect(() => assertHeaderRow(['Adresse mail'])).toThrow(expect.objectContaining({ name: 'SheetError', code: 'TEMPLATE_OUTDATED' }));
+    expect(() => assertHeaderRow(['Adresse mail'])).toThrow(
+      expect.objectContaining({ name: 'SheetError', code: 'TEMPLATE_OUTDATED' }),
+    );
   });
 });

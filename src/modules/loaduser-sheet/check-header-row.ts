@@ -1,4 +1,10 @@
-import { LOADUSER_COLUMNS, normaliseHeader, TEMPLATE_DOWNLOAD_ROUTE, TEMPLATE_VERSION, toColumnLetter } from './loaduser-columns';
+import {
+  LOADUSER_COLUMNS,
+  normaliseHeader,
+  TEMPLATE_DOWNLOAD_ROUTE,
+  TEMPLATE_VERSION,
+  toColumnLetter,
+} from './loaduser-columns';
 import { SheetError } from './sheet-error';
 import { isBlankCell, type SheetCellValue } from './sheet-row';
 

@@ -5,7 +5,13 @@ const limits: SheetLimits = { ...DEFAULT_SHEET_LIMITS, maxColumns: 4, maxCellCha
 
 async function collect(pieces: string[], bounds = new CsvRecordBounds(';', limits)): Promise<string[]> {
   const out: string[] = [];
-  for await (const piece of cutAtRecordEnds((async function* replay() { yield* pieces; })(), bounds)) out.push(piece);
+  for await (const piece of cutAtRecordEnds(
+    (async function* replay() {
+      yield* pieces;
+    })(),
+    bounds,
+  ))
+    out.push(piece);
   return out;
 }
 
@@ -33,8 +39,14 @@ describe('CsvRecordBounds', () => {
   });
 
   it('refuses a field past twice the cell limit plus its quotes, naming row and column, even unterminated', async () => {
-    await expect(collect(['h\na;"', 'x'.repeat(12)])).rejects.toMatchObject({ code: 'CELL_TOO_LONG', details: { row: 2, column: 'B' } });
-    await expect(collect(['h\n', 'a;'.repeat(2) + 'y'.repeat(13)])).rejects.toMatchObject({ code: 'CELL_TOO_LONG', details: { row: 2, column: 'C' } });
+    await expect(collect(['h\na;"', 'x'.repeat(12)])).rejects.toMatchObject({
+      code: 'CELL_TOO_LONG',
+      details: { row: 2, column: 'B' },
+    });
+    await expect(collect(['h\n', 'a;'.repeat(2) + 'y'.repeat(13)])).rejects.toMatchObject({
+      code: 'CELL_TOO_LONG',
+      details: { row: 2, column: 'C' },
+    });
     expect(await collect(['"' + 'x'.repeat(10) + '"\n'])).toHaveLength(1);
   });
 

@@ -51,7 +51,9 @@ export class CsvRecordBounds {
         this.columnCount += 1;
         this.fieldLength = 0;
         if (this.columnCount > this.limits.maxColumns) {
-          throw limitExceeded('maxColumns', this.limits, 'A row has more columns than allowed', { row: this.recordNumber });
+          throw limitExceeded('maxColumns', this.limits, 'A row has more columns than allowed', {
+            row: this.recordNumber,
+          });
         }
         continue;
       } else if (character === LINE_FEED || character === CARRIAGE_RETURN) {

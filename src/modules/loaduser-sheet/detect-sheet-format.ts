@@ -42,12 +42,18 @@ function looksLikeText(bytes: Uint8Array): boolean {
 }
 
 function looksLikeMarkup(bytes: Uint8Array): boolean {
-  const start = Buffer.from(bytes.subarray(0, 64)).toString('latin1').replace(/^\ufeff|^\u00ef\u00bb\u00bf/, '').trimStart();
+  const start = Buffer.from(bytes.subarray(0, 64))
+    .toString('latin1')
+    .replace(/^\ufeff|^\u00ef\u00bb\u00bf/, '')
+    .trimStart();
   return start.startsWith('<');
 }
 
 function refuse(description: string): SheetError {
-  return new SheetError('FORMAT_UNSUPPORTED', `The file is ${description}, not a loaduser spreadsheet. ${SAVE_AS_ADVICE}`);
+  return new SheetError(
+    'FORMAT_UNSUPPORTED',
+    `The file is ${description}, not a loaduser spreadsheet. ${SAVE_AS_ADVICE}`,
+  );
 }
 
 /**
@@ -62,7 +68,8 @@ export function detectSheetFormat(filename: string | undefined, firstBytes: Uint
     if (OTHER_ZIP_EXTENSIONS.includes(extension)) throw refuse(`a .${extension} file`);
     return 'xlsx';
   }
-  if (startsWith(firstBytes, EMPTY_ZIP_SIGNATURE)) throw new SheetError('FILE_UNREADABLE', 'The file is an empty zip archive.');
+  if (startsWith(firstBytes, EMPTY_ZIP_SIGNATURE))
+    throw new SheetError('FILE_UNREADABLE', 'The file is an empty zip archive.');
   if (startsWith(firstBytes, OLE_SIGNATURE)) return 'xls';
   if (startsWith(firstBytes, PDF_SIGNATURE)) throw refuse('a PDF document');
   if (startsWith(firstBytes, UTF16_LITTLE_ENDIAN_BOM) || startsWith(firstBytes, UTF16_BIG_ENDIAN_BOM)) {

@@ -17,7 +17,9 @@ function formatExpiryDate(value: string, target: ExportTarget): ExportCell {
   const match = DATE_ONLY.exec(value);
   if (!match) return neutraliseFormula(value);
   const [, year, month, day] = match;
-  return target === 'xlsx' ? new Date(Date.UTC(Number(year), Number(month) - 1, Number(day))) : `${day}/${month}/${year}`;
+  return target === 'xlsx'
+    ? new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)))
+    : `${day}/${month}/${year}`;
 }
 
 /** Last activity is informative only; an ISO instant with its zone is unambiguous anywhere. */
@@ -43,7 +45,8 @@ export function formatExportRow(row: LoaduserExportRow, target: ExportTarget): E
     const value = row[field];
     if (value === null || value === undefined) return null;
     if (field === 'expiresAt' && typeof value === 'string') return formatExpiryDate(value, target);
-    if (field === 'lastActivityAt' && (typeof value === 'string' || value instanceof Date)) return neutraliseFormula(formatInstant(value));
+    if (field === 'lastActivityAt' && (typeof value === 'string' || value instanceof Date))
+      return neutraliseFormula(formatInstant(value));
     return formatValue(value);
   });
 }

@@ -28,7 +28,13 @@ export { parseLoaduserSheet } from './parse-loaduser-sheet';
 export { FORMAT_SNIFF_BYTES, peekStreamStart, type PeekedStream } from './peek-stream-start';
 export { readLoaduserSheet } from './read-loaduser-sheet';
 export { DEFAULT_SHEET_LIMITS, SHEET_LIMIT_SETTINGS, type SheetLimits } from './sheet-limits';
-export { SHEET_ERROR_CODES, SheetError, isSheetError, type SheetErrorCode, type SheetErrorDetails } from './sheet-error';
+export {
+  SHEET_ERROR_CODES,
+  SheetError,
+  isSheetError,
+  type SheetErrorCode,
+  type SheetErrorDetails,
+} from './sheet-error';
 export { SHEET_FORMATS, type RawSheetRow, type SheetCellValue, type SheetFormat, type SheetInput } from './sheet-row';
 export { hasRequiredFields, toMailboxFields, type CompleteLoaduserRowFields } from './to-mailbox-fields';
 export { writeLoaduserCsv } from './write-loaduser-csv';

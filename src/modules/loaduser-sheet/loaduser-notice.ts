@@ -6,16 +6,16 @@ import { TEMPLATE_DOWNLOAD_ROUTE, TEMPLATE_VERSION, type LoaduserFieldKey } from
  */
 export const NOTICE_RULES: readonly string[] = [
   `Modèle loaduser version ${TEMPLATE_VERSION} : une ligne par boîte aux lettres (BAL), colonnes A à AH. La ligne 1 porte les en-têtes : ne les modifiez pas et ne changez pas l'ordre des colonnes.`,
-  "Une adresse mail (colonne A) déjà présente dans la structure met sa BAL à jour ; une nouvelle adresse crée une BAL (pré-enregistrée).",
-  'Cellule vide : lors d\'une mise à jour, la valeur actuelle est conservée ; pour une nouvelle BAL, la donnée est non renseignée.',
+  'Une adresse mail (colonne A) déjà présente dans la structure met sa BAL à jour ; une nouvelle adresse crée une BAL (pré-enregistrée).',
+  "Cellule vide : lors d'une mise à jour, la valeur actuelle est conservée ; pour une nouvelle BAL, la donnée est non renseignée.",
   'Une cellule vide ne supprime jamais une adresse MSSanté.',
   'Oui/Non : O/N, Oui/Non, Y/N, Yes/No, 1/0, true/false sont acceptés, ainsi que X pour oui (vide = non renseigné).',
   'Dates : JJ/MM/AAAA, AAAA-MM-JJ ou une cellule au format date.',
-  'Listes d\'adresses (colonnes AB et AH) : séparées par « ; », sans espace. Elles peuvent désigner des BAL créées plus haut dans le même fichier.',
+  "Listes d'adresses (colonnes AB et AH) : séparées par « ; », sans espace. Elles peuvent désigner des BAL créées plus haut dans le même fichier.",
   "Une valeur commençant par une apostrophe suivie de =, +, - ou @ a été protégée par l'export pour qu'aucune formule ne s'exécute ; l'import retire cette apostrophe (un numéro +33… reste intact).",
-  'Colonnes AE, AF et AG : écrites par les exports, ignorées à l\'import.',
+  "Colonnes AE, AF et AG : écrites par les exports, ignorées à l'import.",
   'Formats acceptés : XLSX, XLS et CSV (séparateur « ; » ou « , », UTF-8 ou Windows-1252). Seule la première feuille est lue.',
-  'Chaque erreur indique le numéro de ligne, la lettre et l\'en-tête de la colonne. Réimporter un export sans le modifier ne change rien.',
+  "Chaque erreur indique le numéro de ligne, la lettre et l'en-tête de la colonne. Réimporter un export sans le modifier ne change rien.",
   `Modèle à jour : ${TEMPLATE_DOWNLOAD_ROUTE}.`,
 ];
 
@@ -24,14 +24,18 @@ export interface NoticeColumnNote {
   content: string;
 }
 
-const RESPONSIBLE = 'ORG/APP : personne responsable de la BAL ; nom et prénom obligatoires dès qu\'une colonne U à Y est remplie.';
-const EXPORT_ONLY = 'Écrit par les exports, ignoré à l\'import.';
+const RESPONSIBLE =
+  "ORG/APP : personne responsable de la BAL ; nom et prénom obligatoires dès qu'une colonne U à Y est remplie.";
+const EXPORT_ONLY = "Écrit par les exports, ignoré à l'import.";
 
 export const NOTICE_COLUMN_NOTES: Record<LoaduserFieldKey, NoticeColumnNote> = {
   email: { isRequired: true, content: 'Adresse de référence et identifiant de connexion ; clé de la ligne.' },
   lastName: { isRequired: true, content: 'Nom. Pour ORG/APP : nom de la BAL (ex. « Service BE »).' },
   firstName: { isRequired: true, content: 'Prénom. Pour ORG/APP : second libellé (ex. la structure).' },
-  rpps: { isRequired: false, content: '11 chiffres (clé de Luhn). Saisir au format texte pour garder tous les chiffres.' },
+  rpps: {
+    isRequired: false,
+    content: '11 chiffres (clé de Luhn). Saisir au format texte pour garder tous les chiffres.',
+  },
   address: { isRequired: false, content: 'Numéro et voie.' },
   organisationName: { isRequired: false, content: 'Raison sociale de la structure.' },
   service: { isRequired: false, content: 'Service de rattachement.' },
@@ -45,8 +49,12 @@ export const NOTICE_COLUMN_NOTES: Record<LoaduserFieldKey, NoticeColumnNote> = {
   specialty: { isRequired: false, content: 'Code savoir-faire (ex. SM54).' },
   expiresAt: { isRequired: false, content: 'Date de fin de validité de la BAL : JJ/MM/AAAA.' },
   isTest: { isRequired: false, content: 'Oui/Non : compte de test.' },
-  directoryVisible: { isRequired: false, content: 'Oui/Non : BAL publiée dans l\'annuaire national.' },
-  type: { isRequired: true, content: 'PER (personnelle), MED (connexion Medimail seule), INT (interne, sans RPPS), ORG (organisationnelle) ou APP (applicative).' },
+  directoryVisible: { isRequired: false, content: "Oui/Non : BAL publiée dans l'annuaire national." },
+  type: {
+    isRequired: true,
+    content:
+      'PER (personnelle), MED (connexion Medimail seule), INT (interne, sans RPPS), ORG (organisationnelle) ou APP (applicative).',
+  },
   description: { isRequired: false, content: 'ORG/APP : description de la BAL.' },
   responsibleLastName: { isRequired: false, content: RESPONSIBLE },
   responsibleFirstName: { isRequired: false, content: RESPONSIBLE },
@@ -55,11 +63,17 @@ export const NOTICE_COLUMN_NOTES: Record<LoaduserFieldKey, NoticeColumnNote> = {
   responsibleAdeli: { isRequired: false, content: 'ORG/APP : ADELI du responsable (9 chiffres).' },
   paperless: { isRequired: false, content: 'Oui/Non : dématérialisation.' },
   mailboxPhone: { isRequired: false, content: 'Téléphone publié avec la BAL.' },
-  delegates: { isRequired: false, content: 'Adresses (colonne A) de BAL nominatives PER, MED ou INT, séparées par « ; ».' },
-  correspondenceLocalPart: { isRequired: false, content: 'Partie de l\'adresse MSSanté avant « @ ».' },
+  delegates: {
+    isRequired: false,
+    content: 'Adresses (colonne A) de BAL nominatives PER, MED ou INT, séparées par « ; ».',
+  },
+  correspondenceLocalPart: { isRequired: false, content: "Partie de l'adresse MSSanté avant « @ »." },
   correspondenceDomain: { isRequired: false, content: 'Un des domaines MSSanté de la structure ; vide = le premier.' },
   status: { isRequired: false, content: EXPORT_ONLY },
   lastActivityAt: { isRequired: false, content: EXPORT_ONLY },
   id: { isRequired: false, content: EXPORT_ONLY },
-  connectionAccounts: { isRequired: false, content: 'ORG/APP : adresses (colonne A) des comptes nominatifs qui se connectent à cette BAL, séparées par « ; ».' },
+  connectionAccounts: {
+    isRequired: false,
+    content: 'ORG/APP : adresses (colonne A) des comptes nominatifs qui se connectent à cette BAL, séparées par « ; ».',
+  },
 };

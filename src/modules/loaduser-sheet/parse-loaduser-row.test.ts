@@ -9,34 +9,71 @@ const MINIMAL: Partial<Record<LoaduserFieldKey, SheetCellValue>> = {
   type: 'per',
 };
 
-function rowOf(cells: Partial<Record<LoaduserFieldKey, SheetCellValue>>, rowNumber = 9): { rowNumber: number; cells: SheetCellValue[] } {
+function rowOf(
+  cells: Partial<Record<LoaduserFieldKey, SheetCellValue>>,
+  rowNumber = 9,
+): { rowNumber: number; cells: SheetCellValue[] } {
   return { rowNumber, cells: LOADUSER_COLUMNS.map(({ field }) => cells[field] ?? null) };
 }
 
 describe('parseLoaduserRow: values', () => {
   it('trims text, lowercases e-mails, uppercases the type and leaves empty cells out', () => {
-    const { fields, issues } = parseLoaduserRow(rowOf({ ...MINIMAL, lastName: '  Person ', service: '   ', city: null }));
+    const { fields, issues } = parseLoaduserRow(
+      rowOf({ ...MINIMAL, lastName: '  Person ', service: '   ', city: null }),
+    );
     expect(issues).toEqual([]);
     expect(fields).toEqual({ email: 'a.person@ch-exemple.fr', lastName: 'Person', firstName: 'Anne', type: 'PER' });
   });
 
   it('turns identifiers that spreadsheets made numbers back into digits', () => {
     const { fields } = parseLoaduserRow(
-      rowOf({ ...MINIMAL, rpps: 10990000019, adeli: 11234567, responsibleRpps: '10990000027.0', responsibleAdeli: '1.12345678E+8' }),
+      rowOf({
+        ...MINIMAL,
+        rpps: 10990000019,
+        adeli: 11234567,
+        responsibleRpps: '10990000027.0',
+        responsibleAdeli: '1.12345678E+8',
+      }),
     );
-    expect(fields).toMatchObject({ rpps: '10990000019', adeli: '011234567', responsibleRpps: '10990000027', responsibleAdeli: '112345678' });
-    expect(parseLoaduserRow(rowOf({ ...MINIMAL, rpps: '1,0999E+10', adeli: '123' })).fields).toMatchObject({ rpps: '1,0999E+10', adeli: '123' });
+    expect(fields).toMatchObject({
+      rpps: '10990000019',
+      adeli: '011234567',
+      responsibleRpps: '10990000027',
+      responsibleAdeli: '112345678',
+    });
+    expect(parseLoaduserRow(rowOf({ ...MINIMAL, rpps: '1,0999E+10', adeli: '123' })).fields).toMatchObject({
+      rpps: '1,0999E+10',
+      adeli: '123',
+    });
   });
 
   it('gives phone numbers and postal codes back what a spreadsheet stripped', () => {
-    const { fields } = parseLoaduserRow(rowOf({ ...MINIMAL, phone: 33491000001, mailboxPhone: 491000001, postalCode: 1000 }));
+    const { fields } = parseLoaduserRow(
+      rowOf({ ...MINIMAL, phone: 33491000001, mailboxPhone: 491000001, postalCode: 1000 }),
+    );
     expect(fields).toMatchObject({ phone: '+33491000001', mailboxPhone: '0491000001', postalCode: '01000' });
   });
 
   it.each([
-    ['O', true], ['oui', true], ['Y', true], ['Yes', true], [1, true], ['1', true], [true, true], ['TRUE', true], ['x', true],
-    ['N', false], ['Non', false], ['n', false], ['no', false], [0, false], ['0', false], [false, false], ['false', false],
-    [null, undefined], ['  ', undefined],
+    ['O', true],
+    ['oui', true],
+    ['Y', true],
+    ['Yes', true],
+    [1, true],
+    ['1', true],
+    [true, true],
+    ['TRUE', true],
+    ['x', true],
+    ['N', false],
+    ['Non', false],
+    ['n', false],
+    ['no', false],
+    [0, false],
+    ['0', false],
+    [false, false],
+    ['false', false],
+    [null, undefined],
+    ['  ', undefined],
   ])('reads the yes/no cell %p as %p', (cell, expected) => {
     const { fields, issues } = parseLoaduserRow(rowOf({ ...MINIMAL, isTest: cell }));
     expect(issues).toEqual([]);
@@ -54,22 +91,32 @@ describe('parseLoaduserRow: values', () => {
   });
 
   it('splits delegates and connection accounts into lowercase e-mails', () => {
-    const { fields } = parseLoaduserRow(rowOf({ ...MINIMAL, delegates: 'A@b.fr;c@D.fr', connectionAccounts: ' a@b.fr ; c@d.fr;;a@b.fr' }));
+    const { fields } = parseLoaduserRow(
+      rowOf({ ...MINIMAL, delegates: 'A@b.fr;c@D.fr', connectionAccounts: ' a@b.fr ; c@d.fr;;a@b.fr' }),
+    );
     expect(fields).toMatchObject({ delegates: ['a@b.fr', 'c@d.fr'], connectionAccounts: ['a@b.fr', 'c@d.fr'] });
   });
 
   it('splits a whole MSSanté address typed in AC, column AD winning', () => {
-    expect(parseLoaduserRow(rowOf({ ...MINIMAL, correspondenceLocalPart: 'Anne.Person@ch.mssante.fr' })).fields).toMatchObject({
+    expect(
+      parseLoaduserRow(rowOf({ ...MINIMAL, correspondenceLocalPart: 'Anne.Person@ch.mssante.fr' })).fields,
+    ).toMatchObject({
       correspondenceLocalPart: 'anne.person',
       correspondenceDomain: 'ch.mssante.fr',
     });
-    expect(parseLoaduserRow(rowOf({ ...MINIMAL, correspondenceLocalPart: 'anne@ch.mssante.fr', correspondenceDomain: 'other.mssante.fr' })).fields).toMatchObject({
+    expect(
+      parseLoaduserRow(
+        rowOf({ ...MINIMAL, correspondenceLocalPart: 'anne@ch.mssante.fr', correspondenceDomain: 'other.mssante.fr' }),
+      ).fields,
+    ).toMatchObject({
       correspondenceDomain: 'other.mssante.fr',
     });
   });
 
   it('reads neutralised formulas back and ignores the export-only columns', () => {
-    const { fields } = parseLoaduserRow(rowOf({ ...MINIMAL, phone: "'+33491000001", description: "'=cmd", city: "''=x", status: 'valid', id: 'x1' }));
+    const { fields } = parseLoaduserRow(
+      rowOf({ ...MINIMAL, phone: "'+33491000001", description: "'=cmd", city: "''=x", status: 'valid', id: 'x1' }),
+    );
     expect(fields).toMatchObject({ phone: '+33491000001', description: '=cmd', city: "'=x" });
     expect(fields).not.toHaveProperty('status');
     expect(fields).not.toHaveProperty('id');

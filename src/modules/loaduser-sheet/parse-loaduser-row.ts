@@ -23,8 +23,8 @@ const REQUIRED_MESSAGES: Partial<Record<LoaduserFieldKey, string>> = {
   lastName: 'The last name is required (for ORG and APP boxes: the name of the box).',
   firstName: 'The first name is required (for ORG and APP boxes: a second label, e.g. the structure).',
   type: `The box type is required: one of ${MAILBOX_TYPES.join(', ')}.`,
-  responsibleLastName: 'The responsible\'s last name is required when any responsible column (U to Y) is filled.',
-  responsibleFirstName: 'The responsible\'s first name is required when any responsible column (U to Y) is filled.',
+  responsibleLastName: "The responsible's last name is required when any responsible column (U to Y) is filled.",
+  responsibleFirstName: "The responsible's first name is required when any responsible column (U to Y) is filled.",
 };
 
 function parseMailboxType(value: SheetCellValue | undefined): CellParse<MailboxType> {
@@ -91,10 +91,18 @@ export function parseLoaduserRow(row: RawSheetRow): { fields: LoaduserRowFields;
   set('connectionAccounts', parseEmailList(cellOf('connectionAccounts')));
 
   const required: LoaduserFieldKey[] = ['email', 'lastName', 'firstName', 'type'];
-  const responsibleCells = [fields.responsibleProfession, fields.responsibleRpps, fields.responsibleAdeli, fields.responsibleLastName, fields.responsibleFirstName];
-  if (responsibleCells.some((value) => value !== undefined)) required.push('responsibleLastName', 'responsibleFirstName');
+  const responsibleCells = [
+    fields.responsibleProfession,
+    fields.responsibleRpps,
+    fields.responsibleAdeli,
+    fields.responsibleLastName,
+    fields.responsibleFirstName,
+  ];
+  if (responsibleCells.some((value) => value !== undefined))
+    required.push('responsibleLastName', 'responsibleFirstName');
   for (const field of required) {
-    if (readCellText(cellOf(field)) === undefined) report(field, 'REQUIRED', REQUIRED_MESSAGES[field] ?? 'This cell is required.');
+    if (readCellText(cellOf(field)) === undefined)
+      report(field, 'REQUIRED', REQUIRED_MESSAGES[field] ?? 'This cell is required.');
   }
   return { fields, issues };
 }

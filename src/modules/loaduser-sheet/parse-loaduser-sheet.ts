@@ -11,7 +11,10 @@ import type { SheetInput } from './sheet-row';
  * checked as the template header (a `SheetError` refuses the file), then each data row parsed.
  * Streams: one row at a time, within `limits`.
  */
-export async function* parseLoaduserSheet(input: SheetInput, limits: SheetLimits = DEFAULT_SHEET_LIMITS): AsyncGenerator<ParsedLoaduserRow> {
+export async function* parseLoaduserSheet(
+  input: SheetInput,
+  limits: SheetLimits = DEFAULT_SHEET_LIMITS,
+): AsyncGenerator<ParsedLoaduserRow> {
   let hasHeader = false;
   for await (const row of readLoaduserSheet(input, limits)) {
     if (!hasHeader) {

@@ -74,7 +74,12 @@ export async function* readCsvRows(chunks: AsyncIterable<Buffer>, limits: SheetL
   } catch (error) {
     if (error === inputError || error instanceof SheetError) throw error;
     const reason = error instanceof Error ? error.message : String(error);
-    throw new SheetError('FILE_UNREADABLE', `The CSV file cannot be read after row ${rowNumber}: ${reason}`, {}, { cause: error });
+    throw new SheetError(
+      'FILE_UNREADABLE',
+      `The CSV file cannot be read after row ${rowNumber}: ${reason}`,
+      {},
+      { cause: error },
+    );
   } finally {
     source.destroy();
     parser.destroy();

@@ -10,7 +10,10 @@ import type { SheetFormat } from './sheet-row';
 import { manyRowsWorkbook, sharedStringsBomb } from '../../../test/sheet-bombs';
 
 const FIXTURES = join(__dirname, '../../../test/fixtures');
-const EXPECTED_ROWS = JSON.parse(readFileSync(join(FIXTURES, 'loaduser-expected-rows.json'), 'utf8')) as Pick<ParsedLoaduserRow, 'rowNumber' | 'fields'>[];
+const EXPECTED_ROWS = JSON.parse(readFileSync(join(FIXTURES, 'loaduser-expected-rows.json'), 'utf8')) as Pick<
+  ParsedLoaduserRow,
+  'rowNumber' | 'fields'
+>[];
 
 const LOADUSER_FIXTURES = [
   'loaduser-excel-fr.csv',
@@ -71,10 +74,15 @@ describe('reading the loaduser fixtures', () => {
 });
 
 describe('reading damaged files', () => {
-  it.each(['loaduser-openpyxl.xlsx', 'loaduser-libreoffice.xlsx'])('%s cut in half is FILE_UNREADABLE', async (name) => {
-    const bytes = readFixture(name);
-    await expect(parseBytes(bytes.subarray(0, bytes.length / 2), 'xlsx')).rejects.toMatchObject({ code: 'FILE_UNREADABLE' });
-  });
+  it.each(['loaduser-openpyxl.xlsx', 'loaduser-libreoffice.xlsx'])(
+    '%s cut in half is FILE_UNREADABLE',
+    async (name) => {
+      const bytes = readFixture(name);
+      await expect(parseBytes(bytes.subarray(0, bytes.length / 2), 'xlsx')).rejects.toMatchObject({
+        code: 'FILE_UNREADABLE',
+      });
+    },
+  );
 
   it('refuses an xlsx cut anywhere inside its parts, without hanging', async () => {
     const bytes = readFixture('loaduser-openpyxl.xlsx');
@@ -90,7 +98,9 @@ describe('reading damaged files', () => {
     const garbage = Buffer.from(Array.from({ length: 4096 }, (_, index) => (index * 7919) % 256));
     await expect(parseBytes(xls.subarray(0, 600), 'xls')).rejects.toMatchObject({ code: 'FILE_UNREADABLE' });
     await expect(parseBytes(garbage, 'xlsx')).rejects.toMatchObject({ code: 'FILE_UNREADABLE' });
-    await expect(parseBytes(Buffer.concat([Buffer.from('PK\x03\x04'), garbage]), 'xlsx')).rejects.toMatchObject({ code: 'FILE_UNREADABLE' });
+    await expect(parseBytes(Buffer.concat([Buffer.from('PK\x03\x04'), garbage]), 'xlsx')).rejects.toMatchObject({
+      code: 'FILE_UNREADABLE',
+    });
     await expect(parseBytes(garbage, 'xls')).rejects.toMatchObject({ code: 'FILE_UNREADABLE' });
   });
 
@@ -98,7 +108,9 @@ describe('reading damaged files', () => {
     await expect(parseBytes(Buffer.alloc(0), 'csv')).rejects.toMatchObject({ code: 'FILE_EMPTY' });
     await expect(parseBytes(Buffer.alloc(0), 'xlsx')).rejects.toMatchObject({ code: 'FILE_UNREADABLE' });
     const header = readFixture('loaduser-utf8-bom.csv').toString('utf8').split('\r\n')[0] ?? '';
-    await expect(parseBytes(Buffer.from(`${header}\r\n"a@b.fr;Nom\r\n`), 'csv')).rejects.toMatchObject({ code: 'FILE_UNREADABLE' });
+    await expect(parseBytes(Buffer.from(`${header}\r\n"a@b.fr;Nom\r\n`), 'csv')).rejects.toMatchObject({
+      code: 'FILE_UNREADABLE',
+    });
   });
 
   it('lets an input stream failure through as it is', async () => {
@@ -110,20 +122,34 @@ describe('reading damaged files', () => {
         })(),
         { objectMode: false },
       );
-    for (const [name, format] of [['loaduser-utf8-bom.csv', 'csv'], ['loaduser-openpyxl.xlsx', 'xlsx']] as const) {
+    for (const [name, format] of [
+      ['loaduser-utf8-bom.csv', 'csv'],
+      ['loaduser-openpyxl.xlsx', 'xlsx'],
+    ] as const) {
       const rows = readLoaduserSheet({ stream: failing(readFixture(name)), format });
-      await expect((async () => { for await (const _row of rows) { /* drain */ } })()).rejects.toThrow('connection reset');
+      await expect(
+        (async () => {
+          for await (const _row of rows) {
+            /* drain */
+          }
+        })(),
+      ).rejects.toThrow('connection reset');
     }
   });
 });
 
 describe('CSV details', () => {
-  const header = readFixture('loaduser-utf8-bom.csv').toString('utf8').split('\r\n')[0]?.replace(/^\ufeff/, '') ?? '';
+  const header =
+    readFixture('loaduser-utf8-bom.csv')
+      .toString('utf8')
+      .split('\r\n')[0]
+      ?.replace(/^\ufeff/, '') ?? '';
 
   async function readCsv(text: string | Buffer): Promise<{ rowNumber: number; first: unknown }[]> {
     const rows = [];
     const stream = streamBytes(typeof text === 'string' ? Buffer.from(text, 'utf8') : text, 7);
-    for await (const row of readLoaduserSheet({ stream, format: 'csv' })) rows.push({ rowNumber: row.rowNumber, first: row.cells[1] });
+    for await (const row of readLoaduserSheet({ stream, format: 'csv' }))
+      rows.push({ rowNumber: row.rowNumber, first: row.cells[1] });
     return rows;
   }
 
@@ -138,7 +164,10 @@ describe('CSV details', () => {
 
   it('honours a first line "sep=," and does not count it as a row', async () => {
     const rows = await readCsv(`sep=,\r\n${header.replaceAll(';', ',')}\r\na@b.fr,"Nom; avec point-virgule"\r\n`);
-    expect(rows).toEqual([{ rowNumber: 1, first: 'Nom' }, { rowNumber: 2, first: 'Nom; avec point-virgule' }]);
+    expect(rows).toEqual([
+      { rowNumber: 1, first: 'Nom' },
+      { rowNumber: 2, first: 'Nom; avec point-virgule' },
+    ]);
   });
 
   it('reads Windows-1252 when the first accent comes long after an ASCII header', async () => {
@@ -152,7 +181,10 @@ describe('CSV details', () => {
 });
 
 describe('leaving early', () => {
-  it.each([['loaduser-excel-fr.csv', 'csv'], ['loaduser-libreoffice.xlsx', 'xlsx']] as const)('releases the input of %s when the reader leaves early', async (name, format) => {
+  it.each([
+    ['loaduser-excel-fr.csv', 'csv'],
+    ['loaduser-libreoffice.xlsx', 'xlsx'],
+  ] as const)('releases the input of %s when the reader leaves early', async (name, format) => {
     const stream = streamBytes(readFixture(name), 16);
     for await (const row of readLoaduserSheet({ stream, format })) {
       expect(row.rowNumber).toBe(1);
@@ -164,39 +196,69 @@ describe('leaving early', () => {
 });
 
 describe('mixed encodings', () => {
-  const header = readFixture('loaduser-utf8-bom.csv').toString('utf8').split('\r\n')[0]?.replace(/^\ufeff/, '') ?? '';
+  const header =
+    readFixture('loaduser-utf8-bom.csv')
+      .toString('utf8')
+      .split('\r\n')[0]
+      ?.replace(/^\ufeff/, '') ?? '';
 
   it.each([
     ['in a later chunk', 7, 3],
     ['in the same chunk', 64 * 1024, 3],
-  ])('refuses a UTF-8 file with a stray byte %s, naming its line, instead of storing U+FFFD', async (_label, chunkSize, line) => {
-    const bytes = Buffer.concat([Buffer.from(`${header}\r\na@b.fr;Lefèvre\r\n`), Buffer.from('c@d.fr;Lef\xe8vre\r\n', 'latin1')]);
-    const rows = readLoaduserSheet({ stream: streamBytes(bytes, chunkSize), format: 'csv' });
-    await expect((async () => { for await (const _row of rows) { /* drain */ } })()).rejects.toMatchObject({
-      code: 'FILE_ENCODING_INVALID',
-      message: expect.stringContaining(`Line ${line}`),
-    });
-  });
+  ])(
+    'refuses a UTF-8 file with a stray byte %s, naming its line, instead of storing U+FFFD',
+    async (_label, chunkSize, line) => {
+      const bytes = Buffer.concat([
+        Buffer.from(`${header}\r\na@b.fr;Lefèvre\r\n`),
+        Buffer.from('c@d.fr;Lef\xe8vre\r\n', 'latin1'),
+      ]);
+      const rows = readLoaduserSheet({ stream: streamBytes(bytes, chunkSize), format: 'csv' });
+      await expect(
+        (async () => {
+          for await (const _row of rows) {
+            /* drain */
+          }
+        })(),
+      ).rejects.toMatchObject({
+        code: 'FILE_ENCODING_INVALID',
+        message: expect.stringContaining(`Line ${line}`),
+      });
+    },
+  );
 });
 
 describe('the reader thread', () => {
   it('holds the default row limit against 5,000,000 one-cell rows', async () => {
     const bytes = manyRowsWorkbook(5_000_000);
     let count = 0;
-    const reading = (async () => { for await (const _row of readLoaduserSheet({ stream: streamBytes(bytes, 1024 * 1024), format: 'xlsx' })) count += 1; })();
-    await expect(reading).rejects.toMatchObject({ code: 'TOO_MANY_ROWS', details: { row: 200_002, limit: 200_000, setting: 'BALISE_IMPORT_MAX_ROWS' } });
+    const reading = (async () => {
+      for await (const _row of readLoaduserSheet({ stream: streamBytes(bytes, 1024 * 1024), format: 'xlsx' }))
+        count += 1;
+    })();
+    await expect(reading).rejects.toMatchObject({
+      code: 'TOO_MANY_ROWS',
+      details: { row: 200_002, limit: 200_000, setting: 'BALISE_IMPORT_MAX_ROWS' },
+    });
     expect(count).toBe(200_001);
   }, 60_000);
 
   it('ends a reader that outgrows its heap with FILE_TOO_COMPLEX, and the process goes on', async () => {
     // 400,000 strings of 200 characters: within every limit, not within 64 MB.
     const bytes = sharedStringsBomb(400_000, 200);
-    const read = (readerMemoryMb: number) => (async () => {
-      let count = 0;
-      for await (const _row of readLoaduserSheet({ stream: streamBytes(bytes), format: 'xlsx' }, { ...DEFAULT_SHEET_LIMITS, readerMemoryMb })) count += 1;
-      return count;
-    })();
-    await expect(read(64)).rejects.toMatchObject({ code: 'FILE_TOO_COMPLEX', details: { setting: 'BALISE_IMPORT_READER_MEMORY_MB', limit: 64 } });
+    const read = (readerMemoryMb: number) =>
+      (async () => {
+        let count = 0;
+        for await (const _row of readLoaduserSheet(
+          { stream: streamBytes(bytes), format: 'xlsx' },
+          { ...DEFAULT_SHEET_LIMITS, readerMemoryMb },
+        ))
+          count += 1;
+        return count;
+      })();
+    await expect(read(64)).rejects.toMatchObject({
+      code: 'FILE_TOO_COMPLEX',
+      details: { setting: 'BALISE_IMPORT_READER_MEMORY_MB', limit: 64 },
+    });
     expect(await read(512)).toBe(2);
   }, 60_000);
 });

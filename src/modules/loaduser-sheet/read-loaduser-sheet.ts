@@ -53,7 +53,8 @@ function crashError(error: Error, limits: SheetLimits): Error {
 function adoptDates(row: RawSheetRow): RawSheetRow {
   for (let index = 0; index < row.cells.length; index += 1) {
     const cell = row.cells[index];
-    if (typeof cell === 'object' && cell !== null && !(cell instanceof Date)) row.cells[index] = new Date(Date.prototype.getTime.call(cell));
+    if (typeof cell === 'object' && cell !== null && !(cell instanceof Date))
+      row.cells[index] = new Date(Date.prototype.getTime.call(cell));
   }
   return row;
 }
@@ -71,7 +72,10 @@ function adoptDates(row: RawSheetRow): RawSheetRow {
  * Failures are `SheetError`s for the file, the input stream's own errors as they are, and
  * other errors for a reader that failed unexpectedly.
  */
-export async function* readLoaduserSheet(input: SheetInput, limits: SheetLimits = DEFAULT_SHEET_LIMITS): AsyncGenerator<RawSheetRow> {
+export async function* readLoaduserSheet(
+  input: SheetInput,
+  limits: SheetLimits = DEFAULT_SHEET_LIMITS,
+): AsyncGenerator<RawSheetRow> {
   const workerData: SheetWorkerData = { format: input.format, limits };
   // exceljs copies a worksheet that comes before the shared strings (Excel's order) to a temporary
   // file, removed only when it reads the sheet to its end or its thread exits normally; a worker
@@ -125,7 +129,11 @@ export async function* readLoaduserSheet(input: SheetInput, limits: SheetLimits 
         case 'exited':
           throw new Error(`The sheet reader stopped unexpectedly (exit code ${event.code}).`);
         case 'stalled':
-          throw limitExceeded('readerIdleSeconds', limits, 'Reading the file stalled: the reader produced nothing for too long');
+          throw limitExceeded(
+            'readerIdleSeconds',
+            limits,
+            'Reading the file stalled: the reader produced nothing for too long',
+          );
       }
     }
   } finally {

@@ -1,7 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LOADUSER_TEST_HEADERS } from '../../../test/factories';
-import { buildZip, HEADER_ROW, inlineCell, manyRowsWorkbook, sharedStringsBomb, workbookParts, WORKSHEET_END, WORKSHEET_START } from '../../../test/sheet-bombs';
+import {
+  buildZip,
+  HEADER_ROW,
+  inlineCell,
+  manyRowsWorkbook,
+  sharedStringsBomb,
+  workbookParts,
+  WORKSHEET_END,
+  WORKSHEET_START,
+} from '../../../test/sheet-bombs';
 import { readSheetRows } from './read-sheet-rows';
 import { DEFAULT_SHEET_LIMITS, type SheetLimits } from './sheet-limits';
 import type { SheetFormat } from './sheet-row';
@@ -29,34 +38,63 @@ describe('the row limit', () => {
 
   it('holds for XLSX rows as the sheet numbers them', async () => {
     expect(await readAll(manyRowsWorkbook(10), 'xlsx', { maxRows: 10 })).toBe(11);
-    await expect(readAll(manyRowsWorkbook(11), 'xlsx', { maxRows: 10 })).rejects.toMatchObject({ code: 'TOO_MANY_ROWS', details: { row: 12 } });
+    await expect(readAll(manyRowsWorkbook(11), 'xlsx', { maxRows: 10 })).rejects.toMatchObject({
+      code: 'TOO_MANY_ROWS',
+      details: { row: 12 },
+    });
   });
 });
 
 describe('the cell and column limits', () => {
   const wideCell = (length: number) =>
-    buildZip([...workbookParts(false), { path: 'xl/worksheets/sheet1.xml', content: Buffer.from(`${WORKSHEET_START}${HEADER_ROW}<row r="2">${inlineCell('C2', 'é'.repeat(length))}</row>${WORKSHEET_END}`) }]);
+    buildZip([
+      ...workbookParts(false),
+      {
+        path: 'xl/worksheets/sheet1.xml',
+        content: Buffer.from(
+          `${WORKSHEET_START}${HEADER_ROW}<row r="2">${inlineCell('C2', 'é'.repeat(length))}</row>${WORKSHEET_END}`,
+        ),
+      },
+    ]);
 
   it('refuses a cell one character past the limit, naming it, in XLSX and CSV', async () => {
     expect(await readAll(wideCell(300), 'xlsx', { maxCellCharacters: 300 })).toBe(2);
-    await expect(readAll(wideCell(301), 'xlsx', { maxCellCharacters: 300 })).rejects.toMatchObject({ code: 'CELL_TOO_LONG', details: { row: 2, column: 'C' } });
+    await expect(readAll(wideCell(301), 'xlsx', { maxCellCharacters: 300 })).rejects.toMatchObject({
+      code: 'CELL_TOO_LONG',
+      details: { row: 2, column: 'C' },
+    });
     expect(await readAll(csv([`a;"${'"'.repeat(600)}"`]), 'csv', { maxCellCharacters: 300 })).toBe(2);
-    await expect(readAll(csv([`a;"${'"'.repeat(602)}"`]), 'csv', { maxCellCharacters: 300 })).rejects.toMatchObject({ code: 'CELL_TOO_LONG', details: { row: 2, column: 'B' } });
+    await expect(readAll(csv([`a;"${'"'.repeat(602)}"`]), 'csv', { maxCellCharacters: 300 })).rejects.toMatchObject({
+      code: 'CELL_TOO_LONG',
+      details: { row: 2, column: 'B' },
+    });
   });
 
-  it('counts a row\'s empty cells too', async () => {
+  it("counts a row's empty cells too", async () => {
     expect(await readAll(csv([`a${';'.repeat(39)}`]), 'csv', { maxColumns: 40 })).toBe(2);
-    await expect(readAll(csv([`a${';'.repeat(40)}`]), 'csv', { maxColumns: 40 })).rejects.toMatchObject({ code: 'TOO_MANY_COLUMNS', details: { row: 2 } });
+    await expect(readAll(csv([`a${';'.repeat(40)}`]), 'csv', { maxColumns: 40 })).rejects.toMatchObject({
+      code: 'TOO_MANY_COLUMNS',
+      details: { row: 2 },
+    });
   });
 });
 
 describe('the XLSX guards', () => {
   // Some thousand strings at least: exceljs 4.4 skips the shared strings of a tiny workbook whose worksheet comes first.
   it('count shared strings and their characters as they are read', async () => {
-    expect(await readAll(sharedStringsBomb(1000, 10), 'xlsx', { maxSharedStrings: 1000, maxSharedStringCharacters: 10_000 })).toBe(2);
-    await expect(readAll(sharedStringsBomb(1001, 1), 'xlsx', { maxSharedStrings: 1000 })).rejects.toMatchObject({ code: 'TOO_MANY_SHARED_STRINGS', details: { limit: 1000 } });
-    await expect(readAll(sharedStringsBomb(1000, 11), 'xlsx', { maxSharedStringCharacters: 10_000 })).rejects.toMatchObject({ code: 'SHARED_STRINGS_TOO_LONG' });
-    await expect(readAll(sharedStringsBomb(1000, 301), 'xlsx', { maxCellCharacters: 300 })).rejects.toMatchObject({ code: 'CELL_TOO_LONG' });
+    expect(
+      await readAll(sharedStringsBomb(1000, 10), 'xlsx', { maxSharedStrings: 1000, maxSharedStringCharacters: 10_000 }),
+    ).toBe(2);
+    await expect(readAll(sharedStringsBomb(1001, 1), 'xlsx', { maxSharedStrings: 1000 })).rejects.toMatchObject({
+      code: 'TOO_MANY_SHARED_STRINGS',
+      details: { limit: 1000 },
+    });
+    await expect(
+      readAll(sharedStringsBomb(1000, 11), 'xlsx', { maxSharedStringCharacters: 10_000 }),
+    ).rejects.toMatchObject({ code: 'SHARED_STRINGS_TOO_LONG' });
+    await expect(readAll(sharedStringsBomb(1000, 301), 'xlsx', { maxCellCharacters: 300 })).rejects.toMatchObject({
+      code: 'CELL_TOO_LONG',
+    });
   });
 
   it('count the bytes every part inflates to, the worksheet copied aside included', async () => {
@@ -77,6 +115,9 @@ describe('the limits on .xls files', () => {
   it('apply to the sheet SheetJS read whole', async () => {
     expect(await readAll(xls, 'xls', { maxRows: 6 })).toBe(7);
     await expect(readAll(xls, 'xls', { maxRows: 5 })).rejects.toMatchObject({ code: 'TOO_MANY_ROWS' });
-    await expect(readAll(xls, 'xls', { maxColumns: 20 })).rejects.toMatchObject({ code: 'TOO_MANY_COLUMNS', details: { limit: 20 } });
+    await expect(readAll(xls, 'xls', { maxColumns: 20 })).rejects.toMatchObject({
+      code: 'TOO_MANY_COLUMNS',
+      details: { limit: 20 },
+    });
   });
 });

@@ -5,7 +5,11 @@ import { SheetError } from './sheet-error';
 import { limitExceeded, type SheetLimits } from './sheet-limits';
 import { isBlankCell, isBlankRow, type RawSheetRow, type SheetFormat } from './sheet-row';
 
-function readRows(format: SheetFormat, chunks: AsyncIterable<Buffer>, limits: SheetLimits): AsyncGenerator<RawSheetRow> {
+function readRows(
+  format: SheetFormat,
+  chunks: AsyncIterable<Buffer>,
+  limits: SheetLimits,
+): AsyncGenerator<RawSheetRow> {
   switch (format) {
     case 'csv':
       return readCsvRows(chunks, limits);
@@ -21,11 +25,18 @@ function readRows(format: SheetFormat, chunks: AsyncIterable<Buffer>, limits: Sh
 /** Refuses a row wider than allowed or with a cell longer than allowed (what each format's reader could not check before). */
 function checkRow(row: RawSheetRow, limits: SheetLimits): void {
   if (row.cells.length > limits.maxColumns) {
-    throw limitExceeded('maxColumns', limits, `A row has ${row.cells.length} columns, more than allowed`, { row: row.rowNumber });
+    throw limitExceeded('maxColumns', limits, `A row has ${row.cells.length} columns, more than allowed`, {
+      row: row.rowNumber,
+    });
   }
   row.cells.forEach((cell, columnIndex) => {
     if (typeof cell === 'string' && cell.length > limits.maxCellCharacters) {
-      throw limitExceeded('maxCellCharacters', limits, `A cell holds ${cell.length.toLocaleString('en-US')} characters, more than allowed`, { row: row.rowNumber, columnIndex });
+      throw limitExceeded(
+        'maxCellCharacters',
+        limits,
+        `A cell holds ${cell.length.toLocaleString('en-US')} characters, more than allowed`,
+        { row: row.rowNumber, columnIndex },
+      );
     }
   });
 }
@@ -36,7 +47,11 @@ function checkRow(row: RawSheetRow, limits: SheetLimits): void {
  * so a row is never longer than its last filled cell. Runs in the reader's worker thread
  * (`read-loaduser-sheet.ts`); CSV and XLSX are read as they stream, XLS whole.
  */
-export async function* readSheetRows(format: SheetFormat, chunks: AsyncIterable<Buffer>, limits: SheetLimits): AsyncGenerator<RawSheetRow> {
+export async function* readSheetRows(
+  format: SheetFormat,
+  chunks: AsyncIterable<Buffer>,
+  limits: SheetLimits,
+): AsyncGenerator<RawSheetRow> {
   let rowsRead = 0;
   for await (const row of readRows(format, chunks, limits)) {
     checkRow(row, limits);
@@ -44,7 +59,9 @@ export async function* readSheetRows(format: SheetFormat, chunks: AsyncIterable<
     rowsRead += 1;
     // The first row read is the header.
     if (rowsRead - 1 > limits.maxRows) {
-      throw limitExceeded('maxRows', limits, 'The file holds more data rows than an import may', { row: row.rowNumber });
+      throw limitExceeded('maxRows', limits, 'The file holds more data rows than an import may', {
+        row: row.rowNumber,
+      });
     }
     let length = row.cells.length;
     while (length > 0 && isBlankCell(row.cells[length - 1])) length -= 1;

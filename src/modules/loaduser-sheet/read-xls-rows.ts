@@ -15,7 +15,12 @@ const OLE_SIGNATURE = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe
 const XLS_MAXIMUM_ROWS = 65_536;
 
 function unreadable(reason: string, cause?: unknown): SheetError {
-  return new SheetError('FILE_UNREADABLE', `The XLS file cannot be read (${reason}). Save it again as .xlsx or .csv and re-send it.`, {}, { cause });
+  return new SheetError(
+    'FILE_UNREADABLE',
+    `The XLS file cannot be read (${reason}). Save it again as .xlsx or .csv and re-send it.`,
+    {},
+    { cause },
+  );
 }
 
 async function collectBytes(chunks: AsyncIterable<Buffer>): Promise<Buffer> {
@@ -38,7 +43,11 @@ type SheetJs = typeof XLSX;
 let sheetJs: Promise<SheetJs> | undefined;
 const loadSheetJs = (): Promise<SheetJs> => (sheetJs ??= import('@e965/xlsx'));
 
-function toCellValue(cell: XLSX.CellObject | undefined, isDate1904: boolean, isDateFormat: (format: string) => boolean): SheetCellValue {
+function toCellValue(
+  cell: XLSX.CellObject | undefined,
+  isDate1904: boolean,
+  isDateFormat: (format: string) => boolean,
+): SheetCellValue {
   if (!cell) return null;
   switch (cell.t) {
     case 'n': {
@@ -63,7 +72,14 @@ function readWorkbook(XLSX: SheetJs, bytes: Buffer): XLSX.WorkBook {
   // SheetJS reads almost anything (CSV, HTML…) as a workbook: only an OLE container is an .xls.
   if (!bytes.subarray(0, OLE_SIGNATURE.length).equals(OLE_SIGNATURE)) throw unreadable('not an Excel 97–2003 file');
   try {
-    return XLSX.read(bytes, { type: 'buffer', sheets: 0, cellNF: true, cellDates: false, cellHTML: false, cellFormula: false });
+    return XLSX.read(bytes, {
+      type: 'buffer',
+      sheets: 0,
+      cellNF: true,
+      cellDates: false,
+      cellHTML: false,
+      cellFormula: false,
+    });
   } catch (error) {
     throw unreadable(error instanceof Error ? error.message : String(error), error);
   }
@@ -88,7 +104,8 @@ export async function* readXlsRows(chunks: AsyncIterable<Buffer>, limits: SheetL
   if (range.e.c + 1 > limits.maxColumns) {
     throw limitExceeded('maxColumns', limits, `The sheet spans ${range.e.c + 1} columns, more than allowed`);
   }
-  if (range.e.r + 1 > XLS_MAXIMUM_ROWS) throw unreadable(`its sheet claims ${range.e.r + 1} rows, more than the .xls format holds`);
+  if (range.e.r + 1 > XLS_MAXIMUM_ROWS)
+    throw unreadable(`its sheet claims ${range.e.r + 1} rows, more than the .xls format holds`);
   const isDate1904 = workbook.Workbook?.WBProps?.date1904 === true;
   for (let row = range.s.r; row <= range.e.r; row += 1) {
     const cells: SheetCellValue[] = [];

@@ -10,7 +10,12 @@ import { guardSharedStrings, guardZipEntries, XlsxGuard } from './xlsx-guards';
 const ZIP_SIGNATURE = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
 
 function unreadable(reason: string, cause?: unknown): SheetError {
-  return new SheetError('FILE_UNREADABLE', `The XLSX file cannot be read (${reason}). It may be damaged or cut short: save it again and re-send it.`, {}, { cause });
+  return new SheetError(
+    'FILE_UNREADABLE',
+    `The XLSX file cannot be read (${reason}). It may be damaged or cut short: save it again and re-send it.`,
+    {},
+    { cause },
+  );
 }
 
 /** exceljs rows are 1-based sparse arrays; rows are returned 0-based and dense from column A. */

@@ -29,11 +29,18 @@ export interface LimitPlace {
  * The error of an exceeded limit: its own code, the limit and the setting that raises it in the
  * message and the details, and the row and column when there is one.
  */
-export function limitExceeded(limit: keyof SheetLimits, limits: SheetLimits, what: string, place: LimitPlace = {}): SheetError {
+export function limitExceeded(
+  limit: keyof SheetLimits,
+  limits: SheetLimits,
+  what: string,
+  place: LimitPlace = {},
+): SheetError {
   const value = limits[limit];
   const setting = SHEET_LIMIT_SETTINGS[limit];
   const column = place.columnIndex === undefined ? undefined : toColumnLetter(place.columnIndex);
-  const where = [place.row === undefined ? '' : `row ${place.row}`, column === undefined ? '' : `column ${column}`].filter(Boolean).join(', ');
+  const where = [place.row === undefined ? '' : `row ${place.row}`, column === undefined ? '' : `column ${column}`]
+    .filter(Boolean)
+    .join(', ');
   const message = `${what}${where ? ` (${where})` : ''}: the limit is ${formatCount(value)} (${setting}). Split or simplify the file, or ask the operator to raise ${setting}.`;
   return new SheetError(CODES[limit], message, { row: place.row, column, limit: value, setting });
 }

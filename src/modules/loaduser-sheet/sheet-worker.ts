@@ -1,7 +1,14 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { readSheetRows } from './read-sheet-rows';
 import { isSheetError } from './sheet-error';
-import { BATCHES_IN_FLIGHT, ROWS_PER_MESSAGE, type FailureFromWorker, type FromSheetWorker, type SheetWorkerData, type ToSheetWorker } from './sheet-worker-protocol';
+import {
+  BATCHES_IN_FLIGHT,
+  ROWS_PER_MESSAGE,
+  type FailureFromWorker,
+  type FromSheetWorker,
+  type SheetWorkerData,
+  type ToSheetWorker,
+} from './sheet-worker-protocol';
 import type { RawSheetRow } from './sheet-row';
 
 /**

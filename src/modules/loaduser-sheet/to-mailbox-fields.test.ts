@@ -33,7 +33,14 @@ describe('toMailboxFields', () => {
   });
 
   it('builds no responsible when columns U to Y are empty', () => {
-    const fields = parseCells({ email: 'a@b.fr', lastName: 'A', firstName: 'B', type: 'PER', isTest: 'O', expiresAt: '31/12/2027' });
+    const fields = parseCells({
+      email: 'a@b.fr',
+      lastName: 'A',
+      firstName: 'B',
+      type: 'PER',
+      isTest: 'O',
+      expiresAt: '31/12/2027',
+    });
     expect(hasRequiredFields(fields) && toMailboxFields(fields)).toEqual({
       type: 'PER',
       email: 'a@b.fr',

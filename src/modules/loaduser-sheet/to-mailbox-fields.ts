@@ -10,7 +10,12 @@ export type CompleteLoaduserRowFields = LoaduserRowFields & {
 };
 
 export function hasRequiredFields(fields: LoaduserRowFields): fields is CompleteLoaduserRowFields {
-  return fields.email !== undefined && fields.lastName !== undefined && fields.firstName !== undefined && fields.type !== undefined;
+  return (
+    fields.email !== undefined &&
+    fields.lastName !== undefined &&
+    fields.firstName !== undefined &&
+    fields.type !== undefined
+  );
 }
 
 /**

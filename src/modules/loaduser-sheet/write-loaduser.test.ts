@@ -11,9 +11,9 @@ import { writeLoaduserTemplate } from './write-loaduser-template';
 import { writeLoaduserXlsx } from './write-loaduser-xlsx';
 
 const FIXTURES = join(__dirname, '../../../test/fixtures');
-const SAMPLE_FIELDS = (JSON.parse(readFileSync(join(FIXTURES, 'loaduser-expected-rows.json'), 'utf8')) as { fields: LoaduserRowFields }[]).map(
-  (row) => row.fields,
-);
+const SAMPLE_FIELDS = (
+  JSON.parse(readFileSync(join(FIXTURES, 'loaduser-expected-rows.json'), 'utf8')) as { fields: LoaduserRowFields }[]
+).map((row) => row.fields);
 
 /** Values a spreadsheet would run as formulas, or mangle, if written naively. */
 const HOSTILE_FIELDS: LoaduserRowFields = {
@@ -24,7 +24,7 @@ const HOSTILE_FIELDS: LoaduserRowFields = {
   phone: '+33491000001',
   mailboxPhone: '0491000001',
   address: '=HYPERLINK("http://evil.example")',
-  description: "'=déjà protégée; avec \"guillemets\"\net deux lignes",
+  description: '\'=déjà protégée; avec "guillemets"\net deux lignes',
   city: '+',
   adeli: '011234567',
   postalCode: '01000',
@@ -47,7 +47,10 @@ async function* toExportRows(rows: LoaduserRowFields[]): AsyncGenerator<Loaduser
   for (const fields of rows) yield { ...fields, ...EXPORT_ONLY };
 }
 
-async function parseAll(bytes: Buffer, format: 'csv' | 'xlsx'): Promise<{ fields: LoaduserRowFields; issues: unknown[] }[]> {
+async function parseAll(
+  bytes: Buffer,
+  format: 'csv' | 'xlsx',
+): Promise<{ fields: LoaduserRowFields; issues: unknown[] }[]> {
   const rows = [];
   for await (const row of parseLoaduserSheet({ stream: Readable.from([bytes]), format })) rows.push(row);
   return rows;
@@ -94,7 +97,9 @@ describe('XLSX export', () => {
     await workbook.xlsx.read(Readable.from([bytes]));
     expect(workbook.worksheets.map((sheet) => sheet.name)).toEqual(['Loaduser', 'Notice']);
     const notice: string[] = [];
-    workbook.getWorksheet('Notice')?.eachRow((row) => notice.push((row.values as unknown[]).filter((value) => typeof value === 'string').join(',')));
+    workbook
+      .getWorksheet('Notice')
+      ?.eachRow((row) => notice.push((row.values as unknown[]).filter((value) => typeof value === 'string').join(',')));
     const text = notice.join('\n');
     expect(text).toContain('AH,Comptes de connexion');
     expect(text).toContain('ne supprime jamais une adresse MSSanté');

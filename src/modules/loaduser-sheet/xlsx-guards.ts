@@ -40,14 +40,26 @@ export class XlsxGuard {
   countUnpacked(bytes: number, part: string): void {
     this.unpackedBytes += bytes;
     if (this.unpackedBytes > this.limits.maxUnpackedBytes) {
-      throw this.fail(limitExceeded('maxUnpackedBytes', this.limits, `The XLSX file unpacks to more bytes than allowed (reached in its part "${part}")`));
+      throw this.fail(
+        limitExceeded(
+          'maxUnpackedBytes',
+          this.limits,
+          `The XLSX file unpacks to more bytes than allowed (reached in its part "${part}")`,
+        ),
+      );
     }
   }
 
   /** Refuses at once a part whose zip header announces more than the bytes left (lower sizes prove nothing). */
   checkDeclaredSize(declaredBytes: number, part: string): void {
     if (this.unpackedBytes + declaredBytes > this.limits.maxUnpackedBytes) {
-      throw this.fail(limitExceeded('maxUnpackedBytes', this.limits, `The XLSX file's part "${part}" announces ${declaredBytes.toLocaleString('en-US')} bytes unpacked, more than allowed`));
+      throw this.fail(
+        limitExceeded(
+          'maxUnpackedBytes',
+          this.limits,
+          `The XLSX file's part "${part}" announces ${declaredBytes.toLocaleString('en-US')} bytes unpacked, more than allowed`,
+        ),
+      );
     }
   }
 
@@ -55,15 +67,33 @@ export class XlsxGuard {
   countSharedString(value: unknown): void {
     this.sharedStringCount += 1;
     if (this.sharedStringCount > this.limits.maxSharedStrings) {
-      throw this.fail(limitExceeded('maxSharedStrings', this.limits, 'The XLSX file holds more shared strings (distinct cell texts) than allowed'));
+      throw this.fail(
+        limitExceeded(
+          'maxSharedStrings',
+          this.limits,
+          'The XLSX file holds more shared strings (distinct cell texts) than allowed',
+        ),
+      );
     }
     const length = textLengthOf(value);
     if (length > this.limits.maxCellCharacters) {
-      throw this.fail(limitExceeded('maxCellCharacters', this.limits, `The XLSX file holds a text of ${length.toLocaleString('en-US')} characters, longer than a cell may be`));
+      throw this.fail(
+        limitExceeded(
+          'maxCellCharacters',
+          this.limits,
+          `The XLSX file holds a text of ${length.toLocaleString('en-US')} characters, longer than a cell may be`,
+        ),
+      );
     }
     this.sharedStringCharacters += length;
     if (this.sharedStringCharacters > this.limits.maxSharedStringCharacters) {
-      throw this.fail(limitExceeded('maxSharedStringCharacters', this.limits, 'The XLSX file\'s shared strings hold more characters, together, than allowed'));
+      throw this.fail(
+        limitExceeded(
+          'maxSharedStringCharacters',
+          this.limits,
+          "The XLSX file's shared strings hold more characters, together, than allowed",
+        ),
+      );
     }
   }
 }
@@ -73,7 +103,8 @@ function textLengthOf(value: unknown): number {
   if (typeof value !== 'object' || value === null || !('richText' in value) || !Array.isArray(value.richText)) return 0;
   let length = 0;
   for (const run of value.richText as unknown[]) {
-    if (typeof run === 'object' && run !== null && 'text' in run && typeof run.text === 'string') length += run.text.length;
+    if (typeof run === 'object' && run !== null && 'text' in run && typeof run.text === 'string')
+      length += run.text.length;
   }
   return length;
 }
@@ -118,7 +149,10 @@ function countEntry(entry: ZipEntry, guard: XlsxGuard): void {
  */
 export function guardZipEntries(input: Readable, guard: XlsxGuard): void {
   const pipe = input.pipe.bind(input);
-  input.pipe = <Destination extends NodeJS.WritableStream>(destination: Destination, options?: { end?: boolean }): Destination => {
+  input.pipe = <Destination extends NodeJS.WritableStream>(
+    destination: Destination,
+    options?: { end?: boolean },
+  ): Destination => {
     if (!(destination instanceof Readable)) throw new Error('exceljs internals changed: review xlsx-guards.ts');
     const push = destination.push.bind(destination);
     destination.push = (chunk: unknown, encoding?: BufferEncoding): boolean => {

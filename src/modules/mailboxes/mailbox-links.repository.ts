@@ -17,7 +17,10 @@ export async function removeNominativeLinks(executor: Executor, mailboxId: strin
 
 /** Links a box may no longer hold once it stops being shared (its connection accounts). */
 export async function removeSharedLinks(executor: Executor, mailboxId: string) {
-  const removed = await executor.delete(connectionAccounts).where(eq(connectionAccounts.sharedMailboxId, mailboxId)).returning();
+  const removed = await executor
+    .delete(connectionAccounts)
+    .where(eq(connectionAccounts.sharedMailboxId, mailboxId))
+    .returning();
   return { delegates: 0, connectionAccounts: removed.length };
 }
 
@@ -25,5 +28,8 @@ export async function removeSharedLinks(executor: Executor, mailboxId: string) {
 export async function removeAllLinks(executor: Executor, mailboxId: string) {
   const nominative = await removeNominativeLinks(executor, mailboxId);
   const shared = await removeSharedLinks(executor, mailboxId);
-  return { delegates: nominative.delegates, connectionAccounts: nominative.connectionAccounts + shared.connectionAccounts };
+  return {
+    delegates: nominative.delegates,
+    connectionAccounts: nominative.connectionAccounts + shared.connectionAccounts,
+  };
 }

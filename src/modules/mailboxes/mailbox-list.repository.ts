@@ -97,7 +97,10 @@ function searchBranches(shape: ListShape): { condition: SQL; viaAddress: boolean
   if (!shape.isMultiWord) {
     branches.push(
       { condition: beginsWithFirstWord(mailboxes.emailKey), viaAddress: false },
-      { condition: sql`${beginsWithFirstWord(mssanteAddresses.address, true)} and ${mssanteAddresses.withdrawnAt} is null`, viaAddress: true },
+      {
+        condition: sql`${beginsWithFirstWord(mssanteAddresses.address, true)} and ${mssanteAddresses.withdrawnAt} is null`,
+        viaAddress: true,
+      },
     );
   }
   if (shape.isNumeric) {
@@ -109,7 +112,11 @@ function searchBranches(shape: ListShape): { condition: SQL; viaAddress: boolean
   return branches;
 }
 
-function afterCursorCondition(shape: ListShape, columns: ReturnType<typeof sortColumnsOf>['columns'], descending: boolean) {
+function afterCursorCondition(
+  shape: ListShape,
+  columns: ReturnType<typeof sortColumnsOf>['columns'],
+  descending: boolean,
+) {
   if (!shape.hasCursor) return undefined;
   const values = columns.map((column, index) =>
     column === mailboxes.createdAt
@@ -123,7 +130,10 @@ function afterCursorCondition(shape: ListShape, columns: ReturnType<typeof sortC
 
 function prepareList(db: Database, shape: ListShape, name: string) {
   const { columns, descending } = sortColumnsOf(shape.sort);
-  const order = sql.join(columns.map((column) => sql`${column} ${sql.raw(descending ? 'desc' : 'asc')}`), sql`, `);
+  const order = sql.join(
+    columns.map((column) => sql`${column} ${sql.raw(descending ? 'desc' : 'asc')}`),
+    sql`, `,
+  );
   const common = and(
     // A literal array in one parameter: the statement's text does not depend on how many structures.
     shape.isScoped ? sql`${mailboxes.structureId} = any(${placeholder('visible')}::uuid[])` : undefined,
@@ -136,7 +146,10 @@ function prepareList(db: Database, shape: ListShape, name: string) {
   const matches = () => {
     if (!shape.isSearch) return common;
     const branches = searchBranches(shape).map(
-      ({ condition, viaAddress }) => sql`(select ${mailboxes.id} as id from ${viaAddress ? sql`${mssanteAddresses} join ${mailboxes} on ${mailboxes.id} = ${mssanteAddresses.mailboxId}` : mailboxes}
+      ({
+        condition,
+        viaAddress,
+      }) => sql`(select ${mailboxes.id} as id from ${viaAddress ? sql`${mssanteAddresses} join ${mailboxes} on ${mailboxes.id} = ${mssanteAddresses.mailboxId}` : mailboxes}
         where ${common} and ${condition} order by ${order} limit ${placeholder('limit')})`,
     );
     // The union's rows are at most (branches × page size): the outer query sorts them and keeps the page.

@@ -71,7 +71,10 @@ export function normaliseFields<T extends Partial<MailboxFields>>(fields: T): T 
 }
 
 /** A stored box as rule input, with `changes` laid over it. */
-export function mergeFields(row: MailboxRow, changes: UpdateMailboxBody & { type?: MailboxFields['type'] }): MailboxFields {
+export function mergeFields(
+  row: MailboxRow,
+  changes: UpdateMailboxBody & { type?: MailboxFields['type'] },
+): MailboxFields {
   const stored: MailboxFields = {
     type: row.type,
     email: row.email,

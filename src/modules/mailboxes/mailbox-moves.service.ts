@@ -42,7 +42,11 @@ export async function changeMailboxType(
     if (current.address) {
       if (changes.type === 'MED') {
         throw new AppError('BUSINESS_RULE_VIOLATED', 'A MED box has no MSSanté address: remove it first', [
-          { field: 'type', code: 'CORRESPONDENCE_FORBIDDEN', message: 'DELETE the correspondence, then change the type' },
+          {
+            field: 'type',
+            code: 'CORRESPONDENCE_FORBIDDEN',
+            message: 'DELETE the correspondence, then change the type',
+          },
         ]);
       }
       if (quotaFamilyOf(changes.type) !== quotaFamilyOf(mailbox.type)) {
@@ -56,12 +60,21 @@ export async function changeMailboxType(
         : !isNominative(mailbox.type) && isNominative(changes.type)
           ? await removeSharedLinks(tx, mailboxId)
           : { delegates: 0, connectionAccounts: 0 };
-    const row = await updateMailboxRow(tx, mailboxId, mailbox.version, { ...toColumns(merged), updatedAt: deps.clock.now() });
+    const row = await updateMailboxRow(tx, mailboxId, mailbox.version, {
+      ...toColumns(merged),
+      updatedAt: deps.clock.now(),
+    });
     if (!row) throw new AppError('PRECONDITION_FAILED', 'The mailbox was changed meanwhile: fetch it again');
     const updated = { mailbox: row, address: current.address };
     await recordAudit(tx, deps.clock, context.actor, {
-      action: 'mailbox.type_changed', targetType: 'mailbox', targetId: mailboxId, structureId: row.structureId, mailboxId,
-      cause: { removedLinks }, before: toMailbox(current), after: toMailbox(updated),
+      action: 'mailbox.type_changed',
+      targetType: 'mailbox',
+      targetId: mailboxId,
+      structureId: row.structureId,
+      mailboxId,
+      cause: { removedLinks },
+      before: toMailbox(current),
+      after: toMailbox(updated),
     });
     return versioned(updated);
   });
@@ -96,19 +109,37 @@ export async function transferMailbox(
     const removedLinks = await removeAllLinks(tx, mailboxId);
     // Change-of-mail requests belong to the box: they follow it (and leave the source structure's list).
     await moveEmailChangeRequests(tx, mailboxId, targetStructureId);
-    const row = await updateMailboxRow(tx, mailboxId, mailbox.version, { structureId: targetStructureId, updatedAt: deps.clock.now() });
+    const row = await updateMailboxRow(tx, mailboxId, mailbox.version, {
+      structureId: targetStructureId,
+      updatedAt: deps.clock.now(),
+    });
     if (!row) throw new AppError('PRECONDITION_FAILED', 'The mailbox was changed meanwhile: fetch it again');
     if (keepsAddress) await moveActiveAddress(tx, mailboxId, targetStructureId);
     const updated = await findMailbox(tx, mailboxId);
     await recordAudit(tx, deps.clock, context.actor, {
-      action: 'mailbox.transferred', targetType: 'mailbox', targetId: mailboxId, structureId: targetStructureId, mailboxId,
-      cause: { fromStructureId: mailbox.structureId, addressWithdrawn: address !== null && !keepsAddress, removedLinks },
-      before: toMailbox(current), after: toMailbox(updated!),
+      action: 'mailbox.transferred',
+      targetType: 'mailbox',
+      targetId: mailboxId,
+      structureId: targetStructureId,
+      mailboxId,
+      cause: {
+        fromStructureId: mailbox.structureId,
+        addressWithdrawn: address !== null && !keepsAddress,
+        removedLinks,
+      },
+      before: toMailbox(current),
+      after: toMailbox(updated!),
     });
     // The source structure's trail records the departure too.
     await recordAudit(tx, deps.clock, context.actor, {
-      action: 'mailbox.transferred_out', targetType: 'mailbox', targetId: mailboxId, structureId: mailbox.structureId, mailboxId,
-      cause: { toStructureId: targetStructureId }, before: toMailbox(current), after: null,
+      action: 'mailbox.transferred_out',
+      targetType: 'mailbox',
+      targetId: mailboxId,
+      structureId: mailbox.structureId,
+      mailboxId,
+      cause: { toStructureId: targetStructureId },
+      before: toMailbox(current),
+      after: null,
     });
     return versioned(updated!);
   });

@@ -200,7 +200,9 @@ describe('checkResponsible', () => {
 
   it.each<MailboxType>(['PER', 'MED', 'INT'])('refuses a responsible on a %s box', (type) => {
     const responsible = { lastName: 'Durand', firstName: 'Paul' };
-    expect(codesOf(checkResponsible(personalBox({ type, responsible })))).toEqual(['responsible:RESPONSIBLE_FORBIDDEN']);
+    expect(codesOf(checkResponsible(personalBox({ type, responsible })))).toEqual([
+      'responsible:RESPONSIBLE_FORBIDDEN',
+    ]);
   });
 
   it('accepts a personal box without responsible', () => {
@@ -244,9 +246,7 @@ describe('checkProfessionCategory', () => {
   });
 
   it.each(['X', 'c'])('refuses %s', (category) => {
-    expect(codesOf(checkProfessionCategory(category))).toEqual([
-      'professionCategory:PROFESSION_CATEGORY_UNKNOWN',
-    ]);
+    expect(codesOf(checkProfessionCategory(category))).toEqual(['professionCategory:PROFESSION_CATEGORY_UNKNOWN']);
   });
 });
 

@@ -1,7 +1,13 @@
 import { isWellFormedEmail } from '../../domain/mssante-address';
 import { isValidAdeli, isValidRpps, isWellFormedRpps } from '../../domain/national-identifiers';
 import { isKnownProfession, isKnownProfessionCategory } from '../../domain/professions';
-import { SHARED_TYPES, type FieldIssue, type MailboxFields, type MailboxType, type Responsible } from '../../domain/mailbox-vocabulary';
+import {
+  SHARED_TYPES,
+  type FieldIssue,
+  type MailboxFields,
+  type MailboxType,
+  type Responsible,
+} from '../../domain/mailbox-vocabulary';
 
 /**
  * The rules a box's fields must meet before anything is stored: the API answers 422 with these
@@ -146,9 +152,7 @@ export function checkProfession(profession: string | null | undefined, field = '
 
 export function checkProfessionCategory(professionCategory: string | null | undefined): FieldIssue[] {
   if (!isPresent(professionCategory) || isKnownProfessionCategory(professionCategory)) return [];
-  return [
-    issue('professionCategory', 'PROFESSION_CATEGORY_UNKNOWN', 'The professional category is C, E, M or F.'),
-  ];
+  return [issue('professionCategory', 'PROFESSION_CATEGORY_UNKNOWN', 'The professional category is C, E, M or F.')];
 }
 
 export function checkCivility(civility: string | null | undefined): FieldIssue[] {

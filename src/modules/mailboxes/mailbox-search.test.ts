@@ -7,15 +7,37 @@ const rpps = validRpps();
 beforeAll(async () => {
   test = await createTestApp();
   structureId = (await createStructure(test)).id;
-  await createMailbox(test, structureId, 'PER', { lastName: 'Lefèvre', firstName: 'Éloïse', rpps, email: 'eloise.lefevre@chu.example.fr' });
-  await createMailbox(test, structureId, 'PER', { lastName: 'Dupont', firstName: 'Jean', email: 'jdupont@chu.example.fr' });
-  await createMailbox(test, structureId, 'PER', { lastName: 'Dupuis', firstName: 'Anne', rpps: null, adeli: '751234567', email: 'a.dupuis@chu.example.fr' });
-  await createMailbox(test, structureId, 'ORG', { lastName: 'Service Urgences', firstName: 'CHU', email: 'urgences@chu.example.fr' });
+  await createMailbox(test, structureId, 'PER', {
+    lastName: 'Lefèvre',
+    firstName: 'Éloïse',
+    rpps,
+    email: 'eloise.lefevre@chu.example.fr',
+  });
+  await createMailbox(test, structureId, 'PER', {
+    lastName: 'Dupont',
+    firstName: 'Jean',
+    email: 'jdupont@chu.example.fr',
+  });
+  await createMailbox(test, structureId, 'PER', {
+    lastName: 'Dupuis',
+    firstName: 'Anne',
+    rpps: null,
+    adeli: '751234567',
+    email: 'a.dupuis@chu.example.fr',
+  });
+  await createMailbox(test, structureId, 'ORG', {
+    lastName: 'Service Urgences',
+    firstName: 'CHU',
+    email: 'urgences@chu.example.fr',
+  });
 });
 afterAll(() => test.close());
 
 async function search(query: string): Promise<string[]> {
-  const response = await test.http.get(`/v1/mailboxes?structureId=${structureId}&${query}`).set(bearer(test.operatorKey)).expect(200);
+  const response = await test.http
+    .get(`/v1/mailboxes?structureId=${structureId}&${query}`)
+    .set(bearer(test.operatorKey))
+    .expect(200);
   return response.body.items.map((item: { email: string }) => item.email);
 }
 
@@ -37,14 +59,25 @@ describe('searching mailboxes', () => {
   it('filters by type and status, and sorts', async () => {
     expect(await search('type=ORG')).toEqual(['urgences@chu.example.fr']);
     expect(await search('status=valid')).toEqual([]);
-    expect(await search('sort=email&type=PER')).toEqual(['a.dupuis@chu.example.fr', 'eloise.lefevre@chu.example.fr', 'jdupont@chu.example.fr']);
-    expect(await search('sort=-lastName&type=PER')).toEqual(['eloise.lefevre@chu.example.fr', 'a.dupuis@chu.example.fr', 'jdupont@chu.example.fr']);
+    expect(await search('sort=email&type=PER')).toEqual([
+      'a.dupuis@chu.example.fr',
+      'eloise.lefevre@chu.example.fr',
+      'jdupont@chu.example.fr',
+    ]);
+    expect(await search('sort=-lastName&type=PER')).toEqual([
+      'eloise.lefevre@chu.example.fr',
+      'a.dupuis@chu.example.fr',
+      'jdupont@chu.example.fr',
+    ]);
   });
 
   it('walks several pages without skipping or repeating, even with inserts in between', async () => {
     const paged = await createStructure(test);
     for (let index = 0; index < 10; index += 1) {
-      await createMailbox(test, paged.id, 'MED', { lastName: `Page${String(index).padStart(2, '0')}`, firstName: 'Test' });
+      await createMailbox(test, paged.id, 'MED', {
+        lastName: `Page${String(index).padStart(2, '0')}`,
+        firstName: 'Test',
+      });
     }
     const seen: string[] = [];
     let cursor: string | null = null;
@@ -62,7 +95,10 @@ describe('searching mailboxes', () => {
       }
     } while (cursor);
     expect(pages).toBe(4);
-    expect(seen).toEqual([...Array.from({ length: 10 }, (_, index) => `Page${String(index).padStart(2, '0')}`), 'Page99']);
+    expect(seen).toEqual([
+      ...Array.from({ length: 10 }, (_, index) => `Page${String(index).padStart(2, '0')}`),
+      'Page99',
+    ]);
     expect(new Set(seen).size).toBe(seen.length);
   });
 
@@ -71,7 +107,10 @@ describe('searching mailboxes', () => {
     const box = await createMailbox(test, holder.id, 'PER', { lastName: 'Adresse', firstName: 'Test' });
     const address = await assignCorrespondence(test, box.id, 'urgences.cardio');
     const inHolder = (query: string) =>
-      test.http.get(`/v1/mailboxes?structureId=${holder.id}&${query}`).set(bearer(test.operatorKey)).expect(200)
+      test.http
+        .get(`/v1/mailboxes?structureId=${holder.id}&${query}`)
+        .set(bearer(test.operatorKey))
+        .expect(200)
         .then((response) => response.body.items.map((item: { id: string }) => item.id));
     expect(await inHolder('q=urgences.car')).toEqual([box.id]);
     expect(await inHolder(`q=${encodeURIComponent(address.current.address)}`)).toEqual([box.id]);
@@ -107,7 +146,9 @@ describe('searching mailboxes', () => {
   });
 
   it('refuses a cursor from another sort order', async () => {
-    const first = await test.http.get(`/v1/mailboxes?structureId=${structureId}&limit=1&sort=email`).set(bearer(test.operatorKey));
+    const first = await test.http
+      .get(`/v1/mailboxes?structureId=${structureId}&limit=1&sort=email`)
+      .set(bearer(test.operatorKey));
     const mismatch = await test.http
       .get(`/v1/mailboxes?structureId=${structureId}&limit=1&sort=lastName&cursor=${first.body.nextCursor}`)
       .set(bearer(test.operatorKey))
@@ -117,18 +158,28 @@ describe('searching mailboxes', () => {
 });
 
 describe('counting mailboxes', () => {
-  it('gives the console\'s tabs per structure', async () => {
+  it("gives the console's tabs per structure", async () => {
     const counted = await createStructure(test);
     const a = await createMailbox(test, counted.id);
     await createMailbox(test, counted.id, 'MED');
     const c = await createMailbox(test, counted.id, 'INT');
     await test.http.post(`/v1/mailboxes/${c.id}/deactivate`).set(bearer(test.operatorKey)).expect(200);
     await test.http.delete(`/v1/mailboxes/${a.id}`).set(bearer(test.operatorKey)).expect(200);
-    const counts = await test.http.get(`/v1/mailboxes/counts?structureId=${counted.id}`).set(bearer(test.operatorKey)).expect(200);
-    expect(counts.body).toEqual({ valid: 0, pending: 0, preregistered: 1, rejected: 0, deactivated: 1, emailChangeRequests: 0 });
+    const counts = await test.http
+      .get(`/v1/mailboxes/counts?structureId=${counted.id}`)
+      .set(bearer(test.operatorKey))
+      .expect(200);
+    expect(counts.body).toEqual({
+      valid: 0,
+      pending: 0,
+      preregistered: 1,
+      rejected: 0,
+      deactivated: 1,
+      emailChangeRequests: 0,
+    });
   });
 
-  it('counts only the caller\'s structures', async () => {
+  it("counts only the caller's structures", async () => {
     const own = await createStructure(test);
     await createMailbox(test, own.id);
     const admin = await createApiKey(test, 'admin', [own.id]);

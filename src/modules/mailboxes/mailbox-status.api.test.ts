@@ -13,12 +13,18 @@ const asOperator = () => bearer(test.operatorKey);
 const act = (id: string, action: string) => test.http.post(`/v1/mailboxes/${id}/${action}`).set(asOperator());
 
 async function register(overrides: Record<string, unknown> = {}) {
-  const response = await test.http.post('/v1/registrations').send(mailboxBody(structureId, 'PER', overrides)).expect(201);
+  const response = await test.http
+    .post('/v1/registrations')
+    .send(mailboxBody(structureId, 'PER', overrides))
+    .expect(201);
   return response.body as { id: string; status: string };
 }
 
 async function invitationToken(mailboxId: string): Promise<string> {
-  const outbox = await test.http.get(`/v1/notifications?mailboxId=${mailboxId}&kind=invitation`).set(asOperator()).expect(200);
+  const outbox = await test.http
+    .get(`/v1/notifications?mailboxId=${mailboxId}&kind=invitation`)
+    .set(asOperator())
+    .expect(200);
   const match = /^ {4}(\S+)$/m.exec(outbox.body.items[0].body as string);
   return match![1]!;
 }
@@ -30,7 +36,9 @@ describe('mailbox statuses', () => {
     const validated = await act(box.id, 'validate').expect(200);
     expect(validated.body).toMatchObject({ status: 'valid', directoryVisible: true });
     const events = await test.http.get(`/v1/audit-events?mailboxId=${box.id}`).set(asOperator());
-    expect(events.body.items.map((event: { action: string; actor: { type: string } }) => [event.action, event.actor.type])).toEqual([
+    expect(
+      events.body.items.map((event: { action: string; actor: { type: string } }) => [event.action, event.actor.type]),
+    ).toEqual([
       ['mailbox.validated', 'api_key'],
       ['mailbox.registered', 'registration'],
     ]);
@@ -67,14 +75,20 @@ describe('mailbox statuses', () => {
 
   it('deletes softly: hidden from lists unless asked, refused twice, frozen for edits, and frees the e-mail', async () => {
     const box = await createMailbox(test, structureId);
-    const deleted = await test.http.delete(`/v1/mailboxes/${box.id}`).set(asOperator()).set('If-Match', '"1"').expect(200);
+    const deleted = await test.http
+      .delete(`/v1/mailboxes/${box.id}`)
+      .set(asOperator())
+      .set('If-Match', '"1"')
+      .expect(200);
     expect(deleted.body.status).toBe('deleted');
     await test.http.delete(`/v1/mailboxes/${box.id}`).set(asOperator()).expect(409);
     await test.http.patch(`/v1/mailboxes/${box.id}`).set(asOperator()).send({ service: 'X' }).expect(409);
     await test.http.get(`/v1/mailboxes/${box.id}`).set(asOperator()).expect(200);
     const active = await test.http.get(`/v1/mailboxes?structureId=${structureId}&limit=500`).set(asOperator());
     expect(active.body.items.map((item: { id: string }) => item.id)).not.toContain(box.id);
-    const listedDeleted = await test.http.get(`/v1/mailboxes?structureId=${structureId}&status=deleted`).set(asOperator());
+    const listedDeleted = await test.http
+      .get(`/v1/mailboxes?structureId=${structureId}&status=deleted`)
+      .set(asOperator());
     expect(listedDeleted.body.items.map((item: { id: string }) => item.id)).toContain(box.id);
     await createMailbox(test, structureId, 'PER', { email: box.email });
   });
@@ -83,27 +97,50 @@ describe('mailbox statuses', () => {
     const body = mailboxBody(structureId, 'PER', { notify: true });
     const created = await test.http.post('/v1/mailboxes').set(asOperator()).send(body).expect(201);
     const token = await invitationToken(created.body.id);
-    const completed = await test.http.post('/v1/registrations/complete').send({ token, phone: '0491000000' }).expect(200);
+    const completed = await test.http
+      .post('/v1/registrations/complete')
+      .send({ token, phone: '0491000000' })
+      .expect(200);
     expect(completed.body).toMatchObject({ status: 'valid', directoryVisible: true, phone: '0491000000' });
     await test.http.post('/v1/registrations/complete').send({ token }).expect(404);
-    await test.http.post('/v1/registrations/complete').send({ token: 'x'.repeat(43) }).expect(404);
+    await test.http
+      .post('/v1/registrations/complete')
+      .send({ token: 'x'.repeat(43) })
+      .expect(404);
   });
 
   it('keeps an explicit directory visibility over the default', async () => {
     const visible = await createMailbox(test, structureId, 'PER', { directoryVisible: true });
     const read = await test.http.get(`/v1/mailboxes/${visible.id}`).set(asOperator());
-    expect(read.body).toMatchObject({ status: 'preregistered', directoryVisible: true, directoryVisibility: 'explicit' });
+    expect(read.body).toMatchObject({
+      status: 'preregistered',
+      directoryVisible: true,
+      directoryVisibility: 'explicit',
+    });
 
-    const hidden = await test.http.post('/v1/mailboxes').set(asOperator())
-      .send(mailboxBody(structureId, 'PER', { directoryVisible: false, notify: true })).expect(201);
-    const completed = await test.http.post('/v1/registrations/complete').send({ token: await invitationToken(hidden.body.id) }).expect(200);
+    const hidden = await test.http
+      .post('/v1/mailboxes')
+      .set(asOperator())
+      .send(mailboxBody(structureId, 'PER', { directoryVisible: false, notify: true }))
+      .expect(201);
+    const completed = await test.http
+      .post('/v1/registrations/complete')
+      .send({ token: await invitationToken(hidden.body.id) })
+      .expect(200);
     expect(completed.body).toMatchObject({ status: 'valid', directoryVisible: false });
-    const reset = await test.http.patch(`/v1/mailboxes/${hidden.body.id}`).set(asOperator()).send({ directoryVisible: null }).expect(200);
+    const reset = await test.http
+      .patch(`/v1/mailboxes/${hidden.body.id}`)
+      .set(asOperator())
+      .send({ directoryVisible: null })
+      .expect(200);
     expect(reset.body).toMatchObject({ directoryVisible: true, directoryVisibility: 'default' });
   });
 
   it('does not let a self sign-up take an e-mail in use', async () => {
     const box = await createMailbox(test, structureId);
-    await test.http.post('/v1/registrations').send(mailboxBody(structureId, 'PER', { email: box.email })).expect(409);
+    await test.http
+      .post('/v1/registrations')
+      .send(mailboxBody(structureId, 'PER', { email: box.email }))
+      .expect(409);
   });
 });

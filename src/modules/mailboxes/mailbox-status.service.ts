@@ -52,8 +52,13 @@ export async function changeMailboxStatus(
     if (!row) throw new AppError('PRECONDITION_FAILED', 'The mailbox was changed meanwhile: fetch it again');
     const updated = await findMailbox(tx, mailboxId);
     await recordAudit(tx, deps.clock, context.actor, {
-      action: STATUS_AUDIT_ACTIONS[action], targetType: 'mailbox', targetId: mailboxId, structureId: row.structureId, mailboxId,
-      before: toMailbox(current), after: toMailbox(updated!),
+      action: STATUS_AUDIT_ACTIONS[action],
+      targetType: 'mailbox',
+      targetId: mailboxId,
+      structureId: row.structureId,
+      mailboxId,
+      before: toMailbox(current),
+      after: toMailbox(updated!),
     });
     return versioned(updated!);
   });

@@ -12,7 +12,10 @@ export interface MailboxRecord {
   address: AddressRow | null;
 }
 
-export const activeAddressJoin = and(eq(mssanteAddresses.mailboxId, mailboxes.id), isNull(mssanteAddresses.withdrawnAt));
+export const activeAddressJoin = and(
+  eq(mssanteAddresses.mailboxId, mailboxes.id),
+  isNull(mssanteAddresses.withdrawnAt),
+);
 
 function prepareFindMailbox(db: Database) {
   return db
@@ -31,7 +34,11 @@ export async function findMailboxPrepared(db: Database, id: string): Promise<Mai
 }
 
 /** Inside a transaction, optionally locking the box against concurrent writers. */
-export async function findMailbox(executor: Executor, id: string, options: { lock?: boolean } = {}): Promise<MailboxRecord | undefined> {
+export async function findMailbox(
+  executor: Executor,
+  id: string,
+  options: { lock?: boolean } = {},
+): Promise<MailboxRecord | undefined> {
   const query = executor
     .select({ mailbox: mailboxes, address: mssanteAddresses })
     .from(mailboxes)
@@ -42,7 +49,10 @@ export async function findMailbox(executor: Executor, id: string, options: { loc
 }
 
 /** The box that holds this e-mail (deleted ones do not hold theirs). */
-export async function findMailboxIdByEmail(executor: Executor, email: string): Promise<{ id: string; structureId: string } | undefined> {
+export async function findMailboxIdByEmail(
+  executor: Executor,
+  email: string,
+): Promise<{ id: string; structureId: string } | undefined> {
   const [row] = await executor
     .select({ id: mailboxes.id, structureId: mailboxes.structureId })
     .from(mailboxes)
@@ -73,8 +83,14 @@ export async function lockMailboxesByIdOrEmailKey(
 }
 
 /** The box whose pending registration this token hash opens, if any. */
-export async function findMailboxIdByRegistrationTokenHash(executor: Executor, tokenHash: string): Promise<{ id: string } | undefined> {
-  const [row] = await executor.select({ id: mailboxes.id }).from(mailboxes).where(eq(mailboxes.registrationTokenHash, tokenHash));
+export async function findMailboxIdByRegistrationTokenHash(
+  executor: Executor,
+  tokenHash: string,
+): Promise<{ id: string } | undefined> {
+  const [row] = await executor
+    .select({ id: mailboxes.id })
+    .from(mailboxes)
+    .where(eq(mailboxes.registrationTokenHash, tokenHash));
   return row;
 }
 

@@ -37,73 +37,123 @@ export const mailboxesRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return record && { structureId: record.mailbox.structureId, resource: record };
   });
 
-  app.post('/v1/mailboxes', {
-    config: { access: 'write', scope: { body: 'structureId' } },
-    schema: {
-      operationId: 'createMailbox', summary: 'Create a mailbox (pre-registered)', tags,
-      description: 'The box starts `preregistered` and unlisted. With `notify`, an invitation carrying a registration token is queued.',
-      headers: IdempotencyHeadersSchema, body: CreateMailboxBodySchema,
-      response: { 201: MailboxSchema, ...problemResponses(403, 404, 409, 422) },
+  app.post(
+    '/v1/mailboxes',
+    {
+      config: { access: 'write', scope: { body: 'structureId' } },
+      schema: {
+        operationId: 'createMailbox',
+        summary: 'Create a mailbox (pre-registered)',
+        tags,
+        description:
+          'The box starts `preregistered` and unlisted. With `notify`, an invitation carrying a registration token is queued.',
+        headers: IdempotencyHeadersSchema,
+        body: CreateMailboxBodySchema,
+        response: { 201: MailboxSchema, ...problemResponses(403, 404, 409, 422) },
+      },
     },
-  }, async (request, reply) => {
-    const { mailbox, version } = await createMailbox(deps, contextOf(request), request.body);
-    return withEtag(reply.code(201), version).header('location', `/v1/mailboxes/${mailbox.id}`).send(mailbox);
-  });
+    async (request, reply) => {
+      const { mailbox, version } = await createMailbox(deps, contextOf(request), request.body);
+      return withEtag(reply.code(201), version).header('location', `/v1/mailboxes/${mailbox.id}`).send(mailbox);
+    },
+  );
 
-  app.get('/v1/mailboxes', {
-    config: { scope: { query: 'structureId' } },
-    schema: {
-      operationId: 'listMailboxes', summary: 'List and search mailboxes', tags,
-      description: 'Deleted boxes are listed only with `status=deleted`. The cursor is tied to the sort order.',
-      querystring: Type.Composite([PageQuerySchema, MailboxListQuerySchema]),
-      response: { 200: pageSchema(MailboxSchema), ...problemResponses(404) },
+  app.get(
+    '/v1/mailboxes',
+    {
+      config: { scope: { query: 'structureId' } },
+      schema: {
+        operationId: 'listMailboxes',
+        summary: 'List and search mailboxes',
+        tags,
+        description: 'Deleted boxes are listed only with `status=deleted`. The cursor is tied to the sort order.',
+        querystring: Type.Composite([PageQuerySchema, MailboxListQuerySchema]),
+        response: { 200: pageSchema(MailboxSchema), ...problemResponses(404) },
+      },
     },
-  }, async (request) => listMailboxes(deps, contextOf(request), request.query));
+    async (request) => listMailboxes(deps, contextOf(request), request.query),
+  );
 
-  app.get('/v1/mailboxes/counts', {
-    config: { scope: { query: 'structureId' } },
-    schema: {
-      operationId: 'countMailboxes', summary: 'The console\'s tabs: boxes per status and pending change-of-mail requests', tags,
-      querystring: MailboxCountsQuerySchema,
-      response: { 200: MailboxCountsSchema, ...problemResponses(404) },
+  app.get(
+    '/v1/mailboxes/counts',
+    {
+      config: { scope: { query: 'structureId' } },
+      schema: {
+        operationId: 'countMailboxes',
+        summary: "The console's tabs: boxes per status and pending change-of-mail requests",
+        tags,
+        querystring: MailboxCountsQuerySchema,
+        response: { 200: MailboxCountsSchema, ...problemResponses(404) },
+      },
     },
-  }, async (request) => countMailboxes(deps, contextOf(request), request.query.structureId));
+    async (request) => countMailboxes(deps, contextOf(request), request.query.structureId),
+  );
 
-  app.get('/v1/mailboxes/:mailboxId', {
-    schema: {
-      operationId: 'getMailbox', summary: 'Get a mailbox', tags, params: MailboxParamsSchema,
-      response: { 200: MailboxSchema, ...problemResponses(404) },
+  app.get(
+    '/v1/mailboxes/:mailboxId',
+    {
+      schema: {
+        operationId: 'getMailbox',
+        summary: 'Get a mailbox',
+        tags,
+        params: MailboxParamsSchema,
+        response: { 200: MailboxSchema, ...problemResponses(404) },
+      },
     },
-  }, async (request, reply) => {
-    const record = scopedResource(request, 'mailboxId');
-    return withEtag(reply, record.mailbox.version).send(toMailbox(record));
-  });
+    async (request, reply) => {
+      const record = scopedResource(request, 'mailboxId');
+      return withEtag(reply, record.mailbox.version).send(toMailbox(record));
+    },
+  );
 
-  app.patch('/v1/mailboxes/:mailboxId', {
-    config: { access: 'write' },
-    schema: {
-      operationId: 'updateMailbox', summary: 'Change a mailbox\'s fields', tags,
-      params: MailboxParamsSchema, headers: IfMatchHeadersSchema, body: UpdateMailboxBodySchema,
-      response: { 200: MailboxSchema, ...problemResponses(403, 404, 409, 412, 422) },
+  app.patch(
+    '/v1/mailboxes/:mailboxId',
+    {
+      config: { access: 'write' },
+      schema: {
+        operationId: 'updateMailbox',
+        summary: "Change a mailbox's fields",
+        tags,
+        params: MailboxParamsSchema,
+        headers: IfMatchHeadersSchema,
+        body: UpdateMailboxBodySchema,
+        response: { 200: MailboxSchema, ...problemResponses(403, 404, 409, 412, 422) },
+      },
     },
-  }, async (request, reply) => {
-    const { mailbox, version } = await updateMailbox(
-      deps, contextOf(request), request.params.mailboxId, request.body, ifMatchOf(request),
-    );
-    return withEtag(reply, version).send(mailbox);
-  });
+    async (request, reply) => {
+      const { mailbox, version } = await updateMailbox(
+        deps,
+        contextOf(request),
+        request.params.mailboxId,
+        request.body,
+        ifMatchOf(request),
+      );
+      return withEtag(reply, version).send(mailbox);
+    },
+  );
 
-  app.delete('/v1/mailboxes/:mailboxId', {
-    config: { access: 'write' },
-    schema: {
-      operationId: 'deleteMailbox', summary: 'Delete a mailbox (soft: kept for the retention period, address withdrawn)', tags,
-      params: MailboxParamsSchema, headers: IfMatchHeadersSchema,
-      response: { 200: MailboxSchema, ...problemResponses(403, 404, 409, 412) },
+  app.delete(
+    '/v1/mailboxes/:mailboxId',
+    {
+      config: { access: 'write' },
+      schema: {
+        operationId: 'deleteMailbox',
+        summary: 'Delete a mailbox (soft: kept for the retention period, address withdrawn)',
+        tags,
+        params: MailboxParamsSchema,
+        headers: IfMatchHeadersSchema,
+        response: { 200: MailboxSchema, ...problemResponses(403, 404, 409, 412) },
+      },
     },
-  }, async (request, reply) => {
-    const { mailbox, version } = await changeMailboxStatus(
-      deps, contextOf(request), request.params.mailboxId, 'delete', ifMatchOf(request),
-    );
-    return withEtag(reply, version).send(mailbox);
-  });
+    async (request, reply) => {
+      const { mailbox, version } = await changeMailboxStatus(
+        deps,
+        contextOf(request),
+        request.params.mailboxId,
+        'delete',
+        ifMatchOf(request),
+      );
+      return withEtag(reply, version).send(mailbox);
+    },
+  );
 };

@@ -2,7 +2,8 @@ import { Type, type Static } from '@sinclair/typebox';
 import { DateSchema, DateTimeSchema, EmailSchema, IdSchema, Nullable, StringEnum } from '../../shared/schemas';
 import { MailboxStatusSchema, MailboxTypeSchema, ResponsibleSchema } from '../../domain/mailbox-vocabulary';
 
-const Text = (maxLength: number, description?: string) => Type.String({ maxLength, ...(description ? { description } : {}) });
+const Text = (maxLength: number, description?: string) =>
+  Type.String({ maxLength, ...(description ? { description } : {}) });
 
 export const CorrespondenceSchema = Type.Object({
   localPart: Type.String(),
@@ -15,8 +16,16 @@ export type Correspondence = Static<typeof CorrespondenceSchema>;
 
 /** The fields a caller sets on a box (create, PATCH, type change, import). */
 const editableProperties = {
-  lastName: Type.String({ minLength: 1, maxLength: 100, description: 'For ORG/APP: the box\'s name, e.g. "Service BE"' }),
-  firstName: Type.String({ minLength: 1, maxLength: 100, description: 'For ORG/APP: a second label, e.g. the structure' }),
+  lastName: Type.String({
+    minLength: 1,
+    maxLength: 100,
+    description: 'For ORG/APP: the box\'s name, e.g. "Service BE"',
+  }),
+  firstName: Type.String({
+    minLength: 1,
+    maxLength: 100,
+    description: 'For ORG/APP: a second label, e.g. the structure',
+  }),
   civility: Type.Optional(Nullable(Type.String({ enum: ['M', 'MME'] }))),
   profession: Type.Optional(Nullable(Text(4, 'TRE_G15 code, e.g. `10` (Médecin)'))),
   professionCategory: Type.Optional(Nullable(Text(1, 'TRE_R09: C, E or M'))),
@@ -34,7 +43,10 @@ const editableProperties = {
   expiresAt: Type.Optional(Nullable(DateSchema, { description: 'The box is deactivated on this date' })),
   isTest: Type.Optional(Type.Boolean({ description: 'Test account: its MSSanté address is never published' })),
   directoryVisible: Type.Optional(
-    Nullable(Type.Boolean(), { description: 'Explicit directory visibility; null follows the default (unlisted until the user finishes registration)' }),
+    Nullable(Type.Boolean(), {
+      description:
+        'Explicit directory visibility; null follows the default (unlisted until the user finishes registration)',
+    }),
   ),
   responsible: Type.Optional(Nullable(ResponsibleSchema, { description: 'ORG and APP only' })),
   description: Type.Optional(Nullable(Text(500, 'ORG and APP only: what the box is used for'))),
@@ -81,7 +93,9 @@ export const CreateMailboxBodySchema = Type.Object(
     type: MailboxTypeSchema,
     email: EmailSchema,
     ...editableProperties,
-    notify: Type.Optional(Type.Boolean({ default: false, description: 'Queue an invitation carrying a registration link' })),
+    notify: Type.Optional(
+      Type.Boolean({ default: false, description: 'Queue an invitation carrying a registration link' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -89,7 +103,8 @@ export type CreateMailboxBody = Static<typeof CreateMailboxBodySchema>;
 
 export const UpdateMailboxBodySchema = Type.Partial(Type.Object(editableProperties), {
   additionalProperties: false,
-  description: 'Fields to change; the reference e-mail changes through an email-change request, the type through type-change',
+  description:
+    'Fields to change; the reference e-mail changes through an email-change request, the type through type-change',
 });
 export type UpdateMailboxBody = Static<typeof UpdateMailboxBodySchema>;
 
@@ -114,7 +129,8 @@ export const MailboxListQuerySchema = Type.Object({
     Type.String({
       minLength: 1,
       maxLength: 200,
-      description: 'Prefix search over e-mail, names (case- and accent-insensitive, every word), RPPS, ADELI and MSSanté address',
+      description:
+        'Prefix search over e-mail, names (case- and accent-insensitive, every word), RPPS, ADELI and MSSanté address',
     }),
   ),
   sort: StringEnum(MAILBOX_SORTS, { default: 'lastName' }),

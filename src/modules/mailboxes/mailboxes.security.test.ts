@@ -23,9 +23,19 @@ const routes: ScopedRoute<Box>[] = [
   ['reactivate', true, 409, ({ id }) => ({ method: 'post', path: `/v1/mailboxes/${id}/reactivate` })],
   ['validate', true, 409, ({ id }) => ({ method: 'post', path: `/v1/mailboxes/${id}/validate` })],
   ['reject', true, 409, ({ id }) => ({ method: 'post', path: `/v1/mailboxes/${id}/reject` })],
-  ['type-change', true, 200, ({ id }) => ({ method: 'post', path: `/v1/mailboxes/${id}/type-change`, body: { type: 'MED' } })],
+  [
+    'type-change',
+    true,
+    200,
+    ({ id }) => ({ method: 'post', path: `/v1/mailboxes/${id}/type-change`, body: { type: 'MED' } }),
+  ],
   // Into the structure it is already in: refused by the transfer's rule, past scoping.
-  ['transfer', true, 422, ({ id, target }) => ({ method: 'post', path: `/v1/mailboxes/${id}/transfer`, body: { structureId: target } })],
+  [
+    'transfer',
+    true,
+    422,
+    ({ id, target }) => ({ method: 'post', path: `/v1/mailboxes/${id}/transfer`, body: { structureId: target } }),
+  ],
 ];
 
 describeScopingMatrix({
@@ -41,7 +51,7 @@ describeScopingMatrix({
 });
 
 describe('mailbox collections', () => {
-  it('lists only the caller\'s boxes and refuses another structure\'s filter', async () => {
+  it("lists only the caller's boxes and refuses another structure's filter", async () => {
     const { test, mine, theirs, adminKey } = cast();
     const own = await createMailbox(test, mine);
     const other = await createMailbox(test, theirs);
@@ -59,9 +69,13 @@ describe('mailbox collections', () => {
     await test.http.post('/v1/mailboxes').set(bearer(readerKey)).send(mailboxBody(mine)).expect(403);
   });
 
-  it('shows another structure\'s notifications to nobody else', async () => {
+  it("shows another structure's notifications to nobody else", async () => {
     const { test, theirs, adminKey } = cast();
-    const box = await test.http.post('/v1/mailboxes').set(bearer(test.operatorKey)).send(mailboxBody(theirs, 'PER', { notify: true })).expect(201);
+    const box = await test.http
+      .post('/v1/mailboxes')
+      .set(bearer(test.operatorKey))
+      .send(mailboxBody(theirs, 'PER', { notify: true }))
+      .expect(201);
     const listed = await test.http.get('/v1/notifications?limit=500').set(bearer(adminKey)).expect(200);
     expect(listed.body.items.map((item: { mailboxId: string }) => item.mailboxId)).not.toContain(box.body.id);
     await test.http.get(`/v1/notifications?structureId=${theirs}`).set(bearer(adminKey)).expect(404);

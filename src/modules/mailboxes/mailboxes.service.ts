@@ -12,7 +12,13 @@ import { queueNotification } from '../notifications/notification-outbox';
 import { assertMailboxFields, emailTaken, lockMailboxForWrite } from './mailbox-assertions';
 import { mergeFields, normaliseFields, toColumns, toMailbox } from './mailbox-mapper';
 import { buildNewMailbox, mailboxAuditView } from './new-mailbox';
-import type { CreateMailboxBody, Mailbox, MailboxCounts, MailboxListQuery, UpdateMailboxBody } from './mailboxes.schemas';
+import type {
+  CreateMailboxBody,
+  Mailbox,
+  MailboxCounts,
+  MailboxListQuery,
+  UpdateMailboxBody,
+} from './mailboxes.schemas';
 import {
   countMailboxesByStatus,
   findMailboxIdByEmail,
@@ -26,7 +32,10 @@ export interface VersionedMailbox {
   mailbox: Mailbox;
   version: number;
 }
-export const versioned = (record: MailboxRecord): VersionedMailbox => ({ mailbox: toMailbox(record), version: record.mailbox.version });
+export const versioned = (record: MailboxRecord): VersionedMailbox => ({
+  mailbox: toMailbox(record),
+  version: record.mailbox.version,
+});
 
 /** The e-mail's unique index has the last word over concurrent creates and changes. */
 export async function withEmailUniqueness<T>(email: string, work: () => Promise<T>): Promise<T> {
@@ -38,7 +47,11 @@ export async function withEmailUniqueness<T>(email: string, work: () => Promise<
   }
 }
 
-export async function createMailbox(deps: ServiceDependencies, context: RequestContext, body: CreateMailboxBody): Promise<VersionedMailbox> {
+export async function createMailbox(
+  deps: ServiceDependencies,
+  context: RequestContext,
+  body: CreateMailboxBody,
+): Promise<VersionedMailbox> {
   const { notify, structureId, ...given } = normaliseFields(body);
   assertMailboxFields(given);
   return withEmailUniqueness(given.email, () =>
@@ -50,7 +63,11 @@ export async function createMailbox(deps: ServiceDependencies, context: RequestC
       if (notify && token !== null) await queueNotification(tx, invitationMessage(row, token));
       const mailbox = mailboxAuditView({ mailbox: row, address: null });
       await recordAudit(tx, deps.clock, context.actor, {
-        action: 'mailbox.created', targetType: 'mailbox', targetId: row.id, structureId, mailboxId: row.id,
+        action: 'mailbox.created',
+        targetType: 'mailbox',
+        targetId: row.id,
+        structureId,
+        mailboxId: row.id,
         after: mailbox,
       });
       return { mailbox, version: row.version };
@@ -82,13 +99,22 @@ export async function listMailboxes(
   });
   const keyOf = ({ mailbox }: MailboxRecord) => {
     const name = query.sort.replace(/^-/, '');
-    const key = name === 'email' ? [mailbox.emailKey] : name === 'createdAt' ? [mailbox.createdAt.toISOString()] : [mailbox.lastNameKey, mailbox.firstNameKey];
+    const key =
+      name === 'email'
+        ? [mailbox.emailKey]
+        : name === 'createdAt'
+          ? [mailbox.createdAt.toISOString()]
+          : [mailbox.lastNameKey, mailbox.firstNameKey];
     return [query.sort, ...key, mailbox.id];
   };
   return toPage(records, query.limit, keyOf, toMailbox);
 }
 
-export async function countMailboxes(deps: ServiceDependencies, context: RequestContext, structureId: string | undefined): Promise<MailboxCounts> {
+export async function countMailboxes(
+  deps: ServiceDependencies,
+  context: RequestContext,
+  structureId: string | undefined,
+): Promise<MailboxCounts> {
   const scope = structureId ? [structureId] : visibleStructureIds(context.caller);
   const { byStatus, pendingEmailChangeRequests } = await countMailboxesByStatus(deps.db, scope);
   const countOf = (status: string) => byStatus.find((row) => row.status === status)?.count ?? 0;
@@ -114,15 +140,24 @@ export async function updateMailbox(
     const current = await lockMailboxForWrite(tx, context.caller, mailboxId, ifMatch);
     const merged = mergeFields(current.mailbox, changes);
     assertMailboxFields(merged);
-    const row = await updateMailboxRow(tx, mailboxId, current.mailbox.version, { ...toColumns(merged), updatedAt: deps.clock.now() });
+    const row = await updateMailboxRow(tx, mailboxId, current.mailbox.version, {
+      ...toColumns(merged),
+      updatedAt: deps.clock.now(),
+    });
     if (!row) throw new AppError('PRECONDITION_FAILED', 'The mailbox was changed meanwhile: fetch it again');
-    const address = current.address && current.address.isTest !== row.isTest
-      ? ((await setActiveAddressTestFlag(tx, mailboxId, row.isTest)) ?? null)
-      : current.address;
+    const address =
+      current.address && current.address.isTest !== row.isTest
+        ? ((await setActiveAddressTestFlag(tx, mailboxId, row.isTest)) ?? null)
+        : current.address;
     const updated = { mailbox: row, address };
     await recordAudit(tx, deps.clock, context.actor, {
-      action: 'mailbox.updated', targetType: 'mailbox', targetId: mailboxId, structureId: row.structureId, mailboxId,
-      before: toMailbox(current), after: toMailbox(updated),
+      action: 'mailbox.updated',
+      targetType: 'mailbox',
+      targetId: mailboxId,
+      structureId: row.structureId,
+      mailboxId,
+      before: toMailbox(current),
+      after: toMailbox(updated),
     });
     return versioned(updated);
   });

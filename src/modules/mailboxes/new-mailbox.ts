@@ -7,9 +7,32 @@ import { generateRegistrationToken } from './registration-token';
 
 /** The columns `toColumns` fills from a box's fields. */
 type FieldColumn =
-  | 'type' | 'email' | 'emailKey' | 'lastName' | 'firstName' | 'lastNameKey' | 'firstNameKey' | 'civility' | 'profession'
-  | 'professionCategory' | 'specialty' | 'rpps' | 'adeli' | 'service' | 'organisationName' | 'address' | 'postalCode' | 'city'
-  | 'phone' | 'mailboxPhone' | 'paperless' | 'expiresAt' | 'isTest' | 'directoryVisible' | 'responsible' | 'description';
+  | 'type'
+  | 'email'
+  | 'emailKey'
+  | 'lastName'
+  | 'firstName'
+  | 'lastNameKey'
+  | 'firstNameKey'
+  | 'civility'
+  | 'profession'
+  | 'professionCategory'
+  | 'specialty'
+  | 'rpps'
+  | 'adeli'
+  | 'service'
+  | 'organisationName'
+  | 'address'
+  | 'postalCode'
+  | 'city'
+  | 'phone'
+  | 'mailboxPhone'
+  | 'paperless'
+  | 'expiresAt'
+  | 'isTest'
+  | 'directoryVisible'
+  | 'responsible'
+  | 'description';
 
 /**
  * How a door into the service starts a box:
@@ -33,8 +56,14 @@ export interface NewMailbox {
  * writes whole rows in one statement and the audit and the invitation describe them with no
  * read back.
  */
-export function buildNewMailbox(fields: MailboxFields, structureId: string, now: Date, status: NewMailboxStatus): NewMailbox {
-  const { token, tokenHash } = status === 'preregistered' ? generateRegistrationToken() : { token: null, tokenHash: null };
+export function buildNewMailbox(
+  fields: MailboxFields,
+  structureId: string,
+  now: Date,
+  status: NewMailboxStatus,
+): NewMailbox {
+  const { token, tokenHash } =
+    status === 'preregistered' ? generateRegistrationToken() : { token: null, tokenHash: null };
   // Typed apart so that a column added to the table later has to be given a value here.
   const rest: Omit<MailboxRow, FieldColumn> = {
     id: randomUUID(),
@@ -69,7 +98,10 @@ export interface NewMailboxLinks {
  * import's updates do; the API's doors create a box without links and record its view alone.
  * Built with Object.assign on a fresh object: a spread into an object this wide is slow on Node.js 20.
  */
-export function mailboxAuditView(record: MailboxRecord, links?: NewMailboxLinks): Mailbox | (Mailbox & NewMailboxLinks) {
+export function mailboxAuditView(
+  record: MailboxRecord,
+  links?: NewMailboxLinks,
+): Mailbox | (Mailbox & NewMailboxLinks) {
   const view = toMailbox(record);
   return links ? Object.assign(view, links) : view;
 }

@@ -12,29 +12,46 @@ const tags = ['Registrations'];
 export const registrationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const deps = dependenciesOf(app);
   // No key identifies the caller: each client address gets a number of tries per window.
-  const rateLimit = { max: app.config.publicRateLimit.max, timeWindow: app.config.publicRateLimit.windowSeconds * 1000 };
+  const rateLimit = {
+    max: app.config.publicRateLimit.max,
+    timeWindow: app.config.publicRateLimit.windowSeconds * 1000,
+  };
 
-  app.post('/v1/registrations', {
-    config: { access: 'public', rateLimit },
-    schema: {
-      operationId: 'registerMailbox', summary: 'Self sign-up: the box waits (`pending`) for an admin to validate it', tags,
-      security: [], body: RegistrationBodySchema,
-      response: { 201: MailboxSchema, ...problemResponses(404, 409, 422, 429) },
+  app.post(
+    '/v1/registrations',
+    {
+      config: { access: 'public', rateLimit },
+      schema: {
+        operationId: 'registerMailbox',
+        summary: 'Self sign-up: the box waits (`pending`) for an admin to validate it',
+        tags,
+        security: [],
+        body: RegistrationBodySchema,
+        response: { 201: MailboxSchema, ...problemResponses(404, 409, 422, 429) },
+      },
     },
-  }, async (request, reply) => {
-    const { mailbox, version } = await registerMailbox(deps, auditActorOf(request), request.body);
-    return withEtag(reply.code(201), version).send(mailbox);
-  });
+    async (request, reply) => {
+      const { mailbox, version } = await registerMailbox(deps, auditActorOf(request), request.body);
+      return withEtag(reply.code(201), version).send(mailbox);
+    },
+  );
 
-  app.post('/v1/registrations/complete', {
-    config: { access: 'public', rateLimit },
-    schema: {
-      operationId: 'completeRegistration', summary: 'A pre-registered user finishes registration with their token (→ valid)', tags,
-      security: [], body: CompleteRegistrationBodySchema,
-      response: { 200: MailboxSchema, ...problemResponses(404, 409, 429) },
+  app.post(
+    '/v1/registrations/complete',
+    {
+      config: { access: 'public', rateLimit },
+      schema: {
+        operationId: 'completeRegistration',
+        summary: 'A pre-registered user finishes registration with their token (→ valid)',
+        tags,
+        security: [],
+        body: CompleteRegistrationBodySchema,
+        response: { 200: MailboxSchema, ...problemResponses(404, 409, 429) },
+      },
     },
-  }, async (request, reply) => {
-    const { mailbox, version } = await completeRegistration(deps, auditActorOf(request), request.body);
-    return withEtag(reply, version).send(mailbox);
-  });
+    async (request, reply) => {
+      const { mailbox, version } = await completeRegistration(deps, auditActorOf(request), request.body);
+      return withEtag(reply, version).send(mailbox);
+    },
+  );
 };

@@ -19,7 +19,11 @@ import type { CompleteRegistrationBody, RegistrationBody } from './mailboxes.sch
 import { versioned, withEmailUniqueness, type VersionedMailbox } from './mailboxes.service';
 
 /** A self sign-up: the box waits, `pending`, until an admin of the structure validates or rejects it. */
-export async function registerMailbox(deps: ServiceDependencies, actor: AuditActor, body: RegistrationBody): Promise<VersionedMailbox> {
+export async function registerMailbox(
+  deps: ServiceDependencies,
+  actor: AuditActor,
+  body: RegistrationBody,
+): Promise<VersionedMailbox> {
   const { structureId, ...given } = normaliseFields(body);
   assertMailboxFields(given);
   return withEmailUniqueness(given.email, () =>
@@ -28,10 +32,19 @@ export async function registerMailbox(deps: ServiceDependencies, actor: AuditAct
       if (await findMailboxIdByEmail(tx, given.email)) throw emailTaken(given.email);
       const row = await insertMailbox(tx, buildNewMailbox(given, structureId, deps.clock.now(), 'pending').row);
       const mailbox = mailboxAuditView({ mailbox: row, address: null });
-      await recordAudit(tx, deps.clock, { ...actor, id: row.id }, {
-        action: 'mailbox.registered', targetType: 'mailbox', targetId: row.id, structureId, mailboxId: row.id,
-        after: mailbox,
-      });
+      await recordAudit(
+        tx,
+        deps.clock,
+        { ...actor, id: row.id },
+        {
+          action: 'mailbox.registered',
+          targetType: 'mailbox',
+          targetId: row.id,
+          structureId,
+          mailboxId: row.id,
+          after: mailbox,
+        },
+      );
       return { mailbox, version: row.version };
     }),
   );
@@ -60,10 +73,20 @@ export async function completeRegistration(
       ...(body.phone !== undefined ? { phone: body.phone?.trim() || null } : {}),
     });
     const updated = { mailbox: row!, address: current.address };
-    await recordAudit(tx, deps.clock, { ...actor, id: match.id }, {
-      action: 'mailbox.registration_completed', targetType: 'mailbox', targetId: match.id,
-      structureId: row!.structureId, mailboxId: match.id, before: toMailbox(current), after: toMailbox(updated),
-    });
+    await recordAudit(
+      tx,
+      deps.clock,
+      { ...actor, id: match.id },
+      {
+        action: 'mailbox.registration_completed',
+        targetType: 'mailbox',
+        targetId: match.id,
+        structureId: row!.structureId,
+        mailboxId: match.id,
+        before: toMailbox(current),
+        after: toMailbox(updated),
+      },
+    );
     return versioned(updated);
   });
 }

@@ -3,7 +3,13 @@ import type { Config } from '../../config/config';
 
 /** What delivery needs from nodemailer (tests may hand in their own). */
 export interface MailTransport {
-  sendMail(message: { from: string; to: string; subject: string; text: string; headers?: Record<string, string> }): Promise<unknown>;
+  sendMail(message: {
+    from: string;
+    to: string;
+    subject: string;
+    text: string;
+    headers?: Record<string, string>;
+  }): Promise<unknown>;
   close(): void;
 }
 
@@ -51,8 +57,15 @@ interface SocketOptions {
  * The socket is handed over while still connecting: nodemailer then owns its errors and timeouts
  * as for its own sockets (a failure reported through the callback would leak a pool slot).
  */
-function connectWithoutDelay(options: SocketOptions, callback: (error: Error | null, socketOptions: { connection: Socket }) => void): void {
-  const connection = connect({ host: options.host ?? 'localhost', port: options.port ?? (options.secure ? 465 : 587), noDelay: true });
+function connectWithoutDelay(
+  options: SocketOptions,
+  callback: (error: Error | null, socketOptions: { connection: Socket }) => void,
+): void {
+  const connection = connect({
+    host: options.host ?? 'localhost',
+    port: options.port ?? (options.secure ? 465 : 587),
+    noDelay: true,
+  });
   callback(null, { connection });
 }
 

@@ -9,7 +9,11 @@ interface Recipient {
 }
 
 /** The invitation a pre-registered user receives, carrying the token that finishes registration. */
-export function invitationMessage(mailbox: Recipient, token: string, kind: 'invitation' | 'reminder' = 'invitation'): OutgoingNotification {
+export function invitationMessage(
+  mailbox: Recipient,
+  token: string,
+  kind: 'invitation' | 'reminder' = 'invitation',
+): OutgoingNotification {
   const opening = kind === 'reminder' ? 'Rappel : votre' : 'Votre';
   return {
     structureId: mailbox.structureId,
@@ -21,11 +25,11 @@ export function invitationMessage(mailbox: Recipient, token: string, kind: 'invi
       `Bonjour ${mailbox.firstName} ${mailbox.lastName},`,
       '',
       `${opening} compte de messagerie sécurisée de santé a été préparé par l'administrateur de votre structure.`,
-      'Pour finaliser votre inscription, utilisez ce code d\'inscription :',
+      "Pour finaliser votre inscription, utilisez ce code d'inscription :",
       '',
       `    ${token}`,
       '',
-      'Tant que votre inscription n\'est pas finalisée, votre adresse n\'est pas visible dans l\'annuaire national.',
+      "Tant que votre inscription n'est pas finalisée, votre adresse n'est pas visible dans l'annuaire national.",
     ].join('\n'),
   };
 }
@@ -44,7 +48,7 @@ export function emailChangedMessage(mailbox: Recipient, previousEmail: string): 
       `L'adresse de référence de votre compte de messagerie sécurisée de santé est désormais ${mailbox.email}`,
       `(elle remplace ${previousEmail}). C'est elle qui reçoit vos codes de connexion.`,
       '',
-      'Si vous n\'êtes pas à l\'origine de cette demande, contactez l\'administrateur de votre structure.',
+      "Si vous n'êtes pas à l'origine de cette demande, contactez l'administrateur de votre structure.",
     ].join('\n'),
   };
 }
@@ -56,4 +60,5 @@ const REGISTRATION_TOKEN_LINE = /^ {4}[A-Za-z0-9_-]{40,}$/gm;
  * A registration token finishes someone's registration, which is a write: keys that may only
  * read see the message with the token hidden.
  */
-export const hideRegistrationToken = (body: string) => body.replace(REGISTRATION_TOKEN_LINE, '    [hidden from read-only keys]');
+export const hideRegistrationToken = (body: string) =>
+  body.replace(REGISTRATION_TOKEN_LINE, '    [hidden from read-only keys]');

@@ -27,7 +27,8 @@ async function startSmtpListener(options: { secure?: boolean } = {}) {
     logger: false,
     onRcptTo(address, _session, callback) {
       const refusal = (code: number, text: string) => Object.assign(new Error(text), { responseCode: code });
-      if (address.address.startsWith('refused.')) return callback(refusal(550, `5.1.1 <${address.address}>: no such user`));
+      if (address.address.startsWith('refused.'))
+        return callback(refusal(550, `5.1.1 <${address.address}>: no such user`));
       if (address.address.startsWith('flaky.') && !refusedOnce.has(address.address)) {
         refusedOnce.add(address.address);
         return callback(refusal(451, '4.3.0 try again later'));
@@ -81,7 +82,8 @@ function decodeQuotedPrintable(text: string): string {
 /** A header's value, unfolded, with its RFC 2047 encoded words decoded. */
 function headerOf(raw: string, name: string): string {
   const headers = raw.split(/\r?\n\r?\n/)[0]!.replace(/\r?\n[ \t]+/g, ' ');
-  const line = headers.split(/\r?\n/).find((candidate) => candidate.toLowerCase().startsWith(`${name.toLowerCase()}:`)) ?? '';
+  const line =
+    headers.split(/\r?\n/).find((candidate) => candidate.toLowerCase().startsWith(`${name.toLowerCase()}:`)) ?? '';
   return line
     .slice(name.length + 1)
     .trim()
@@ -93,23 +95,47 @@ function headerOf(raw: string, name: string): string {
     );
 }
 
-const bodyOf = (raw: string) => decodeQuotedPrintable(raw.split(/\r?\n\r?\n/).slice(1).join('\n\n'));
+const bodyOf = (raw: string) =>
+  decodeQuotedPrintable(
+    raw
+      .split(/\r?\n\r?\n/)
+      .slice(1)
+      .join('\n\n'),
+  );
 
 async function createNotifiedBox(test: TestApp, structureId: string, email: string) {
-  const response = await test.http.post('/v1/mailboxes').set(bearer(test.operatorKey))
-    .send(mailboxBody(structureId, 'PER', { email, notify: true })).expect(201);
+  const response = await test.http
+    .post('/v1/mailboxes')
+    .set(bearer(test.operatorKey))
+    .send(mailboxBody(structureId, 'PER', { email, notify: true }))
+    .expect(201);
   return response.body as { id: string; email: string };
 }
 
 async function outboxOf(test: TestApp, mailboxId: string) {
-  const response = await test.http.get(`/v1/notifications?mailboxId=${mailboxId}`).set(bearer(test.operatorKey)).expect(200);
-  return response.body.items as { id: string; recipient: string; subject: string; body: string; status: string; attempts: number; lastError: string | null; sentAt: string | null }[];
+  const response = await test.http
+    .get(`/v1/notifications?mailboxId=${mailboxId}`)
+    .set(bearer(test.operatorKey))
+    .expect(200);
+  return response.body.items as {
+    id: string;
+    recipient: string;
+    subject: string;
+    body: string;
+    status: string;
+    attempts: number;
+    lastError: string | null;
+    sentAt: string | null;
+  }[];
 }
 
 async function deliveryJobOf(test: TestApp, notificationId: string) {
-  const [job] = await selectRows<{ status: string; attempts: number; last_error: string | null }>(test.app.db, sql`
+  const [job] = await selectRows<{ status: string; attempts: number; last_error: string | null }>(
+    test.app.db,
+    sql`
     select status, attempts, last_error from jobs
-     where name = 'notification.deliver' and payload->>'notificationId' = ${notificationId}`);
+     where name = 'notification.deliver' and payload->>'notificationId' = ${notificationId}`,
+  );
   return job!;
 }
 
@@ -134,7 +160,7 @@ describe('delivery to a working SMTP server', () => {
     await smtp.close();
   });
 
-  it('sends the invitation to the box\'s address, with its token, and marks it sent', async () => {
+  it("sends the invitation to the box's address, with its token, and marks it sent", async () => {
     const box = await createNotifiedBox(test, structureId, uniqueEmail('invitee'));
     const [queued] = await outboxOf(test, box.id);
     expect(queued).toMatchObject({ status: 'queued', attempts: 0, sentAt: null });
@@ -170,7 +196,7 @@ describe('delivery to a working SMTP server', () => {
     expect(await deliveryJobOf(test, notification!.id)).toMatchObject({ status: 'succeeded', attempts: 2 });
   });
 
-  it('gives up after the last attempt: failed, with the server\'s answer, and no address in the job\'s record', async () => {
+  it("gives up after the last attempt: failed, with the server's answer, and no address in the job's record", async () => {
     const box = await createNotifiedBox(test, structureId, uniqueEmail('refused'));
     await test.app.jobs.drain();
     const [notification] = await outboxOf(test, box.id);
@@ -189,7 +215,9 @@ describe('delivery over TLS from the start (smtps)', () => {
   let test: TestApp;
   beforeAll(async () => {
     smtp = await startSmtpListener({ secure: true });
-    test = await createTestApp({ environment: { SMTP_URL: `smtps://127.0.0.1:${smtp.port}?tls.rejectUnauthorized=false` } });
+    test = await createTestApp({
+      environment: { SMTP_URL: `smtps://127.0.0.1:${smtp.port}?tls.rejectUnauthorized=false` },
+    });
   });
   afterAll(async () => {
     await test.close();

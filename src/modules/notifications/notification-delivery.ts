@@ -15,8 +15,7 @@ export interface DeliveryDependencies {
 
 /** What a delivery answers (the job's `result`). */
 export type DeliveryResult =
-  | { outcome: 'missing' | 'sent' | 'failed' }
-  | { outcome: 'skipped'; reason: 'no SMTP configured' };
+  { outcome: 'missing' | 'sent' | 'failed' } | { outcome: 'skipped'; reason: 'no SMTP configured' };
 
 /**
  * The `notification.deliver` job: sends one outbox message by SMTP and records the outcome on

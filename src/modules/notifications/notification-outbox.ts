@@ -47,13 +47,20 @@ export async function queueNotifications(executor: Executor, list: readonly Outg
     body: notification.body,
     dedupe_key: notification.dedupeKey ?? null,
   }));
-  const inserted = await selectRows<{ id: string }>(executor, sql`
+  const inserted = await selectRows<{ id: string }>(
+    executor,
+    sql`
     insert into ${notifications} (structure_id, mailbox_id, kind, recipient, subject, body, dedupe_key)
     select structure_id, mailbox_id, kind, recipient, subject, body, dedupe_key
       from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
         as r(structure_id uuid, mailbox_id uuid, kind text, recipient text, subject text, body text, dedupe_key text)
     on conflict (dedupe_key) do nothing
-    returning id`);
-  await enqueueJobs(executor, deliverNotificationJob, inserted.map((row) => ({ notificationId: row.id })));
+    returning id`,
+  );
+  await enqueueJobs(
+    executor,
+    deliverNotificationJob,
+    inserted.map((row) => ({ notificationId: row.id })),
+  );
   return inserted.length;
 }

@@ -8,7 +8,11 @@ export type NotificationRow = typeof notifications.$inferSelect;
 /** Newest first; `after` is the (createdAt, id) of the previous page's last row. */
 export async function selectNotifications(
   executor: Executor,
-  filters: NotificationQuery & { visibleStructureIds: readonly string[] | undefined; after: (string | number | null)[] | undefined; limit: number },
+  filters: NotificationQuery & {
+    visibleStructureIds: readonly string[] | undefined;
+    after: (string | number | null)[] | undefined;
+    limit: number;
+  },
 ): Promise<NotificationRow[]> {
   const { after } = filters;
   return executor
@@ -21,7 +25,9 @@ export async function selectNotifications(
         filters.mailboxId ? eq(notifications.mailboxId, filters.mailboxId) : undefined,
         filters.kind ? eq(notifications.kind, filters.kind) : undefined,
         filters.status ? eq(notifications.status, filters.status) : undefined,
-        after ? sql`(${notifications.createdAt}, ${notifications.id}) < (${after[0]}::timestamptz, ${after[1]}::uuid)` : undefined,
+        after
+          ? sql`(${notifications.createdAt}, ${notifications.id}) < (${after[0]}::timestamptz, ${after[1]}::uuid)`
+          : undefined,
       ),
     )
     .orderBy(desc(notifications.createdAt), desc(notifications.id))
@@ -41,7 +47,12 @@ export async function markNotificationSent(executor: Executor, id: string, at: D
 }
 
 /** A failed attempt: counted and explained; `final` when no attempt is left. */
-export async function recordDeliveryFailure(executor: Executor, id: string, error: string, final: boolean): Promise<void> {
+export async function recordDeliveryFailure(
+  executor: Executor,
+  id: string,
+  error: string,
+  final: boolean,
+): Promise<void> {
   await executor
     .update(notifications)
     .set({ status: final ? 'failed' : 'queued', lastError: error, attempts: sql`${notifications.attempts} + 1` })

@@ -1,7 +1,13 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { DateTimeSchema, IdSchema } from '../../shared/schemas';
 
-export const NOTIFICATION_KINDS = ['invitation', 'reminder', 'expiry_warning', 'deletion_warning', 'email_change'] as const;
+export const NOTIFICATION_KINDS = [
+  'invitation',
+  'reminder',
+  'expiry_warning',
+  'deletion_warning',
+  'email_change',
+] as const;
 
 export const NotificationSchema = Type.Object({
   id: IdSchema,
@@ -12,10 +18,13 @@ export const NotificationSchema = Type.Object({
   subject: Type.String(),
   body: Type.String(),
   status: Type.Union([Type.Literal('queued'), Type.Literal('sent'), Type.Literal('failed')], {
-    description: '`queued` until delivered by SMTP (or for good when no SMTP is configured); `failed` once every attempt failed',
+    description:
+      '`queued` until delivered by SMTP (or for good when no SMTP is configured); `failed` once every attempt failed',
   }),
   attempts: Type.Integer({ description: 'SMTP delivery attempts made so far' }),
-  lastError: Type.Union([Type.String(), Type.Null()], { description: 'The SMTP error of the last failed attempt (kept after a later success)' }),
+  lastError: Type.Union([Type.String(), Type.Null()], {
+    description: 'The SMTP error of the last failed attempt (kept after a later success)',
+  }),
   createdAt: DateTimeSchema,
   sentAt: Type.Union([DateTimeSchema, Type.Null()]),
 });

@@ -18,13 +18,23 @@ async function outbox(query: string, key = test.operatorKey) {
 
 describe('the notification outbox', () => {
   it('holds an invitation carrying a registration token for a box created with notify', async () => {
-    const created = await test.http.post('/v1/mailboxes').set(asOperator())
-      .send(mailboxBody(structureId, 'PER', { notify: true, firstName: 'Éloïse', lastName: 'Martin' })).expect(201);
+    const created = await test.http
+      .post('/v1/mailboxes')
+      .set(asOperator())
+      .send(mailboxBody(structureId, 'PER', { notify: true, firstName: 'Éloïse', lastName: 'Martin' }))
+      .expect(201);
     const { items } = await outbox(`mailboxId=${created.body.id}`);
     expect(items).toEqual([
       expect.objectContaining({
-        structureId, mailboxId: created.body.id, kind: 'invitation', recipient: created.body.email, status: 'queued',
-        attempts: 0, lastError: null, sentAt: null, subject: expect.stringContaining('MSSanté'),
+        structureId,
+        mailboxId: created.body.id,
+        kind: 'invitation',
+        recipient: created.body.email,
+        status: 'queued',
+        attempts: 0,
+        lastError: null,
+        sentAt: null,
+        subject: expect.stringContaining('MSSanté'),
       }),
     ]);
     expect(items[0]!.body).toMatch(/^Bonjour Éloïse Martin,/);
@@ -37,7 +47,11 @@ describe('the notification outbox', () => {
   });
 
   it('keeps messages queued, attempt-free, when no SMTP is configured', async () => {
-    const created = await test.http.post('/v1/mailboxes').set(asOperator()).send(mailboxBody(structureId, 'PER', { notify: true })).expect(201);
+    const created = await test.http
+      .post('/v1/mailboxes')
+      .set(asOperator())
+      .send(mailboxBody(structureId, 'PER', { notify: true }))
+      .expect(201);
     await test.app.jobs.drain();
     await test.app.jobs.drain();
     const { items } = await outbox(`mailboxId=${created.body.id}`);
@@ -48,9 +62,16 @@ describe('the notification outbox', () => {
   it('filters by kind and pages newest first', async () => {
     const own = (await createStructure(test)).id;
     for (let index = 0; index < 3; index += 1) {
-      await test.http.post('/v1/mailboxes').set(asOperator()).send(mailboxBody(own, 'PER', { notify: true })).expect(201);
+      await test.http
+        .post('/v1/mailboxes')
+        .set(asOperator())
+        .send(mailboxBody(own, 'PER', { notify: true }))
+        .expect(201);
     }
-    await test.http.post(`/v1/structures/${own}/reminders`).set(asOperator()).expect(201, /"sent":3/);
+    await test.http
+      .post(`/v1/structures/${own}/reminders`)
+      .set(asOperator())
+      .expect(201, /"sent":3/);
     const reminders = await outbox(`structureId=${own}&kind=reminder`);
     expect(reminders.items).toHaveLength(3);
     expect(reminders.items.every((item) => item.kind === 'reminder')).toBe(true);
@@ -67,8 +88,16 @@ describe('the notification outbox', () => {
 
   it('needs a key, shows readers their structures only and hides others (404 on their filter)', async () => {
     const theirs = (await createStructure(test)).id;
-    const other = await test.http.post('/v1/mailboxes').set(asOperator()).send(mailboxBody(theirs, 'PER', { notify: true })).expect(201);
-    const mine = await test.http.post('/v1/mailboxes').set(asOperator()).send(mailboxBody(structureId, 'PER', { notify: true })).expect(201);
+    const other = await test.http
+      .post('/v1/mailboxes')
+      .set(asOperator())
+      .send(mailboxBody(theirs, 'PER', { notify: true }))
+      .expect(201);
+    const mine = await test.http
+      .post('/v1/mailboxes')
+      .set(asOperator())
+      .send(mailboxBody(structureId, 'PER', { notify: true }))
+      .expect(201);
     const readerKey = (await createApiKey(test, 'reader', [structureId])).key;
     await test.http.get('/v1/notifications').expect(401);
     const listed = (await outbox('limit=500', readerKey)).items.map((item) => item.mailboxId);
@@ -78,7 +107,11 @@ describe('the notification outbox', () => {
   });
 
   it('hides registration tokens from read-only keys (finishing a registration is a write)', async () => {
-    const created = await test.http.post('/v1/mailboxes').set(asOperator()).send(mailboxBody(structureId, 'PER', { notify: true })).expect(201);
+    const created = await test.http
+      .post('/v1/mailboxes')
+      .set(asOperator())
+      .send(mailboxBody(structureId, 'PER', { notify: true }))
+      .expect(201);
     const readerKey = (await createApiKey(test, 'reader', [structureId])).key;
     const [asReader] = (await outbox(`mailboxId=${created.body.id}`, readerKey)).items;
     const [asOperatorItem] = (await outbox(`mailboxId=${created.body.id}`)).items;

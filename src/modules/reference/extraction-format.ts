@@ -22,17 +22,24 @@ const normaliseHeader = (text: string) =>
 
 /** What is wrong with the header line (empty: it is the extraction's header). */
 export function checkExtractionHeader(line: string): ErrorDetail[] {
-  const cells = line.replace(/^\uFEFF/, '').replace(/\r$/, '').split(EXTRACTION_SEPARATOR);
+  const cells = line
+    .replace(/^\uFEFF/, '')
+    .replace(/\r$/, '')
+    .split(EXTRACTION_SEPARATOR);
   if (cells.length < EXTRACTION_COLUMN_COUNT) {
-    return [{
-      field: 'file', code: 'EXTRACTION_LAYOUT',
-      message: `The header has ${cells.length} \`|\`-separated columns; the ANS extraction has ${EXTRACTION_COLUMN_COUNT}`,
-    }];
+    return [
+      {
+        field: 'file',
+        code: 'EXTRACTION_LAYOUT',
+        message: `The header has ${cells.length} \`|\`-separated columns; the ANS extraction has ${EXTRACTION_COLUMN_COUNT}`,
+      },
+    ];
   }
   return Object.values(EXTRACTION_COLUMNS)
     .filter((column) => normaliseHeader(cells[column.index] ?? '') !== normaliseHeader(column.header))
     .map((column) => ({
-      field: 'file', code: 'EXTRACTION_HEADER',
+      field: 'file',
+      code: 'EXTRACTION_HEADER',
       message: `Column ${column.index + 1} should be "${column.header}", found "${(cells[column.index] ?? '').slice(0, 60)}"`,
     }));
 }

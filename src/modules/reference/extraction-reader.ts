@@ -88,7 +88,8 @@ export class ExtractionReader {
 
   /** The last staged rows, once the upload has ended (a file may end without a line end). */
   end(): Buffer {
-    if (this.bytesRead === 0) throw new NotTheExtractionError([{ field: 'file', code: 'FILE_EMPTY', message: 'The file is empty' }]);
+    if (this.bytesRead === 0)
+      throw new NotTheExtractionError([{ field: 'file', code: 'FILE_EMPTY', message: 'The file is empty' }]);
     if (this.pending.length > 0) {
       const lines = Buffer.concat([this.pending, LINE_END]);
       this.pending = EMPTY;
@@ -113,9 +114,17 @@ export class ExtractionReader {
   private checkPendingLength(): void {
     if (!this.isHeaderRead && this.pending.length > HEADER_MAX_BYTES) {
       const errors = checkExtractionHeader(this.pending.toString('utf8', 0, HEADER_MAX_BYTES));
-      throw new NotTheExtractionError(errors.length > 0
-        ? errors
-        : [{ field: 'file', code: 'EXTRACTION_LAYOUT', message: `No header line in the first ${HEADER_MAX_BYTES} bytes` }]);
+      throw new NotTheExtractionError(
+        errors.length > 0
+          ? errors
+          : [
+              {
+                field: 'file',
+                code: 'EXTRACTION_LAYOUT',
+                message: `No header line in the first ${HEADER_MAX_BYTES} bytes`,
+              },
+            ],
+      );
     }
     if (this.pending.length > LINE_MAX_BYTES) throw notUtf8Text(`No line end in ${this.pending.length} bytes`);
   }

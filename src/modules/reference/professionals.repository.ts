@@ -35,12 +35,20 @@ export async function createStagingTable(executor: Executor, extractionId: strin
  * empty one is NULL; FREEZE, allowed on a table created in the transaction, writes them already
  * frozen (no hint-bit writes or freezing vacuum later). PGlite gets a batch per statement.
  */
-export async function stageProfessionals(executor: Executor, copyIn: CopyIn | undefined, extractionId: string, rows: AsyncIterable<Buffer>): Promise<void> {
+export async function stageProfessionals(
+  executor: Executor,
+  copyIn: CopyIn | undefined,
+  extractionId: string,
+  rows: AsyncIterable<Buffer>,
+): Promise<void> {
   const { name, table } = professionalsTableOf(extractionId);
   if (copyIn) {
-    await pipeline(Readable.from(rows), copyIn(
-      `copy "${name}" (rpps, last_name, first_name, profession) from stdin with (format csv, delimiter E'\\t', quote E'\\x01', freeze)`,
-    ));
+    await pipeline(
+      Readable.from(rows),
+      copyIn(
+        `copy "${name}" (rpps, last_name, first_name, profession) from stdin with (format csv, delimiter E'\\t', quote E'\\x01', freeze)`,
+      ),
+    );
     return;
   }
   for await (const staged of rows) {
@@ -78,9 +86,12 @@ export async function setLocalLockTimeout(executor: Executor, timeout: string): 
 
 /** Extractions whose table is still there although nobody will read it: failed loads, and superseded references. */
 export async function findOutdatedProfessionals(executor: Executor): Promise<string[]> {
-  const rows = await selectRows<{ id: string }>(executor, sql`
+  const rows = await selectRows<{ id: string }>(
+    executor,
+    sql`
     select id from reference_extractions
      where status in ('superseded', 'failed')
-       and to_regclass(quote_ident('reference_professionals_' || replace(id::text, '-', ''))) is not null`);
+       and to_regclass(quote_ident('reference_professionals_' || replace(id::text, '-', ''))) is not null`,
+  );
   return rows.map((row) => row.id);
 }

@@ -4,9 +4,19 @@ import { isLockNotAvailable } from '../../db/errors';
 import { recordAudit, systemActor } from '../../platform/audit/audit';
 import type { JobContext } from '../../platform/jobs/job-definition';
 import type { ServiceDependencies } from '../../platform/request-context';
-import { attachProfessionals, dropProfessionals, findOutdatedProfessionals, setLocalLockTimeout } from './professionals.repository';
+import {
+  attachProfessionals,
+  dropProfessionals,
+  findOutdatedProfessionals,
+  setLocalLockTimeout,
+} from './professionals.repository';
 import type { ReferenceLoadPayload } from './reference.jobs';
-import { lockExtraction, PENDING_STATUSES, supersedeOtherExtractions, updatePendingExtraction } from './reference.repository';
+import {
+  lockExtraction,
+  PENDING_STATUSES,
+  supersedeOtherExtractions,
+  updatePendingExtraction,
+} from './reference.repository';
 import { toReferenceExtraction } from './reference.service';
 
 /** How long dropping an outdated table may wait for the readers of reference_professionals. */
@@ -36,7 +46,10 @@ async function dropOutdatedProfessionals(db: Database, log: FastifyBaseLogger): 
       });
     } catch (error) {
       if (!isLockNotAvailable(error)) throw error;
-      log.warn({ extractionId }, 'reference rows of an outdated extraction left for a later load: their readers held on');
+      log.warn(
+        { extractionId },
+        'reference rows of an outdated extraction left for a later load: their readers held on',
+      );
     }
   }
 }
@@ -59,7 +72,11 @@ export async function loadReferenceExtraction(
 ): Promise<ReferenceLoadResult> {
   const { job, log } = context;
   const { extractionId } = job.payload;
-  const started = await updatePendingExtraction(db, extractionId, { status: 'running', startedAt: clock.now(), error: null });
+  const started = await updatePendingExtraction(db, extractionId, {
+    status: 'running',
+    startedAt: clock.now(),
+    error: null,
+  });
   if (!started) return { skipped: 'not pending' };
   try {
     await dropOutdatedProfessionals(db, log);
@@ -67,11 +84,18 @@ export async function loadReferenceExtraction(
       const extraction = await lockExtraction(tx, extractionId);
       if (!extraction || !isPending(extraction.status)) return undefined;
       await attachProfessionals(tx, extractionId);
-      const row = await updatePendingExtraction(tx, extractionId, { status: 'succeeded', loadedAt: clock.now(), error: null });
+      const row = await updatePendingExtraction(tx, extractionId, {
+        status: 'succeeded',
+        loadedAt: clock.now(),
+        error: null,
+      });
       const superseded = await supersedeOtherExtractions(tx, extractionId);
       await recordAudit(tx, clock, systemActor('reference-loader'), {
-        action: 'reference.extraction.loaded', targetType: 'reference_extraction', targetId: extractionId,
-        cause: { jobId: job.id, superseded }, after: toReferenceExtraction(row!),
+        action: 'reference.extraction.loaded',
+        targetType: 'reference_extraction',
+        targetId: extractionId,
+        cause: { jobId: job.id, superseded },
+        after: toReferenceExtraction(row!),
       });
       return row!;
     });
@@ -82,7 +106,10 @@ export async function loadReferenceExtraction(
   } catch (error) {
     const message = reasonOf(error);
     const final = job.attempts >= job.maxAttempts;
-    const ended = await updatePendingExtraction(db, extractionId, { status: final ? 'failed' : 'queued', error: message.slice(0, 2000) });
+    const ended = await updatePendingExtraction(db, extractionId, {
+      status: final ? 'failed' : 'queued',
+      error: message.slice(0, 2000),
+    });
     if (final && ended) await dropProfessionals(db, extractionId);
     throw error;
   }

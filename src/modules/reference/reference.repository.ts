@@ -16,7 +16,11 @@ export async function findReferenceInForce(executor: Executor): Promise<Referenc
 }
 
 export async function findLatestExtraction(executor: Executor): Promise<ReferenceExtractionRow | undefined> {
-  const [row] = await executor.select().from(referenceExtractions).orderBy(desc(referenceExtractions.createdAt)).limit(1);
+  const [row] = await executor
+    .select()
+    .from(referenceExtractions)
+    .orderBy(desc(referenceExtractions.createdAt))
+    .limit(1);
   return row;
 }
 
@@ -25,7 +29,10 @@ export async function findExtraction(executor: Executor, id: string): Promise<Re
   return row;
 }
 
-export async function insertExtraction(executor: Executor, values: typeof referenceExtractions.$inferInsert): Promise<ReferenceExtractionRow> {
+export async function insertExtraction(
+  executor: Executor,
+  values: typeof referenceExtractions.$inferInsert,
+): Promise<ReferenceExtractionRow> {
   const [row] = await executor.insert(referenceExtractions).values(values).returning();
   return row!;
 }
@@ -38,7 +45,11 @@ export async function updateExtraction(
   id: string,
   values: Partial<typeof referenceExtractions.$inferInsert>,
 ): Promise<ReferenceExtractionRow | undefined> {
-  const [row] = await executor.update(referenceExtractions).set(values).where(eq(referenceExtractions.id, id)).returning();
+  const [row] = await executor
+    .update(referenceExtractions)
+    .set(values)
+    .where(eq(referenceExtractions.id, id))
+    .returning();
   return row;
 }
 

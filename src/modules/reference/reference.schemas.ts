@@ -6,10 +6,14 @@ const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.U
 
 export const ReferenceExtractionSchema = Type.Object({
   id: IdSchema,
-  sourceFile: Type.String({ description: 'The uploaded file\'s name' }),
-  status: Type.Union(REFERENCE_EXTRACTION_STATUSES.map((status) => Type.Literal(status)), {
-    description: 'queued → running → succeeded (now the reference in force) or failed; superseded once a later load succeeded',
-  }),
+  sourceFile: Type.String({ description: "The uploaded file's name" }),
+  status: Type.Union(
+    REFERENCE_EXTRACTION_STATUSES.map((status) => Type.Literal(status)),
+    {
+      description:
+        'queued → running → succeeded (now the reference in force) or failed; superseded once a later load succeeded',
+    },
+  ),
   fileSize: Type.Integer({ description: 'Bytes uploaded' }),
   linesRead: Type.Integer({ description: 'Data lines read (on upload; the header and blank lines aside)' }),
   rows: Type.Integer({ description: 'Professionals kept: lines of a box held under an RPPS' }),

@@ -8,7 +8,14 @@ import { enqueueJob } from '../../platform/jobs/job-queue';
 import type { RequestContext, ServiceDependencies } from '../../platform/request-context';
 import { ExtractionReader, NotTheExtractionError } from './extraction-reader';
 import { createStagingTable, stageProfessionals } from './professionals.repository';
-import { findExtraction, findLatestExtraction, findReferenceInForce, insertExtraction, updateExtraction, type ReferenceExtractionRow } from './reference.repository';
+import {
+  findExtraction,
+  findLatestExtraction,
+  findReferenceInForce,
+  insertExtraction,
+  updateExtraction,
+  type ReferenceExtractionRow,
+} from './reference.repository';
 import { referenceLoadJob } from './reference.jobs';
 import type { Reference, ReferenceExtraction } from './reference.schemas';
 
@@ -44,12 +51,22 @@ export interface UploadedFile {
  * while the rest of the file is still arriving. A refused or broken upload leaves nothing behind.
  * The raw file is not kept: writing it to the database would cost as much as the whole load.
  */
-export async function uploadExtraction(deps: ServiceDependencies, context: RequestContext, file: UploadedFile): Promise<ReferenceExtraction> {
+export async function uploadExtraction(
+  deps: ServiceDependencies,
+  context: RequestContext,
+  file: UploadedFile,
+): Promise<ReferenceExtraction> {
   assertOperator(context.caller);
   const id = randomUUID();
   try {
     return await transactionWithCopy(deps.db, async (tx, copyIn) => {
-      await insertExtraction(tx, { id, sourceFile: file.fileName, status: 'queued', createdBy: context.caller.apiKeyId, createdAt: deps.clock.now() });
+      await insertExtraction(tx, {
+        id,
+        sourceFile: file.fileName,
+        status: 'queued',
+        createdBy: context.caller.apiKeyId,
+        createdAt: deps.clock.now(),
+      });
       await createStagingTable(tx, id);
       const reader = new ExtractionReader();
       let size = 0;
@@ -61,7 +78,10 @@ export async function uploadExtraction(deps: ServiceDependencies, context: Reque
           if (rows.length > 0) yield rows;
         }
         if (file.isTruncated()) {
-          throw new AppError('PAYLOAD_TOO_LARGE', `The file is larger than the ${size} bytes accepted (BALISE_REFERENCE_UPLOAD_MAX_BYTES)`);
+          throw new AppError(
+            'PAYLOAD_TOO_LARGE',
+            `The file is larger than the ${size} bytes accepted (BALISE_REFERENCE_UPLOAD_MAX_BYTES)`,
+          );
         }
         await file.assertNothingFollows();
         const rows = reader.end();
@@ -72,18 +92,30 @@ export async function uploadExtraction(deps: ServiceDependencies, context: Reque
       const jobId = await enqueueJob(tx, referenceLoadJob, { extractionId: id });
       const extraction = toReferenceExtraction(row!);
       await recordAudit(tx, deps.clock, context.actor, {
-        action: 'reference.extraction.uploaded', targetType: 'reference_extraction', targetId: id, cause: { jobId }, after: extraction,
+        action: 'reference.extraction.uploaded',
+        targetType: 'reference_extraction',
+        targetId: id,
+        cause: { jobId },
+        after: extraction,
       });
       return extraction;
     });
   } catch (error) {
     if (!(error instanceof NotTheExtractionError)) throw error;
     file.content.resume(); // let the rest of the upload drain, so the answer goes out at once
-    throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'The file is not the ANS MSSanté extraction (`|`-separated, 31 columns, with its header)', error.details);
+    throw new AppError(
+      'UNSUPPORTED_MEDIA_TYPE',
+      'The file is not the ANS MSSanté extraction (`|`-separated, 31 columns, with its header)',
+      error.details,
+    );
   }
 }
 
-export async function getExtraction(deps: ServiceDependencies, context: RequestContext, id: string): Promise<ReferenceExtraction> {
+export async function getExtraction(
+  deps: ServiceDependencies,
+  context: RequestContext,
+  id: string,
+): Promise<ReferenceExtraction> {
   assertOperator(context.caller);
   const row = await findExtraction(deps.db, id);
   if (!row) throw new AppError('NOT_FOUND', 'Reference extraction not found');

@@ -13,7 +13,10 @@ export interface PreregisteredMailbox {
 }
 
 /** The structure's pre-registered boxes, locked: a registration completing meanwhile waits for the new tokens. */
-export async function lockPreregisteredMailboxes(executor: Executor, structureId: string): Promise<PreregisteredMailbox[]> {
+export async function lockPreregisteredMailboxes(
+  executor: Executor,
+  structureId: string,
+): Promise<PreregisteredMailbox[]> {
   return executor
     .select({
       id: mailboxes.id,
@@ -32,8 +35,16 @@ export async function lockPreregisteredMailboxes(executor: Executor, structureId
  * Replaces registration tokens (their hashes) in one statement. The version is not bumped: the
  * token is not part of the mailbox's representation, so clients' ETags stay valid.
  */
-export async function replaceRegistrationTokens(executor: Executor, tokens: readonly { id: string; tokenHash: string }[]): Promise<void> {
-  await updateFromJson(executor, mailboxes, 'id', tokens.map(({ id, tokenHash }) => ({ id, registrationTokenHash: tokenHash })));
+export async function replaceRegistrationTokens(
+  executor: Executor,
+  tokens: readonly { id: string; tokenHash: string }[],
+): Promise<void> {
+  await updateFromJson(
+    executor,
+    mailboxes,
+    'id',
+    tokens.map(({ id, tokenHash }) => ({ id, registrationTokenHash: tokenHash })),
+  );
 }
 
 export async function insertReminder(executor: Executor, values: typeof reminders.$inferInsert): Promise<ReminderRow> {

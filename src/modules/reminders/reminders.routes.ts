@@ -11,26 +11,41 @@ const tags = ['Structures'];
 export const remindersRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const deps = dependenciesOf(app);
 
-  app.post('/v1/structures/:structureId/reminders', {
-    config: { access: 'write' },
-    schema: {
-      operationId: 'sendReminders', summary: 'Remind every pre-registered user of the structure to finish registering', tags,
-      description:
-        'Queues a `reminder` message in the outbox (`GET /v1/notifications?kind=reminder`) for every `preregistered` mailbox, ' +
-        'each carrying a new registration token: the token of any earlier invitation or reminder stops working. Answers how ' +
-        'many were queued and when; the reminder is recorded (and shown by `…/reminders/last`) even when `sent` is 0. ' +
-        'Send an `Idempotency-Key` so that a retried request does not remind twice.',
-      params: StructureParamsSchema, headers: IdempotencyHeadersSchema,
-      response: { 201: ReminderSchema, ...problemResponses(403, 404) },
+  app.post(
+    '/v1/structures/:structureId/reminders',
+    {
+      config: { access: 'write' },
+      schema: {
+        operationId: 'sendReminders',
+        summary: 'Remind every pre-registered user of the structure to finish registering',
+        tags,
+        description:
+          'Queues a `reminder` message in the outbox (`GET /v1/notifications?kind=reminder`) for every `preregistered` mailbox, ' +
+          'each carrying a new registration token: the token of any earlier invitation or reminder stops working. Answers how ' +
+          'many were queued and when; the reminder is recorded (and shown by `…/reminders/last`) even when `sent` is 0. ' +
+          'Send an `Idempotency-Key` so that a retried request does not remind twice.',
+        params: StructureParamsSchema,
+        headers: IdempotencyHeadersSchema,
+        response: { 201: ReminderSchema, ...problemResponses(403, 404) },
+      },
     },
-  }, async (request, reply) => reply.code(201).send(await sendReminders(deps, contextOf(request), request.params.structureId)));
+    async (request, reply) =>
+      reply.code(201).send(await sendReminders(deps, contextOf(request), request.params.structureId)),
+  );
 
-  app.get('/v1/structures/:structureId/reminders/last', {
-    schema: {
-      operationId: 'getLastReminder', summary: 'The structure\'s last reminder to pre-registered users', tags,
-      description: 'Answers 200 with `null` when the structure never sent a reminder; 404 only for an unknown or invisible structure.',
-      params: StructureParamsSchema,
-      response: { 200: LastReminderSchema, ...problemResponses(404) },
+  app.get(
+    '/v1/structures/:structureId/reminders/last',
+    {
+      schema: {
+        operationId: 'getLastReminder',
+        summary: "The structure's last reminder to pre-registered users",
+        tags,
+        description:
+          'Answers 200 with `null` when the structure never sent a reminder; 404 only for an unknown or invisible structure.',
+        params: StructureParamsSchema,
+        response: { 200: LastReminderSchema, ...problemResponses(404) },
+      },
     },
-  }, async (request) => getLastReminder(deps, contextOf(request), request.params.structureId));
+    async (request) => getLastReminder(deps, contextOf(request), request.params.structureId),
+  );
 };

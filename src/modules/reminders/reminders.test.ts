@@ -8,32 +8,47 @@ const clock = new ManualClock('2026-03-02T09:00:00.000Z');
 let test: TestApp;
 beforeAll(async () => {
   test = await createTestApp({ clock });
-  await test.app.db.execute(sql.raw(`
+  await test.app.db.execute(
+    sql.raw(`
     create function fail_doomed_notification() returns trigger language plpgsql as $$
     begin
       if new.recipient like 'doomed-%' then raise exception 'simulated failure'; end if;
       return new;
-    end $$;`));
-  await test.app.db.execute(sql.raw(`
+    end $$;`),
+  );
+  await test.app.db.execute(
+    sql.raw(`
     create trigger notifications_fail_doomed before insert on notifications
-      for each row execute function fail_doomed_notification();`));
+      for each row execute function fail_doomed_notification();`),
+  );
 });
 afterAll(() => test.close());
 
 const asOperator = () => bearer(test.operatorKey);
-const remind = (structureId: string, key = test.operatorKey) => test.http.post(`/v1/structures/${structureId}/reminders`).set(bearer(key));
+const remind = (structureId: string, key = test.operatorKey) =>
+  test.http.post(`/v1/structures/${structureId}/reminders`).set(bearer(key));
 const lastReminder = (structureId: string, key = test.operatorKey) =>
   test.http.get(`/v1/structures/${structureId}/reminders/last`).set(bearer(key));
 const tokenOf = (body: string) => /^ {4}(\S+)$/m.exec(body)![1]!;
 
 async function outbox(query: string) {
   const response = await test.http.get(`/v1/notifications?${query}&limit=500`).set(asOperator()).expect(200);
-  return response.body.items as { mailboxId: string; recipient: string; subject: string; body: string; kind: string; status: string }[];
+  return response.body.items as {
+    mailboxId: string;
+    recipient: string;
+    subject: string;
+    body: string;
+    kind: string;
+    status: string;
+  }[];
 }
 
 async function createNotified(structureId: string, overrides: Record<string, unknown> = {}) {
-  const response = await test.http.post('/v1/mailboxes').set(asOperator())
-    .send(mailboxBody(structureId, 'PER', { notify: true, ...overrides })).expect(201);
+  const response = await test.http
+    .post('/v1/mailboxes')
+    .set(asOperator())
+    .send(mailboxBody(structureId, 'PER', { notify: true, ...overrides }))
+    .expect(201);
   return response.body as { id: string; email: string };
 }
 
@@ -65,7 +80,8 @@ describe('reminders to pre-registered users', () => {
       expect(message).toMatchObject({ status: 'queued', subject: expect.stringContaining('Rappel') });
       expect(message.recipient).toBe(message.mailboxId === invited.id ? invited.email : silent.email);
     }
-    for (const other of [registering.body.id, deleted.id, elsewhere.id]) expect(await outbox(`mailboxId=${other}&kind=reminder`)).toEqual([]);
+    for (const other of [registering.body.id, deleted.id, elsewhere.id])
+      expect(await outbox(`mailboxId=${other}&kind=reminder`)).toEqual([]);
     // The box's representation did not change: clients' ETags stay valid.
     expect((await test.http.get(`/v1/mailboxes/${silent.id}`).set(asOperator())).headers.etag).toBe(etagBefore);
 
@@ -73,7 +89,10 @@ describe('reminders to pre-registered users', () => {
     const reminderToken = tokenOf(reminders.find((message) => message.mailboxId === invited.id)!.body);
     expect(reminderToken).not.toBe(invitationToken);
     await test.http.post('/v1/registrations/complete').send({ token: invitationToken }).expect(404);
-    await test.http.post('/v1/registrations/complete').send({ token: reminderToken }).expect(200, /"status":"valid"/);
+    await test.http
+      .post('/v1/registrations/complete')
+      .send({ token: reminderToken })
+      .expect(200, /"status":"valid"/);
   });
 
   it('records each reminder, shows the last one, and audits the reminder and each box reminded', async () => {
@@ -87,16 +106,26 @@ describe('reminders to pre-registered users', () => {
     await remind(structureId).expect(201, { sent: 1, at: '2026-03-10T08:00:00.000Z' });
     expect((await lastReminder(structureId).expect(200)).body).toEqual({ sent: 1, at: '2026-03-10T08:00:00.000Z' });
 
-    const events = await test.http.get(`/v1/audit-events?structureId=${structureId}&action=reminder.sent`).set(asOperator());
+    const events = await test.http
+      .get(`/v1/audit-events?structureId=${structureId}&action=reminder.sent`)
+      .set(asOperator());
     expect(events.body.items.map((event: { after: unknown }) => event.after)).toEqual([
       { sent: 1, at: '2026-03-10T08:00:00.000Z' },
       { sent: 2, at: '2026-03-03T08:00:00.000Z' },
     ]);
     const reminderIds = events.body.items.map((event: { targetId: string }) => event.targetId);
-    const firstBox = await test.http.get(`/v1/audit-events?mailboxId=${first.id}&action=mailbox.reminded`).set(asOperator());
-    expect(firstBox.body.items.map((event: { cause: { reminderId: string } }) => event.cause.reminderId)).toEqual(reminderIds);
-    const secondBox = await test.http.get(`/v1/audit-events?mailboxId=${second.id}&action=mailbox.reminded`).set(asOperator());
-    expect(secondBox.body.items.map((event: { cause: { reminderId: string } }) => event.cause.reminderId)).toEqual([reminderIds[1]]);
+    const firstBox = await test.http
+      .get(`/v1/audit-events?mailboxId=${first.id}&action=mailbox.reminded`)
+      .set(asOperator());
+    expect(firstBox.body.items.map((event: { cause: { reminderId: string } }) => event.cause.reminderId)).toEqual(
+      reminderIds,
+    );
+    const secondBox = await test.http
+      .get(`/v1/audit-events?mailboxId=${second.id}&action=mailbox.reminded`)
+      .set(asOperator());
+    expect(secondBox.body.items.map((event: { cause: { reminderId: string } }) => event.cause.reminderId)).toEqual([
+      reminderIds[1],
+    ]);
     expect(JSON.stringify(events.body.items) + JSON.stringify(firstBox.body.items)).not.toMatch(/token/i);
   });
 
@@ -116,13 +145,19 @@ describe('reminders to pre-registered users', () => {
     const { id: structureId } = await createStructure(test);
     await createMailbox(test, structureId);
     await createMailbox(test, structureId, 'PER', { email: `doomed-${Date.now()}@hopital.example.fr` });
-    const hashes = () => selectRows(test.app.db, sql`select id, registration_token_hash from mailboxes where structure_id = ${structureId} order by id`);
+    const hashes = () =>
+      selectRows(
+        test.app.db,
+        sql`select id, registration_token_hash from mailboxes where structure_id = ${structureId} order by id`,
+      );
     const before = await hashes();
     await remind(structureId).expect(500);
     expect(await hashes()).toEqual(before);
     expect(await outbox(`structureId=${structureId}&kind=reminder`)).toEqual([]);
     expect((await lastReminder(structureId).expect(200)).body).toBeNull();
-    const events = await test.http.get(`/v1/audit-events?structureId=${structureId}&action=reminder.sent`).set(asOperator());
+    const events = await test.http
+      .get(`/v1/audit-events?structureId=${structureId}&action=reminder.sent`)
+      .set(asOperator());
     expect(events.body.items).toEqual([]);
   });
 });
@@ -152,7 +187,7 @@ describe('reminder routes security', () => {
     await remind(mine, adminKey).expect(201, /"sent":1/);
   });
 
-  it('hides another structure (404), a reader\'s send being refused by role first (403)', async () => {
+  it("hides another structure (404), a reader's send being refused by role first (403)", async () => {
     await remind(theirs, adminKey).expect(404);
     await remind(theirs, readerKey).expect(403);
     await lastReminder(theirs, adminKey).expect(404);

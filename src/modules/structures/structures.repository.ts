@@ -24,13 +24,21 @@ export async function findStructure(executor: Executor, id: string, options: { l
 
 export async function findExistingStructureIds(executor: Executor, ids: readonly string[]): Promise<string[]> {
   if (ids.length === 0) return [];
-  const rows = await executor.select({ id: structures.id }).from(structures).where(inArray(structures.id, [...ids]));
+  const rows = await executor
+    .select({ id: structures.id })
+    .from(structures)
+    .where(inArray(structures.id, [...ids]));
   return rows.map((row) => row.id);
 }
 
 export async function listStructures(
   executor: Executor,
-  options: { visibleIds: readonly string[] | undefined; q: string | undefined; after: [string, string] | undefined; limit: number },
+  options: {
+    visibleIds: readonly string[] | undefined;
+    q: string | undefined;
+    after: [string, string] | undefined;
+    limit: number;
+  },
 ): Promise<StructureRecord[]> {
   const conditions: (SQL | undefined)[] = [
     options.visibleIds ? inArray(structures.id, [...options.visibleIds]) : undefined,
@@ -40,7 +48,9 @@ export async function listStructures(
              or exists (select 1 from ${structureDomains} where ${structureDomains.structureId} = ${structures.id}
                         and ${structureDomains.domain} like ${escapeLike(options.q.toLowerCase()) + '%'}))`
       : undefined,
-    options.after ? sql`(${structures.name}, ${structures.id}) > (${options.after[0]}, ${options.after[1]}::uuid)` : undefined,
+    options.after
+      ? sql`(${structures.name}, ${structures.id}) > (${options.after[0]}, ${options.after[1]}::uuid)`
+      : undefined,
   ];
   const rows = await executor
     .select({ structure: structures, domains: domainsAggregate })
@@ -51,7 +61,10 @@ export async function listStructures(
   return rows.map((row) => ({ ...row.structure, domains: row.domains }));
 }
 
-export async function insertStructure(executor: Executor, values: typeof structures.$inferInsert): Promise<StructureRow> {
+export async function insertStructure(
+  executor: Executor,
+  values: typeof structures.$inferInsert,
+): Promise<StructureRow> {
   const [row] = await executor.insert(structures).values(values).returning();
   return row!;
 }
@@ -80,7 +93,11 @@ export async function replaceStructureDomains(executor: Executor, structureId: s
 }
 
 /** Domains among `domains` that another structure already holds. */
-export async function findDomainsHeldElsewhere(executor: Executor, domains: readonly string[], structureId: string | null) {
+export async function findDomainsHeldElsewhere(
+  executor: Executor,
+  domains: readonly string[],
+  structureId: string | null,
+) {
   if (domains.length === 0) return [];
   const rows = await executor
     .select({ domain: structureDomains.domain })

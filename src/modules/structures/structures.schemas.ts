@@ -1,7 +1,9 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { DateTimeSchema, EmailSchema, IdSchema, PG_INTEGER_MAX } from '../../shared/schemas';
 
-const QuotaSchema = Type.Union([Type.Integer({ minimum: 0, maximum: PG_INTEGER_MAX }), Type.Null()], { description: 'null = unlimited' });
+const QuotaSchema = Type.Union([Type.Integer({ minimum: 0, maximum: PG_INTEGER_MAX }), Type.Null()], {
+  description: 'null = unlimited',
+});
 
 export const QuotasSchema = Type.Object(
   {
@@ -15,11 +17,15 @@ export type Quotas = Static<typeof QuotasSchema>;
 export const QUOTA_FAMILIES = ['personal', 'organisational', 'applicative'] as const;
 export type QuotaFamily = (typeof QUOTA_FAMILIES)[number];
 
-const DomainSchema = Type.String({ minLength: 4, maxLength: 253, description: 'An MSSanté domain, e.g. `ies-sud.mssante.fr`' });
+const DomainSchema = Type.String({
+  minLength: 4,
+  maxLength: 253,
+  description: 'An MSSanté domain, e.g. `ies-sud.mssante.fr`',
+});
 const FinessSchema = Type.String({ description: '9 characters, with its check key' });
 const SiretSchema = Type.String({ description: '14 digits, with its check key' });
 const ContactEmailDescription =
-  'Where notices for the structure\'s admins go: the lifecycle sweep sends it a digest of the boxes whose owners it ' +
+  "Where notices for the structure's admins go: the lifecycle sweep sends it a digest of the boxes whose owners it " +
   'warned of an inactivity deletion. null: admins follow warnings in the outbox (`GET /v1/notifications`) and in ' +
   '`GET /v1/lifecycle/upcoming` only.';
 
@@ -55,7 +61,9 @@ export type UpdateStructureBody = Static<typeof UpdateStructureBodySchema>;
 export const StructureParamsSchema = Type.Object({ structureId: IdSchema });
 
 export const StructureListQuerySchema = Type.Object({
-  q: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Matches the name, FINESS, SIRET or a domain' })),
+  q: Type.Optional(
+    Type.String({ minLength: 1, maxLength: 200, description: 'Matches the name, FINESS, SIRET or a domain' }),
+  ),
 });
 
 const QuotaUsageSchema = Type.Object({

@@ -6,11 +6,31 @@ const cast = useScopingCast();
 /** Each route on a structure (or none), and what each role gets on its own structure and on another's. */
 const routes: RoleTableRoute<string>[] = [
   ['list structures', () => ({ method: 'get', path: '/v1/structures' }), { admin: [200, 200], reader: [200, 200] }],
-  ['get a structure', (id) => ({ method: 'get', path: `/v1/structures/${id}` }), { admin: [200, 404], reader: [200, 404] }],
-  ['update a structure', (id) => ({ method: 'patch', path: `/v1/structures/${id}`, body: { name: 'Changed' } }), { admin: [200, 404], reader: [403, 403] }],
-  ['delete a structure', (id) => ({ method: 'delete', path: `/v1/structures/${id}` }), { admin: [403, 403], reader: [403, 403] }],
-  ['create a structure', () => ({ method: 'post', path: '/v1/structures', body: { name: 'New' } }), { admin: [403, 403], reader: [403, 403] }],
-  ['read the audit trail', (id) => ({ method: 'get', path: `/v1/audit-events?structureId=${id}` }), { admin: [200, 404], reader: [200, 404] }],
+  [
+    'get a structure',
+    (id) => ({ method: 'get', path: `/v1/structures/${id}` }),
+    { admin: [200, 404], reader: [200, 404] },
+  ],
+  [
+    'update a structure',
+    (id) => ({ method: 'patch', path: `/v1/structures/${id}`, body: { name: 'Changed' } }),
+    { admin: [200, 404], reader: [403, 403] },
+  ],
+  [
+    'delete a structure',
+    (id) => ({ method: 'delete', path: `/v1/structures/${id}` }),
+    { admin: [403, 403], reader: [403, 403] },
+  ],
+  [
+    'create a structure',
+    () => ({ method: 'post', path: '/v1/structures', body: { name: 'New' } }),
+    { admin: [403, 403], reader: [403, 403] },
+  ],
+  [
+    'read the audit trail',
+    (id) => ({ method: 'get', path: `/v1/audit-events?structureId=${id}` }),
+    { admin: [200, 404], reader: [200, 404] },
+  ],
 ];
 
 describeRoleTable({

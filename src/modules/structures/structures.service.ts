@@ -8,7 +8,13 @@ import { assertIfMatch } from '../../shared/etag';
 import { decodeCursor, toPage, type Page } from '../../shared/pagination';
 import { assertStructureIdentity, domainTaken, normaliseDomain } from './structure-rules';
 import { countAddressesByFamily } from '../correspondences/quota';
-import type { CreateStructureBody, MssantePanel, QuotaFamily, Structure, UpdateStructureBody } from './structures.schemas';
+import type {
+  CreateStructureBody,
+  MssantePanel,
+  QuotaFamily,
+  Structure,
+  UpdateStructureBody,
+} from './structures.schemas';
 import {
   deleteStructureRow,
   findDomainsHeldElsewhere,
@@ -43,7 +49,10 @@ export function toStructure(record: StructureRecord): Structure {
   };
 }
 
-const versioned = (record: StructureRecord): VersionedStructure => ({ structure: toStructure(record), version: record.version });
+const versioned = (record: StructureRecord): VersionedStructure => ({
+  structure: toStructure(record),
+  version: record.version,
+});
 
 /** Domain writes race with other structures' writes: the primary key has the last word. */
 async function withDomainUniqueness<T>(domains: string[], work: () => Promise<T>): Promise<T> {
@@ -79,14 +88,22 @@ export async function createStructure(
       await replaceStructureDomains(tx, row.id, domains);
       const created = toStructure({ ...row, domains });
       await recordAudit(tx, deps.clock, context.actor, {
-        action: 'structure.created', targetType: 'structure', targetId: row.id, structureId: row.id, after: created,
+        action: 'structure.created',
+        targetType: 'structure',
+        targetId: row.id,
+        structureId: row.id,
+        after: created,
       });
       return { structure: created, version: row.version };
     }),
   );
 }
 
-export async function getStructure(deps: ServiceDependencies, context: RequestContext, id: string): Promise<VersionedStructure> {
+export async function getStructure(
+  deps: ServiceDependencies,
+  context: RequestContext,
+  id: string,
+): Promise<VersionedStructure> {
   const record = await findStructure(deps.db, id);
   if (!record) throw new AppError('NOT_FOUND', 'Structure not found');
   return versioned(record);
@@ -150,8 +167,12 @@ export async function updateStructure(
       if (!row) throw new AppError('PRECONDITION_FAILED', 'The structure was changed meanwhile: fetch it again');
       const updated = { ...row, domains: domains ?? current.domains };
       await recordAudit(tx, deps.clock, context.actor, {
-        action: 'structure.updated', targetType: 'structure', targetId: id, structureId: id,
-        before: toStructure(current), after: toStructure(updated),
+        action: 'structure.updated',
+        targetType: 'structure',
+        targetId: id,
+        structureId: id,
+        before: toStructure(current),
+        after: toStructure(updated),
       });
       return versioned(updated);
     }),
@@ -172,7 +193,11 @@ export async function deleteStructure(
       assertIfMatch(ifMatch, current.version);
       await deleteStructureRow(tx, id);
       await recordAudit(tx, deps.clock, context.actor, {
-        action: 'structure.deleted', targetType: 'structure', targetId: id, structureId: id, before: toStructure(current),
+        action: 'structure.deleted',
+        targetType: 'structure',
+        targetId: id,
+        structureId: id,
+        before: toStructure(current),
       });
     });
   } catch (error) {
@@ -184,7 +209,11 @@ export async function deleteStructure(
 }
 
 /** The MSSanté panel: the structure's domains and, per quota family, addresses used and still available. */
-export async function getMssantePanel(deps: ServiceDependencies, context: RequestContext, id: string): Promise<MssantePanel> {
+export async function getMssantePanel(
+  deps: ServiceDependencies,
+  context: RequestContext,
+  id: string,
+): Promise<MssantePanel> {
   const { structure } = await getStructure(deps, context, id);
   const used = await countAddressesByFamily(deps.db, id);
   const usageOf = (family: QuotaFamily) => {
@@ -194,6 +223,10 @@ export async function getMssantePanel(deps: ServiceDependencies, context: Reques
   return {
     structureId: id,
     domains: structure.domains,
-    quotas: { personal: usageOf('personal'), organisational: usageOf('organisational'), applicative: usageOf('applicative') },
+    quotas: {
+      personal: usageOf('personal'),
+      organisational: usageOf('organisational'),
+      applicative: usageOf('applicative'),
+    },
   };
 }

@@ -1,5 +1,12 @@
 import { bearer, createTestApp, type TestApp } from '../../../test/harness';
-import { createApiKey, createMailbox, createStructure, uniqueDomain, validFiness, validSiret } from '../../../test/factories';
+import {
+  createApiKey,
+  createMailbox,
+  createStructure,
+  uniqueDomain,
+  validFiness,
+  validSiret,
+} from '../../../test/factories';
 
 let test: TestApp;
 beforeAll(async () => {
@@ -53,7 +60,9 @@ describe('structures', () => {
 
     const events = await auditActions(id);
     expect(events).toEqual(['structure.deleted', 'structure.updated', 'structure.created']);
-    const history = await test.http.get(`/v1/audit-events?structureId=${id}&action=structure.updated`).set(asOperator());
+    const history = await test.http
+      .get(`/v1/audit-events?structureId=${id}&action=structure.updated`)
+      .set(asOperator());
     expect(history.body.items[0]).toMatchObject({
       actor: { type: 'api_key' },
       before: { name: 'IES Sud' },
@@ -89,14 +98,26 @@ describe('structures', () => {
   it('keeps an MSSanté domain unique across structures', async () => {
     const domain = uniqueDomain();
     const first = await createStructure(test, { domains: [domain] });
-    const clash = await test.http.post('/v1/structures').set(asOperator()).send({ name: 'Other', domains: [domain] }).expect(409);
+    const clash = await test.http
+      .post('/v1/structures')
+      .set(asOperator())
+      .send({ name: 'Other', domains: [domain] })
+      .expect(409);
     expect(clash.body).toMatchObject({ code: 'DOMAIN_TAKEN', errors: [{ field: 'domains', code: 'DOMAIN_TAKEN' }] });
 
     const second = await createStructure(test);
-    await test.http.patch(`/v1/structures/${second.id}`).set(asOperator()).send({ domains: [domain] }).expect(409);
+    await test.http
+      .patch(`/v1/structures/${second.id}`)
+      .set(asOperator())
+      .send({ domains: [domain] })
+      .expect(409);
     // The holder may keep or reorder its own domain.
     const other = uniqueDomain();
-    const reordered = await test.http.patch(`/v1/structures/${first.id}`).set(asOperator()).send({ domains: [other, domain] }).expect(200);
+    const reordered = await test.http
+      .patch(`/v1/structures/${first.id}`)
+      .set(asOperator())
+      .send({ domains: [other, domain] })
+      .expect(200);
     expect(reordered.body.domains).toEqual([other, domain]);
   });
 
@@ -118,7 +139,7 @@ describe('structures', () => {
     ['a Corsican FINESS', { finess: '2A0000012' }, 201],
     ['a SIRET with a good key', { siret: validSiret() }, 201],
     ['a SIRET with a bad key', { siret: '73282932000075' }, 422],
-    ['La Poste\'s head office SIRET', { siret: '35600000000048' }, 201],
+    ["La Poste's head office SIRET", { siret: '35600000000048' }, 201],
     ['a La Poste SIRET whose digits add up to a multiple of 5', { siret: '35600000049837' }, 201],
     ['a La Poste SIRET whose digits do not', { siret: '35600000049838' }, 422],
   ])('checks %s', async (_label, identifiers, status) => {
@@ -138,14 +159,26 @@ describe('structures', () => {
       .set(asOperator())
       .send({ name: 'Bad', finess: '010000603', siret: '12345678901234', domains: ['x.example.fr'] })
       .expect(422);
-    expect(response.body.errors.map((error: { field: string }) => error.field)).toEqual(['finess', 'siret', 'domains.0']);
+    expect(response.body.errors.map((error: { field: string }) => error.field)).toEqual([
+      'finess',
+      'siret',
+      'domains.0',
+    ]);
   });
 
   it('lets an admin rename its structure but not change domains or quotas', async () => {
     const structure = await createStructure(test);
     const admin = await createApiKey(test, 'admin', [structure.id]);
-    await test.http.patch(`/v1/structures/${structure.id}`).set(bearer(admin.key)).send({ name: 'Renamed', finess: validFiness() }).expect(200);
-    const refused = await test.http.patch(`/v1/structures/${structure.id}`).set(bearer(admin.key)).send({ quotas: { personal: 1000 } }).expect(403);
+    await test.http
+      .patch(`/v1/structures/${structure.id}`)
+      .set(bearer(admin.key))
+      .send({ name: 'Renamed', finess: validFiness() })
+      .expect(200);
+    const refused = await test.http
+      .patch(`/v1/structures/${structure.id}`)
+      .set(bearer(admin.key))
+      .send({ quotas: { personal: 1000 } })
+      .expect(403);
     expect(refused.body.errors[0]).toMatchObject({ field: 'quotas' });
   });
 
@@ -168,8 +201,18 @@ describe('structures', () => {
 describe('structure idempotency', () => {
   it('replays the first answer to a retry with the same Idempotency-Key', async () => {
     const body = { name: 'Idempotent', domains: [uniqueDomain()] };
-    const first = await test.http.post('/v1/structures').set(asOperator()).set('Idempotency-Key', 'k-1').send(body).expect(201);
-    const retry = await test.http.post('/v1/structures').set(asOperator()).set('Idempotency-Key', 'k-1').send(body).expect(201);
+    const first = await test.http
+      .post('/v1/structures')
+      .set(asOperator())
+      .set('Idempotency-Key', 'k-1')
+      .send(body)
+      .expect(201);
+    const retry = await test.http
+      .post('/v1/structures')
+      .set(asOperator())
+      .set('Idempotency-Key', 'k-1')
+      .send(body)
+      .expect(201);
     expect(retry.body).toEqual(first.body);
     expect(retry.headers['idempotent-replayed']).toBe('true');
     expect(retry.headers.etag).toBe(first.headers.etag);
@@ -179,8 +222,18 @@ describe('structure idempotency', () => {
   });
 
   it('answers 422 when the same key comes with another body', async () => {
-    await test.http.post('/v1/structures').set(asOperator()).set('Idempotency-Key', 'k-2').send({ name: 'One' }).expect(201);
-    const reused = await test.http.post('/v1/structures').set(asOperator()).set('Idempotency-Key', 'k-2').send({ name: 'Two' }).expect(422);
+    await test.http
+      .post('/v1/structures')
+      .set(asOperator())
+      .set('Idempotency-Key', 'k-2')
+      .send({ name: 'One' })
+      .expect(201);
+    const reused = await test.http
+      .post('/v1/structures')
+      .set(asOperator())
+      .set('Idempotency-Key', 'k-2')
+      .send({ name: 'Two' })
+      .expect(422);
     expect(reused.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
   });
 
@@ -189,23 +242,45 @@ describe('structure idempotency', () => {
     await createStructure(test, { domains: [domain] });
     const body = { name: 'Clash', domains: [domain] };
     await test.http.post('/v1/structures').set(asOperator()).set('Idempotency-Key', 'k-3').send(body).expect(409);
-    const replay = await test.http.post('/v1/structures').set(asOperator()).set('Idempotency-Key', 'k-3').send(body).expect(409);
+    const replay = await test.http
+      .post('/v1/structures')
+      .set(asOperator())
+      .set('Idempotency-Key', 'k-3')
+      .send(body)
+      .expect(409);
     expect(replay.headers['idempotent-replayed']).toBe('true');
     const otherOperator = await createApiKey(test, 'operator');
-    await test.http.post('/v1/structures').set(bearer(otherOperator.key)).set('Idempotency-Key', 'k-3').send({ name: 'Mine' }).expect(201);
+    await test.http
+      .post('/v1/structures')
+      .set(bearer(otherOperator.key))
+      .set('Idempotency-Key', 'k-3')
+      .send({ name: 'Mine' })
+      .expect(201);
   });
 });
 
 describe('structure contact e-mail', () => {
-  it('is optional, set by the operator or the structure\'s admin, cleared with null, and must be an e-mail', async () => {
+  it("is optional, set by the operator or the structure's admin, cleared with null, and must be an e-mail", async () => {
     const structure = await createStructure(test);
     expect((await test.http.get(`/v1/structures/${structure.id}`).set(asOperator())).body.contactEmail).toBeNull();
     const admin = await createApiKey(test, 'admin', [structure.id]);
-    const set = await test.http.patch(`/v1/structures/${structure.id}`).set(bearer(admin.key)).send({ contactEmail: 'secretariat@ies-sud.fr' }).expect(200);
+    const set = await test.http
+      .patch(`/v1/structures/${structure.id}`)
+      .set(bearer(admin.key))
+      .send({ contactEmail: 'secretariat@ies-sud.fr' })
+      .expect(200);
     expect(set.body.contactEmail).toBe('secretariat@ies-sud.fr');
-    const refused = await test.http.patch(`/v1/structures/${structure.id}`).set(asOperator()).send({ contactEmail: 'not an e-mail' }).expect(400);
+    const refused = await test.http
+      .patch(`/v1/structures/${structure.id}`)
+      .set(asOperator())
+      .send({ contactEmail: 'not an e-mail' })
+      .expect(400);
     expect(JSON.stringify(refused.body.errors)).toContain('contactEmail');
-    const cleared = await test.http.patch(`/v1/structures/${structure.id}`).set(asOperator()).send({ contactEmail: null }).expect(200);
+    const cleared = await test.http
+      .patch(`/v1/structures/${structure.id}`)
+      .set(asOperator())
+      .send({ contactEmail: null })
+      .expect(200);
     expect(cleared.body.contactEmail).toBeNull();
     expect(await auditActions(structure.id)).toEqual(['structure.updated', 'structure.updated', 'structure.created']);
   });

@@ -6,15 +6,19 @@ let test: TestApp;
 beforeAll(async () => {
   test = await createTestApp();
   // A dependency that fails mid-way: the structure row is written, then its domain insert blows up.
-  await test.app.db.execute(sql.raw(`
+  await test.app.db.execute(
+    sql.raw(`
     create function fail_on_doomed_domain() returns trigger language plpgsql as $$
     begin
       if new.domain like 'doomed-%' then raise exception 'simulated failure'; end if;
       return new;
-    end $$;`));
-  await test.app.db.execute(sql.raw(`
+    end $$;`),
+  );
+  await test.app.db.execute(
+    sql.raw(`
     create trigger structure_domains_fail before insert on structure_domains
-      for each row execute function fail_on_doomed_domain();`));
+      for each row execute function fail_on_doomed_domain();`),
+  );
 });
 afterAll(() => test.close());
 
@@ -31,14 +35,21 @@ describe('a failed change', () => {
       .set(bearer(test.operatorKey))
       .send({ name, domains: [`doomed-${uniqueDomain()}`] })
       .expect(500);
-    const listed = await test.http.get(`/v1/structures?q=${encodeURIComponent(name)}`).set(bearer(test.operatorKey)).expect(200);
+    const listed = await test.http
+      .get(`/v1/structures?q=${encodeURIComponent(name)}`)
+      .set(bearer(test.operatorKey))
+      .expect(200);
     expect(listed.body.items).toEqual([]);
     expect(await countAudit()).toBe(auditBefore);
   });
 
   it('writes nothing on a refused request either', async () => {
     const before = await test.http.get('/v1/audit-events?limit=500').set(bearer(test.operatorKey));
-    await test.http.post('/v1/structures').set(bearer(test.operatorKey)).send({ name: 'Bad', finess: '010000603' }).expect(422);
+    await test.http
+      .post('/v1/structures')
+      .set(bearer(test.operatorKey))
+      .send({ name: 'Bad', finess: '010000603' })
+      .expect(422);
     const after = await test.http.get('/v1/audit-events?limit=500').set(bearer(test.operatorKey));
     expect(after.body.items).toHaveLength(before.body.items.length);
   });

@@ -78,7 +78,11 @@ export interface AuditEntry {
 }
 
 export function auditActorOf(request: FastifyRequest): AuditActor {
-  return { type: request.caller ? 'api_key' : 'registration', id: request.caller?.apiKeyId ?? null, requestId: request.id };
+  return {
+    type: request.caller ? 'api_key' : 'registration',
+    id: request.caller?.apiKeyId ?? null,
+    requestId: request.id,
+  };
 }
 
 export const systemActor = (name: string): AuditActor => ({ type: 'system', id: name, requestId: null });
@@ -106,7 +110,12 @@ function auditRow(occurredAt: Date, actor: AuditActor, entry: AuditEntry) {
  * Appends one event. Callers pass their transaction handle so that the event commits or rolls
  * back with the change it describes.
  */
-export async function recordAudit(executor: Executor, clock: Clock, actor: AuditActor, entry: AuditEntry): Promise<void> {
+export async function recordAudit(
+  executor: Executor,
+  clock: Clock,
+  actor: AuditActor,
+  entry: AuditEntry,
+): Promise<void> {
   await executor.insert(auditEvents).values(auditRow(clock.now(), actor, entry));
 }
 
@@ -116,10 +125,18 @@ export async function recordAudit(executor: Executor, clock: Clock, actor: Audit
  */
 export function auditEventsInsert(clock: Clock, actor: AuditActor, entries: readonly AuditEntry[]): SQL | null {
   const occurredAt = clock.now();
-  return insertFromJsonQuery(auditEvents, entries.map((entry) => auditRow(occurredAt, actor, entry)));
+  return insertFromJsonQuery(
+    auditEvents,
+    entries.map((entry) => auditRow(occurredAt, actor, entry)),
+  );
 }
 
-export async function recordAudits(executor: Executor, clock: Clock, actor: AuditActor, entries: readonly AuditEntry[]): Promise<void> {
+export async function recordAudits(
+  executor: Executor,
+  clock: Clock,
+  actor: AuditActor,
+  entries: readonly AuditEntry[],
+): Promise<void> {
   const query = auditEventsInsert(clock, actor, entries);
   if (query) await executor.execute(query);
 }

@@ -11,7 +11,10 @@ export class ApiKeyCache {
   private readonly entries = new Map<string, { key: ActiveApiKey; expiresAt: number }>();
   private enabled = true;
 
-  constructor(private readonly ttlMs: number, private readonly maxEntries = 10_000) {}
+  constructor(
+    private readonly ttlMs: number,
+    private readonly maxEntries = 10_000,
+  ) {}
 
   get(secretHash: string, now = Date.now()): ActiveApiKey | undefined {
     const entry = this.entries.get(secretHash);

@@ -23,7 +23,9 @@ type ResourceOf<P extends string> = P extends keyof ScopedResources ? ScopedReso
  * Finds the structure a path parameter's resource belongs to (undefined: no such resource).
  * It may hand back the resource it loaded, so the handler does not read it a second time.
  */
-export type StructureResolver<P extends string = string> = (id: string) => Promise<{ structureId: string; resource?: ResourceOf<P> } | undefined>;
+export type StructureResolver<P extends string = string> = (
+  id: string,
+) => Promise<{ structureId: string; resource?: ResourceOf<P> } | undefined>;
 
 /** Fields of a body or query that name a structure, and what a refusal calls it. */
 const SCOPED_FIELDS = { structureId: 'Structure' } as const;
@@ -60,9 +62,13 @@ declare module 'fastify' {
  * The resource the structure resolver of a path parameter loaded for this request. Only for
  * routes that have that parameter: anything else is a mistake in the route, not in the request.
  */
-export function scopedResource<P extends keyof ScopedResources>(request: FastifyRequest, parameter: P): ScopedResources[P] {
+export function scopedResource<P extends keyof ScopedResources>(
+  request: FastifyRequest,
+  parameter: P,
+): ScopedResources[P] {
   const resource = request.scopedResources?.get(parameter);
-  if (resource === undefined) throw new Error(`No resource was loaded for the path parameter ${parameter} of this route`);
+  if (resource === undefined)
+    throw new Error(`No resource was loaded for the path parameter ${parameter} of this route`);
   return resource as ScopedResources[P];
 }
 
@@ -132,7 +138,10 @@ export const authenticationPlugin = fp<AuthenticationOptions>(
       }
       const scope = request.routeOptions.config.scope;
       if (!scope) return;
-      for (const [fields, field] of [[request.body, scope.body], [request.query, scope.query]] as const) {
+      for (const [fields, field] of [
+        [request.body, scope.body],
+        [request.query, scope.query],
+      ] as const) {
         const value = field && (fields as Record<string, unknown> | undefined)?.[field];
         if (field === undefined || typeof value !== 'string') continue;
         const resolved = await resolvers.get(field)!(value);

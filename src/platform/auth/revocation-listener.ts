@@ -62,7 +62,8 @@ export async function listenForRevocations(
       await next.connect();
       await next.query(`listen ${channel}`);
     } catch (error) {
-      if (!isLost) log.warn({ err: error }, 'the API key revocation listener could not connect; keys are not cached meanwhile');
+      if (!isLost)
+        log.warn({ err: error }, 'the API key revocation listener could not connect; keys are not cached meanwhile');
       lose();
       return;
     }

@@ -39,13 +39,20 @@ async function expectUnavailableEverywhere(app: FastifyInstance): Promise<void> 
     http.get('/health/ready'),
     http.get('/v1/structures').set('Authorization', SOME_KEY),
     http.get(`/v1/structures/${STRUCTURE_ID}`).set('Authorization', SOME_KEY),
-    http.post('/v1/mailboxes').set('Authorization', SOME_KEY).send({ structureId: STRUCTURE_ID, type: 'PER', email: 'a@b.fr', lastName: 'A', firstName: 'B' }),
-    http.post('/v1/registrations').send({ structureId: STRUCTURE_ID, type: 'PER', email: 'a@b.fr', lastName: 'A', firstName: 'B' }),
+    http
+      .post('/v1/mailboxes')
+      .set('Authorization', SOME_KEY)
+      .send({ structureId: STRUCTURE_ID, type: 'PER', email: 'a@b.fr', lastName: 'A', firstName: 'B' }),
+    http
+      .post('/v1/registrations')
+      .send({ structureId: STRUCTURE_ID, type: 'PER', email: 'a@b.fr', lastName: 'A', firstName: 'B' }),
   ];
   for (const request of requests) {
     const response = await request;
     expect({ status: response.status, type: response.type, retryAfter: response.headers['retry-after'] }).toEqual({
-      status: 503, type: 'application/problem+json', retryAfter: '5',
+      status: 503,
+      type: 'application/problem+json',
+      retryAfter: '5',
     });
     expect(response.body).toMatchObject({ status: 503, code: 'SERVICE_UNAVAILABLE' });
   }

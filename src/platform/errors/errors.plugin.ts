@@ -39,12 +39,17 @@ export const errorsPlugin = fp(
     app.addSchema(ProblemSchema);
 
     app.setNotFoundHandler((request, reply) =>
-      sendProblem(request, reply, new AppError('ROUTE_NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}`)),
+      sendProblem(
+        request,
+        reply,
+        new AppError('ROUTE_NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}`),
+      ),
     );
 
     app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
       const appError = toAppError(error);
-      if (appError.code === 'SERVICE_UNAVAILABLE') request.log.warn({ err: error }, 'request failed: the database is unavailable');
+      if (appError.code === 'SERVICE_UNAVAILABLE')
+        request.log.warn({ err: error }, 'request failed: the database is unavailable');
       else if (appError.status >= 500) request.log.error({ err: error }, 'request failed');
       else request.log.info({ code: appError.code, status: appError.status }, 'request refused');
       return sendProblem(request, reply, appError);
@@ -69,7 +74,8 @@ function problemOf(error: AppError, requestId: string, instance?: string) {
 
 export function sendProblem(request: FastifyRequest, reply: FastifyReply, error: AppError) {
   const problem = problemOf(error, request.id, request.url.split('?')[0]);
-  if (error.status === 503 && !reply.hasHeader('retry-after')) reply.header('retry-after', String(UNAVAILABLE_RETRY_AFTER_SECONDS));
+  if (error.status === 503 && !reply.hasHeader('retry-after'))
+    reply.header('retry-after', String(UNAVAILABLE_RETRY_AFTER_SECONDS));
   // Serialised here rather than through a route's response schema, so that every error looks the same.
   return reply.code(error.status).type('application/problem+json').send(JSON.stringify(problem));
 }
@@ -77,9 +83,13 @@ export function sendProblem(request: FastifyRequest, reply: FastifyReply, error:
 /** What Node.js's HTTP parser reports before any route runs, by its error code. */
 function clientFailure(code: string | undefined): AppError {
   if (code === 'ERR_HTTP_REQUEST_TIMEOUT') {
-    return new AppError('REQUEST_TIMEOUT', 'The request did not arrive whole in time (BALISE_REQUEST_TIMEOUT_SECONDS); send it again');
+    return new AppError(
+      'REQUEST_TIMEOUT',
+      'The request did not arrive whole in time (BALISE_REQUEST_TIMEOUT_SECONDS); send it again',
+    );
   }
-  if (code === 'HPE_HEADER_OVERFLOW') return new AppError('HEADERS_TOO_LARGE', 'The request headers exceed the size the server accepts');
+  if (code === 'HPE_HEADER_OVERFLOW')
+    return new AppError('HEADERS_TOO_LARGE', 'The request headers exceed the size the server accepts');
   return new AppError('BAD_REQUEST', 'The request is not valid HTTP');
 }
 
@@ -97,8 +107,8 @@ export function answerClientError(this: FastifyInstance, error: Error & { code?:
   if (socket.writable) {
     const body = JSON.stringify(problemOf(failure, requestId));
     socket.write(
-      `HTTP/1.1 ${failure.status} ${STATUS_CODES[failure.status] ?? ''}\r\nContent-Type: application/problem+json\r\n`
-        + `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      `HTTP/1.1 ${failure.status} ${STATUS_CODES[failure.status] ?? ''}\r\nContent-Type: application/problem+json\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
     );
   }
   socket.destroy(error);
@@ -130,7 +140,11 @@ export function answerFrameworkError(error: FastifyError, request: FastifyReques
   // The onRequest hook that echoes the id does not run for these requests.
   reply.header('x-request-id', request.id);
   if (failure.status >= 500) request.log.error({ err: error }, 'request failed before routing');
-  else request.log.info({ code: failure.code, status: failure.status, cause: error.code }, 'request refused before routing');
+  else
+    request.log.info(
+      { code: failure.code, status: failure.status, cause: error.code },
+      'request refused before routing',
+    );
   void sendProblem(request, reply, failure);
 }
 
@@ -144,9 +158,14 @@ function toAppError(error: FastifyError | AppError): AppError {
     );
   }
   // Whatever the route, a database out of reach is a 503 to retry, not a crash of ours.
-  if (isDatabaseUnavailable(error)) return new AppError('SERVICE_UNAVAILABLE', 'The database is unavailable for a moment; retry after the delay in Retry-After');
+  if (isDatabaseUnavailable(error))
+    return new AppError(
+      'SERVICE_UNAVAILABLE',
+      'The database is unavailable for a moment; retry after the delay in Retry-After',
+    );
   const status = error.statusCode ?? 500;
-  if (status >= 500) return new AppError('INTERNAL', 'An unexpected error occurred; quote the requestId to the operator');
+  if (status >= 500)
+    return new AppError('INTERNAL', 'An unexpected error occurred; quote the requestId to the operator');
   const code = CODE_BY_STATUS[status] ?? 'BAD_REQUEST';
   return new AppError(code, error.message);
 }

@@ -100,11 +100,19 @@ describe('failures the HTTP parser meets before any route runs', () => {
     const answer = await rawExchange(port, 'GET /v1/structures HTTP/1.1\r\nHost: x\r\nBad Header Line\r\n\r\n');
     expect(answer).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
     expect(answer).toMatch(/\r\nContent-Type: application\/problem\+json\r\n/);
-    expect(bodyOf(answer)).toMatchObject({ status: 400, code: 'BAD_REQUEST', type: 'https://balise.dev/problems/bad-request', requestId: expect.any(String) });
+    expect(bodyOf(answer)).toMatchObject({
+      status: 400,
+      code: 'BAD_REQUEST',
+      type: 'https://balise.dev/problems/bad-request',
+      requestId: expect.any(String),
+    });
   });
 
   it('answers headers over the size limit with a 431 problem', async () => {
-    const answer = await rawExchange(port, `GET /v1/structures HTTP/1.1\r\nHost: x\r\nX-Padding: ${'a'.repeat(20_000)}\r\n\r\n`);
+    const answer = await rawExchange(
+      port,
+      `GET /v1/structures HTTP/1.1\r\nHost: x\r\nX-Padding: ${'a'.repeat(20_000)}\r\n\r\n`,
+    );
     expect(answer).toMatch(/^HTTP\/1\.1 431 /);
     expect(bodyOf(answer)).toMatchObject({ status: 431, code: 'HEADERS_TOO_LARGE' });
   });

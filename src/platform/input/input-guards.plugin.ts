@@ -38,9 +38,15 @@ export const inputGuardsPlugin = fp(
       try {
         text = strictUtf8.decode(body);
       } catch {
-        done(new AppError('BAD_REQUEST', 'The JSON body is not valid UTF-8', [
-          { field: 'body', code: 'INVALID_UTF8', message: 'contains bytes that are not UTF-8; send the text encoded as UTF-8' },
-        ]));
+        done(
+          new AppError('BAD_REQUEST', 'The JSON body is not valid UTF-8', [
+            {
+              field: 'body',
+              code: 'INVALID_UTF8',
+              message: 'contains bytes that are not UTF-8; send the text encoded as UTF-8',
+            },
+          ]),
+        );
         return;
       }
       void parseJson(request, text, done);
@@ -56,7 +62,9 @@ export const inputGuardsPlugin = fp(
         where.push(word);
       }
       if (issues.length > 0) {
-        const what = issues.every((issue) => issue.code === 'NESTED_TOO_DEEPLY') ? 'is nested too deeply' : 'holds text that cannot be stored';
+        const what = issues.every((issue) => issue.code === 'NESTED_TOO_DEEPLY')
+          ? 'is nested too deeply'
+          : 'holds text that cannot be stored';
         throw new AppError('VALIDATION_FAILED', `The ${where.join(' and ')} ${what}`, issues);
       }
     });

@@ -14,8 +14,14 @@ export const MAX_NESTING_DEPTH = 32;
 const MAX_ISSUES = 20;
 
 export function unsafeTextIssue(text: string, field: string): ErrorDetail | undefined {
-  if (text.includes('\u0000')) return { field, code: 'TEXT_NUL_CHARACTER', message: 'contains a NUL character (U+0000)' };
-  if (LONE_SURROGATE.test(text)) return { field, code: 'TEXT_LONE_SURROGATE', message: 'contains an unpaired UTF-16 surrogate, which is not a character' };
+  if (text.includes('\u0000'))
+    return { field, code: 'TEXT_NUL_CHARACTER', message: 'contains a NUL character (U+0000)' };
+  if (LONE_SURROGATE.test(text))
+    return {
+      field,
+      code: 'TEXT_LONE_SURROGATE',
+      message: 'contains an unpaired UTF-16 surrogate, which is not a character',
+    };
   return undefined;
 }
 
@@ -37,7 +43,11 @@ export function findUnsafeInput(root: unknown, rootField: string): ErrorDetail[]
     }
     if (value === null || typeof value !== 'object') continue;
     if (path.length >= MAX_NESTING_DEPTH) {
-      issues.push({ field: fieldOf(path), code: 'NESTED_TOO_DEEPLY', message: `is nested deeper than ${MAX_NESTING_DEPTH} levels` });
+      issues.push({
+        field: fieldOf(path),
+        code: 'NESTED_TOO_DEEPLY',
+        message: `is nested deeper than ${MAX_NESTING_DEPTH} levels`,
+      });
       continue;
     }
     for (const [key, item] of Object.entries(value)) {

@@ -53,7 +53,10 @@ export type JobHandler<Payload, Result, Deps = void> = (context: JobContext<Payl
  * so the job ends `failed` here and the hook records why in the job's own terms (an import:
  * `IMPORT_CRASHED`, audited). Without a hook such a job runs again, up to its `maxAttempts`.
  */
-export type AbandonedJobHandler<Payload, Deps = void> = (context: AbandonedJobContext<Payload>, deps: Deps) => Promise<void>;
+export type AbandonedJobHandler<Payload, Deps = void> = (
+  context: AbandonedJobContext<Payload>,
+  deps: Deps,
+) => Promise<void>;
 
 /** A kind of job: its name, the payload it takes, what it answers and how it runs. */
 export interface JobDefinition<Payload, Result = unknown, Deps = void> {

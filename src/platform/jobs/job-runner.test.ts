@@ -37,7 +37,9 @@ async function eventually(condition: () => Promise<boolean>, timeoutMs = 20_000)
 function heldHandler() {
   let release!: () => void;
   let context: JobContext | undefined;
-  const released = new Promise<void>((resolve) => { release = resolve; });
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
   return {
     handler: async (given: JobContext<object>) => {
       context = given;
@@ -50,10 +52,13 @@ function heldHandler() {
 }
 
 async function leaseOf(id: number) {
-  const [row] = await selectRows<{ locked_by: string | null; lease_left: number; running_for: number }>(test.app.db, sql`
+  const [row] = await selectRows<{ locked_by: string | null; lease_left: number; running_for: number }>(
+    test.app.db,
+    sql`
     select locked_by, extract(epoch from locked_until - now())::float8 as lease_left,
            extract(epoch from now() - started_at)::float8 as running_for
-      from jobs where id = ${id}`);
+      from jobs where id = ${id}`,
+  );
   return row!;
 }
 
@@ -78,7 +83,12 @@ describe('the PostgreSQL job queue', () => {
     const id = (await enqueueJob(test.app.db, flaky, {}))!;
     expect(await runner.drain()).toBe(2);
     expect(calls).toBe(2);
-    expect(await jobRow(id)).toMatchObject({ status: 'succeeded', attempts: 2, last_error: 'transient failure', result: { done: true } });
+    expect(await jobRow(id)).toMatchObject({
+      status: 'succeeded',
+      attempts: 2,
+      last_error: 'transient failure',
+      result: { done: true },
+    });
   });
 
   it('gives up after the last attempt and keeps the error', async () => {
@@ -113,8 +123,20 @@ describe('the PostgreSQL job queue', () => {
   it('takes over the job of a runner that died once its lease runs out', async () => {
     const dead = newRunner('dead');
     let release!: () => void;
-    dead.register(testJob('long', () => new Promise<void>((resolve) => { release = resolve; })));
-    const id = (await enqueueJob(test.app.db, testJob('long', async () => undefined), {}))!;
+    dead.register(
+      testJob(
+        'long',
+        () =>
+          new Promise<void>((resolve) => {
+            release = resolve;
+          }),
+      ),
+    );
+    const id = (await enqueueJob(
+      test.app.db,
+      testJob('long', async () => undefined),
+      {},
+    ))!;
     const abandoned = dead.runNext();
     await new Promise((resolve) => setTimeout(resolve, 50));
     // Still leased: nobody else may take it.
@@ -150,7 +172,11 @@ describe('the PostgreSQL job queue', () => {
   it('keeps an enqueue inside a transaction that rolls back out of the queue', async () => {
     await expect(
       test.app.db.transaction(async (tx) => {
-        await enqueueJob(tx, testJob('rolled-back', async () => undefined), {});
+        await enqueueJob(
+          tx,
+          testJob('rolled-back', async () => undefined),
+          {},
+        );
         throw new Error('abort');
       }),
     ).rejects.toThrow('abort');
@@ -187,10 +213,12 @@ describe('the PostgreSQL job queue', () => {
     const abandoned = orphaning.runNext();
     const adopter = newRunner('adopter', 2, 1);
     let adopted = false;
-    adopter.register(testJob('orphan', async () => {
-      adopted = true;
-      return 'adopted';
-    }));
+    adopter.register(
+      testJob('orphan', async () => {
+        adopted = true;
+        return 'adopted';
+      }),
+    );
     adopter.start(50, 1);
     try {
       await eventually(async () => adopted);
@@ -217,11 +245,25 @@ describe('the PostgreSQL job queue', () => {
     const survivor = newRunner('careful');
     const abandonedAttempts: number[] = [];
     let ran = false;
-    survivor.register(testJob('fragile', async () => { ran = true; }, async ({ job }) => { abandonedAttempts.push(job.attempts); }));
+    survivor.register(
+      testJob(
+        'fragile',
+        async () => {
+          ran = true;
+        },
+        async ({ job }) => {
+          abandonedAttempts.push(job.attempts);
+        },
+      ),
+    );
     expect(await survivor.runNext()).toBe(true);
     expect(ran).toBe(false);
     expect(abandonedAttempts).toEqual([2]);
-    expect(await jobRow(id)).toMatchObject({ status: 'failed', attempts: 2, last_error: expect.stringMatching(/^abandoned/) });
+    expect(await jobRow(id)).toMatchObject({
+      status: 'failed',
+      attempts: 2,
+      last_error: expect.stringMatching(/^abandoned/),
+    });
   });
 
   it('runs again a job abandoned after it reported progress', async () => {
@@ -233,10 +275,22 @@ describe('the PostgreSQL job queue', () => {
     progressing.register(steady);
     const id = (await enqueueJob(test.app.db, steady, {}))!;
     void progressing.runNext();
-    await eventually(async () => (await selectRows<{ progress: number }>(test.app.db, sql`select progress::int from jobs where id = ${id}`))[0]!.progress === 10);
+    await eventually(
+      async () =>
+        (await selectRows<{ progress: number }>(test.app.db, sql`select progress::int from jobs where id = ${id}`))[0]!
+          .progress === 10,
+    );
     await test.app.db.execute(sql`update jobs set locked_until = now() - interval '1 second' where id = ${id}`);
     const survivor = newRunner('resumer');
-    survivor.register(testJob('steady', async () => 'resumed', async () => { throw new Error('not abandoned: it progressed'); }));
+    survivor.register(
+      testJob(
+        'steady',
+        async () => 'resumed',
+        async () => {
+          throw new Error('not abandoned: it progressed');
+        },
+      ),
+    );
     expect(await survivor.runNext()).toBe(true);
     expect(await jobRow(id)).toMatchObject({ status: 'succeeded', attempts: 2, result: 'resumed' });
   });
@@ -248,17 +302,24 @@ describe('the PostgreSQL job queue', () => {
       name: 'typed',
       payload: Type.Object({ importId: Type.String() }),
       maxAttempts: 5,
-      handler: async () => { ran = true; },
+      handler: async () => {
+        ran = true;
+      },
     });
     runner.register(typed);
     // Written by hand (or by an older version): the enqueue's type check cannot see it.
-    const [row] = await selectRows<{ id: number }>(test.app.db, sql`
-      insert into jobs (name, payload, max_attempts) values ('typed', ${JSON.stringify({ importId: 42 })}::jsonb, 5) returning id`);
+    const [row] = await selectRows<{ id: number }>(
+      test.app.db,
+      sql`
+      insert into jobs (name, payload, max_attempts) values ('typed', ${JSON.stringify({ importId: 42 })}::jsonb, 5) returning id`,
+    );
     const id = Number(row!.id);
     expect(await runner.drain()).toBe(1);
     expect(ran).toBe(false);
     expect(await jobRow(id)).toMatchObject({
-      status: 'failed', attempts: 1, last_error: 'payload refused by the schema of typed: /importId: Expected string',
+      status: 'failed',
+      attempts: 1,
+      last_error: 'payload refused by the schema of typed: /importId: Expected string',
     });
     // A payload that matches runs as ever.
     const good = (await enqueueJob(test.app.db, typed, { importId: 'a' }))!;

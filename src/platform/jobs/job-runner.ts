@@ -55,7 +55,11 @@ export class JobRunner {
   /** When this runner last met the database unavailable (ms since the epoch). */
   private lastOutageAt: number | undefined;
 
-  constructor(private readonly db: Database, private readonly log: FastifyBaseLogger, options: JobRunnerOptions = {}) {
+  constructor(
+    private readonly db: Database,
+    private readonly log: FastifyBaseLogger,
+    options: JobRunnerOptions = {},
+  ) {
     this.leaseSeconds = options.leaseSeconds ?? 30;
     this.heartbeatSeconds = options.heartbeatSeconds ?? Math.max(1, Math.floor(this.leaseSeconds / 3));
     this.retryBaseSeconds = options.retryBaseSeconds ?? 5;
@@ -66,7 +70,10 @@ export class JobRunner {
    * Makes this runner take jobs of `definition`, run with `deps` (what its handler's second
    * parameter asks for; nothing when it asks for none). Modules call it from `<module>.jobs.ts`.
    */
-  register<Payload, Result, Deps>(definition: JobDefinition<Payload, Result, Deps>, ...withDeps: [Deps] extends [void] ? [] : [deps: Deps]): void {
+  register<Payload, Result, Deps>(
+    definition: JobDefinition<Payload, Result, Deps>,
+    ...withDeps: [Deps] extends [void] ? [] : [deps: Deps]
+  ): void {
     const deps = withDeps[0] as Deps;
     // The runner hands the handlers only payloads that passed `payloadProblem`: they are `Payload`.
     const { handler, onAbandoned } = definition;
@@ -151,11 +158,16 @@ export class JobRunner {
     if (names.length === 0) return undefined;
     // The candidate's columns are read before the update: whether its previous attempt was
     // abandoned (still `running`, lease run out) and whether that attempt moved its progress.
-    const [row] = await selectRows<ClaimedRow>(this.db, sql`
+    const [row] = await selectRows<ClaimedRow>(
+      this.db,
+      sql`
       with candidate as (
         select id, status = 'running' as was_abandoned, progressed_in_attempt is not distinct from attempts as had_progressed
           from jobs
-         where name in (${sql.join(names.map((name) => sql`${name}`), sql`, `)})
+         where name in (${sql.join(
+           names.map((name) => sql`${name}`),
+           sql`, `,
+         )})
            and ((status = 'queued' and run_at <= now()) or (status = 'running' and locked_until < now()))
          order by run_at, id
          limit 1
@@ -165,13 +177,26 @@ export class JobRunner {
              locked_until = now() + make_interval(secs => ${this.leaseSeconds}), started_at = now()
         from candidate
        where jobs.id = candidate.id
-      returning jobs.id, jobs.name, jobs.payload, jobs.attempts, jobs.max_attempts, candidate.was_abandoned, candidate.had_progressed`);
+      returning jobs.id, jobs.name, jobs.payload, jobs.attempts, jobs.max_attempts, candidate.was_abandoned, candidate.had_progressed`,
+    );
     if (!row) return undefined;
-    const job = { id: Number(row.id), name: row.name, payload: row.payload, attempts: row.attempts, maxAttempts: row.max_attempts };
+    const job = {
+      id: Number(row.id),
+      name: row.name,
+      payload: row.payload,
+      attempts: row.attempts,
+      maxAttempts: row.max_attempts,
+    };
     return { job, abandonedWithoutProgress: row.was_abandoned && !row.had_progressed };
   }
 
-  private async execute({ job, abandonedWithoutProgress }: { job: ClaimedJob; abandonedWithoutProgress: boolean }): Promise<void> {
+  private async execute({
+    job,
+    abandonedWithoutProgress,
+  }: {
+    job: ClaimedJob;
+    abandonedWithoutProgress: boolean;
+  }): Promise<void> {
     const log = this.log.child({ jobId: job.id, job: job.name, attempt: job.attempts });
     const definition = this.definitions.get(job.name)!;
     const payloadProblem = definition.payloadProblem(job.payload);
@@ -220,7 +245,11 @@ export class JobRunner {
   }
 
   /** Records the outcome, unless another runner took the job meanwhile (then its outcome counts). */
-  private async settle(job: ClaimedJob, outcome: { result: unknown } | { error: unknown }, log: FastifyBaseLogger): Promise<void> {
+  private async settle(
+    job: ClaimedJob,
+    outcome: { result: unknown } | { error: unknown },
+    log: FastifyBaseLogger,
+  ): Promise<void> {
     if ('result' in outcome) {
       await this.db.execute(sql`
         update jobs set status = 'succeeded', finished_at = now(), locked_by = null, locked_until = null,
@@ -253,10 +282,12 @@ export class JobRunner {
   private async refusePayload(job: ClaimedJob, problem: string, log: FastifyBaseLogger): Promise<void> {
     const message = `payload refused by the schema of ${job.name}: ${problem}`;
     log.error({ problem }, 'job payload does not match its definition: failed without running');
-    await this.noting(this.db.execute(sql`
+    await this.noting(
+      this.db.execute(sql`
       update jobs set status = 'failed', finished_at = now(), locked_by = null, locked_until = null,
                       last_error = ${message.slice(0, 2000)}
-       where id = ${job.id} and locked_by = ${this.workerId}`));
+       where id = ${job.id} and locked_by = ${this.workerId}`),
+    );
   }
 
   private async giveUpAbandoned(job: ClaimedJob, definition: RegisteredJob, log: FastifyBaseLogger): Promise<void> {
@@ -267,10 +298,12 @@ export class JobRunner {
 
   private async finishAbandoned(job: ClaimedJob, log: FastifyBaseLogger): Promise<void> {
     if (job.attempts > job.maxAttempts) log.error('job abandoned after its last attempt: not run again');
-    await this.noting(this.db.execute(sql`
+    await this.noting(
+      this.db.execute(sql`
       update jobs set status = 'failed', finished_at = now(), locked_by = null, locked_until = null,
                       last_error = 'abandoned: the attempt stopped without progress (its process may have crashed) before its lease ran out'
-       where id = ${job.id} and locked_by = ${this.workerId}`));
+       where id = ${job.id} and locked_by = ${this.workerId}`),
+    );
   }
 
   private async reportProgress(job: ClaimedJob, marker: number, executor: Executor = this.db): Promise<void> {

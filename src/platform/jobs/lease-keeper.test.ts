@@ -23,7 +23,11 @@ function scriptedDatabase(answers: Answer[]) {
 
 function recordingLog() {
   const warnings: string[] = [];
-  const log = { warn: (...args: unknown[]) => { warnings.push(String(args[args.length - 1])); } };
+  const log = {
+    warn: (...args: unknown[]) => {
+      warnings.push(String(args[args.length - 1]));
+    },
+  };
   return { log: log as unknown as FastifyBaseLogger, warnings };
 }
 
@@ -43,7 +47,17 @@ describe('the job lease heartbeat', () => {
     const database = scriptedDatabase([refused(), refused(), RENEWED]);
     const { log, warnings } = recordingLog();
     let outages = 0;
-    const keeper = new LeaseKeeper({ db: database.db, jobId: 1, workerId: 'w', leaseSeconds: 1, heartbeatSeconds: 0.02, log, onOutage: () => { outages += 1; } });
+    const keeper = new LeaseKeeper({
+      db: database.db,
+      jobId: 1,
+      workerId: 'w',
+      leaseSeconds: 1,
+      heartbeatSeconds: 0.02,
+      log,
+      onOutage: () => {
+        outages += 1;
+      },
+    });
     keeper.start();
     try {
       await eventually(() => database.calls() >= 4);
@@ -59,7 +73,15 @@ describe('the job lease heartbeat', () => {
   it('tells the handler when another runner took the job, and stops beating', async () => {
     const database = scriptedDatabase([RENEWED, { rows: [] }]);
     const { log } = recordingLog();
-    const keeper = new LeaseKeeper({ db: database.db, jobId: 7, workerId: 'w', leaseSeconds: 1, heartbeatSeconds: 0.02, log, onOutage: () => undefined });
+    const keeper = new LeaseKeeper({
+      db: database.db,
+      jobId: 7,
+      workerId: 'w',
+      leaseSeconds: 1,
+      heartbeatSeconds: 0.02,
+      log,
+      onOutage: () => undefined,
+    });
     keeper.start();
     await eventually(() => keeper.signal.aborted);
     const callsWhenLost = database.calls();

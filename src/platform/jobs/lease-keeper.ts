@@ -55,10 +55,13 @@ export class LeaseKeeper {
   async renew(): Promise<void> {
     if (this.signal.aborted) throw new LeaseLostError(this.options.jobId);
     const { db, jobId, workerId, leaseSeconds } = this.options;
-    const rows = await selectRows<{ id: unknown }>(db, sql`
+    const rows = await selectRows<{ id: unknown }>(
+      db,
+      sql`
       update jobs set locked_until = now() + make_interval(secs => ${leaseSeconds})
        where id = ${jobId} and locked_by = ${workerId} and status = 'running'
-      returning id`);
+      returning id`,
+    );
     if (rows.length === 0) {
       this.stop();
       this.controller.abort(new LeaseLostError(jobId));

@@ -18,7 +18,9 @@ describe('the scheduler', () => {
   it('aligns periods on UTC midnight for daily jobs', () => {
     expect(periodStartOf(new Date('2026-04-09T23:59:59.999Z'), DAY).toISOString()).toBe('2026-04-09T00:00:00.000Z');
     expect(periodStartOf(new Date('2026-04-10T00:00:00.000Z'), DAY).toISOString()).toBe('2026-04-10T00:00:00.000Z');
-    expect(periodStartOf(new Date('2026-04-10T10:47:00.000Z'), 15 * 60_000).toISOString()).toBe('2026-04-10T10:45:00.000Z');
+    expect(periodStartOf(new Date('2026-04-10T10:47:00.000Z'), 15 * 60_000).toISOString()).toBe(
+      '2026-04-10T10:45:00.000Z',
+    );
   });
 
   it('enqueues one job per period however many processes tick, and the runners run it once', async () => {
@@ -53,7 +55,10 @@ describe('the scheduler', () => {
     await Promise.all(processes.map(({ runner }) => runner.drain()));
     expect(runs).toEqual(['2026-04-09T00:00:00.000Z', '2026-04-10T00:00:00.000Z']);
 
-    const keys = await selectRows<{ singleton_key: string }>(test.app.db, sql`select singleton_key from jobs where name = 'test.periodic' order by id`);
+    const keys = await selectRows<{ singleton_key: string }>(
+      test.app.db,
+      sql`select singleton_key from jobs where name = 'test.periodic' order by id`,
+    );
     expect(keys.map((row) => row.singleton_key)).toEqual([
       periodKeyOf('test.periodic', new Date('2026-04-09T00:00:00.000Z')),
       periodKeyOf('test.periodic', new Date('2026-04-10T00:00:00.000Z')),
@@ -62,7 +67,11 @@ describe('the scheduler', () => {
 
   it('refuses a period under a second', () => {
     const scheduler = new Scheduler(test.app.db, new ManualClock('2026-01-01T00:00:00Z'), test.app.log);
-    const tooOften = defineJob({ name: 'too.often', payload: PeriodicJobPayloadSchema, handler: async () => undefined });
+    const tooOften = defineJob({
+      name: 'too.often',
+      payload: PeriodicJobPayloadSchema,
+      handler: async () => undefined,
+    });
     expect(() => scheduler.schedule(tooOften, { periodMs: 10 })).toThrow(/period too short/);
   });
 });

@@ -40,12 +40,17 @@ export class Scheduler {
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<void> | undefined;
 
-  constructor(private readonly db: Database, private readonly clock: Clock, private readonly log: FastifyBaseLogger) {}
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+    private readonly log: FastifyBaseLogger,
+  ) {}
 
   /** Enqueues a job of `definition` (its payload: `PeriodicJobPayloadSchema`) once per period. */
   schedule(definition: JobOf<PeriodicJobPayload>, options: ScheduleOptions): void {
     const { name } = definition;
-    if (!Number.isInteger(options.periodMs) || options.periodMs < 1000) throw new Error(`schedule ${name}: period too short`);
+    if (!Number.isInteger(options.periodMs) || options.periodMs < 1000)
+      throw new Error(`schedule ${name}: period too short`);
     this.schedules.set(name, { ...options, definition, lastEnqueuedPeriod: undefined });
   }
 
@@ -57,9 +62,14 @@ export class Scheduler {
       const periodStart = periodStartOf(now, schedule.periodMs);
       if (schedule.lastEnqueuedPeriod === periodStart.getTime()) continue;
       const { definition } = schedule;
-      const id = await enqueueJob(this.db, definition, { periodStart: periodStart.toISOString() }, {
-        singletonKey: periodKeyOf(definition.name, periodStart),
-      });
+      const id = await enqueueJob(
+        this.db,
+        definition,
+        { periodStart: periodStart.toISOString() },
+        {
+          singletonKey: periodKeyOf(definition.name, periodStart),
+        },
+      );
       schedule.lastEnqueuedPeriod = periodStart.getTime();
       if (id !== undefined) enqueued.push(id);
     }

@@ -28,7 +28,10 @@ export const rateLimitPlugin = fp(
       store: postgresRateLimitStore(app.db),
       keyGenerator: (request) => request.ip,
       errorResponseBuilder: (_request, context) =>
-        new AppError('RATE_LIMITED', `Too many requests from your address: at most ${context.max} per ${context.after}; try again later`),
+        new AppError(
+          'RATE_LIMITED',
+          `Too many requests from your address: at most ${context.max} per ${context.after}; try again later`,
+        ),
     });
     app.jobs.register(purgeJob, app.db);
     app.scheduler.schedule(purgeJob, { periodMs: HOUR_MS });

@@ -11,7 +11,9 @@ let test: TestApp;
 let structureId: string;
 const LIMIT = 3;
 beforeAll(async () => {
-  test = await createTestApp({ environment: { BALISE_PUBLIC_RATE_LIMIT: String(LIMIT), BALISE_PUBLIC_RATE_WINDOW_SECONDS: '600' } });
+  test = await createTestApp({
+    environment: { BALISE_PUBLIC_RATE_LIMIT: String(LIMIT), BALISE_PUBLIC_RATE_WINDOW_SECONDS: '600' },
+  });
   structureId = (await createStructure(test)).id;
 });
 afterAll(() => test.close());
@@ -34,16 +36,27 @@ describe('rate limiting of the public routes', () => {
   });
 
   it('counts each public route apart and leaves key-authenticated routes alone', async () => {
-    const completions = await Promise.all(Array.from({ length: LIMIT }, () => test.http.post('/v1/registrations/complete').send({ token: 'x'.repeat(43) })));
+    const completions = await Promise.all(
+      Array.from({ length: LIMIT }, () => test.http.post('/v1/registrations/complete').send({ token: 'x'.repeat(43) })),
+    );
     expect(completions.map((response) => response.status)).toEqual(Array(LIMIT).fill(404));
-    await test.http.post('/v1/registrations/complete').send({ token: 'x'.repeat(43) }).expect(429);
+    await test.http
+      .post('/v1/registrations/complete')
+      .send({ token: 'x'.repeat(43) })
+      .expect(429);
     for (let attempt = 0; attempt <= LIMIT; attempt += 1) {
-      await test.http.post('/v1/mailboxes').set(bearer(test.operatorKey)).send(mailboxBody(structureId, 'MED')).expect(201);
+      await test.http
+        .post('/v1/mailboxes')
+        .set(bearer(test.operatorKey))
+        .send(mailboxBody(structureId, 'MED'))
+        .expect(201);
     }
   });
 
   it('holds across API processes sharing the database', async () => {
-    const fresh = await createTestApp({ environment: { BALISE_PUBLIC_RATE_LIMIT: '2', BALISE_PUBLIC_RATE_WINDOW_SECONDS: '600' } });
+    const fresh = await createTestApp({
+      environment: { BALISE_PUBLIC_RATE_LIMIT: '2', BALISE_PUBLIC_RATE_WINDOW_SECONDS: '600' },
+    });
     const config = loadConfig({ BALISE_JOBS_ENABLED: 'false', LOG_LEVEL: 'silent', BALISE_PUBLIC_RATE_LIMIT: '2' });
     const second = await buildApp({ config, database: fresh.database, logger: false });
     await second.ready();
@@ -62,10 +75,13 @@ describe('rate limiting of the public routes', () => {
   });
 
   it('counts per client behind a trusted proxy, from X-Forwarded-For', async () => {
-    const proxied = await createTestApp({ environment: { BALISE_PUBLIC_RATE_LIMIT: '1', BALISE_TRUST_PROXY: '127.0.0.1, ::1' } });
+    const proxied = await createTestApp({
+      environment: { BALISE_PUBLIC_RATE_LIMIT: '1', BALISE_TRUST_PROXY: '127.0.0.1, ::1' },
+    });
     try {
       const structure = await createStructure(proxied);
-      const from = (client: string) => proxied.http.post('/v1/registrations').set('x-forwarded-for', client).send(mailboxBody(structure.id, 'PER'));
+      const from = (client: string) =>
+        proxied.http.post('/v1/registrations').set('x-forwarded-for', client).send(mailboxBody(structure.id, 'PER'));
       await from('198.51.100.7').expect(201);
       await from('198.51.100.8').expect(201);
       await from('198.51.100.7').expect(429);
@@ -78,7 +94,10 @@ describe('rate limiting of the public routes', () => {
     await test.app.db.execute(sql`insert into rate_limit_windows (key, window_started_at, hits)
       values ('POST /old 192.0.2.1', now() - interval '25 hours', 3), ('POST /recent 192.0.2.1', now() - interval '2 hours', 1)`);
     expect(await deleteStaleWindows(test.app.db)).toBe(1);
-    const keys = await selectRows<{ key: string }>(test.app.db, sql`select key from rate_limit_windows where key like '%192.0.2.1'`);
+    const keys = await selectRows<{ key: string }>(
+      test.app.db,
+      sql`select key from rate_limit_windows where key like '%192.0.2.1'`,
+    );
     expect(keys.map((row) => row.key)).toEqual(['POST /recent 192.0.2.1']);
   });
 });

@@ -15,7 +15,10 @@ interface RuleCase {
 const CASES: Record<AlimentationRuleCode, { passing: RuleCase[]; failing: RuleCase[] }> = {
   MISSING_CORRESPONDENCE: {
     passing: [{ type: 'PER' }, { type: 'ORG', subject: { status: 'preregistered', correspondence: null } }],
-    failing: [{ type: 'PER', subject: { correspondence: null } }, { type: 'APP', subject: { correspondence: null } }],
+    failing: [
+      { type: 'PER', subject: { correspondence: null } },
+      { type: 'APP', subject: { correspondence: null } },
+    ],
   },
   INT_WITHOUT_RPPS: {
     passing: [{ type: 'INT' }, { type: 'PER', subject: { rpps: null, adeli: '123456789' } }],
@@ -43,19 +46,33 @@ const CASES: Record<AlimentationRuleCode, { passing: RuleCase[]; failing: RuleCa
   },
   ORG_WITHOUT_RESPONSIBLE: {
     passing: [{ type: 'ORG' }],
-    failing: [{ type: 'ORG', subject: { responsible: null } }, { type: 'APP', subject: { responsible: null } }],
+    failing: [
+      { type: 'ORG', subject: { responsible: null } },
+      { type: 'APP', subject: { responsible: null } },
+    ],
   },
   RESPONSIBLE_WITHOUT_IDENTIFIER: {
     passing: [
       { type: 'ORG' },
       { type: 'ORG', subject: { responsible: { lastName: 'Martin', firstName: 'Anne', profession: null } } },
-      { type: 'ORG', subject: { responsible: { lastName: 'Martin', firstName: 'Anne', profession: '60', adeli: '123456789' } } },
+      {
+        type: 'ORG',
+        subject: { responsible: { lastName: 'Martin', firstName: 'Anne', profession: '60', adeli: '123456789' } },
+      },
     ],
-    failing: [{ type: 'APP', subject: { responsible: { lastName: 'Martin', firstName: 'Anne', profession: '60', rpps: null } } }],
+    failing: [
+      {
+        type: 'APP',
+        subject: { responsible: { lastName: 'Martin', firstName: 'Anne', profession: '60', rpps: null } },
+      },
+    ],
   },
   ORG_WITHOUT_DESCRIPTION: {
     passing: [{ type: 'APP' }],
-    failing: [{ type: 'ORG', subject: { description: null } }, { type: 'APP', subject: { description: '  ' } }],
+    failing: [
+      { type: 'ORG', subject: { description: null } },
+      { type: 'APP', subject: { description: '  ' } },
+    ],
   },
   ORG_WITHOUT_CONNECTION_ACCOUNT: {
     passing: [{ type: 'ORG' }, { type: 'APP', subject: { connectionAccountCount: 0 } }],
@@ -67,11 +84,17 @@ const CASES: Record<AlimentationRuleCode, { passing: RuleCase[]; failing: RuleCa
   },
   PROFESSION_UNKNOWN: {
     passing: [{ type: 'PER' }, { type: 'INT', subject: { profession: '93' } }],
-    failing: [{ type: 'PER', subject: { profession: '99' } }, { type: 'INT', subject: { profession: null } }],
+    failing: [
+      { type: 'PER', subject: { profession: '99' } },
+      { type: 'INT', subject: { profession: null } },
+    ],
   },
   PROFESSION_DEPRECATED: {
     passing: [{ type: 'PER' }, { type: 'PER', subject: { profession: null } }],
-    failing: [{ type: 'PER', subject: { profession: '93' } }, { type: 'INT', subject: { profession: '37' } }],
+    failing: [
+      { type: 'PER', subject: { profession: '93' } },
+      { type: 'INT', subject: { profession: '37' } },
+    ],
   },
   RPPS_NOT_IN_REFERENCE: {
     passing: [
@@ -88,27 +111,42 @@ const CASES: Record<AlimentationRuleCode, { passing: RuleCase[]; failing: RuleCa
       {
         type: 'PER',
         subject: { firstName: 'Jean Pierre' },
-        context: { reference: buildReference({ [VALID_RPPS]: { lastName: 'Lefèvre', firstName: 'JEAN-PIERRE', profession: null } }) },
+        context: {
+          reference: buildReference({
+            [VALID_RPPS]: { lastName: 'Lefèvre', firstName: 'JEAN-PIERRE', profession: null },
+          }),
+        },
       },
       {
         type: 'INT',
         subject: { firstName: 'Anything' },
-        context: { reference: buildReference({ [VALID_RPPS]: { lastName: 'LEFÈVRE', firstName: null, profession: null } }) },
+        context: {
+          reference: buildReference({ [VALID_RPPS]: { lastName: 'LEFÈVRE', firstName: null, profession: null } }),
+        },
       },
     ],
-    failing: [{ type: 'PER', subject: { lastName: 'Martin' } }, { type: 'INT', subject: { firstName: 'Hélèna' } }],
+    failing: [
+      { type: 'PER', subject: { lastName: 'Martin' } },
+      { type: 'INT', subject: { firstName: 'Hélèna' } },
+    ],
   },
   EXPIRY_PASSED: {
     passing: [
       { type: 'INT', subject: { expiresAt: '2025-06-15' } },
       { type: 'INT', subject: { expiresAt: '2025-06-14', status: 'deactivated' } },
     ],
-    failing: [{ type: 'INT', subject: { expiresAt: '2025-06-14' } }, { type: 'ORG', subject: { expiresAt: '2024-12-31', status: 'preregistered' } }],
+    failing: [
+      { type: 'INT', subject: { expiresAt: '2025-06-14' } },
+      { type: 'ORG', subject: { expiresAt: '2024-12-31', status: 'preregistered' } },
+    ],
   },
   DOMAIN_NOT_MSSANTE: {
     passing: [{ type: 'PER' }, { type: 'ORG', subject: { correspondence: null } }],
     failing: [
-      { type: 'PER', subject: { correspondence: { localPart: 'a', domain: 'ch-exemple.fr', address: 'a@ch-exemple.fr' } } },
+      {
+        type: 'PER',
+        subject: { correspondence: { localPart: 'a', domain: 'ch-exemple.fr', address: 'a@ch-exemple.fr' } },
+      },
       { type: 'APP', subject: { correspondence: { localPart: 'a', domain: 'mssante.fr', address: 'a@mssante.fr' } } },
     ],
   },
@@ -131,12 +169,15 @@ describe('the alimentation rule catalogue', () => {
     expect(new Set(codes).size).toBe(16);
   });
 
-  it.each(ALIMENTATION_RULES.map((rule) => [rule.code, rule] as const))('%s has messages in English and French', (_code, rule) => {
-    expect(rule.message.en.length).toBeGreaterThan(10);
-    expect(rule.message.fr.length).toBeGreaterThan(10);
-    expect(rule.message.fr).not.toEqual(rule.message.en);
-    expect(rule.appliesTo.length).toBeGreaterThan(0);
-  });
+  it.each(ALIMENTATION_RULES.map((rule) => [rule.code, rule] as const))(
+    '%s has messages in English and French',
+    (_code, rule) => {
+      expect(rule.message.en.length).toBeGreaterThan(10);
+      expect(rule.message.fr.length).toBeGreaterThan(10);
+      expect(rule.message.fr).not.toEqual(rule.message.en);
+      expect(rule.appliesTo.length).toBeGreaterThan(0);
+    },
+  );
 
   it('has the severities of the spec', () => {
     const blocking = ALIMENTATION_RULES.filter((rule) => rule.severity === 'blocking').map((rule) => rule.code);
@@ -161,16 +202,24 @@ describe('the alimentation rule catalogue', () => {
   });
 
   describe.each(ALIMENTATION_RULE_CODES.map((code) => [code]))('%s', (code) => {
-    it.each(CASES[code].passing.map((ruleCase) => [JSON.stringify(ruleCase), ruleCase] as const))('passes %s', (_label, ruleCase) => {
-      expect(runCase(code, ruleCase)).toBe(false);
-    });
-    it.each(CASES[code].failing.map((ruleCase) => [JSON.stringify(ruleCase), ruleCase] as const))('fires on %s', (_label, ruleCase) => {
-      expect(runCase(code, ruleCase)).toBe(true);
-    });
+    it.each(CASES[code].passing.map((ruleCase) => [JSON.stringify(ruleCase), ruleCase] as const))(
+      'passes %s',
+      (_label, ruleCase) => {
+        expect(runCase(code, ruleCase)).toBe(false);
+      },
+    );
+    it.each(CASES[code].failing.map((ruleCase) => [JSON.stringify(ruleCase), ruleCase] as const))(
+      'fires on %s',
+      (_label, ruleCase) => {
+        expect(runCase(code, ruleCase)).toBe(true);
+      },
+    );
   });
 
   it('does not apply a rule to a type outside its scope', () => {
     // ADELI_ONLY is a PER rule: an INT with only an ADELI is caught by INT_WITHOUT_RPPS instead.
-    expect(isRuleBroken(findRule('ADELI_ONLY'), buildSubject('INT', { rpps: null, adeli: '123456789' }), buildContext())).toBe(false);
+    expect(
+      isRuleBroken(findRule('ADELI_ONLY'), buildSubject('INT', { rpps: null, adeli: '123456789' }), buildContext()),
+    ).toBe(false);
   });
 });

@@ -1,6 +1,12 @@
 import type { AlimentationRule } from './rule-types';
 import { DOMAIN_NOT_MSSANTE, MISSING_CORRESPONDENCE } from './correspondence-report-rules';
-import { ADELI_ONLY, INT_WITHOUT_RPPS, PER_WITH_RESPONSIBLE, PROFESSION_DEPRECATED, PROFESSION_UNKNOWN } from './personal-rules';
+import {
+  ADELI_ONLY,
+  INT_WITHOUT_RPPS,
+  PER_WITH_RESPONSIBLE,
+  PROFESSION_DEPRECATED,
+  PROFESSION_UNKNOWN,
+} from './personal-rules';
 import {
   ORG_WITHOUT_CONNECTION_ACCOUNT,
   ORG_WITHOUT_DESCRIPTION,

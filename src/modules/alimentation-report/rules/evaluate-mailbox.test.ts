@@ -42,18 +42,31 @@ describe('evaluateMailbox', () => {
   });
 
   it('reports issues in French', () => {
-    const messages = evaluateMailbox(orgWithoutResponsible, buildContext(), { locale: 'fr' }).map((issue) => issue.message);
-    expect(messages).toEqual(["La boîte partagée n'a pas de responsable.", "La boîte partagée n'a pas de description de son usage."]);
+    const messages = evaluateMailbox(orgWithoutResponsible, buildContext(), { locale: 'fr' }).map(
+      (issue) => issue.message,
+    );
+    expect(messages).toEqual([
+      "La boîte partagée n'a pas de responsable.",
+      "La boîte partagée n'a pas de description de son usage.",
+    ]);
   });
 
   it('defaults to English', () => {
-    expect(evaluateMailbox(orgWithoutResponsible, buildContext())[0]?.message).toBe('The shared box has no responsible person.');
+    expect(evaluateMailbox(orgWithoutResponsible, buildContext())[0]?.message).toBe(
+      'The shared box has no responsible person.',
+    );
   });
 
   it('reports nothing on a box that is not fed', () => {
-    expect(evaluateMailbox(buildSubject('ORG', { responsible: null, status: 'pending' }), buildContext(), { locale: 'en' })).toEqual([]);
-    expect(evaluateMailbox(buildSubject('MED', { correspondence: null }), buildContext(), { locale: 'en' })).toEqual([]);
-    expect(evaluateMailbox(buildSubject('INT', { rpps: null, isTest: true }), buildContext(), { locale: 'en' })).toEqual([]);
+    expect(
+      evaluateMailbox(buildSubject('ORG', { responsible: null, status: 'pending' }), buildContext(), { locale: 'en' }),
+    ).toEqual([]);
+    expect(evaluateMailbox(buildSubject('MED', { correspondence: null }), buildContext(), { locale: 'en' })).toEqual(
+      [],
+    );
+    expect(
+      evaluateMailbox(buildSubject('INT', { rpps: null, isTest: true }), buildContext(), { locale: 'en' }),
+    ).toEqual([]);
   });
 
   it('keeps the reference rules silent when no reference is loaded', () => {
@@ -78,7 +91,9 @@ describe('hasBlockingIssue and isPublishable', () => {
 
   it('does not publish a box with a blocking issue, without an address, or not fed', () => {
     expect(isPublishable(buildSubject('INT', { rpps: null }), buildContext())).toBe(false);
-    expect(isPublishable(buildSubject('PER', { status: 'preregistered', correspondence: null }), buildContext())).toBe(false);
+    expect(isPublishable(buildSubject('PER', { status: 'preregistered', correspondence: null }), buildContext())).toBe(
+      false,
+    );
     expect(isPublishable(buildSubject('MED'), buildContext())).toBe(false);
   });
 });

@@ -9,7 +9,7 @@ export const EXPIRY_PASSED: AlimentationRule = {
   field: 'expiresAt',
   message: {
     en: 'The expiry date has passed but the box is still active.',
-    fr: "La date de péremption est dépassée mais la boîte est toujours active.",
+    fr: 'La date de péremption est dépassée mais la boîte est toujours active.',
   },
   // Strictly before today: on the expiry day itself the daily sweep may simply not have run yet.
   // Dates are YYYY-MM-DD, so string order is date order.

@@ -21,7 +21,7 @@ export const ADELI_ONLY: AlimentationRule = {
   field: 'rpps',
   message: {
     en: 'Only an ADELI number is given; ADELI is being retired in favour of RPPS: add the RPPS.',
-    fr: "Seul un numéro ADELI est renseigné ; ADELI est en cours de remplacement par le RPPS : ajoutez le RPPS.",
+    fr: 'Seul un numéro ADELI est renseigné ; ADELI est en cours de remplacement par le RPPS : ajoutez le RPPS.',
   },
   check: (subject) => !isBlank(subject.adeli) && isBlank(subject.rpps),
 };
@@ -45,7 +45,7 @@ export const PROFESSION_UNKNOWN: AlimentationRule = {
   field: 'profession',
   message: {
     en: 'The profession code is missing or is not in the national list (TRE_G15).',
-    fr: "Le code profession est absent ou ne figure pas dans la nomenclature nationale (TRE_G15).",
+    fr: 'Le code profession est absent ou ne figure pas dans la nomenclature nationale (TRE_G15).',
   },
   // A missing code is as unusable for the directory as a wrong one. Deprecated codes are still
   // in TRE_G15: PROFESSION_DEPRECATED reports them.
@@ -59,7 +59,7 @@ export const PROFESSION_DEPRECATED: AlimentationRule = {
   field: 'profession',
   message: {
     en: 'The profession code is deprecated in the national list (TRE_G15): choose a current one.',
-    fr: "Le code profession est obsolète dans la nomenclature nationale (TRE_G15) : choisissez un code en vigueur.",
+    fr: 'Le code profession est obsolète dans la nomenclature nationale (TRE_G15) : choisissez un code en vigueur.',
   },
   check: ({ profession }) => profession !== null && isDeprecatedProfession(profession),
 };

@@ -3,7 +3,10 @@ import { isBlank } from './is-blank';
 import { isSameName } from './compare-names';
 
 /** undefined when there is nothing to compare: no reference loaded, or no RPPS on the box. */
-function lookUpReference(subject: RuleSubject, context: RuleContext): { entry: ReferenceEntry | undefined } | undefined {
+function lookUpReference(
+  subject: RuleSubject,
+  context: RuleContext,
+): { entry: ReferenceEntry | undefined } | undefined {
   if (context.reference === null || subject.rpps === null || isBlank(subject.rpps)) return undefined;
   return { entry: context.reference.lookup(subject.rpps) };
 }
@@ -15,7 +18,7 @@ export const RPPS_NOT_IN_REFERENCE: AlimentationRule = {
   field: 'rpps',
   message: {
     en: 'This RPPS number is not in the loaded national reference of professionals.',
-    fr: "Ce numéro RPPS ne figure pas dans le référentiel national des professionnels chargé.",
+    fr: 'Ce numéro RPPS ne figure pas dans le référentiel national des professionnels chargé.',
   },
   check: (subject, context) => {
     const found = lookUpReference(subject, context);
@@ -37,7 +40,11 @@ export const NAME_MISMATCH_REFERENCE: AlimentationRule = {
     if (entry === undefined) return false;
     if (!isSameName(entry.lastName, subject.lastName)) return true;
     // The reference sometimes lacks the first name; compare it only when both sides have one.
-    return entry.firstName !== null && !isBlank(entry.firstName) && !isBlank(subject.firstName)
-      && !isSameName(entry.firstName, subject.firstName);
+    return (
+      entry.firstName !== null &&
+      !isBlank(entry.firstName) &&
+      !isBlank(subject.firstName) &&
+      !isSameName(entry.firstName, subject.firstName)
+    );
   },
 };

@@ -28,7 +28,8 @@ function candidateAddresses(rows: readonly LoaduserRowFields[], domains: readonl
   for (const row of rows) {
     const localPart = row.correspondenceLocalPart;
     if (localPart === undefined) continue;
-    for (const domain of row.correspondenceDomain ? [row.correspondenceDomain] : domains) addresses.add(`${localPart}@${domain}`);
+    for (const domain of row.correspondenceDomain ? [row.correspondenceDomain] : domains)
+      addresses.add(`${localPart}@${domain}`);
   }
   return [...addresses];
 }
@@ -63,7 +64,8 @@ export async function loadBatchSnapshot(
       .leftJoin(mssanteAddresses, activeAddressJoin)
       .where(and(inJsonList(mailboxes.emailKey, emails), ne(mailboxes.status, 'deleted')));
     const records = options.lock ? await query.for('update', { of: mailboxes }) : await query;
-    for (const record of records) boxes.set(record.mailbox.emailKey, { record, delegates: [], connectionAccounts: [], linkedIds: new Map() });
+    for (const record of records)
+      boxes.set(record.mailbox.emailKey, { record, delegates: [], connectionAccounts: [], linkedIds: new Map() });
     await attachLinks(executor, boxes);
   }
   const addressHolders = new Map<string, string>();

@@ -23,7 +23,9 @@ export function mergeRowIntoBox(row: MailboxRow, given: MailboxFields): MailboxF
 /** Responsibles compare without their empty parts: `{ rpps: null }` and `{}` say the same. */
 function normaliseResponsible(responsible: Responsible | null | undefined): string {
   if (!responsible) return 'null';
-  const entries = Object.entries(responsible).filter(([, value]) => isGiven(value)).sort(([a], [b]) => (a < b ? -1 : 1));
+  const entries = Object.entries(responsible)
+    .filter(([, value]) => isGiven(value))
+    .sort(([a], [b]) => (a < b ? -1 : 1));
   return JSON.stringify(entries);
 }
 

@@ -31,15 +31,27 @@ export function planCorrespondence(
   const localPart = givenLocalPart ?? current?.localPart;
   if (localPart === undefined) {
     return {
-      issues: [issueAt('correspondenceLocalPart', 'LOCAL_PART_REQUIRED', 'Column AD is filled: give the MSSanté address before the @ in column AC too.')],
+      issues: [
+        issueAt(
+          'correspondenceLocalPart',
+          'LOCAL_PART_REQUIRED',
+          'Column AD is filled: give the MSSanté address before the @ in column AC too.',
+        ),
+      ],
       change: null,
     };
   }
-  const { issues, resolved } = resolveCorrespondence(type, { localPart, domain: givenDomain ?? current?.domain ?? null }, context.domains);
+  const { issues, resolved } = resolveCorrespondence(
+    type,
+    { localPart, domain: givenDomain ?? current?.domain ?? null },
+    context.domains,
+  );
   if (!resolved) {
     return {
       issues: issues.map((issue) =>
-        issue.code === 'CORRESPONDENCE_FORBIDDEN' ? issueAt('correspondenceLocalPart', issue.code, issue.message) : fromFieldIssue(issue, 'correspondenceLocalPart'),
+        issue.code === 'CORRESPONDENCE_FORBIDDEN'
+          ? issueAt('correspondenceLocalPart', issue.code, issue.message)
+          : fromFieldIssue(issue, 'correspondenceLocalPart'),
       ),
       change: null,
     };
@@ -47,11 +59,29 @@ export function planCorrespondence(
   if (current?.address === resolved.address) return NO_CHANGE;
   const holder = context.addressHolders.get(resolved.address);
   if (holder !== undefined && holder !== mailboxId) {
-    return { issues: [issueAt('correspondenceLocalPart', 'ADDRESS_TAKEN', `${resolved.address} is already the MSSanté address of another box.`)], change: null };
+    return {
+      issues: [
+        issueAt(
+          'correspondenceLocalPart',
+          'ADDRESS_TAKEN',
+          `${resolved.address} is already the MSSanté address of another box.`,
+        ),
+      ],
+      change: null,
+    };
   }
   const claimedBy = context.file.addresses.get(resolved.address);
   if (claimedBy !== undefined) {
-    return { issues: [issueAt('correspondenceLocalPart', 'ADDRESS_DUPLICATE', `${resolved.address} is also given on row ${claimedBy}.`)], change: null };
+    return {
+      issues: [
+        issueAt(
+          'correspondenceLocalPart',
+          'ADDRESS_DUPLICATE',
+          `${resolved.address} is also given on row ${claimedBy}.`,
+        ),
+      ],
+      change: null,
+    };
   }
   return { issues: [], change: resolved };
 }

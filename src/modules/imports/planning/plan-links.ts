@@ -1,4 +1,8 @@
-import { checkConnectionAccount, checkSharedMailbox, type LinkableMailbox } from '../../connection-accounts/connection-account-rules';
+import {
+  checkConnectionAccount,
+  checkSharedMailbox,
+  type LinkableMailbox,
+} from '../../connection-accounts/connection-account-rules';
 import { checkDelegate, checkDelegator } from '../../delegates/delegate-rules';
 import type { FieldIssue, MailboxType } from '../../../domain/mailbox-vocabulary';
 import type { PlanningContext } from './planning-context';
@@ -21,7 +25,8 @@ type Reference = LinkableMailbox | { failedRow: number } | undefined;
 function resolveReference(email: string, context: PlanningContext): Reference {
   const row = context.file.rows.get(email);
   if (row?.failed) return { failedRow: row.rowNumber };
-  if (row?.type) return { id: `row:${row.rowNumber}`, structureId: context.structureId, type: row.type, status: row.status };
+  if (row?.type)
+    return { id: `row:${row.rowNumber}`, structureId: context.structureId, type: row.type, status: row.status };
   const box = context.boxes.get(email)?.record.mailbox;
   return box && { id: box.id, structureId: box.structureId, type: box.type, status: box.status };
 }
@@ -43,11 +48,20 @@ function checkNamedBoxes(
     const reference = resolveReference(email, context);
     if (reference && 'failedRow' in reference) {
       const code = column === 'delegates' ? 'DELEGATE_ROW_FAILED' : 'ACCOUNT_ROW_FAILED';
-      issues.push(issueAt(column, code, `${email} is on row ${reference.failedRow}, which has errors: fix that row first.`));
+      issues.push(
+        issueAt(column, code, `${email} is on row ${reference.failedRow}, which has errors: fix that row first.`),
+      );
       continue;
     }
     const issue = rule(reference, email);
-    if (issue) issues.push(issueAt(column, issue.code, issue.code.endsWith('_UNKNOWN') ? UNKNOWN_MESSAGE(email) : `${email}: ${issue.message}.`));
+    if (issue)
+      issues.push(
+        issueAt(
+          column,
+          issue.code,
+          issue.code.endsWith('_UNKNOWN') ? UNKNOWN_MESSAGE(email) : `${email}: ${issue.message}.`,
+        ),
+      );
   }
   return issues;
 }
@@ -72,7 +86,11 @@ export function checkDelegates(
   if (delegator) return [issueAt('delegates', delegator.code, delegator.message)];
   const owner = ownerOf(row.email, row.rowNumber, context);
   return checkNamedBoxes('delegates', delegates, alreadyLinked, context, (reference, email) =>
-    checkDelegate(owner, email === row.email ? { ...owner, type: row.type, status: 'preregistered' } : reference, 'delegates'),
+    checkDelegate(
+      owner,
+      email === row.email ? { ...owner, type: row.type, status: 'preregistered' } : reference,
+      'delegates',
+    ),
   );
 }
 

@@ -42,12 +42,18 @@ export type RowPlan = FailedRowPlan | UnchangedRowPlan | CreatedRowPlan | Update
 const RESPONSIBLE_NAME_COLUMNS = ['U', 'V'];
 
 /** Spreadsheet order: A … Z, then AA … AH. */
-const byColumn = (a: RowIssue, b: RowIssue) => a.column.length - b.column.length || (a.column < b.column ? -1 : a.column > b.column ? 1 : 0);
+const byColumn = (a: RowIssue, b: RowIssue) =>
+  a.column.length - b.column.length || (a.column < b.column ? -1 : a.column > b.column ? 1 : 0);
 
 function fail(row: ParsedLoaduserRow, issues: RowIssue[], context: PlanningContext): FailedRowPlan {
   const email = row.fields.email ?? null;
   if (email !== null && !context.file.rows.has(email)) {
-    context.file.rows.set(email, { rowNumber: row.rowNumber, type: row.fields.type, status: 'preregistered', failed: true });
+    context.file.rows.set(email, {
+      rowNumber: row.rowNumber,
+      type: row.fields.type,
+      status: 'preregistered',
+      failed: true,
+    });
   }
   return { outcome: 'failed', rowNumber: row.rowNumber, email, issues: [...issues].sort(byColumn) };
 }
@@ -60,14 +66,21 @@ function fail(row: ParsedLoaduserRow, issues: RowIssue[], context: PlanningConte
  */
 export function planRow(row: ParsedLoaduserRow, context: PlanningContext): RowPlan {
   const { fields } = row;
-  const issues = row.issues.filter((issue) => !(issue.code === 'REQUIRED' && RESPONSIBLE_NAME_COLUMNS.includes(issue.column))).map(fromCellIssue);
+  const issues = row.issues
+    .filter((issue) => !(issue.code === 'REQUIRED' && RESPONSIBLE_NAME_COLUMNS.includes(issue.column)))
+    .map(fromCellIssue);
   const firstRow = fields.email === undefined ? undefined : context.file.rows.get(fields.email);
-  if (firstRow) issues.push(issueAt('email', 'DUPLICATE_EMAIL', `This e-mail address is also on row ${firstRow.rowNumber}: one row per box.`));
+  if (firstRow)
+    issues.push(
+      issueAt('email', 'DUPLICATE_EMAIL', `This e-mail address is also on row ${firstRow.rowNumber}: one row per box.`),
+    );
   if (!hasRequiredFields(fields) || firstRow) return fail(row, issues, context);
 
   const existing = context.boxes.get(fields.email);
   if (existing && existing.record.mailbox.structureId !== context.structureId) {
-    issues.push(issueAt('email', 'EMAIL_TAKEN', 'This e-mail address is the reference address of a box of another structure.'));
+    issues.push(
+      issueAt('email', 'EMAIL_TAKEN', 'This e-mail address is the reference address of a box of another structure.'),
+    );
     return fail(row, issues, context);
   }
   const stored = existing?.record.mailbox;
@@ -78,24 +91,52 @@ export function planRow(row: ParsedLoaduserRow, context: PlanningContext): RowPl
   }
 
   const given = toMailboxFields(fields);
-  if (!stored && given.directoryVisible === undefined && context.directoryVisible !== null) given.directoryVisible = context.directoryVisible;
+  if (!stored && given.directoryVisible === undefined && context.directoryVisible !== null)
+    given.directoryVisible = context.directoryVisible;
   const merged = stored ? mergeRowIntoBox(stored, given) : given;
   issues.push(...checkMailboxFields(merged).map((issue) => fromFieldIssue(issue)));
   const currentAddress = existing?.record.address ?? null;
   const correspondence = planCorrespondence(fields, fields.type, stored?.id ?? null, currentAddress, context);
   issues.push(...correspondence.issues);
-  issues.push(...checkDelegates({ email: fields.email, rowNumber: row.rowNumber, type: fields.type }, fields.delegates, existing?.delegates ?? [], context));
-  issues.push(...checkConnectionAccounts(fields.type, fields.connectionAccounts, existing?.connectionAccounts ?? [], context));
+  issues.push(
+    ...checkDelegates(
+      { email: fields.email, rowNumber: row.rowNumber, type: fields.type },
+      fields.delegates,
+      existing?.delegates ?? [],
+      context,
+    ),
+  );
+  issues.push(
+    ...checkConnectionAccounts(fields.type, fields.connectionAccounts, existing?.connectionAccounts ?? [], context),
+  );
   if (issues.length === 0 && correspondence.change && !currentAddress && !context.quota.tryTake(fields.type)) {
-    issues.push(issueAt('correspondenceLocalPart', 'QUOTA_EXCEEDED', `This address would exceed the structure's ${context.quota.describe(fields.type)}.`));
+    issues.push(
+      issueAt(
+        'correspondenceLocalPart',
+        'QUOTA_EXCEEDED',
+        `This address would exceed the structure's ${context.quota.describe(fields.type)}.`,
+      ),
+    );
   }
   if (issues.length > 0) return fail(row, issues, context);
 
-  context.file.rows.set(fields.email, { rowNumber: row.rowNumber, type: fields.type, status: stored?.status ?? 'preregistered', failed: false });
+  context.file.rows.set(fields.email, {
+    rowNumber: row.rowNumber,
+    type: fields.type,
+    status: stored?.status ?? 'preregistered',
+    failed: false,
+  });
   if (correspondence.change) context.file.addresses.set(correspondence.change.address, row.rowNumber);
   const base = { rowNumber: row.rowNumber, email: fields.email };
   if (!existing) {
-    return { ...base, outcome: 'created', fields: merged, address: correspondence.change, delegates: fields.delegates ?? [], connectionAccounts: fields.connectionAccounts ?? [] };
+    return {
+      ...base,
+      outcome: 'created',
+      fields: merged,
+      address: correspondence.change,
+      delegates: fields.delegates ?? [],
+      connectionAccounts: fields.connectionAccounts ?? [],
+    };
   }
   const columnsChange = changesColumns(existing.record.mailbox, merged) ? merged : null;
   const delegates = diffLinks(existing.delegates, fields.delegates);
@@ -103,5 +144,13 @@ export function planRow(row: ParsedLoaduserRow, context: PlanningContext): RowPl
   if (!columnsChange && !correspondence.change && !delegates && !connectionAccounts) {
     return { ...base, outcome: 'unchanged', mailboxId: existing.record.mailbox.id };
   }
-  return { ...base, outcome: 'updated', existing, fields: columnsChange, address: correspondence.change, delegates, connectionAccounts };
+  return {
+    ...base,
+    outcome: 'updated',
+    existing,
+    fields: columnsChange,
+    address: correspondence.change,
+    delegates,
+    connectionAccounts,
+  };
 }

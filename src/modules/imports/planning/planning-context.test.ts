@@ -6,7 +6,14 @@ describe('the file state of an import', () => {
     const file = new FileState();
     const entries = [undefined, ...MAILBOX_TYPES].flatMap((type, typeIndex) =>
       MAILBOX_STATUSES.flatMap((status, statusIndex) =>
-        [false, true].map((failed) => ({ rowNumber: 2 + typeIndex * 1_000_000 + statusIndex * 30_000_000 + (failed ? 1 : 0), type, status, failed }))));
+        [false, true].map((failed) => ({
+          rowNumber: 2 + typeIndex * 1_000_000 + statusIndex * 30_000_000 + (failed ? 1 : 0),
+          type,
+          status,
+          failed,
+        })),
+      ),
+    );
     entries.forEach((entry, index) => file.rows.set(`row${index}@example.fr`, entry));
     entries.forEach((entry, index) => expect(file.rows.get(`row${index}@example.fr`)).toEqual(entry));
     expect(file.rows.has('row0@example.fr')).toBe(true);

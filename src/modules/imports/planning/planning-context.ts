@@ -1,4 +1,9 @@
-import { MAILBOX_STATUSES, MAILBOX_TYPES, type MailboxStatus, type MailboxType } from '../../../domain/mailbox-vocabulary';
+import {
+  MAILBOX_STATUSES,
+  MAILBOX_TYPES,
+  type MailboxStatus,
+  type MailboxType,
+} from '../../../domain/mailbox-vocabulary';
 import type { MailboxRecord } from '../../mailboxes';
 import { quotaFamilyOf } from '../../correspondences/quota';
 import type { QuotaFamily, Quotas } from '../../structures/structures.schemas';
@@ -62,7 +67,11 @@ class FileRows {
   }
 
   set(email: string, entry: FileRowEntry): void {
-    const value = entry.rowNumber * 128 + TYPE_CODES.indexOf(entry.type) * 16 + MAILBOX_STATUSES.indexOf(entry.status) * 2 + (entry.failed ? 1 : 0);
+    const value =
+      entry.rowNumber * 128 +
+      TYPE_CODES.indexOf(entry.type) * 16 +
+      MAILBOX_STATUSES.indexOf(entry.status) * 2 +
+      (entry.failed ? 1 : 0);
     this.packed.set(email, value);
   }
 }

@@ -3,7 +3,13 @@ import { auditEventsInsert } from '../../../platform/audit/audit';
 import { countAddressesByFamily } from '../../correspondences/quota';
 import { queueNotifications } from '../../notifications/notification-outbox';
 import { findStructure } from '../../structures';
-import { appliedBatchUpdate, findImport, importRowsInsert, readStagedRows, relaxCommitDurability } from '../imports.repository';
+import {
+  appliedBatchUpdate,
+  findImport,
+  importRowsInsert,
+  readStagedRows,
+  relaxCommitDurability,
+} from '../imports.repository';
 import { loadBatchSnapshot } from '../planning/batch-snapshot.repository';
 import { planRow } from '../planning/plan-row';
 import { FileState, hasAnyQuota, QuotaTracker, type PlanningContext } from '../planning/planning-context';
@@ -41,7 +47,12 @@ async function applyNextBatch(run: ImportRun, batch: number): Promise<boolean> {
     const last = staged[staged.length - 1];
     if (!last) return true;
 
-    const snapshot = await loadBatchSnapshot(tx, staged.map((row) => row.fields), structure.domains, { lock: true });
+    const snapshot = await loadBatchSnapshot(
+      tx,
+      staged.map((row) => row.fields),
+      structure.domains,
+      { lock: true },
+    );
     const quotas = quotasOf(structure);
     const used = hasAnyQuota(quotas) ? await countAddressesByFamily(tx, structure.id) : { ...NO_ADDRESSES_USED };
     const context: PlanningContext = {
@@ -55,7 +66,13 @@ async function applyNextBatch(run: ImportRun, batch: number): Promise<boolean> {
     };
     const plans = staged.map((row) => planRow({ rowNumber: row.rowNumber, fields: row.fields, issues: [] }, context));
     const now = deps.clock.now();
-    const composed = composeBatch(plans, { importId: record.id, structureId: structure.id, now, notify: record.notify, boxes: snapshot.boxes });
+    const composed = composeBatch(plans, {
+      importId: record.id,
+      structureId: structure.id,
+      now,
+      notify: record.notify,
+      boxes: snapshot.boxes,
+    });
     const pipeline = new StatementPipeline(tx);
     writeBatch(tx, composed.writes, now, pipeline);
     if (composed.invitations.length > 0) pipeline.add({ execute: () => queueNotifications(tx, composed.invitations) });

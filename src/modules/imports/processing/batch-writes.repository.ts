@@ -22,7 +22,10 @@ export interface BatchWrites {
 }
 
 const pairsIn = (columns: [unknown, unknown], pairs: readonly LinkPair[]) =>
-  sql`(${sql.join(columns.map((column) => sql`${column}`), sql`, `)}) in (${sql.join(
+  sql`(${sql.join(
+    columns.map((column) => sql`${column}`),
+    sql`, `,
+  )}) in (${sql.join(
     pairs.map(([owner, linked]) => sql`(${owner}::uuid, ${linked}::uuid)`),
     sql`, `,
   )})`;
@@ -36,25 +39,53 @@ export function writeBatch(executor: Executor, writes: BatchWrites, now: Date, p
   pipeline.add(insertFromJsonQuery(mailboxes, writes.createdBoxes));
   pipeline.add(updateFromJsonQuery(mailboxes, 'id', writes.changedBoxes, [sql`version = t.version + 1`]));
   if (writes.touchedBoxIds.length > 0) {
-    pipeline.add(executor.update(mailboxes).set({ version: sql`${mailboxes.version} + 1`, updatedAt: now }).where(inArray(mailboxes.id, writes.touchedBoxIds)));
+    pipeline.add(
+      executor
+        .update(mailboxes)
+        .set({ version: sql`${mailboxes.version} + 1`, updatedAt: now })
+        .where(inArray(mailboxes.id, writes.touchedBoxIds)),
+    );
   }
   if (writes.withdrawnAddressIds.length > 0) {
-    pipeline.add(executor.update(mssanteAddresses).set({ withdrawnAt: now }).where(inArray(mssanteAddresses.id, writes.withdrawnAddressIds)));
+    pipeline.add(
+      executor
+        .update(mssanteAddresses)
+        .set({ withdrawnAt: now })
+        .where(inArray(mssanteAddresses.id, writes.withdrawnAddressIds)),
+    );
   }
   pipeline.add(insertFromJsonQuery(mssanteAddresses, writes.newAddresses));
   pipeline.add(updateFromJsonQuery(mssanteAddresses, 'id', writes.retaggedAddresses));
   if (writes.delegates.remove.length > 0) {
-    pipeline.add(executor.delete(delegates).where(pairsIn([delegates.mailboxId, delegates.delegateMailboxId], writes.delegates.remove)));
+    pipeline.add(
+      executor
+        .delete(delegates)
+        .where(pairsIn([delegates.mailboxId, delegates.delegateMailboxId], writes.delegates.remove)),
+    );
   }
   if (writes.connectionAccounts.remove.length > 0) {
-    const pairs = pairsIn([connectionAccounts.sharedMailboxId, connectionAccounts.accountMailboxId], writes.connectionAccounts.remove);
+    const pairs = pairsIn(
+      [connectionAccounts.sharedMailboxId, connectionAccounts.accountMailboxId],
+      writes.connectionAccounts.remove,
+    );
     pipeline.add(executor.delete(connectionAccounts).where(pairs));
   }
-  pipeline.add(insertFromJsonQuery(delegates, writes.delegates.add.map(([mailboxId, delegateMailboxId]) => ({ mailboxId, delegateMailboxId, createdAt: now }))));
-  pipeline.add(insertFromJsonQuery(
-    connectionAccounts,
-    writes.connectionAccounts.add.map(([sharedMailboxId, accountMailboxId]) => ({
-      sharedMailboxId, accountMailboxId, isDefault: false, notifyOnReceipt: false, createdAt: now,
-    })),
-  ));
+  pipeline.add(
+    insertFromJsonQuery(
+      delegates,
+      writes.delegates.add.map(([mailboxId, delegateMailboxId]) => ({ mailboxId, delegateMailboxId, createdAt: now })),
+    ),
+  );
+  pipeline.add(
+    insertFromJsonQuery(
+      connectionAccounts,
+      writes.connectionAccounts.add.map(([sharedMailboxId, accountMailboxId]) => ({
+        sharedMailboxId,
+        accountMailboxId,
+        isDefault: false,
+        notifyOnReceipt: false,
+        createdAt: now,
+      })),
+    ),
+  );
 }

@@ -49,10 +49,18 @@ const applyChange = (current: readonly string[], change: LinkChange | null) =>
 export function composeBatch(plans: readonly RowPlan[], input: BatchInput): ComposedBatch {
   const batch: ComposedBatch = {
     writes: {
-      createdBoxes: [], changedBoxes: [], touchedBoxIds: [], withdrawnAddressIds: [], newAddresses: [], retaggedAddresses: [],
-      delegates: { add: [], remove: [] }, connectionAccounts: { add: [], remove: [] },
+      createdBoxes: [],
+      changedBoxes: [],
+      touchedBoxIds: [],
+      withdrawnAddressIds: [],
+      newAddresses: [],
+      retaggedAddresses: [],
+      delegates: { add: [], remove: [] },
+      connectionAccounts: { add: [], remove: [] },
     },
-    audits: [], invitations: [], importRows: [],
+    audits: [],
+    invitations: [],
+    importRows: [],
     counts: { created: 0, updated: 0, unchanged: 0, failed: 0 },
   };
   const idsByEmail = new Map<string, string>();
@@ -82,8 +90,16 @@ export function composeBatch(plans: readonly RowPlan[], input: BatchInput): Comp
     linkPairs(row.id, { add: plan.connectionAccounts, remove: [] }, batch.writes.connectionAccounts);
     if (input.notify && token !== null) batch.invitations.push(invitationMessage(row, token));
     batch.audits.push({
-      action: 'mailbox.created', targetType: 'mailbox', targetId: row.id, structureId: input.structureId, mailboxId: row.id, cause,
-      after: mailboxAuditView({ mailbox: row, address }, { delegates: plan.delegates, connectionAccounts: plan.connectionAccounts }),
+      action: 'mailbox.created',
+      targetType: 'mailbox',
+      targetId: row.id,
+      structureId: input.structureId,
+      mailboxId: row.id,
+      cause,
+      after: mailboxAuditView(
+        { mailbox: row, address },
+        { delegates: plan.delegates, connectionAccounts: plan.connectionAccounts },
+      ),
     });
     return row.id;
   };
@@ -92,7 +108,10 @@ export function composeBatch(plans: readonly RowPlan[], input: BatchInput): Comp
     const { record, delegates, connectionAccounts } = plan.existing;
     const id = record.mailbox.id;
     const columns = plan.fields ? toColumns(plan.fields) : {};
-    const mailbox: MailboxRow = Object.assign({}, record.mailbox, columns, { version: record.mailbox.version + 1, updatedAt: input.now });
+    const mailbox: MailboxRow = Object.assign({}, record.mailbox, columns, {
+      version: record.mailbox.version + 1,
+      updatedAt: input.now,
+    });
     if (plan.fields) batch.writes.changedBoxes.push({ id, ...columns, updatedAt: input.now });
     else batch.writes.touchedBoxIds.push(id);
     let address: AddressRow | null = record.address;
@@ -108,12 +127,20 @@ export function composeBatch(plans: readonly RowPlan[], input: BatchInput): Comp
     linkPairs(id, plan.delegates, batch.writes.delegates);
     linkPairs(id, plan.connectionAccounts, batch.writes.connectionAccounts);
     batch.audits.push({
-      action: 'mailbox.updated', targetType: 'mailbox', targetId: id, structureId: input.structureId, mailboxId: id, cause,
+      action: 'mailbox.updated',
+      targetType: 'mailbox',
+      targetId: id,
+      structureId: input.structureId,
+      mailboxId: id,
+      cause,
       before: mailboxAuditView(record, { delegates, connectionAccounts }),
-      after: mailboxAuditView({ mailbox, address }, {
-        delegates: applyChange(delegates, plan.delegates),
-        connectionAccounts: applyChange(connectionAccounts, plan.connectionAccounts),
-      }),
+      after: mailboxAuditView(
+        { mailbox, address },
+        {
+          delegates: applyChange(delegates, plan.delegates),
+          connectionAccounts: applyChange(connectionAccounts, plan.connectionAccounts),
+        },
+      ),
     });
     return id;
   };
@@ -121,9 +148,12 @@ export function composeBatch(plans: readonly RowPlan[], input: BatchInput): Comp
   for (const plan of plans) {
     batch.counts[plan.outcome] += 1;
     const mailboxId =
-      plan.outcome === 'created' ? addCreated(plan)
-        : plan.outcome === 'updated' ? addUpdated(plan)
-          : plan.outcome === 'unchanged' ? plan.mailboxId
+      plan.outcome === 'created'
+        ? addCreated(plan)
+        : plan.outcome === 'updated'
+          ? addUpdated(plan)
+          : plan.outcome === 'unchanged'
+            ? plan.mailboxId
             : null;
     batch.importRows.push(toImportRow(input.importId, plan, mailboxId));
   }

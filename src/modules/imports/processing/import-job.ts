@@ -5,7 +5,14 @@ import { LeaseLostError } from '../../../platform/jobs/job-runner';
 import type { ServiceDependencies } from '../../../platform/request-context';
 import { findStructure } from '../../structures';
 import type { ImportJobPayload } from '../imports.jobs';
-import { completeValidation, discardStagedRows, findImport, finishImport, markImportRunning, resetValidation } from '../imports.repository';
+import {
+  completeValidation,
+  discardStagedRows,
+  findImport,
+  finishImport,
+  markImportRunning,
+  resetValidation,
+} from '../imports.repository';
 import { runApplyPass } from './apply-pass';
 import { abandonedProblem, crashedProblem, rowsInvalidProblem, sheetProblem } from './import-problems';
 import type { ImportJobOptions, ImportRun } from './import-run';
@@ -39,7 +46,11 @@ export async function processImportJob(
   } catch (error) {
     // A runner that lost the job to another one leaves the import to it.
     if (isLastAttempt && !(error instanceof LeaseLostError)) {
-      await finishImport(deps.db, importId, { status: 'failed', error: crashedProblem(), finishedAt: deps.clock.now() });
+      await finishImport(deps.db, importId, {
+        status: 'failed',
+        error: crashedProblem(),
+        finishedAt: deps.clock.now(),
+      });
     }
     throw error;
   }
@@ -51,7 +62,10 @@ export async function processImportJob(
  * kill the next process too, up to five times, so the import ends `failed` with
  * `IMPORT_CRASHED`, and the abandoned attempt is audited. The runner then marks the job failed.
  */
-export async function failAbandonedImport(deps: ServiceDependencies, context: AbandonedJobContext<ImportJobPayload>): Promise<void> {
+export async function failAbandonedImport(
+  deps: ServiceDependencies,
+  context: AbandonedJobContext<ImportJobPayload>,
+): Promise<void> {
   const { importId } = context.job.payload;
   await deps.db.transaction(async (tx) => {
     const record = await findImport(tx, importId, { lock: true });

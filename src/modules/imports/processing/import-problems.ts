@@ -33,7 +33,7 @@ const TITLES: Record<ImportProblemCode, string> = {
   CELL_TOO_LONG: 'A cell is longer than an import allows',
   FILE_TOO_LARGE_UNPACKED: 'The spreadsheet unpacks to more than an import allows',
   TOO_MANY_SHARED_STRINGS: 'The spreadsheet holds more distinct texts than an import allows',
-  SHARED_STRINGS_TOO_LONG: 'The spreadsheet\'s texts are longer, together, than an import allows',
+  SHARED_STRINGS_TOO_LONG: "The spreadsheet's texts are longer, together, than an import allows",
   FILE_TOO_COMPLEX: 'The file needs more memory to read than an import may take',
   FILE_READ_STALLED: 'Reading the file stalled',
   ROWS_INVALID: 'Rows have errors: nothing was written',
@@ -41,7 +41,12 @@ const TITLES: Record<ImportProblemCode, string> = {
 };
 
 function problem(code: ImportProblemCode, detail: string): ImportProblem {
-  return { type: `https://balise.dev/problems/${code.toLowerCase().replaceAll('_', '-')}`, title: TITLES[code], detail, code };
+  return {
+    type: `https://balise.dev/problems/${code.toLowerCase().replaceAll('_', '-')}`,
+    title: TITLES[code],
+    detail,
+    code,
+  };
 }
 
 export function sheetProblem(error: SheetError): ImportProblem {
@@ -58,14 +63,23 @@ export function sheetProblem(error: SheetError): ImportProblem {
 
 export function rowsInvalidProblem(failed: number): ImportProblem {
   const rows = failed === 1 ? '1 row has' : `${failed} rows have`;
-  return problem('ROWS_INVALID', `${rows} errors and onError is abort: no box was written. Fix them (GET …/rows?outcome=failed) and import again, or import with onError=skip.`);
+  return problem(
+    'ROWS_INVALID',
+    `${rows} errors and onError is abort: no box was written. Fix them (GET …/rows?outcome=failed) and import again, or import with onError=skip.`,
+  );
 }
 
 export function crashedProblem(): ImportProblem {
-  return problem('IMPORT_CRASHED', 'The import stopped after several attempts; rows applied before the failure stay applied. Quote the import id to the operator.');
+  return problem(
+    'IMPORT_CRASHED',
+    'The import stopped after several attempts; rows applied before the failure stay applied. Quote the import id to the operator.',
+  );
 }
 
 /** The import's process stopped during an attempt that made no progress: it is not tried again. */
 export function abandonedProblem(): ImportProblem {
-  return problem('IMPORT_CRASHED', 'The import stopped the server processing it before any progress, so it is not tried again; rows applied before stay applied. Check the file, or quote the import id to the operator.');
+  return problem(
+    'IMPORT_CRASHED',
+    'The import stopped the server processing it before any progress, so it is not tried again; rows applied before stay applied. Check the file, or quote the import id to the operator.',
+  );
 }

@@ -48,4 +48,8 @@ export const quotasOf = (structure: StructureRecord): Quotas => ({
 });
 
 /** Boxes written by an import are the uploader's doing; the import id is the cause of each event. */
-export const importActor = (record: ImportRecord): AuditActor => ({ type: 'api_key', id: record.createdBy, requestId: null });
+export const importActor = (record: ImportRecord): AuditActor => ({
+  type: 'api_key',
+  id: record.createdBy,
+  requestId: null,
+});

@@ -16,7 +16,8 @@ import { isSheetError, parseLoaduserSheet, type ParsedLoaduserRow, type SheetErr
 import { toImportRow } from './compose-batch';
 import { quotasOf, type ImportRun } from './import-run';
 
-export type ValidationResult = { kind: 'file-error'; error: SheetError } | { kind: 'read'; totalRows: number; failed: number };
+export type ValidationResult =
+  { kind: 'file-error'; error: SheetError } | { kind: 'read'; totalRows: number; failed: number };
 
 interface ValidationState {
   file: FileState;
@@ -74,10 +75,19 @@ export async function runValidationPass(run: ImportRun): Promise<ValidationResul
   return { kind: 'read', totalRows: state.totalRows, failed: state.failed };
 }
 
-async function validateChunk(run: ImportRun, rows: readonly ParsedLoaduserRow[], state: ValidationState): Promise<void> {
+async function validateChunk(
+  run: ImportRun,
+  rows: readonly ParsedLoaduserRow[],
+  state: ValidationState,
+): Promise<void> {
   if (rows.length === 0) return;
   const { deps, record } = run;
-  const snapshot = await loadBatchSnapshot(deps.db, rows.map((row) => row.fields), run.structure.domains, { lock: false });
+  const snapshot = await loadBatchSnapshot(
+    deps.db,
+    rows.map((row) => row.fields),
+    run.structure.domains,
+    { lock: false },
+  );
   const context: PlanningContext = {
     structureId: record.structureId,
     domains: run.structure.domains,
@@ -97,7 +107,9 @@ async function validateChunk(run: ImportRun, rows: readonly ParsedLoaduserRow[],
   const fieldsByRow = new Map(rows.map((row) => [row.rowNumber, row.fields]));
   const importRows = recorded.map((plan) => toImportRow(record.id, plan, mailboxIdOf(plan)));
   const staged = isStaging
-    ? plans.filter((plan) => plan.outcome !== 'failed').map((plan) => ({ rowNumber: plan.rowNumber, fields: fieldsByRow.get(plan.rowNumber)! }))
+    ? plans
+        .filter((plan) => plan.outcome !== 'failed')
+        .map((plan) => ({ rowNumber: plan.rowNumber, fields: fieldsByRow.get(plan.rowNumber)! }))
     : [];
   // One chunk is written while the next is parsed and judged: the two never touch the same rows,
   // and chunks still commit in file order.
