@@ -1,8 +1,6 @@
 import { PassThrough } from 'node:stream';
-import ExcelJS from 'exceljs';
-import { parseString } from 'fast-csv';
-import type { Response } from 'superagent';
-import { bearer, createTestApp, type TestApp } from '../../../test/harness';
+import { createTestApp, type TestApp } from '../../../test/harness';
+import { bytesOf, downloadFile, readCsvRecords, readXlsxRecords } from '../../../test/downloads';
 import { createStructure, createValidMailbox } from '../../../test/factories';
 import type { ReportItem } from './alimentation-report.schemas';
 import type { ReportStream } from './alimentation-report.service';
@@ -23,48 +21,18 @@ beforeAll(async () => {
 afterAll(() => test.close());
 
 const download = (format: 'csv' | 'xlsx') =>
-  test.http
-    .get(`/v1/structures/${structureId}/alimentation-report?format=${format}`)
-    .set(bearer(test.operatorKey))
-    .buffer(true)
-    .parse((response, done) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => done(null, Buffer.concat(chunks)));
-    });
-const bytesOf = (response: Response) => response.body as Buffer;
-
-async function readCsv(bytes: Buffer): Promise<string[][]> {
-  const rows: string[][] = [];
-  await new Promise<void>((resolve, reject) => {
-    parseString<string[], string[]>(bytes.toString('utf8').replace(/^\uFEFF/, ''), { delimiter: ';' })
-      .on('data', (row: string[]) => rows.push(row))
-      .on('error', reject)
-      .on('end', () => resolve());
-  });
-  return rows;
-}
-
-async function readXlsx(bytes: Buffer, sheetName: string): Promise<string[][]> {
-  const workbook = new ExcelJS.Workbook();
-  await workbook.xlsx.load(new Uint8Array(bytes).buffer);
-  const rows: string[][] = [];
-  workbook.getWorksheet(sheetName)!.eachRow((row) => {
-    rows.push(Array.from({ length: row.cellCount }, (_unused, index) => row.getCell(index + 1).text));
-  });
-  return rows;
-}
+  downloadFile(test, `/v1/structures/${structureId}/alimentation-report?format=${format}`);
 
 describe('formula cells in the alimentation report files', () => {
   it('neutralises addresses that look like formulas in the CSV', async () => {
-    const [, ...rows] = await readCsv(bytesOf(await download('csv').expect(200)));
+    const [, ...rows] = await readCsvRecords(bytesOf(await download('csv').expect(200)));
     const addresses = rows.map((row) => row[1]);
     for (const email of FORMULA_EMAILS) expect(addresses).toContain(`'${email}`);
     expect(addresses.filter((address) => /^[=+\-@]/.test(address ?? ''))).toEqual([]);
   });
 
   it('neutralises them in the XLSX too', async () => {
-    const [, ...rows] = await readXlsx(bytesOf(await download('xlsx').expect(200)), 'Issues');
+    const [, ...rows] = await readXlsxRecords(bytesOf(await download('xlsx').expect(200)), 'Issues');
     const addresses = rows.map((row) => row[1]);
     for (const email of FORMULA_EMAILS) expect(addresses).toContain(`'${email}`);
   });
@@ -104,9 +72,9 @@ describe('formula cells in the alimentation report files', () => {
       `'${text}`,
       `'${text}`,
     ]);
-    const [, ...csvRows] = await readCsv(await collect((report, out) => writeReportCsv(report, 'en', out)));
+    const [, ...csvRows] = await readCsvRecords(await collect((report, out) => writeReportCsv(report, 'en', out)));
     expect(csvRows).toEqual(expected);
-    const [, ...xlsxRows] = await readXlsx(
+    const [, ...xlsxRows] = await readXlsxRecords(
       await collect((report, out) => writeReportXlsx(report, 'en', out)),
       'Issues',
     );

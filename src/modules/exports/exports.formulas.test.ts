@@ -1,8 +1,6 @@
 import { PassThrough, type Writable } from 'node:stream';
-import ExcelJS from 'exceljs';
-import { parseString } from 'fast-csv';
-import type { Response } from 'superagent';
 import { bearer, createTestApp, type TestApp } from '../../../test/harness';
+import { bytesOf, downloadFile, readCsvRecords, readXlsxRecords } from '../../../test/downloads';
 import { createMailbox, createStructure, runImport } from '../../../test/factories';
 import type { LoaduserExportRow } from '../loaduser-sheet/loaduser-row-fields';
 import { writeLoaduserCsv } from '../loaduser-sheet/write-loaduser-csv';
@@ -30,37 +28,7 @@ beforeAll(async () => {
 afterAll(() => test.close());
 
 const download = (format: 'csv' | 'xlsx') =>
-  test.http
-    .get(`/v1/structures/${structureId}/mailboxes/export?format=${format}`)
-    .set(bearer(test.operatorKey))
-    .buffer(true)
-    .parse((response, done) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => done(null, Buffer.concat(chunks)));
-    });
-const bytesOf = (response: Response) => response.body as Buffer;
-
-async function readCsv(bytes: Buffer): Promise<string[][]> {
-  const rows: string[][] = [];
-  await new Promise<void>((resolve, reject) => {
-    parseString<string[], string[]>(bytes.toString('utf8').replace(/^\uFEFF/, ''), { delimiter: ';' })
-      .on('data', (row: string[]) => rows.push(row))
-      .on('error', reject)
-      .on('end', () => resolve());
-  });
-  return rows;
-}
-
-async function readXlsx(bytes: Buffer): Promise<string[][]> {
-  const workbook = new ExcelJS.Workbook();
-  await workbook.xlsx.load(new Uint8Array(bytes).buffer);
-  const rows: string[][] = [];
-  workbook.getWorksheet('Loaduser')!.eachRow((row) => {
-    rows.push(Array.from({ length: 34 }, (_unused, index) => row.getCell(index + 1).text));
-  });
-  return rows;
-}
+  downloadFile(test, `/v1/structures/${structureId}/mailboxes/export?format=${format}`);
 
 /** Column B is the last name, AG (33rd) the box id. */
 function lastNamesById(rows: string[][]): Map<string, string> {
@@ -70,7 +38,7 @@ function lastNamesById(rows: string[][]): Map<string, string> {
 describe('formula cells in the loaduser exports', () => {
   it.each(['csv', 'xlsx'] as const)('neutralises names and addresses that look like formulas (%s)', async (format) => {
     const bytes = bytesOf(await download(format).expect(200));
-    const rows = format === 'csv' ? await readCsv(bytes) : await readXlsx(bytes);
+    const rows = format === 'csv' ? await readCsvRecords(bytes) : await readXlsxRecords(bytes, 'Loaduser', 34);
     const exported = lastNamesById(rows);
     for (const [id, lastName] of lastNames) {
       expect(exported.get(id)).toBe(`'${lastName}`);
@@ -105,7 +73,7 @@ describe('formula cells in the loaduser exports', () => {
         format === 'csv' ? writeLoaduserCsv : writeLoaduserXlsx;
       await write([row], out);
       const bytes = Buffer.concat(chunks);
-      const [, cells] = format === 'csv' ? await readCsv(bytes) : await readXlsx(bytes);
+      const [, cells] = format === 'csv' ? await readCsvRecords(bytes) : await readXlsxRecords(bytes, 'Loaduser', 34);
       // XLSX keeps a lone carriage return as a line feed.
       expect(cells!.slice(1, 3)).toEqual(["'\t=1+1", format === 'csv' ? "'\r=1+1" : "'\n=1+1"]);
       expect(cells![6]).toBe("'＝1+1");

@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
-import type { Response } from 'superagent';
 import { ManualClock } from '../../shared/clock';
 import { bearer, createTestApp, type TestApp } from '../../../test/harness';
+import { bytesOf, downloadFile } from '../../../test/downloads';
 import { createMailbox, createStructure, importRows, loaduserCsv, runImport, validRpps } from '../../../test/factories';
 
 const fixture = (name: string) => readFileSync(path.join(__dirname, '..', '..', '..', 'test', 'fixtures', name));
@@ -27,18 +27,8 @@ beforeAll(async () => {
 });
 afterAll(() => test.close());
 
-/** Supertest keeps binary bodies as they came. */
-const download = (url: string) =>
-  test.http
-    .get(url)
-    .set(bearer(test.operatorKey))
-    .buffer(true)
-    .parse((response, callback) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => callback(null, Buffer.concat(chunks)));
-    });
-const bodyOf = (response: Response) => response.body as Buffer;
+const download = (url: string) => downloadFile(test, url);
+const bodyOf = bytesOf;
 
 function csvLines(bytes: Buffer): string[][] {
   return bytes

@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import type { Response } from 'superagent';
 import { bearer, createTestApp, type TestApp } from '../../../test/harness';
+import { bytesOf, downloadFile } from '../../../test/downloads';
 import {
   createStructure,
   LOADUSER_TEST_HEADERS,
@@ -20,17 +21,8 @@ beforeAll(async () => {
 });
 afterAll(() => test.close());
 
-const download = (url: string) =>
-  test.http
-    .get(url)
-    .set(bearer(test.operatorKey))
-    .buffer(true)
-    .parse((response, callback) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => callback(null, Buffer.concat(chunks)));
-    });
-const bodyOf = (response: Response) => response.body as Buffer;
+const download = (url: string) => downloadFile(test, url);
+const bodyOf = bytesOf;
 const csvText = (response: Response) =>
   bodyOf(response)
     .toString('utf8')
