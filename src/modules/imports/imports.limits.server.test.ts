@@ -6,10 +6,10 @@ import { startServerProcess, type ServerProcess } from '../../../test/server-pro
 import type { DatabaseHandle } from '../../db/database';
 
 /**
- * Issue 13, as the findings were measured: the real server process (`node dist/server.js`, the
- * limits it ships with) takes each hostile upload of the findings, one after the other, stays up,
- * answers liveness within a second throughout, ends each import `failed` with its limit's code,
- * and never holds more than 500 MB resident (its VmHWM, start-up included).
+ * The hostile uploads as they were first found, sent to the real server process (`node
+ * dist/server.js`, with the limits it ships with) one after the other: it stays up, answers
+ * liveness within a second throughout, ends each import `failed` with its limit's code, and never
+ * holds more than 500 MB resident (its VmHWM, start-up included).
  *
  * On PostgreSQL only: with embedded PGlite the database lives in the server's own process, and
  * its WebAssembly heap alone is 600–850 MB before any upload, so the process's total says nothing
