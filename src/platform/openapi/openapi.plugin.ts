@@ -50,7 +50,13 @@ export const openapiPlugin = fp(
       transform: documentUploads,
       refResolver: { buildLocalReference: (json, _baseUri, _fragment, index) => (typeof json.$id === 'string' ? json.$id : `def-${index}`) },
     });
-    await app.register(swaggerUi, { routePrefix: '/docs' });
+    // The page and its assets are public like the contract they show: a browser sends no API key.
+    await app.register(async (docs) => {
+      docs.addHook('onRoute', (route) => {
+        route.config = { ...route.config, access: 'public' };
+      });
+      await docs.register(swaggerUi, { routePrefix: '/docs' });
+    });
     app.get('/openapi.json', { schema: { hide: true }, config: { access: 'public' } }, async () => app.swagger());
   },
   { name: 'openapi' },
