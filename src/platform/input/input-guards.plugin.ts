@@ -32,6 +32,9 @@ export const inputGuardsPlugin = fp(
     // Fastify's own JSON parser (secure-json-parse: `__proto__` and `constructor.prototype` are
     // refused), fed text decoded strictly instead of by a stream that replaces invalid bytes.
     const parseJson = app.getDefaultJsonParser('error', 'error');
+    // No route reads plain text: without this parser Fastify answers `text/plain` with 415, as it
+    // does any type no route takes, instead of handing a string to a JSON schema (a 400).
+    app.removeContentTypeParser('text/plain');
     app.removeContentTypeParser('application/json');
     app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body: Buffer, done) => {
       let text: string;
