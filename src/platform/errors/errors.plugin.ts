@@ -6,6 +6,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { isDatabaseUnavailable } from '../../db/errors';
 import { AppError, ERROR_CATALOGUE, type ErrorCode, type ErrorDetail } from '../../domain/errors/error-catalogue';
 import { ProblemSchema } from './problem.schema';
+import { RouteMethods } from './route-methods';
 
 const PROBLEM_TYPE_BASE = 'https://balise.dev/problems/';
 /**
@@ -38,13 +39,23 @@ export const errorsPlugin = fp(
   async (app) => {
     app.addSchema(ProblemSchema);
 
-    app.setNotFoundHandler((request, reply) =>
-      sendProblem(
-        request,
-        reply,
-        new AppError('ROUTE_NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}`),
-      ),
-    );
+    // Registered first, this plugin sees every route: a known path asked with another method is a 405.
+    const routeMethods = new RouteMethods();
+    app.addHook('onRoute', (route) => routeMethods.add(route.url, route.method));
+
+    app.setNotFoundHandler((request, reply) => {
+      const path = request.url.split('?')[0]!;
+      const allowed = routeMethods.allowedFor(path);
+      if (allowed.length > 0) {
+        reply.header('allow', allowed.join(', '));
+        return sendProblem(
+          request,
+          reply,
+          new AppError('METHOD_NOT_ALLOWED', `${path} answers ${allowed.join(', ')}, not ${request.method}`),
+        );
+      }
+      return sendProblem(request, reply, new AppError('ROUTE_NOT_FOUND', `No route ${request.method} ${path}`));
+    });
 
     app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
       const appError = toAppError(error);
