@@ -9,6 +9,7 @@ import { databasePlugin } from './platform/database.plugin';
 import { answerClientError, answerFrameworkError, errorsPlugin } from './platform/errors/errors.plugin';
 import { inputGuardsPlugin } from './platform/input/input-guards.plugin';
 import { healthRoutes } from './platform/health.routes';
+import { httpSemanticsPlugin } from './platform/http-semantics.plugin';
 import { rateLimitPlugin } from './platform/rate-limit/rate-limit.plugin';
 import { uploadsPlugin } from './platform/uploads.plugin';
 import { idempotencyPlugin } from './platform/idempotency.plugin';
@@ -92,6 +93,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(databasePlugin, { config: config.database, handle: options.database });
   await app.register(jobsPlugin, { config: config.jobs, runner: options.jobRunner });
   await app.register(authenticationPlugin, { apiKeys: apiKeyStore });
+  await app.register(httpSemanticsPlugin);
   await app.register(idempotencyPlugin);
   await app.register(rateLimitPlugin);
   await app.register(openapiPlugin);

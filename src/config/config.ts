@@ -60,6 +60,7 @@ const EnvironmentSchema = Type.Object({
   BALISE_REFERENCE_UPLOAD_MAX_BYTES: Type.Integer({ minimum: 1024, default: 512 * 1024 * 1024 }),
   BALISE_DIRECTORY_MAX_AGE_SECONDS: Type.Integer({ minimum: 0, maximum: 86_400, default: 60 }),
   BALISE_DIRECTORY_REFRESH_MINUTES: Type.Integer({ minimum: 0, maximum: 1440, default: 5 }),
+  BALISE_REQUIRE_IF_MATCH: Type.Boolean({ default: false }),
   BALISE_TRUST_PROXY: Type.Optional(Type.String({ pattern: '^(true|[0-9a-fA-F.:/]+(\\s*,\\s*[0-9a-fA-F.:/]+)*)$' })),
   BALISE_PUBLIC_RATE_LIMIT: Type.Integer({ minimum: 1, default: 30 }),
   BALISE_PUBLIC_RATE_WINDOW_SECONDS: Type.Integer({ minimum: 1, maximum: 86_400, default: 600 }),
@@ -83,6 +84,8 @@ export interface Config {
     readonly trustProxy: boolean | readonly string[];
     /** How long a client may take to send a whole request (an upload's body included); 408 after. */
     readonly requestTimeoutSeconds: number;
+    /** Whether PATCH and DELETE of a versioned resource need `If-Match` (428 without it). */
+    readonly requireIfMatch: boolean;
   };
   readonly database: Readonly<DatabaseConfig>;
   readonly logLevel: Environment['LOG_LEVEL'];
@@ -167,6 +170,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
       host: env.HOST,
       trustProxy: trustProxyOf(env.BALISE_TRUST_PROXY),
       requestTimeoutSeconds: env.BALISE_REQUEST_TIMEOUT_SECONDS,
+      requireIfMatch: env.BALISE_REQUIRE_IF_MATCH,
     },
     database: env.DATABASE_URL
       ? {

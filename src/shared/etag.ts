@@ -29,6 +29,22 @@ export function withEtag<R extends { header(name: string, value: string): R }>(r
   return reply.header('etag', formatEtag(version));
 }
 
+/** The opaque part of an entity tag (`W/"3"` and `"3"` both give `"3"`), for weak comparison. */
+const opaqueTag = (tag: string) => tag.trim().replace(/^W\//, '');
+
+/**
+ * Whether `If-None-Match` names the current ETag (RFC 9110 §13.1.2): `*` matches any current
+ * representation, otherwise the comma-separated tags are compared weakly (`W/"3"` matches `"3"`).
+ * A GET that matches is answered 304 without a body.
+ */
+export function ifNoneMatchMatches(header: string | undefined, currentEtag: string): boolean {
+  if (header === undefined) return false;
+  if (header.trim() === '*') return true;
+  const current = opaqueTag(currentEtag);
+  // An entity tag may hold a comma between its quotes: the tags are found, not split on commas.
+  return (header.match(/(?:W\/)?"[^"]*"/g) ?? []).some((tag) => opaqueTag(tag) === current);
+}
+
 export function assertIfMatch(expected: number[] | '*' | undefined, currentVersion: number): void {
   if (expected === undefined || expected === '*') return;
   if (!expected.includes(currentVersion)) {

@@ -27,6 +27,7 @@ export const ERROR_CATALOGUE = {
   REQUEST_TIMEOUT: { status: 408, title: 'The request took too long to arrive' },
   IMPORT_FILE_DELETED: { status: 410, title: 'The uploaded file was deleted at the end of its retention period' },
   PRECONDITION_FAILED: { status: 412, title: 'The resource changed since you read it (If-Match)' },
+  PRECONDITION_REQUIRED: { status: 428, title: 'This write needs If-Match with the ETag you read' },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'The upload is too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported content or file type' },
   BUSINESS_RULE_VIOLATED: { status: 422, title: 'A business rule forbids this request' },

@@ -37,6 +37,7 @@ const STATUS_DESCRIPTIONS: Record<number, string> = {
   413: 'Upload too large',
   415: 'Unsupported file',
   422: 'Business rule violated',
+  428: 'If-Match is missing and BALISE_REQUIRE_IF_MATCH requires it',
   503: 'The database is unavailable for a moment (restart, failover): retry after `Retry-After` seconds',
 };
 
