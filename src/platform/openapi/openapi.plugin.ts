@@ -38,7 +38,19 @@ export const openapiPlugin = fp(
           description:
             'Headless administration API for an MSSanté operator: structures, mailboxes, MSSanté addresses, ' +
             'loaduser imports and exports, the alimentation report and the directory feed. Errors are RFC 9457 ' +
-            '`application/problem+json`. Lists are cursor-paginated. Writes honour `If-Match`; POSTs honour `Idempotency-Key`.',
+            '`application/problem+json`. Lists are cursor-paginated.\n\n' +
+            '**ETags.** A single resource answers with a strong `ETag` (its version: `"3"`), changed by every write. ' +
+            'A GET with `If-None-Match` naming it (weak comparison, a list of tags, or `*`) answers 304 with the ETag ' +
+            'and no body. PATCH and DELETE of a versioned resource, and the actions on a mailbox, honour `If-Match` ' +
+            '(412 with the `currentEtag` if the resource changed; `*` matches any version). Without `If-Match` they ' +
+            'write unconditionally, unless the operator sets `BALISE_REQUIRE_IF_MATCH`: PATCH and DELETE then answer ' +
+            '428 without it.\n\n' +
+            '**Idempotency.** A POST may carry `Idempotency-Key`. Keys are scoped to the API key that sends them ' +
+            '(two clients never collide): a retry with the same key and the same request replays the first answer ' +
+            '(status, body, `ETag`, `Location`); the same key with another request is a 422; a retry while the first ' +
+            'still runs is a 409.\n\n' +
+            '**HTTP.** A known path asked with a method it does not answer is a 405 with `Allow`; a body in a type ' +
+            'the route does not read is a 415.',
           license: { name: 'MIT', identifier: 'MIT' },
         },
         components: {
