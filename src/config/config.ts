@@ -64,6 +64,7 @@ const EnvironmentSchema = Type.Object({
   BALISE_TRUST_PROXY: Type.Optional(Type.String({ pattern: '^(true|[0-9a-fA-F.:/]+(\\s*,\\s*[0-9a-fA-F.:/]+)*)$' })),
   BALISE_PUBLIC_RATE_LIMIT: Type.Integer({ minimum: 1, default: 30 }),
   BALISE_PUBLIC_RATE_WINDOW_SECONDS: Type.Integer({ minimum: 1, maximum: 86_400, default: 600 }),
+  BALISE_IDEMPOTENCY_RETENTION_HOURS: Type.Integer({ minimum: 1, default: 24 }),
   BALISE_HEAP_GROWING_PERCENT: Type.Integer({ minimum: 0, maximum: 300, default: 50 }),
 });
 type Environment = Static<typeof EnvironmentSchema>;
@@ -92,6 +93,8 @@ export interface Config {
   readonly bootstrapApiKey: string | undefined;
   readonly auth: { readonly apiKeyCacheSeconds: number };
   readonly jobs: JobsConfig;
+  /** How long a POST's answer stays replayable under its `Idempotency-Key` (it may hold personal data). */
+  readonly idempotency: { readonly retentionHours: number };
   /** `spoolDirectory`: where loaduser uploads wait, on disk, until they are stored in the database. */
   readonly uploads: { readonly maxBytes: number; readonly spoolDirectory: string };
   /** How far V8 lets the heap grow past what survived the last full collection; 0 leaves V8's own choice. */
@@ -207,6 +210,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
       refreshMinutes: env.BALISE_DIRECTORY_REFRESH_MINUTES,
     },
     publicRateLimit: { max: env.BALISE_PUBLIC_RATE_LIMIT, windowSeconds: env.BALISE_PUBLIC_RATE_WINDOW_SECONDS },
+    idempotency: { retentionHours: env.BALISE_IDEMPOTENCY_RETENTION_HOURS },
   });
 }
 

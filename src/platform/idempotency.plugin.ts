@@ -1,8 +1,11 @@
 import { createHash } from 'node:crypto';
 import fp from 'fastify-plugin';
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, lt, sql } from 'drizzle-orm';
+import type { Database } from '../db/database';
 import { idempotencyKeys } from '../db/schema';
 import { AppError } from '../domain/errors/error-catalogue';
+import { defineJob } from './jobs/job-definition';
+import { PeriodicJobPayloadSchema } from './jobs/scheduler';
 import { REDACTED_FIELDS_HEADER, redactStoredAnswer, type IdempotencyRouteOptions } from './idempotency-redaction';
 
 declare module 'fastify' {
@@ -18,6 +21,26 @@ declare module 'fastify' {
 /** Response headers worth replaying; the rest (date, request id) belong to the new exchange. */
 const REPLAYED_HEADERS = ['content-type', 'etag', 'location'];
 
+const HOUR_MS = 3_600_000;
+
+/**
+ * Deletes the records older than the retention, every hour: an answer is replayable for
+ * `BALISE_IDEMPOTENCY_RETENTION_HOURS` at least, and a box's answer holds its holder's name and
+ * identifiers, which are not to stay at rest once no client can still be retrying.
+ */
+const purgeJob = defineJob({
+  name: 'idempotency.purge',
+  payload: PeriodicJobPayloadSchema,
+  maxAttempts: 2,
+  handler: async (_context, deps: { db: Database; retentionHours: number }): Promise<{ deleted: number }> => {
+    const deleted = await deps.db
+      .delete(idempotencyKeys)
+      .where(lt(idempotencyKeys.createdAt, sql`now() - make_interval(hours => ${deps.retentionHours})`))
+      .returning({ key: idempotencyKeys.key });
+    return { deleted: deleted.length };
+  },
+});
+
 /**
  * `Idempotency-Key` on POST: the first answer is stored and replayed to retries of the same
  * request; the same key with another request is a 422; a retry while the first still runs is a 409.
@@ -29,6 +52,8 @@ const REPLAYED_HEADERS = ['content-type', 'etag', 'location'];
 export const idempotencyPlugin = fp(
   async (app) => {
     app.decorateRequest('idempotency', null);
+    app.jobs.register(purgeJob, { db: app.db, retentionHours: app.config.idempotency.retentionHours });
+    app.scheduler.schedule(purgeJob, { periodMs: HOUR_MS });
 
     app.addHook('preHandler', async (request, reply) => {
       const key = request.headers['idempotency-key'];
@@ -113,7 +138,7 @@ export const idempotencyPlugin = fp(
       return payload;
     });
   },
-  { name: 'idempotency', dependencies: ['authentication'] },
+  { name: 'idempotency', dependencies: ['authentication', 'jobs'] },
 );
 
 /**

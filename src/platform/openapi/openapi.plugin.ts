@@ -48,7 +48,8 @@ export const openapiPlugin = fp(
             '**Idempotency.** A POST may carry `Idempotency-Key`. Keys are scoped to the API key that sends them ' +
             '(two clients never collide): a retry with the same key and the same request replays the first answer ' +
             '(status, body, `ETag`, `Location`); the same key with another request is a 422; a retry while the first ' +
-            'still runs is a 409.\n\n' +
+            'still runs is a 409. A key is kept `BALISE_IDEMPOTENCY_RETENTION_HOURS` (24 by default), then forgotten: ' +
+            'the same key after that is a new request.\n\n' +
             '**HTTP.** A known path asked with a method it does not answer is a 405 with `Allow`; a body in a type ' +
             'the route does not read is a 415.',
           license: { name: 'MIT', identifier: 'MIT' },
