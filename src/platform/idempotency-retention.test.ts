@@ -22,7 +22,7 @@ const createWithKey = (key: string) => {
     .post('/v1/structures')
     .set(bearer(test.operatorKey))
     .set('Idempotency-Key', key)
-    .send(bodies.get(key)!);
+    .send(bodies.get(key));
 };
 
 const storedKeys = async () =>
