@@ -1,12 +1,13 @@
 import { Type, type TSchema } from '@sinclair/typebox';
 import { AppError } from '../domain/errors/error-catalogue';
+import { Defaulted } from './schemas';
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 500;
 
 /** The `limit` and `cursor` query parameters every list accepts. */
 export const PageQuerySchema = Type.Object({
-  limit: Type.Integer({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE }),
+  limit: Defaulted(Type.Integer({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })),
   cursor: Type.Optional(Type.String({ maxLength: 1024, description: "Opaque; the previous page's nextCursor" })),
 });
 

@@ -1,13 +1,15 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { MAILBOX_STATUSES, MAILBOX_TYPES } from '../../domain/mailbox-vocabulary';
 import { UpcomingItemSchema } from '../lifecycle/lifecycle.schemas';
-import { DateTimeSchema, IdSchema } from '../../shared/schemas';
+import { DateTimeSchema, Defaulted, IdSchema } from '../../shared/schemas';
 
 const countsOf = (keys: readonly string[], description: string) =>
   Type.Object(Object.fromEntries(keys.map((key) => [key, Type.Integer({ minimum: 0 })])), { description });
 
 export const ActivityQuerySchema = Type.Object({
-  expiringWithinDays: Type.Integer({ minimum: 0, maximum: 365, default: 30, description: 'Window of `expiringSoon`' }),
+  expiringWithinDays: Defaulted(
+    Type.Integer({ minimum: 0, maximum: 365, default: 30, description: 'Window of `expiringSoon`' }),
+  ),
   deletionWithinDays: Type.Optional(
     Type.Integer({
       minimum: 0,
@@ -15,7 +17,7 @@ export const ActivityQuerySchema = Type.Object({
       description: "Window of `dueForDeletion`; by default the first inactivity warning's (30 days)",
     }),
   ),
-  limit: Type.Integer({ minimum: 1, maximum: 100, default: 20, description: 'Length of each list' }),
+  limit: Defaulted(Type.Integer({ minimum: 1, maximum: 100, default: 20, description: 'Length of each list' })),
 });
 export type ActivityQuery = Static<typeof ActivityQuerySchema>;
 

@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { MailboxTypeSchema } from '../../domain/mailbox-vocabulary';
-import { DateTimeSchema, IdSchema } from '../../shared/schemas';
+import { DateTimeSchema, Defaulted, IdSchema } from '../../shared/schemas';
 import { ALIMENTATION_RULE_CODES } from './rules';
 
 export const RuleCodeSchema = Type.Union(
@@ -15,13 +15,15 @@ export const REPORT_FORMATS = ['json', 'csv', 'xlsx'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 export const ReportQuerySchema = Type.Object({
-  format: Type.Union(
-    REPORT_FORMATS.map((format) => Type.Literal(format)),
-    {
-      default: 'json',
-      description:
-        'json: one page of issues and the summary; csv (`;`, UTF-8 with BOM) and xlsx: every matching issue, streamed, `limit` and `cursor` ignored',
-    },
+  format: Defaulted(
+    Type.Union(
+      REPORT_FORMATS.map((format) => Type.Literal(format)),
+      {
+        default: 'json',
+        description:
+          'json: one page of issues and the summary; csv (`;`, UTF-8 with BOM) and xlsx: every matching issue, streamed, `limit` and `cursor` ignored',
+      },
+    ),
   ),
   rule: Type.Optional(RuleCodeSchema),
   severity: Type.Optional(SeveritySchema),

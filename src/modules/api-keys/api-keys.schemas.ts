@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { ROLES } from '../../platform/auth/caller';
-import { DateTimeSchema, IdSchema } from '../../shared/schemas';
+import { DateTimeSchema, Defaulted, IdSchema } from '../../shared/schemas';
 
 export const RoleSchema = Type.Union(
   ROLES.map((role) => Type.Literal(role)),
@@ -14,7 +14,7 @@ export const CreateApiKeyBodySchema = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 200 }),
     role: RoleSchema,
-    structureIds: Type.Array(IdSchema, { default: [], maxItems: 1000, uniqueItems: true }),
+    structureIds: Defaulted(Type.Array(IdSchema, { default: [], maxItems: 1000, uniqueItems: true })),
   },
   { additionalProperties: false },
 );

@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { MAX_PAGE_SIZE } from '../../shared/pagination';
-import { DateTimeSchema, EmailSchema, IdSchema } from '../../shared/schemas';
+import { DateTimeSchema, Defaulted, EmailSchema, IdSchema } from '../../shared/schemas';
 import { MailboxStatusSchema, MailboxTypeSchema } from '../../domain/mailbox-vocabulary';
 
 export const ConnectionAccountSchema = Type.Object({
@@ -23,8 +23,8 @@ const referenceProperties = {
   email: Type.Optional(EmailSchema),
 };
 const flagProperties = {
-  isDefault: Type.Boolean({ default: false }),
-  notifyOnReceipt: Type.Boolean({ default: false }),
+  isDefault: Defaulted(Type.Boolean({ default: false })),
+  notifyOnReceipt: Defaulted(Type.Boolean({ default: false })),
 };
 
 export const ConnectionAccountInputSchema = Type.Object(

@@ -1,11 +1,11 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { DateTimeSchema, IdSchema } from '../../shared/schemas';
+import { DateTimeSchema, Defaulted, IdSchema } from '../../shared/schemas';
 
 export const SheetDownloadFormatSchema = Type.Union([Type.Literal('xlsx'), Type.Literal('csv')], {
   default: 'xlsx',
   description: '`xlsx` (with a "Notice" sheet) or `csv` (`;`-separated, UTF-8 with BOM, as French Excel opens it)',
 });
-export const SheetDownloadQuerySchema = Type.Object({ format: SheetDownloadFormatSchema });
+export const SheetDownloadQuerySchema = Type.Object({ format: Defaulted(SheetDownloadFormatSchema) });
 export type SheetDownloadFormat = Static<typeof SheetDownloadFormatSchema>;
 
 export const IMPORT_STATUSES = ['queued', 'running', 'succeeded', 'failed'] as const;

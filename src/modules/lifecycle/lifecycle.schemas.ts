@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { MailboxStatusSchema, MailboxTypeSchema } from '../../domain/mailbox-vocabulary';
-import { DateSchema, DateTimeSchema, IdSchema } from '../../shared/schemas';
+import { DateSchema, DateTimeSchema, Defaulted, IdSchema } from '../../shared/schemas';
 
 export const ActivityBodySchema = Type.Union(
   [
@@ -95,13 +95,15 @@ export type UpcomingReason = (typeof UPCOMING_REASONS)[number];
 
 export const UpcomingQuerySchema = Type.Object({
   structureId: Type.Optional(IdSchema),
-  withinDays: Type.Integer({
-    minimum: 0,
-    maximum: 3650,
-    default: 30,
-    description:
-      'The window: what falls due from now to now + withinDays (overdue boxes the next sweep handles are included)',
-  }),
+  withinDays: Defaulted(
+    Type.Integer({
+      minimum: 0,
+      maximum: 3650,
+      default: 30,
+      description:
+        'The window: what falls due from now to now + withinDays (overdue boxes the next sweep handles are included)',
+    }),
+  ),
   reason: Type.Optional(Type.Union(UPCOMING_REASONS.map((reason) => Type.Literal(reason)))),
 });
 export type UpcomingQuery = Static<typeof UpcomingQuerySchema>;

@@ -1,5 +1,13 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { DateSchema, DateTimeSchema, EmailSchema, IdSchema, Nullable, StringEnum } from '../../shared/schemas';
+import {
+  DateSchema,
+  DateTimeSchema,
+  Defaulted,
+  EmailSchema,
+  IdSchema,
+  Nullable,
+  StringEnum,
+} from '../../shared/schemas';
 import { MailboxStatusSchema, MailboxTypeSchema, ResponsibleSchema } from '../../domain/mailbox-vocabulary';
 
 const Text = (maxLength: number, description?: string) =>
@@ -133,7 +141,7 @@ export const MailboxListQuerySchema = Type.Object({
         'Prefix search over e-mail, names (case- and accent-insensitive, every word), RPPS, ADELI and MSSanté address',
     }),
   ),
-  sort: StringEnum(MAILBOX_SORTS, { default: 'lastName' }),
+  sort: Defaulted(StringEnum(MAILBOX_SORTS, { default: 'lastName' })),
 });
 export type MailboxListQuery = Static<typeof MailboxListQuerySchema>;
 

@@ -1,0 +1,43 @@
+import { readFileSync } from 'node:fs';
+import { OPENAPI_FILE } from '../scripts/write-openapi';
+
+/**
+ * "Required" in the contract means the server refuses the value's absence. A parameter or property
+ * with a `default` is filled by the server when absent, so it must never be required: a generated
+ * client would refuse calls the server accepts.
+ */
+type Node = Record<string, unknown>;
+const isNode = (value: unknown): value is Node => typeof value === 'object' && value !== null;
+
+function requiredWithDefault(node: unknown, at: string, found: string[]): string[] {
+  if (Array.isArray(node)) {
+    node.forEach((item, index) => requiredWithDefault(item, `${at}/${index}`, found));
+    return found;
+  }
+  if (!isNode(node)) return found;
+  if (node.required === true && isNode(node.schema) && 'default' in node.schema)
+    found.push(`${at} (${String(node.name)})`);
+  if (Array.isArray(node.required) && isNode(node.properties)) {
+    for (const name of node.required as string[]) {
+      const property = node.properties[name];
+      if (isNode(property) && 'default' in property) found.push(`${at}/properties/${name}`);
+    }
+  }
+  for (const [key, value] of Object.entries(node)) requiredWithDefault(value, `${at}/${key}`, found);
+  return found;
+}
+
+describe('the committed OpenAPI contract', () => {
+  it('never requires a parameter or property the server gives a default', () => {
+    const document: unknown = JSON.parse(readFileSync(OPENAPI_FILE, 'utf8'));
+    expect(requiredWithDefault(document, '#', [])).toEqual([]);
+  });
+
+  it('sees a required property with a default (the check itself works)', () => {
+    const sample = {
+      parameters: [{ name: 'limit', in: 'query', required: true, schema: { type: 'integer', default: 5 } }],
+      body: { type: 'object', required: ['flag'], properties: { flag: { type: 'boolean', default: false } } },
+    };
+    expect(requiredWithDefault(sample, '#', [])).toEqual(['#/parameters/0 (limit)', '#/body/properties/flag']);
+  });
+});
