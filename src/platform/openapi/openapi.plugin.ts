@@ -3,6 +3,7 @@ import swagger, { type SwaggerTransform } from '@fastify/swagger';
 import type { FastifySchema } from 'fastify';
 import swaggerUi from '@fastify/swagger-ui';
 import { version } from '../../../package.json';
+import { finishContract } from './contract-transform';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -41,6 +42,8 @@ export const openapiPlugin = fp(
             '`application/problem+json`. Lists are cursor-paginated. Writes honour `If-Match`; POSTs honour `Idempotency-Key`.',
           license: { name: 'MIT', identifier: 'MIT' },
         },
+        // Relative: the API answers at the root of wherever it is deployed.
+        servers: [{ url: '/', description: 'This server' }],
         components: {
           securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key: `Authorization: Bearer blk_…`' } },
         },
@@ -48,6 +51,8 @@ export const openapiPlugin = fp(
       },
       // Name shared schemas after their $id (e.g. `Problem`) rather than `def-0`.
       transform: documentUploads,
+      transformObject: (document) =>
+        'openapiObject' in document ? finishContract(document.openapiObject) : document.swaggerObject,
       refResolver: { buildLocalReference: (json, _baseUri, _fragment, index) => (typeof json.$id === 'string' ? json.$id : `def-${index}`) },
     });
     await app.register(swaggerUi, { routePrefix: '/docs' });

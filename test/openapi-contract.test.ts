@@ -27,7 +27,40 @@ function requiredWithDefault(node: unknown, at: string, found: string[]): string
   return found;
 }
 
+type Operation = { responses: Record<string, { description?: string; content?: Record<string, unknown> }> };
+const readContract = () =>
+  JSON.parse(readFileSync(OPENAPI_FILE, 'utf8')) as {
+    servers?: unknown[];
+    paths: Record<string, Record<string, Operation>>;
+  };
+const responsesOf = (document: ReturnType<typeof readContract>) =>
+  Object.entries(document.paths).flatMap(([route, operations]) =>
+    Object.entries(operations).flatMap(([method, operation]) =>
+      Object.entries(operation.responses).map(([status, response]) => ({
+        at: `${method} ${route} ${status}`,
+        status,
+        response,
+      })),
+    ),
+  );
+
 describe('the committed OpenAPI contract', () => {
+  it('declares errors as application/problem+json, the type the server sends', () => {
+    const errors = responsesOf(readContract()).filter(({ status }) => Number(status) >= 400);
+    expect(errors.length).toBeGreaterThan(0);
+    for (const { at, response } of errors)
+      expect({ at, types: Object.keys(response.content ?? {}) }).toEqual({ at, types: ['application/problem+json'] });
+  });
+
+  it('describes every response (never "Default Response") and names its servers', () => {
+    const document = readContract();
+    for (const { at, response } of responsesOf(document)) {
+      expect({ at, description: response.description }).not.toEqual({ at, description: 'Default Response' });
+      expect(response.description).toBeTruthy();
+    }
+    expect(document.servers?.length).toBeGreaterThan(0);
+  });
+
   it('never requires a parameter or property the server gives a default', () => {
     const document: unknown = JSON.parse(readFileSync(OPENAPI_FILE, 'utf8'));
     expect(requiredWithDefault(document, '#', [])).toEqual([]);
