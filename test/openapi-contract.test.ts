@@ -61,6 +61,18 @@ describe('the committed OpenAPI contract', () => {
     expect(document.servers?.length).toBeGreaterThan(0);
   });
 
+  it('names every resource and list envelope, and the operations refer to them', () => {
+    const document = JSON.parse(readFileSync(OPENAPI_FILE, 'utf8')) as {
+      components: { schemas: Record<string, unknown> };
+    };
+    const names = ['Mailbox', 'MailboxPage', 'Structure', 'Import', 'ImportRowPage', 'ApiKeyPage', 'AuditEventPage'];
+    for (const name of [...names, 'DirectoryEntry', 'DirectoryPage', 'AlimentationReport', 'Problem']) {
+      expect(Object.keys(document.components.schemas)).toContain(name);
+    }
+    const mailbox = readContract().paths['/v1/mailboxes/{mailboxId}']?.get?.responses['200']?.content;
+    expect(mailbox).toEqual({ 'application/json': { schema: { $ref: '#/components/schemas/Mailbox' } } });
+  });
+
   it('never requires a parameter or property the server gives a default', () => {
     const document: unknown = JSON.parse(readFileSync(OPENAPI_FILE, 'utf8'));
     expect(requiredWithDefault(document, '#', [])).toEqual([]);

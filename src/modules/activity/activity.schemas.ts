@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { Named } from '../../shared/named-schemas';
 import { MAILBOX_STATUSES, MAILBOX_TYPES } from '../../domain/mailbox-vocabulary';
 import { UpcomingItemSchema } from '../lifecycle/lifecycle.schemas';
 import { DateTimeSchema, Defaulted, IdSchema } from '../../shared/schemas';
@@ -47,20 +48,23 @@ const DueListSchema = (description: string) =>
     { description },
   );
 
-export const StructureActivitySchema = Type.Object({
-  structureId: IdSchema,
-  generatedAt: DateTimeSchema,
-  counts: Type.Object({
-    total: Type.Integer({ description: 'Boxes not deleted' }),
-    byStatus: countsOf(MAILBOX_STATUSES, 'Every box per status, deleted ones (within retention or purged) included'),
-    byType: countsOf(MAILBOX_TYPES, 'Boxes not deleted, per type'),
+export const StructureActivitySchema = Named(
+  'StructureActivity',
+  Type.Object({
+    structureId: IdSchema,
+    generatedAt: DateTimeSchema,
+    counts: Type.Object({
+      total: Type.Integer({ description: 'Boxes not deleted' }),
+      byStatus: countsOf(MAILBOX_STATUSES, 'Every box per status, deleted ones (within retention or purged) included'),
+      byType: countsOf(MAILBOX_TYPES, 'Boxes not deleted, per type'),
+    }),
+    recentChanges: Type.Array(RecentChangeSchema, { description: "The structure's latest audit events, newest first" }),
+    expiringSoon: DueListSchema(
+      'Active boxes whose expiry date (deactivation) falls within the window, overdue ones first',
+    ),
+    dueForDeletion: DueListSchema(
+      'Boxes the inactivity sweep deletes within the window (no activity for nearly a year), soonest first',
+    ),
   }),
-  recentChanges: Type.Array(RecentChangeSchema, { description: "The structure's latest audit events, newest first" }),
-  expiringSoon: DueListSchema(
-    'Active boxes whose expiry date (deactivation) falls within the window, overdue ones first',
-  ),
-  dueForDeletion: DueListSchema(
-    'Boxes the inactivity sweep deletes within the window (no activity for nearly a year), soonest first',
-  ),
-});
+);
 export type StructureActivity = Static<typeof StructureActivitySchema>;

@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { Named } from '../../shared/named-schemas';
 import { MailboxTypeSchema } from '../../domain/mailbox-vocabulary';
 import { DateTimeSchema, Defaulted, IdSchema } from '../../shared/schemas';
 import { ALIMENTATION_RULE_CODES } from './rules';
@@ -59,16 +60,21 @@ export const ReportSummarySchema = Type.Object({
 });
 export type ReportSummary = Static<typeof ReportSummarySchema>;
 
-export const AlimentationReportSchema = Type.Object({
-  structureId: IdSchema,
-  generatedAt: DateTimeSchema,
-  language: Type.Union([Type.Literal('en'), Type.Literal('fr')]),
-  reference: Type.Union(
-    [Type.Object({ extractionId: IdSchema, sourceFile: Type.String(), loadedAt: DateTimeSchema }), Type.Null()],
-    { description: 'The reference extraction the two reference rules used; null: none loaded, those rules are silent' },
-  ),
-  summary: ReportSummarySchema,
-  items: Type.Array(ReportItemSchema),
-  nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'null on the last page' }),
-});
+export const AlimentationReportSchema = Named(
+  'AlimentationReport',
+  Type.Object({
+    structureId: IdSchema,
+    generatedAt: DateTimeSchema,
+    language: Type.Union([Type.Literal('en'), Type.Literal('fr')]),
+    reference: Type.Union(
+      [Type.Object({ extractionId: IdSchema, sourceFile: Type.String(), loadedAt: DateTimeSchema }), Type.Null()],
+      {
+        description: 'The reference extraction the two reference rules used; null: none loaded, those rules are silent',
+      },
+    ),
+    summary: ReportSummarySchema,
+    items: Type.Array(ReportItemSchema),
+    nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'null on the last page' }),
+  }),
+);
 export type AlimentationReport = Static<typeof AlimentationReportSchema>;

@@ -1,4 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { Named } from '../../shared/named-schemas';
+import { Listed } from '../../shared/pagination';
 import { ROLES } from '../../platform/auth/caller';
 import { DateTimeSchema, Defaulted, IdSchema } from '../../shared/schemas';
 
@@ -33,18 +35,21 @@ const apiKeyProperties = {
   revokedAt: Type.Union([DateTimeSchema, Type.Null()]),
 };
 
-export const ApiKeySchema = Type.Object(apiKeyProperties);
+export const ApiKeySchema = Listed('ApiKey', Type.Object(apiKeyProperties));
 export type ApiKey = Static<typeof ApiKeySchema>;
 
-export const CreatedApiKeySchema = Type.Object({
-  ...apiKeyProperties,
-  key: Type.Optional(
-    Type.String({
-      description:
-        'The secret, shown this once only: store it now. Absent from an idempotent replay (`Idempotent-Redacted: key`), never stored in clear',
-    }),
-  ),
-});
+export const CreatedApiKeySchema = Named(
+  'CreatedApiKey',
+  Type.Object({
+    ...apiKeyProperties,
+    key: Type.Optional(
+      Type.String({
+        description:
+          'The secret, shown this once only: store it now. Absent from an idempotent replay (`Idempotent-Redacted: key`), never stored in clear',
+      }),
+    ),
+  }),
+);
 export type CreatedApiKey = Static<typeof CreatedApiKeySchema>;
 
 export const ApiKeyParamsSchema = Type.Object({ apiKeyId: IdSchema });
