@@ -19,6 +19,7 @@ import { loggerOptions } from './platform/logger';
 import { openapiPlugin } from './platform/openapi/openapi.plugin';
 import { validatorCompiler } from './platform/validation';
 import { systemClock, type Clock } from './shared/clock';
+import { namedSchemas } from './shared/named-schemas';
 import { apiKeysRoutes } from './modules/api-keys/api-keys.routes';
 import { ensureBootstrapApiKey } from './modules/api-keys/api-keys.service';
 import { auditLogRoutes } from './modules/audit-log/audit-log.routes';
@@ -89,6 +90,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   });
 
   await app.register(errorsPlugin);
+  // The schemas the contract names (Mailbox, MailboxPage…), before any route refers to them.
+  for (const schema of namedSchemas()) app.addSchema(schema);
   await app.register(inputGuardsPlugin);
   await app.register(databasePlugin, { config: config.database, handle: options.database });
   await app.register(jobsPlugin, { config: config.jobs, runner: options.jobRunner });

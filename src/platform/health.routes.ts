@@ -5,6 +5,8 @@ import { AppError } from '../domain/errors/error-catalogue';
 import { ProblemSchema } from './errors/problem.schema';
 
 const HealthSchema = Type.Object({ status: Type.Literal('ok') });
+/** What every route may answer before its handler runs: the input guards refuse a query with a NUL, say. */
+const MalformedRequest = { ...Type.Ref(ProblemSchema), description: 'Malformed request (refused before the check)' };
 
 /** Liveness says the process answers; readiness says it can reach its database. */
 export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -17,7 +19,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'The process answers',
         tags: ['Health'],
         security: [],
-        response: { 200: HealthSchema },
+        response: { 200: HealthSchema, 400: MalformedRequest },
       },
     },
     async () => ({ status: 'ok' as const }),
@@ -32,7 +34,11 @@ export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'The database answers',
         tags: ['Health'],
         security: [],
-        response: { 200: HealthSchema, 503: Type.Ref(ProblemSchema) },
+        response: {
+          200: HealthSchema,
+          400: MalformedRequest,
+          503: { ...Type.Ref(ProblemSchema), description: 'The database does not answer' },
+        },
       },
     },
     async () => {

@@ -1,20 +1,46 @@
-import { Type, type TSchema } from '@sinclair/typebox';
+import { Type, type Static, type TSchema, type TUnsafe } from '@sinclair/typebox';
 import { AppError } from '../domain/errors/error-catalogue';
+import { Named, NamedRef, schemaName } from './named-schemas';
+import { Defaulted } from './schemas';
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 500;
 
 /** The `limit` and `cursor` query parameters every list accepts. */
 export const PageQuerySchema = Type.Object({
-  limit: Type.Integer({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE }),
+  limit: Defaulted(Type.Integer({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })),
   cursor: Type.Optional(Type.String({ maxLength: 1024, description: "Opaque; the previous page's nextCursor" })),
 });
 
-export const pageSchema = <T extends TSchema>(item: T) =>
-  Type.Object({
-    items: Type.Array(item),
-    nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'null on the last page' }),
-  });
+const pageOf = <T extends TSchema>(item: T, description?: string) =>
+  Type.Object(
+    {
+      items: Type.Array(item),
+      nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'null on the last page' }),
+    },
+    description ? { description } : {},
+  );
+const namedPages = new Map<string, TSchema>();
+
+/**
+ * A resource the contract names (`Mailbox`) and lists: its envelope is named too (`MailboxPage`,
+ * items a `$ref` to the resource), created here, at load, so that `buildApp` registers both
+ * before the routes (a Fastify plugin sees only the schemas its parent had when it started).
+ */
+export function Listed<T extends TSchema>(name: string, item: T): T {
+  Named(name, item);
+  namedPages.set(name, Named(`${name}Page`, pageOf(NamedRef(item), `A page of ${name} items, in the list's order`)));
+  return item;
+}
+
+/** A list's envelope; for a `Listed` resource, a reference to its named envelope. */
+export function pageSchema<T extends TSchema>(item: T) {
+  const name = schemaName(item);
+  if (!name) return pageOf(item);
+  const page = namedPages.get(name) as ReturnType<typeof pageOf<TUnsafe<Static<T>>>> | undefined;
+  if (!page) throw new Error(`${name} is listed: name it with Listed() rather than Named()`);
+  return NamedRef(page);
+}
 
 export interface Page<T> {
   items: T[];

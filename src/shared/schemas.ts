@@ -19,6 +19,17 @@ export function Nullable<T extends TSchema>(schema: T, options: { description?: 
   return Type.Unsafe<Static<T> | null>({ ...schema, ...options, type: [type, 'null'] });
 }
 
+/**
+ * A property the server fills with its `default` when it is absent (AJV's `useDefaults`): optional
+ * in the contract, since `Type.Object` marks every property not wrapped in `Type.Optional` as
+ * `required`, default or not, and a generated client would then refuse a call the server accepts.
+ * Its static type stays `T`: once validated, the value is always there.
+ */
+export function Defaulted<T extends TSchema>(schema: T): T {
+  if (!('default' in schema)) throw new Error('Defaulted() takes a schema with a `default`');
+  return Type.Optional(schema) as unknown as T;
+}
+
 /** Headers of conditional and idempotent requests, declared so the contract shows them. */
 export const IfMatchHeadersSchema = Type.Object({
   'if-match': Type.Optional(Type.String({ description: 'The ETag you read; 412 if the resource changed since' })),

@@ -1,13 +1,16 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { Named } from '../../shared/named-schemas';
 import { MAILBOX_STATUSES, MAILBOX_TYPES } from '../../domain/mailbox-vocabulary';
 import { UpcomingItemSchema } from '../lifecycle/lifecycle.schemas';
-import { DateTimeSchema, IdSchema } from '../../shared/schemas';
+import { DateTimeSchema, Defaulted, IdSchema } from '../../shared/schemas';
 
 const countsOf = (keys: readonly string[], description: string) =>
   Type.Object(Object.fromEntries(keys.map((key) => [key, Type.Integer({ minimum: 0 })])), { description });
 
 export const ActivityQuerySchema = Type.Object({
-  expiringWithinDays: Type.Integer({ minimum: 0, maximum: 365, default: 30, description: 'Window of `expiringSoon`' }),
+  expiringWithinDays: Defaulted(
+    Type.Integer({ minimum: 0, maximum: 365, default: 30, description: 'Window of `expiringSoon`' }),
+  ),
   deletionWithinDays: Type.Optional(
     Type.Integer({
       minimum: 0,
@@ -15,7 +18,7 @@ export const ActivityQuerySchema = Type.Object({
       description: "Window of `dueForDeletion`; by default the first inactivity warning's (30 days)",
     }),
   ),
-  limit: Type.Integer({ minimum: 1, maximum: 100, default: 20, description: 'Length of each list' }),
+  limit: Defaulted(Type.Integer({ minimum: 1, maximum: 100, default: 20, description: 'Length of each list' })),
 });
 export type ActivityQuery = Static<typeof ActivityQuerySchema>;
 
@@ -45,20 +48,23 @@ const DueListSchema = (description: string) =>
     { description },
   );
 
-export const StructureActivitySchema = Type.Object({
-  structureId: IdSchema,
-  generatedAt: DateTimeSchema,
-  counts: Type.Object({
-    total: Type.Integer({ description: 'Boxes not deleted' }),
-    byStatus: countsOf(MAILBOX_STATUSES, 'Every box per status, deleted ones (within retention or purged) included'),
-    byType: countsOf(MAILBOX_TYPES, 'Boxes not deleted, per type'),
+export const StructureActivitySchema = Named(
+  'StructureActivity',
+  Type.Object({
+    structureId: IdSchema,
+    generatedAt: DateTimeSchema,
+    counts: Type.Object({
+      total: Type.Integer({ description: 'Boxes not deleted' }),
+      byStatus: countsOf(MAILBOX_STATUSES, 'Every box per status, deleted ones (within retention or purged) included'),
+      byType: countsOf(MAILBOX_TYPES, 'Boxes not deleted, per type'),
+    }),
+    recentChanges: Type.Array(RecentChangeSchema, { description: "The structure's latest audit events, newest first" }),
+    expiringSoon: DueListSchema(
+      'Active boxes whose expiry date (deactivation) falls within the window, overdue ones first',
+    ),
+    dueForDeletion: DueListSchema(
+      'Boxes the inactivity sweep deletes within the window (no activity for nearly a year), soonest first',
+    ),
   }),
-  recentChanges: Type.Array(RecentChangeSchema, { description: "The structure's latest audit events, newest first" }),
-  expiringSoon: DueListSchema(
-    'Active boxes whose expiry date (deactivation) falls within the window, overdue ones first',
-  ),
-  dueForDeletion: DueListSchema(
-    'Boxes the inactivity sweep deletes within the window (no activity for nearly a year), soonest first',
-  ),
-});
+);
 export type StructureActivity = Static<typeof StructureActivitySchema>;

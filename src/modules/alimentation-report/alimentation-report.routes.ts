@@ -1,4 +1,5 @@
 import { PassThrough } from 'node:stream';
+import { NamedRef } from '../../shared/named-schemas';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { problemResponses } from '../../platform/errors/problem.schema';
@@ -50,7 +51,7 @@ export const alimentationReportRoutes: FastifyPluginAsyncTypebox = async (app) =
           200: {
             description: 'The report (JSON), or the file (CSV, XLSX)',
             content: {
-              'application/json': { schema: AlimentationReportSchema },
+              'application/json': { schema: NamedRef(AlimentationReportSchema) },
               'text/csv': { schema: Type.String() },
               [XLSX_TYPE]: { schema: Type.String({ format: 'binary' }) },
             },

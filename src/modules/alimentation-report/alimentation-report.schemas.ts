@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { Named } from '../../shared/named-schemas';
 import { MailboxTypeSchema } from '../../domain/mailbox-vocabulary';
-import { DateTimeSchema, IdSchema } from '../../shared/schemas';
+import { DateTimeSchema, Defaulted, IdSchema } from '../../shared/schemas';
 import { ALIMENTATION_RULE_CODES } from './rules';
 
 export const RuleCodeSchema = Type.Union(
@@ -15,13 +16,15 @@ export const REPORT_FORMATS = ['json', 'csv', 'xlsx'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 export const ReportQuerySchema = Type.Object({
-  format: Type.Union(
-    REPORT_FORMATS.map((format) => Type.Literal(format)),
-    {
-      default: 'json',
-      description:
-        'json: one page of issues and the summary; csv (`;`, UTF-8 with BOM) and xlsx: every matching issue, streamed, `limit` and `cursor` ignored',
-    },
+  format: Defaulted(
+    Type.Union(
+      REPORT_FORMATS.map((format) => Type.Literal(format)),
+      {
+        default: 'json',
+        description:
+          'json: one page of issues and the summary; csv (`;`, UTF-8 with BOM) and xlsx: every matching issue, streamed, `limit` and `cursor` ignored',
+      },
+    ),
   ),
   rule: Type.Optional(RuleCodeSchema),
   severity: Type.Optional(SeveritySchema),
@@ -57,16 +60,21 @@ export const ReportSummarySchema = Type.Object({
 });
 export type ReportSummary = Static<typeof ReportSummarySchema>;
 
-export const AlimentationReportSchema = Type.Object({
-  structureId: IdSchema,
-  generatedAt: DateTimeSchema,
-  language: Type.Union([Type.Literal('en'), Type.Literal('fr')]),
-  reference: Type.Union(
-    [Type.Object({ extractionId: IdSchema, sourceFile: Type.String(), loadedAt: DateTimeSchema }), Type.Null()],
-    { description: 'The reference extraction the two reference rules used; null: none loaded, those rules are silent' },
-  ),
-  summary: ReportSummarySchema,
-  items: Type.Array(ReportItemSchema),
-  nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'null on the last page' }),
-});
+export const AlimentationReportSchema = Named(
+  'AlimentationReport',
+  Type.Object({
+    structureId: IdSchema,
+    generatedAt: DateTimeSchema,
+    language: Type.Union([Type.Literal('en'), Type.Literal('fr')]),
+    reference: Type.Union(
+      [Type.Object({ extractionId: IdSchema, sourceFile: Type.String(), loadedAt: DateTimeSchema }), Type.Null()],
+      {
+        description: 'The reference extraction the two reference rules used; null: none loaded, those rules are silent',
+      },
+    ),
+    summary: ReportSummarySchema,
+    items: Type.Array(ReportItemSchema),
+    nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'null on the last page' }),
+  }),
+);
 export type AlimentationReport = Static<typeof AlimentationReportSchema>;

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { NamedRef } from '../../shared/named-schemas';
 import { Type } from '@sinclair/typebox';
 import { problemResponses } from '../../platform/errors/problem.schema';
 import { contextOf, dependenciesOf } from '../../platform/request-context';
@@ -28,7 +29,7 @@ export const apiKeysRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'A client that lost the first answer revokes that key (its `id` is in the replay) and creates another.',
         headers: IdempotencyHeadersSchema,
         body: CreateApiKeyBodySchema,
-        response: { 201: CreatedApiKeySchema, ...problemResponses(403, 422) },
+        response: { 201: NamedRef(CreatedApiKeySchema), ...problemResponses(403, 422) },
       },
     },
     async (request, reply) => reply.code(201).send(await createApiKey(deps, contextOf(request), request.body)),

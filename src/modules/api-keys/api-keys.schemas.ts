@@ -1,6 +1,8 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { Named } from '../../shared/named-schemas';
+import { Listed } from '../../shared/pagination';
 import { ROLES } from '../../platform/auth/caller';
-import { DateTimeSchema, IdSchema } from '../../shared/schemas';
+import { DateTimeSchema, Defaulted, IdSchema } from '../../shared/schemas';
 
 export const RoleSchema = Type.Union(
   ROLES.map((role) => Type.Literal(role)),
@@ -14,7 +16,7 @@ export const CreateApiKeyBodySchema = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 200 }),
     role: RoleSchema,
-    structureIds: Type.Array(IdSchema, { default: [], maxItems: 1000, uniqueItems: true }),
+    structureIds: Defaulted(Type.Array(IdSchema, { default: [], maxItems: 1000, uniqueItems: true })),
   },
   { additionalProperties: false },
 );
@@ -33,18 +35,21 @@ const apiKeyProperties = {
   revokedAt: Type.Union([DateTimeSchema, Type.Null()]),
 };
 
-export const ApiKeySchema = Type.Object(apiKeyProperties);
+export const ApiKeySchema = Listed('ApiKey', Type.Object(apiKeyProperties));
 export type ApiKey = Static<typeof ApiKeySchema>;
 
-export const CreatedApiKeySchema = Type.Object({
-  ...apiKeyProperties,
-  key: Type.Optional(
-    Type.String({
-      description:
-        'The secret, shown this once only: store it now. Absent from an idempotent replay (`Idempotent-Redacted: key`), never stored in clear',
-    }),
-  ),
-});
+export const CreatedApiKeySchema = Named(
+  'CreatedApiKey',
+  Type.Object({
+    ...apiKeyProperties,
+    key: Type.Optional(
+      Type.String({
+        description:
+          'The secret, shown this once only: store it now. Absent from an idempotent replay (`Idempotent-Redacted: key`), never stored in clear',
+      }),
+    ),
+  }),
+);
 export type CreatedApiKey = Static<typeof CreatedApiKeySchema>;
 
 export const ApiKeyParamsSchema = Type.Object({ apiKeyId: IdSchema });

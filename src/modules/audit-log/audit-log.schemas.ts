@@ -1,23 +1,27 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { Listed } from '../../shared/pagination';
 import { DateTimeSchema, IdSchema } from '../../shared/schemas';
 
-export const AuditEventSchema = Type.Object({
-  id: IdSchema,
-  occurredAt: DateTimeSchema,
-  actor: Type.Object({
-    type: Type.Union([Type.Literal('api_key'), Type.Literal('system'), Type.Literal('registration')]),
-    id: Type.Union([Type.String(), Type.Null()], { description: 'API key id, or the job that acted' }),
+export const AuditEventSchema = Listed(
+  'AuditEvent',
+  Type.Object({
+    id: IdSchema,
+    occurredAt: DateTimeSchema,
+    actor: Type.Object({
+      type: Type.Union([Type.Literal('api_key'), Type.Literal('system'), Type.Literal('registration')]),
+      id: Type.Union([Type.String(), Type.Null()], { description: 'API key id, or the job that acted' }),
+    }),
+    requestId: Type.Union([Type.String(), Type.Null()]),
+    action: Type.String({ description: 'e.g. `structure.updated`, `mailbox.created`' }),
+    targetType: Type.String(),
+    targetId: Type.String(),
+    structureId: Type.Union([IdSchema, Type.Null()]),
+    mailboxId: Type.Union([IdSchema, Type.Null()]),
+    cause: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]),
+    before: Type.Unknown({ description: 'The resource before the change (null on creation)' }),
+    after: Type.Unknown({ description: 'The resource after the change (null on deletion)' }),
   }),
-  requestId: Type.Union([Type.String(), Type.Null()]),
-  action: Type.String({ description: 'e.g. `structure.updated`, `mailbox.created`' }),
-  targetType: Type.String(),
-  targetId: Type.String(),
-  structureId: Type.Union([IdSchema, Type.Null()]),
-  mailboxId: Type.Union([IdSchema, Type.Null()]),
-  cause: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]),
-  before: Type.Unknown({ description: 'The resource before the change (null on creation)' }),
-  after: Type.Unknown({ description: 'The resource after the change (null on deletion)' }),
-});
+);
 export type AuditEvent = Static<typeof AuditEventSchema>;
 
 export const AuditEventQuerySchema = Type.Object({

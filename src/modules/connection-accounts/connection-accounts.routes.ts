@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { NamedRef } from '../../shared/named-schemas';
 import { Type } from '@sinclair/typebox';
 import { scopedResource } from '../../platform/auth/authentication.plugin';
 import { problemResponses } from '../../platform/errors/problem.schema';
@@ -91,7 +92,7 @@ export const connectionAccountsRoutes: FastifyPluginAsyncTypebox = async (app) =
         params: MailboxParamsSchema,
         headers: IdempotencyHeadersSchema,
         body: ConnectionAccountInputSchema,
-        response: { 201: ConnectionAccountSchema, ...problemResponses(403, 404, 409, 422) },
+        response: { 201: NamedRef(ConnectionAccountSchema), ...problemResponses(403, 404, 409, 422) },
       },
     },
     async (request, reply) => {

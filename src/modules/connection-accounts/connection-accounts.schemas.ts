@@ -1,21 +1,24 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { MAX_PAGE_SIZE } from '../../shared/pagination';
-import { DateTimeSchema, EmailSchema, IdSchema } from '../../shared/schemas';
+import { MAX_PAGE_SIZE, Listed } from '../../shared/pagination';
+import { DateTimeSchema, Defaulted, EmailSchema, IdSchema } from '../../shared/schemas';
 import { MailboxStatusSchema, MailboxTypeSchema } from '../../domain/mailbox-vocabulary';
 
-export const ConnectionAccountSchema = Type.Object({
-  mailboxId: IdSchema,
-  email: Type.String({ description: "The account's reference address (its login)" }),
-  lastName: Type.String(),
-  firstName: Type.String(),
-  type: MailboxTypeSchema,
-  status: MailboxStatusSchema,
-  isDefault: Type.Boolean({
-    description: 'The box this login opens at sign-in; at most one per login across all boxes',
+export const ConnectionAccountSchema = Listed(
+  'ConnectionAccount',
+  Type.Object({
+    mailboxId: IdSchema,
+    email: Type.String({ description: "The account's reference address (its login)" }),
+    lastName: Type.String(),
+    firstName: Type.String(),
+    type: MailboxTypeSchema,
+    status: MailboxStatusSchema,
+    isDefault: Type.Boolean({
+      description: 'The box this login opens at sign-in; at most one per login across all boxes',
+    }),
+    notifyOnReceipt: Type.Boolean({ description: "The login's owner is notified when this box receives mail" }),
+    createdAt: DateTimeSchema,
   }),
-  notifyOnReceipt: Type.Boolean({ description: "The login's owner is notified when this box receives mail" }),
-  createdAt: DateTimeSchema,
-});
+);
 export type ConnectionAccount = Static<typeof ConnectionAccountSchema>;
 
 const referenceProperties = {
@@ -23,8 +26,8 @@ const referenceProperties = {
   email: Type.Optional(EmailSchema),
 };
 const flagProperties = {
-  isDefault: Type.Boolean({ default: false }),
-  notifyOnReceipt: Type.Boolean({ default: false }),
+  isDefault: Defaulted(Type.Boolean({ default: false })),
+  notifyOnReceipt: Defaulted(Type.Boolean({ default: false })),
 };
 
 export const ConnectionAccountInputSchema = Type.Object(

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { NamedRef } from '../../shared/named-schemas';
 import { scopedResource } from '../../platform/auth/authentication.plugin';
 import { problemResponses } from '../../platform/errors/problem.schema';
 import { contextOf, dependenciesOf } from '../../platform/request-context';
@@ -29,7 +30,7 @@ export const correspondencesRoutes: FastifyPluginAsyncTypebox = async (app) => {
           '(addresses held under a former structure stay with that structure). ' +
           SHARED_ETAG,
         params: MailboxParamsSchema,
-        response: { 200: CorrespondenceViewSchema, ...problemResponses(404) },
+        response: { 200: NamedRef(CorrespondenceViewSchema), ...problemResponses(404) },
       },
     },
     async (request, reply) => {
@@ -60,7 +61,7 @@ export const correspondencesRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: MailboxParamsSchema,
         headers: IfMatchHeadersSchema,
         body: PutCorrespondenceBodySchema,
-        response: { 200: CorrespondenceViewSchema, ...problemResponses(403, 404, 409, 412, 422) },
+        response: { 200: NamedRef(CorrespondenceViewSchema), ...problemResponses(403, 404, 409, 412, 422) },
       },
     },
     async (request, reply) => {
@@ -90,7 +91,7 @@ export const correspondencesRoutes: FastifyPluginAsyncTypebox = async (app) => {
           SHARED_ETAG,
         params: MailboxParamsSchema,
         headers: IfMatchHeadersSchema,
-        response: { 200: CorrespondenceViewSchema, ...problemResponses(403, 404, 409, 412) },
+        response: { 200: NamedRef(CorrespondenceViewSchema), ...problemResponses(403, 404, 409, 412) },
       },
     },
     async (request, reply) => {

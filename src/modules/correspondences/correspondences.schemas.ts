@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { Named } from '../../shared/named-schemas';
 import { DateTimeSchema, IdSchema } from '../../shared/schemas';
 import { CorrespondenceSchema } from '../mailboxes/mailboxes.schemas';
 
@@ -26,13 +27,16 @@ export const WithdrawnCorrespondenceSchema = Type.Object({
 });
 export type WithdrawnCorrespondence = Static<typeof WithdrawnCorrespondenceSchema>;
 
-export const CorrespondenceViewSchema = Type.Object({
-  mailboxId: IdSchema,
-  current: Type.Union([CorrespondenceSchema, Type.Null()], {
-    description: 'The active MSSanté address; null when the box has none',
+export const CorrespondenceViewSchema = Named(
+  'MailboxCorrespondence',
+  Type.Object({
+    mailboxId: IdSchema,
+    current: Type.Union([CorrespondenceSchema, Type.Null()], {
+      description: 'The active MSSanté address; null when the box has none',
+    }),
+    history: Type.Array(WithdrawnCorrespondenceSchema, {
+      description: 'The addresses the box held in its current structure and that were withdrawn, newest first',
+    }),
   }),
-  history: Type.Array(WithdrawnCorrespondenceSchema, {
-    description: 'The addresses the box held in its current structure and that were withdrawn, newest first',
-  }),
-});
+);
 export type CorrespondenceView = Static<typeof CorrespondenceViewSchema>;

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { NamedRef } from '../../shared/named-schemas';
 import { Type } from '@sinclair/typebox';
 import { scopedResource } from '../../platform/auth/authentication.plugin';
 import { problemResponses } from '../../platform/errors/problem.schema';
@@ -58,7 +59,7 @@ export const delegatesRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: MailboxParamsSchema,
         headers: IdempotencyHeadersSchema,
         body: AddDelegateBodySchema,
-        response: { 201: DelegateSchema, ...problemResponses(403, 404, 409, 422) },
+        response: { 201: NamedRef(DelegateSchema), ...problemResponses(403, 404, 409, 422) },
       },
     },
     async (request, reply) => {

@@ -1,16 +1,20 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { Listed } from '../../shared/pagination';
 import { DateTimeSchema, EmailSchema, IdSchema } from '../../shared/schemas';
 import { MailboxStatusSchema, MailboxTypeSchema } from '../../domain/mailbox-vocabulary';
 
-export const DelegateSchema = Type.Object({
-  delegateMailboxId: IdSchema,
-  email: Type.String({ description: "The delegate's reference address (its login)" }),
-  lastName: Type.String(),
-  firstName: Type.String(),
-  type: MailboxTypeSchema,
-  status: MailboxStatusSchema,
-  createdAt: DateTimeSchema,
-});
+export const DelegateSchema = Listed(
+  'Delegate',
+  Type.Object({
+    delegateMailboxId: IdSchema,
+    email: Type.String({ description: "The delegate's reference address (its login)" }),
+    lastName: Type.String(),
+    firstName: Type.String(),
+    type: MailboxTypeSchema,
+    status: MailboxStatusSchema,
+    createdAt: DateTimeSchema,
+  }),
+);
 export type Delegate = Static<typeof DelegateSchema>;
 
 export const AddDelegateBodySchema = Type.Object(

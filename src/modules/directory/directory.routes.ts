@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { NamedRef } from '../../shared/named-schemas';
 import { Type } from '@sinclair/typebox';
 import { problemResponses } from '../../platform/errors/problem.schema';
 import { contextOf, dependenciesOf } from '../../platform/request-context';
@@ -37,7 +38,7 @@ export const directoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['Directory'],
         description: DESCRIPTION,
         querystring: Type.Composite([PageQuerySchema, DirectoryQuerySchema]),
-        response: { 200: DirectoryPageSchema, ...problemResponses(404) },
+        response: { 200: NamedRef(DirectoryPageSchema), ...problemResponses(404) },
       },
     },
     async (request) => listDirectoryEntries(deps, contextOf(request), request.query, { maxAgeSeconds }),

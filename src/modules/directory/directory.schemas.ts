@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { Named, NamedRef } from '../../shared/named-schemas';
 import { DateTimeSchema, IdSchema } from '../../shared/schemas';
 
 const NullableString = Type.Union([Type.String(), Type.Null()]);
@@ -11,31 +12,35 @@ export const DirectoryResponsibleSchema = Type.Object({
   adeli: Type.Optional(NullableString),
 });
 
-export const DirectoryEntrySchema = Type.Object({
-  address: Type.String({ description: 'The MSSanté address: the key of the entry at the ANS, with `ansType`' }),
-  ansType: Type.Union([Type.Literal('PER'), Type.Literal('ORG'), Type.Literal('APP')], {
-    description: 'INT boxes are published as PER; MED never',
+export const DirectoryEntrySchema = Named(
+  'DirectoryEntry',
+  Type.Object({
+    address: Type.String({ description: 'The MSSanté address: the key of the entry at the ANS, with `ansType`' }),
+    ansType: Type.Union([Type.Literal('PER'), Type.Literal('ORG'), Type.Literal('APP')], {
+      description: 'INT boxes are published as PER; MED never',
+    }),
+    change: Type.Union([Type.Literal('published'), Type.Literal('withdrawn')], {
+      description:
+        'published: add or replace the entry (by address and type); withdrawn: remove it (only with `since`)',
+    }),
+    mailboxId: IdSchema,
+    structureId: IdSchema,
+    listeRouge: Type.Boolean({ description: 'true: fed, but the ANS keeps it out of the public directory' }),
+    description: NullableString,
+    service: NullableString,
+    responsible: Type.Union([DirectoryResponsibleSchema, Type.Null()], {
+      description: 'ORG and APP only; not public at the ANS',
+    }),
+    phone: NullableString,
+    paperless: Type.Union([Type.Literal('O'), Type.Literal('N')], { description: 'Dématérialisation' }),
+    holderIdentifier: Type.String({
+      description: '`8`+RPPS or `0`+ADELI (PER); `1`+FINESS or `3`+SIRET of the structure (ORG, APP)',
+    }),
+    publishedAt: DateTimeSchema,
+    changedAt: DateTimeSchema,
+    withdrawnAt: Type.Union([DateTimeSchema, Type.Null()]),
   }),
-  change: Type.Union([Type.Literal('published'), Type.Literal('withdrawn')], {
-    description: 'published: add or replace the entry (by address and type); withdrawn: remove it (only with `since`)',
-  }),
-  mailboxId: IdSchema,
-  structureId: IdSchema,
-  listeRouge: Type.Boolean({ description: 'true: fed, but the ANS keeps it out of the public directory' }),
-  description: NullableString,
-  service: NullableString,
-  responsible: Type.Union([DirectoryResponsibleSchema, Type.Null()], {
-    description: 'ORG and APP only; not public at the ANS',
-  }),
-  phone: NullableString,
-  paperless: Type.Union([Type.Literal('O'), Type.Literal('N')], { description: 'Dématérialisation' }),
-  holderIdentifier: Type.String({
-    description: '`8`+RPPS or `0`+ADELI (PER); `1`+FINESS or `3`+SIRET of the structure (ORG, APP)',
-  }),
-  publishedAt: DateTimeSchema,
-  changedAt: DateTimeSchema,
-  withdrawnAt: Type.Union([DateTimeSchema, Type.Null()]),
-});
+);
 export type DirectoryEntryItem = Static<typeof DirectoryEntrySchema>;
 
 export const DirectoryQuerySchema = Type.Object({
@@ -51,12 +56,15 @@ export const DirectoryQuerySchema = Type.Object({
 });
 export type DirectoryQuery = Static<typeof DirectoryQuerySchema>;
 
-export const DirectoryPageSchema = Type.Object({
-  items: Type.Array(DirectoryEntrySchema),
-  nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'null on the last page' }),
-  syncToken: Type.String({ description: 'Keep it after the last page and send it as `since` next time' }),
-  refreshedAt: Type.Union([DateTimeSchema, Type.Null()], {
-    description: 'When the feed was last brought up to date with the boxes',
+export const DirectoryPageSchema = Named(
+  'DirectoryPage',
+  Type.Object({
+    items: Type.Array(NamedRef(DirectoryEntrySchema)),
+    nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'null on the last page' }),
+    syncToken: Type.String({ description: 'Keep it after the last page and send it as `since` next time' }),
+    refreshedAt: Type.Union([DateTimeSchema, Type.Null()], {
+      description: 'When the feed was last brought up to date with the boxes',
+    }),
   }),
-});
+);
 export type DirectoryPage = Static<typeof DirectoryPageSchema>;

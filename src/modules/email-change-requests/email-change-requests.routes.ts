@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { NamedRef } from '../../shared/named-schemas';
 import { Type } from '@sinclair/typebox';
 import { scopedResource } from '../../platform/auth/authentication.plugin';
 import { problemResponses } from '../../platform/errors/problem.schema';
@@ -60,7 +61,7 @@ export const emailChangeRequestsRoutes: FastifyPluginAsyncTypebox = async (app) 
         params: MailboxParamsSchema,
         headers: IdempotencyHeadersSchema,
         body: CreateEmailChangeRequestBodySchema,
-        response: { 201: EmailChangeRequestSchema, ...problemResponses(403, 404, 409, 422) },
+        response: { 201: NamedRef(EmailChangeRequestSchema), ...problemResponses(403, 404, 409, 422) },
       },
     },
     async (request, reply) => {
@@ -101,7 +102,7 @@ export const emailChangeRequestsRoutes: FastifyPluginAsyncTypebox = async (app) 
         summary: 'Get a change-of-mail request',
         tags,
         params: EmailChangeRequestParamsSchema,
-        response: { 200: EmailChangeRequestSchema, ...problemResponses(404) },
+        response: { 200: NamedRef(EmailChangeRequestSchema), ...problemResponses(404) },
       },
     },
     async (request, reply) => {
@@ -125,7 +126,7 @@ export const emailChangeRequestsRoutes: FastifyPluginAsyncTypebox = async (app) 
           'audit trail of both, and an `email_change` notification to the new address is queued.',
         params: EmailChangeRequestParamsSchema,
         headers: ActionHeadersSchema,
-        response: { 200: EmailChangeRequestSchema, ...problemResponses(403, 404, 409, 412) },
+        response: { 200: NamedRef(EmailChangeRequestSchema), ...problemResponses(403, 404, 409, 412) },
       },
     },
     async (request, reply) => {
@@ -153,7 +154,7 @@ export const emailChangeRequestsRoutes: FastifyPluginAsyncTypebox = async (app) 
           params: EmailChangeRequestParamsSchema,
           headers: ActionHeadersSchema,
           body: DecisionBodySchema,
-          response: { 200: EmailChangeRequestSchema, ...problemResponses(403, 404, 409, 412) },
+          response: { 200: NamedRef(EmailChangeRequestSchema), ...problemResponses(403, 404, 409, 412) },
         },
       },
       async (request, reply) => {

@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { Listed } from '../../shared/pagination';
 import { DateTimeSchema, EmailSchema, IdSchema } from '../../shared/schemas';
 
 export const EMAIL_CHANGE_REQUEST_STATUSES = ['pending', 'approved', 'rejected', 'cancelled'] as const;
@@ -10,24 +11,27 @@ export const EmailChangeRequestStatusSchema = Type.Union(
   },
 );
 
-export const EmailChangeRequestSchema = Type.Object({
-  id: IdSchema,
-  mailboxId: IdSchema,
-  structureId: IdSchema,
-  currentEmail: Type.String({ description: 'The reference address when the request was made' }),
-  newEmail: Type.String({ description: 'The reference address asked for, as given' }),
-  status: EmailChangeRequestStatusSchema,
-  reason: Type.Union([Type.String(), Type.Null()], {
-    description: 'Why the request was rejected or cancelled, if said',
+export const EmailChangeRequestSchema = Listed(
+  'EmailChangeRequest',
+  Type.Object({
+    id: IdSchema,
+    mailboxId: IdSchema,
+    structureId: IdSchema,
+    currentEmail: Type.String({ description: 'The reference address when the request was made' }),
+    newEmail: Type.String({ description: 'The reference address asked for, as given' }),
+    status: EmailChangeRequestStatusSchema,
+    reason: Type.Union([Type.String(), Type.Null()], {
+      description: 'Why the request was rejected or cancelled, if said',
+    }),
+    requestedBy: Type.Union([Type.String(), Type.Null()], { description: 'The API key that made the request' }),
+    decidedBy: Type.Union([Type.String(), Type.Null()], {
+      description: 'The API key that approved, rejected or cancelled it',
+    }),
+    decidedAt: Type.Union([DateTimeSchema, Type.Null()]),
+    createdAt: DateTimeSchema,
+    updatedAt: DateTimeSchema,
   }),
-  requestedBy: Type.Union([Type.String(), Type.Null()], { description: 'The API key that made the request' }),
-  decidedBy: Type.Union([Type.String(), Type.Null()], {
-    description: 'The API key that approved, rejected or cancelled it',
-  }),
-  decidedAt: Type.Union([DateTimeSchema, Type.Null()]),
-  createdAt: DateTimeSchema,
-  updatedAt: DateTimeSchema,
-});
+);
 export type EmailChangeRequest = Static<typeof EmailChangeRequestSchema>;
 
 export const CreateEmailChangeRequestBodySchema = Type.Object(

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { NamedRef } from '../../shared/named-schemas';
 import { Type } from '@sinclair/typebox';
 import { scopedResource } from '../../platform/auth/authentication.plugin';
 import { downloadResponse, sendDownload } from '../../platform/downloads';
@@ -71,7 +72,7 @@ export const importsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: StructureParamsSchema,
         headers: IdempotencyHeadersSchema,
         consumes: ['multipart/form-data'],
-        response: { 202: ImportSchema, ...problemResponses(403, 404, 413, 415) },
+        response: { 202: NamedRef(ImportSchema), ...problemResponses(403, 404, 413, 415) },
       },
     },
     async (request, reply) => {
@@ -105,7 +106,7 @@ export const importsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'An import: status, progress, counts and file-level error',
         tags,
         params: ImportParamsSchema,
-        response: { 200: ImportSchema, ...problemResponses(404) },
+        response: { 200: NamedRef(ImportSchema), ...problemResponses(404) },
       },
     },
     async (request) => toImport(scopedResource(request, 'importId')),

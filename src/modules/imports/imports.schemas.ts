@@ -1,11 +1,12 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { DateTimeSchema, IdSchema } from '../../shared/schemas';
+import { Listed } from '../../shared/pagination';
+import { DateTimeSchema, Defaulted, IdSchema } from '../../shared/schemas';
 
 export const SheetDownloadFormatSchema = Type.Union([Type.Literal('xlsx'), Type.Literal('csv')], {
   default: 'xlsx',
   description: '`xlsx` (with a "Notice" sheet) or `csv` (`;`-separated, UTF-8 with BOM, as French Excel opens it)',
 });
-export const SheetDownloadQuerySchema = Type.Object({ format: SheetDownloadFormatSchema });
+export const SheetDownloadQuerySchema = Type.Object({ format: Defaulted(SheetDownloadFormatSchema) });
 export type SheetDownloadFormat = Static<typeof SheetDownloadFormatSchema>;
 
 export const IMPORT_STATUSES = ['queued', 'running', 'succeeded', 'failed'] as const;
@@ -65,50 +66,56 @@ const CountsSchema = Type.Object(
   { description: 'Rows per outcome so far; on a dry run, what the import would do' },
 );
 
-export const ImportSchema = Type.Object({
-  id: IdSchema,
-  structureId: IdSchema,
-  status: Type.Union(IMPORT_STATUSES.map((status) => Type.Literal(status))),
-  fileName: Type.String(),
-  format: Type.Union([Type.Literal('csv'), Type.Literal('xlsx'), Type.Literal('xls')], {
-    description: 'Detected from the bytes',
-  }),
-  fileSize: Type.Integer({ description: 'Bytes' }),
-  options: Type.Object({
-    dryRun: Type.Boolean(),
-    onError: Type.Union([Type.Literal('abort'), Type.Literal('skip')]),
-    notify: Type.Boolean(),
-    directoryVisible: Type.Union([Type.Boolean(), Type.Null()]),
-  }),
-  progress: Type.Object({
-    phase: Type.Union(['queued', 'validating', 'applying', 'done'].map((phase) => Type.Literal(phase))),
-    rowsRead: Type.Integer({ description: 'Data rows read and validated so far' }),
-    totalRows: Type.Union([Type.Integer(), Type.Null()], {
-      description: 'Data rows in the file, once it has been read to its end',
+export const ImportSchema = Listed(
+  'Import',
+  Type.Object({
+    id: IdSchema,
+    structureId: IdSchema,
+    status: Type.Union(IMPORT_STATUSES.map((status) => Type.Literal(status))),
+    fileName: Type.String(),
+    format: Type.Union([Type.Literal('csv'), Type.Literal('xlsx'), Type.Literal('xls')], {
+      description: 'Detected from the bytes',
     }),
-    rowsApplied: Type.Integer({
-      description: 'Rows written or found unchanged so far (created + updated + unchanged)',
+    fileSize: Type.Integer({ description: 'Bytes' }),
+    options: Type.Object({
+      dryRun: Type.Boolean(),
+      onError: Type.Union([Type.Literal('abort'), Type.Literal('skip')]),
+      notify: Type.Boolean(),
+      directoryVisible: Type.Union([Type.Boolean(), Type.Null()]),
+    }),
+    progress: Type.Object({
+      phase: Type.Union(['queued', 'validating', 'applying', 'done'].map((phase) => Type.Literal(phase))),
+      rowsRead: Type.Integer({ description: 'Data rows read and validated so far' }),
+      totalRows: Type.Union([Type.Integer(), Type.Null()], {
+        description: 'Data rows in the file, once it has been read to its end',
+      }),
+      rowsApplied: Type.Integer({
+        description: 'Rows written or found unchanged so far (created + updated + unchanged)',
+      }),
+    }),
+    counts: CountsSchema,
+    error: Type.Union([ImportProblemSchema, Type.Null()]),
+    createdAt: DateTimeSchema,
+    startedAt: Type.Union([DateTimeSchema, Type.Null()]),
+    finishedAt: Type.Union([DateTimeSchema, Type.Null()]),
+    fileDeletedAt: Type.Union([DateTimeSchema, Type.Null()], {
+      description:
+        'When the upload was deleted, its retention period after the end over (the report answers 410 from then on)',
     }),
   }),
-  counts: CountsSchema,
-  error: Type.Union([ImportProblemSchema, Type.Null()]),
-  createdAt: DateTimeSchema,
-  startedAt: Type.Union([DateTimeSchema, Type.Null()]),
-  finishedAt: Type.Union([DateTimeSchema, Type.Null()]),
-  fileDeletedAt: Type.Union([DateTimeSchema, Type.Null()], {
-    description:
-      'When the upload was deleted, its retention period after the end over (the report answers 410 from then on)',
-  }),
-});
+);
 export type Import = Static<typeof ImportSchema>;
 
-export const ImportRowSchema = Type.Object({
-  rowNumber: Type.Integer({ description: 'Spreadsheet row, header = 1' }),
-  email: Type.Union([Type.String(), Type.Null()], { description: 'Column A as read (lower case)' }),
-  outcome: ImportOutcomeSchema,
-  mailboxId: Type.Union([IdSchema, Type.Null()], { description: 'The box created, updated or found unchanged' }),
-  errors: Type.Array(RowErrorSchema),
-});
+export const ImportRowSchema = Listed(
+  'ImportRow',
+  Type.Object({
+    rowNumber: Type.Integer({ description: 'Spreadsheet row, header = 1' }),
+    email: Type.Union([Type.String(), Type.Null()], { description: 'Column A as read (lower case)' }),
+    outcome: ImportOutcomeSchema,
+    mailboxId: Type.Union([IdSchema, Type.Null()], { description: 'The box created, updated or found unchanged' }),
+    errors: Type.Array(RowErrorSchema),
+  }),
+);
 export type ImportRow = Static<typeof ImportRowSchema>;
 
 export const ImportRowsQuerySchema = Type.Object({ outcome: Type.Optional(ImportOutcomeSchema) });

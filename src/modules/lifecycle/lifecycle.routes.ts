@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { NamedRef } from '../../shared/named-schemas';
 import { Type } from '@sinclair/typebox';
 import { scopedResource } from '../../platform/auth/authentication.plugin';
 import { problemResponses } from '../../platform/errors/problem.schema';
@@ -68,7 +69,7 @@ export const lifecycleRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: MailboxParamsSchema,
         headers: Type.Composite([IfMatchHeadersSchema, IdempotencyHeadersSchema]),
         body: RestoreBodySchema,
-        response: { 200: MailboxSchema, ...problemResponses(403, 404, 409, 412, 422) },
+        response: { 200: NamedRef(MailboxSchema), ...problemResponses(403, 404, 409, 412, 422) },
       },
     },
     async (request, reply) => {
@@ -107,7 +108,7 @@ export const lifecycleRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'is made once. A box locked by a concurrent write is left to the next sweep. A box already past its deadline when first ' +
           'swept is deleted without waiting for a warning (it can be restored).',
         headers: IdempotencyHeadersSchema,
-        response: { 200: SweepReportSchema, ...problemResponses(403) },
+        response: { 200: NamedRef(SweepReportSchema), ...problemResponses(403) },
       },
     },
     async (request) => sweepNow(deps, policy, contextOf(request)),

@@ -1,6 +1,8 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { Named } from '../../shared/named-schemas';
+import { Listed } from '../../shared/pagination';
 import { MailboxStatusSchema, MailboxTypeSchema } from '../../domain/mailbox-vocabulary';
-import { DateSchema, DateTimeSchema, IdSchema } from '../../shared/schemas';
+import { DateSchema, DateTimeSchema, Defaulted, IdSchema } from '../../shared/schemas';
 
 export const ActivityBodySchema = Type.Union(
   [
@@ -72,22 +74,25 @@ const ImportFilesStepSchema = Type.Object(
 );
 export type ImportFilesStep = Static<typeof ImportFilesStepSchema>;
 
-export const SweepReportSchema = Type.Object({
-  sweepId: IdSchema,
-  trigger: Type.Union([Type.Literal('api'), Type.Literal('schedule')]),
-  startedAt: DateTimeSchema,
-  finishedAt: DateTimeSchema,
-  deactivated: SweepStepSchema('Boxes deactivated because their expiry date came'),
-  warned: Type.Composite([
-    SweepStepSchema('Boxes whose owner was warned of an inactivity deletion by this sweep'),
-    Type.Object({
-      adminNotices: Type.Integer({ minimum: 0, description: "Digests queued to structures' contact e-mails" }),
-    }),
-  ]),
-  deleted: SweepStepSchema('Boxes deleted after the inactivity period (soft: restorable during retention)'),
-  purged: SweepStepSchema('Deleted boxes past retention whose personal data was erased'),
-  importFilesDeleted: ImportFilesStepSchema,
-});
+export const SweepReportSchema = Named(
+  'SweepReport',
+  Type.Object({
+    sweepId: IdSchema,
+    trigger: Type.Union([Type.Literal('api'), Type.Literal('schedule')]),
+    startedAt: DateTimeSchema,
+    finishedAt: DateTimeSchema,
+    deactivated: SweepStepSchema('Boxes deactivated because their expiry date came'),
+    warned: Type.Composite([
+      SweepStepSchema('Boxes whose owner was warned of an inactivity deletion by this sweep'),
+      Type.Object({
+        adminNotices: Type.Integer({ minimum: 0, description: "Digests queued to structures' contact e-mails" }),
+      }),
+    ]),
+    deleted: SweepStepSchema('Boxes deleted after the inactivity period (soft: restorable during retention)'),
+    purged: SweepStepSchema('Deleted boxes past retention whose personal data was erased'),
+    importFilesDeleted: ImportFilesStepSchema,
+  }),
+);
 export type SweepReport = Static<typeof SweepReportSchema>;
 
 export const UPCOMING_REASONS = ['expiry', 'inactivity'] as const;
@@ -95,39 +100,44 @@ export type UpcomingReason = (typeof UPCOMING_REASONS)[number];
 
 export const UpcomingQuerySchema = Type.Object({
   structureId: Type.Optional(IdSchema),
-  withinDays: Type.Integer({
-    minimum: 0,
-    maximum: 3650,
-    default: 30,
-    description:
-      'The window: what falls due from now to now + withinDays (overdue boxes the next sweep handles are included)',
-  }),
+  withinDays: Defaulted(
+    Type.Integer({
+      minimum: 0,
+      maximum: 3650,
+      default: 30,
+      description:
+        'The window: what falls due from now to now + withinDays (overdue boxes the next sweep handles are included)',
+    }),
+  ),
   reason: Type.Optional(Type.Union(UPCOMING_REASONS.map((reason) => Type.Literal(reason)))),
 });
 export type UpcomingQuery = Static<typeof UpcomingQuerySchema>;
 
-export const UpcomingItemSchema = Type.Object({
-  mailboxId: IdSchema,
-  structureId: IdSchema,
-  email: Type.String(),
-  type: MailboxTypeSchema,
-  status: MailboxStatusSchema,
-  reason: Type.Union(
-    UPCOMING_REASONS.map((reason) => Type.Literal(reason)),
-    {
-      description: '`expiry`: deactivation on the expiry date; `inactivity`: deletion after the inactivity period',
-    },
-  ),
-  dueAt: Type.String({
-    format: 'date-time',
-    description:
-      'From when the sweep acts: 00:00 UTC of the expiry date, or the last sign of life + the inactivity period',
+export const UpcomingItemSchema = Listed(
+  'UpcomingItem',
+  Type.Object({
+    mailboxId: IdSchema,
+    structureId: IdSchema,
+    email: Type.String(),
+    type: MailboxTypeSchema,
+    status: MailboxStatusSchema,
+    reason: Type.Union(
+      UPCOMING_REASONS.map((reason) => Type.Literal(reason)),
+      {
+        description: '`expiry`: deactivation on the expiry date; `inactivity`: deletion after the inactivity period',
+      },
+    ),
+    dueAt: Type.String({
+      format: 'date-time',
+      description:
+        'From when the sweep acts: 00:00 UTC of the expiry date, or the last sign of life + the inactivity period',
+    }),
+    expiresAt: Type.Union([DateSchema, Type.Null()]),
+    lastActivityAt: Type.Union([DateTimeSchema, Type.Null()]),
+    lastSignOfLifeAt: Type.String({
+      format: 'date-time',
+      description: 'The latest of last activity, creation, registration and restoration: inactivity counts from it',
+    }),
   }),
-  expiresAt: Type.Union([DateSchema, Type.Null()]),
-  lastActivityAt: Type.Union([DateTimeSchema, Type.Null()]),
-  lastSignOfLifeAt: Type.String({
-    format: 'date-time',
-    description: 'The latest of last activity, creation, registration and restoration: inactivity counts from it',
-  }),
-});
+);
 export type UpcomingItem = Static<typeof UpcomingItemSchema>;

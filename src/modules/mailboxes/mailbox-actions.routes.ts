@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { NamedRef } from '../../shared/named-schemas';
 import { problemResponses } from '../../platform/errors/problem.schema';
 import { contextOf, dependenciesOf } from '../../platform/request-context';
 import { ifMatchOf, withEtag } from '../../shared/etag';
@@ -48,7 +49,7 @@ export const mailboxActionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
           params: MailboxParamsSchema,
           headers: ActionHeadersSchema,
           description: 'An action the current status forbids is a 409 whose problem carries `currentStatus`.',
-          response: { 200: MailboxSchema, ...problemResponses(403, 404, 409, 412) },
+          response: { 200: NamedRef(MailboxSchema), ...problemResponses(403, 404, 409, 412) },
         },
       },
       async (request, reply) => {
@@ -80,7 +81,7 @@ export const mailboxActionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: MailboxParamsSchema,
         headers: ActionHeadersSchema,
         body: TypeChangeBodySchema,
-        response: { 200: MailboxSchema, ...problemResponses(403, 404, 409, 412, 422) },
+        response: { 200: NamedRef(MailboxSchema), ...problemResponses(403, 404, 409, 412, 422) },
       },
     },
     async (request, reply) => {
@@ -110,7 +111,7 @@ export const mailboxActionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: MailboxParamsSchema,
         headers: ActionHeadersSchema,
         body: TransferBodySchema,
-        response: { 200: MailboxSchema, ...problemResponses(403, 404, 409, 412, 422) },
+        response: { 200: NamedRef(MailboxSchema), ...problemResponses(403, 404, 409, 412, 422) },
       },
     },
     async (request, reply) => {

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { NamedRef } from '../../shared/named-schemas';
 import { Type } from '@sinclair/typebox';
 import { scopedResource } from '../../platform/auth/authentication.plugin';
 import { problemResponses } from '../../platform/errors/problem.schema';
@@ -49,7 +50,7 @@ export const mailboxesRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'The box starts `preregistered` and unlisted. With `notify`, an invitation carrying a registration token is queued.',
         headers: IdempotencyHeadersSchema,
         body: CreateMailboxBodySchema,
-        response: { 201: MailboxSchema, ...problemResponses(403, 404, 409, 422) },
+        response: { 201: NamedRef(MailboxSchema), ...problemResponses(403, 404, 409, 422) },
       },
     },
     async (request, reply) => {
@@ -83,7 +84,7 @@ export const mailboxesRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: "The console's tabs: boxes per status and pending change-of-mail requests",
         tags,
         querystring: MailboxCountsQuerySchema,
-        response: { 200: MailboxCountsSchema, ...problemResponses(404) },
+        response: { 200: NamedRef(MailboxCountsSchema), ...problemResponses(404) },
       },
     },
     async (request) => countMailboxes(deps, contextOf(request), request.query.structureId),
@@ -97,7 +98,7 @@ export const mailboxesRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Get a mailbox',
         tags,
         params: MailboxParamsSchema,
-        response: { 200: MailboxSchema, ...problemResponses(404) },
+        response: { 200: NamedRef(MailboxSchema), ...problemResponses(404) },
       },
     },
     async (request, reply) => {
@@ -117,7 +118,7 @@ export const mailboxesRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: MailboxParamsSchema,
         headers: IfMatchHeadersSchema,
         body: UpdateMailboxBodySchema,
-        response: { 200: MailboxSchema, ...problemResponses(403, 404, 409, 412, 422) },
+        response: { 200: NamedRef(MailboxSchema), ...problemResponses(403, 404, 409, 412, 422) },
       },
     },
     async (request, reply) => {
@@ -142,7 +143,7 @@ export const mailboxesRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         params: MailboxParamsSchema,
         headers: IfMatchHeadersSchema,
-        response: { 200: MailboxSchema, ...problemResponses(403, 404, 409, 412) },
+        response: { 200: NamedRef(MailboxSchema), ...problemResponses(403, 404, 409, 412) },
       },
     },
     async (request, reply) => {

@@ -1,5 +1,15 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { DateSchema, DateTimeSchema, EmailSchema, IdSchema, Nullable, StringEnum } from '../../shared/schemas';
+import { Named } from '../../shared/named-schemas';
+import { Listed } from '../../shared/pagination';
+import {
+  DateSchema,
+  DateTimeSchema,
+  Defaulted,
+  EmailSchema,
+  IdSchema,
+  Nullable,
+  StringEnum,
+} from '../../shared/schemas';
 import { MailboxStatusSchema, MailboxTypeSchema, ResponsibleSchema } from '../../domain/mailbox-vocabulary';
 
 const Text = (maxLength: number, description?: string) =>
@@ -52,39 +62,42 @@ const editableProperties = {
   description: Type.Optional(Nullable(Text(500, 'ORG and APP only: what the box is used for'))),
 };
 
-export const MailboxSchema = Type.Object({
-  id: IdSchema,
-  structureId: IdSchema,
-  type: MailboxTypeSchema,
-  email: Type.String({ description: 'The reference address and login; unique, case-insensitively' }),
-  status: MailboxStatusSchema,
-  lastName: Type.String(),
-  firstName: Type.String(),
-  civility: Nullable(Type.String()),
-  profession: Nullable(Type.String()),
-  professionCategory: Nullable(Type.String()),
-  specialty: Nullable(Type.String()),
-  rpps: Nullable(Type.String()),
-  adeli: Nullable(Type.String()),
-  service: Nullable(Type.String()),
-  organisationName: Nullable(Type.String()),
-  address: Nullable(Type.String()),
-  postalCode: Nullable(Type.String()),
-  city: Nullable(Type.String()),
-  phone: Nullable(Type.String()),
-  mailboxPhone: Nullable(Type.String()),
-  paperless: Nullable(Type.Boolean()),
-  expiresAt: Nullable(DateSchema),
-  isTest: Type.Boolean(),
-  directoryVisible: Type.Boolean({ description: 'Whether the directory lists the box (effective value)' }),
-  directoryVisibility: StringEnum(['default', 'explicit']),
-  responsible: Nullable(ResponsibleSchema),
-  description: Nullable(Type.String()),
-  correspondence: Nullable(CorrespondenceSchema),
-  lastActivityAt: Nullable(DateTimeSchema),
-  createdAt: DateTimeSchema,
-  updatedAt: DateTimeSchema,
-});
+export const MailboxSchema = Listed(
+  'Mailbox',
+  Type.Object({
+    id: IdSchema,
+    structureId: IdSchema,
+    type: MailboxTypeSchema,
+    email: Type.String({ description: 'The reference address and login; unique, case-insensitively' }),
+    status: MailboxStatusSchema,
+    lastName: Type.String(),
+    firstName: Type.String(),
+    civility: Nullable(Type.String()),
+    profession: Nullable(Type.String()),
+    professionCategory: Nullable(Type.String()),
+    specialty: Nullable(Type.String()),
+    rpps: Nullable(Type.String()),
+    adeli: Nullable(Type.String()),
+    service: Nullable(Type.String()),
+    organisationName: Nullable(Type.String()),
+    address: Nullable(Type.String()),
+    postalCode: Nullable(Type.String()),
+    city: Nullable(Type.String()),
+    phone: Nullable(Type.String()),
+    mailboxPhone: Nullable(Type.String()),
+    paperless: Nullable(Type.Boolean()),
+    expiresAt: Nullable(DateSchema),
+    isTest: Type.Boolean(),
+    directoryVisible: Type.Boolean({ description: 'Whether the directory lists the box (effective value)' }),
+    directoryVisibility: StringEnum(['default', 'explicit']),
+    responsible: Nullable(ResponsibleSchema),
+    description: Nullable(Type.String()),
+    correspondence: Nullable(CorrespondenceSchema),
+    lastActivityAt: Nullable(DateTimeSchema),
+    createdAt: DateTimeSchema,
+    updatedAt: DateTimeSchema,
+  }),
+);
 export type Mailbox = Static<typeof MailboxSchema>;
 
 export const CreateMailboxBodySchema = Type.Object(
@@ -133,18 +146,21 @@ export const MailboxListQuerySchema = Type.Object({
         'Prefix search over e-mail, names (case- and accent-insensitive, every word), RPPS, ADELI and MSSanté address',
     }),
   ),
-  sort: StringEnum(MAILBOX_SORTS, { default: 'lastName' }),
+  sort: Defaulted(StringEnum(MAILBOX_SORTS, { default: 'lastName' })),
 });
 export type MailboxListQuery = Static<typeof MailboxListQuerySchema>;
 
-export const MailboxCountsSchema = Type.Object({
-  valid: Type.Integer(),
-  pending: Type.Integer({ description: 'Self sign-ups awaiting validation' }),
-  preregistered: Type.Integer(),
-  rejected: Type.Integer(),
-  deactivated: Type.Integer(),
-  emailChangeRequests: Type.Integer({ description: 'Pending change-of-mail requests' }),
-});
+export const MailboxCountsSchema = Named(
+  'MailboxCounts',
+  Type.Object({
+    valid: Type.Integer(),
+    pending: Type.Integer({ description: 'Self sign-ups awaiting validation' }),
+    preregistered: Type.Integer(),
+    rejected: Type.Integer(),
+    deactivated: Type.Integer(),
+    emailChangeRequests: Type.Integer({ description: 'Pending change-of-mail requests' }),
+  }),
+);
 export type MailboxCounts = Static<typeof MailboxCountsSchema>;
 export const MailboxCountsQuerySchema = Type.Object({ structureId: Type.Optional(IdSchema) });
 

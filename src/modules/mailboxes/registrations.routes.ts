@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { NamedRef } from '../../shared/named-schemas';
 import { auditActorOf } from '../../platform/audit/audit';
 import { problemResponses } from '../../platform/errors/problem.schema';
 import { dependenciesOf } from '../../platform/request-context';
@@ -27,7 +28,7 @@ export const registrationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         security: [],
         body: RegistrationBodySchema,
-        response: { 201: MailboxSchema, ...problemResponses(404, 409, 422, 429) },
+        response: { 201: NamedRef(MailboxSchema), ...problemResponses(404, 409, 422, 429) },
       },
     },
     async (request, reply) => {
@@ -46,7 +47,7 @@ export const registrationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         security: [],
         body: CompleteRegistrationBodySchema,
-        response: { 200: MailboxSchema, ...problemResponses(404, 409, 429) },
+        response: { 200: NamedRef(MailboxSchema), ...problemResponses(404, 409, 429) },
       },
     },
     async (request, reply) => {

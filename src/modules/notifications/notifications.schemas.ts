@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { Listed } from '../../shared/pagination';
 import { DateTimeSchema, IdSchema } from '../../shared/schemas';
 
 export const NOTIFICATION_KINDS = [
@@ -9,25 +10,28 @@ export const NOTIFICATION_KINDS = [
   'email_change',
 ] as const;
 
-export const NotificationSchema = Type.Object({
-  id: IdSchema,
-  structureId: Type.Union([IdSchema, Type.Null()]),
-  mailboxId: Type.Union([IdSchema, Type.Null()]),
-  kind: Type.Union(NOTIFICATION_KINDS.map((kind) => Type.Literal(kind))),
-  recipient: Type.String(),
-  subject: Type.String(),
-  body: Type.String(),
-  status: Type.Union([Type.Literal('queued'), Type.Literal('sent'), Type.Literal('failed')], {
-    description:
-      '`queued` until delivered by SMTP (or for good when no SMTP is configured); `failed` once every attempt failed',
+export const NotificationSchema = Listed(
+  'Notification',
+  Type.Object({
+    id: IdSchema,
+    structureId: Type.Union([IdSchema, Type.Null()]),
+    mailboxId: Type.Union([IdSchema, Type.Null()]),
+    kind: Type.Union(NOTIFICATION_KINDS.map((kind) => Type.Literal(kind))),
+    recipient: Type.String(),
+    subject: Type.String(),
+    body: Type.String(),
+    status: Type.Union([Type.Literal('queued'), Type.Literal('sent'), Type.Literal('failed')], {
+      description:
+        '`queued` until delivered by SMTP (or for good when no SMTP is configured); `failed` once every attempt failed',
+    }),
+    attempts: Type.Integer({ description: 'SMTP delivery attempts made so far' }),
+    lastError: Type.Union([Type.String(), Type.Null()], {
+      description: 'The SMTP error of the last failed attempt (kept after a later success)',
+    }),
+    createdAt: DateTimeSchema,
+    sentAt: Type.Union([DateTimeSchema, Type.Null()]),
   }),
-  attempts: Type.Integer({ description: 'SMTP delivery attempts made so far' }),
-  lastError: Type.Union([Type.String(), Type.Null()], {
-    description: 'The SMTP error of the last failed attempt (kept after a later success)',
-  }),
-  createdAt: DateTimeSchema,
-  sentAt: Type.Union([DateTimeSchema, Type.Null()]),
-});
+);
 export type Notification = Static<typeof NotificationSchema>;
 
 export const NotificationQuerySchema = Type.Object({

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { NamedRef } from '../../shared/named-schemas';
 import { AppError } from '../../domain/errors/error-catalogue';
 import { problemResponses } from '../../platform/errors/problem.schema';
 import { assertMultipartRequest, multipartFailure, receiveFilePart } from '../../platform/multipart-upload';
@@ -39,7 +40,7 @@ export const referenceRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         consumes: ['multipart/form-data'],
         headers: IdempotencyHeadersSchema,
-        response: { 202: ReferenceExtractionSchema, ...problemResponses(403, 413, 415) },
+        response: { 202: NamedRef(ReferenceExtractionSchema), ...problemResponses(403, 413, 415) },
       },
     },
     async (request, reply) => {
@@ -96,7 +97,7 @@ export const referenceRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Follow the load of an uploaded extraction (operator)',
         tags,
         params: ExtractionParamsSchema,
-        response: { 200: ReferenceExtractionSchema, ...problemResponses(403, 404) },
+        response: { 200: NamedRef(ReferenceExtractionSchema), ...problemResponses(403, 404) },
       },
     },
     async (request) => getExtraction(deps, contextOf(request), request.params.extractionId),
@@ -111,7 +112,7 @@ export const referenceRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         description:
           "Readable by every role: the reference is public ANS data, and explains the report's reference rules.",
-        response: { 200: ReferenceSchema, ...problemResponses() },
+        response: { 200: NamedRef(ReferenceSchema), ...problemResponses() },
       },
     },
     async () => getReference(deps),

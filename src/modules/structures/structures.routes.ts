@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { NamedRef } from '../../shared/named-schemas';
 import { Type } from '@sinclair/typebox';
 import { problemResponses } from '../../platform/errors/problem.schema';
 import { contextOf, dependenciesOf } from '../../platform/request-context';
@@ -37,7 +38,7 @@ export const structuresRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         headers: IdempotencyHeadersSchema,
         body: CreateStructureBodySchema,
-        response: { 201: StructureSchema, ...problemResponses(403, 409, 422) },
+        response: { 201: NamedRef(StructureSchema), ...problemResponses(403, 409, 422) },
       },
     },
     async (request, reply) => {
@@ -68,7 +69,7 @@ export const structuresRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Get a structure',
         tags,
         params: StructureParamsSchema,
-        response: { 200: StructureSchema, ...problemResponses(404) },
+        response: { 200: NamedRef(StructureSchema), ...problemResponses(404) },
       },
     },
     async (request, reply) => {
@@ -88,7 +89,7 @@ export const structuresRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: StructureParamsSchema,
         headers: IfMatchHeadersSchema,
         body: UpdateStructureBodySchema,
-        response: { 200: StructureSchema, ...problemResponses(403, 404, 409, 412, 422) },
+        response: { 200: NamedRef(StructureSchema), ...problemResponses(403, 404, 409, 412, 422) },
       },
     },
     async (request, reply) => {
@@ -130,7 +131,7 @@ export const structuresRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'MSSanté domains and, per quota family, addresses used and available',
         tags,
         params: StructureParamsSchema,
-        response: { 200: MssantePanelSchema, ...problemResponses(404) },
+        response: { 200: NamedRef(MssantePanelSchema), ...problemResponses(404) },
       },
     },
     async (request) => getMssantePanel(deps, contextOf(request), request.params.structureId),

@@ -1,4 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { Named } from '../../shared/named-schemas';
+import { Listed } from '../../shared/pagination';
 import { DateTimeSchema, EmailSchema, IdSchema, PG_INTEGER_MAX } from '../../shared/schemas';
 
 const QuotaSchema = Type.Union([Type.Integer({ minimum: 0, maximum: PG_INTEGER_MAX }), Type.Null()], {
@@ -29,17 +31,20 @@ const ContactEmailDescription =
   'warned of an inactivity deletion. null: admins follow warnings in the outbox (`GET /v1/notifications`) and in ' +
   '`GET /v1/lifecycle/upcoming` only.';
 
-export const StructureSchema = Type.Object({
-  id: IdSchema,
-  name: Type.String(),
-  finess: Type.Union([Type.String(), Type.Null()]),
-  siret: Type.Union([Type.String(), Type.Null()]),
-  domains: Type.Array(Type.String(), { description: 'The first is the default for new addresses' }),
-  quotas: QuotasSchema,
-  contactEmail: Type.Union([Type.String(), Type.Null()], { description: ContactEmailDescription }),
-  createdAt: DateTimeSchema,
-  updatedAt: DateTimeSchema,
-});
+export const StructureSchema = Listed(
+  'Structure',
+  Type.Object({
+    id: IdSchema,
+    name: Type.String(),
+    finess: Type.Union([Type.String(), Type.Null()]),
+    siret: Type.Union([Type.String(), Type.Null()]),
+    domains: Type.Array(Type.String(), { description: 'The first is the default for new addresses' }),
+    quotas: QuotasSchema,
+    contactEmail: Type.Union([Type.String(), Type.Null()], { description: ContactEmailDescription }),
+    createdAt: DateTimeSchema,
+    updatedAt: DateTimeSchema,
+  }),
+);
 export type Structure = Static<typeof StructureSchema>;
 
 export const CreateStructureBodySchema = Type.Object(
@@ -72,9 +77,16 @@ const QuotaUsageSchema = Type.Object({
   available: Type.Union([Type.Integer(), Type.Null()], { description: 'null = unlimited' }),
 });
 
-export const MssantePanelSchema = Type.Object({
-  structureId: IdSchema,
-  domains: Type.Array(Type.String()),
-  quotas: Type.Object({ personal: QuotaUsageSchema, organisational: QuotaUsageSchema, applicative: QuotaUsageSchema }),
-});
+export const MssantePanelSchema = Named(
+  'MssantePanel',
+  Type.Object({
+    structureId: IdSchema,
+    domains: Type.Array(Type.String()),
+    quotas: Type.Object({
+      personal: QuotaUsageSchema,
+      organisational: QuotaUsageSchema,
+      applicative: QuotaUsageSchema,
+    }),
+  }),
+);
 export type MssantePanel = Static<typeof MssantePanelSchema>;

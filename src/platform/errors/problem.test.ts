@@ -71,6 +71,11 @@ describe('the error model (RFC 9457)', () => {
     expect(made.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  it('refuses a malformed request to the health checks as the contract says (400 problem+json)', async () => {
+    const refused = await test.http.get('/health/live?probe=%00').expect(400);
+    expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
+  });
+
   it('reports readiness from the database', async () => {
     await test.http.get('/health/ready').expect(200, { status: 'ok' });
   });

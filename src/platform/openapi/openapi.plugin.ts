@@ -3,6 +3,7 @@ import swagger, { type SwaggerTransform } from '@fastify/swagger';
 import type { FastifySchema } from 'fastify';
 import swaggerUi from '@fastify/swagger-ui';
 import { version } from '../../../package.json';
+import { finishContract } from './contract-transform';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -54,6 +55,27 @@ export const openapiPlugin = fp(
             'the route does not read is a 415.',
           license: { name: 'MIT', identifier: 'MIT' },
         },
+        // Relative: the API answers at the root of wherever it is deployed.
+        servers: [{ url: '/', description: 'This server' }],
+        tags: [
+          { name: 'Health', description: 'Liveness and readiness, without a key' },
+          { name: 'API keys', description: 'Keys, their role and the structures they reach' },
+          { name: 'Structures', description: 'Client organisations: identity, MSSanté domains, quotas' },
+          { name: 'Audit', description: 'Who changed what, when, before and after' },
+          { name: 'Mailboxes', description: 'The boxes (PER, MED, INT, ORG, APP), their statuses and moves' },
+          { name: 'Registrations', description: 'Self sign-up and the completion of a pre-registration (no key)' },
+          { name: 'Notifications', description: 'The outbox of e-mails: invitations, reminders, warnings' },
+          { name: 'Lifecycle', description: 'Inactivity, deactivation, deletion, restore, and the sweeps' },
+          { name: 'Change-of-mail requests', description: "Requests to change a box's reference address" },
+          { name: 'Alimentation report', description: 'The 16 rules over fed boxes, as JSON, CSV or XLSX' },
+          { name: 'Reference', description: 'The ANS extraction of professionals the report checks against' },
+          { name: 'Directory', description: 'The national directory feed, in full or since a sync token' },
+          { name: 'MSSanté correspondence', description: "A box's MSSanté address and its history" },
+          { name: 'Connection accounts', description: 'The nominative logins that open an ORG or APP box' },
+          { name: 'Delegates', description: 'Who acts for a person' },
+          { name: 'Imports', description: 'Loaduser uploads (csv, xls, xlsx), their rows and reports' },
+          { name: 'Exports', description: "A structure's boxes in the loaduser layout" },
+        ],
         components: {
           securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key: `Authorization: Bearer blk_…`' } },
         },
@@ -61,6 +83,8 @@ export const openapiPlugin = fp(
       },
       // Name shared schemas after their $id (e.g. `Problem`) rather than `def-0`.
       transform: documentUploads,
+      transformObject: (document) =>
+        'openapiObject' in document ? finishContract(document.openapiObject) : document.swaggerObject,
       refResolver: { buildLocalReference: (json, _baseUri, _fragment, index) => (typeof json.$id === 'string' ? json.$id : `def-${index}`) },
     });
     // The page and its assets are public like the contract they show: a browser sends no API key.

@@ -1,0 +1,88 @@
+import { readFileSync } from 'node:fs';
+import { OPENAPI_FILE } from '../scripts/write-openapi';
+
+/**
+ * "Required" in the contract means the server refuses the value's absence. A parameter or property
+ * with a `default` is filled by the server when absent, so it must never be required: a generated
+ * client would refuse calls the server accepts.
+ */
+type Node = Record<string, unknown>;
+const isNode = (value: unknown): value is Node => typeof value === 'object' && value !== null;
+
+function requiredWithDefault(node: unknown, at: string, found: string[]): string[] {
+  if (Array.isArray(node)) {
+    node.forEach((item, index) => requiredWithDefault(item, `${at}/${index}`, found));
+    return found;
+  }
+  if (!isNode(node)) return found;
+  if (node.required === true && isNode(node.schema) && 'default' in node.schema)
+    found.push(`${at} (${String(node.name)})`);
+  if (Array.isArray(node.required) && isNode(node.properties)) {
+    for (const name of node.required as string[]) {
+      const property = node.properties[name];
+      if (isNode(property) && 'default' in property) found.push(`${at}/properties/${name}`);
+    }
+  }
+  for (const [key, value] of Object.entries(node)) requiredWithDefault(value, `${at}/${key}`, found);
+  return found;
+}
+
+type Operation = { responses: Record<string, { description?: string; content?: Record<string, unknown> }> };
+const readContract = () =>
+  JSON.parse(readFileSync(OPENAPI_FILE, 'utf8')) as {
+    servers?: unknown[];
+    paths: Record<string, Record<string, Operation>>;
+  };
+const responsesOf = (document: ReturnType<typeof readContract>) =>
+  Object.entries(document.paths).flatMap(([route, operations]) =>
+    Object.entries(operations).flatMap(([method, operation]) =>
+      Object.entries(operation.responses).map(([status, response]) => ({
+        at: `${method} ${route} ${status}`,
+        status,
+        response,
+      })),
+    ),
+  );
+
+describe('the committed OpenAPI contract', () => {
+  it('declares errors as application/problem+json, the type the server sends', () => {
+    const errors = responsesOf(readContract()).filter(({ status }) => Number(status) >= 400);
+    expect(errors.length).toBeGreaterThan(0);
+    for (const { at, response } of errors)
+      expect({ at, types: Object.keys(response.content ?? {}) }).toEqual({ at, types: ['application/problem+json'] });
+  });
+
+  it('describes every response (never "Default Response") and names its servers', () => {
+    const document = readContract();
+    for (const { at, response } of responsesOf(document)) {
+      expect({ at, description: response.description }).not.toEqual({ at, description: 'Default Response' });
+      expect(response.description).toBeTruthy();
+    }
+    expect(document.servers?.length).toBeGreaterThan(0);
+  });
+
+  it('names every resource and list envelope, and the operations refer to them', () => {
+    const document = JSON.parse(readFileSync(OPENAPI_FILE, 'utf8')) as {
+      components: { schemas: Record<string, unknown> };
+    };
+    const names = ['Mailbox', 'MailboxPage', 'Structure', 'Import', 'ImportRowPage', 'ApiKeyPage', 'AuditEventPage'];
+    for (const name of [...names, 'DirectoryEntry', 'DirectoryPage', 'AlimentationReport', 'Problem']) {
+      expect(Object.keys(document.components.schemas)).toContain(name);
+    }
+    const mailbox = readContract().paths['/v1/mailboxes/{mailboxId}']?.get?.responses['200']?.content;
+    expect(mailbox).toEqual({ 'application/json': { schema: { $ref: '#/components/schemas/Mailbox' } } });
+  });
+
+  it('never requires a parameter or property the server gives a default', () => {
+    const document: unknown = JSON.parse(readFileSync(OPENAPI_FILE, 'utf8'));
+    expect(requiredWithDefault(document, '#', [])).toEqual([]);
+  });
+
+  it('sees a required property with a default (the check itself works)', () => {
+    const sample = {
+      parameters: [{ name: 'limit', in: 'query', required: true, schema: { type: 'integer', default: 5 } }],
+      body: { type: 'object', required: ['flag'], properties: { flag: { type: 'boolean', default: false } } },
+    };
+    expect(requiredWithDefault(sample, '#', [])).toEqual(['#/parameters/0 (limit)', '#/body/properties/flag']);
+  });
+});
