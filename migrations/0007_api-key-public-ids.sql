@@ -1,4 +1,4 @@
--- Data only (issue 13). An API key's `prefix` was the first 10 characters of its secret: for a
+-- Data only. An API key's `prefix` was the first 10 characters of its secret: for a
 -- bootstrap key, whose secret a person chose, that is a real hint. Every key gets a random public
 -- id instead (`kid_` and 12 hex digits: the first 12 digits of a v4 UUID are all random). Keys
 -- are looked up by their secret's hash only, so authentication is unchanged.
