@@ -122,6 +122,15 @@ describe('an integrator scenario through a client generated from openapi/openapi
     }
   });
 
+  it('reads why a box is refused from the problem document', async () => {
+    const refused = await admin.POST('/v1/mailboxes', {
+      body: { ...newMailbox(structure.id, 'PER'), rpps: '10000013995' },
+    });
+    expect(refused.response.status).toBe(422);
+    expect(refused.response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(refused.error?.errors).toEqual([expect.objectContaining({ field: 'rpps' })]);
+  });
+
   it('searches the boxes page by page, following nextCursor', async () => {
     const seen: string[] = [];
     let cursor: string | undefined;
@@ -161,7 +170,9 @@ describe('an integrator scenario through a client generated from openapi/openapi
       body: { service: 'Pneumologie' },
     });
     expect(stale.response.status).toBe(412);
-    expect(stale.error?.code).toBe('PRECONDITION_FAILED');
+    // Typed by the contract: once each operation lists the codes it can return, one it omits does not compile.
+    const preconditionFailed: NonNullable<typeof stale.error>['code'] = 'PRECONDITION_FAILED';
+    expect(stale.error?.code).toBe(preconditionFailed);
   });
 
   it('gives every fed box its MSSanté address', async () => {
