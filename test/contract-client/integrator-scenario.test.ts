@@ -32,7 +32,9 @@ beforeAll(async () => {
   });
   baseUrl = await server.app.listen({ port: 0, host: '127.0.0.1' });
   operator = createBaliseClient(baseUrl, server.operatorKey);
-});
+  // More than the default 30 s: if this hook timed out, the server it goes on to start (job runner
+  // polling) would never be closed and would keep jest from exiting. A loaded machine needs it.
+}, 120_000);
 afterAll(() => server.close());
 
 /** The body of a successful answer; anything else fails with the status and problem the server sent. */
