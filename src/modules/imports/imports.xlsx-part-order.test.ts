@@ -1,6 +1,13 @@
 import { createTestApp, type TestApp } from '../../../test/harness';
 import { excelWorkbook, type WorkbookCell } from '../../../test/excel-workbooks';
-import { createStructure, importRows, LOADUSER_TEST_HEADERS, runImport, uniqueDomain } from '../../../test/factories';
+import {
+  createStructure,
+  importRows,
+  LOADUSER_TEST_HEADERS,
+  runImport,
+  uniqueDomain,
+  validRpps,
+} from '../../../test/factories';
 
 let test: TestApp;
 let structureId: string;
@@ -10,7 +17,7 @@ beforeAll(async () => {
 });
 afterAll(() => test.close());
 
-/** A hundred PER rows: columns A (e-mail), B (name), C (first name), S (type). */
+/** A hundred PER rows: columns A (e-mail), B (name), C (first name), D (RPPS), S (type), all texts. */
 function hundredPeople(): WorkbookCell[][] {
   const rows: WorkbookCell[][] = [[...LOADUSER_TEST_HEADERS]];
   for (let index = 0; index < 100; index += 1) {
@@ -18,12 +25,15 @@ function hundredPeople(): WorkbookCell[][] {
     row[0] = `agent.${index}@hopital.example.fr`;
     row[1] = `Nom${index}`;
     row[2] = `Prénom${index}`;
+    row[3] = validRpps();
     row[18] = 'PER';
     rows.push(row);
   }
   return rows;
 }
 
+// The reader's own tests (loaduser-sheet/read-xlsx-part-order.test.ts) cover the sizes and
+// layouts; this one follows such a file through the upload, the stored pieces and the job.
 describe('importing an XLSX whose shared strings come after the worksheet, sizes in data descriptors', () => {
   it('creates every box with the texts of its cells', async () => {
     const file = excelWorkbook(hundredPeople(), { order: 'excel', sizesIn: 'data-descriptors' });

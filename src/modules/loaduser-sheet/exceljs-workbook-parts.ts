@@ -71,11 +71,11 @@ export async function readFirstWorksheet(
   await watch(internals._parseRels(await archive.open(WORKBOOK_RELATIONSHIPS, guard)));
   await watch(internals._parseWorkbook(await archive.open(WORKBOOK, guard)));
 
-  const styles = relationshipTarget(internals, 'styles');
-  if (styles !== undefined && archive.has(styles))
-    await watch(internals._parseStyles(await archive.open(styles, guard)));
-  const sharedStrings = relationshipTarget(internals, 'sharedStrings');
-  if (sharedStrings !== undefined && archive.has(sharedStrings)) {
+  // Where the relationships name no part, the one every writer uses (exceljs looked only there).
+  const styles = relationshipTarget(internals, 'styles') ?? 'xl/styles.xml';
+  if (archive.has(styles)) await watch(internals._parseStyles(await archive.open(styles, guard)));
+  const sharedStrings = relationshipTarget(internals, 'sharedStrings') ?? 'xl/sharedStrings.xml';
+  if (archive.has(sharedStrings)) {
     const table = internals._parseSharedStrings(await archive.open(sharedStrings, guard));
     await watch(
       (async () => {
@@ -86,8 +86,8 @@ export async function readFirstWorksheet(
 
   const firstSheet = internals.model?.sheets?.[0];
   const relationship = internals.workbookRels?.find((rel) => rel.Id === firstSheet?.rId);
-  const worksheet = partOf(relationship?.Target);
-  if (worksheet === undefined || !archive.has(worksheet)) throw new Error('it holds no worksheet');
+  const worksheet = partOf(relationship?.Target) ?? 'xl/worksheets/sheet1.xml';
+  if (!archive.has(worksheet)) throw new Error('it holds no worksheet');
   // exceljs names a sheet by the number in its part's name, as its own `parse()` does.
   const sheetNumber = /(\d+)\.xml$/.exec(worksheet)?.[1] ?? '1';
   for (const event of internals._parseWorksheet(await archive.open(worksheet, guard), sheetNumber))
