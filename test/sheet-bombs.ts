@@ -176,12 +176,22 @@ export function manyRowsWorkbook(count: number): Buffer {
   ]);
 }
 
-/** A part that is none of the workbook's, inflating to `megabytes` MB of zeros. */
+/**
+ * A worksheet that inflates to `megabytes` MB: blanks inside one of its tags, which XML parsers
+ * skip without keeping them, so only the unpacked-size limit can stop it.
+ */
 export function unpackedSizeBomb(megabytes: number): Buffer {
   return buildZip([
     ...workbookParts(false),
-    { path: 'xl/media/image1.bin', content: { piece: '\0'.repeat(1024 * 1024), times: megabytes } },
-    { path: 'xl/worksheets/sheet1.xml', content: Buffer.from(`${WORKSHEET_START}${HEADER_ROW}${WORKSHEET_END}`) },
+    {
+      path: 'xl/worksheets/sheet1.xml',
+      content: {
+        head: `${WORKSHEET_START}${HEADER_ROW}<row r="2"`,
+        piece: ' '.repeat(1024 * 1024),
+        times: megabytes,
+        tail: `>${inlineCell('A2', 'x')}</row>${WORKSHEET_END}`,
+      },
+    },
   ]);
 }
 

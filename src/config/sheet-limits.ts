@@ -35,8 +35,8 @@ export interface SheetLimits {
  *   (e-mail, names, address…) of some fifty characters, held as strings by the reader; about
  *   200 MB at worst, within the reader's heap;
  * - 512 MB of reader heap: what the two limits above need, far below what would hurt the host;
- * - 120 s of reader silence: the longest a legitimate read goes quiet is while exceljs copies a
- *   200,000-row worksheet to disk before its shared strings, a few seconds on a loaded host.
+ * - 120 s of reader silence: the longest a legitimate read goes quiet is while it reads two
+ *   million shared strings before the first row, a few seconds on a loaded host.
  */
 export const DEFAULT_SHEET_LIMITS: SheetLimits = {
   maxRows: 200_000,

@@ -77,9 +77,8 @@ export async function* readLoaduserSheet(
   limits: SheetLimits = DEFAULT_SHEET_LIMITS,
 ): AsyncGenerator<RawSheetRow> {
   const workerData: SheetWorkerData = { format: input.format, limits };
-  // exceljs copies a worksheet that comes before the shared strings (Excel's order) to a temporary
-  // file, removed only when it reads the sheet to its end or its thread exits normally; a worker
-  // is terminated instead. Its files go to a folder of this read, removed with the worker.
+  // The XLSX reader writes the upload to a temporary file to read its parts at random, and a
+  // terminated worker removes nothing: its files go to a folder of this read, removed with it.
   const scratch = await mkdtemp(path.join(tmpdir(), 'balise-sheet-'));
   const worker = startModuleWorker(siblingModule(__filename, 'sheet-worker'), {
     workerData,

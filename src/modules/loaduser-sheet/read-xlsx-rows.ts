@@ -5,7 +5,9 @@ import { SheetError } from './sheet-error';
 import type { SheetLimits } from './sheet-limits';
 import type { RawSheetRow, SheetCellValue } from './sheet-row';
 import { toSheetCellValue } from './xlsx-cell-value';
-import { guardSharedStrings, guardZipEntries, XlsxGuard } from './xlsx-guards';
+import { readFirstWorksheet } from './exceljs-workbook-parts';
+import { XlsxArchive } from './xlsx-archive';
+import { guardSharedStrings, XlsxGuard } from './xlsx-guards';
 
 const ZIP_SIGNATURE = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
 
@@ -28,7 +30,7 @@ function toCells(values: unknown): SheetCellValue[] {
 
 /**
  * Iterates until the guard reports a limit exceeded, whether or not exceljs noticed: it may be
- * left waiting on a part that stopped. The read is over then, and its input destroyed.
+ * left waiting on a part that stopped. The read is over then.
  */
 async function* untilBreach<T>(iterable: AsyncIterable<T>, guard: XlsxGuard): AsyncGenerator<T> {
   const iterator = iterable[Symbol.asyncIterator]();
@@ -47,10 +49,10 @@ async function* untilBreach<T>(iterable: AsyncIterable<T>, guard: XlsxGuard): As
 }
 
 /**
- * Streams the rows of the first worksheet with exceljs's streaming reader, within the unpacked
- * size and shared-string limits (`xlsx-guards.ts`). Input failures are kept apart from damaged
- * files: exceljs pipes its input without listening for errors, so an input that failed is
- * ended instead, and the error re-thrown once exceljs notices the cut.
+ * Streams the rows of the first worksheet with exceljs's row reader, within the unpacked size
+ * and shared-string limits (`xlsx-guards.ts`). The upload is written to disk first and its parts
+ * read at random (`xlsx-archive.ts`): the shared strings before the worksheet, wherever the zip
+ * has them. The input's own failures are thrown as they are, apart from damaged files.
  */
 export async function* readXlsxRows(chunks: AsyncIterable<Buffer>, limits: SheetLimits): AsyncGenerator<RawSheetRow> {
   const iterator = chunks[Symbol.asyncIterator]();
@@ -60,54 +62,48 @@ export async function* readXlsxRows(chunks: AsyncIterable<Buffer>, limits: Sheet
     if (next.done) break;
     firstChunk = Buffer.concat([firstChunk, next.value]);
   }
-  // exceljs never settles on an empty input, so anything that is not a zip stops here.
+  // Anything that is not a zip stops here, before it is written to disk.
   if (!firstChunk.subarray(0, ZIP_SIGNATURE.length).equals(ZIP_SIGNATURE)) {
     await iterator.return?.();
     throw unreadable('not a zip archive');
   }
-
   let inputError: Error | undefined;
-  async function* guardInput(): AsyncGenerator<Buffer> {
+  async function* wholeInput(): AsyncGenerator<Buffer> {
     yield firstChunk;
     try {
       for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
     } catch (error) {
       inputError = error instanceof Error ? error : new Error(String(error));
-    } finally {
-      await iterator.return?.();
+      throw inputError;
     }
   }
-  const source = Readable.from(guardInput(), { objectMode: false });
-  const guard = new XlsxGuard(limits);
-  guardZipEntries(source, guard);
-  const ExcelJS = await loadExcelJs();
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(source, {
-    worksheets: 'emit',
-    sharedStrings: 'cache',
-    // Styles tell date cells from numbers; hyperlinks would replace a cell's value by an object.
-    styles: 'cache',
-    hyperlinks: 'ignore',
-    entries: 'ignore',
+  const archive = await XlsxArchive.spool(wholeInput()).catch((error: unknown) => {
+    if (inputError !== undefined) throw inputError;
+    throw unreadable(error instanceof Error ? error.message : String(error), error);
   });
-  fixExceljsUtf8Decoding(reader);
-  guardSharedStrings(reader, guard);
 
-  let hasWorksheet = false;
+  const guard = new XlsxGuard(limits);
   try {
-    for await (const worksheet of untilBreach(reader, guard)) {
-      hasWorksheet = true;
-      for await (const row of untilBreach(worksheet, guard)) {
-        yield { rowNumber: row.number, cells: toCells(row.values) };
-      }
-      break; // Only the first worksheet holds rows; a "Notice" sheet may follow.
+    const ExcelJS = await loadExcelJs();
+    // Never asked to parse its input: `readFirstWorksheet` hands it the archive's parts one by one.
+    const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([]), {
+      worksheets: 'emit',
+      sharedStrings: 'cache',
+      // Styles tell date cells from numbers; hyperlinks would replace a cell's value by an object.
+      styles: 'cache',
+      hyperlinks: 'ignore',
+      entries: 'ignore',
+    });
+    fixExceljsUtf8Decoding(reader);
+    guardSharedStrings(reader, guard);
+    const worksheet = await readFirstWorksheet(reader, archive, guard);
+    for await (const row of untilBreach(worksheet, guard)) {
+      yield { rowNumber: row.number, cells: toCells(row.values) };
     }
   } catch (error) {
-    if (inputError !== undefined) throw inputError;
     if (error instanceof SheetError) throw error;
     throw unreadable(error instanceof Error ? error.message : String(error), error);
   } finally {
-    source.destroy();
+    await archive.close();
   }
-  if (inputError !== undefined) throw inputError;
-  if (!hasWorksheet) throw unreadable('it holds no worksheet');
 }

@@ -1,19 +1,17 @@
-import { Readable, Transform, type TransformCallback } from 'node:stream';
 import type ExcelJS from 'exceljs';
 import type { SheetError } from './sheet-error';
 import { limitExceeded, type SheetLimits } from './sheet-limits';
 
 /**
  * Guards against XLSX bombs: a zip of a few MB can inflate to gigabytes (a shared-string table
- * of 6,000,000 strings of 1,000 characters in 16 MB), and exceljs inflates every part, keeps
- * every shared string and, when the worksheet comes before the shared strings (as Excel writes
- * it), copies the inflated worksheet to a temporary file. The guards count what is actually
- * inflated and kept, as it happens, and stop the read at the first limit exceeded.
+ * of 6,000,000 strings of 1,000 characters in 16 MB), and exceljs keeps every shared string.
+ * The guards count what is actually inflated (`XlsxArchive.open`) and kept, as it happens, and
+ * stop the read at the first limit exceeded.
  *
  * A limit exceeded is reported twice: as an error of the stream or call where it happened
  * (which exceljs passes on when it is reading that part), and through `breach`, which the
- * reader races against exceljs, since exceljs does not watch every stream it pipes (the
- * temporary-file copy) and would wait forever for a part that stopped.
+ * reader races against exceljs, so that a parser left waiting on a part that stopped cannot
+ * hold the read.
  */
 export class XlsxGuard {
   private unpackedBytes = 0;
@@ -107,60 +105,6 @@ function textLengthOf(value: unknown): number {
       length += run.text.length;
   }
   return length;
-}
-
-/** What unzipper (exceljs's zip reader) gives each entry it pushes: a PassThrough with the header's fields. */
-interface ZipEntry extends Transform {
-  path?: unknown;
-  vars?: { uncompressedSize?: unknown };
-}
-
-/** Counts every byte an entry passes on, whatever reads it (a parser, a temporary file, or the drain of skipped parts). */
-function countEntry(entry: ZipEntry, guard: XlsxGuard): void {
-  const part = typeof entry.path === 'string' ? entry.path : 'unknown';
-  const declared = entry.vars?.uncompressedSize;
-  // A part nobody reads (exceljs drains it) has nobody listening for its errors either: the
-  // limit is reported through `breach`, and the worker must not die of an unhandled error.
-  entry.on('error', () => undefined);
-  const passOn = entry._transform.bind(entry);
-  entry._transform = (chunk: Buffer, encoding: BufferEncoding, callback: TransformCallback) => {
-    try {
-      guard.countUnpacked(chunk.length, part);
-    } catch (error) {
-      callback(error instanceof Error ? error : new Error(String(error)));
-      return;
-    }
-    passOn(chunk, encoding, callback);
-  };
-  if (typeof declared === 'number') {
-    try {
-      guard.checkDeclaredSize(declared, part);
-    } catch (error) {
-      entry.destroy(error instanceof Error ? error : undefined);
-    }
-  }
-}
-
-/**
- * exceljs pipes its input into unzipper's parser (`input.pipe(zip)`), which pushes one stream
- * per zip entry. Catching that pipe is the one place every entry passes through: each entry's
- * transform is wrapped to count what it inflates. This reaches into how exceljs 4.4 and
- * unzipper 0.10 work; the bomb tests fail if either changes it.
- */
-export function guardZipEntries(input: Readable, guard: XlsxGuard): void {
-  const pipe = input.pipe.bind(input);
-  input.pipe = <Destination extends NodeJS.WritableStream>(
-    destination: Destination,
-    options?: { end?: boolean },
-  ): Destination => {
-    if (!(destination instanceof Readable)) throw new Error('exceljs internals changed: review xlsx-guards.ts');
-    const push = destination.push.bind(destination);
-    destination.push = (chunk: unknown, encoding?: BufferEncoding): boolean => {
-      if (chunk instanceof Transform) countEntry(chunk, guard);
-      return push(chunk, encoding);
-    };
-    return pipe(destination, options);
-  };
 }
 
 /**
