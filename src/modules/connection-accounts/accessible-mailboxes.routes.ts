@@ -55,7 +55,7 @@ export const accessibleMailboxesRoutes: FastifyPluginAsyncTypebox = async (app) 
         tags,
         description:
           `${SIDE} Sets the flags given and keeps the others. \`isDefault: true\` makes this box the one the login opens ` +
-          'at sign-in and unsets its previous default in the same step (this side sees all of the login\'s boxes; the ' +
+          "at sign-in and unsets its previous default in the same step (this side sees all of the login's boxes; the " +
           'shared side, which sees one, answers 409 `DEFAULT_TAKEN` instead); `isDefault: false` returns the login to its ' +
           'own box. A box the login does not open is a 404; a deleted login or shared box is a 409. Each link changed is ' +
           'audited as `connection_account.updated` (on the shared box, cause `{ side: "account" }`). Links are not ' +

@@ -180,9 +180,7 @@ describe('the import follows the same rule', () => {
       [3, 'unchanged'],
       [4, 'created'],
     ]);
-    expect(rows[0]!.errors).toEqual([
-      expect.objectContaining({ column: 'AC', code: 'STATUS_FORBIDS_CORRESPONDENCE' }),
-    ]);
+    expect(rows[0]!.errors).toEqual([expect.objectContaining({ column: 'AC', code: 'STATUS_FORBIDS_CORRESPONDENCE' })]);
     expect((await getMailbox(rejected.body.id)).correspondence).toBeNull();
     expect((await getMailbox(deactivated.id)).correspondence).toMatchObject({ localPart: kept });
     expect((await getMailbox(rows[2]!.mailboxId!)).correspondence).toMatchObject({ localPart: createdRow.AC });

@@ -22,7 +22,10 @@ afterAll(() => test.close());
 
 const asOperator = () => bearer(test.operatorKey);
 async function messagesTo(mailboxId: string) {
-  const response = await test.http.get(`/v1/notifications?mailboxId=${mailboxId}&limit=50`).set(asOperator()).expect(200);
+  const response = await test.http
+    .get(`/v1/notifications?mailboxId=${mailboxId}&limit=50`)
+    .set(asOperator())
+    .expect(200);
   return (response.body.items as { kind: string; recipient: string }[]).map((message) => message.kind);
 }
 
@@ -31,11 +34,17 @@ describe('POST /v1/mailboxes with notify', () => {
     const { id: structureId } = await createStructure(test);
     const body = mailboxBody(structureId, type, { notify: true });
     const refused = await test.http.post('/v1/mailboxes').set(asOperator()).send(body).expect(422);
-    expect(refused.body.errors).toEqual([expect.objectContaining({ field: 'notify', code: 'INVITATION_NOT_FOR_TYPE' })]);
+    expect(refused.body.errors).toEqual([
+      expect.objectContaining({ field: 'notify', code: 'INVITATION_NOT_FOR_TYPE' }),
+    ]);
     const list = await test.http.get(`/v1/mailboxes?structureId=${structureId}`).set(asOperator()).expect(200);
     expect(list.body.items).toEqual([]);
     // The same box without notify is created as usual.
-    await test.http.post('/v1/mailboxes').set(asOperator()).send({ ...body, notify: false }).expect(201);
+    await test.http
+      .post('/v1/mailboxes')
+      .set(asOperator())
+      .send({ ...body, notify: false })
+      .expect(201);
   });
 
   it.each(['PER', 'MED', 'INT'] as const)('invites a %s box', async (type) => {

@@ -2,13 +2,7 @@ import { sql } from 'drizzle-orm';
 import { selectRows } from '../../db/database';
 import { ManualClock } from '../../shared/clock';
 import { bearer, createTestApp, type TestApp } from '../../../test/harness';
-import {
-  createApiKey,
-  createMailbox,
-  createStructure,
-  mailboxBody,
-  runLifecycleSweep,
-} from '../../../test/factories';
+import { createApiKey, createMailbox, createStructure, mailboxBody, runLifecycleSweep } from '../../../test/factories';
 
 const clock = new ManualClock('2026-03-02T09:00:00.000Z');
 let test: TestApp;
@@ -217,7 +211,9 @@ describe('the last reminder, who it reached', () => {
     const token = tokenOf((await outbox(`mailboxId=${box.id}&kind=reminder`))[0]!.body);
     await test.http.post('/v1/registrations/complete').send({ token }).expect(200);
     const page = await recipients(structureId).expect(200);
-    expect(page.body.items).toEqual([expect.objectContaining({ mailboxId: box.id, email: box.email, status: 'valid' })]);
+    expect(page.body.items).toEqual([
+      expect.objectContaining({ mailboxId: box.id, email: box.email, status: 'valid' }),
+    ]);
   });
 
   it('pages in address order, the cursor keeping to its reminder when another is sent meanwhile', async () => {
@@ -230,7 +226,7 @@ describe('the last reminder, who it reached', () => {
     await createMailbox(test, structureId, 'PER', { email: `0.${Date.now()}@paging.example.fr` });
     await remind(structureId).expect(201, /"sent":6/);
     const seen: string[] = [...firstPage.body.items.map((item: { email: string }) => item.email)];
-    for (let cursor = firstPage.body.nextCursor as string | null; cursor !== null; ) {
+    for (let cursor = firstPage.body.nextCursor as string | null; cursor !== null;) {
       const next = await recipients(structureId, `?limit=2&cursor=${cursor}`).expect(200);
       seen.push(...next.body.items.map((item: { email: string }) => item.email));
       cursor = next.body.nextCursor;
