@@ -177,8 +177,10 @@ describe('the last reminder, who it reached', () => {
     const second = await createMailbox(test, structureId, 'MED', { email: `a.${Date.now()}@recipients.example.fr` });
     await createMailbox(test, structureId, 'ORG');
     const leaving = await createMailbox(test, structureId, 'INT');
+    clock.set('2026-04-01T08:00:00.000Z');
     await remind(structureId).expect(201, /"sent":3/);
     await test.http.post(`/v1/mailboxes/${leaving.id}/deactivate`).set(asOperator()).expect(200);
+    clock.set('2026-04-01T09:00:00.000Z');
     await remind(structureId).expect(201, /"sent":2/);
     const page = await recipients(structureId).expect(200);
     expect(page.body).toEqual({
@@ -220,10 +222,12 @@ describe('the last reminder, who it reached', () => {
     const { id: structureId } = await createStructure(test);
     const emails = ['c', 'a', 'e', 'b', 'd'].map((letter) => `${letter}.${Date.now()}@paging.example.fr`);
     for (const email of emails) await createMailbox(test, structureId, 'PER', { email });
+    clock.set('2026-04-02T08:00:00.000Z');
     await remind(structureId).expect(201);
     const firstPage = await recipients(structureId, '?limit=2').expect(200);
     expect(firstPage.body.items.map((item: { email: string }) => item.email)).toEqual([emails[1], emails[3]]);
     await createMailbox(test, structureId, 'PER', { email: `0.${Date.now()}@paging.example.fr` });
+    clock.set('2026-04-02T09:00:00.000Z');
     await remind(structureId).expect(201, /"sent":6/);
     const seen: string[] = [...firstPage.body.items.map((item: { email: string }) => item.email)];
     for (let cursor = firstPage.body.nextCursor as string | null; cursor !== null;) {
