@@ -25,9 +25,10 @@ const toReminder = (row: ReminderRow): Reminder => ({ sent: row.sent, at: row.at
 
 /**
  * Reminds every pre-registered MED, PER and INT box of the structure (ORG and APP boxes are never
- * invited: see `receivesInvitations`): each gets a new registration token (the
- * previous one stops working) and a `reminder` message carrying it in the outbox. The reminder
- * is recorded with the boxes it reached and the address each was sent to, and (its date is what `…/reminders/last` shows) even when no box needed one.
+ * invited: see `receivesInvitations`): each gets a new registration token (the previous one stops
+ * working) and a `reminder` message carrying it in the outbox. The reminder is recorded with the
+ * boxes it reached and the address each was sent to (what `…/reminders/last` and its `recipients`
+ * show), even when no box needed one.
  */
 export async function sendReminders(
   deps: ServiceDependencies,
