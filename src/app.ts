@@ -37,6 +37,7 @@ import { directoryRoutes } from './modules/directory/directory.routes';
 import { activityRoutes } from './modules/activity/activity.routes';
 import { correspondencesRoutes } from './modules/correspondences/correspondences.routes';
 import { connectionAccountsRoutes } from './modules/connection-accounts/connection-accounts.routes';
+import { accessibleMailboxesRoutes } from './modules/connection-accounts/accessible-mailboxes.routes';
 import { delegatesRoutes } from './modules/delegates/delegates.routes';
 import { importsRoutes } from './modules/imports/imports.routes';
 import { exportsRoutes } from './modules/exports/exports.routes';
@@ -119,6 +120,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(activityRoutes);
   await app.register(correspondencesRoutes);
   await app.register(connectionAccountsRoutes);
+  await app.register(accessibleMailboxesRoutes);
   await app.register(delegatesRoutes);
   await app.register(importsRoutes);
   await app.register(exportsRoutes);

@@ -1,10 +1,13 @@
 import {
+  ADDRESS_HOLDING_STATUSES,
   canTransition,
+  checkAddressReceivable,
   defaultDirectoryVisible,
   FALLBACK_FORMER_STATUS,
   MAILBOX_ACTIONS,
   nextStatus,
   resolveDirectoryVisible,
+  statusMayHoldAddress,
   type MailboxAction,
 } from './mailbox-status';
 import { MAILBOX_STATUSES, type MailboxStatus } from './mailbox-vocabulary';
@@ -96,5 +99,26 @@ describe('directory visibility', () => {
   it('falls back to the default without a choice', () => {
     expect(resolveDirectoryVisible('valid', null)).toBe(true);
     expect(resolveDirectoryVisible('preregistered')).toBe(false);
+  });
+});
+
+describe('which boxes may hold an MSSanté address', () => {
+  it.each(MAILBOX_STATUSES)('gives a PER box in status %s an address only when preregistered or valid', (status) => {
+    const issue = checkAddressReceivable({ type: 'PER', status });
+    expect(issue?.code ?? null).toBe(
+      ['preregistered', 'valid'].includes(status) ? null : 'STATUS_FORBIDS_CORRESPONDENCE',
+    );
+  });
+
+  it('refuses a MED box whatever its status, naming the type', () => {
+    expect(checkAddressReceivable({ type: 'MED', status: 'valid' })).toMatchObject({
+      field: 'type',
+      code: 'CORRESPONDENCE_FORBIDDEN',
+    });
+  });
+
+  it('keeps an address through a deactivation, never in pending, rejected or deleted', () => {
+    expect(ADDRESS_HOLDING_STATUSES).toEqual(['preregistered', 'valid', 'deactivated']);
+    for (const status of ['pending', 'rejected', 'deleted'] as const) expect(statusMayHoldAddress(status)).toBe(false);
   });
 });

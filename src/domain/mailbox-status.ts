@@ -1,4 +1,4 @@
-import type { MailboxStatus } from './mailbox-vocabulary';
+import type { FieldIssue, MailboxStatus, MailboxType } from './mailbox-vocabulary';
 
 /**
  * The life of a box's status. Deactivation and deletion are reversible, so they remember the
@@ -91,4 +91,51 @@ export function defaultDirectoryVisible(status: MailboxStatus): boolean {
 /** An explicit choice (API field or import option) wins over the default. */
 export function resolveDirectoryVisible(status: MailboxStatus, explicitChoice?: boolean | null): boolean {
   return explicitChoice ?? defaultDirectoryVisible(status);
+}
+
+/**
+ * The deck's "si le type de compte et son état le permettent": which boxes may hold an MSSanté
+ * address, stated once here for the API, the import, type changes, restores and quotas.
+ *
+ * - Type: every type but MED (a MED login only opens ORG boxes; it has no address of its own).
+ * - Status, to be *given* an address (assigned or changed): `preregistered` (the admin prepares
+ *   the box before its user arrives: the deck's "pensez à ajouter la correspondance") and `valid`.
+ *   Not `pending` (a sign-up the admin has not accepted yet), not `rejected` (refused: nobody will
+ *   use it), not `deleted` (kept for retention only), not `deactivated` (out of use: reactivate first).
+ * - Status, to *keep* the address it holds: the two above and `deactivated`, which is reversible;
+ *   the address stays reserved (and counted in the quota) for the reactivation.
+ *
+ * A status change into a status that may not keep one (deletion, a rejection, a reactivation back
+ * to `pending`) withdraws the address in the same transaction; a restore brings it back only when
+ * the restored status may keep it. Quotas count the addresses held by boxes in these statuses.
+ */
+export const ADDRESS_HOLDING_STATUSES: readonly MailboxStatus[] = ['preregistered', 'valid', 'deactivated'];
+const ADDRESS_RECEIVING_STATUSES: readonly MailboxStatus[] = ['preregistered', 'valid'];
+
+/** Why a box of this type may never hold an MSSanté address, or null when it may. */
+export function checkAddressType(type: MailboxType): FieldIssue | null {
+  if (type !== 'MED') return null;
+  return {
+    field: 'type',
+    code: 'CORRESPONDENCE_FORBIDDEN',
+    message: 'A MED box has no MSSanté address: it only opens ORG boxes',
+  };
+}
+
+export function statusMayHoldAddress(status: MailboxStatus): boolean {
+  return ADDRESS_HOLDING_STATUSES.includes(status);
+}
+
+/** Why a box may not be given an MSSanté address now (its type first, then its status), or null when it may. */
+export function checkAddressReceivable(box: { type: MailboxType; status: MailboxStatus }): FieldIssue | null {
+  const typeIssue = checkAddressType(box.type);
+  if (typeIssue) return typeIssue;
+  if (!ADDRESS_RECEIVING_STATUSES.includes(box.status)) {
+    return {
+      field: 'status',
+      code: 'STATUS_FORBIDS_CORRESPONDENCE',
+      message: `A ${box.status} box cannot be given an MSSanté address: only a preregistered or valid one can`,
+    };
+  }
+  return null;
 }

@@ -10,6 +10,14 @@ export const MailboxTypeSchema = StringEnum(MAILBOX_TYPES, {
 
 /** Nominative boxes: one person each. Only these may be connection accounts or delegates. */
 export const NOMINATIVE_TYPES: readonly MailboxType[] = ['PER', 'MED', 'INT'];
+/**
+ * Boxes whose reference address an invitation or a reminder reaches: the deck invites "pour les
+ * comptes MED, PER et INT". An ORG or APP box's reference address has no person behind it to
+ * complete a registration; its responsible is reached by other means.
+ */
+export function receivesInvitations(type: MailboxType): boolean {
+  return NOMINATIVE_TYPES.includes(type);
+}
 /** Boxes used through someone else's login and placed under a named responsible. */
 export const SHARED_TYPES: readonly MailboxType[] = ['ORG', 'APP'];
 

@@ -40,8 +40,19 @@ export const imports = pgTable(
     processedRows: integer('processed_rows').notNull().default(0),
     /** Rows applied so far: a resumed job starts after it, so no row is applied twice. */
     appliedThroughRow: integer('applied_through_row').notNull().default(1),
+    /**
+     * Rows per outcome, and with `notify` the invitations queued and skipped (ORG, APP); the two
+     * invitation counts are absent from imports made before they existed (read as 0).
+     */
     counts: jsonb('counts')
-      .$type<{ created: number; updated: number; unchanged: number; failed: number }>()
+      .$type<{
+        created: number;
+        updated: number;
+        unchanged: number;
+        failed: number;
+        invitationsQueued?: number;
+        invitationsSkipped?: number;
+      }>()
       .notNull()
       .default({ created: 0, updated: 0, unchanged: 0, failed: 0 }),
     /** A file-level failure (unreadable file, outdated template), as a problem document. */

@@ -240,3 +240,26 @@ export const reminders = pgTable(
   },
   (table) => [index('reminders_structure_idx').on(table.structureId, table.at)],
 );
+
+/**
+ * Who a reminder reached ("Afficher la dernière relance"): each box reminded and the reference
+ * address the reminder went to, written in the reminder's transaction. The address is a copy,
+ * erased by the purge with the box's other personal data.
+ */
+export const reminderRecipients = pgTable(
+  'reminder_recipients',
+  {
+    reminderId: uuid('reminder_id')
+      .notNull()
+      .references(() => reminders.id, { onDelete: 'cascade' }),
+    mailboxId: uuid('mailbox_id')
+      .notNull()
+      .references(() => mailboxes.id, { onDelete: 'cascade' }),
+    recipient: text('recipient').notNull(),
+  },
+  (table) => [
+    // -- why: the view pages a reminder's recipients in address order; the key is also the cursor.
+    uniqueIndex('reminder_recipients_page_idx').on(table.reminderId, table.recipient, table.mailboxId),
+    index('reminder_recipients_mailbox_idx').on(table.mailboxId),
+  ],
+);

@@ -114,3 +114,43 @@ export async function deleteConnectionAccounts(
     .returning({ accountMailboxId: connectionAccounts.accountMailboxId });
   return removed.length;
 }
+
+/** A link with the shared box it opens, seen from the login's side. */
+export interface AccessibleMailboxRecord {
+  link: ConnectionAccountRow;
+  shared: typeof mailboxes.$inferSelect;
+}
+
+/** The shared boxes a login opens, in e-mail order; `after` is the last (emailKey, id) of the previous page. */
+export async function selectAccessibleMailboxes(
+  executor: Executor,
+  accountMailboxId: string,
+  page: { after?: [string, string]; limit: number },
+): Promise<AccessibleMailboxRecord[]> {
+  return executor
+    .select({ link: connectionAccounts, shared: mailboxes })
+    .from(connectionAccounts)
+    .innerJoin(mailboxes, eq(mailboxes.id, connectionAccounts.sharedMailboxId))
+    .where(
+      and(
+        eq(connectionAccounts.accountMailboxId, accountMailboxId),
+        page.after
+          ? sql`(${mailboxes.emailKey}, ${mailboxes.id}) > (${page.after[0]}, ${page.after[1]}::uuid)`
+          : undefined,
+      ),
+    )
+    .orderBy(asc(mailboxes.emailKey), asc(mailboxes.id))
+    .limit(page.limit + 1);
+}
+
+/** The shared box a login opens by default, if any (at most one: `connection_accounts_one_default_idx`). */
+export async function findDefaultSharedMailboxId(
+  executor: Executor,
+  accountMailboxId: string,
+): Promise<string | undefined> {
+  const [row] = await executor
+    .select({ sharedMailboxId: connectionAccounts.sharedMailboxId })
+    .from(connectionAccounts)
+    .where(and(eq(connectionAccounts.accountMailboxId, accountMailboxId), eq(connectionAccounts.isDefault, true)));
+  return row?.sharedMailboxId;
+}

@@ -43,3 +43,40 @@ export const ReplaceConnectionAccountsBodySchema = Type.Object(
 export type ReplaceConnectionAccountsBody = Static<typeof ReplaceConnectionAccountsBodySchema>;
 
 export const ConnectionAccountParamsSchema = Type.Object({ mailboxId: IdSchema, accountMailboxId: IdSchema });
+
+/** The same link seen from the nominative login's side: a shared box the login can open. */
+export const AccessibleMailboxSchema = Listed(
+  'AccessibleMailbox',
+  Type.Object({
+    mailboxId: IdSchema,
+    email: Type.String({ description: "The shared box's reference address" }),
+    lastName: Type.String({ description: 'The name the shared box is shown by, e.g. "Service BE"' }),
+    firstName: Type.String(),
+    type: MailboxTypeSchema,
+    status: MailboxStatusSchema,
+    isDefault: Type.Boolean({
+      description: 'The login opens this box at sign-in; none is the default: the login opens its own box',
+    }),
+    notifyOnReceipt: Type.Boolean({ description: "The login's owner is notified when this box receives mail" }),
+    createdAt: DateTimeSchema,
+  }),
+);
+export type AccessibleMailbox = Static<typeof AccessibleMailboxSchema>;
+
+export const AccessibleMailboxParamsSchema = Type.Object({ mailboxId: IdSchema, sharedMailboxId: IdSchema });
+
+export const UpdateAccessibleMailboxBodySchema = Type.Object(
+  {
+    isDefault: Type.Optional(
+      Type.Boolean({
+        description:
+          "`true`: open this box at sign-in (the login's previous default, if any, is unset); `false`: open the login's own box",
+      }),
+    ),
+    notifyOnReceipt: Type.Optional(
+      Type.Boolean({ description: "Notify the login's owner when this box receives mail" }),
+    ),
+  },
+  { additionalProperties: false, minProperties: 1, description: 'The settings to change; those omitted stay' },
+);
+export type UpdateAccessibleMailboxBody = Static<typeof UpdateAccessibleMailboxBodySchema>;

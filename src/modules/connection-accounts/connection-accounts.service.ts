@@ -42,7 +42,7 @@ export const toConnectionAccount = ({ link, account }: ConnectionAccountRecord):
 });
 
 /** The two unique indexes have the last word over concurrent writers. */
-async function withLinkUniqueness<T>(work: () => Promise<T>): Promise<T> {
+export async function withLinkUniqueness<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {

@@ -1,3 +1,4 @@
+import { checkAddressType } from '../../domain/mailbox-status';
 import { checkLocalPart } from '../../domain/mssante-address';
 import type { FieldIssue, MailboxType } from '../../domain/mailbox-vocabulary';
 
@@ -19,25 +20,16 @@ export interface ResolvedCorrespondence {
 /**
  * The rules an MSSanté address must meet before the database is asked (pure; the API and the
  * loaduser import share it): a box type that may hold one, the local-part syntax, and a domain of
- * the box's structure. Uniqueness and quotas need the database: see correspondences.service.ts.
+ * the box's structure. Whether the box's status lets it take a new address is checked where one is
+ * given (`checkAddressReceivable`), so that the address a box already holds is never refused. Uniqueness and quotas need the database: see correspondences.service.ts.
  */
 export function resolveCorrespondence(
   type: MailboxType,
   requested: RequestedCorrespondence,
   structureDomains: readonly string[],
 ): { issues: FieldIssue[]; resolved: ResolvedCorrespondence | null } {
-  if (type === 'MED') {
-    return {
-      issues: [
-        {
-          field: 'type',
-          code: 'CORRESPONDENCE_FORBIDDEN',
-          message: 'A MED box has no MSSanté address: it only opens ORG boxes',
-        },
-      ],
-      resolved: null,
-    };
-  }
+  const typeIssue = checkAddressType(type);
+  if (typeIssue) return { issues: [typeIssue], resolved: null };
   const issues: FieldIssue[] = [];
   const localPart = requested.localPart.trim();
   const localPartIssue = checkLocalPart(localPart);

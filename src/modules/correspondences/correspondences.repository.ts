@@ -1,10 +1,14 @@
-import { and, desc, eq, isNotNull, isNull, ne, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/database';
 import { mailboxes, mssanteAddresses } from '../../db/schema';
+import { ADDRESS_HOLDING_STATUSES } from '../../domain/mailbox-status';
 import type { MailboxType } from '../../domain/mailbox-vocabulary';
 import type { AddressRow } from '../mailboxes';
 
-/** Active addresses of the structure's boxes that are not deleted, counted per box type. */
+/**
+ * Active addresses of the structure's boxes whose status may hold one (`ADDRESS_HOLDING_STATUSES`),
+ * counted per box type: an address left on a box of another status (written before the rule) takes no place.
+ */
 export async function countActiveAddressesByType(
   executor: Executor,
   structureId: string,
@@ -17,7 +21,7 @@ export async function countActiveAddressesByType(
       and(
         eq(mailboxes.structureId, structureId),
         isNull(mssanteAddresses.withdrawnAt),
-        ne(mailboxes.status, 'deleted'),
+        inArray(mailboxes.status, [...ADDRESS_HOLDING_STATUSES]),
       ),
     )
     .groupBy(mailboxes.type);

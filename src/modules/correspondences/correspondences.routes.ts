@@ -50,7 +50,11 @@ export const correspondencesRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         description:
           'Always 200 with the view. PER, INT, ORG and APP boxes only (MED: 422 `CORRESPONDENCE_FORBIDDEN`); not on a ' +
-          "deleted box (409). The domain must be one of the structure's (422 naming `domain`; omitted = the first one); " +
+          'deleted box (409). Only a `preregistered` or `valid` box is given an address or a new one (else 422 ' +
+          '`STATUS_FORBIDS_CORRESPONDENCE` naming `status`): a `pending` sign-up is validated first, a `rejected` box never ' +
+          'gets one, a `deactivated` box keeps the one it holds (the same address again is still a 200) but is reactivated ' +
+          'before it gets another. A status that may not hold one (deleted, rejected, pending) withdraws it. ' +
+          "The domain must be one of the structure's (422 naming `domain`; omitted = the first one); " +
           'the local part follows our syntax (422 naming `localPart`). An address active on another box is a 409 ' +
           "`ADDRESS_TAKEN`; withdrawn addresses are free again. A box without an address takes a place in its structure's " +
           'quota family (personal: PER and INT; organisational: ORG; applicative: APP), 422 `QUOTA_EXCEEDED` when none is ' +

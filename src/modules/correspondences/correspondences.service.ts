@@ -6,6 +6,7 @@ import { AppError, businessRule } from '../../domain/errors/error-catalogue';
 import type { RequestContext, ServiceDependencies } from '../../platform/request-context';
 import type { Clock } from '../../shared/clock';
 import { assertIfMatch } from '../../shared/etag';
+import { checkAddressReceivable } from '../../domain/mailbox-status';
 import { assertMailboxEditable } from '../mailboxes/mailbox-assertions';
 import { findMailbox, updateMailboxRow, type AddressRow, type MailboxRecord } from '../mailboxes';
 import type { Correspondence } from '../mailboxes/mailboxes.schemas';
@@ -87,6 +88,8 @@ export async function assignCorrespondence(
   const { mailbox, address: current } = record;
   if (current && current.address === wanted.address && current.isTest === mailbox.isTest)
     return { outcome: 'unchanged', record };
+  const refusal = checkAddressReceivable(mailbox);
+  if (refusal) throw businessRule('The mailbox cannot be given an MSSanté address in its state', [refusal]);
   const holder = await findActiveAddressByValue(executor, wanted.address);
   if (holder && holder.mailboxId !== mailbox.id) throw addressTaken();
   // A change keeps the box's place; only a box without an address takes a new one.

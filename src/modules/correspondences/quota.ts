@@ -25,7 +25,7 @@ const TYPES_BY_FAMILY: Record<QuotaFamily, MailboxType[]> = {
   applicative: ['APP'],
 };
 
-/** Addresses in use per family: active addresses of the structure's boxes that are not deleted. */
+/** Addresses in use per family: active addresses held by the structure's boxes in a status that may hold one. */
 export async function countAddressesByFamily(
   executor: Executor,
   structureId: string,

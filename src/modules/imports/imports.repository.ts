@@ -100,7 +100,9 @@ const countsPlus = (delta: ImportCounts) => sql`jsonb_build_object(
   'created', (${imports.counts}->>'created')::int + ${delta.created}::int,
   'updated', (${imports.counts}->>'updated')::int + ${delta.updated}::int,
   'unchanged', (${imports.counts}->>'unchanged')::int + ${delta.unchanged}::int,
-  'failed', (${imports.counts}->>'failed')::int + ${delta.failed}::int)`;
+  'failed', (${imports.counts}->>'failed')::int + ${delta.failed}::int,
+  'invitationsQueued', coalesce((${imports.counts}->>'invitationsQueued')::int, 0) + ${delta.invitationsQueued ?? 0}::int,
+  'invitationsSkipped', coalesce((${imports.counts}->>'invitationsSkipped')::int, 0) + ${delta.invitationsSkipped ?? 0}::int)`;
 
 export async function insertImportRows(executor: Executor, rows: readonly ImportRowInsert[]): Promise<void> {
   await insertFromJson(executor, importRows, rows);

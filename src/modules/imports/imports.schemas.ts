@@ -94,6 +94,20 @@ export const ImportSchema = Listed(
       }),
     }),
     counts: CountsSchema,
+    invitations: Type.Object(
+      {
+        queued: Type.Integer({ description: 'Created MED, PER and INT boxes invited' }),
+        skipped: Type.Integer({
+          description:
+            'Created ORG and APP boxes not invited: their reference address has no person to complete a registration',
+        }),
+      },
+      {
+        description:
+          'With `notify`, the invitations so far (on a dry run, what the import would queue); both 0 without `notify`. ' +
+          'Invitations reach MED, PER and INT boxes only: an ORG or APP row is created all the same, without one.',
+      },
+    ),
     error: Type.Union([ImportProblemSchema, Type.Null()]),
     createdAt: DateTimeSchema,
     startedAt: Type.Union([DateTimeSchema, Type.Null()]),

@@ -33,7 +33,7 @@ function phaseOf(record: ImportRecord): Import['progress']['phase'] {
 }
 
 export function toImport(record: ImportRecord): Import {
-  const { counts } = record;
+  const { invitationsQueued = 0, invitationsSkipped = 0, ...counts } = record.counts;
   return {
     id: record.id,
     structureId: record.structureId,
@@ -54,6 +54,7 @@ export function toImport(record: ImportRecord): Import {
       rowsApplied: counts.created + counts.updated + counts.unchanged,
     },
     counts,
+    invitations: { queued: invitationsQueued, skipped: invitationsSkipped },
     error: (record.error as ImportProblem | null) ?? null,
     createdAt: record.createdAt.toISOString(),
     startedAt: record.startedAt?.toISOString() ?? null,

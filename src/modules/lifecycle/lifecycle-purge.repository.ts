@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/database';
-import { emailChangeRequests, mailboxes, mssanteAddresses, notifications } from '../../db/schema';
+import { emailChangeRequests, mailboxes, mssanteAddresses, notifications, reminderRecipients } from '../../db/schema';
 import type { MailboxRow } from '../mailboxes';
 
 /** What a purged box's e-mail becomes: unique, obviously not deliverable (.invalid), saying nothing about anyone. */
@@ -34,7 +34,7 @@ export const PURGED_FIELDS = [
 
 /**
  * Erases a deleted box's personal data, and what other tables copied of it: its MSSanté
- * addresses (whose local parts are names), its change-of-mail requests and its outbox messages.
+ * addresses (whose local parts are names), its change-of-mail requests, its outbox messages and the addresses its reminders went to.
  * The audit trail is left as it is (append-only).
  */
 export async function purgeMailboxPersonalData(
@@ -89,6 +89,10 @@ export async function purgeMailboxPersonalData(
       reason: null,
     })
     .where(eq(emailChangeRequests.mailboxId, mailboxId));
+  await executor
+    .update(reminderRecipients)
+    .set({ recipient: sql`'purged-' || ${reminderRecipients.reminderId} || '@purged.invalid'` })
+    .where(eq(reminderRecipients.mailboxId, mailboxId));
   await executor
     .update(notifications)
     .set({ recipient: sql`'purged-' || ${notifications.id} || '@purged.invalid'`, body: '[purged]' })

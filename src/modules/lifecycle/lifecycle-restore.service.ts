@@ -7,7 +7,7 @@ import { findActiveAddressByValue } from '../correspondences';
 import { assertQuotaAvailable } from '../correspondences/quota';
 import { emailTaken, lockMailboxForWrite } from '../mailboxes/mailbox-assertions';
 import { toMailbox } from '../mailboxes/mailbox-mapper';
-import { nextStatus } from '../../domain/mailbox-status';
+import { nextStatus, statusMayHoldAddress } from '../../domain/mailbox-status';
 import { invalidTransition } from '../mailboxes/mailbox-status.service';
 import { findMailbox, findMailboxIdByEmail, updateMailboxRow, type AddressRow, type MailboxRow } from '../mailboxes';
 import { versioned, type VersionedMailbox } from '../mailboxes/mailboxes.service';
@@ -28,7 +28,8 @@ const addressTaken = (address: string) =>
 /**
  * Restores a deleted box within the retention period, back to the status its deletion
  * interrupted, with the MSSanté address the deletion withdrew (a new active row: the history
- * keeps the withdrawn one). Refused when the e-mail is someone else's now (409 EMAIL_TAKEN), past
+ * keeps the withdrawn one), unless that status may not hold one (`statusMayHoldAddress`: a box
+ * deleted while rejected or pending comes back without it, the audit's cause naming it). Refused when the e-mail is someone else's now (409 EMAIL_TAKEN), past
  * retention or purged (409 RETENTION_EXPIRED), and — unless `withoutCorrespondence` — when the
  * address cannot come back (409 ADDRESS_TAKEN, 422 domain gone or quota used up). The box's
  * inactivity period starts again from the restoration.
@@ -55,7 +56,11 @@ export async function restoreMailbox(
       email = box.email;
       if (await findMailboxIdByEmail(tx, box.email)) throw emailTaken(box.email);
       const previous = await findAddressWithdrawnByDeletion(tx, mailboxId, box.deletedAt!);
-      const comesBack = previous !== undefined && (await addressCanComeBack(tx, box, previous, withoutCorrespondence));
+      // A box restored to a status that may not hold an address (rejected, pending) comes back without it.
+      const comesBack =
+        previous !== undefined &&
+        statusMayHoldAddress(change.status) &&
+        (await addressCanComeBack(tx, box, previous, withoutCorrespondence));
       const row = await updateMailboxRow(tx, mailboxId, box.version, {
         ...change,
         deletedAt: null,

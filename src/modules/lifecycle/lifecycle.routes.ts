@@ -65,6 +65,8 @@ export const lifecycleRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'a new active row (the withdrawn one stays in the history) when it is still free (else 409 `ADDRESS_TAKEN`), on a ' +
           'domain the structure still owns and within its quota (else 422); with `withoutCorrespondence: true` the box is ' +
           "restored anyway, without an address (`correspondence: null`; the audit event's cause names the address not restored). " +
+          'A box going back to a status that may not hold an address (`rejected`, `pending`) comes back without it, as if ' +
+          '`withoutCorrespondence` were given. ' +
           'The inactivity period starts again from the restoration. Audited as `mailbox.restored`.',
         params: MailboxParamsSchema,
         headers: Type.Composite([IfMatchHeadersSchema, IdempotencyHeadersSchema]),

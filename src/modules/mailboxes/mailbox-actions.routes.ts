@@ -48,7 +48,10 @@ export const mailboxActionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
           tags,
           params: MailboxParamsSchema,
           headers: ActionHeadersSchema,
-          description: 'An action the current status forbids is a 409 whose problem carries `currentStatus`.',
+          description:
+            'An action the current status forbids is a 409 whose problem carries `currentStatus`. Landing in a status that ' +
+            'may not hold an MSSanté address (`deleted`, `rejected`, `pending`) withdraws the one the box holds (kept in the ' +
+            "correspondence's history, its quota place freed); `deactivated` keeps it for the reactivation.",
           response: { 200: NamedRef(MailboxSchema), ...problemResponses(403, 404, 409, 412) },
         },
       },

@@ -10,6 +10,7 @@ import { assertMailboxFields, lockMailboxForWrite } from './mailbox-assertions';
 import { removeAllLinks, removeNominativeLinks, removeSharedLinks } from './mailbox-links.repository';
 import { mergeFields, normaliseFields, toColumns, toMailbox } from './mailbox-mapper';
 import { NOMINATIVE_TYPES, type MailboxType } from '../../domain/mailbox-vocabulary';
+import { checkAddressType, statusMayHoldAddress } from '../../domain/mailbox-status';
 import { findMailbox, updateMailboxRow } from './mailboxes.repository';
 import type { TypeChangeBody } from './mailboxes.schemas';
 import { versioned, type VersionedMailbox } from './mailboxes.service';
@@ -40,16 +41,14 @@ export async function changeMailboxType(
     const merged = mergeFields(mailbox, { ...fieldsDroppedBy(changes.type), ...changes });
     assertMailboxFields(merged);
     if (current.address) {
-      if (changes.type === 'MED') {
+      const typeIssue = checkAddressType(changes.type);
+      if (typeIssue) {
         throw new AppError('BUSINESS_RULE_VIOLATED', 'A MED box has no MSSanté address: remove it first', [
-          {
-            field: 'type',
-            code: 'CORRESPONDENCE_FORBIDDEN',
-            message: 'DELETE the correspondence, then change the type',
-          },
+          { ...typeIssue, message: 'DELETE the correspondence, then change the type' },
         ]);
       }
-      if (quotaFamilyOf(changes.type) !== quotaFamilyOf(mailbox.type)) {
+      // Only an address the quota counts (its box's status may hold one) takes a place in the new family.
+      if (statusMayHoldAddress(mailbox.status) && quotaFamilyOf(changes.type) !== quotaFamilyOf(mailbox.type)) {
         const structure = await findStructure(tx, mailbox.structureId, { lock: true });
         await assertQuotaAvailable(tx, toStructure(structure!), changes.type);
       }

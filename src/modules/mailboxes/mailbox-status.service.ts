@@ -4,7 +4,7 @@ import { AppError } from '../../domain/errors/error-catalogue';
 import type { RequestContext, ServiceDependencies } from '../../platform/request-context';
 import { withdrawActiveAddress } from '../correspondences';
 import { toMailbox } from './mailbox-mapper';
-import { nextStatus, type MailboxAction } from '../../domain/mailbox-status';
+import { nextStatus, statusMayHoldAddress, type MailboxAction } from '../../domain/mailbox-status';
 import { findMailbox, updateMailboxRow, type MailboxRecord } from './mailboxes.repository';
 import { versioned, type VersionedMailbox } from './mailboxes.service';
 
@@ -41,7 +41,8 @@ export async function changeMailboxStatus(
     const change = nextStatus(current.mailbox.status, action, current.mailbox.formerStatus);
     if (!change) throw invalidTransition(current, action);
     const now = deps.clock.now();
-    if (action === 'delete') await withdrawActiveAddress(tx, mailboxId, now);
+    // Deletion, a rejection or a reactivation back to `pending` lands where no address may be held.
+    if (current.address && !statusMayHoldAddress(change.status)) await withdrawActiveAddress(tx, mailboxId, now);
     const row = await updateMailboxRow(tx, mailboxId, current.mailbox.version, {
       status: change.status,
       formerStatus: change.formerStatus,

@@ -47,7 +47,9 @@ export const mailboxesRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Create a mailbox (pre-registered)',
         tags,
         description:
-          'The box starts `preregistered` and unlisted. With `notify`, an invitation carrying a registration token is queued.',
+          'The box starts `preregistered` and unlisted. With `notify`, an invitation carrying a registration token is queued ' +
+          'to its reference address; MED, PER and INT boxes only (the deck: an ORG or APP reference address has no person ' +
+          'to complete a registration): `notify` on an ORG or APP box is a 422 `INVITATION_NOT_FOR_TYPE` naming `notify`.',
         headers: IdempotencyHeadersSchema,
         body: CreateMailboxBodySchema,
         response: { 201: NamedRef(MailboxSchema), ...problemResponses(403, 404, 409, 422) },

@@ -107,7 +107,10 @@ export const CreateMailboxBodySchema = Type.Object(
     email: EmailSchema,
     ...editableProperties,
     notify: Type.Optional(
-      Type.Boolean({ default: false, description: 'Queue an invitation carrying a registration link' }),
+      Type.Boolean({
+        default: false,
+        description: 'Queue an invitation carrying a registration link (MED, PER and INT boxes only)',
+      }),
     ),
   },
   { additionalProperties: false },

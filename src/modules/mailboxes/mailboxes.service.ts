@@ -1,7 +1,8 @@
 import { isUniqueViolation } from '../../db/errors';
 import { recordAudit } from '../../platform/audit/audit';
 import { visibleStructureIds } from '../../platform/auth/caller';
-import { AppError } from '../../domain/errors/error-catalogue';
+import { AppError, businessRule } from '../../domain/errors/error-catalogue';
+import { receivesInvitations, type MailboxType } from '../../domain/mailbox-vocabulary';
 import type { RequestContext, ServiceDependencies } from '../../platform/request-context';
 import { decodeCursor, toPage, type Page } from '../../shared/pagination';
 import { toSearchKey } from '../../shared/search-key';
@@ -47,6 +48,22 @@ export async function withEmailUniqueness<T>(email: string, work: () => Promise<
   }
 }
 
+/**
+ * `notify` asks for this box's invitation: refused for an ORG or APP box rather than silently
+ * dropped, since the caller asked for it about this very box (an import's `notify` is a file-wide
+ * option: there the ORG and APP rows are created without one and counted as skipped).
+ */
+function assertInvitable(type: MailboxType, notify: boolean | undefined): void {
+  if (!notify || receivesInvitations(type)) return;
+  throw businessRule(`A ${type} box is not invited: its reference address has no person to complete a registration`, [
+    {
+      field: 'notify',
+      code: 'INVITATION_NOT_FOR_TYPE',
+      message: 'Invitations go to MED, PER and INT boxes only: create this box without `notify`',
+    },
+  ]);
+}
+
 export async function createMailbox(
   deps: ServiceDependencies,
   context: RequestContext,
@@ -54,6 +71,7 @@ export async function createMailbox(
 ): Promise<VersionedMailbox> {
   const { notify, structureId, ...given } = normaliseFields(body);
   assertMailboxFields(given);
+  assertInvitable(given.type, notify);
   return withEmailUniqueness(given.email, () =>
     deps.db.transaction(async (tx) => {
       if (!(await findStructure(tx, structureId))) throw new AppError('NOT_FOUND', 'Structure not found');

@@ -1,7 +1,8 @@
-import { and, asc, desc, eq } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/database';
-import { updateFromJson } from '../../db/bulk-json';
-import { mailboxes, reminders } from '../../db/schema';
+import { insertFromJson, updateFromJson } from '../../db/bulk-json';
+import { mailboxes, reminderRecipients, reminders } from '../../db/schema';
+import { MAILBOX_TYPES, receivesInvitations } from '../../domain/mailbox-vocabulary';
 
 export type ReminderRow = typeof reminders.$inferSelect;
 export interface PreregisteredMailbox {
@@ -12,7 +13,13 @@ export interface PreregisteredMailbox {
   lastName: string;
 }
 
-/** The structure's pre-registered boxes, locked: a registration completing meanwhile waits for the new tokens. */
+/** The types a reminder reaches: MED, PER and INT (`receivesInvitations`). */
+const REMINDED_TYPES = MAILBOX_TYPES.filter(receivesInvitations);
+
+/**
+ * The structure's pre-registered boxes a reminder reaches (MED, PER, INT), locked: a registration
+ * completing meanwhile waits for the new tokens.
+ */
 export async function lockPreregisteredMailboxes(
   executor: Executor,
   structureId: string,
@@ -26,7 +33,13 @@ export async function lockPreregisteredMailboxes(
       lastName: mailboxes.lastName,
     })
     .from(mailboxes)
-    .where(and(eq(mailboxes.structureId, structureId), eq(mailboxes.status, 'preregistered')))
+    .where(
+      and(
+        eq(mailboxes.structureId, structureId),
+        eq(mailboxes.status, 'preregistered'),
+        inArray(mailboxes.type, REMINDED_TYPES),
+      ),
+    )
     .orderBy(asc(mailboxes.id))
     .for('update');
 }
@@ -60,4 +73,67 @@ export async function findLastReminder(executor: Executor, structureId: string):
     .orderBy(desc(reminders.at), desc(reminders.id))
     .limit(1);
   return row;
+}
+
+export async function insertReminderRecipients(
+  executor: Executor,
+  reminderId: string,
+  boxes: readonly { id: string; email: string }[],
+): Promise<void> {
+  if (boxes.length === 0) return;
+  await insertFromJson(
+    executor,
+    reminderRecipients,
+    boxes.map((box) => ({ reminderId, mailboxId: box.id, recipient: box.email })),
+  );
+}
+
+export async function findReminder(
+  executor: Executor,
+  structureId: string,
+  reminderId: string,
+): Promise<ReminderRow | undefined> {
+  const [row] = await executor
+    .select()
+    .from(reminders)
+    .where(and(eq(reminders.id, reminderId), eq(reminders.structureId, structureId)));
+  return row;
+}
+
+export interface ReminderRecipientRecord {
+  mailboxId: string;
+  recipient: string;
+  type: (typeof mailboxes.$inferSelect)['type'];
+  lastName: string;
+  firstName: string;
+  status: (typeof mailboxes.$inferSelect)['status'];
+}
+
+/** A reminder's recipients in address order; `after` is the last (recipient, mailboxId) of the previous page. */
+export async function selectReminderRecipients(
+  executor: Executor,
+  reminderId: string,
+  page: { after?: [string, string]; limit: number },
+): Promise<ReminderRecipientRecord[]> {
+  return executor
+    .select({
+      mailboxId: reminderRecipients.mailboxId,
+      recipient: reminderRecipients.recipient,
+      type: mailboxes.type,
+      lastName: mailboxes.lastName,
+      firstName: mailboxes.firstName,
+      status: mailboxes.status,
+    })
+    .from(reminderRecipients)
+    .innerJoin(mailboxes, eq(mailboxes.id, reminderRecipients.mailboxId))
+    .where(
+      and(
+        eq(reminderRecipients.reminderId, reminderId),
+        page.after
+          ? sql`(${reminderRecipients.recipient}, ${reminderRecipients.mailboxId}) > (${page.after[0]}, ${page.after[1]}::uuid)`
+          : undefined,
+      ),
+    )
+    .orderBy(asc(reminderRecipients.recipient), asc(reminderRecipients.mailboxId))
+    .limit(page.limit + 1);
 }

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { selectRows } from '../../db/database';
 import { ManualClock } from '../../shared/clock';
 import { bearer, createTestApp, type TestApp } from '../../../test/harness';
-import { createApiKey, createMailbox, createStructure, mailboxBody } from '../../../test/factories';
+import { createApiKey, createMailbox, createStructure, mailboxBody, runLifecycleSweep } from '../../../test/factories';
 
 const clock = new ManualClock('2026-03-02T09:00:00.000Z');
 let test: TestApp;
@@ -162,6 +162,112 @@ describe('reminders to pre-registered users', () => {
   });
 });
 
+describe('the last reminder, who it reached', () => {
+  const recipients = (structureId: string, query = '', key = test.operatorKey) =>
+    test.http.get(`/v1/structures/${structureId}/reminders/last/recipients${query}`).set(bearer(key));
+
+  it('is an empty page before any reminder', async () => {
+    const { id } = await createStructure(test);
+    await recipients(id).expect(200, { items: [], nextCursor: null });
+  });
+
+  it('lists the boxes and addresses the last reminder reached, not those of an earlier one nor the ORG box', async () => {
+    const { id: structureId } = await createStructure(test);
+    const first = await createMailbox(test, structureId, 'PER', { email: `b.${Date.now()}@recipients.example.fr` });
+    const second = await createMailbox(test, structureId, 'MED', { email: `a.${Date.now()}@recipients.example.fr` });
+    await createMailbox(test, structureId, 'ORG');
+    const leaving = await createMailbox(test, structureId, 'INT');
+    clock.set('2026-04-01T08:00:00.000Z');
+    await remind(structureId).expect(201, /"sent":3/);
+    await test.http.post(`/v1/mailboxes/${leaving.id}/deactivate`).set(asOperator()).expect(200);
+    clock.set('2026-04-01T09:00:00.000Z');
+    await remind(structureId).expect(201, /"sent":2/);
+    const page = await recipients(structureId).expect(200);
+    expect(page.body).toEqual({
+      items: [
+        {
+          mailboxId: second.id,
+          email: second.email,
+          lastName: 'Dupont',
+          firstName: 'Jean',
+          type: 'MED',
+          status: 'preregistered',
+        },
+        {
+          mailboxId: first.id,
+          email: first.email,
+          lastName: 'Dupont',
+          firstName: 'Jean',
+          type: 'PER',
+          status: 'preregistered',
+        },
+      ],
+      nextCursor: null,
+    });
+  });
+
+  it('shows the address a reminder went to, and the status the box has now', async () => {
+    const { id: structureId } = await createStructure(test);
+    const box = await createMailbox(test, structureId);
+    await remind(structureId).expect(201);
+    const token = tokenOf((await outbox(`mailboxId=${box.id}&kind=reminder`))[0]!.body);
+    await test.http.post('/v1/registrations/complete').send({ token }).expect(200);
+    const page = await recipients(structureId).expect(200);
+    expect(page.body.items).toEqual([
+      expect.objectContaining({ mailboxId: box.id, email: box.email, status: 'valid' }),
+    ]);
+  });
+
+  it('pages in address order, the cursor keeping to its reminder when another is sent meanwhile', async () => {
+    const { id: structureId } = await createStructure(test);
+    const emails = ['c', 'a', 'e', 'b', 'd'].map((letter) => `${letter}.${Date.now()}@paging.example.fr`);
+    for (const email of emails) await createMailbox(test, structureId, 'PER', { email });
+    clock.set('2026-04-02T08:00:00.000Z');
+    await remind(structureId).expect(201);
+    const firstPage = await recipients(structureId, '?limit=2').expect(200);
+    expect(firstPage.body.items.map((item: { email: string }) => item.email)).toEqual([emails[1], emails[3]]);
+    await createMailbox(test, structureId, 'PER', { email: `0.${Date.now()}@paging.example.fr` });
+    clock.set('2026-04-02T09:00:00.000Z');
+    await remind(structureId).expect(201, /"sent":6/);
+    const seen: string[] = [...firstPage.body.items.map((item: { email: string }) => item.email)];
+    for (let cursor = firstPage.body.nextCursor as string | null; cursor !== null;) {
+      const next = await recipients(structureId, `?limit=2&cursor=${cursor}`).expect(200);
+      seen.push(...next.body.items.map((item: { email: string }) => item.email));
+      cursor = next.body.nextCursor;
+    }
+    expect(seen).toEqual([...emails].sort());
+    expect((await recipients(structureId, '?limit=10').expect(200)).body.items).toHaveLength(6);
+  });
+
+  it("refuses a forged cursor (400 naming cursor) and another structure's reminder in a cursor", async () => {
+    const { id: structureId } = await createStructure(test);
+    const { id: otherId } = await createStructure(test);
+    await createMailbox(test, otherId);
+    await createMailbox(test, otherId);
+    await remind(otherId).expect(201);
+    const otherCursor = (await recipients(otherId, '?limit=1').expect(200)).body.nextCursor as string;
+    for (const cursor of [otherCursor, Buffer.from('["x","y","z"]').toString('base64url')]) {
+      const refused = await recipients(structureId, `?cursor=${cursor}`).expect(400);
+      expect(refused.body.errors[0]).toMatchObject({ field: 'cursor', code: 'CURSOR_INVALID' });
+    }
+  });
+
+  it('keeps no copy of the address once the box is purged', async () => {
+    const { id: structureId } = await createStructure(test);
+    const box = await createMailbox(test, structureId);
+    await remind(structureId).expect(201);
+    await test.http.delete(`/v1/mailboxes/${box.id}`).set(asOperator()).expect(200);
+    clock.set('2027-12-01T08:00:00.000Z');
+    expect((await runLifecycleSweep(test)).purged.mailboxIds).toContain(box.id);
+    const rows = await selectRows<{ recipient: string }>(
+      test.app.db,
+      sql`select recipient from reminder_recipients where mailbox_id = ${box.id}`,
+    );
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.recipient).toMatch(/^purged-[0-9a-f-]+@purged\.invalid$/);
+  });
+});
+
 describe('reminder routes security', () => {
   let mine: string;
   let theirs: string;
@@ -192,6 +298,9 @@ describe('reminder routes security', () => {
     await remind(theirs, readerKey).expect(403);
     await lastReminder(theirs, adminKey).expect(404);
     await lastReminder(theirs, readerKey).expect(404);
+    await test.http.get(`/v1/structures/${theirs}/reminders/last/recipients`).set(bearer(readerKey)).expect(404);
+    await test.http.get(`/v1/structures/${mine}/reminders/last/recipients`).set(bearer(readerKey)).expect(200);
+    await test.http.get(`/v1/structures/${mine}/reminders/last/recipients`).expect(401);
     expect((await lastReminder(theirs).expect(200)).body).toBeNull();
     expect(await outbox(`structureId=${theirs}&kind=reminder`)).toEqual([]);
   });

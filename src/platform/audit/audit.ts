@@ -41,6 +41,7 @@ export const AUDIT_ACTIONS = [
   'correspondence.withdrawn',
   'connection_account.added',
   'connection_account.removed',
+  'connection_account.updated',
   'connection_accounts.replaced',
   'delegate.added',
   'delegate.removed',

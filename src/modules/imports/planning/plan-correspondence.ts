@@ -1,5 +1,6 @@
 import { resolveCorrespondence, type ResolvedCorrespondence } from '../../correspondences/correspondence-rules';
-import type { MailboxType } from '../../../domain/mailbox-vocabulary';
+import { checkAddressReceivable } from '../../../domain/mailbox-status';
+import type { MailboxStatus, MailboxType } from '../../../domain/mailbox-vocabulary';
 import type { AddressRow } from '../../mailboxes';
 import type { LoaduserRowFields } from '../../loaduser-sheet';
 import type { PlanningContext } from './planning-context';
@@ -16,11 +17,12 @@ const NO_CHANGE: CorrespondencePlan = { issues: [], change: null };
 /**
  * Columns AC (local part) and AD (domain). Empty cells keep the current address: an import never
  * removes one. AD empty means the current domain, or the structure's first for a new address;
- * AD alone changes the domain of the current address. The rules are the correspondence API's.
+ * AD alone changes the domain of the current address. The rules are the correspondence API's,
+ * the status one included: a new address only for a preregistered (every created box) or valid box.
  */
 export function planCorrespondence(
   fields: LoaduserRowFields,
-  type: MailboxType,
+  box: { type: MailboxType; status: MailboxStatus },
   mailboxId: string | null,
   current: AddressRow | null,
   context: PlanningContext,
@@ -42,7 +44,7 @@ export function planCorrespondence(
     };
   }
   const { issues, resolved } = resolveCorrespondence(
-    type,
+    box.type,
     { localPart, domain: givenDomain ?? current?.domain ?? null },
     context.domains,
   );
@@ -57,6 +59,9 @@ export function planCorrespondence(
     };
   }
   if (current?.address === resolved.address) return NO_CHANGE;
+  // The address a box holds round-trips through an export; only a new one depends on the status.
+  const refusal = checkAddressReceivable(box);
+  if (refusal) return { issues: [issueAt('correspondenceLocalPart', refusal.code, refusal.message)], change: null };
   const holder = context.addressHolders.get(resolved.address);
   if (holder !== undefined && holder !== mailboxId) {
     return {

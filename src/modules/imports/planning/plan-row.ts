@@ -96,7 +96,13 @@ export function planRow(row: ParsedLoaduserRow, context: PlanningContext): RowPl
   const merged = stored ? mergeRowIntoBox(stored, given) : given;
   issues.push(...checkMailboxFields(merged).map((issue) => fromFieldIssue(issue)));
   const currentAddress = existing?.record.address ?? null;
-  const correspondence = planCorrespondence(fields, fields.type, stored?.id ?? null, currentAddress, context);
+  const correspondence = planCorrespondence(
+    fields,
+    { type: fields.type, status: stored?.status ?? 'preregistered' },
+    stored?.id ?? null,
+    currentAddress,
+    context,
+  );
   issues.push(...correspondence.issues);
   issues.push(
     ...checkDelegates(

@@ -9,6 +9,7 @@ import type { LinkChange } from '../planning/plan-links';
 import type { CreatedRowPlan, RowPlan, UpdatedRowPlan } from '../planning/plan-row';
 import type { ExistingBox } from '../planning/planning-context';
 import type { BatchWrites, LinkPair } from './batch-writes.repository';
+import { countInvitation, invitationOf } from './invitations';
 import { newAddressRow } from './new-rows';
 
 export interface ComposedBatch {
@@ -88,7 +89,9 @@ export function composeBatch(plans: readonly RowPlan[], input: BatchInput): Comp
     if (address) batch.writes.newAddresses.push(address);
     linkPairs(row.id, { add: plan.delegates, remove: [] }, batch.writes.delegates);
     linkPairs(row.id, { add: plan.connectionAccounts, remove: [] }, batch.writes.connectionAccounts);
-    if (input.notify && token !== null) batch.invitations.push(invitationMessage(row, token));
+    const invitation = invitationOf(plan, input.notify);
+    if (invitation === 'queued' && token !== null) batch.invitations.push(invitationMessage(row, token));
+    countInvitation(batch.counts, invitation);
     batch.audits.push({
       action: 'mailbox.created',
       targetType: 'mailbox',

@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import { countAddressesByFamily } from '../../correspondences/quota';
+import { countInvitation, invitationOf } from './invitations';
 import {
   insertImportRows,
   readImportFile,
@@ -32,9 +33,13 @@ interface ValidationState {
 const mailboxIdOf = (plan: RowPlan) =>
   plan.outcome === 'unchanged' ? plan.mailboxId : plan.outcome === 'updated' ? plan.existing.record.mailbox.id : null;
 
-function countOutcomes(plans: readonly RowPlan[]): ImportCounts {
+/** Outcomes, and the invitations `notify` would queue or skip (a dry run tells what the import would do). */
+function countOutcomes(plans: readonly RowPlan[], notify: boolean): ImportCounts {
   const counts = { created: 0, updated: 0, unchanged: 0, failed: 0 };
-  for (const plan of plans) counts[plan.outcome] += 1;
+  for (const plan of plans) {
+    counts[plan.outcome] += 1;
+    countInvitation(counts, invitationOf(plan, notify));
+  }
   return counts;
 }
 
@@ -99,7 +104,7 @@ async function validateChunk(
   };
   const plans = rows.map((row) => planRow(row, context));
   const recorded = record.dryRun ? plans : plans.filter((plan) => plan.outcome === 'failed');
-  const counts = countOutcomes(recorded);
+  const counts = countOutcomes(recorded, record.notify);
   state.failed += counts.failed;
   state.totalRows += rows.length;
   // Under abort, once a row failed nothing will be applied: staging more would be wasted work.
