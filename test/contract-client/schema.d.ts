@@ -165,7 +165,7 @@ export interface paths {
         put?: never;
         /**
          * Create a mailbox (pre-registered)
-         * @description The box starts `preregistered` and unlisted. With `notify`, an invitation carrying a registration token is queued.
+         * @description The box starts `preregistered` and unlisted. With `notify`, an invitation carrying a registration token is queued to its reference address; MED, PER and INT boxes only (the deck: an ORG or APP reference address has no person to complete a registration): `notify` on an ORG or APP box is a 422 `INVITATION_NOT_FOR_TYPE` naming `notify`.
          */
         post: operations["createMailbox"];
         delete?: never;
@@ -221,7 +221,7 @@ export interface paths {
         put?: never;
         /**
          * Validate a self sign-up (pending → valid)
-         * @description An action the current status forbids is a 409 whose problem carries `currentStatus`.
+         * @description An action the current status forbids is a 409 whose problem carries `currentStatus`. Landing in a status that may not hold an MSSanté address (`deleted`, `rejected`, `pending`) withdraws the one the box holds (kept in the correspondence's history, its quota place freed); `deactivated` keeps it for the reactivation.
          */
         post: operations["validateMailbox"];
         delete?: never;
@@ -241,7 +241,7 @@ export interface paths {
         put?: never;
         /**
          * Reject a self sign-up (pending → rejected)
-         * @description An action the current status forbids is a 409 whose problem carries `currentStatus`.
+         * @description An action the current status forbids is a 409 whose problem carries `currentStatus`. Landing in a status that may not hold an MSSanté address (`deleted`, `rejected`, `pending`) withdraws the one the box holds (kept in the correspondence's history, its quota place freed); `deactivated` keeps it for the reactivation.
          */
         post: operations["rejectMailbox"];
         delete?: never;
@@ -261,7 +261,7 @@ export interface paths {
         put?: never;
         /**
          * Deactivate a mailbox
-         * @description An action the current status forbids is a 409 whose problem carries `currentStatus`.
+         * @description An action the current status forbids is a 409 whose problem carries `currentStatus`. Landing in a status that may not hold an MSSanté address (`deleted`, `rejected`, `pending`) withdraws the one the box holds (kept in the correspondence's history, its quota place freed); `deactivated` keeps it for the reactivation.
          */
         post: operations["deactivateMailbox"];
         delete?: never;
@@ -281,7 +281,7 @@ export interface paths {
         put?: never;
         /**
          * Reactivate a mailbox, back to its former status
-         * @description An action the current status forbids is a 409 whose problem carries `currentStatus`.
+         * @description An action the current status forbids is a 409 whose problem carries `currentStatus`. Landing in a status that may not hold an MSSanté address (`deleted`, `rejected`, `pending`) withdraws the one the box holds (kept in the correspondence's history, its quota place freed); `deactivated` keeps it for the reactivation.
          */
         post: operations["reactivateMailbox"];
         delete?: never;
@@ -415,7 +415,7 @@ export interface paths {
         put?: never;
         /**
          * Restore a deleted mailbox within the retention period
-         * @description Operators, and admins of the box's structure. Back to the status the deletion interrupted. Possible for 6 months after the deletion and before the purge (409 `RETENTION_EXPIRED` after), if the reference e-mail is still free (409 `EMAIL_TAKEN`). The MSSanté address the deletion withdrew comes back as a new active row (the withdrawn one stays in the history) when it is still free (else 409 `ADDRESS_TAKEN`), on a domain the structure still owns and within its quota (else 422); with `withoutCorrespondence: true` the box is restored anyway, without an address (`correspondence: null`; the audit event's cause names the address not restored). The inactivity period starts again from the restoration. Audited as `mailbox.restored`.
+         * @description Operators, and admins of the box's structure. Back to the status the deletion interrupted. Possible for 6 months after the deletion and before the purge (409 `RETENTION_EXPIRED` after), if the reference e-mail is still free (409 `EMAIL_TAKEN`). The MSSanté address the deletion withdrew comes back as a new active row (the withdrawn one stays in the history) when it is still free (else 409 `ADDRESS_TAKEN`), on a domain the structure still owns and within its quota (else 422); with `withoutCorrespondence: true` the box is restored anyway, without an address (`correspondence: null`; the audit event's cause names the address not restored). A box going back to a status that may not hold an address (`rejected`, `pending`) comes back without it, as if `withoutCorrespondence` were given. The inactivity period starts again from the restoration. Audited as `mailbox.restored`.
          */
         post: operations["restoreMailbox"];
         delete?: never;
@@ -592,7 +592,7 @@ export interface paths {
         put?: never;
         /**
          * Remind every pre-registered user of the structure to finish registering
-         * @description Queues a `reminder` message in the outbox (`GET /v1/notifications?kind=reminder`) for every `preregistered` mailbox, each carrying a new registration token: the token of any earlier invitation or reminder stops working. Answers how many were queued and when; the reminder is recorded (and shown by `…/reminders/last`) even when `sent` is 0. Send an `Idempotency-Key` so that a retried request does not remind twice.
+         * @description Queues a `reminder` message in the outbox (`GET /v1/notifications?kind=reminder`) for every `preregistered` MED, PER and INT mailbox (never ORG or APP ones, not counted in `sent`: the deck invites MED, PER and INT accounts only, an ORG or APP reference address having no person to complete a registration), each carrying a new registration token: the token of any earlier invitation or reminder stops working. Answers how many were queued and when; the reminder is recorded (and shown by `…/reminders/last`, who it reached by `…/reminders/last/recipients`) even when `sent` is 0. Send an `Idempotency-Key` so that a retried request does not remind twice.
          */
         post: operations["sendReminders"];
         delete?: never;
@@ -613,6 +613,26 @@ export interface paths {
          * @description Answers 200 with `null` when the structure never sent a reminder; 404 only for an unknown or invisible structure.
          */
         get: operations["getLastReminder"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/structures/{structureId}/reminders/last/recipients": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who the structure's last reminder reached
+         * @description "Afficher la dernière relance": the boxes the last reminder reached, each with the reference address it was sent to (as it was then; the names, type and status are as they are now: a box that has since finished registering is `valid`). In address order, paged; the cursor holds on to its reminder, so a reminder sent while a client pages does not mix two lists. An empty page when the structure never sent one; a deleted box stays listed until its purge, which erases the address.
+         */
+        get: operations["listLastReminderRecipients"];
         put?: never;
         post?: never;
         delete?: never;
@@ -783,7 +803,7 @@ export interface paths {
         get: operations["getCorrespondence"];
         /**
          * Give the mailbox the MSSanté address localPart@domain, or change it
-         * @description Always 200 with the view. PER, INT, ORG and APP boxes only (MED: 422 `CORRESPONDENCE_FORBIDDEN`); not on a deleted box (409). The domain must be one of the structure's (422 naming `domain`; omitted = the first one); the local part follows our syntax (422 naming `localPart`). An address active on another box is a 409 `ADDRESS_TAKEN`; withdrawn addresses are free again. A box without an address takes a place in its structure's quota family (personal: PER and INT; organisational: ORG; applicative: APP), 422 `QUOTA_EXCEEDED` when none is left; changing an address keeps the box's place. A change withdraws the old address (kept in `history`) and starts a new one, as the ANS sees it. The same address again changes nothing. A test account's address is marked `isTest` and never published. Audited as `correspondence.assigned` or `correspondence.changed`. The ETag is the mailbox's: the address is part of the mailbox representation, so assigning or withdrawing it changes the mailbox's ETag too, and `If-Match` takes either.
+         * @description Always 200 with the view. PER, INT, ORG and APP boxes only (MED: 422 `CORRESPONDENCE_FORBIDDEN`); not on a deleted box (409). Only a `preregistered` or `valid` box is given an address or a new one (else 422 `STATUS_FORBIDS_CORRESPONDENCE` naming `status`): a `pending` sign-up is validated first, a `rejected` box never gets one, a `deactivated` box keeps the one it holds (the same address again is still a 200) but is reactivated before it gets another. A status that may not hold one (deleted, rejected, pending) withdraws it. The domain must be one of the structure's (422 naming `domain`; omitted = the first one); the local part follows our syntax (422 naming `localPart`). An address active on another box is a 409 `ADDRESS_TAKEN`; withdrawn addresses are free again. A box without an address takes a place in its structure's quota family (personal: PER and INT; organisational: ORG; applicative: APP), 422 `QUOTA_EXCEEDED` when none is left; changing an address keeps the box's place. A change withdraws the old address (kept in `history`) and starts a new one, as the ANS sees it. The same address again changes nothing. A test account's address is marked `isTest` and never published. Audited as `correspondence.assigned` or `correspondence.changed`. The ETag is the mailbox's: the address is part of the mailbox representation, so assigning or withdrawing it changes the mailbox's ETag too, and `If-Match` takes either.
          */
         put: operations["putCorrespondence"];
         post?: never;
@@ -843,6 +863,46 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/v1/mailboxes/{mailboxId}/accessible-mailboxes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The shared boxes this nominative login can open, with its default and notification settings
+         * @description The nominative side of connection accounts: the ORG and APP boxes this PER, MED or INT login opens ("l'ensemble des comptes auxquels vous avez accès"), the same links as `…/{sharedMailboxId}/connection-accounts` lists from the shared side. When no box is the default, the login opens its own box at sign-in. Ordered by e-mail. A box that is no login (ORG, APP) opens none: the list is empty.
+         */
+        get: operations["listAccessibleMailboxes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/mailboxes/{mailboxId}/accessible-mailboxes/{sharedMailboxId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Choose the login's default box, or its receipt notification for one box
+         * @description The nominative side of connection accounts: the ORG and APP boxes this PER, MED or INT login opens ("l'ensemble des comptes auxquels vous avez accès"), the same links as `…/{sharedMailboxId}/connection-accounts` lists from the shared side. When no box is the default, the login opens its own box at sign-in. Sets the flags given and keeps the others. `isDefault: true` makes this box the one the login opens at sign-in and unsets its previous default in the same step (this side sees all of the login's boxes; the shared side, which sees one, answers 409 `DEFAULT_TAKEN` instead); `isDefault: false` returns the login to its own box. A box the login does not open is a 404; a deleted login or shared box is a 409. Each link changed is audited as `connection_account.updated` (on the shared box, cause `{ side: "account" }`). Links are not versioned (no ETag): writes to one login take turns, and a PATCH names only the flags it changes.
+         */
+        patch: operations["updateAccessibleMailbox"];
         trace?: never;
     };
     "/v1/mailboxes/{mailboxId}/delegates": {
@@ -923,7 +983,7 @@ export interface paths {
          * Upload a loaduser file (csv, xls, xlsx) to create and update boxes
          * @description Multipart form: a `file` part (csv with `;` or `,`, UTF-8 with or without BOM or Windows-1252; xls; xlsx; the first sheet is read) and optional fields `dryRun` (`true`/`false`, default false), `onError` (`abort`, the default, or `skip`), `notify` (default false) and `directoryVisible` (`true`/`false`; unset leaves the default). The format is detected from the bytes, not the name: anything else is a 415; a file over the upload limit (`BALISE_UPLOAD_MAX_BYTES`) a 413; a missing file part or an unknown field a 400. The file is stored and processed by a background job; the answer is `202` with the import (`Location: /v1/imports/{id}`): poll it. With an `Idempotency-Key`, a retry replays the first answer; the same key with an upload of another size is a 422 (the bytes are not compared).
          *
-         *     Semantics. Column A is the row key: an address held by a box of this structure updates that box; a new one creates a pre-registered box; an address held in another structure fails the row (`EMAIL_TAKEN`). An empty cell leaves the value as it is on an update (and unset on a creation): an import never clears a field, never removes an MSSanté address, never changes a box's type (`TYPE_CHANGE_UNSUPPORTED`). Column AD empty means the current domain, or the structure's first for a new address. Columns AB (delegates) and AH (connection accounts), when filled, are the whole list (links not listed are removed); they name boxes of the structure or rows above in the same file, and newly named ones follow the rules of the delegate and connection-account endpoints (same codes, e.g. `DELEGATE_INACTIVE`, `ACCOUNT_NOT_NOMINATIVE`). A row that would change nothing is `unchanged` and writes nothing (no new version, no audit event): re-importing an unchanged export changes nothing. Column R wins over the `directoryVisible` option, which applies to created boxes only. `notify` queues an invitation for each created box. Columns AE to AG are ignored.
+         *     Semantics. Column A is the row key: an address held by a box of this structure updates that box; a new one creates a pre-registered box; an address held in another structure fails the row (`EMAIL_TAKEN`). An empty cell leaves the value as it is on an update (and unset on a creation): an import never clears a field, never removes an MSSanté address, never changes a box's type (`TYPE_CHANGE_UNSUPPORTED`). Column AD empty means the current domain, or the structure's first for a new address. Columns AB (delegates) and AH (connection accounts), when filled, are the whole list (links not listed are removed); they name boxes of the structure or rows above in the same file, and newly named ones follow the rules of the delegate and connection-account endpoints (same codes, e.g. `DELEGATE_INACTIVE`, `ACCOUNT_NOT_NOMINATIVE`). A row that would change nothing is `unchanged` and writes nothing (no new version, no audit event): re-importing an unchanged export changes nothing. Column R wins over the `directoryVisible` option, which applies to created boxes only. `notify` queues an invitation for each created MED, PER and INT box; an ORG or APP row is created without one (its reference address has no person to complete a registration) and counted in `invitations.skipped`. Columns AE to AG are ignored.
          *
          *     Processing. The file is read once, as a stream, and every row is validated first (the mailbox rules of the API, the correspondence rules, duplicates within the file, references, quotas). With `abort`, if any row fails, nothing is written and the import ends `failed` with a `ROWS_INVALID` error (only failed rows are listed). With `skip`, valid rows are written and failed ones reported. `dryRun` validates and reports the outcome each row would have, writing nothing. Rows are then applied in batches (`BALISE_IMPORT_BATCH_SIZE`, 500), each in one transaction with its audit events (cause `{ importId }`) and a checkpoint: an interrupted import resumes after the last committed batch, so no row is half-applied or applied twice. A row that became invalid between validation and its batch (a concurrent change) fails alone. A file-level problem (unreadable, truncated, outdated template) ends the import `failed` with a problem object in `error`, before any box is written.
          */
@@ -1416,6 +1476,27 @@ export interface components {
             /** Format: date-time */
             at: string;
         } | null;
+        ReminderRecipient: {
+            /** Format: uuid */
+            mailboxId: string;
+            /** @description The reference address the reminder was sent to, as it was then */
+            email: string;
+            lastName: string;
+            firstName: string;
+            /**
+             * @description PER personal, MED Medimail-only login, INT internal without RPPS, ORG shared, APP applicative
+             * @enum {string}
+             */
+            type: "PER" | "MED" | "INT" | "ORG" | "APP";
+            /** @enum {string} */
+            status: "preregistered" | "pending" | "valid" | "rejected" | "deactivated" | "deleted";
+        };
+        /** @description A page of ReminderRecipient items, in the list's order */
+        ReminderRecipientPage: {
+            items: components["schemas"]["ReminderRecipient"][];
+            /** @description null on the last page */
+            nextCursor: string | null;
+        };
         AlimentationReport: {
             /** Format: uuid */
             structureId: string;
@@ -1743,6 +1824,34 @@ export interface components {
             /** @description null on the last page */
             nextCursor: string | null;
         };
+        AccessibleMailbox: {
+            /** Format: uuid */
+            mailboxId: string;
+            /** @description The shared box's reference address */
+            email: string;
+            /** @description The name the shared box is shown by, e.g. "Service BE" */
+            lastName: string;
+            firstName: string;
+            /**
+             * @description PER personal, MED Medimail-only login, INT internal without RPPS, ORG shared, APP applicative
+             * @enum {string}
+             */
+            type: "PER" | "MED" | "INT" | "ORG" | "APP";
+            /** @enum {string} */
+            status: "preregistered" | "pending" | "valid" | "rejected" | "deactivated" | "deleted";
+            /** @description The login opens this box at sign-in; none is the default: the login opens its own box */
+            isDefault: boolean;
+            /** @description The login's owner is notified when this box receives mail */
+            notifyOnReceipt: boolean;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        /** @description A page of AccessibleMailbox items, in the list's order */
+        AccessibleMailboxPage: {
+            items: components["schemas"]["AccessibleMailbox"][];
+            /** @description null on the last page */
+            nextCursor: string | null;
+        };
         Delegate: {
             /** Format: uuid */
             delegateMailboxId: string;
@@ -1798,6 +1907,13 @@ export interface components {
                 updated: number;
                 unchanged: number;
                 failed: number;
+            };
+            /** @description With `notify`, the invitations so far (on a dry run, what the import would queue); both 0 without `notify`. Invitations reach MED, PER and INT boxes only: an ORG or APP row is created all the same, without one. */
+            invitations: {
+                /** @description Created MED, PER and INT boxes invited */
+                queued: number;
+                /** @description Created ORG and APP boxes not invited: their reference address has no person to complete a registration */
+                skipped: number;
             };
             error: ({
                 type: string;
@@ -2840,7 +2956,7 @@ export interface operations {
                     /** @description ORG and APP only: what the box is used for */
                     description?: string | null;
                     /**
-                     * @description Queue an invitation carrying a registration link
+                     * @description Queue an invitation carrying a registration link (MED, PER and INT boxes only)
                      * @default false
                      */
                     notify?: boolean;
@@ -5150,6 +5266,68 @@ export interface operations {
             };
         };
     };
+    listLastReminderRecipients: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque; the previous page's nextCursor */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                structureId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of ReminderRecipient items, in the list's order */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReminderRecipientPage"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable for a moment (restart, failover): retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getAlimentationReport: {
         parameters: {
             query?: {
@@ -6146,6 +6324,155 @@ export interface operations {
             };
             /** @description Business rule violated */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable for a moment (restart, failover): retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listAccessibleMailboxes: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque; the previous page's nextCursor */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                mailboxId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of AccessibleMailbox items, in the list's order */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccessibleMailboxPage"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable for a moment (restart, failover): retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateAccessibleMailbox: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                mailboxId: string;
+                sharedMailboxId: string;
+            };
+            cookie?: never;
+        };
+        /** @description The settings to change; those omitted stay */
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description `true`: open this box at sign-in (the login's previous default, if any, is unset); `false`: open the login's own box */
+                    isDefault?: boolean;
+                    /** @description Notify the login's owner when this box receives mail */
+                    notifyOnReceipt?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccessibleMailbox"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role forbids the action */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
