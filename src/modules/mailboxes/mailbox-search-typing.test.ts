@@ -170,6 +170,20 @@ describe('searching mailboxes as an administrator types', () => {
     expect(response.body.errors[0].field).toBe('cursor');
   });
 
+  it('refuses a search cursor whose rank is not a count', async () => {
+    const page = await test.http
+      .get(`/v1/mailboxes?structureId=${structureId}&limit=1&q=dupont`)
+      .set(bearer(test.operatorKey))
+      .expect(200);
+    const [sort, , ...key] = JSON.parse(Buffer.from(page.body.nextCursor, 'base64url').toString('utf8'));
+    const forged = Buffer.from(JSON.stringify([sort, 'x', ...key]), 'utf8').toString('base64url');
+    const response = await test.http
+      .get(`/v1/mailboxes?structureId=${structureId}&limit=1&q=dupont&cursor=${forged}`)
+      .set(bearer(test.operatorKey))
+      .expect(400);
+    expect(response.body.errors[0].field).toBe('cursor');
+  });
+
   it("never finds another structure's boxes", async () => {
     const own = await createStructure(test);
     const mine = await createMailbox(test, own.id, 'ORG', { lastName: 'Service BE', firstName: 'Mien' });

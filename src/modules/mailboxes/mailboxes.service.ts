@@ -88,6 +88,12 @@ export async function listMailboxes(
       { field: 'cursor', code: 'CURSOR_SORT_MISMATCH', message: 'Keep the same sort while paging' },
     ]);
   }
+  // A rank is a count: anything else was not produced by this list (and would fail as SQL).
+  if (after && isSearch && !(Number.isInteger(after[1]) && (after[1] as number) >= 0)) {
+    throw new AppError('BAD_REQUEST', 'The cursor is not one this list produced', [
+      { field: 'cursor', code: 'CURSOR_INVALID', message: 'Use the nextCursor of the previous page as it was given' },
+    ]);
+  }
   const records = await selectMailboxes(deps.db, {
     visibleStructureIds: visibleStructureIds(context.caller),
     structureId: query.structureId,
