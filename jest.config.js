@@ -8,7 +8,11 @@ module.exports = {
       '@swc/jest',
       { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } },
     ],
+    // -- why: PGlite loads a contrib extension's files (the search's unaccent) with import('fs/promises'), which
+    // jest's module sandbox refuses without --experimental-vm-modules; compiled to require() it loads as in Node.js.
+    '/node_modules/@electric-sql/pglite/dist/index\\.cjs$': ['@swc/jest', { module: { type: 'commonjs' } }],
   },
+  transformIgnorePatterns: ['/node_modules/(?!@electric-sql/pglite/dist/index\\.cjs$)'],
   // Each test file builds its own app over its own database; PGlite start-up and
   // migrations take a moment, more so on a loaded CI machine.
   testTimeout: 30000,

@@ -59,11 +59,13 @@ export async function openDatabase(
   }
   if (!config.dataDir.startsWith('memory://')) mkdirSync(config.dataDir, { recursive: true });
   // Loaded only for an embedded database: a process on PostgreSQL does not carry PGlite's code.
-  const [{ PGlite }, { drizzle: drizzlePglite }] = await Promise.all([
+  const [{ PGlite }, { unaccent }, { drizzle: drizzlePglite }] = await Promise.all([
     import('@electric-sql/pglite'),
+    import('@electric-sql/pglite/contrib/unaccent'),
     import('drizzle-orm/pglite'),
   ]);
-  const client = await PGlite.create(config.dataDir);
+  // The contrib extensions the migrations create must be loaded with the engine (the mailbox search folds accents with unaccent).
+  const client = await PGlite.create(config.dataDir, { extensions: { unaccent } });
   const db = drizzlePglite(client, { schema }) as unknown as Database;
   return { db, kind: 'pglite', pool: undefined, close: () => client.close() };
 }

@@ -150,3 +150,45 @@ describe('migration 0007: API key public ids, no secret at rest', () => {
     expect(event!.after.prefix).toBe(newPrefix);
   });
 });
+
+describe('migration 0010: mailbox search terms', () => {
+  let handle: DatabaseHandle;
+  let before: ReturnType<typeof migrationsBefore>;
+  beforeAll(async () => {
+    before = migrationsBefore('0011_mailbox-search-terms');
+    handle = await openTestDatabase({ migrationsFolder: before.folder });
+  });
+  afterAll(async () => {
+    await handle.close();
+    before.remove();
+  });
+
+  it('gives the boxes that exist their terms, their MSSanté address included', async () => {
+    const [structure] = await selectRows<{ id: string }>(
+      handle.db,
+      sql`insert into structures (name) values ('Before 0010') returning id`,
+    );
+    const [box] = await selectRows<{ id: string }>(
+      handle.db,
+      sql`insert into mailboxes (structure_id, type, email, email_key, status, last_name, first_name, last_name_key, first_name_key, service)
+          values (${structure!.id}, 'PER', 'soc@chu.example.fr', 'soc@chu.example.fr', 'valid', 'O''Connor', 'Siobhán', 'o''connor', 'siobhan', 'Pédiatrie')
+          returning id`,
+    );
+    await handle.db.execute(
+      sql`insert into mssante_addresses (mailbox_id, structure_id, local_part, domain, address, assigned_at)
+          values (${box!.id}, ${structure!.id}, 'cardio.soc', 'chu.mssante.fr', 'cardio.soc@chu.mssante.fr', now())`,
+    );
+
+    await migrateDatabase(handle);
+
+    const found = async (q: string) =>
+      (
+        await selectRows<{ id: string }>(
+          handle.db,
+          sql`select id from mailboxes where search_terms @@ balise_search_query(${q})`,
+        )
+      ).map((row) => row.id);
+    for (const q of ['oconnor', 'siobhan pedia', 'cardio.soc', 'soc@chu']) expect(await found(q)).toEqual([box!.id]);
+    expect(await found('dupont')).toEqual([]);
+  });
+});

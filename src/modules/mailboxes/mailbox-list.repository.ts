@@ -1,9 +1,7 @@
-import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
-import type { AnyPgColumn } from 'drizzle-orm/pg-core';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../../db/database';
 import { preparedPerHandleAndShape } from '../../db/prepared-statements';
 import { mailboxes, mssanteAddresses } from '../../db/schema';
-import { prefixRange, toTextArrayLiteral } from '../../shared/prefix-range';
 import type { MailboxStatus, MailboxType } from '../../domain/mailbox-vocabulary';
 import { activeAddressJoin, type MailboxRecord } from './mailboxes.repository';
 import type { MailboxSort } from './mailboxes.schemas';
@@ -13,11 +11,17 @@ export interface MailboxListFilters {
   structureId?: string;
   status?: MailboxStatus;
   type?: MailboxType;
-  /** Already normalised words of the search. */
-  searchWords: string[];
+  /** What the administrator typed, as typed: the database folds it the way it folded the boxes' terms. */
+  search: string | undefined;
   sort: MailboxSort;
+  /** The previous page's last key: its rank first when searching, then its sort columns. */
   after: (string | number | null)[] | undefined;
   limit: number;
+}
+
+/** A listed box; `rank` (how many typed words it holds whole) only in a search. */
+export interface ListedMailboxRecord extends MailboxRecord {
+  rank: number | null;
 }
 
 /** The columns each sort orders by, the last always the id so the order is total. */
@@ -44,8 +48,6 @@ interface ListShape {
   hasType: boolean;
   hasCursor: boolean;
   isSearch: boolean;
-  isMultiWord: boolean;
-  isNumeric: boolean;
 }
 
 function shapeOf(filters: MailboxListFilters): ListShape {
@@ -56,61 +58,26 @@ function shapeOf(filters: MailboxListFilters): ListShape {
     hasStatus: filters.status !== undefined,
     hasType: filters.type !== undefined,
     hasCursor: filters.after !== undefined,
-    isSearch: filters.searchWords.length > 0,
-    isMultiWord: filters.searchWords.length > 1,
-    isNumeric: filters.searchWords.length === 1 && /^\d+$/.test(filters.searchWords[0]!),
+    isSearch: filters.search !== undefined,
   };
 }
 
 const placeholder = (name: string) => sql.placeholder(name);
 
 /**
- * The first word as a range, `from <= key < to`: unlike `like $1`, a range can use its index
- * whatever plan PostgreSQL keeps for the statement. The name and e-mail keys are `COLLATE "C"`
- * (plain comparisons are byte-wise); the address, RPPS and ADELI indexes are `text_pattern_ops`,
- * whose byte-wise operators are `~>=~` and `~<~`.
+ * The search terms of a box, kept by the database itself (migration `mailbox-search-terms`:
+ * triggers on the box and its MSSanté address) and left out of the drizzle schema so that no read
+ * carries them. The functions are that migration's too: one folding of text for boxes and queries.
  */
-function beginsWithFirstWord(column: AnyPgColumn, patternOps = false): SQL {
-  const [from, to] = patternOps ? [sql.raw('~>=~'), sql.raw('~<~')] : [sql.raw('>='), sql.raw('<')];
-  return sql`(${column} ${from} ${placeholder('from')} and ${column} ${to} ${placeholder('to')})`;
-}
-
-/** Every word (ranges in two array parameters, so one statement serves any number of words) begins the last or the first name. */
-const everyWordBeginsAName = sql`not exists (select from unnest(${placeholder('froms')}::text[], ${placeholder('tos')}::text[]) as word("from", "to")
-  where not ((${mailboxes.lastNameKey} >= word."from" and ${mailboxes.lastNameKey} < word."to")
-          or (${mailboxes.firstNameKey} >= word."from" and ${mailboxes.firstNameKey} < word."to")))`;
-
+const searchTerms = sql`${mailboxes}."search_terms"`;
 /**
- * What a search matches, one branch per index: e-mail, MSSanté address, RPPS and ADELI (begun by
- * the whole query, one word), and names, where every word must begin the last or the first name
- * ("dupont je" finds Jean Dupont): the first word begins one of the two, so two branches, each on
- * its name's index, cover it. Each branch is ordered and limited on its own so that PostgreSQL
- * plans it on its own index (an OR over all of them defeats the planner's estimates).
+ * Every typed word begins one of the box's terms (GIN index, prefix tsquery). The query is folded
+ * once, in a sub-select: called in the condition itself, the (STABLE) function ran again for every
+ * row the index found, which was most of a common word's search (bench/RESULTS.md).
  */
-function searchBranches(shape: ListShape): { condition: SQL; viaAddress: boolean }[] {
-  const otherWords = shape.isMultiWord ? sql` and ${everyWordBeginsAName}` : sql``;
-  const branches = [
-    { condition: sql`${beginsWithFirstWord(mailboxes.lastNameKey)}${otherWords}`, viaAddress: false },
-    { condition: sql`${beginsWithFirstWord(mailboxes.firstNameKey)}${otherWords}`, viaAddress: false },
-  ];
-  // E-mails and addresses hold no space: a query of several words cannot begin one.
-  if (!shape.isMultiWord) {
-    branches.push(
-      { condition: beginsWithFirstWord(mailboxes.emailKey), viaAddress: false },
-      {
-        condition: sql`${beginsWithFirstWord(mssanteAddresses.address, true)} and ${mssanteAddresses.withdrawnAt} is null`,
-        viaAddress: true,
-      },
-    );
-  }
-  if (shape.isNumeric) {
-    branches.push(
-      { condition: beginsWithFirstWord(mailboxes.rpps, true), viaAddress: false },
-      { condition: beginsWithFirstWord(mailboxes.adeli, true), viaAddress: false },
-    );
-  }
-  return branches;
-}
+const matchesSearch = sql`${searchTerms} @@ (select balise_search_query(${placeholder('q')}))`;
+/** How many typed words the box holds whole: "dupont" ranks Dupont before Dupontel. */
+const searchRank = sql<number>`balise_search_rank(${searchTerms}, (select balise_search_whole_words(${placeholder('q')})))`;
 
 function afterCursorCondition(
   shape: ListShape,
@@ -118,49 +85,52 @@ function afterCursorCondition(
   descending: boolean,
 ) {
   if (!shape.hasCursor) return undefined;
-  const values = columns.map((column, index) =>
-    column === mailboxes.createdAt
-      ? sql`${placeholder(`after${index}`)}::timestamptz`
+  // A search's key begins with the rank, so its values are one place further.
+  const offset = shape.isSearch ? 1 : 0;
+  const values = columns.map((column, index) => {
+    const value = placeholder(`after${index + offset}`);
+    return column === mailboxes.createdAt
+      ? sql`${value}::timestamptz`
       : index === columns.length - 1
-        ? sql`${placeholder(`after${index}`)}::uuid`
-        : sql`${placeholder(`after${index}`)}`,
-  );
-  return sql`(${sql.join(columns, sql`, `)}) ${sql.raw(descending ? '<' : '>')} (${sql.join(values, sql`, `)})`;
+        ? sql`${value}::uuid`
+        : sql`${value}`;
+  });
+  const afterInOrder = sql`(${sql.join(columns, sql`, `)}) ${sql.raw(descending ? '<' : '>')} (${sql.join(values, sql`, `)})`;
+  if (!shape.isSearch) return afterInOrder;
+  // Ranks go down, then the sort order goes on within a rank.
+  const rank = sql`${placeholder('after0')}::integer`;
+  return sql`(${searchRank} < ${rank} or (${searchRank} = ${rank} and ${afterInOrder}))`;
 }
 
 function prepareList(db: Database, shape: ListShape, name: string) {
   const { columns, descending } = sortColumnsOf(shape.sort);
+  const direction = sql.raw(descending ? 'desc' : 'asc');
   const order = sql.join(
-    columns.map((column) => sql`${column} ${sql.raw(descending ? 'desc' : 'asc')}`),
+    [...(shape.isSearch ? [sql`${searchRank} desc`] : []), ...columns.map((column) => sql`${column} ${direction}`)],
     sql`, `,
   );
-  const common = and(
+  const conditions = and(
     // A literal array in one parameter: the statement's text does not depend on how many structures.
     shape.isScoped ? sql`${mailboxes.structureId} = any(${placeholder('visible')}::uuid[])` : undefined,
     shape.hasStructure ? eq(mailboxes.structureId, placeholder('structureId')) : undefined,
     // Deleted boxes only show when asked for.
     shape.hasStatus ? eq(mailboxes.status, placeholder('status')) : sql`${mailboxes.status} <> 'deleted'`,
     shape.hasType ? eq(mailboxes.type, placeholder('type')) : undefined,
+    shape.isSearch ? matchesSearch : undefined,
     afterCursorCondition(shape, columns, descending),
   );
-  const matches = () => {
-    if (!shape.isSearch) return common;
-    const branches = searchBranches(shape).map(
-      ({
-        condition,
-        viaAddress,
-      }) => sql`(select ${mailboxes.id} as id from ${viaAddress ? sql`${mssanteAddresses} join ${mailboxes} on ${mailboxes.id} = ${mssanteAddresses.mailboxId}` : mailboxes}
-        where ${common} and ${condition} order by ${order} limit ${placeholder('limit')})`,
-    );
-    // The union's rows are at most (branches × page size): the outer query sorts them and keeps the page.
-    return inArray(mailboxes.id, sql`(select id from (${sql.join(branches, sql` union all `)}) matches)`);
-  };
+  // The page's ids first, then their rows and addresses: the join is done for one page, not for every match.
+  const page = sql`(select ${mailboxes.id} from ${mailboxes} where ${conditions} order by ${order} limit ${placeholder('limit')})`;
   return db
-    .select({ mailbox: mailboxes, address: mssanteAddresses })
+    .select({
+      mailbox: mailboxes,
+      address: mssanteAddresses,
+      rank: shape.isSearch ? searchRank : sql<null>`null`,
+    })
     .from(mailboxes)
     .leftJoin(mssanteAddresses, activeAddressJoin)
-    .where(matches())
-    .orderBy(...columns.map((column) => (descending ? desc(column) : asc(column))))
+    .where(inArray(mailboxes.id, page))
+    .orderBy(order)
     .limit(placeholder('limit'))
     .prepare(name);
 }
@@ -172,19 +142,15 @@ const preparedListFor = preparedPerHandleAndShape(
 );
 
 /** The page (and one more row, telling whether another page follows). */
-export async function listMailboxes(db: Database, filters: MailboxListFilters): Promise<MailboxRecord[]> {
-  const shape = shapeOf(filters);
+export async function listMailboxes(db: Database, filters: MailboxListFilters): Promise<ListedMailboxRecord[]> {
   const values: Record<string, unknown> = {
     visible: `{${(filters.visibleStructureIds ?? []).join(',')}}`,
     structureId: filters.structureId,
     status: filters.status,
     type: filters.type,
+    q: filters.search,
     limit: filters.limit + 1,
   };
   filters.after?.forEach((value, index) => (values[`after${index}`] = value));
-  const ranges = filters.searchWords.map(prefixRange);
-  if (ranges[0]) Object.assign(values, ranges[0]);
-  values.froms = toTextArrayLiteral(ranges.map((range) => range.from));
-  values.tos = toTextArrayLiteral(ranges.map((range) => range.to));
-  return preparedListFor(db, shape).execute(values);
+  return preparedListFor(db, shapeOf(filters)).execute(values);
 }

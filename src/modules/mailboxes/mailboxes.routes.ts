@@ -69,7 +69,11 @@ export const mailboxesRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'listMailboxes',
         summary: 'List and search mailboxes',
         tags,
-        description: 'Deleted boxes are listed only with `status=deleted`. The cursor is tied to the sort order.',
+        description:
+          'Deleted boxes are listed only with `status=deleted`. The cursor is tied to the sort order. ' +
+          'With `q`, the list is ordered by rank first (how many typed words a box holds whole, highest first), ' +
+          "then by `sort`; the cursor carries the last box's rank with its sort key, so the pages of one search " +
+          "neither skip nor repeat a box. Page with the same `q` and `sort`: a list's cursor is refused in a search (400).",
         querystring: Type.Composite([PageQuerySchema, MailboxListQuerySchema]),
         response: { 200: pageSchema(MailboxSchema), ...problemResponses(404) },
       },

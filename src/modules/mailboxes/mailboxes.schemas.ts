@@ -146,7 +146,12 @@ export const MailboxListQuerySchema = Type.Object({
       minLength: 1,
       maxLength: 200,
       description:
-        'Prefix search over e-mail, names (case- and accent-insensitive, every word), RPPS, ADELI and MSSanté address',
+        'What an administrator types. Every word, in any order, must begin a word of the last name, first name, ' +
+        'service, organisation name, description, reference e-mail, active MSSanté address, RPPS or ADELI. ' +
+        'Case and accents do not matter; anything but letters and digits separates words (so `Dupont Moretti` ' +
+        "finds Dupont-Moretti and `O'Connor` O'Connor), and words written apart may be typed together " +
+        '(`oconnor`, `legall` for Le Gall). A `q` without any letter or digit finds nothing. Boxes holding more ' +
+        'of the typed words whole come first, then the requested `sort`.',
     }),
   ),
   sort: Defaulted(StringEnum(MAILBOX_SORTS, { default: 'lastName' })),

@@ -5,7 +5,6 @@ import { AppError, businessRule } from '../../domain/errors/error-catalogue';
 import { receivesInvitations, type MailboxType } from '../../domain/mailbox-vocabulary';
 import type { RequestContext, ServiceDependencies } from '../../platform/request-context';
 import { decodeCursor, toPage, type Page } from '../../shared/pagination';
-import { toSearchKey } from '../../shared/search-key';
 import { findStructure } from '../structures';
 import { setActiveAddressTestFlag } from '../correspondences';
 import { invitationMessage } from '../notifications/messages';
@@ -27,7 +26,7 @@ import {
   updateMailboxRow,
   type MailboxRecord,
 } from './mailboxes.repository';
-import { listMailboxes as selectMailboxes, sortColumnsOf } from './mailbox-list.repository';
+import { listMailboxes as selectMailboxes, sortColumnsOf, type ListedMailboxRecord } from './mailbox-list.repository';
 
 export interface VersionedMailbox {
   mailbox: Mailbox;
@@ -99,10 +98,18 @@ export async function listMailboxes(
   query: MailboxListQuery & { limit: number; cursor?: string },
 ): Promise<Page<Mailbox>> {
   const { columns } = sortColumnsOf(query.sort);
-  const after = decodeCursor(query.cursor, columns.length + 1);
+  const isSearch = query.q !== undefined;
+  // The key: the sort, a search's rank, the sort columns (the id last).
+  const after = decodeCursor(query.cursor, 1 + (isSearch ? 1 : 0) + columns.length);
   if (after && after[0] !== query.sort) {
     throw new AppError('BAD_REQUEST', 'This cursor belongs to another sort order', [
       { field: 'cursor', code: 'CURSOR_SORT_MISMATCH', message: 'Keep the same sort while paging' },
+    ]);
+  }
+  // A rank is a count: anything else was not produced by this list (and would fail as SQL).
+  if (after && isSearch && !(Number.isInteger(after[1]) && (after[1] as number) >= 0)) {
+    throw new AppError('BAD_REQUEST', 'The cursor is not one this list produced', [
+      { field: 'cursor', code: 'CURSOR_INVALID', message: 'Use the nextCursor of the previous page as it was given' },
     ]);
   }
   const records = await selectMailboxes(deps.db, {
@@ -110,12 +117,12 @@ export async function listMailboxes(
     structureId: query.structureId,
     status: query.status,
     type: query.type,
-    searchWords: query.q ? toSearchKey(query.q).split(' ').filter(Boolean) : [],
+    search: query.q,
     sort: query.sort,
     after: after?.slice(1),
     limit: query.limit,
   });
-  const keyOf = ({ mailbox }: MailboxRecord) => {
+  const keyOf = ({ mailbox, rank }: ListedMailboxRecord) => {
     const name = query.sort.replace(/^-/, '');
     const key =
       name === 'email'
@@ -123,7 +130,7 @@ export async function listMailboxes(
         : name === 'createdAt'
           ? [mailbox.createdAt.toISOString()]
           : [mailbox.lastNameKey, mailbox.firstNameKey];
-    return [query.sort, ...key, mailbox.id];
+    return [query.sort, ...(isSearch ? [rank] : []), ...key, mailbox.id];
   };
   return toPage(records, query.limit, keyOf, toMailbox);
 }
