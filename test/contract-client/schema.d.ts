@@ -159,7 +159,7 @@ export interface paths {
         };
         /**
          * List and search mailboxes
-         * @description Deleted boxes are listed only with `status=deleted`. The cursor is tied to the sort order.
+         * @description Deleted boxes are listed only with `status=deleted`. The cursor is tied to the sort order. With `q`, the list is ordered by rank first (how many typed words a box holds whole, highest first), then by `sort`; the cursor carries the last box's rank with its sort key, so the pages of one search neither skip nor repeat a box. Page with the same `q` and `sort`: a list's cursor is refused in a search (400).
          */
         get: operations["listMailboxes"];
         put?: never;
@@ -2831,7 +2831,7 @@ export interface operations {
                 status?: "preregistered" | "pending" | "valid" | "rejected" | "deactivated" | "deleted";
                 /** @description PER personal, MED Medimail-only login, INT internal without RPPS, ORG shared, APP applicative */
                 type?: "PER" | "MED" | "INT" | "ORG" | "APP";
-                /** @description Prefix search over e-mail, names (case- and accent-insensitive, every word), RPPS, ADELI and MSSanté address */
+                /** @description What an administrator types. Every word, in any order, must begin a word of the last name, first name, service, organisation name, description, reference e-mail, active MSSanté address, RPPS or ADELI. Case and accents do not matter; anything but letters and digits separates words (so `Dupont Moretti` finds Dupont-Moretti and `O'Connor` O'Connor), and words written apart may be typed together (`oconnor`, `legall` for Le Gall). A `q` without any letter or digit finds nothing. Boxes holding more of the typed words whole come first, then the requested `sort`. */
                 q?: string;
                 sort?: "lastName" | "-lastName" | "email" | "-email" | "createdAt" | "-createdAt";
             };
