@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Named } from '../../shared/named-schemas';
 import { MailboxTypeSchema } from '../../domain/mailbox-vocabulary';
-import { DateTimeSchema, Defaulted, IdSchema } from '../../shared/schemas';
+import { DateTimeSchema, IdSchema, StringEnum } from '../../shared/schemas';
 import { ALIMENTATION_RULE_CODES } from './rules';
 
 export const RuleCodeSchema = Type.Union(
@@ -16,15 +16,12 @@ export const REPORT_FORMATS = ['json', 'csv', 'xlsx'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 export const ReportQuerySchema = Type.Object({
-  format: Defaulted(
-    Type.Union(
-      REPORT_FORMATS.map((format) => Type.Literal(format)),
-      {
-        default: 'json',
-        description:
-          'json: one page of issues and the summary; csv (`;`, UTF-8 with BOM) and xlsx: every matching issue, streamed, `limit` and `cursor` ignored',
-      },
-    ),
+  format: Type.Optional(
+    StringEnum(REPORT_FORMATS, {
+      description:
+        'json: one page of issues and the summary; csv (`;`, UTF-8 with BOM) and xlsx: every matching issue, streamed, `limit` and `cursor` ignored. ' +
+        'A shortcut for `Accept`, which it wins over when both are given; without either, json',
+    }),
   ),
   rule: Type.Optional(RuleCodeSchema),
   severity: Type.Optional(SeveritySchema),

@@ -2,7 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { NamedRef } from '../../shared/named-schemas';
 import { Type } from '@sinclair/typebox';
 import { scopedResource } from '../../platform/auth/authentication.plugin';
-import { downloadResponse, sendDownload } from '../../platform/downloads';
+import { negotiateRepresentation } from '../../platform/content-negotiation';
+import { DOWNLOAD_CONTENT_TYPES, downloadResponse, sendDownload } from '../../platform/downloads';
 import { problemResponses } from '../../platform/errors/problem.schema';
 import { contextOf, dependenciesOf } from '../../platform/request-context';
 import { PageQuerySchema, pageSchema } from '../../shared/pagination';
@@ -51,7 +52,7 @@ export const importsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const { format } = request.query;
+      const format = negotiateRepresentation(request, reply, DOWNLOAD_CONTENT_TYPES, request.query.format);
       return sendDownload(reply, {
         fileName: `loaduser-modele.${format}`,
         format,
@@ -143,7 +144,7 @@ export const importsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const record = scopedResource(request, 'importId');
-      const { format } = request.query;
+      const format = negotiateRepresentation(request, reply, DOWNLOAD_CONTENT_TYPES, request.query.format);
       const rows = await openImportReport(deps, record, app.config.imports.sheetLimits);
       return sendDownload(reply, {
         fileName: `import-${record.id}.${format}`,

@@ -1,12 +1,13 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Listed } from '../../shared/pagination';
-import { DateTimeSchema, Defaulted, IdSchema } from '../../shared/schemas';
+import { DateTimeSchema, IdSchema, StringEnum } from '../../shared/schemas';
 
-export const SheetDownloadFormatSchema = Type.Union([Type.Literal('xlsx'), Type.Literal('csv')], {
-  default: 'xlsx',
-  description: '`xlsx` (with a "Notice" sheet) or `csv` (`;`-separated, UTF-8 with BOM, as French Excel opens it)',
+export const SheetDownloadFormatSchema = StringEnum(['xlsx', 'csv'], {
+  description:
+    '`xlsx` (with a "Notice" sheet) or `csv` (`;`-separated, UTF-8 with BOM, as French Excel opens it). ' +
+    'Wins over `Accept` when both are given; without it, `Accept` chooses (`text/csv` or the xlsx type), and xlsx when it does not say',
 });
-export const SheetDownloadQuerySchema = Type.Object({ format: Defaulted(SheetDownloadFormatSchema) });
+export const SheetDownloadQuerySchema = Type.Object({ format: Type.Optional(SheetDownloadFormatSchema) });
 export type SheetDownloadFormat = Static<typeof SheetDownloadFormatSchema>;
 
 export const IMPORT_STATUSES = ['queued', 'running', 'succeeded', 'failed'] as const;

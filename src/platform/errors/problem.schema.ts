@@ -31,6 +31,7 @@ const STATUS_DESCRIPTIONS: Record<number, string> = {
   401: 'Missing or invalid API key',
   403: 'The role forbids the action',
   404: 'Unknown, or not visible to the caller',
+  406: 'Accept allows none of the representations offered; `available` lists them',
   409: 'Conflict with the current state',
   410: 'No longer available',
   412: 'If-Match does not match the current ETag',
