@@ -13,6 +13,7 @@ import { withImportUpload } from './import-upload';
 import { writeImportReport } from './import-report';
 import { findImport, type ImportRecord } from './imports.repository';
 import {
+  IMPORT_FORM,
   ImportParamsSchema,
   ImportRowSchema,
   ImportRowsQuerySchema,
@@ -64,7 +65,7 @@ export const importsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/v1/structures/:structureId/imports',
     {
-      config: { access: 'write' },
+      config: { access: 'write', uploadForm: IMPORT_FORM },
       schema: {
         operationId: 'createImport',
         summary: 'Upload a loaduser file (csv, xls, xlsx) to create and update boxes',

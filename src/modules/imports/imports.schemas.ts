@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Listed } from '../../shared/pagination';
-import { DateTimeSchema, IdSchema, StringEnum } from '../../shared/schemas';
+import type { UploadForm } from '../../platform/multipart-upload';
+import { DateTimeSchema, Defaulted, IdSchema, StringEnum } from '../../shared/schemas';
 
 export const SheetDownloadFormatSchema = StringEnum(['xlsx', 'csv'], {
   description:
@@ -121,6 +122,48 @@ export type ImportRow = Static<typeof ImportRowSchema>;
 
 export const ImportRowsQuerySchema = Type.Object({ outcome: Type.Optional(ImportOutcomeSchema) });
 export type ImportRowsQuery = Static<typeof ImportRowsQuerySchema>;
+
+/** The import form's fields beside `file`: what the contract shows and what the upload is checked against. */
+export const ImportFormFieldsSchema = Type.Object(
+  {
+    dryRun: Defaulted(
+      Type.Boolean({
+        default: false,
+        description: 'Validate every row and report what the import would do, writing nothing',
+      }),
+    ),
+    onError: Defaulted(
+      StringEnum(['abort', 'skip'], {
+        default: 'abort',
+        description:
+          '`abort`: if any row fails, nothing is written; `skip`: valid rows are written, failed ones reported',
+      }),
+    ),
+    notify: Defaulted(Type.Boolean({ default: false, description: 'Queue an invitation e-mail for each box created' })),
+    directoryVisible: Type.Optional(
+      Type.Boolean({
+        description:
+          'Directory visibility of the boxes created (column R, when filled, wins); unset: the default of each box type',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const IMPORT_FORM: UploadForm = {
+  fields: ImportFormFieldsSchema,
+  file: {
+    description:
+      'The loaduser file: csv (`;` or `,`; UTF-8, with or without BOM, or Windows-1252), xls or xlsx (first sheet). ' +
+      'Its format is read from its bytes, whatever the part type or name says',
+    contentTypes: [
+      'text/csv',
+      'application/vnd.ms-excel',
+      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      'application/octet-stream',
+    ],
+  },
+};
 
 export interface ImportOptions {
   dryRun: boolean;

@@ -181,14 +181,14 @@ function toAppError(error: FastifyError | AppError): AppError {
   return new AppError(code, error.message);
 }
 
-interface ValidationIssue {
+export interface ValidationIssue {
   instancePath: string;
   keyword: string;
   params: Record<string, unknown>;
   message?: string;
 }
 
-function validationDetail(issue: ValidationIssue, context: string | undefined): ErrorDetail {
+export function validationDetail(issue: ValidationIssue, context: string | undefined): ErrorDetail {
   const segments = issue.instancePath.split('/').filter(Boolean);
   if (issue.keyword === 'required' && typeof issue.params.missingProperty === 'string') {
     segments.push(issue.params.missingProperty);
