@@ -136,5 +136,5 @@ export function readFormFields<Fields extends TObject>(
       (validate.errors ?? []).map((issue) => validationDetail(issue, 'body')),
     );
   }
-  return sent as Static<Fields>;
+  return sent;
 }
