@@ -11,6 +11,75 @@ import {
   StringEnum,
 } from '../../shared/schemas';
 import { MailboxStatusSchema, MailboxTypeSchema, ResponsibleSchema } from '../../domain/mailbox-vocabulary';
+import {
+  EXAMPLE_DOMAIN,
+  EXAMPLE_IDS,
+  EXAMPLE_INSTANT,
+  EXAMPLE_PROFESSION,
+  EXAMPLE_RPPS,
+} from '../../domain/contract-examples';
+
+/** A box of each type as a client creates it, in the order the types depend on each other. */
+const CREATE_EXAMPLES = [
+  {
+    structureId: EXAMPLE_IDS.structure,
+    type: 'PER',
+    email: 'camille.martin@ch-aubagne.fr',
+    lastName: 'Martin',
+    firstName: 'Camille',
+    civility: 'MME',
+    profession: EXAMPLE_PROFESSION.doctor,
+    professionCategory: 'C',
+    rpps: EXAMPLE_RPPS.doctor,
+    service: 'Cardiologie',
+    phone: '+33442846000',
+    notify: true,
+  },
+  {
+    structureId: EXAMPLE_IDS.structure,
+    type: 'MED',
+    email: 'hugo.lefevre@ch-aubagne.fr',
+    lastName: 'Lefèvre',
+    firstName: 'Hugo',
+    civility: 'M',
+    profession: EXAMPLE_PROFESSION.pharmacist,
+    rpps: EXAMPLE_RPPS.pharmacist,
+    service: 'Pharmacie à usage intérieur',
+  },
+  {
+    structureId: EXAMPLE_IDS.structure,
+    type: 'INT',
+    email: 'thomas.bernard@ch-aubagne.fr',
+    lastName: 'Bernard',
+    firstName: 'Thomas',
+    civility: 'M',
+    service: 'Urgences',
+  },
+  {
+    structureId: EXAMPLE_IDS.structure,
+    type: 'ORG',
+    email: 'secretariat.cardiologie@ch-aubagne.fr',
+    lastName: 'Secrétariat de cardiologie',
+    firstName: 'CH Aubagne',
+    service: 'Cardiologie',
+    responsible: {
+      lastName: 'Dubois',
+      firstName: 'Léa',
+      profession: EXAMPLE_PROFESSION.nurse,
+      rpps: EXAMPLE_RPPS.nurse,
+    },
+    description: 'Rendez-vous et comptes rendus de consultation',
+  },
+  {
+    structureId: EXAMPLE_IDS.structure,
+    type: 'APP',
+    email: 'dpi.resultats@ch-aubagne.fr',
+    lastName: 'DPI résultats',
+    firstName: 'CH Aubagne',
+    responsible: { lastName: 'Martin', firstName: 'Camille', profession: EXAMPLE_PROFESSION.doctor },
+    description: 'Envoi automatique des résultats de biologie par le dossier patient informatisé',
+  },
+];
 
 const Text = (maxLength: number, description?: string) =>
   Type.String({ maxLength, ...(description ? { description } : {}) });
@@ -64,39 +133,84 @@ const editableProperties = {
 
 export const MailboxSchema = Listed(
   'Mailbox',
-  Type.Object({
-    id: IdSchema,
-    structureId: IdSchema,
-    type: MailboxTypeSchema,
-    email: Type.String({ description: 'The reference address and login; unique, case-insensitively' }),
-    status: MailboxStatusSchema,
-    lastName: Type.String(),
-    firstName: Type.String(),
-    civility: Nullable(Type.String()),
-    profession: Nullable(Type.String()),
-    professionCategory: Nullable(Type.String()),
-    specialty: Nullable(Type.String()),
-    rpps: Nullable(Type.String()),
-    adeli: Nullable(Type.String()),
-    service: Nullable(Type.String()),
-    organisationName: Nullable(Type.String()),
-    address: Nullable(Type.String()),
-    postalCode: Nullable(Type.String()),
-    city: Nullable(Type.String()),
-    phone: Nullable(Type.String()),
-    mailboxPhone: Nullable(Type.String()),
-    paperless: Nullable(Type.Boolean()),
-    expiresAt: Nullable(DateSchema),
-    isTest: Type.Boolean(),
-    directoryVisible: Type.Boolean({ description: 'Whether the directory lists the box (effective value)' }),
-    directoryVisibility: StringEnum(['default', 'explicit']),
-    responsible: Nullable(ResponsibleSchema),
-    description: Nullable(Type.String()),
-    correspondence: Nullable(CorrespondenceSchema),
-    lastActivityAt: Nullable(DateTimeSchema),
-    createdAt: DateTimeSchema,
-    updatedAt: DateTimeSchema,
-  }),
+  Type.Object(
+    {
+      id: IdSchema,
+      structureId: IdSchema,
+      type: MailboxTypeSchema,
+      email: Type.String({ description: 'The reference address and login; unique, case-insensitively' }),
+      status: MailboxStatusSchema,
+      lastName: Type.String(),
+      firstName: Type.String(),
+      civility: Nullable(Type.String()),
+      profession: Nullable(Type.String()),
+      professionCategory: Nullable(Type.String()),
+      specialty: Nullable(Type.String()),
+      rpps: Nullable(Type.String()),
+      adeli: Nullable(Type.String()),
+      service: Nullable(Type.String()),
+      organisationName: Nullable(Type.String()),
+      address: Nullable(Type.String()),
+      postalCode: Nullable(Type.String()),
+      city: Nullable(Type.String()),
+      phone: Nullable(Type.String()),
+      mailboxPhone: Nullable(Type.String()),
+      paperless: Nullable(Type.Boolean()),
+      expiresAt: Nullable(DateSchema),
+      isTest: Type.Boolean(),
+      directoryVisible: Type.Boolean({ description: 'Whether the directory lists the box (effective value)' }),
+      directoryVisibility: StringEnum(['default', 'explicit']),
+      responsible: Nullable(ResponsibleSchema),
+      description: Nullable(Type.String()),
+      correspondence: Nullable(CorrespondenceSchema),
+      lastActivityAt: Nullable(DateTimeSchema),
+      createdAt: DateTimeSchema,
+      updatedAt: DateTimeSchema,
+    },
+    {
+      examples: [
+        {
+          id: EXAMPLE_IDS.perMailbox,
+          structureId: EXAMPLE_IDS.structure,
+          type: 'PER',
+          email: 'camille.martin@ch-aubagne.fr',
+          status: 'valid',
+          lastName: 'Martin',
+          firstName: 'Camille',
+          civility: 'MME',
+          profession: EXAMPLE_PROFESSION.doctor,
+          professionCategory: 'C',
+          specialty: 'SM54',
+          rpps: EXAMPLE_RPPS.doctor,
+          adeli: null,
+          service: 'Cardiologie',
+          organisationName: 'Centre hospitalier Edmond Garcin',
+          address: '179 avenue des Sœurs Gastine',
+          postalCode: '13400',
+          city: 'Aubagne',
+          phone: '+33442846000',
+          mailboxPhone: null,
+          paperless: true,
+          expiresAt: null,
+          isTest: false,
+          directoryVisible: true,
+          directoryVisibility: 'default',
+          responsible: null,
+          description: null,
+          correspondence: {
+            localPart: 'camille.martin',
+            domain: EXAMPLE_DOMAIN,
+            address: `camille.martin@${EXAMPLE_DOMAIN}`,
+            isTest: false,
+            assignedAt: EXAMPLE_INSTANT,
+          },
+          lastActivityAt: EXAMPLE_INSTANT,
+          createdAt: EXAMPLE_INSTANT,
+          updatedAt: EXAMPLE_INSTANT,
+        },
+      ],
+    },
+  ),
 );
 export type Mailbox = Static<typeof MailboxSchema>;
 
@@ -110,12 +224,13 @@ export const CreateMailboxBodySchema = Type.Object(
       Type.Boolean({ default: false, description: 'Queue an invitation carrying a registration link' }),
     ),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, examples: CREATE_EXAMPLES },
 );
 export type CreateMailboxBody = Static<typeof CreateMailboxBodySchema>;
 
 export const UpdateMailboxBodySchema = Type.Partial(Type.Object(editableProperties), {
   additionalProperties: false,
+  examples: [{ service: 'Rythmologie', mailboxPhone: '+33442846010', paperless: true }],
   description:
     'Fields to change; the reference e-mail changes through an email-change request, the type through type-change',
 });
@@ -123,11 +238,18 @@ export type UpdateMailboxBody = Static<typeof UpdateMailboxBodySchema>;
 
 export const TypeChangeBodySchema = Type.Object(
   { type: MailboxTypeSchema, ...Type.Partial(Type.Object(editableProperties)).properties },
-  { additionalProperties: false, description: 'The new type and the fields it needs (e.g. a responsible for ORG)' },
+  {
+    additionalProperties: false,
+    description: 'The new type and the fields it needs (e.g. a responsible for ORG)',
+    examples: [{ type: 'MED' }],
+  },
 );
 export type TypeChangeBody = Static<typeof TypeChangeBodySchema>;
 
-export const TransferBodySchema = Type.Object({ structureId: IdSchema }, { additionalProperties: false });
+export const TransferBodySchema = Type.Object(
+  { structureId: IdSchema },
+  { additionalProperties: false, examples: [{ structureId: EXAMPLE_IDS.otherStructure }] },
+);
 
 export const MailboxParamsSchema = Type.Object({ mailboxId: IdSchema });
 
@@ -171,7 +293,22 @@ export const RegistrationBodySchema = Type.Object(
     email: EmailSchema,
     ...editableProperties,
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    examples: [
+      {
+        structureId: EXAMPLE_IDS.structure,
+        type: 'PER',
+        email: 'ines.garcia@ch-aubagne.fr',
+        lastName: 'Garcia',
+        firstName: 'Inès',
+        civility: 'MME',
+        profession: '50',
+        adeli: '139876543',
+        service: 'Maternité',
+      },
+    ],
+  },
 );
 export type RegistrationBody = Static<typeof RegistrationBodySchema>;
 
@@ -180,6 +317,6 @@ export const CompleteRegistrationBodySchema = Type.Object(
     token: Type.String({ minLength: 16, maxLength: 200, description: 'The token of the invitation or reminder' }),
     phone: Type.Optional(Nullable(Text(30))),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, examples: [{ token: 'rgt_Qm3xV8pLz2NcT7wKb4YdH9sF', phone: '+33612345678' }] },
 );
 export type CompleteRegistrationBody = Static<typeof CompleteRegistrationBodySchema>;
