@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { EXAMPLE_IDS } from '../../domain/contract-examples';
 import { Listed } from '../../shared/pagination';
 import type { UploadForm } from '../../platform/multipart-upload';
 import { DateTimeSchema, Defaulted, IdSchema, StringEnum } from '../../shared/schemas';
@@ -70,41 +71,63 @@ const CountsSchema = Type.Object(
 
 export const ImportSchema = Listed(
   'Import',
-  Type.Object({
-    id: IdSchema,
-    structureId: IdSchema,
-    status: Type.Union(IMPORT_STATUSES.map((status) => Type.Literal(status))),
-    fileName: Type.String(),
-    format: Type.Union([Type.Literal('csv'), Type.Literal('xlsx'), Type.Literal('xls')], {
-      description: 'Detected from the bytes',
-    }),
-    fileSize: Type.Integer({ description: 'Bytes' }),
-    options: Type.Object({
-      dryRun: Type.Boolean(),
-      onError: Type.Union([Type.Literal('abort'), Type.Literal('skip')]),
-      notify: Type.Boolean(),
-      directoryVisible: Type.Union([Type.Boolean(), Type.Null()]),
-    }),
-    progress: Type.Object({
-      phase: Type.Union(['queued', 'validating', 'applying', 'done'].map((phase) => Type.Literal(phase))),
-      rowsRead: Type.Integer({ description: 'Data rows read and validated so far' }),
-      totalRows: Type.Union([Type.Integer(), Type.Null()], {
-        description: 'Data rows in the file, once it has been read to its end',
+  Type.Object(
+    {
+      id: IdSchema,
+      structureId: IdSchema,
+      status: Type.Union(IMPORT_STATUSES.map((status) => Type.Literal(status))),
+      fileName: Type.String(),
+      format: Type.Union([Type.Literal('csv'), Type.Literal('xlsx'), Type.Literal('xls')], {
+        description: 'Detected from the bytes',
       }),
-      rowsApplied: Type.Integer({
-        description: 'Rows written or found unchanged so far (created + updated + unchanged)',
+      fileSize: Type.Integer({ description: 'Bytes' }),
+      options: Type.Object({
+        dryRun: Type.Boolean(),
+        onError: Type.Union([Type.Literal('abort'), Type.Literal('skip')]),
+        notify: Type.Boolean(),
+        directoryVisible: Type.Union([Type.Boolean(), Type.Null()]),
       }),
-    }),
-    counts: CountsSchema,
-    error: Type.Union([ImportProblemSchema, Type.Null()]),
-    createdAt: DateTimeSchema,
-    startedAt: Type.Union([DateTimeSchema, Type.Null()]),
-    finishedAt: Type.Union([DateTimeSchema, Type.Null()]),
-    fileDeletedAt: Type.Union([DateTimeSchema, Type.Null()], {
-      description:
-        'When the upload was deleted, its retention period after the end over (the report answers 410 from then on)',
-    }),
-  }),
+      progress: Type.Object({
+        phase: Type.Union(['queued', 'validating', 'applying', 'done'].map((phase) => Type.Literal(phase))),
+        rowsRead: Type.Integer({ description: 'Data rows read and validated so far' }),
+        totalRows: Type.Union([Type.Integer(), Type.Null()], {
+          description: 'Data rows in the file, once it has been read to its end',
+        }),
+        rowsApplied: Type.Integer({
+          description: 'Rows written or found unchanged so far (created + updated + unchanged)',
+        }),
+      }),
+      counts: CountsSchema,
+      error: Type.Union([ImportProblemSchema, Type.Null()]),
+      createdAt: DateTimeSchema,
+      startedAt: Type.Union([DateTimeSchema, Type.Null()]),
+      finishedAt: Type.Union([DateTimeSchema, Type.Null()]),
+      fileDeletedAt: Type.Union([DateTimeSchema, Type.Null()], {
+        description:
+          'When the upload was deleted, its retention period after the end over (the report answers 410 from then on)',
+      }),
+    },
+    {
+      examples: [
+        {
+          id: EXAMPLE_IDS.import,
+          structureId: EXAMPLE_IDS.structure,
+          status: 'succeeded',
+          fileName: 'loaduser-ch-aubagne-mars-2026.xlsx',
+          format: 'xlsx',
+          fileSize: 48213,
+          options: { dryRun: false, onError: 'skip', notify: true, directoryVisible: null },
+          progress: { phase: 'done', rowsRead: 120, totalRows: 120, rowsApplied: 118 },
+          counts: { created: 97, updated: 15, unchanged: 6, failed: 2 },
+          error: null,
+          createdAt: '2026-03-02T09:15:00.000Z',
+          startedAt: '2026-03-02T09:15:01.000Z',
+          finishedAt: '2026-03-02T09:15:09.000Z',
+          fileDeletedAt: null,
+        },
+      ],
+    },
+  ),
 );
 export type Import = Static<typeof ImportSchema>;
 
