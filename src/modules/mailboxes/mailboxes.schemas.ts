@@ -12,74 +12,11 @@ import {
 } from '../../shared/schemas';
 import { MailboxStatusSchema, MailboxTypeSchema, ResponsibleSchema } from '../../domain/mailbox-vocabulary';
 import {
-  EXAMPLE_DOMAIN,
-  EXAMPLE_IDS,
-  EXAMPLE_INSTANT,
-  EXAMPLE_PROFESSION,
-  EXAMPLE_RPPS,
-} from '../../domain/contract-examples';
-
-/** A box of each type as a client creates it, in the order the types depend on each other. */
-const CREATE_EXAMPLES = [
-  {
-    structureId: EXAMPLE_IDS.structure,
-    type: 'PER',
-    email: 'camille.martin@ch-aubagne.fr',
-    lastName: 'Martin',
-    firstName: 'Camille',
-    civility: 'MME',
-    profession: EXAMPLE_PROFESSION.doctor,
-    professionCategory: 'C',
-    rpps: EXAMPLE_RPPS.doctor,
-    service: 'Cardiologie',
-    phone: '+33442846000',
-    notify: true,
-  },
-  {
-    structureId: EXAMPLE_IDS.structure,
-    type: 'MED',
-    email: 'hugo.lefevre@ch-aubagne.fr',
-    lastName: 'Lefèvre',
-    firstName: 'Hugo',
-    civility: 'M',
-    profession: EXAMPLE_PROFESSION.pharmacist,
-    rpps: EXAMPLE_RPPS.pharmacist,
-    service: 'Pharmacie à usage intérieur',
-  },
-  {
-    structureId: EXAMPLE_IDS.structure,
-    type: 'INT',
-    email: 'thomas.bernard@ch-aubagne.fr',
-    lastName: 'Bernard',
-    firstName: 'Thomas',
-    civility: 'M',
-    service: 'Urgences',
-  },
-  {
-    structureId: EXAMPLE_IDS.structure,
-    type: 'ORG',
-    email: 'secretariat.cardiologie@ch-aubagne.fr',
-    lastName: 'Secrétariat de cardiologie',
-    firstName: 'CH Aubagne',
-    service: 'Cardiologie',
-    responsible: {
-      lastName: 'Dubois',
-      firstName: 'Léa',
-      profession: EXAMPLE_PROFESSION.nurse,
-      rpps: EXAMPLE_RPPS.nurse,
-    },
-    description: 'Rendez-vous et comptes rendus de consultation',
-  },
-  {
-    structureId: EXAMPLE_IDS.structure,
-    type: 'APP',
-    email: 'dpi.resultats@ch-aubagne.fr',
-    lastName: 'DPI résultats',
-    firstName: 'CH Aubagne',
-    responsible: { lastName: 'Martin', firstName: 'Camille', profession: EXAMPLE_PROFESSION.doctor },
-    description: 'Envoi automatique des résultats de biologie par le dossier patient informatisé',
-  },
-];
+  CREATE_MAILBOX_EXAMPLES,
+  MAILBOX_EXAMPLE,
+  REGISTRATION_EXAMPLE,
+  TRANSFER_TARGET_EXAMPLE,
+} from './mailbox-examples';
 
 const Text = (maxLength: number, description?: string) =>
   Type.String({ maxLength, ...(description ? { description } : {}) });
@@ -168,47 +105,7 @@ export const MailboxSchema = Listed(
       updatedAt: DateTimeSchema,
     },
     {
-      examples: [
-        {
-          id: EXAMPLE_IDS.perMailbox,
-          structureId: EXAMPLE_IDS.structure,
-          type: 'PER',
-          email: 'camille.martin@ch-aubagne.fr',
-          status: 'valid',
-          lastName: 'Martin',
-          firstName: 'Camille',
-          civility: 'MME',
-          profession: EXAMPLE_PROFESSION.doctor,
-          professionCategory: 'C',
-          specialty: 'SM54',
-          rpps: EXAMPLE_RPPS.doctor,
-          adeli: null,
-          service: 'Cardiologie',
-          organisationName: 'Centre hospitalier Edmond Garcin',
-          address: '179 avenue des Sœurs Gastine',
-          postalCode: '13400',
-          city: 'Aubagne',
-          phone: '+33442846000',
-          mailboxPhone: null,
-          paperless: true,
-          expiresAt: null,
-          isTest: false,
-          directoryVisible: true,
-          directoryVisibility: 'default',
-          responsible: null,
-          description: null,
-          correspondence: {
-            localPart: 'camille.martin',
-            domain: EXAMPLE_DOMAIN,
-            address: `camille.martin@${EXAMPLE_DOMAIN}`,
-            isTest: false,
-            assignedAt: EXAMPLE_INSTANT,
-          },
-          lastActivityAt: EXAMPLE_INSTANT,
-          createdAt: EXAMPLE_INSTANT,
-          updatedAt: EXAMPLE_INSTANT,
-        },
-      ],
+      examples: [MAILBOX_EXAMPLE],
     },
   ),
 );
@@ -224,7 +121,7 @@ export const CreateMailboxBodySchema = Type.Object(
       Type.Boolean({ default: false, description: 'Queue an invitation carrying a registration link' }),
     ),
   },
-  { additionalProperties: false, examples: CREATE_EXAMPLES },
+  { additionalProperties: false, examples: CREATE_MAILBOX_EXAMPLES },
 );
 export type CreateMailboxBody = Static<typeof CreateMailboxBodySchema>;
 
@@ -248,7 +145,7 @@ export type TypeChangeBody = Static<typeof TypeChangeBodySchema>;
 
 export const TransferBodySchema = Type.Object(
   { structureId: IdSchema },
-  { additionalProperties: false, examples: [{ structureId: EXAMPLE_IDS.otherStructure }] },
+  { additionalProperties: false, examples: [{ structureId: TRANSFER_TARGET_EXAMPLE }] },
 );
 
 export const MailboxParamsSchema = Type.Object({ mailboxId: IdSchema });
@@ -295,19 +192,7 @@ export const RegistrationBodySchema = Type.Object(
   },
   {
     additionalProperties: false,
-    examples: [
-      {
-        structureId: EXAMPLE_IDS.structure,
-        type: 'PER',
-        email: 'ines.garcia@ch-aubagne.fr',
-        lastName: 'Garcia',
-        firstName: 'Inès',
-        civility: 'MME',
-        profession: '50',
-        adeli: '139876543',
-        service: 'Maternité',
-      },
-    ],
+    examples: [REGISTRATION_EXAMPLE],
   },
 );
 export type RegistrationBody = Static<typeof RegistrationBodySchema>;
