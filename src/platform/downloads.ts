@@ -1,12 +1,14 @@
 import { PassThrough, type Writable } from 'node:stream';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply } from 'fastify';
+import type { Representations } from './content-negotiation';
 
 export type DownloadFormat = 'csv' | 'xlsx';
 
-export const DOWNLOAD_CONTENT_TYPES: Record<DownloadFormat, string> = {
-  csv: 'text/csv; charset=utf-8',
+/** The media type of each format, xlsx first: the one sent when neither `format` nor `Accept` chooses. */
+export const DOWNLOAD_CONTENT_TYPES: Representations<DownloadFormat> = {
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  csv: 'text/csv; charset=utf-8',
 };
 
 /** The contract of a download route's 200: the file, in either format. */

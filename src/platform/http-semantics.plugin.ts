@@ -7,19 +7,33 @@ import { problemResponses } from './errors/problem.schema';
 const CONDITIONAL_WRITES = new Set(['PATCH', 'DELETE']);
 
 /**
+ * A 200 declared in several media types (`content` with more than one key) is negotiated
+ * (`platform/content-negotiation.ts`), so its route may answer 406.
+ */
+function offersSeveralRepresentations(success: unknown): boolean {
+  const content = (success as { content?: unknown } | undefined)?.content;
+  return typeof content === 'object' && content !== null && Object.keys(content).length > 1;
+}
+
+/**
  * Conditional requests, for every route at once:
  * - a GET (or HEAD) answered 200 with an `ETag` that the client's `If-None-Match` names is
  *   answered 304 instead, with the ETag and no body (RFC 9110 §13.1.2: weak comparison, `*`, lists);
  * - with `BALISE_REQUIRE_IF_MATCH`, a PATCH or DELETE of a versioned resource (its route documents
  *   412) without `If-Match` is refused with 428 before it runs, so no client overwrites blindly.
  * The 428 is documented on those routes whatever the setting, since the contract is one file.
+ * A route that offers several representations of its 200 documents the 406 of their negotiation.
  */
 export const httpSemanticsPlugin = fp(
   async (app) => {
     const versionedWrites = new Set<string>();
     app.addHook('onRoute', (route) => {
       const methods = typeof route.method === 'string' ? [route.method] : route.method;
-      const response = route.schema?.response as Record<string, unknown> | undefined;
+      let response = route.schema?.response as Record<string, unknown> | undefined;
+      if (response && offersSeveralRepresentations(response[200])) {
+        response = { ...response, 406: problemResponses(406)[406] };
+        route.schema = { ...route.schema, response };
+      }
       if (!response || !('412' in response)) return;
       for (const method of methods) {
         if (!CONDITIONAL_WRITES.has(method)) continue;

@@ -1,8 +1,11 @@
 import { PassThrough, pipeline, type Readable } from 'node:stream';
 import type { FastifyRequest } from 'fastify';
 import type { MultipartFile } from '@fastify/multipart';
+import type { Static, TObject } from '@sinclair/typebox';
 import { AppError } from '../domain/errors/error-catalogue';
+import { validationDetail } from './errors/errors.plugin';
 import { unsafeTextIssue } from './input/text-guards';
+import { compileTextValidator } from './validation';
 
 /**
  * The checks both upload routes share around @fastify/multipart, so that what a client gets wrong
@@ -91,4 +94,47 @@ export function multipartFailure(error: unknown, tooLarge: () => AppError): AppE
     ]);
   }
   return undefined;
+}
+
+/**
+ * The multipart form of an upload route: one `file` part and the text fields beside it. Upload
+ * routes stream their body, so Fastify validates none; the route names its form in
+ * `config.uploadForm`, from which the contract shows the form (`platform/openapi/`), and reads its
+ * fields with `readFormFields(form.fields, …)`: one schema for both.
+ */
+export interface UploadForm<Fields extends TObject = TObject> {
+  /** The text fields: types, enums and defaults (`Defaulted` where the server fills one). */
+  fields: Fields;
+  file: {
+    description: string;
+    /** The part types accepted, for the contract's `encoding`; the file's bytes decide its format. */
+    contentTypes: readonly string[];
+  };
+}
+
+const validators = new WeakMap<TObject, ReturnType<typeof compileTextValidator>>();
+
+/**
+ * The form's text fields checked against their schema, coerced as a query string is (`true`,
+ * `false`, numbers), defaults filled; a field sent empty counts as absent (an HTML form sends
+ * every field it shows). A 400 naming each field at fault otherwise, all at once.
+ */
+export function readFormFields<Fields extends TObject>(
+  fields: Fields,
+  values: Readonly<Record<string, string>>,
+): Static<Fields> {
+  let validate = validators.get(fields);
+  if (!validate) {
+    validate = compileTextValidator(fields);
+    validators.set(fields, validate);
+  }
+  const sent: Record<string, unknown> = Object.fromEntries(Object.entries(values).filter(([, value]) => value !== ''));
+  if (!validate(sent)) {
+    throw new AppError(
+      'VALIDATION_FAILED',
+      'The form does not match the schema',
+      (validate.errors ?? []).map((issue) => validationDetail(issue, 'body')),
+    );
+  }
+  return sent;
 }

@@ -20,3 +20,9 @@ const strictAjv = addFormats(new Ajv({ ...COMMON_OPTIONS, coerceTypes: false, st
 
 export const validatorCompiler: FastifySchemaCompiler<object> = ({ schema, httpPart }) =>
   (httpPart === 'body' ? strictAjv : coercingAjv).compile(schema);
+
+/**
+ * A validator for values that arrive as text outside Fastify's validation (the fields of a
+ * multipart form a route streams): coerced like a query string, defaults filled.
+ */
+export const compileTextValidator = (schema: object) => coercingAjv.compile(schema);

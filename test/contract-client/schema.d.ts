@@ -660,7 +660,10 @@ export interface paths {
          *     - `Accept-Language: fr` gives French messages (and French headers in the files); English otherwise.
          *     - The reference rules (RPPS_NOT_IN_REFERENCE, NAME_MISMATCH_REFERENCE) are silent while no reference extraction is
          *       loaded (`reference: null`).
-         *     - `format=csv|xlsx` streams every matching issue (`limit` and `cursor` do not apply); the XLSX has a summary sheet. In both, a cell a spreadsheet would run as a formula (leading `=`, `+`, `-`, `@`, their full-width forms, a tab or a carriage return) starts with `'`.
+         *     - Three representations, chosen by `Accept` (`application/json`, `text/csv`, the xlsx type; q-values honoured) or by
+         *       `format`, which wins when both are given; JSON when neither says. An `Accept` allowing none of them is a 406 whose
+         *       `available` lists the media types.
+         *     - CSV and XLSX stream every matching issue (`limit` and `cursor` do not apply); the XLSX has a summary sheet. In both, a cell a spreadsheet would run as a formula (leading `=`, `+`, `-`, `@`, their full-width forms, a tab or a carriage return) starts with `'`.
          *       Whoever wants every issue should use a file rather than page through the JSON, each page re-evaluating the structure.
          */
         get: operations["getAlimentationReport"];
@@ -981,7 +984,7 @@ export interface paths {
         put?: never;
         /**
          * Upload a loaduser file (csv, xls, xlsx) to create and update boxes
-         * @description Multipart form: a `file` part (csv with `;` or `,`, UTF-8 with or without BOM or Windows-1252; xls; xlsx; the first sheet is read) and optional fields `dryRun` (`true`/`false`, default false), `onError` (`abort`, the default, or `skip`), `notify` (default false) and `directoryVisible` (`true`/`false`; unset leaves the default). The format is detected from the bytes, not the name: anything else is a 415; a file over the upload limit (`BALISE_UPLOAD_MAX_BYTES`) a 413; a missing file part or an unknown field a 400. The file is stored and processed by a background job; the answer is `202` with the import (`Location: /v1/imports/{id}`): poll it. With an `Idempotency-Key`, a retry replays the first answer; the same key with an upload of another size is a 422 (the bytes are not compared).
+         * @description Multipart form: a `file` part (csv with `;` or `,`, UTF-8 with or without BOM or Windows-1252; xls; xlsx; the first sheet is read) and the optional fields of the request schema (`dryRun`, `onError`, `notify`, `directoryVisible`), sent as text (`true`/`false`); a field sent empty counts as absent. The format is detected from the bytes, not the name or the part type: anything else is a 415; a file over the upload limit (`BALISE_UPLOAD_MAX_BYTES`) a 413; a missing file part, an unknown field or a value the schema refuses a 400 naming the field. The file is stored and processed by a background job; the answer is `202` with the import (`Location: /v1/imports/{id}`): poll it. With an `Idempotency-Key`, a retry replays the first answer; the same key with an upload of another size is a 422 (the bytes are not compared).
          *
          *     Semantics. Column A is the row key: an address held by a box of this structure updates that box; a new one creates a pre-registered box; an address held in another structure fails the row (`EMAIL_TAKEN`). An empty cell leaves the value as it is on an update (and unset on a creation): an import never clears a field, never removes an MSSanté address, never changes a box's type (`TYPE_CHANGE_UNSUPPORTED`). Column AD empty means the current domain, or the structure's first for a new address. Columns AB (delegates) and AH (connection accounts), when filled, are the whole list (links not listed are removed); they name boxes of the structure or rows above in the same file, and newly named ones follow the rules of the delegate and connection-account endpoints (same codes, e.g. `DELEGATE_INACTIVE`, `ACCOUNT_NOT_NOMINATIVE`). A row that would change nothing is `unchanged` and writes nothing (no new version, no audit event): re-importing an unchanged export changes nothing. Column R wins over the `directoryVisible` option, which applies to created boxes only. `notify` queues an invitation for each created MED, PER and INT box; an ORG or APP row is created without one (its reference address has no person to complete a registration) and counted in `invitations.skipped`. Columns AE to AG are ignored.
          *
@@ -1095,7 +1098,25 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /** @description RFC 9457 application/problem+json */
+        /**
+         * @description RFC 9457 application/problem+json
+         * @example {
+         *       "type": "https://balise.dev/problems/business-rule-violated",
+         *       "title": "A business rule forbids this request",
+         *       "status": 422,
+         *       "detail": "The mailbox does not meet the rules of its type",
+         *       "instance": "/v1/mailboxes",
+         *       "code": "BUSINESS_RULE_VIOLATED",
+         *       "requestId": "c2b9e7a4-51f3-4d8e-9a6b-0f1e2d3c4b5a",
+         *       "errors": [
+         *         {
+         *           "field": "rpps",
+         *           "code": "RPPS_KEY",
+         *           "message": "The RPPS number fails its check digit; only test accounts may carry such a number."
+         *         }
+         *       ]
+         *     }
+         */
         Problem: {
             /** Format: uri-reference */
             type: string;
@@ -1190,6 +1211,47 @@ export interface components {
             /** @description null on the last page */
             nextCursor: string | null;
         };
+        /**
+         * @example {
+         *       "id": "2a3b4c5d-6e7f-4a8b-9c0d-1e2f3a4b5c61",
+         *       "structureId": "0f6c1f9e-3b1a-4c55-9a0e-1d2b3c4d5e60",
+         *       "type": "PER",
+         *       "email": "camille.martin@ch-aubagne.fr",
+         *       "status": "valid",
+         *       "lastName": "Martin",
+         *       "firstName": "Camille",
+         *       "civility": "MME",
+         *       "profession": "10",
+         *       "professionCategory": "C",
+         *       "specialty": "SM54",
+         *       "rpps": "10102030409",
+         *       "adeli": null,
+         *       "service": "Cardiologie",
+         *       "organisationName": "Centre hospitalier Edmond Garcin",
+         *       "address": "179 avenue des Sœurs Gastine",
+         *       "postalCode": "13400",
+         *       "city": "Aubagne",
+         *       "phone": "+33442846000",
+         *       "mailboxPhone": null,
+         *       "paperless": true,
+         *       "expiresAt": null,
+         *       "isTest": false,
+         *       "directoryVisible": true,
+         *       "directoryVisibility": "default",
+         *       "responsible": null,
+         *       "description": null,
+         *       "correspondence": {
+         *         "localPart": "camille.martin",
+         *         "domain": "ch-aubagne.mssante.fr",
+         *         "address": "camille.martin@ch-aubagne.mssante.fr",
+         *         "isTest": false,
+         *         "assignedAt": "2026-03-02T09:15:00.000Z"
+         *       },
+         *       "lastActivityAt": "2026-03-02T09:15:00.000Z",
+         *       "createdAt": "2026-03-02T09:15:00.000Z",
+         *       "updatedAt": "2026-03-02T09:15:00.000Z"
+         *     }
+         */
         Mailbox: {
             /** Format: uuid */
             id: string;
@@ -1297,6 +1359,25 @@ export interface components {
             /** @description null on the last page */
             nextCursor: string | null;
         };
+        /**
+         * @example {
+         *       "id": "0f6c1f9e-3b1a-4c55-9a0e-1d2b3c4d5e60",
+         *       "name": "Centre hospitalier Edmond Garcin",
+         *       "finess": "130783558",
+         *       "siret": "26130027100010",
+         *       "domains": [
+         *         "ch-aubagne.mssante.fr"
+         *       ],
+         *       "quotas": {
+         *         "personal": 500,
+         *         "organisational": 50,
+         *         "applicative": 10
+         *       },
+         *       "contactEmail": "dsi.messagerie@ch-aubagne.fr",
+         *       "createdAt": "2026-03-02T09:15:00.000Z",
+         *       "updatedAt": "2026-03-02T09:15:00.000Z"
+         *     }
+         */
         Structure: {
             /** Format: uuid */
             id: string;
@@ -1497,6 +1578,53 @@ export interface components {
             /** @description null on the last page */
             nextCursor: string | null;
         };
+        /**
+         * @example {
+         *       "structureId": "0f6c1f9e-3b1a-4c55-9a0e-1d2b3c4d5e60",
+         *       "generatedAt": "2026-03-02T09:15:00.000Z",
+         *       "language": "fr",
+         *       "reference": null,
+         *       "summary": {
+         *         "byRule": {
+         *           "MISSING_CORRESPONDENCE": 0,
+         *           "INT_WITHOUT_RPPS": 0,
+         *           "ADELI_ONLY": 0,
+         *           "STRUCTURE_WITHOUT_NATIONAL_ID": 0,
+         *           "STRUCTURE_ID_KEY": 0,
+         *           "ORG_WITHOUT_RESPONSIBLE": 0,
+         *           "RESPONSIBLE_WITHOUT_IDENTIFIER": 1,
+         *           "ORG_WITHOUT_DESCRIPTION": 0,
+         *           "ORG_WITHOUT_CONNECTION_ACCOUNT": 0,
+         *           "PER_WITH_RESPONSIBLE": 0,
+         *           "PROFESSION_UNKNOWN": 0,
+         *           "PROFESSION_DEPRECATED": 0,
+         *           "RPPS_NOT_IN_REFERENCE": 0,
+         *           "NAME_MISMATCH_REFERENCE": 0,
+         *           "EXPIRY_PASSED": 0,
+         *           "DOMAIN_NOT_MSSANTE": 0
+         *         },
+         *         "bySeverity": {
+         *           "blocking": 0,
+         *           "warning": 1
+         *         },
+         *         "mailboxesWithBlockingIssues": 0,
+         *         "mailboxesWithIssues": 1,
+         *         "fedMailboxes": 4
+         *       },
+         *       "items": [
+         *         {
+         *           "mailboxId": "2a3b4c5d-6e7f-4a8b-9c0d-1e2f3a4b5c65",
+         *           "email": "dpi.resultats@ch-aubagne.fr",
+         *           "type": "APP",
+         *           "rule": "RESPONSIBLE_WITHOUT_IDENTIFIER",
+         *           "severity": "warning",
+         *           "field": "responsible.rpps",
+         *           "message": "La profession du responsable relève du RPPS ou d'ADELI, mais aucun numéro n'est renseigné."
+         *         }
+         *       ],
+         *       "nextCursor": null
+         *     }
+         */
         AlimentationReport: {
             /** Format: uuid */
             structureId: string;
@@ -1615,6 +1743,30 @@ export interface components {
                 loadedAt: string | null;
             } | null;
         };
+        /**
+         * @example {
+         *       "address": "secretariat.cardiologie@ch-aubagne.mssante.fr",
+         *       "ansType": "ORG",
+         *       "change": "published",
+         *       "mailboxId": "2a3b4c5d-6e7f-4a8b-9c0d-1e2f3a4b5c64",
+         *       "structureId": "0f6c1f9e-3b1a-4c55-9a0e-1d2b3c4d5e60",
+         *       "listeRouge": false,
+         *       "description": "Rendez-vous et comptes rendus de consultation",
+         *       "service": "Cardiologie",
+         *       "responsible": {
+         *         "lastName": "Dubois",
+         *         "firstName": "Léa",
+         *         "profession": "60",
+         *         "rpps": "10107654328"
+         *       },
+         *       "phone": "+33442846000",
+         *       "paperless": "O",
+         *       "holderIdentifier": "1130783558",
+         *       "publishedAt": "2026-03-02T09:15:00.000Z",
+         *       "changedAt": "2026-03-02T09:15:00.000Z",
+         *       "withdrawnAt": null
+         *     }
+         */
         DirectoryEntry: {
             /** @description The MSSanté address: the key of the entry at the ANS, with `ansType` */
             address: string;
@@ -1875,6 +2027,43 @@ export interface components {
             /** @description null on the last page */
             nextCursor: string | null;
         };
+        /**
+         * @example {
+         *       "id": "5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a80",
+         *       "structureId": "0f6c1f9e-3b1a-4c55-9a0e-1d2b3c4d5e60",
+         *       "status": "succeeded",
+         *       "fileName": "loaduser-ch-aubagne-mars-2026.xlsx",
+         *       "format": "xlsx",
+         *       "fileSize": 48213,
+         *       "options": {
+         *         "dryRun": false,
+         *         "onError": "skip",
+         *         "notify": true,
+         *         "directoryVisible": null
+         *       },
+         *       "progress": {
+         *         "phase": "done",
+         *         "rowsRead": 120,
+         *         "totalRows": 120,
+         *         "rowsApplied": 118
+         *       },
+         *       "counts": {
+         *         "created": 97,
+         *         "updated": 15,
+         *         "unchanged": 6,
+         *         "failed": 2
+         *       },
+         *       "invitations": {
+         *         "queued": 90,
+         *         "skipped": 7
+         *       },
+         *       "error": null,
+         *       "createdAt": "2026-03-02T09:15:00.000Z",
+         *       "startedAt": "2026-03-02T09:15:01.000Z",
+         *       "finishedAt": "2026-03-02T09:15:09.000Z",
+         *       "fileDeletedAt": null
+         *     }
+         */
         Import: {
             /** Format: uuid */
             id: string;
@@ -2129,6 +2318,15 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "name": "DPI Aubagne (éditeur)",
+                 *       "role": "admin",
+                 *       "structureIds": [
+                 *         "0f6c1f9e-3b1a-4c55-9a0e-1d2b3c4d5e60"
+                 *       ]
+                 *     }
+                 */
                 "application/json": {
                     name: string;
                     /** @description `operator`: every structure; `admin`: read/write on its structures; `reader`: read-only on its structures */
@@ -2334,6 +2532,22 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "name": "Centre hospitalier Edmond Garcin",
+                 *       "finess": "130783558",
+                 *       "siret": "26130027100010",
+                 *       "domains": [
+                 *         "ch-aubagne.mssante.fr"
+                 *       ],
+                 *       "quotas": {
+                 *         "personal": 500,
+                 *         "organisational": 50,
+                 *         "applicative": 10
+                 *       },
+                 *       "contactEmail": "dsi.messagerie@ch-aubagne.fr"
+                 *     }
+                 */
                 "application/json": {
                     name: string;
                     finess?: string | null;
@@ -2586,6 +2800,17 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "domains": [
+                 *         "ch-aubagne.mssante.fr",
+                 *         "ehpad-aubagne.mssante.fr"
+                 *       ],
+                 *       "quotas": {
+                 *         "personal": 600
+                 *       }
+                 *     }
+                 */
                 "application/json": {
                     name?: string;
                     finess?: string | null;
@@ -3266,6 +3491,13 @@ export interface operations {
         /** @description Fields to change; the reference e-mail changes through an email-change request, the type through type-change */
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "service": "Rythmologie",
+                 *       "mailboxPhone": "+33442846010",
+                 *       "paperless": true
+                 *     }
+                 */
                 "application/json": {
                     /** @description For ORG/APP: the box's name, e.g. "Service BE" */
                     lastName?: string;
@@ -3785,6 +4017,11 @@ export interface operations {
         /** @description The new type and the fields it needs (e.g. a responsible for ORG) */
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "type": "MED"
+                 *     }
+                 */
                 "application/json": {
                     /**
                      * @description PER personal, MED Medimail-only login, INT internal without RPPS, ORG shared, APP applicative
@@ -3939,6 +4176,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "structureId": "7d1e2f30-4a5b-4c6d-8e9f-a0b1c2d3e4f5"
+                 *     }
+                 */
                 "application/json": {
                     /** Format: uuid */
                     structureId: string;
@@ -4038,6 +4280,19 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "structureId": "0f6c1f9e-3b1a-4c55-9a0e-1d2b3c4d5e60",
+                 *       "type": "PER",
+                 *       "email": "ines.garcia@ch-aubagne.fr",
+                 *       "lastName": "Garcia",
+                 *       "firstName": "Inès",
+                 *       "civility": "MME",
+                 *       "profession": "50",
+                 *       "adeli": "139876543",
+                 *       "service": "Maternité"
+                 *     }
+                 */
                 "application/json": {
                     /** Format: uuid */
                     structureId: string;
@@ -4180,6 +4435,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "token": "rgt_Qm3xV8pLz2NcT7wKb4YdH9sF",
+                 *       "phone": "+33612345678"
+                 *     }
+                 */
                 "application/json": {
                     /** @description The token of the invitation or reminder */
                     token: string;
@@ -4329,6 +4590,11 @@ export interface operations {
         /** @description Optional: an empty body records activity now */
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "at": "2026-03-02T08:47:12.000Z"
+                 *     }
+                 */
                 "application/json": {
                     /**
                      * Format: date-time
@@ -4419,6 +4685,11 @@ export interface operations {
         /** @description Optional */
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "withoutCorrespondence": false
+                 *     }
+                 */
                 "application/json": {
                     /**
                      * @description Restore even when the MSSanté address the deletion withdrew is now someone else's (or its domain left the structure, or the quota is used up): the box comes back without an address. Default false: such a restore is refused.
@@ -4649,6 +4920,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "newEmail": "thomas.bernard-urgences@ch-aubagne.fr"
+                 *     }
+                 */
                 "application/json": {
                     /** Format: email */
                     newEmail: string;
@@ -4959,6 +5235,11 @@ export interface operations {
         /** @description Optional: `{ "reason": "…" }`, `{}`, or no body at all */
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "reason": "L'adresse demandée n'appartient pas au centre hospitalier"
+                 *     }
+                 */
                 "application/json": {
                     /** @description Kept on the request and in the audit trail */
                     reason?: string;
@@ -5057,6 +5338,11 @@ export interface operations {
         /** @description Optional: `{ "reason": "…" }`, `{}`, or no body at all */
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "reason": "L'adresse demandée n'appartient pas au centre hospitalier"
+                 *     }
+                 */
                 "application/json": {
                     /** @description Kept on the request and in the audit trail */
                     reason?: string;
@@ -5334,7 +5620,7 @@ export interface operations {
                 limit?: number;
                 /** @description Opaque; the previous page's nextCursor */
                 cursor?: string;
-                /** @description json: one page of issues and the summary; csv (`;`, UTF-8 with BOM) and xlsx: every matching issue, streamed, `limit` and `cursor` ignored */
+                /** @description json: one page of issues and the summary; csv (`;`, UTF-8 with BOM) and xlsx: every matching issue, streamed, `limit` and `cursor` ignored. A shortcut for `Accept`, which it wins over when both are given; without either, json */
                 format?: "json" | "csv" | "xlsx";
                 /** @description Stable rule code (see the rule catalogue) */
                 rule?: "MISSING_CORRESPONDENCE" | "INT_WITHOUT_RPPS" | "ADELI_ONLY" | "STRUCTURE_WITHOUT_NATIONAL_ID" | "STRUCTURE_ID_KEY" | "ORG_WITHOUT_RESPONSIBLE" | "RESPONSIBLE_WITHOUT_IDENTIFIER" | "ORG_WITHOUT_DESCRIPTION" | "ORG_WITHOUT_CONNECTION_ACCOUNT" | "PER_WITH_RESPONSIBLE" | "PROFESSION_UNKNOWN" | "PROFESSION_DEPRECATED" | "RPPS_NOT_IN_REFERENCE" | "NAME_MISMATCH_REFERENCE" | "EXPIRY_PASSED" | "DOMAIN_NOT_MSSANTE";
@@ -5354,7 +5640,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The report (JSON), or the file (CSV, XLSX) */
+            /** @description The report: one page as JSON, or every matching issue as a CSV or XLSX file */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -5392,6 +5678,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Accept allows none of the representations offered; `available` lists them */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database is unavailable for a moment (restart, failover): retry after `Retry-After` seconds */
             503: {
                 headers: {
@@ -5418,7 +5713,7 @@ export interface operations {
                 "multipart/form-data": {
                     /**
                      * Format: binary
-                     * @description The file to upload
+                     * @description The ANS `Extraction_Correspondance_MSSante` file, as published (UTF-8, `|`-separated)
                      */
                     file: string;
                 };
@@ -5804,6 +6099,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "localPart": "camille.martin",
+                 *       "domain": "ch-aubagne.mssante.fr"
+                 *     }
+                 */
                 "application/json": {
                     /** @description The text before the `@`: at most 64 lowercase letters, digits, `.`, `-`, `_`; no leading, trailing or double dot */
                     localPart: string;
@@ -6067,6 +6368,20 @@ export interface operations {
         /** @description The whole new list; an empty list removes every account */
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "items": [
+                 *         {
+                 *           "mailboxId": "2a3b4c5d-6e7f-4a8b-9c0d-1e2f3a4b5c61",
+                 *           "isDefault": true,
+                 *           "notifyOnReceipt": true
+                 *         },
+                 *         {
+                 *           "email": "thomas.bernard@ch-aubagne.fr"
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": {
                     items: {
                         /** Format: uuid */
@@ -6171,6 +6486,13 @@ export interface operations {
         /** @description A nominative box named by `mailboxId` or by `email` (one of the two) */
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "mailboxId": "2a3b4c5d-6e7f-4a8b-9c0d-1e2f3a4b5c61",
+                 *       "isDefault": true,
+                 *       "notifyOnReceipt": true
+                 *     }
+                 */
                 "application/json": {
                     /** Format: uuid */
                     mailboxId?: string;
@@ -6568,6 +6890,11 @@ export interface operations {
         /** @description The delegate, named by `delegateMailboxId` or by its reference `email` (one of the two) */
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "delegateMailboxId": "2a3b4c5d-6e7f-4a8b-9c0d-1e2f3a4b5c63"
+                 *     }
+                 */
                 "application/json": {
                     /** Format: uuid */
                     delegateMailboxId?: string;
@@ -6738,7 +7065,7 @@ export interface operations {
     getImportTemplate: {
         parameters: {
             query?: {
-                /** @description `xlsx` (with a "Notice" sheet) or `csv` (`;`-separated, UTF-8 with BOM, as French Excel opens it) */
+                /** @description `xlsx` (with a "Notice" sheet) or `csv` (`;`-separated, UTF-8 with BOM, as French Excel opens it). Wins over `Accept` when both are given; without it, `Accept` chooses (`text/csv` or the xlsx type), and xlsx when it does not say */
                 format?: "xlsx" | "csv";
             };
             header?: never;
@@ -6768,6 +7095,15 @@ export interface operations {
             };
             /** @description Missing or invalid API key */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Accept allows none of the representations offered; `available` lists them */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6865,9 +7201,27 @@ export interface operations {
                 "multipart/form-data": {
                     /**
                      * Format: binary
-                     * @description The file to upload
+                     * @description The loaduser file: csv (`;` or `,`; UTF-8, with or without BOM, or Windows-1252), xls or xlsx (first sheet). Its format is read from its bytes, whatever the part type or name says
                      */
                     file: string;
+                    /**
+                     * @description Validate every row and report what the import would do, writing nothing
+                     * @default false
+                     */
+                    dryRun?: boolean;
+                    /**
+                     * @description `abort`: if any row fails, nothing is written; `skip`: valid rows are written, failed ones reported
+                     * @default abort
+                     * @enum {string}
+                     */
+                    onError?: "abort" | "skip";
+                    /**
+                     * @description Queue an invitation e-mail for each box created
+                     * @default false
+                     */
+                    notify?: boolean;
+                    /** @description Directory visibility of the boxes created (column R, when filled, wins); unset: the default of each box type */
+                    directoryVisible?: boolean;
                 };
             };
         };
@@ -7070,7 +7424,7 @@ export interface operations {
     getImportReport: {
         parameters: {
             query?: {
-                /** @description `xlsx` (with a "Notice" sheet) or `csv` (`;`-separated, UTF-8 with BOM, as French Excel opens it) */
+                /** @description `xlsx` (with a "Notice" sheet) or `csv` (`;`-separated, UTF-8 with BOM, as French Excel opens it). Wins over `Accept` when both are given; without it, `Accept` chooses (`text/csv` or the xlsx type), and xlsx when it does not say */
                 format?: "xlsx" | "csv";
             };
             header?: never;
@@ -7118,6 +7472,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Accept allows none of the representations offered; `available` lists them */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Conflict with the current state */
             409: {
                 headers: {
@@ -7150,7 +7513,7 @@ export interface operations {
     exportMailboxes: {
         parameters: {
             query?: {
-                /** @description `xlsx` (with a "Notice" sheet) or `csv` (`;`-separated, UTF-8 with BOM, as French Excel opens it) */
+                /** @description `xlsx` (with a "Notice" sheet) or `csv` (`;`-separated, UTF-8 with BOM, as French Excel opens it). Wins over `Accept` when both are given; without it, `Accept` chooses (`text/csv` or the xlsx type), and xlsx when it does not say */
                 format?: "xlsx" | "csv";
             };
             header?: never;
@@ -7191,6 +7554,15 @@ export interface operations {
             };
             /** @description Unknown, or not visible to the caller */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Accept allows none of the representations offered; `available` lists them */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7212,7 +7584,7 @@ export interface operations {
     exportDeletedMailboxes: {
         parameters: {
             query?: {
-                /** @description `xlsx` (with a "Notice" sheet) or `csv` (`;`-separated, UTF-8 with BOM, as French Excel opens it) */
+                /** @description `xlsx` (with a "Notice" sheet) or `csv` (`;`-separated, UTF-8 with BOM, as French Excel opens it). Wins over `Accept` when both are given; without it, `Accept` chooses (`text/csv` or the xlsx type), and xlsx when it does not say */
                 format?: "xlsx" | "csv";
             };
             header?: never;
@@ -7253,6 +7625,15 @@ export interface operations {
             };
             /** @description Unknown, or not visible to the caller */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Accept allows none of the representations offered; `available` lists them */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };

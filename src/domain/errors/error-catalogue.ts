@@ -10,6 +10,7 @@ export const ERROR_CATALOGUE = {
   NOT_FOUND: { status: 404, title: 'Resource not found' },
   ROUTE_NOT_FOUND: { status: 404, title: 'No such route' },
   METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed on this route' },
+  NOT_ACCEPTABLE: { status: 406, title: 'None of the representations the Accept header allows is available' },
   CONFLICT: { status: 409, title: 'The request conflicts with the current state' },
   EMAIL_TAKEN: { status: 409, title: 'This e-mail address is already used' },
   DOMAIN_TAKEN: { status: 409, title: 'This MSSanté domain belongs to another structure' },

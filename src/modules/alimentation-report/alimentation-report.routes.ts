@@ -2,17 +2,24 @@ import { PassThrough } from 'node:stream';
 import { NamedRef } from '../../shared/named-schemas';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import { addVary, negotiateRepresentation, type Representations } from '../../platform/content-negotiation';
+import { DOWNLOAD_CONTENT_TYPES } from '../../platform/downloads';
 import { problemResponses } from '../../platform/errors/problem.schema';
 import { contextOf, dependenciesOf } from '../../platform/request-context';
 import { isoDate } from '../../shared/clock';
 import { PageQuerySchema } from '../../shared/pagination';
 import { StructureParamsSchema } from '../structures/structures.schemas';
-import { AlimentationReportSchema, ReportQuerySchema } from './alimentation-report.schemas';
+import { AlimentationReportSchema, ReportQuerySchema, type ReportFormat } from './alimentation-report.schemas';
 import { getAlimentationReport, streamAlimentationReport } from './alimentation-report.service';
 import { writeReportCsv, writeReportXlsx } from './report-files';
 import { languageOf } from './report-language';
 
-const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+/** JSON first: the representation sent when neither `format` nor `Accept` chooses. */
+const REPORT_REPRESENTATIONS: Representations<ReportFormat> = {
+  json: 'application/json',
+  csv: DOWNLOAD_CONTENT_TYPES.csv,
+  xlsx: DOWNLOAD_CONTENT_TYPES.xlsx,
+};
 
 const DESCRIPTION = [
   "Every issue the ANS would flag on the structure's fed boxes (pre-registered or valid, not test, not MED), each",
@@ -25,7 +32,10 @@ const DESCRIPTION = [
   '- `Accept-Language: fr` gives French messages (and French headers in the files); English otherwise.',
   '- The reference rules (RPPS_NOT_IN_REFERENCE, NAME_MISMATCH_REFERENCE) are silent while no reference extraction is',
   '  loaded (`reference: null`).',
-  "- `format=csv|xlsx` streams every matching issue (`limit` and `cursor` do not apply); the XLSX has a summary sheet. In both, a cell a spreadsheet would run as a formula (leading `=`, `+`, `-`, `@`, their full-width forms, a tab or a carriage return) starts with `'`.",
+  '- Three representations, chosen by `Accept` (`application/json`, `text/csv`, the xlsx type; q-values honoured) or by',
+  '  `format`, which wins when both are given; JSON when neither says. An `Accept` allowing none of them is a 406 whose',
+  '  `available` lists the media types.',
+  "- CSV and XLSX stream every matching issue (`limit` and `cursor` do not apply); the XLSX has a summary sheet. In both, a cell a spreadsheet would run as a formula (leading `=`, `+`, `-`, `@`, their full-width forms, a tab or a carriage return) starts with `'`.",
   '  Whoever wants every issue should use a file rather than page through the JSON, each page re-evaluating the structure.',
 ].join('\n');
 
@@ -49,11 +59,13 @@ export const alimentationReportRoutes: FastifyPluginAsyncTypebox = async (app) =
         querystring: Type.Composite([PageQuerySchema, ReportQuerySchema]),
         response: {
           200: {
-            description: 'The report (JSON), or the file (CSV, XLSX)',
+            description: 'The report: one page as JSON, or every matching issue as a CSV or XLSX file',
             content: {
               'application/json': { schema: NamedRef(AlimentationReportSchema) },
-              'text/csv': { schema: Type.String() },
-              [XLSX_TYPE]: { schema: Type.String({ format: 'binary' }) },
+              'text/csv': { schema: Type.String({ description: '`;`-separated, UTF-8 with a BOM, a header row' }) },
+              [DOWNLOAD_CONTENT_TYPES.xlsx]: {
+                schema: Type.String({ format: 'binary', description: 'The issues, then a summary sheet' }),
+              },
             },
           },
           ...problemResponses(404),
@@ -62,8 +74,10 @@ export const alimentationReportRoutes: FastifyPluginAsyncTypebox = async (app) =
     },
     async (request, reply) => {
       const language = languageOf(request.headers['accept-language']);
-      const { format, limit, cursor, rule, severity, type } = request.query;
-      reply.header('content-language', language).header('vary', 'Accept-Language');
+      const { limit, cursor, rule, severity, type } = request.query;
+      reply.header('content-language', language);
+      addVary(reply, 'Accept-Language');
+      const format = negotiateRepresentation(request, reply, REPORT_REPRESENTATIONS, request.query.format);
       if (format === 'json') {
         return reply
           .type('application/json')
@@ -93,7 +107,7 @@ export const alimentationReportRoutes: FastifyPluginAsyncTypebox = async (app) =
       const fileName = `alimentation-report-${request.params.structureId}-${isoDate(report.generatedAt)}.${format}`;
       return (
         reply
-          .type(format === 'csv' ? 'text/csv; charset=utf-8' : XLSX_TYPE)
+          .type(REPORT_REPRESENTATIONS[format])
           .header('content-disposition', `attachment; filename="${fileName}"`)
           // A stream is sent as is (no serialisation); the typed reply only knows the schemas' shapes.
           .send(body as never)

@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { EXAMPLE_IDS } from '../../domain/contract-examples';
 import { Named } from '../../shared/named-schemas';
 import { Listed } from '../../shared/pagination';
 import { ROLES } from '../../platform/auth/caller';
@@ -18,7 +19,10 @@ export const CreateApiKeyBodySchema = Type.Object(
     role: RoleSchema,
     structureIds: Defaulted(Type.Array(IdSchema, { default: [], maxItems: 1000, uniqueItems: true })),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    examples: [{ name: 'DPI Aubagne (éditeur)', role: 'admin', structureIds: [EXAMPLE_IDS.structure] }],
+  },
 );
 export type CreateApiKeyBody = Static<typeof CreateApiKeyBodySchema>;
 

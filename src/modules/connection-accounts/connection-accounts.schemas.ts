@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { EXAMPLE_IDS } from '../../domain/contract-examples';
 import { MAX_PAGE_SIZE, Listed } from '../../shared/pagination';
 import { DateTimeSchema, Defaulted, EmailSchema, IdSchema } from '../../shared/schemas';
 import { MailboxStatusSchema, MailboxTypeSchema } from '../../domain/mailbox-vocabulary';
@@ -32,13 +33,28 @@ const flagProperties = {
 
 export const ConnectionAccountInputSchema = Type.Object(
   { ...referenceProperties, ...flagProperties },
-  { additionalProperties: false, description: 'A nominative box named by `mailboxId` or by `email` (one of the two)' },
+  {
+    additionalProperties: false,
+    description: 'A nominative box named by `mailboxId` or by `email` (one of the two)',
+    examples: [{ mailboxId: EXAMPLE_IDS.perMailbox, isDefault: true, notifyOnReceipt: true }],
+  },
 );
 export type ConnectionAccountInput = Static<typeof ConnectionAccountInputSchema>;
 
 export const ReplaceConnectionAccountsBodySchema = Type.Object(
   { items: Type.Array(ConnectionAccountInputSchema, { maxItems: MAX_PAGE_SIZE }) },
-  { additionalProperties: false, description: 'The whole new list; an empty list removes every account' },
+  {
+    additionalProperties: false,
+    description: 'The whole new list; an empty list removes every account',
+    examples: [
+      {
+        items: [
+          { mailboxId: EXAMPLE_IDS.perMailbox, isDefault: true, notifyOnReceipt: true },
+          { email: 'thomas.bernard@ch-aubagne.fr' },
+        ],
+      },
+    ],
+  },
 );
 export type ReplaceConnectionAccountsBody = Static<typeof ReplaceConnectionAccountsBodySchema>;
 

@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { EXAMPLE_DOMAIN } from '../../domain/contract-examples';
 import { Named } from '../../shared/named-schemas';
 import { DateTimeSchema, IdSchema } from '../../shared/schemas';
 import { CorrespondenceSchema } from '../mailboxes/mailboxes.schemas';
@@ -17,7 +18,7 @@ export const PutCorrespondenceBodySchema = Type.Object(
       }),
     ),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, examples: [{ localPart: 'camille.martin', domain: EXAMPLE_DOMAIN }] },
 );
 export type PutCorrespondenceBody = Static<typeof PutCorrespondenceBodySchema>;
 

@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { EXAMPLE_IDS } from '../../domain/contract-examples';
 import { Listed } from '../../shared/pagination';
 import { DateTimeSchema, EmailSchema, IdSchema } from '../../shared/schemas';
 import { MailboxStatusSchema, MailboxTypeSchema } from '../../domain/mailbox-vocabulary';
@@ -25,6 +26,7 @@ export const AddDelegateBodySchema = Type.Object(
   {
     additionalProperties: false,
     description: 'The delegate, named by `delegateMailboxId` or by its reference `email` (one of the two)',
+    examples: [{ delegateMailboxId: EXAMPLE_IDS.intMailbox }],
   },
 );
 export type AddDelegateBody = Static<typeof AddDelegateBodySchema>;

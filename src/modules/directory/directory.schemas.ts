@@ -1,4 +1,12 @@
 import { Type, type Static } from '@sinclair/typebox';
+import {
+  EXAMPLE_DOMAIN,
+  EXAMPLE_FINESS,
+  EXAMPLE_IDS,
+  EXAMPLE_INSTANT,
+  EXAMPLE_PROFESSION,
+  EXAMPLE_RPPS,
+} from '../../domain/contract-examples';
 import { Named, NamedRef } from '../../shared/named-schemas';
 import { DateTimeSchema, IdSchema } from '../../shared/schemas';
 
@@ -14,32 +22,60 @@ export const DirectoryResponsibleSchema = Type.Object({
 
 export const DirectoryEntrySchema = Named(
   'DirectoryEntry',
-  Type.Object({
-    address: Type.String({ description: 'The MSSanté address: the key of the entry at the ANS, with `ansType`' }),
-    ansType: Type.Union([Type.Literal('PER'), Type.Literal('ORG'), Type.Literal('APP')], {
-      description: 'INT boxes are published as PER; MED never',
-    }),
-    change: Type.Union([Type.Literal('published'), Type.Literal('withdrawn')], {
-      description:
-        'published: add or replace the entry (by address and type); withdrawn: remove it (only with `since`)',
-    }),
-    mailboxId: IdSchema,
-    structureId: IdSchema,
-    listeRouge: Type.Boolean({ description: 'true: fed, but the ANS keeps it out of the public directory' }),
-    description: NullableString,
-    service: NullableString,
-    responsible: Type.Union([DirectoryResponsibleSchema, Type.Null()], {
-      description: 'ORG and APP only; not public at the ANS',
-    }),
-    phone: NullableString,
-    paperless: Type.Union([Type.Literal('O'), Type.Literal('N')], { description: 'Dématérialisation' }),
-    holderIdentifier: Type.String({
-      description: '`8`+RPPS or `0`+ADELI (PER); `1`+FINESS or `3`+SIRET of the structure (ORG, APP)',
-    }),
-    publishedAt: DateTimeSchema,
-    changedAt: DateTimeSchema,
-    withdrawnAt: Type.Union([DateTimeSchema, Type.Null()]),
-  }),
+  Type.Object(
+    {
+      address: Type.String({ description: 'The MSSanté address: the key of the entry at the ANS, with `ansType`' }),
+      ansType: Type.Union([Type.Literal('PER'), Type.Literal('ORG'), Type.Literal('APP')], {
+        description: 'INT boxes are published as PER; MED never',
+      }),
+      change: Type.Union([Type.Literal('published'), Type.Literal('withdrawn')], {
+        description:
+          'published: add or replace the entry (by address and type); withdrawn: remove it (only with `since`)',
+      }),
+      mailboxId: IdSchema,
+      structureId: IdSchema,
+      listeRouge: Type.Boolean({ description: 'true: fed, but the ANS keeps it out of the public directory' }),
+      description: NullableString,
+      service: NullableString,
+      responsible: Type.Union([DirectoryResponsibleSchema, Type.Null()], {
+        description: 'ORG and APP only; not public at the ANS',
+      }),
+      phone: NullableString,
+      paperless: Type.Union([Type.Literal('O'), Type.Literal('N')], { description: 'Dématérialisation' }),
+      holderIdentifier: Type.String({
+        description: '`8`+RPPS or `0`+ADELI (PER); `1`+FINESS or `3`+SIRET of the structure (ORG, APP)',
+      }),
+      publishedAt: DateTimeSchema,
+      changedAt: DateTimeSchema,
+      withdrawnAt: Type.Union([DateTimeSchema, Type.Null()]),
+    },
+    {
+      examples: [
+        {
+          address: `secretariat.cardiologie@${EXAMPLE_DOMAIN}`,
+          ansType: 'ORG',
+          change: 'published',
+          mailboxId: EXAMPLE_IDS.orgMailbox,
+          structureId: EXAMPLE_IDS.structure,
+          listeRouge: false,
+          description: 'Rendez-vous et comptes rendus de consultation',
+          service: 'Cardiologie',
+          responsible: {
+            lastName: 'Dubois',
+            firstName: 'Léa',
+            profession: EXAMPLE_PROFESSION.nurse,
+            rpps: EXAMPLE_RPPS.nurse,
+          },
+          phone: '+33442846000',
+          paperless: 'O',
+          holderIdentifier: `1${EXAMPLE_FINESS}`,
+          publishedAt: EXAMPLE_INSTANT,
+          changedAt: EXAMPLE_INSTANT,
+          withdrawnAt: null,
+        },
+      ],
+    },
+  ),
 );
 export type DirectoryEntryItem = Static<typeof DirectoryEntrySchema>;
 

@@ -36,7 +36,7 @@ export type EmailChangeRequest = Static<typeof EmailChangeRequestSchema>;
 
 export const CreateEmailChangeRequestBodySchema = Type.Object(
   { newEmail: EmailSchema },
-  { additionalProperties: false },
+  { additionalProperties: false, examples: [{ newEmail: 'thomas.bernard-urgences@ch-aubagne.fr' }] },
 );
 export type CreateEmailChangeRequestBody = Static<typeof CreateEmailChangeRequestBodySchema>;
 
@@ -52,7 +52,10 @@ export const DecisionBodySchema = Type.Union(
     ),
     Type.Null(),
   ],
-  { description: 'Optional: `{ "reason": "…" }`, `{}`, or no body at all' },
+  {
+    description: 'Optional: `{ "reason": "…" }`, `{}`, or no body at all',
+    examples: [{ reason: "L'adresse demandée n'appartient pas au centre hospitalier" }],
+  },
 );
 export type DecisionBody = Static<typeof DecisionBodySchema>;
 

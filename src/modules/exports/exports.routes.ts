@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { downloadResponse, sendDownload } from '../../platform/downloads';
+import { negotiateRepresentation } from '../../platform/content-negotiation';
+import { DOWNLOAD_CONTENT_TYPES, downloadResponse, sendDownload } from '../../platform/downloads';
 import { problemResponses } from '../../platform/errors/problem.schema';
 import { contextOf, dependenciesOf } from '../../platform/request-context';
 import { isoDate } from '../../shared/clock';
@@ -67,7 +68,7 @@ export const exportsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         },
       },
       async (request, reply) => {
-        const { format } = request.query;
+        const format = negotiateRepresentation(request, reply, DOWNLOAD_CONTENT_TYPES, request.query.format);
         const rows = await openMailboxExport(
           deps,
           contextOf(request),

@@ -1,8 +1,13 @@
 import type { FastifyRequest } from 'fastify';
 import { AppError, type ErrorDetail } from '../../domain/errors/error-catalogue';
-import { assertMultipartRequest, multipartFailure, receiveFilePart } from '../../platform/multipart-upload';
+import {
+  assertMultipartRequest,
+  multipartFailure,
+  readFormFields,
+  receiveFilePart,
+} from '../../platform/multipart-upload';
 import { spoolToDisk, type SpooledFile } from '../../platform/spool-file';
-import type { ImportOptions } from './imports.schemas';
+import { ImportFormFieldsSchema, type ImportOptions } from './imports.schemas';
 import { FORMAT_SNIFF_BYTES } from '../loaduser-sheet';
 
 export interface ImportUpload {
@@ -12,43 +17,14 @@ export interface ImportUpload {
   options: ImportOptions;
 }
 
-const BOOLEAN_TEXT: Record<string, boolean> = { true: true, false: false, '1': true, '0': false };
-const OPTION_NAMES = ['dryRun', 'onError', 'notify', 'directoryVisible'];
-
 function invalid(errors: ErrorDetail[]): AppError {
   return new AppError('VALIDATION_FAILED', 'The upload does not match the schema', errors);
 }
 
-/** The form fields as options; every field is checked and all mistakes reported at once. */
+/** The form fields as options, checked against the form's schema (every mistake reported at once). */
 export function parseImportOptions(fields: Readonly<Record<string, string>>): ImportOptions {
-  const errors: ErrorDetail[] = [];
-  const booleanOf = (name: string): boolean | undefined => {
-    const text = fields[name]?.trim().toLowerCase();
-    if (text === undefined || text === '') return undefined;
-    const value = BOOLEAN_TEXT[text];
-    if (value === undefined) errors.push({ field: name, code: 'SCHEMA_TYPE', message: `${name} is true or false` });
-    return value;
-  };
-  for (const name of Object.keys(fields)) {
-    if (!OPTION_NAMES.includes(name)) {
-      errors.push({
-        field: name,
-        code: 'SCHEMA_ADDITIONAL_PROPERTIES',
-        message: `Unknown field; the options are ${OPTION_NAMES.join(', ')}`,
-      });
-    }
-  }
-  const onError = fields.onError?.trim() || 'abort';
-  if (onError !== 'abort' && onError !== 'skip')
-    errors.push({ field: 'onError', code: 'SCHEMA_ENUM', message: 'onError is abort or skip' });
-  const options = {
-    dryRun: booleanOf('dryRun') ?? false,
-    onError: onError === 'skip' ? 'skip' : 'abort',
-    notify: booleanOf('notify') ?? false,
-    directoryVisible: booleanOf('directoryVisible') ?? null,
-  } as const;
-  if (errors.length > 0) throw invalid(errors);
-  return options;
+  const { directoryVisible, ...options } = readFormFields(ImportFormFieldsSchema, fields);
+  return { ...options, directoryVisible: directoryVisible ?? null };
 }
 
 /**

@@ -8,9 +8,10 @@ export const TEMPLATE_DESCRIPTION = [
 
 export const IMPORT_DESCRIPTION = [
   'Multipart form: a `file` part (csv with `;` or `,`, UTF-8 with or without BOM or Windows-1252; xls; xlsx; the first sheet is read)',
-  'and optional fields `dryRun` (`true`/`false`, default false), `onError` (`abort`, the default, or `skip`), `notify` (default false)',
-  'and `directoryVisible` (`true`/`false`; unset leaves the default). The format is detected from the bytes, not the name:',
-  'anything else is a 415; a file over the upload limit (`BALISE_UPLOAD_MAX_BYTES`) a 413; a missing file part or an unknown field a 400.',
+  'and the optional fields of the request schema (`dryRun`, `onError`, `notify`, `directoryVisible`), sent as text (`true`/`false`);',
+  'a field sent empty counts as absent. The format is detected from the bytes, not the name or the part type:',
+  'anything else is a 415; a file over the upload limit (`BALISE_UPLOAD_MAX_BYTES`) a 413; a missing file part, an unknown field or a',
+  'value the schema refuses a 400 naming the field.',
   'The file is stored and processed by a background job; the answer is `202` with the import (`Location: /v1/imports/{id}`): poll it.',
   'With an `Idempotency-Key`, a retry replays the first answer; the same key with an upload of another size is a 422 (the bytes are not compared).',
   '\n\nSemantics. Column A is the row key: an address held by a box of this structure updates that box; a new one creates a',

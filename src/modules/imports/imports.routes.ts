@@ -2,7 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { NamedRef } from '../../shared/named-schemas';
 import { Type } from '@sinclair/typebox';
 import { scopedResource } from '../../platform/auth/authentication.plugin';
-import { downloadResponse, sendDownload } from '../../platform/downloads';
+import { negotiateRepresentation } from '../../platform/content-negotiation';
+import { DOWNLOAD_CONTENT_TYPES, downloadResponse, sendDownload } from '../../platform/downloads';
 import { problemResponses } from '../../platform/errors/problem.schema';
 import { contextOf, dependenciesOf } from '../../platform/request-context';
 import { PageQuerySchema, pageSchema } from '../../shared/pagination';
@@ -12,6 +13,7 @@ import { withImportUpload } from './import-upload';
 import { writeImportReport } from './import-report';
 import { findImport, type ImportRecord } from './imports.repository';
 import {
+  IMPORT_FORM,
   ImportParamsSchema,
   ImportRowSchema,
   ImportRowsQuerySchema,
@@ -51,7 +53,7 @@ export const importsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const { format } = request.query;
+      const format = negotiateRepresentation(request, reply, DOWNLOAD_CONTENT_TYPES, request.query.format);
       return sendDownload(reply, {
         fileName: `loaduser-modele.${format}`,
         format,
@@ -63,7 +65,7 @@ export const importsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/v1/structures/:structureId/imports',
     {
-      config: { access: 'write' },
+      config: { access: 'write', uploadForm: IMPORT_FORM },
       schema: {
         operationId: 'createImport',
         summary: 'Upload a loaduser file (csv, xls, xlsx) to create and update boxes',
@@ -143,7 +145,7 @@ export const importsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const record = scopedResource(request, 'importId');
-      const { format } = request.query;
+      const format = negotiateRepresentation(request, reply, DOWNLOAD_CONTENT_TYPES, request.query.format);
       const rows = await openImportReport(deps, record, app.config.imports.sheetLimits);
       return sendDownload(reply, {
         fileName: `import-${record.id}.${format}`,

@@ -1,12 +1,15 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { EXAMPLE_IDS } from '../../domain/contract-examples';
 import { Listed } from '../../shared/pagination';
-import { DateTimeSchema, Defaulted, IdSchema } from '../../shared/schemas';
+import type { UploadForm } from '../../platform/multipart-upload';
+import { DateTimeSchema, Defaulted, IdSchema, StringEnum } from '../../shared/schemas';
 
-export const SheetDownloadFormatSchema = Type.Union([Type.Literal('xlsx'), Type.Literal('csv')], {
-  default: 'xlsx',
-  description: '`xlsx` (with a "Notice" sheet) or `csv` (`;`-separated, UTF-8 with BOM, as French Excel opens it)',
+export const SheetDownloadFormatSchema = StringEnum(['xlsx', 'csv'], {
+  description:
+    '`xlsx` (with a "Notice" sheet) or `csv` (`;`-separated, UTF-8 with BOM, as French Excel opens it). ' +
+    'Wins over `Accept` when both are given; without it, `Accept` chooses (`text/csv` or the xlsx type), and xlsx when it does not say',
 });
-export const SheetDownloadQuerySchema = Type.Object({ format: Defaulted(SheetDownloadFormatSchema) });
+export const SheetDownloadQuerySchema = Type.Object({ format: Type.Optional(SheetDownloadFormatSchema) });
 export type SheetDownloadFormat = Static<typeof SheetDownloadFormatSchema>;
 
 export const IMPORT_STATUSES = ['queued', 'running', 'succeeded', 'failed'] as const;
@@ -68,55 +71,78 @@ const CountsSchema = Type.Object(
 
 export const ImportSchema = Listed(
   'Import',
-  Type.Object({
-    id: IdSchema,
-    structureId: IdSchema,
-    status: Type.Union(IMPORT_STATUSES.map((status) => Type.Literal(status))),
-    fileName: Type.String(),
-    format: Type.Union([Type.Literal('csv'), Type.Literal('xlsx'), Type.Literal('xls')], {
-      description: 'Detected from the bytes',
-    }),
-    fileSize: Type.Integer({ description: 'Bytes' }),
-    options: Type.Object({
-      dryRun: Type.Boolean(),
-      onError: Type.Union([Type.Literal('abort'), Type.Literal('skip')]),
-      notify: Type.Boolean(),
-      directoryVisible: Type.Union([Type.Boolean(), Type.Null()]),
-    }),
-    progress: Type.Object({
-      phase: Type.Union(['queued', 'validating', 'applying', 'done'].map((phase) => Type.Literal(phase))),
-      rowsRead: Type.Integer({ description: 'Data rows read and validated so far' }),
-      totalRows: Type.Union([Type.Integer(), Type.Null()], {
-        description: 'Data rows in the file, once it has been read to its end',
+  Type.Object(
+    {
+      id: IdSchema,
+      structureId: IdSchema,
+      status: Type.Union(IMPORT_STATUSES.map((status) => Type.Literal(status))),
+      fileName: Type.String(),
+      format: Type.Union([Type.Literal('csv'), Type.Literal('xlsx'), Type.Literal('xls')], {
+        description: 'Detected from the bytes',
       }),
-      rowsApplied: Type.Integer({
-        description: 'Rows written or found unchanged so far (created + updated + unchanged)',
+      fileSize: Type.Integer({ description: 'Bytes' }),
+      options: Type.Object({
+        dryRun: Type.Boolean(),
+        onError: Type.Union([Type.Literal('abort'), Type.Literal('skip')]),
+        notify: Type.Boolean(),
+        directoryVisible: Type.Union([Type.Boolean(), Type.Null()]),
       }),
-    }),
-    counts: CountsSchema,
-    invitations: Type.Object(
-      {
-        queued: Type.Integer({ description: 'Created MED, PER and INT boxes invited' }),
-        skipped: Type.Integer({
-          description:
-            'Created ORG and APP boxes not invited: their reference address has no person to complete a registration',
+      progress: Type.Object({
+        phase: Type.Union(['queued', 'validating', 'applying', 'done'].map((phase) => Type.Literal(phase))),
+        rowsRead: Type.Integer({ description: 'Data rows read and validated so far' }),
+        totalRows: Type.Union([Type.Integer(), Type.Null()], {
+          description: 'Data rows in the file, once it has been read to its end',
         }),
-      },
-      {
+        rowsApplied: Type.Integer({
+          description: 'Rows written or found unchanged so far (created + updated + unchanged)',
+        }),
+      }),
+      counts: CountsSchema,
+      invitations: Type.Object(
+        {
+          queued: Type.Integer({ description: 'Created MED, PER and INT boxes invited' }),
+          skipped: Type.Integer({
+            description:
+              'Created ORG and APP boxes not invited: their reference address has no person to complete a registration',
+          }),
+        },
+        {
+          description:
+            'With `notify`, the invitations so far (on a dry run, what the import would queue); both 0 without `notify`. ' +
+            'Invitations reach MED, PER and INT boxes only: an ORG or APP row is created all the same, without one.',
+        },
+      ),
+      error: Type.Union([ImportProblemSchema, Type.Null()]),
+      createdAt: DateTimeSchema,
+      startedAt: Type.Union([DateTimeSchema, Type.Null()]),
+      finishedAt: Type.Union([DateTimeSchema, Type.Null()]),
+      fileDeletedAt: Type.Union([DateTimeSchema, Type.Null()], {
         description:
-          'With `notify`, the invitations so far (on a dry run, what the import would queue); both 0 without `notify`. ' +
-          'Invitations reach MED, PER and INT boxes only: an ORG or APP row is created all the same, without one.',
-      },
-    ),
-    error: Type.Union([ImportProblemSchema, Type.Null()]),
-    createdAt: DateTimeSchema,
-    startedAt: Type.Union([DateTimeSchema, Type.Null()]),
-    finishedAt: Type.Union([DateTimeSchema, Type.Null()]),
-    fileDeletedAt: Type.Union([DateTimeSchema, Type.Null()], {
-      description:
-        'When the upload was deleted, its retention period after the end over (the report answers 410 from then on)',
-    }),
-  }),
+          'When the upload was deleted, its retention period after the end over (the report answers 410 from then on)',
+      }),
+    },
+    {
+      examples: [
+        {
+          id: EXAMPLE_IDS.import,
+          structureId: EXAMPLE_IDS.structure,
+          status: 'succeeded',
+          fileName: 'loaduser-ch-aubagne-mars-2026.xlsx',
+          format: 'xlsx',
+          fileSize: 48213,
+          options: { dryRun: false, onError: 'skip', notify: true, directoryVisible: null },
+          progress: { phase: 'done', rowsRead: 120, totalRows: 120, rowsApplied: 118 },
+          counts: { created: 97, updated: 15, unchanged: 6, failed: 2 },
+          invitations: { queued: 90, skipped: 7 },
+          error: null,
+          createdAt: '2026-03-02T09:15:00.000Z',
+          startedAt: '2026-03-02T09:15:01.000Z',
+          finishedAt: '2026-03-02T09:15:09.000Z',
+          fileDeletedAt: null,
+        },
+      ],
+    },
+  ),
 );
 export type Import = Static<typeof ImportSchema>;
 
@@ -134,6 +160,48 @@ export type ImportRow = Static<typeof ImportRowSchema>;
 
 export const ImportRowsQuerySchema = Type.Object({ outcome: Type.Optional(ImportOutcomeSchema) });
 export type ImportRowsQuery = Static<typeof ImportRowsQuerySchema>;
+
+/** The import form's fields beside `file`: what the contract shows and what the upload is checked against. */
+export const ImportFormFieldsSchema = Type.Object(
+  {
+    dryRun: Defaulted(
+      Type.Boolean({
+        default: false,
+        description: 'Validate every row and report what the import would do, writing nothing',
+      }),
+    ),
+    onError: Defaulted(
+      StringEnum(['abort', 'skip'], {
+        default: 'abort',
+        description:
+          '`abort`: if any row fails, nothing is written; `skip`: valid rows are written, failed ones reported',
+      }),
+    ),
+    notify: Defaulted(Type.Boolean({ default: false, description: 'Queue an invitation e-mail for each box created' })),
+    directoryVisible: Type.Optional(
+      Type.Boolean({
+        description:
+          'Directory visibility of the boxes created (column R, when filled, wins); unset: the default of each box type',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const IMPORT_FORM: UploadForm = {
+  fields: ImportFormFieldsSchema,
+  file: {
+    description:
+      'The loaduser file: csv (`;` or `,`; UTF-8, with or without BOM, or Windows-1252), xls or xlsx (first sheet). ' +
+      'Its format is read from its bytes, whatever the part type or name says',
+    contentTypes: [
+      'text/csv',
+      'application/vnd.ms-excel',
+      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      'application/octet-stream',
+    ],
+  },
+};
 
 export interface ImportOptions {
   dryRun: boolean;

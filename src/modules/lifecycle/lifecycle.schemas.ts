@@ -20,7 +20,7 @@ export const ActivityBodySchema = Type.Union(
     ),
     Type.Null(),
   ],
-  { description: 'Optional: an empty body records activity now' },
+  { description: 'Optional: an empty body records activity now', examples: [{ at: '2026-03-02T08:47:12.000Z' }] },
 );
 export type ActivityBody = Static<typeof ActivityBodySchema>;
 
@@ -41,7 +41,7 @@ export const RestoreBodySchema = Type.Union(
     ),
     Type.Null(),
   ],
-  { description: 'Optional' },
+  { description: 'Optional', examples: [{ withoutCorrespondence: false }] },
 );
 export type RestoreBody = Static<typeof RestoreBodySchema>;
 

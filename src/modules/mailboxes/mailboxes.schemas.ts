@@ -11,6 +11,12 @@ import {
   StringEnum,
 } from '../../shared/schemas';
 import { MailboxStatusSchema, MailboxTypeSchema, ResponsibleSchema } from '../../domain/mailbox-vocabulary';
+import {
+  CREATE_MAILBOX_EXAMPLES,
+  MAILBOX_EXAMPLE,
+  REGISTRATION_EXAMPLE,
+  TRANSFER_TARGET_EXAMPLE,
+} from './mailbox-examples';
 
 const Text = (maxLength: number, description?: string) =>
   Type.String({ maxLength, ...(description ? { description } : {}) });
@@ -64,39 +70,44 @@ const editableProperties = {
 
 export const MailboxSchema = Listed(
   'Mailbox',
-  Type.Object({
-    id: IdSchema,
-    structureId: IdSchema,
-    type: MailboxTypeSchema,
-    email: Type.String({ description: 'The reference address and login; unique, case-insensitively' }),
-    status: MailboxStatusSchema,
-    lastName: Type.String(),
-    firstName: Type.String(),
-    civility: Nullable(Type.String()),
-    profession: Nullable(Type.String()),
-    professionCategory: Nullable(Type.String()),
-    specialty: Nullable(Type.String()),
-    rpps: Nullable(Type.String()),
-    adeli: Nullable(Type.String()),
-    service: Nullable(Type.String()),
-    organisationName: Nullable(Type.String()),
-    address: Nullable(Type.String()),
-    postalCode: Nullable(Type.String()),
-    city: Nullable(Type.String()),
-    phone: Nullable(Type.String()),
-    mailboxPhone: Nullable(Type.String()),
-    paperless: Nullable(Type.Boolean()),
-    expiresAt: Nullable(DateSchema),
-    isTest: Type.Boolean(),
-    directoryVisible: Type.Boolean({ description: 'Whether the directory lists the box (effective value)' }),
-    directoryVisibility: StringEnum(['default', 'explicit']),
-    responsible: Nullable(ResponsibleSchema),
-    description: Nullable(Type.String()),
-    correspondence: Nullable(CorrespondenceSchema),
-    lastActivityAt: Nullable(DateTimeSchema),
-    createdAt: DateTimeSchema,
-    updatedAt: DateTimeSchema,
-  }),
+  Type.Object(
+    {
+      id: IdSchema,
+      structureId: IdSchema,
+      type: MailboxTypeSchema,
+      email: Type.String({ description: 'The reference address and login; unique, case-insensitively' }),
+      status: MailboxStatusSchema,
+      lastName: Type.String(),
+      firstName: Type.String(),
+      civility: Nullable(Type.String()),
+      profession: Nullable(Type.String()),
+      professionCategory: Nullable(Type.String()),
+      specialty: Nullable(Type.String()),
+      rpps: Nullable(Type.String()),
+      adeli: Nullable(Type.String()),
+      service: Nullable(Type.String()),
+      organisationName: Nullable(Type.String()),
+      address: Nullable(Type.String()),
+      postalCode: Nullable(Type.String()),
+      city: Nullable(Type.String()),
+      phone: Nullable(Type.String()),
+      mailboxPhone: Nullable(Type.String()),
+      paperless: Nullable(Type.Boolean()),
+      expiresAt: Nullable(DateSchema),
+      isTest: Type.Boolean(),
+      directoryVisible: Type.Boolean({ description: 'Whether the directory lists the box (effective value)' }),
+      directoryVisibility: StringEnum(['default', 'explicit']),
+      responsible: Nullable(ResponsibleSchema),
+      description: Nullable(Type.String()),
+      correspondence: Nullable(CorrespondenceSchema),
+      lastActivityAt: Nullable(DateTimeSchema),
+      createdAt: DateTimeSchema,
+      updatedAt: DateTimeSchema,
+    },
+    {
+      examples: [MAILBOX_EXAMPLE],
+    },
+  ),
 );
 export type Mailbox = Static<typeof MailboxSchema>;
 
@@ -113,12 +124,13 @@ export const CreateMailboxBodySchema = Type.Object(
       }),
     ),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, examples: CREATE_MAILBOX_EXAMPLES },
 );
 export type CreateMailboxBody = Static<typeof CreateMailboxBodySchema>;
 
 export const UpdateMailboxBodySchema = Type.Partial(Type.Object(editableProperties), {
   additionalProperties: false,
+  examples: [{ service: 'Rythmologie', mailboxPhone: '+33442846010', paperless: true }],
   description:
     'Fields to change; the reference e-mail changes through an email-change request, the type through type-change',
 });
@@ -126,11 +138,18 @@ export type UpdateMailboxBody = Static<typeof UpdateMailboxBodySchema>;
 
 export const TypeChangeBodySchema = Type.Object(
   { type: MailboxTypeSchema, ...Type.Partial(Type.Object(editableProperties)).properties },
-  { additionalProperties: false, description: 'The new type and the fields it needs (e.g. a responsible for ORG)' },
+  {
+    additionalProperties: false,
+    description: 'The new type and the fields it needs (e.g. a responsible for ORG)',
+    examples: [{ type: 'MED' }],
+  },
 );
 export type TypeChangeBody = Static<typeof TypeChangeBodySchema>;
 
-export const TransferBodySchema = Type.Object({ structureId: IdSchema }, { additionalProperties: false });
+export const TransferBodySchema = Type.Object(
+  { structureId: IdSchema },
+  { additionalProperties: false, examples: [{ structureId: TRANSFER_TARGET_EXAMPLE }] },
+);
 
 export const MailboxParamsSchema = Type.Object({ mailboxId: IdSchema });
 
@@ -179,7 +198,10 @@ export const RegistrationBodySchema = Type.Object(
     email: EmailSchema,
     ...editableProperties,
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    examples: [REGISTRATION_EXAMPLE],
+  },
 );
 export type RegistrationBody = Static<typeof RegistrationBodySchema>;
 
@@ -188,6 +210,6 @@ export const CompleteRegistrationBodySchema = Type.Object(
     token: Type.String({ minLength: 16, maxLength: 200, description: 'The token of the invitation or reminder' }),
     phone: Type.Optional(Nullable(Text(30))),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, examples: [{ token: 'rgt_Qm3xV8pLz2NcT7wKb4YdH9sF', phone: '+33612345678' }] },
 );
 export type CompleteRegistrationBody = Static<typeof CompleteRegistrationBodySchema>;

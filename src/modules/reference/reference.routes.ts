@@ -5,7 +5,12 @@ import { problemResponses } from '../../platform/errors/problem.schema';
 import { assertMultipartRequest, multipartFailure, receiveFilePart } from '../../platform/multipart-upload';
 import { contextOf, dependenciesOf } from '../../platform/request-context';
 import { IdempotencyHeadersSchema } from '../../shared/schemas';
-import { ExtractionParamsSchema, ReferenceExtractionSchema, ReferenceSchema } from './reference.schemas';
+import {
+  ExtractionParamsSchema,
+  REFERENCE_UPLOAD_FORM,
+  ReferenceExtractionSchema,
+  ReferenceSchema,
+} from './reference.schemas';
 import { getExtraction, getReference, uploadExtraction } from './reference.service';
 
 const tags = ['Reference'];
@@ -32,7 +37,10 @@ export const referenceRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/v1/reference/extractions',
     {
-      config: { access: 'operator' },
+      config: {
+        access: 'operator',
+        uploadForm: REFERENCE_UPLOAD_FORM,
+      },
       schema: {
         operationId: 'uploadReferenceExtraction',
         summary: 'Load the ANS MSSanté extraction as the reference of professionals (operator)',

@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Named } from '../../shared/named-schemas';
 import { REFERENCE_EXTRACTION_STATUSES } from '../../db/schema';
+import type { UploadForm } from '../../platform/multipart-upload';
 import { DateTimeSchema, IdSchema } from '../../shared/schemas';
 
 const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Union([schema, Type.Null()]);
@@ -47,3 +48,12 @@ export const ReferenceSchema = Named(
 export type Reference = Static<typeof ReferenceSchema>;
 
 export const ExtractionParamsSchema = Type.Object({ extractionId: IdSchema });
+
+/** The extraction upload: the file alone (any other part is refused). */
+export const REFERENCE_UPLOAD_FORM: UploadForm = {
+  fields: Type.Object({}, { additionalProperties: false }),
+  file: {
+    description: 'The ANS `Extraction_Correspondance_MSSante` file, as published (UTF-8, `|`-separated)',
+    contentTypes: ['text/plain', 'text/csv', 'application/octet-stream'],
+  },
+};

@@ -1,4 +1,11 @@
 import { Type, type Static } from '@sinclair/typebox';
+import {
+  EXAMPLE_DOMAIN,
+  EXAMPLE_FINESS,
+  EXAMPLE_IDS,
+  EXAMPLE_INSTANT,
+  EXAMPLE_SIRET,
+} from '../../domain/contract-examples';
 import { Named } from '../../shared/named-schemas';
 import { Listed } from '../../shared/pagination';
 import { DateTimeSchema, EmailSchema, IdSchema, PG_INTEGER_MAX } from '../../shared/schemas';
@@ -33,17 +40,34 @@ const ContactEmailDescription =
 
 export const StructureSchema = Listed(
   'Structure',
-  Type.Object({
-    id: IdSchema,
-    name: Type.String(),
-    finess: Type.Union([Type.String(), Type.Null()]),
-    siret: Type.Union([Type.String(), Type.Null()]),
-    domains: Type.Array(Type.String(), { description: 'The first is the default for new addresses' }),
-    quotas: QuotasSchema,
-    contactEmail: Type.Union([Type.String(), Type.Null()], { description: ContactEmailDescription }),
-    createdAt: DateTimeSchema,
-    updatedAt: DateTimeSchema,
-  }),
+  Type.Object(
+    {
+      id: IdSchema,
+      name: Type.String(),
+      finess: Type.Union([Type.String(), Type.Null()]),
+      siret: Type.Union([Type.String(), Type.Null()]),
+      domains: Type.Array(Type.String(), { description: 'The first is the default for new addresses' }),
+      quotas: QuotasSchema,
+      contactEmail: Type.Union([Type.String(), Type.Null()], { description: ContactEmailDescription }),
+      createdAt: DateTimeSchema,
+      updatedAt: DateTimeSchema,
+    },
+    {
+      examples: [
+        {
+          id: EXAMPLE_IDS.structure,
+          name: 'Centre hospitalier Edmond Garcin',
+          finess: EXAMPLE_FINESS,
+          siret: EXAMPLE_SIRET,
+          domains: [EXAMPLE_DOMAIN],
+          quotas: { personal: 500, organisational: 50, applicative: 10 },
+          contactEmail: 'dsi.messagerie@ch-aubagne.fr',
+          createdAt: EXAMPLE_INSTANT,
+          updatedAt: EXAMPLE_INSTANT,
+        },
+      ],
+    },
+  ),
 );
 export type Structure = Static<typeof StructureSchema>;
 
@@ -56,11 +80,26 @@ export const CreateStructureBodySchema = Type.Object(
     quotas: Type.Optional(Type.Partial(QuotasSchema)),
     contactEmail: Type.Optional(Type.Union([EmailSchema, Type.Null()], { description: ContactEmailDescription })),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    examples: [
+      {
+        name: 'Centre hospitalier Edmond Garcin',
+        finess: EXAMPLE_FINESS,
+        siret: EXAMPLE_SIRET,
+        domains: [EXAMPLE_DOMAIN],
+        quotas: { personal: 500, organisational: 50, applicative: 10 },
+        contactEmail: 'dsi.messagerie@ch-aubagne.fr',
+      },
+    ],
+  },
 );
 export type CreateStructureBody = Static<typeof CreateStructureBodySchema>;
 
-export const UpdateStructureBodySchema = Type.Partial(CreateStructureBodySchema, { additionalProperties: false });
+export const UpdateStructureBodySchema = Type.Partial(CreateStructureBodySchema, {
+  additionalProperties: false,
+  examples: [{ domains: [EXAMPLE_DOMAIN, 'ehpad-aubagne.mssante.fr'], quotas: { personal: 600 } }],
+});
 export type UpdateStructureBody = Static<typeof UpdateStructureBodySchema>;
 
 export const StructureParamsSchema = Type.Object({ structureId: IdSchema });

@@ -22,7 +22,7 @@ const CODE_BY_STATUS: Record<number, ErrorCode> = {
   403: 'FORBIDDEN',
   404: 'NOT_FOUND',
   405: 'METHOD_NOT_ALLOWED',
-  406: 'UNSUPPORTED_MEDIA_TYPE',
+  406: 'NOT_ACCEPTABLE',
   409: 'CONFLICT',
   412: 'PRECONDITION_FAILED',
   413: 'PAYLOAD_TOO_LARGE',
@@ -181,14 +181,14 @@ function toAppError(error: FastifyError | AppError): AppError {
   return new AppError(code, error.message);
 }
 
-interface ValidationIssue {
+export interface ValidationIssue {
   instancePath: string;
   keyword: string;
   params: Record<string, unknown>;
   message?: string;
 }
 
-function validationDetail(issue: ValidationIssue, context: string | undefined): ErrorDetail {
+export function validationDetail(issue: ValidationIssue, context: string | undefined): ErrorDetail {
   const segments = issue.instancePath.split('/').filter(Boolean);
   if (issue.keyword === 'required' && typeof issue.params.missingProperty === 'string') {
     segments.push(issue.params.missingProperty);

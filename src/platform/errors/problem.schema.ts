@@ -20,7 +20,29 @@ export const ProblemSchema = Type.Object(
     requestId: Type.String(),
     errors: Type.Optional(Type.Array(ErrorDetailSchema)),
   },
-  { $id: 'Problem', additionalProperties: true, description: 'RFC 9457 application/problem+json' },
+  {
+    $id: 'Problem',
+    additionalProperties: true,
+    description: 'RFC 9457 application/problem+json',
+    examples: [
+      {
+        type: 'https://balise.dev/problems/business-rule-violated',
+        title: 'A business rule forbids this request',
+        status: 422,
+        detail: 'The mailbox does not meet the rules of its type',
+        instance: '/v1/mailboxes',
+        code: 'BUSINESS_RULE_VIOLATED',
+        requestId: 'c2b9e7a4-51f3-4d8e-9a6b-0f1e2d3c4b5a',
+        errors: [
+          {
+            field: 'rpps',
+            code: 'RPPS_KEY',
+            message: 'The RPPS number fails its check digit; only test accounts may carry such a number.',
+          },
+        ],
+      },
+    ],
+  },
 );
 export type Problem = Static<typeof ProblemSchema>;
 
@@ -31,6 +53,7 @@ const STATUS_DESCRIPTIONS: Record<number, string> = {
   401: 'Missing or invalid API key',
   403: 'The role forbids the action',
   404: 'Unknown, or not visible to the caller',
+  406: 'Accept allows none of the representations offered; `available` lists them',
   409: 'Conflict with the current state',
   410: 'No longer available',
   412: 'If-Match does not match the current ETag',

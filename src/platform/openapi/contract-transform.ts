@@ -3,7 +3,9 @@
  * would mislead a client generated from the contract:
  * - an error response (one referencing `Problem`) is declared `application/problem+json`, the type
  *   the server sends (the plugin writes every response as `application/json`);
- * - a response without a description gets one from its status (the plugin writes "Default Response").
+ * - a response without a description gets one from its status (the plugin writes "Default Response");
+ * - a multipart form's encoding (the part types of its file), which the plugin would drop, rides in
+ *   the body schema under `FORM_ENCODING` and is moved here to the media type, where it belongs.
  */
 type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -32,11 +34,23 @@ function finishResponse(status: string, response: Json): void {
   }
 }
 
+export const FORM_ENCODING = 'x-form-encoding';
+
+function finishRequestBody(body: Json): void {
+  const content = isObject(body.content) ? body.content : {};
+  for (const media of Object.values(content)) {
+    if (!isObject(media) || !isObject(media.schema) || !(FORM_ENCODING in media.schema)) continue;
+    media.encoding = media.schema[FORM_ENCODING];
+    delete media.schema[FORM_ENCODING];
+  }
+}
+
 export function finishContract<T>(document: T): T {
   const paths = (document as { paths?: Record<string, Record<string, unknown>> }).paths ?? {};
   for (const operations of Object.values(paths)) {
     for (const operation of Object.values(operations)) {
       if (!isObject(operation) || !isObject(operation.responses)) continue;
+      if (isObject(operation.requestBody)) finishRequestBody(operation.requestBody);
       for (const [status, response] of Object.entries(operation.responses)) {
         if (isObject(response)) finishResponse(status, response);
       }

@@ -3,26 +3,36 @@ import swagger, { type SwaggerTransform } from '@fastify/swagger';
 import type { FastifySchema } from 'fastify';
 import swaggerUi from '@fastify/swagger-ui';
 import { version } from '../../../package.json';
-import { finishContract } from './contract-transform';
+import type { UploadForm } from '../multipart-upload';
+import { finishContract, FORM_ENCODING } from './contract-transform';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
-    /** Form fields an upload route takes beside `file`, for the contract (the handler reads them itself). */
-    uploadFields?: Record<string, unknown>;
+    /** The multipart form of an upload route, which reads its body itself (see `UploadForm`). */
+    uploadForm?: UploadForm;
   }
 }
 
 /**
- * Upload routes stream `request.file()` and so declare no body schema (one would make Fastify
- * validate a body that is never parsed); the contract still shows their multipart form.
+ * Upload routes stream their body and so declare no body schema (one would make Fastify
+ * validate a body that is never parsed); the contract still shows their form, from the route's
+ * `config.uploadForm`: the file, the fields with their types and defaults, and the part types
+ * accepted for the file (an Encoding Object, carried to the media type by `finishContract`).
  */
 const documentUploads: SwaggerTransform<FastifySchema> = ({ schema, url, route }) => {
   const consumes = schema?.consumes;
   if (!consumes?.includes('multipart/form-data') || schema.body) return { schema, url };
+  const form = route.config?.uploadForm;
+  if (!form) throw new Error(`${url} takes multipart/form-data: name its form in config.uploadForm`);
   const body = {
     type: 'object',
-    required: ['file'],
-    properties: { file: { type: 'string', format: 'binary', description: 'The file to upload' }, ...route.config?.uploadFields },
+    required: ['file', ...(form.fields.required ?? [])],
+    properties: {
+      file: { type: 'string', format: 'binary', description: form.file.description },
+      ...form.fields.properties,
+    },
+    additionalProperties: false,
+    [FORM_ENCODING]: { file: { contentType: form.file.contentTypes.join(', ') } },
   };
   return { schema: { ...schema, body }, url };
 };
