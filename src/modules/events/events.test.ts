@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { selectRows } from '../../db/database';
 import {
+  assignCorrespondence,
   createApiKey,
   createMailbox,
   createStructure,
@@ -8,6 +9,7 @@ import {
   loaduserCsv,
   runImport,
   uniqueEmail,
+  uniqueLocalPart,
   validRpps,
 } from '../../../test/factories';
 import { bearer, createTestApp, type TestApp } from '../../../test/harness';
@@ -18,7 +20,9 @@ import { bearer, createTestApp, type TestApp } from '../../../test/harness';
  */
 let test: TestApp;
 beforeAll(async () => {
-  test = await createTestApp({ environment: { BALISE_EVENTS_RETENTION_DAYS: '30' } });
+  test = await createTestApp({
+    environment: { BALISE_EVENTS_RETENTION_DAYS: '30', BALISE_DIRECTORY_MAX_AGE_SECONDS: '0' },
+  });
 });
 afterAll(() => test.close());
 
@@ -148,6 +152,34 @@ describe('GET /v1/events', () => {
       ['import.succeeded', done.id],
     ]);
     expect(ended.events[1]!.data).toMatchObject({ id: done.id, status: 'succeeded', counts: { created: 10_000 } });
+  });
+
+  it('publishes what the directory feed publishes, changes and withdraws, with the entry', async () => {
+    const structure = await createStructure(test);
+    const box = await createValidMailbox(test, structure.id, 'PER', { service: 'Cardiologie' });
+    const { address } = (await assignCorrespondence(test, box.id, uniqueLocalPart('annuaire'))).current;
+    const start = await feedEnd();
+    const refreshDirectory = () => test.http.get('/v1/directory/entries').set(bearer(test.operatorKey)).expect(200);
+
+    await refreshDirectory();
+    await test.http
+      .patch(`/v1/mailboxes/${box.id}`)
+      .set(bearer(test.operatorKey))
+      .send({ service: 'Pneumologie' })
+      .expect(200);
+    await refreshDirectory();
+    await test.http.post(`/v1/mailboxes/${box.id}/deactivate`).set(bearer(test.operatorKey)).expect(200);
+    await refreshDirectory();
+
+    const { events } = await readAll({ after: start!, type: 'directory.' });
+    expect(events.map((event) => [event.type, event.subject.id, event.mailboxId])).toEqual([
+      ['directory.entry_published', address, box.id],
+      ['directory.entry_changed', address, box.id],
+      ['directory.entry_withdrawn', address, box.id],
+    ]);
+    expect(events[0]!.data).toMatchObject({ address, service: 'Cardiologie' });
+    expect(events[1]!.data).toMatchObject({ address, service: 'Pneumologie' });
+    expect(events[2]!.data).toBeNull();
   });
 
   it('forgets events past the retention in its daily purge', async () => {

@@ -46,6 +46,9 @@ export const AUDIT_ACTIONS = [
   'import.failed',
   'import.crashed',
   'import.file_deleted',
+  'directory.entry_published',
+  'directory.entry_changed',
+  'directory.entry_withdrawn',
   'reference.extraction.uploaded',
   'reference.extraction.loaded',
 ] as const;
