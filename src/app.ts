@@ -43,6 +43,8 @@ import { importsRoutes } from './modules/imports/imports.routes';
 import { exportsRoutes } from './modules/exports/exports.routes';
 import { registerDirectoryJobs } from './modules/directory/directory.jobs';
 import { registerImportsJobs } from './modules/imports/imports.jobs';
+import { registerEventsJobs } from './modules/events/events.jobs';
+import { eventsRoutes } from './modules/events/events.routes';
 import { registerLifecycleJobs } from './modules/lifecycle/lifecycle.jobs';
 import { registerNotificationsJobs } from './modules/notifications/notifications.jobs';
 import { registerReferenceJobs } from './modules/reference/reference.jobs';
@@ -107,6 +109,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(apiKeysRoutes);
   await app.register(structuresRoutes);
   await app.register(auditLogRoutes);
+  await app.register(eventsRoutes);
   await app.register(mailboxesRoutes);
   await app.register(mailboxActionsRoutes);
   await app.register(registrationsRoutes);
@@ -131,6 +134,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await registerReferenceJobs(app);
   await registerDirectoryJobs(app);
   await registerImportsJobs(app);
+  await registerEventsJobs(app);
 
   if (config.bootstrapApiKey) {
     const key = await ensureBootstrapApiKey(app.db, config.bootstrapApiKey);

@@ -65,6 +65,7 @@ const EnvironmentSchema = Type.Object({
   BALISE_PUBLIC_RATE_LIMIT: Type.Integer({ minimum: 1, default: 30 }),
   BALISE_PUBLIC_RATE_WINDOW_SECONDS: Type.Integer({ minimum: 1, maximum: 86_400, default: 600 }),
   BALISE_IDEMPOTENCY_RETENTION_HOURS: Type.Integer({ minimum: 1, default: 24 }),
+  BALISE_EVENTS_RETENTION_DAYS: Type.Integer({ minimum: 1, maximum: 3650, default: 30 }),
   BALISE_HEAP_GROWING_PERCENT: Type.Integer({ minimum: 0, maximum: 300, default: 50 }),
 });
 type Environment = Static<typeof EnvironmentSchema>;
@@ -95,6 +96,8 @@ export interface Config {
   readonly jobs: JobsConfig;
   /** How long a POST's answer stays replayable under its `Idempotency-Key` (it may hold personal data). */
   readonly idempotency: { readonly retentionHours: number };
+  /** How long the event feed keeps an event: a consumer away longer must resynchronise from the resources. */
+  readonly events: { readonly retentionDays: number };
   /** `spoolDirectory`: where loaduser uploads wait, on disk, until they are stored in the database. */
   readonly uploads: { readonly maxBytes: number; readonly spoolDirectory: string };
   /** How far V8 lets the heap grow past what survived the last full collection; 0 leaves V8's own choice. */
@@ -211,6 +214,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
     },
     publicRateLimit: { max: env.BALISE_PUBLIC_RATE_LIMIT, windowSeconds: env.BALISE_PUBLIC_RATE_WINDOW_SECONDS },
     idempotency: { retentionHours: env.BALISE_IDEMPOTENCY_RETENTION_HOURS },
+    events: { retentionDays: env.BALISE_EVENTS_RETENTION_DAYS },
   });
 }
 

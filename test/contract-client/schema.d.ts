@@ -150,6 +150,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every change, in commit order, to read on from where you stopped
+         * @description The replayable feed of changes: one event per audited change, written in the same transaction as the change (an event exists if and only if its change committed). Read it with `after` set to the previous page's `nextCursor`: a reader never misses nor gets twice an event, whatever the number of API processes writing. An event appears once every transaction that started before it has ended, so a long write (an import batch) can hold newer events back for its duration. Admins and readers see the events of their structures; events without a structure (API keys) are for operators. Events are kept `BALISE_EVENTS_RETENTION_DAYS` (30 by default): a consumer away longer resynchronises from the resources. Poll with `after` when `hasMore` is false; ask again at once when it is true.
+         */
+        get: operations["listEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/mailboxes": {
         parameters: {
             query?: never;
@@ -2164,6 +2184,49 @@ export interface components {
             /** @description null on the last page */
             nextCursor: string | null;
         };
+        Event: {
+            /**
+             * @description Unique; sorting ids sorts events in feed order. Receivers deduplicate on it.
+             * @example evt_00000000000002de0000000000000001
+             */
+            id: string;
+            /**
+             * @description What happened: `<subject>.<what>`
+             * @enum {string}
+             */
+            type: "api_key.created" | "api_key.revoked" | "structure.created" | "structure.updated" | "structure.deleted" | "structure.deletion_warnings_notified" | "mailbox.created" | "mailbox.updated" | "mailbox.registered" | "mailbox.registration_completed" | "mailbox.validated" | "mailbox.rejected" | "mailbox.deactivated" | "mailbox.reactivated" | "mailbox.deleted" | "mailbox.restored" | "mailbox.purged" | "mailbox.type_changed" | "mailbox.transferred" | "mailbox.transferred_out" | "mailbox.email_changed" | "mailbox.reminded" | "lifecycle.deletion_warning" | "correspondence.assigned" | "correspondence.changed" | "correspondence.withdrawn" | "connection_account.added" | "connection_account.removed" | "connection_account.updated" | "connection_accounts.replaced" | "delegate.added" | "delegate.removed" | "email_change_request.created" | "email_change_request.approved" | "email_change_request.rejected" | "email_change_request.cancelled" | "reminder.sent" | "import.created" | "import.succeeded" | "import.failed" | "import.file_deleted" | "directory.entry_published" | "directory.entry_changed" | "directory.entry_withdrawn" | "reference.extraction.uploaded" | "reference.extraction.loaded";
+            /** Format: date-time */
+            occurredAt: string;
+            /** @description null for operator-level changes (API keys) */
+            structureId: string | null;
+            /** @description What changed */
+            subject: {
+                /** @description `mailbox`, `structure`, `import`, … */
+                type: string;
+                id: string;
+            };
+            mailboxId: string | null;
+            actor: {
+                type: "api_key" | "system" | "registration";
+                /** @description API key id, or the job that acted */
+                id: string | null;
+            };
+            requestId: string | null;
+            /** @description Why, when not a direct request: e.g. `{ "importId": … }` */
+            cause: {
+                [key: string]: unknown;
+            } | null;
+            /** @description The subject after the change, in its API shape (null when it is gone) */
+            data: unknown;
+        };
+        /** @description A page of the event feed, in commit order */
+        EventFeed: {
+            items: components["schemas"]["Event"][];
+            /** @description Pass it as `after` to read on: the id of the last event of this page, or your `after` when there was nothing new (null only when the feed is empty and no `after` was given). Never null once you have one. */
+            nextCursor: string | null;
+            /** @description More events are readable now: ask again at once rather than wait */
+            hasMore: boolean;
+        };
     };
     responses: never;
     parameters: never;
@@ -3006,6 +3069,72 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AuditEventPage"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable for a moment (restart, failover): retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listEvents: {
+        parameters: {
+            query?: {
+                /** @description The `nextCursor` (or an event id) you read last; absent: from the oldest event kept */
+                after?: string;
+                /**
+                 * @description Comma-separated event types, each exact (`mailbox.created`) or a prefix ending with `.` (`mailbox.`)
+                 * @example mailbox.created,mailbox.validated
+                 */
+                type?: string;
+                structureId?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the event feed, in commit order */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventFeed"];
                 };
             };
             /** @description Malformed request */

@@ -8,3 +8,4 @@ export * from './imports';
 export * from './reference';
 export * from './directory';
 export * from './rate-limits';
+export * from './events';

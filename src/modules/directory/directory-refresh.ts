@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Database } from '../../db/database';
+import type { Database, Executor } from '../../db/database';
+import { recordAudits, systemActor, type AuditEntry } from '../../platform/audit/audit';
 import type { Clock } from '../../shared/clock';
 import { isoDate } from '../../shared/clock';
 import { hasBlockingIssue } from '../alimentation-report/rules';
@@ -15,6 +16,7 @@ import {
   withdrawEntries,
   type PublishedEntry,
   type Withdrawal,
+  type WithdrawnEntry,
 } from './directory.repository';
 
 const WRITE_BATCH = 5000;
@@ -37,6 +39,45 @@ function publishableEntry(box: EvaluatedMailbox): DirectoryEntry | undefined {
     if (error instanceof NotPublishableError) return undefined;
     throw error;
   }
+}
+
+const REFRESH_ACTOR = systemActor('directory.refresh');
+
+/** A published entry's audit entry (and event): `directory.entry_published` or `…_changed`, with the entry. */
+const publicationAudit = (entry: PublishedEntry, isChange: boolean): AuditEntry => ({
+  action: isChange ? 'directory.entry_changed' : 'directory.entry_published',
+  targetType: 'directory_entry',
+  targetId: entry.address,
+  structureId: entry.structureId,
+  mailboxId: entry.mailboxId,
+  after: entry.entry,
+});
+
+const withdrawalAudit = (withdrawn: WithdrawnEntry): AuditEntry => ({
+  action: 'directory.entry_withdrawn',
+  targetType: 'directory_entry',
+  targetId: withdrawn.address,
+  structureId: withdrawn.structureId,
+  mailboxId: withdrawn.mailboxId,
+  before: withdrawn.entry,
+  after: null,
+});
+
+/** Writes a batch of entries with their audit entries and events, in the refresh's transaction. */
+async function publishBatch(
+  tx: Executor,
+  clock: Clock,
+  at: Date,
+  batch: readonly PublishedEntry[],
+  changed: ReadonlySet<string>,
+) {
+  await upsertEntries(tx, batch, at);
+  await recordAudits(
+    tx,
+    clock,
+    REFRESH_ACTOR,
+    batch.map((entry) => publicationAudit(entry, changed.has(entryKey(entry.address, entry.ansType)))),
+  );
 }
 
 const hashOf = (entry: DirectoryEntry, structureId: string) =>
@@ -81,6 +122,8 @@ export async function refreshDirectory(
     const seen = new Set<string>();
     let sequence = state.lastSequence;
     let pending: PublishedEntry[] = [];
+    /** Keys of the entries published before and changed now (the others are new publications). */
+    const changedKeys = new Set<string>();
     for await (const batch of evaluateFedMailboxes(tx, {
       today: isoDate(now),
       locale: 'en',
@@ -96,8 +139,10 @@ export async function refreshDirectory(
         const contentHash = hashOf(entry, box.structureId);
         const previous = known.get(key);
         if (previous && !previous.withdrawn && previous.hash === contentHash) continue;
-        if (previous && !previous.withdrawn) outcome.changed += 1;
-        else outcome.added += 1;
+        if (previous && !previous.withdrawn) {
+          outcome.changed += 1;
+          changedKeys.add(key);
+        } else outcome.added += 1;
         sequence += 1;
         pending.push({
           address: entry.address,
@@ -109,12 +154,12 @@ export async function refreshDirectory(
           sequence,
         });
         if (pending.length >= WRITE_BATCH) {
-          await upsertEntries(tx, pending, now);
+          await publishBatch(tx, clock, now, pending, changedKeys);
           pending = [];
         }
       }
     }
-    await upsertEntries(tx, pending, now);
+    await publishBatch(tx, clock, now, pending, changedKeys);
     const withdrawals: Withdrawal[] = [];
     for (const [key, value] of known) {
       if (value.withdrawn || seen.has(key)) continue;
@@ -126,7 +171,8 @@ export async function refreshDirectory(
       });
     }
     for (let start = 0; start < withdrawals.length; start += WRITE_BATCH) {
-      await withdrawEntries(tx, withdrawals.slice(start, start + WRITE_BATCH), now);
+      const withdrawn = await withdrawEntries(tx, withdrawals.slice(start, start + WRITE_BATCH), now);
+      await recordAudits(tx, clock, REFRESH_ACTOR, withdrawn.map(withdrawalAudit));
     }
     outcome.withdrawn = withdrawals.length;
     outcome.published = seen.size;

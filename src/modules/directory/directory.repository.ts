@@ -81,15 +81,31 @@ export interface Withdrawal {
   sequence: number;
 }
 
-export async function withdrawEntries(executor: Executor, withdrawals: readonly Withdrawal[], at: Date): Promise<void> {
-  if (withdrawals.length === 0) return;
+/** What a withdrawal took out of the feed: the entry as it was published, for its event. */
+export interface WithdrawnEntry {
+  address: string;
+  structureId: string;
+  mailboxId: string | null;
+  entry: unknown;
+}
+
+export async function withdrawEntries(
+  executor: Executor,
+  withdrawals: readonly Withdrawal[],
+  at: Date,
+): Promise<WithdrawnEntry[]> {
+  if (withdrawals.length === 0) return [];
   const column = <T>(pick: (withdrawal: Withdrawal) => T) => sql.param(withdrawals.map(pick));
-  await executor.execute(sql`
+  return selectRows<WithdrawnEntry>(
+    executor,
+    sql`
     update directory_entries d
        set withdrawn_at = ${at.toISOString()}::timestamptz, changed_at = ${at.toISOString()}::timestamptz, sequence = w.sequence
       from unnest(${column((w) => w.address)}::text[], ${column((w) => w.ansType)}::text[], ${column((w) => String(w.sequence))}::bigint[])
         as w(address, ans_type, sequence)
-     where d.address = w.address and d.ans_type = w.ans_type`);
+     where d.address = w.address and d.ans_type = w.ans_type
+     returning d.address, d.structure_id as "structureId", d.mailbox_id as "mailboxId", d.entry`,
+  );
 }
 
 export interface EntryListFilters {

@@ -140,7 +140,10 @@ describe('an import whose process died', () => {
         targetType: 'import',
         targetId: importId,
         structureId,
-        after: { status: 'failed', code: 'IMPORT_CRASHED' },
+        after: expect.objectContaining({
+          status: 'failed',
+          error: expect.objectContaining({ code: 'IMPORT_CRASHED' }),
+        }),
       }),
     ]);
     expect(await test.app.jobs.runNext()).toBe(false);

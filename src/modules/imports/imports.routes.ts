@@ -20,7 +20,8 @@ import {
   ImportSchema,
   SheetDownloadQuerySchema,
 } from './imports.schemas';
-import { createImport, listImportRows, listImports, openImportReport, toImport } from './imports.service';
+import { toImport } from './import-view';
+import { createImport, listImportRows, listImports, openImportReport } from './imports.service';
 import { writeLoaduserTemplate } from '../loaduser-sheet';
 import { IMPORT_DESCRIPTION, REPORT_DESCRIPTION, ROWS_DESCRIPTION, TEMPLATE_DESCRIPTION } from './imports.docs';
 

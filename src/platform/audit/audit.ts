@@ -1,63 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../../db/database';
-import type { SQL } from 'drizzle-orm';
 import { insertFromJsonQuery } from '../../db/bulk-json';
 import { auditEvents } from '../../db/schema';
 import type { Clock } from '../../shared/clock';
+import type { AuditAction } from './audit-actions';
+import { eventTypeSql } from './event-types';
 
-/**
- * Every action the trail records, `<target>.<past participle>`. An event's `action` is one of
- * these (a typo or an invented action does not compile); `GET /v1/audit-events?action=` keeps
- * taking a string, so the contract does not change when one is added. Adding one: append it here,
- * in its target's group, and pass it to `recordAudit`.
- */
-export const AUDIT_ACTIONS = [
-  'api_key.created',
-  'api_key.revoked',
-  'structure.created',
-  'structure.updated',
-  'structure.deleted',
-  'structure.deletion_warnings_notified',
-  'mailbox.created',
-  'mailbox.updated',
-  'mailbox.registered',
-  'mailbox.registration_completed',
-  'mailbox.validated',
-  'mailbox.rejected',
-  'mailbox.deactivated',
-  'mailbox.reactivated',
-  'mailbox.deleted',
-  'mailbox.restored',
-  'mailbox.purged',
-  'mailbox.type_changed',
-  'mailbox.transferred',
-  'mailbox.transferred_out',
-  'mailbox.email_changed',
-  'mailbox.reminded',
-  'mailbox.deletion_warned',
-  'correspondence.assigned',
-  'correspondence.changed',
-  'correspondence.withdrawn',
-  'connection_account.added',
-  'connection_account.removed',
-  'connection_account.updated',
-  'connection_accounts.replaced',
-  'delegate.added',
-  'delegate.removed',
-  'email_change_request.created',
-  'email_change_request.approved',
-  'email_change_request.rejected',
-  'email_change_request.cancelled',
-  'reminder.sent',
-  'import.created',
-  'import.crashed',
-  'import.file_deleted',
-  'reference.extraction.uploaded',
-  'reference.extraction.loaded',
-] as const;
-
-export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+export { AUDIT_ACTIONS, type AuditAction } from './audit-actions';
 
 /** Who made a change: an API key (with the request it came in), the system (jobs, sweeps), or a user registering. */
 export interface AuditActor {
@@ -108,8 +59,8 @@ function auditRow(occurredAt: Date, actor: AuditActor, entry: AuditEntry) {
 }
 
 /**
- * Appends one event. Callers pass their transaction handle so that the event commits or rolls
- * back with the change it describes.
+ * Appends one entry to the trail and publishes its event (ARCHITECTURE.md, "The event feed").
+ * Callers pass their transaction handle so that both commit or roll back with the change they describe.
  */
 export async function recordAudit(
   executor: Executor,
@@ -117,19 +68,28 @@ export async function recordAudit(
   actor: AuditActor,
   entry: AuditEntry,
 ): Promise<void> {
-  await executor.insert(auditEvents).values(auditRow(clock.now(), actor, entry));
+  await recordAudits(executor, clock, actor, [entry]);
 }
 
 /**
- * The statement appending many events at once (bulk imports): same fields and same transaction
- * rule as `recordAudit`, one instant for the whole batch. Null when there is nothing to append.
+ * The statement appending many entries and their events at once (bulk imports): same fields and
+ * same transaction rule as `recordAudit`, one instant for the whole batch. One statement, set-based:
+ * the events are selected from the audit rows it inserts, so the snapshots travel once. Null when
+ * there is nothing to append.
  */
 export function auditEventsInsert(clock: Clock, actor: AuditActor, entries: readonly AuditEntry[]): SQL | null {
   const occurredAt = clock.now();
-  return insertFromJsonQuery(
+  const auditInsert = insertFromJsonQuery(
     auditEvents,
     entries.map((entry) => auditRow(occurredAt, actor, entry)),
   );
+  if (!auditInsert) return null;
+  return sql`with recorded as (${auditInsert} returning *)
+    insert into events (type, occurred_at, structure_id, subject_type, subject_id, mailbox_id,
+                        actor_type, actor_id, request_id, cause, data)
+    select ${eventTypeSql(sql`action`)}, occurred_at, structure_id, target_type, target_id, mailbox_id,
+           actor_type, actor_id, request_id, cause, after
+    from recorded order by sequence`;
 }
 
 export async function recordAudits(

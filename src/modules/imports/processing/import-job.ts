@@ -13,9 +13,10 @@ import {
   markImportRunning,
   resetValidation,
 } from '../imports.repository';
+import { toImport } from '../import-view';
 import { runApplyPass } from './apply-pass';
 import { abandonedProblem, crashedProblem, rowsInvalidProblem, sheetProblem } from './import-problems';
-import type { ImportJobOptions, ImportRun } from './import-run';
+import { importActor, type ImportJobOptions, type ImportRun } from './import-run';
 import { runValidationPass } from './validation-pass';
 
 /** What an import job answers (its `result`): how the run ended, or that there was nothing to do. */
@@ -46,11 +47,7 @@ export async function processImportJob(
   } catch (error) {
     // A runner that lost the job to another one leaves the import to it.
     if (isLastAttempt && !(error instanceof LeaseLostError)) {
-      await finishImport(deps.db, importId, {
-        status: 'failed',
-        error: crashedProblem(),
-        finishedAt: deps.clock.now(),
-      });
+      await concludeImport(deps, importId, { status: 'failed', error: crashedProblem() });
     }
     throw error;
   }
@@ -72,14 +69,39 @@ export async function failAbandonedImport(
     if (!record || record.status === 'succeeded' || record.status === 'failed') return;
     const problem = abandonedProblem();
     await finishImport(tx, importId, { status: 'failed', error: problem, finishedAt: deps.clock.now() });
+    const failed = await findImport(tx, importId);
     await recordAudit(tx, deps.clock, systemActor(context.job.name), {
       action: 'import.crashed',
       targetType: 'import',
       targetId: importId,
       structureId: record.structureId,
       cause: { jobId: context.job.id, abandonedAttempt: context.job.attempts - 1 },
-      before: { status: record.status },
-      after: { status: 'failed', code: problem.code },
+      before: toImport(record),
+      after: failed ? toImport(failed) : null,
+    });
+  });
+}
+
+/**
+ * Ends an import and records it (`import.succeeded` or `import.failed`, with the import as it
+ * ends), in one transaction: a consumer of the event feed learns of the end, never of an end
+ * that did not commit. The actor is the key that uploaded the file, like the rows' changes.
+ */
+async function concludeImport(
+  deps: ServiceDependencies,
+  importId: string,
+  outcome: { status: 'succeeded' | 'failed'; error: unknown; totalRows?: number },
+): Promise<void> {
+  await deps.db.transaction(async (tx) => {
+    await finishImport(tx, importId, { ...outcome, finishedAt: deps.clock.now() });
+    const record = await findImport(tx, importId);
+    if (!record) return;
+    await recordAudit(tx, deps.clock, importActor(record), {
+      action: outcome.status === 'succeeded' ? 'import.succeeded' : 'import.failed',
+      targetType: 'import',
+      targetId: importId,
+      structureId: record.structureId,
+      after: toImport(record),
     });
   });
 }
@@ -105,7 +127,7 @@ export async function processImport(
   await markImportRunning(deps.db, importId, deps.clock.now());
   const run: ImportRun = { deps, record, structure, options, ...link };
   const finish = (status: 'succeeded' | 'failed', error: unknown, totalRows?: number) =>
-    finishImport(deps.db, importId, { status, error, totalRows, finishedAt: deps.clock.now() });
+    concludeImport(deps, importId, { status, error, totalRows });
 
   if (record.totalRows === null) {
     const validation = await runValidationPass(run);
