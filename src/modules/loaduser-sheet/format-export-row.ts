@@ -1,5 +1,6 @@
 import { neutraliseFormula } from '../../shared/spreadsheet-safe-text';
 import { formatIsoDate } from './cell-text';
+import { protectClearMarker } from './clear-marker';
 import { LOADUSER_COLUMNS } from './loaduser-columns';
 import type { LoaduserExportRow } from './loaduser-row-fields';
 
@@ -32,13 +33,14 @@ function formatValue(value: unknown): ExportCell {
   if (typeof value === 'boolean') return value ? 'O' : 'N';
   if (Array.isArray(value)) return value.length > 0 ? neutraliseFormula(value.join(';')) : null;
   if (value instanceof Date) return formatIsoDate(value);
-  if (typeof value === 'string') return value === '' ? null : neutraliseFormula(value);
+  if (typeof value === 'string') return value === '' ? null : neutraliseFormula(protectClearMarker(value));
   return typeof value === 'number' ? String(value) : null;
 }
 
 /**
  * The 34 cells (A..AH) of one exported row, the inverse of `parseLoaduserRow`: yes/no as O/N,
- * lists joined with `;`, formula-like text neutralised with a leading `'`.
+ * lists joined with `;`, formula-like text neutralised with a leading `'`, and so is text that
+ * would read as the clear marker `#VIDE`.
  */
 export function formatExportRow(row: LoaduserExportRow, target: ExportTarget): ExportCell[] {
   return LOADUSER_COLUMNS.map(({ field }) => {

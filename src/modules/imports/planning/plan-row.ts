@@ -1,7 +1,7 @@
 import type { ResolvedCorrespondence } from '../../correspondences/correspondence-rules';
 import { checkMailboxFields } from '../../mailboxes/mailbox-rules';
 import type { MailboxFields } from '../../../domain/mailbox-vocabulary';
-import { hasRequiredFields, toMailboxFields, type ParsedLoaduserRow } from '../../loaduser-sheet';
+import { hasRequiredFields, toMailboxFields, withoutClearMarkers, type ParsedLoaduserRow } from '../../loaduser-sheet';
 import { changesColumns, mergeRowIntoBox } from './merge-fields';
 import { planCorrespondence } from './plan-correspondence';
 import { checkConnectionAccounts, checkDelegates, diffLinks, type LinkChange } from './plan-links';
@@ -65,7 +65,8 @@ function fail(row: ParsedLoaduserRow, issues: RowIssue[], context: PlanningConte
  * its quota place). The mailbox rules are those of the API (`checkMailboxFields`).
  */
 export function planRow(row: ParsedLoaduserRow, context: PlanningContext): RowPlan {
-  const { fields } = row;
+  const isUpdate = row.fields.email !== undefined && context.boxes.has(row.fields.email);
+  const fields = isUpdate ? row.fields : withoutClearMarkers(row.fields);
   const issues = row.issues
     .filter((issue) => !(issue.code === 'REQUIRED' && RESPONSIBLE_NAME_COLUMNS.includes(issue.column)))
     .map(fromCellIssue);
@@ -101,13 +102,18 @@ export function planRow(row: ParsedLoaduserRow, context: PlanningContext): RowPl
   issues.push(
     ...checkDelegates(
       { email: fields.email, rowNumber: row.rowNumber, type: fields.type },
-      fields.delegates,
+      fields.delegates ?? undefined,
       existing?.delegates ?? [],
       context,
     ),
   );
   issues.push(
-    ...checkConnectionAccounts(fields.type, fields.connectionAccounts, existing?.connectionAccounts ?? [], context),
+    ...checkConnectionAccounts(
+      fields.type,
+      fields.connectionAccounts ?? undefined,
+      existing?.connectionAccounts ?? [],
+      context,
+    ),
   );
   if (issues.length === 0 && correspondence.change && !currentAddress && !context.quota.tryTake(fields.type)) {
     issues.push(
@@ -139,8 +145,12 @@ export function planRow(row: ParsedLoaduserRow, context: PlanningContext): RowPl
     };
   }
   const columnsChange = changesColumns(existing.record.mailbox, merged) ? merged : null;
-  const delegates = diffLinks(existing.delegates, fields.delegates);
-  const connectionAccounts = diffLinks(existing.connectionAccounts, fields.connectionAccounts);
+  // `#VIDE` (null) in AB or AH removes every link of the column.
+  const delegates = diffLinks(existing.delegates, fields.delegates === null ? [] : fields.delegates);
+  const connectionAccounts = diffLinks(
+    existing.connectionAccounts,
+    fields.connectionAccounts === null ? [] : fields.connectionAccounts,
+  );
   if (!columnsChange && !correspondence.change && !delegates && !connectionAccounts) {
     return { ...base, outcome: 'unchanged', mailboxId: existing.record.mailbox.id };
   }
