@@ -43,6 +43,6 @@ export {
   withoutClearMarkers,
   type CompleteLoaduserRowFields,
 } from './to-mailbox-fields';
-export { writeLoaduserCsv } from './write-loaduser-csv';
+export { writeLoaduserCsv, type LoaduserWriteOptions } from './write-loaduser-csv';
 export { writeLoaduserTemplate } from './write-loaduser-template';
 export { LOADUSER_SHEET_NAME, NOTICE_SHEET_NAME, writeLoaduserXlsx } from './write-loaduser-xlsx';

@@ -1,5 +1,5 @@
 import type { MailboxStatus, MailboxType } from '../../domain/mailbox-vocabulary';
-import type { LoaduserFieldKey } from './loaduser-columns';
+import type { LifecycleExportField, LoaduserFieldKey } from './loaduser-columns';
 
 /**
  * One loaduser row, typed. A missing key means the cell was empty ("not given"): what that
@@ -48,12 +48,15 @@ export interface LoaduserRowFields {
 /** Columns written by exports and ignored on import. */
 export type ExportOnlyFieldKey = 'status' | 'lastActivityAt' | 'id';
 
-/** One exported row: the row fields (null or absent = empty cell) plus the export-only columns. */
+/**
+ * One exported row: the row fields (null or absent = empty cell) plus the export-only columns,
+ * and the lifecycle dates the deleted-boxes export writes past AH.
+ */
 export type LoaduserExportRow = { [Key in keyof LoaduserRowFields]?: LoaduserRowFields[Key] | null } & {
   status?: MailboxStatus | null;
   lastActivityAt?: Date | string | null;
   id?: string | null;
-};
+} & { [Key in LifecycleExportField]?: Date | null };
 
 /** Every column maps to a field: the compiler checks that the two lists stay in step. */
 type ImportFieldKey = Exclude<LoaduserFieldKey, ExportOnlyFieldKey>;
