@@ -159,7 +159,7 @@ describe('the alimentation report', () => {
     expect(response.body.reference).toMatchObject({ sourceFile: 'Extraction_Correspondance_MSSante.txt' });
     expect(rulesByBox(response.body.items)).toEqual({
       noAddress: ['MISSING_CORRESPONDENCE'],
-      intWithoutRpps: ['INT_WITHOUT_RPPS'],
+      intWithoutRpps: ['INT_WITHOUT_RPPS', 'INT_WITHOUT_EXPIRY'],
       adeliOnly: ['ADELI_ONLY'],
       bareOrg: ['ORG_WITHOUT_RESPONSIBLE', 'ORG_WITHOUT_DESCRIPTION', 'ORG_WITHOUT_CONNECTION_ACCOUNT'],
       appResponsibleWithoutId: ['RESPONSIBLE_WITHOUT_IDENTIFIER'],

@@ -1,6 +1,7 @@
 import type { ResolvedCorrespondence } from '../../correspondences/correspondence-rules';
 import { checkMailboxFields } from '../../mailboxes/mailbox-rules';
 import type { MailboxFields } from '../../../domain/mailbox-vocabulary';
+import { checkExpiryRequirement } from '../../../domain/temporary-box-policy';
 import { hasRequiredFields, toMailboxFields, withoutClearMarkers, type ParsedLoaduserRow } from '../../loaduser-sheet';
 import { changesColumns, mergeRowIntoBox } from './merge-fields';
 import { planCorrespondence } from './plan-correspondence';
@@ -96,6 +97,7 @@ export function planRow(row: ParsedLoaduserRow, context: PlanningContext): RowPl
     given.directoryVisible = context.directoryVisible;
   const merged = stored ? mergeRowIntoBox(stored, given) : given;
   issues.push(...checkMailboxFields(merged).map((issue) => fromFieldIssue(issue)));
+  issues.push(...checkExpiryRequirement(merged, context).map((issue) => fromFieldIssue(issue)));
   const currentAddress = existing?.record.address ?? null;
   const correspondence = planCorrespondence(fields, fields.type, stored?.id ?? null, currentAddress, context);
   issues.push(...correspondence.issues);
