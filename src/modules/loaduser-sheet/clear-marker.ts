@@ -1,4 +1,5 @@
 import type { LoaduserFieldKey } from './loaduser-columns';
+import type { LoaduserRowFields } from './loaduser-row-fields';
 import type { SheetCellValue } from './sheet-row';
 
 /**
@@ -29,58 +30,67 @@ export function restoreClearMarkerLookalike(text: string): string {
   return text.startsWith("'") && MARKER_LOOKALIKE.test(text) ? text.slice(1) : text;
 }
 
-/**
- * What the marker does in each column: `clear` empties the box's value (lists: removes every
- * link); `refused` columns (required ones among them) fail the row, with the reason, on the cell;
- * `ignored` columns are written by exports and never read.
- */
-export type ClearRule = { kind: 'clear' } | { kind: 'refused'; reason: string } | { kind: 'ignored' };
+/** The row fields `#VIDE` may clear: those whose type admits `null`, the compiler says which. */
+export type ClearableFieldKey = {
+  [Key in keyof LoaduserRowFields]-?: null extends LoaduserRowFields[Key] ? Key : never;
+}[keyof LoaduserRowFields];
 
-const CLEAR: ClearRule = { kind: 'clear' };
-const required = (what: string): ClearRule => ({
-  kind: 'refused',
-  reason: `${what} is required: it cannot be cleared.`,
-});
+/** Every clearable field, once: a `Record`, so a field made nullable without being listed does not compile. */
+const CLEARABLE: Record<ClearableFieldKey, true> = {
+  rpps: true,
+  address: true,
+  organisationName: true,
+  service: true,
+  postalCode: true,
+  city: true,
+  phone: true,
+  civility: true,
+  adeli: true,
+  profession: true,
+  professionCategory: true,
+  specialty: true,
+  expiresAt: true,
+  directoryVisible: true,
+  description: true,
+  responsibleLastName: true,
+  responsibleFirstName: true,
+  responsibleProfession: true,
+  responsibleRpps: true,
+  responsibleAdeli: true,
+  paperless: true,
+  mailboxPhone: true,
+  delegates: true,
+  connectionAccounts: true,
+};
 
-export const CLEAR_RULES: Readonly<Record<LoaduserFieldKey, ClearRule>> = {
+const NO_ADDRESS_WITHDRAWAL =
+  'An import never withdraws an MSSanté address: use DELETE /v1/mailboxes/{id}/correspondence.';
+const required = (what: string) => `${what} is required: it cannot be cleared.`;
+
+/** Why `#VIDE` is refused in the other columns read on import (the export-only AE..AG are not read). */
+const REFUSALS: Readonly<Partial<Record<LoaduserFieldKey, string>>> = {
   email: required('The e-mail address'),
   lastName: required('The last name'),
   firstName: required('The first name'),
-  rpps: CLEAR,
-  address: CLEAR,
-  organisationName: CLEAR,
-  service: CLEAR,
-  postalCode: CLEAR,
-  city: CLEAR,
-  phone: CLEAR,
-  civility: CLEAR,
-  adeli: CLEAR,
-  profession: CLEAR,
-  professionCategory: CLEAR,
-  specialty: CLEAR,
-  expiresAt: CLEAR,
-  isTest: { kind: 'refused', reason: 'A box is a test account or not: write N rather than clear the cell.' },
-  directoryVisible: CLEAR,
   type: required('The box type'),
-  description: CLEAR,
-  responsibleLastName: CLEAR,
-  responsibleFirstName: CLEAR,
-  responsibleProfession: CLEAR,
-  responsibleRpps: CLEAR,
-  responsibleAdeli: CLEAR,
-  paperless: CLEAR,
-  mailboxPhone: CLEAR,
-  delegates: CLEAR,
-  correspondenceLocalPart: {
-    kind: 'refused',
-    reason: 'An import never withdraws an MSSanté address: use DELETE /v1/mailboxes/{id}/correspondence.',
-  },
-  correspondenceDomain: {
-    kind: 'refused',
-    reason: 'An import never withdraws an MSSanté address: use DELETE /v1/mailboxes/{id}/correspondence.',
-  },
-  status: { kind: 'ignored' },
-  lastActivityAt: { kind: 'ignored' },
-  id: { kind: 'ignored' },
-  connectionAccounts: CLEAR,
+  isTest: 'A box is a test account or not: write N rather than clear the cell.',
+  correspondenceLocalPart: NO_ADDRESS_WITHDRAWAL,
+  correspondenceDomain: NO_ADDRESS_WITHDRAWAL,
 };
+
+/**
+ * What `#VIDE` does in a column: `clear` empties the box's value (AB, AH: removes every link);
+ * `refused` fails the row on the cell, with the reason; `ignored` for the columns exports write.
+ */
+export type ClearRule =
+  { kind: 'clear'; field: ClearableFieldKey } | { kind: 'refused'; reason: string } | { kind: 'ignored' };
+
+function isClearable(field: LoaduserFieldKey): field is ClearableFieldKey {
+  return Object.hasOwn(CLEARABLE, field);
+}
+
+export function clearRuleOf(field: LoaduserFieldKey): ClearRule {
+  if (isClearable(field)) return { kind: 'clear', field };
+  const reason = REFUSALS[field];
+  return reason === undefined ? { kind: 'ignored' } : { kind: 'refused', reason };
+}

@@ -12,7 +12,7 @@ import {
   parseYesNo,
   type CellParse,
 } from './cell-values';
-import { CLEAR_MARKER, CLEAR_RULES, isClearMarker } from './clear-marker';
+import { CLEAR_MARKER, clearRuleOf, isClearMarker } from './clear-marker';
 import {
   findLoaduserColumn,
   LOADUSER_COLUMNS,
@@ -167,9 +167,9 @@ function applyClearMarkers(
   report: (field: LoaduserFieldKey, code: CellIssueCode, message: string) => void,
 ): void {
   for (const field of marked) {
-    const rule = CLEAR_RULES[field];
+    const rule = clearRuleOf(field);
     if (rule.kind === 'refused') report(field, 'CLEAR_REFUSED', `${CLEAR_MARKER}: ${rule.reason}`);
-    else if (rule.kind === 'clear') (fields as Record<string, unknown>)[field] = null;
+    else if (rule.kind === 'clear') fields[rule.field] = null;
   }
   if (fields.responsibleLastName !== null && fields.responsibleFirstName !== null) return;
   const kept = (['responsibleLastName', 'responsibleFirstName', ...RESPONSIBLE_PARTS] as const).find(
