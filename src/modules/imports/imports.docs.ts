@@ -41,13 +41,15 @@ export const IMPORT_DESCRIPTION = [
 export const ROWS_DESCRIPTION = [
   'In row order. `outcome` filters (`created`, `updated`, `unchanged`, `failed`). On a dry run the outcomes are what the import',
   'would do. Under `abort` with failing rows, only the failed rows are listed (nothing was applied). Each error names the row',
-  '(header = 1), the column letter and header, a stable code and a message.',
+  '(header = 1), the column letter and header, a stable code and a message. `warnings`, in the same shape, says what an accepted',
+  'row should still have: `INT_WITHOUT_EXPIRY` (column P) for an INT box without expiry date, which a structure with',
+  '`intExpiryRequired` refuses instead (`EXPIRY_DATE_REQUIRED`).',
 ].join(' ');
 
 export const REPORT_DESCRIPTION = [
   'The uploaded rows as they were read (columns A to AH, formulas neutralised), each followed by three columns: `Ligne` (its row',
   'number in the upload), `Résultat` (`créée`, `mise à jour`, `inchangée`, `erreur`, or `non appliquée` for a valid row of an',
-  'import that wrote nothing) and `Erreurs` (one line per error: column, header, code, message). 409 while the import runs, or when',
+  'import that wrote nothing) and `Erreurs` (one line per error: column, header, code, message; then the warnings, each line starting `Avertissement`). 409 while the import runs, or when',
   'the file itself could not be read. The upload is kept `BALISE_IMPORT_FILE_RETENTION_HOURS` (default 24) after the import',
   'ends, then the lifecycle sweep deletes it (`fileDeletedAt` on the import): from then on this answers 410',
   '`IMPORT_FILE_DELETED`, and the row results stay at `…/rows`.',

@@ -115,6 +115,32 @@ describe('a structure that does not require it', () => {
     ]);
   });
 
+  it.each(['csv', 'xlsx'] as const)(
+    'creates an INT box without date by %s import, with a warning on column P',
+    async (format) => {
+      const structure = (await createStructure(test)).id;
+      const file = await loaduserFile(format, [
+        { A: `undated.${format}@int-warning.example.fr`, B: 'Okafor', C: 'Ngozi', S: 'INT' },
+        { A: `dated.${format}@int-warning.example.fr`, B: 'Okafor', C: 'Chidi', S: 'INT', P: '2027-06-30' },
+      ]);
+      const done = await runImport(test, structure, file, {}, fileNameOf(format));
+      expect(done.counts).toEqual({ created: 2, updated: 0, unchanged: 0, failed: 0 });
+      const rows = await importRows(test, done.id);
+      expect(rows.map((row) => row.warnings)).toEqual([
+        [
+          {
+            row: 2,
+            column: 'P',
+            header: 'Date de péremption',
+            code: 'INT_WITHOUT_EXPIRY',
+            message: expect.any(String),
+          },
+        ],
+        [],
+      ]);
+    },
+  );
+
   it('shows no warning once every INT box has its date', async () => {
     const structure = (await createStructure(test)).id;
     await createMailbox(test, structure, 'INT', { expiresAt: '2027-06-30' });

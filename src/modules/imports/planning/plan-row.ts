@@ -1,7 +1,7 @@
 import type { ResolvedCorrespondence } from '../../correspondences/correspondence-rules';
 import { checkMailboxFields } from '../../mailboxes/mailbox-rules';
 import type { MailboxFields } from '../../../domain/mailbox-vocabulary';
-import { checkExpiryRequirement } from '../../../domain/temporary-box-policy';
+import { checkExpiryRequirement, lacksExpiryDate } from '../../../domain/temporary-box-policy';
 import { hasRequiredFields, toMailboxFields, withoutClearMarkers, type ParsedLoaduserRow } from '../../loaduser-sheet';
 import { changesColumns, mergeRowIntoBox } from './merge-fields';
 import { planCorrespondence } from './plan-correspondence';
@@ -13,22 +13,26 @@ interface RowPlanBase {
   rowNumber: number;
   email: string | null;
 }
+/** A row accepted as it is, with what should still be looked at (shown, never blocking). */
+interface AcceptedRowPlan extends RowPlanBase {
+  warnings: RowIssue[];
+}
 export interface FailedRowPlan extends RowPlanBase {
   outcome: 'failed';
   issues: RowIssue[];
 }
-export interface UnchangedRowPlan extends RowPlanBase {
+export interface UnchangedRowPlan extends AcceptedRowPlan {
   outcome: 'unchanged';
   mailboxId: string;
 }
-export interface CreatedRowPlan extends RowPlanBase {
+export interface CreatedRowPlan extends AcceptedRowPlan {
   outcome: 'created';
   fields: MailboxFields;
   address: ResolvedCorrespondence | null;
   delegates: string[];
   connectionAccounts: string[];
 }
-export interface UpdatedRowPlan extends RowPlanBase {
+export interface UpdatedRowPlan extends AcceptedRowPlan {
   outcome: 'updated';
   existing: ExistingBox;
   /** The merged fields when a column changes; null when only the address or links do. */
@@ -135,7 +139,10 @@ export function planRow(row: ParsedLoaduserRow, context: PlanningContext): RowPl
     failed: false,
   });
   if (correspondence.change) context.file.addresses.set(correspondence.change.address, row.rowNumber);
-  const base = { rowNumber: row.rowNumber, email: fields.email };
+  const warnings = lacksExpiryDate(merged)
+    ? [issueAt('expiresAt', 'INT_WITHOUT_EXPIRY', 'INT boxes are temporary: give this one an expiry date.')]
+    : [];
+  const base = { rowNumber: row.rowNumber, email: fields.email, warnings };
   if (!existing) {
     return {
       ...base,

@@ -36,6 +36,7 @@ export function toImportRow(importId: string, plan: RowPlan, mailboxId: string |
     outcome: plan.outcome,
     mailboxId,
     errors: plan.outcome === 'failed' ? plan.issues : [],
+    warnings: plan.outcome === 'failed' ? [] : plan.warnings,
   };
 }
 
