@@ -1,5 +1,6 @@
 import { bearer, createTestApp, type TestApp } from '../../../test/harness';
 import { createMailbox, createStructure, importRows, mailboxBody, runImport } from '../../../test/factories';
+import { bytesOf, downloadFile, readCsvRecords } from '../../../test/downloads';
 import { fileNameOf, loaduserFile } from '../../../test/loaduser-files';
 
 let test: TestApp;
@@ -138,6 +139,11 @@ describe('a structure that does not require it', () => {
         ],
         [],
       ]);
+      const report = bytesOf(await downloadFile(test, `/v1/imports/${done.id}/report?format=csv`).expect(200));
+      const [header, undated] = await readCsvRecords(report);
+      expect(undated![header!.indexOf('Erreurs')]).toMatch(
+        /^Avertissement P \(Date de péremption\) INT_WITHOUT_EXPIRY : /,
+      );
     },
   );
 
