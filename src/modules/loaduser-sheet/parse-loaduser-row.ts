@@ -63,7 +63,7 @@ export function parseLoaduserRow(
     issues.push({ rowNumber: row.rowNumber, column: letter, header, code, message });
   };
   const marked = new Set(
-    LOADUSER_COLUMNS.filter((column) => isClearMarker(row.cells[column.index])).map((c) => c.field),
+    LOADUSER_COLUMNS.filter((column) => isClearMarker(row.cells[column.index])).map((column) => column.field),
   );
   // A marked cell is read as empty by the parsers below; what it clears is set at the end.
   const cellOf = (field: LoaduserFieldKey): SheetCellValue | undefined =>
