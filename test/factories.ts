@@ -227,6 +227,7 @@ export async function importRows(test: TestApp, importId: string, outcome?: stri
     outcome: string;
     mailboxId: string | null;
     errors: { row: number; column: string; header: string; code: string; message: string }[];
+    warnings: { row: number; column: string; header: string; code: string; message: string }[];
   }[];
 }
 

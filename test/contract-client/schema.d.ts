@@ -321,7 +321,7 @@ export interface paths {
         put?: never;
         /**
          * Change a mailbox's type, with the fields the new type needs
-         * @description Fields the new type forbids are cleared unless given (responsible and description when becoming nominative, RPPS and ADELI when becoming ORG/APP). Links that no longer fit are removed: delegates and connection-account roles of a box that stops being nominative, the connection accounts of a box that stops being shared. A box with an MSSanté address cannot become MED.
+         * @description Fields the new type forbids are cleared unless given (responsible and description when becoming nominative, RPPS and ADELI when becoming ORG/APP). Links that no longer fit are removed: delegates and connection-account roles of a box that stops being nominative, the connection accounts of a box that stops being shared. A box with an MSSanté address cannot become MED, nor one that keeps an RPPS or ADELI (MED is a login "Sans n° RPPS ou ADELI"): send `rpps: null` and `adeli: null` to clear them in the same request.
          */
         post: operations["changeMailboxType"];
         delete?: never;
@@ -1006,7 +1006,7 @@ export interface paths {
          * Upload a loaduser file (csv, xls, xlsx) to create and update boxes
          * @description Multipart form: a `file` part (csv with `;` or `,`, UTF-8 with or without BOM or Windows-1252; xls; xlsx; the first sheet is read) and the optional fields of the request schema (`dryRun`, `onError`, `notify`, `directoryVisible`), sent as text (`true`/`false`); a field sent empty counts as absent. The format is detected from the bytes, not the name or the part type: anything else is a 415; a file over the upload limit (`BALISE_UPLOAD_MAX_BYTES`) a 413; a missing file part, an unknown field or a value the schema refuses a 400 naming the field. The file is stored and processed by a background job; the answer is `202` with the import (`Location: /v1/imports/{id}`): poll it. With an `Idempotency-Key`, a retry replays the first answer; the same key with an upload of another size is a 422 (the bytes are not compared).
          *
-         *     Semantics. Column A is the row key: an address held by a box of this structure updates that box; a new one creates a pre-registered box; an address held in another structure fails the row (`EMAIL_TAKEN`). An empty cell leaves the value as it is on an update (and unset on a creation): an import never clears a field, never removes an MSSanté address, never changes a box's type (`TYPE_CHANGE_UNSUPPORTED`). Column AD empty means the current domain, or the structure's first for a new address. Columns AB (delegates) and AH (connection accounts), when filled, are the whole list (links not listed are removed); they name boxes of the structure or rows above in the same file, and newly named ones follow the rules of the delegate and connection-account endpoints (same codes, e.g. `DELEGATE_INACTIVE`, `ACCOUNT_NOT_NOMINATIVE`). A row that would change nothing is `unchanged` and writes nothing (no new version, no audit event): re-importing an unchanged export changes nothing. Column R wins over the `directoryVisible` option, which applies to created boxes only. `notify` queues an invitation for each created MED, PER and INT box; an ORG or APP row is created without one (its reference address has no person to complete a registration) and counted in `invitations.skipped`. Columns AE to AG are ignored.
+         *     Semantics. Column A is the row key: an address held by a box of this structure updates that box; a new one creates a pre-registered box; an address held in another structure fails the row (`EMAIL_TAKEN`). An empty cell leaves the value as it is on an update (and unset on a creation). To clear a value, write `#VIDE` in its cell (trimmed, any case): on an update the box's value is cleared (AB/AH: every link removed; U or V: the whole responsible), audited like any change; on a creation it is an empty cell. `#VIDE` is refused (`CLEAR_REFUSED` on the cell) in the required columns A, B, C and S, in Q (write N) and in AC/AD: an import never removes an MSSanté address. An export writes a stored value equal to `#VIDE` as `'#VIDE`, read back as that text, so an export never clears on re-import. An import never changes a box's type (`TYPE_CHANGE_UNSUPPORTED`). A filled cell past column AH fails its row (`OUTSIDE_TEMPLATE`, header `(hors modèle)`), except the deleted-boxes export's own columns AI to AK under their headers; a column AH cell that is not `;`-separated addresses fails its row (`ADDRESS_LIST_INVALID`). Column AD empty means the current domain, or the structure's first for a new address. Columns AB (delegates) and AH (connection accounts), when filled, are the whole list (links not listed are removed); they name boxes of the structure or rows above in the same file, and newly named ones follow the rules of the delegate and connection-account endpoints (same codes, e.g. `DELEGATE_INACTIVE`, `ACCOUNT_NOT_NOMINATIVE`). A row that would change nothing is `unchanged` and writes nothing (no new version, no audit event): re-importing an unchanged export changes nothing. Column R wins over the `directoryVisible` option, which applies to created boxes only. `notify` queues an invitation for each created MED, PER and INT box; an ORG or APP row is created without one (its reference address has no person to complete a registration) and counted in `invitations.skipped`. Columns AE to AG are ignored.
          *
          *     Processing. The file is read once, as a stream, and every row is validated first (the mailbox rules of the API, the correspondence rules, duplicates within the file, references, quotas). With `abort`, if any row fails, nothing is written and the import ends `failed` with a `ROWS_INVALID` error (only failed rows are listed). With `skip`, valid rows are written and failed ones reported. `dryRun` validates and reports the outcome each row would have, writing nothing. Rows are then applied in batches (`BALISE_IMPORT_BATCH_SIZE`, 500), each in one transaction with its audit events (cause `{ importId }`) and a checkpoint: an interrupted import resumes after the last committed batch, so no row is half-applied or applied twice. A row that became invalid between validation and its batch (a concurrent change) fails alone. A file-level problem (unreadable, truncated, outdated template) ends the import `failed` with a problem object in `error`, before any box is written.
          */
@@ -1043,7 +1043,7 @@ export interface paths {
         };
         /**
          * One result per row, errors on their row, column and header
-         * @description In row order. `outcome` filters (`created`, `updated`, `unchanged`, `failed`). On a dry run the outcomes are what the import would do. Under `abort` with failing rows, only the failed rows are listed (nothing was applied). Each error names the row (header = 1), the column letter and header, a stable code and a message.
+         * @description In row order. `outcome` filters (`created`, `updated`, `unchanged`, `failed`). On a dry run the outcomes are what the import would do. Under `abort` with failing rows, only the failed rows are listed (nothing was applied). Each error names the row (header = 1), the column letter and header, a stable code and a message. `warnings`, in the same shape, says what an accepted row should still have: `INT_WITHOUT_EXPIRY` (column P) for an INT box without expiry date, which a structure with `intExpiryRequired` refuses instead (`EXPIRY_DATE_REQUIRED`).
          */
         get: operations["listImportRows"];
         put?: never;
@@ -1063,7 +1063,7 @@ export interface paths {
         };
         /**
          * The upload annotated with each row's outcome and errors
-         * @description The uploaded rows as they were read (columns A to AH, formulas neutralised), each followed by three columns: `Ligne` (its row number in the upload), `Résultat` (`créée`, `mise à jour`, `inchangée`, `erreur`, or `non appliquée` for a valid row of an import that wrote nothing) and `Erreurs` (one line per error: column, header, code, message). 409 while the import runs, or when the file itself could not be read. The upload is kept `BALISE_IMPORT_FILE_RETENTION_HOURS` (default 24) after the import ends, then the lifecycle sweep deletes it (`fileDeletedAt` on the import): from then on this answers 410 `IMPORT_FILE_DELETED`, and the row results stay at `…/rows`.
+         * @description The uploaded rows as they were read (columns A to AH, formulas neutralised), each followed by three columns: `Ligne` (its row number in the upload), `Résultat` (`créée`, `mise à jour`, `inchangée`, `erreur`, or `non appliquée` for a valid row of an import that wrote nothing) and `Erreurs` (one line per error: column, header, code, message; then the warnings, each line starting `Avertissement`). 409 while the import runs, or when the file itself could not be read. The upload is kept `BALISE_IMPORT_FILE_RETENTION_HOURS` (default 24) after the import ends, then the lifecycle sweep deletes it (`fileDeletedAt` on the import): from then on this answers 410 `IMPORT_FILE_DELETED`, and the row results stay at `…/rows`.
          */
         get: operations["getImportReport"];
         put?: never;
@@ -1083,7 +1083,7 @@ export interface paths {
         };
         /**
          * Export the structure's boxes (every status but deleted) as a loaduser file
-         * @description The loaduser layout (template version 2, columns A to AH), streamed from the database in batches as it is written; xlsx adds the "Notice" sheet, csv is `;`-separated UTF-8 with a BOM. Cells a spreadsheet would run as a formula (leading `=`, `+`, `-`, `@`, their full-width forms `＝` `＋` `－` `＠`, a tab or a carriage return; phones such as `+33…` included) are written with a leading `'`, which the import removes. Column R holds the stored directory choice (empty = the default), AE to AG the status, last activity and id (ignored on import). Nominative boxes come first, then ORG and APP boxes, each sorted by name, so that column AH names rows above: the file imports as it is. Re-importing an unchanged export reports every row `unchanged`.
+         * @description The loaduser layout (template version 2, columns A to AH), streamed from the database in batches as it is written; xlsx adds the "Notice" sheet, csv is `;`-separated UTF-8 with a BOM. Cells a spreadsheet would run as a formula (leading `=`, `+`, `-`, `@`, their full-width forms `＝` `＋` `－` `＠`, a tab or a carriage return; phones such as `+33…` included) are written with a leading `'`, which the import removes. Column R holds the stored directory choice (empty = the default), AE to AG the status (in French: Préinscrite, À valider, Valide, Rejetée, Désactivée, Supprimée), last activity and id (ignored on import). Nominative boxes come first, then ORG and APP boxes, each sorted by name, so that column AH names rows above: the file imports as it is. Re-importing an unchanged export reports every row `unchanged`.
          */
         get: operations["exportMailboxes"];
         put?: never;
@@ -1103,7 +1103,7 @@ export interface paths {
         };
         /**
          * Export the boxes deleted in the retention period and those soon to be deleted for inactivity
-         * @description Boxes deleted within the retention period (`BALISE_LIFECYCLE_RETENTION_MONTHS`, six months), with the MSSanté address they held last, and boxes in use whose last sign of life is old enough for the first deletion warning (`BALISE_LIFECYCLE_INACTIVITY_DAYS` minus the largest of `BALISE_LIFECYCLE_WARNING_DAYS`: 335 days by default). The loaduser layout (template version 2, columns A to AH), streamed from the database in batches as it is written; xlsx adds the "Notice" sheet, csv is `;`-separated UTF-8 with a BOM. Cells a spreadsheet would run as a formula (leading `=`, `+`, `-`, `@`, their full-width forms `＝` `＋` `－` `＠`, a tab or a carriage return; phones such as `+33…` included) are written with a leading `'`, which the import removes. Column R holds the stored directory choice (empty = the default), AE to AG the status, last activity and id (ignored on import). Nominative boxes come first, then ORG and APP boxes, each sorted by name, so that column AH names rows above: the file imports as it is. Re-importing an unchanged export reports every row `unchanged`.
+         * @description Boxes deleted within the retention period (`BALISE_LIFECYCLE_RETENTION_MONTHS`, six months), with the MSSanté address they held last, and boxes in use whose last sign of life is old enough for the first deletion warning (`BALISE_LIFECYCLE_INACTIVITY_DAYS` minus the largest of `BALISE_LIFECYCLE_WARNING_DAYS`: 335 days by default). The loaduser layout (template version 2, columns A to AH), streamed from the database in batches as it is written; xlsx adds the "Notice" sheet, csv is `;`-separated UTF-8 with a BOM. Cells a spreadsheet would run as a formula (leading `=`, `+`, `-`, `@`, their full-width forms `＝` `＋` `－` `＠`, a tab or a carriage return; phones such as `+33…` included) are written with a leading `'`, which the import removes. Column R holds the stored directory choice (empty = the default), AE to AG the status (in French: Préinscrite, À valider, Valide, Rejetée, Désactivée, Supprimée), last activity and id (ignored on import). Nominative boxes come first, then ORG and APP boxes, each sorted by name, so that column AH names rows above: the file imports as it is. Re-importing an unchanged export reports every row `unchanged`. Three columns follow AH, dates (UTC days, date cells in xlsx, JJ/MM/AAAA in csv) that the import ignores under these headers: AI `Date de suppression` (deleted boxes), AJ `Suppression prévue le` (boxes in use: their inactivity deadline, barring a sign of life) and AK `Données effacées le` (when the data is purged: the retention period after the deletion, or after the deadline).
          */
         get: operations["exportDeletedMailboxes"];
         put?: never;
@@ -1394,6 +1394,7 @@ export interface components {
          *         "applicative": 10
          *       },
          *       "contactEmail": "dsi.messagerie@ch-aubagne.fr",
+         *       "intExpiryRequired": false,
          *       "createdAt": "2026-03-02T09:15:00.000Z",
          *       "updatedAt": "2026-03-02T09:15:00.000Z"
          *     }
@@ -1417,6 +1418,8 @@ export interface components {
             };
             /** @description Where notices for the structure's admins go: the lifecycle sweep sends it a digest of the boxes whose owners it warned of an inactivity deletion. null: admins follow warnings in the outbox (`GET /v1/notifications`) and in `GET /v1/lifecycle/upcoming` only. */
             contactEmail: string | null;
+            /** @description INT boxes are temporary: when true, an INT box without expiry date is refused (422 on `expiresAt` through the API, a row error on column P by import). When false (the default) it is accepted and reported: `INT_WITHOUT_EXPIRY` in the alimentation report, `warnings.intWithoutExpiry` in the structure's activity. Turning it on leaves existing boxes as they are. */
+            intExpiryRequired: boolean;
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -1608,6 +1611,7 @@ export interface components {
          *         "byRule": {
          *           "MISSING_CORRESPONDENCE": 0,
          *           "INT_WITHOUT_RPPS": 0,
+         *           "INT_WITHOUT_EXPIRY": 0,
          *           "ADELI_ONLY": 0,
          *           "STRUCTURE_WITHOUT_NATIONAL_ID": 0,
          *           "STRUCTURE_ID_KEY": 0,
@@ -1664,6 +1668,7 @@ export interface components {
                 byRule: {
                     MISSING_CORRESPONDENCE: number;
                     INT_WITHOUT_RPPS: number;
+                    INT_WITHOUT_EXPIRY: number;
                     ADELI_ONLY: number;
                     STRUCTURE_WITHOUT_NATIONAL_ID: number;
                     STRUCTURE_ID_KEY: number;
@@ -1700,7 +1705,7 @@ export interface components {
                  */
                 type: "PER" | "MED" | "INT" | "ORG" | "APP";
                 /** @description Stable rule code (see the rule catalogue) */
-                rule: "MISSING_CORRESPONDENCE" | "INT_WITHOUT_RPPS" | "ADELI_ONLY" | "STRUCTURE_WITHOUT_NATIONAL_ID" | "STRUCTURE_ID_KEY" | "ORG_WITHOUT_RESPONSIBLE" | "RESPONSIBLE_WITHOUT_IDENTIFIER" | "ORG_WITHOUT_DESCRIPTION" | "ORG_WITHOUT_CONNECTION_ACCOUNT" | "PER_WITH_RESPONSIBLE" | "PROFESSION_UNKNOWN" | "PROFESSION_DEPRECATED" | "RPPS_NOT_IN_REFERENCE" | "NAME_MISMATCH_REFERENCE" | "EXPIRY_PASSED" | "DOMAIN_NOT_MSSANTE";
+                rule: "MISSING_CORRESPONDENCE" | "INT_WITHOUT_RPPS" | "INT_WITHOUT_EXPIRY" | "ADELI_ONLY" | "STRUCTURE_WITHOUT_NATIONAL_ID" | "STRUCTURE_ID_KEY" | "ORG_WITHOUT_RESPONSIBLE" | "RESPONSIBLE_WITHOUT_IDENTIFIER" | "ORG_WITHOUT_DESCRIPTION" | "ORG_WITHOUT_CONNECTION_ACCOUNT" | "PER_WITH_RESPONSIBLE" | "PROFESSION_UNKNOWN" | "PROFESSION_DEPRECATED" | "RPPS_NOT_IN_REFERENCE" | "NAME_MISMATCH_REFERENCE" | "EXPIRY_PASSED" | "DOMAIN_NOT_MSSANTE";
                 /** @description blocking: the box is not published while the issue stands; warning: published, but the data is poor */
                 severity: "blocking" | "warning";
                 /** @description The field to fix, e.g. `responsible` or `correspondence.domain` */
@@ -1940,6 +1945,18 @@ export interface components {
                 /** @description More boxes are due: GET /v1/lifecycle/upcoming?structureId=&reason= lists them all */
                 hasMore: boolean;
             };
+            /** @description What the structure should look at; only warnings that apply are listed (empty when none do) */
+            warnings: {
+                /**
+                 * @description INT_WITHOUT_EXPIRY: temporary (INT) boxes in use without expiry date (see `intExpiryRequired` on the structure)
+                 * @enum {string}
+                 */
+                code: "INT_WITHOUT_EXPIRY";
+                count: number;
+                message: string;
+                /** @description The first `limit` boxes concerned, by id */
+                mailboxIds: string[];
+            }[];
         };
         MailboxCorrespondence: {
             /** Format: uuid */
@@ -2167,6 +2184,18 @@ export interface components {
             /** @description The box created, updated or found unchanged */
             mailboxId: string | null;
             errors: {
+                /** @description Spreadsheet row, header = 1 */
+                row: number;
+                /** @description Column letter, A … AH */
+                column: string;
+                /** @description The template header of that column */
+                header: string;
+                /** @description Stable code, e.g. `RPPS_KEY`, `DUPLICATE_EMAIL`, `ACCOUNT_UNKNOWN` */
+                code: string;
+                message: string;
+            }[];
+            /** @description What an accepted row should still have (same shape as errors), e.g. `INT_WITHOUT_EXPIRY` on column P; empty on failed rows */
+            warnings: {
                 /** @description Spreadsheet row, header = 1 */
                 row: number;
                 /** @description Column letter, A … AH */
@@ -2627,6 +2656,8 @@ export interface operations {
                     };
                     /** @description Where notices for the structure's admins go: the lifecycle sweep sends it a digest of the boxes whose owners it warned of an inactivity deletion. null: admins follow warnings in the outbox (`GET /v1/notifications`) and in `GET /v1/lifecycle/upcoming` only. */
                     contactEmail?: string | null;
+                    /** @description INT boxes are temporary: when true, an INT box without expiry date is refused (422 on `expiresAt` through the API, a row error on column P by import). When false (the default) it is accepted and reported: `INT_WITHOUT_EXPIRY` in the alimentation report, `warnings.intWithoutExpiry` in the structure's activity. Turning it on leaves existing boxes as they are. Default false. */
+                    intExpiryRequired?: boolean;
                 };
             };
         };
@@ -2890,6 +2921,8 @@ export interface operations {
                     };
                     /** @description Where notices for the structure's admins go: the lifecycle sweep sends it a digest of the boxes whose owners it warned of an inactivity deletion. null: admins follow warnings in the outbox (`GET /v1/notifications`) and in `GET /v1/lifecycle/upcoming` only. */
                     contactEmail?: string | null;
+                    /** @description INT boxes are temporary: when true, an INT box without expiry date is refused (422 on `expiresAt` through the API, a row error on column P by import). When false (the default) it is accepted and reported: `INT_WITHOUT_EXPIRY` in the alimentation report, `warnings.intWithoutExpiry` in the structure's activity. Turning it on leaves existing boxes as they are. Default false. */
+                    intExpiryRequired?: boolean;
                 };
             };
         };
@@ -5752,7 +5785,7 @@ export interface operations {
                 /** @description json: one page of issues and the summary; csv (`;`, UTF-8 with BOM) and xlsx: every matching issue, streamed, `limit` and `cursor` ignored. A shortcut for `Accept`, which it wins over when both are given; without either, json */
                 format?: "json" | "csv" | "xlsx";
                 /** @description Stable rule code (see the rule catalogue) */
-                rule?: "MISSING_CORRESPONDENCE" | "INT_WITHOUT_RPPS" | "ADELI_ONLY" | "STRUCTURE_WITHOUT_NATIONAL_ID" | "STRUCTURE_ID_KEY" | "ORG_WITHOUT_RESPONSIBLE" | "RESPONSIBLE_WITHOUT_IDENTIFIER" | "ORG_WITHOUT_DESCRIPTION" | "ORG_WITHOUT_CONNECTION_ACCOUNT" | "PER_WITH_RESPONSIBLE" | "PROFESSION_UNKNOWN" | "PROFESSION_DEPRECATED" | "RPPS_NOT_IN_REFERENCE" | "NAME_MISMATCH_REFERENCE" | "EXPIRY_PASSED" | "DOMAIN_NOT_MSSANTE";
+                rule?: "MISSING_CORRESPONDENCE" | "INT_WITHOUT_RPPS" | "INT_WITHOUT_EXPIRY" | "ADELI_ONLY" | "STRUCTURE_WITHOUT_NATIONAL_ID" | "STRUCTURE_ID_KEY" | "ORG_WITHOUT_RESPONSIBLE" | "RESPONSIBLE_WITHOUT_IDENTIFIER" | "ORG_WITHOUT_DESCRIPTION" | "ORG_WITHOUT_CONNECTION_ACCOUNT" | "PER_WITH_RESPONSIBLE" | "PROFESSION_UNKNOWN" | "PROFESSION_DEPRECATED" | "RPPS_NOT_IN_REFERENCE" | "NAME_MISMATCH_REFERENCE" | "EXPIRY_PASSED" | "DOMAIN_NOT_MSSANTE";
                 /** @description blocking: the box is not published while the issue stands; warning: published, but the data is poor */
                 severity?: "blocking" | "warning";
                 /** @description PER personal, MED Medimail-only login, INT internal without RPPS, ORG shared, APP applicative */

@@ -108,6 +108,11 @@ export const importRows = pgTable(
       .$type<{ column: string; header: string; code: string; message: string }[]>()
       .notNull()
       .default([]),
+    /** What the row was accepted with but should be looked at (e.g. an INT box without expiry date). */
+    warnings: jsonb('warnings')
+      .$type<{ column: string; header: string; code: string; message: string }[]>()
+      .notNull()
+      .default([]),
   },
   (table) => [
     primaryKey({ columns: [table.importId, table.rowNumber] }),

@@ -1,4 +1,4 @@
-import { integer, pgTable, text, uuid, index } from 'drizzle-orm/pg-core';
+import { boolean, integer, pgTable, text, uuid, index } from 'drizzle-orm/pg-core';
 import { primaryId, timestamps, version } from './columns';
 
 export const structures = pgTable('structures', {
@@ -12,6 +12,8 @@ export const structures = pgTable('structures', {
   quotaApplicative: integer('quota_applicative'),
   /** Where notices for the structure's admins go (lifecycle deletion warnings); optional. */
   contactEmail: text('contact_email'),
+  /** INT boxes are temporary: when set, one without an expiry date is refused (API 422, import row error). */
+  intExpiryRequired: boolean('int_expiry_required').notNull().default(false),
   version: version(),
   ...timestamps(),
 });

@@ -48,6 +48,17 @@ const DueListSchema = (description: string) =>
     { description },
   );
 
+export const ActivityWarningSchema = Type.Object({
+  code: Type.Union([Type.Literal('INT_WITHOUT_EXPIRY')], {
+    description:
+      'INT_WITHOUT_EXPIRY: temporary (INT) boxes in use without expiry date (see `intExpiryRequired` on the structure)',
+  }),
+  count: Type.Integer({ minimum: 1 }),
+  message: Type.String(),
+  mailboxIds: Type.Array(IdSchema, { description: 'The first `limit` boxes concerned, by id' }),
+});
+export type ActivityWarning = Static<typeof ActivityWarningSchema>;
+
 export const StructureActivitySchema = Named(
   'StructureActivity',
   Type.Object({
@@ -65,6 +76,9 @@ export const StructureActivitySchema = Named(
     dueForDeletion: DueListSchema(
       'Boxes the inactivity sweep deletes within the window (no activity for nearly a year), soonest first',
     ),
+    warnings: Type.Array(ActivityWarningSchema, {
+      description: 'What the structure should look at; only warnings that apply are listed (empty when none do)',
+    }),
   }),
 );
 export type StructureActivity = Static<typeof StructureActivitySchema>;

@@ -5,8 +5,8 @@ import type { RequestContext, ServiceDependencies } from '../../platform/request
 import { selectAuditEvents } from '../audit-log';
 import { MAILBOX_STATUSES, MAILBOX_TYPES } from '../../domain/mailbox-vocabulary';
 import { findStructure } from '../structures';
-import { countMailboxesByStatus, countMailboxesByType } from './activity.repository';
-import type { ActivityQuery, RecentChange, StructureActivity } from './activity.schemas';
+import { countMailboxesByStatus, countMailboxesByType, findTemporaryBoxesWithoutExpiry } from './activity.repository';
+import type { ActivityQuery, ActivityWarning, RecentChange, StructureActivity } from './activity.schemas';
 
 const zeroes = <K extends string>(keys: readonly K[]) =>
   Object.fromEntries(keys.map((key) => [key, 0])) as Record<K, number>;
@@ -25,7 +25,7 @@ export async function getStructureActivity(
 ): Promise<StructureActivity> {
   if (!(await findStructure(deps.db, structureId))) throw new AppError('NOT_FOUND', 'Structure not found');
   const deletionWithinDays = query.deletionWithinDays ?? Math.max(...policy.warningDays);
-  const [byStatusRows, byTypeRows, events, expiring, inactive] = await Promise.all([
+  const [byStatusRows, byTypeRows, events, expiring, inactive, withoutExpiry] = await Promise.all([
     countMailboxesByStatus(deps.db, structureId),
     countMailboxesByType(deps.db, structureId),
     selectAuditEvents(deps.db, { structureId, visibleStructureIds: undefined, limit: query.limit }),
@@ -41,7 +41,17 @@ export async function getStructureActivity(
       reason: 'inactivity',
       limit: query.limit,
     }),
+    findTemporaryBoxesWithoutExpiry(deps.db, structureId, query.limit),
   ]);
+  const warnings: ActivityWarning[] = [];
+  if (withoutExpiry.count > 0) {
+    warnings.push({
+      code: 'INT_WITHOUT_EXPIRY',
+      count: withoutExpiry.count,
+      message: `${withoutExpiry.count} temporary (INT) box(es) in use have no expiry date: set one, or they stay open until someone closes them.`,
+      mailboxIds: withoutExpiry.mailboxIds,
+    });
+  }
   const byStatus = zeroes(MAILBOX_STATUSES);
   for (const row of byStatusRows) byStatus[row.status] = row.count;
   const byType = zeroes(MAILBOX_TYPES);
@@ -66,5 +76,6 @@ export async function getStructureActivity(
       hasMore: expiring.nextCursor !== null,
     },
     dueForDeletion: { withinDays: deletionWithinDays, items: inactive.items, hasMore: inactive.nextCursor !== null },
+    warnings,
   };
 }

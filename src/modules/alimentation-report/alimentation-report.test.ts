@@ -159,7 +159,7 @@ describe('the alimentation report', () => {
     expect(response.body.reference).toMatchObject({ sourceFile: 'Extraction_Correspondance_MSSante.txt' });
     expect(rulesByBox(response.body.items)).toEqual({
       noAddress: ['MISSING_CORRESPONDENCE'],
-      intWithoutRpps: ['INT_WITHOUT_RPPS'],
+      intWithoutRpps: ['INT_WITHOUT_RPPS', 'INT_WITHOUT_EXPIRY'],
       adeliOnly: ['ADELI_ONLY'],
       bareOrg: ['ORG_WITHOUT_RESPONSIBLE', 'ORG_WITHOUT_DESCRIPTION', 'ORG_WITHOUT_CONNECTION_ACCOUNT'],
       appResponsibleWithoutId: ['RESPONSIBLE_WITHOUT_IDENTIFIER'],
@@ -204,9 +204,15 @@ describe('the alimentation report', () => {
       fedMailboxes: 13,
       mailboxesWithIssues: 12,
       mailboxesWithBlockingIssues: 5,
-      bySeverity: { blocking: 5, warning: 9 },
+      // The INT box without RPPS has no expiry date either: INT_WITHOUT_EXPIRY is the tenth warning.
+      bySeverity: { blocking: 5, warning: 10 },
     });
-    expect(summary.byRule).toMatchObject({ ORG_WITHOUT_DESCRIPTION: 1, STRUCTURE_ID_KEY: 0, RPPS_NOT_IN_REFERENCE: 1 });
+    expect(summary.byRule).toMatchObject({
+      INT_WITHOUT_EXPIRY: 1,
+      ORG_WITHOUT_DESCRIPTION: 1,
+      STRUCTURE_ID_KEY: 0,
+      RPPS_NOT_IN_REFERENCE: 1,
+    });
     expect(Object.keys(summary.byRule).sort()).toEqual([...ALIMENTATION_RULE_CODES].sort());
   });
 
@@ -250,7 +256,7 @@ describe('the alimentation report', () => {
       cursor = page.nextCursor;
     } while (cursor !== null);
     expect(pages).toEqual(all.items);
-    expect(pages).toHaveLength(14);
+    expect(pages).toHaveLength(15);
   });
 
   it.each([
@@ -280,7 +286,7 @@ describe('the alimentation report', () => {
     expect(text.startsWith('\uFEFF')).toBe(true);
     const lines = text.slice(1).trimEnd().split('\r\n');
     expect(lines[0]).toBe('Identifiant de la boîte;Adresse de référence;Type;Règle;Sévérité;Champ;Message');
-    expect(lines).toHaveLength(15);
+    expect(lines).toHaveLength(16);
     expect(lines.find((line) => line.includes('ORG_WITHOUT_RESPONSIBLE'))).toContain(
       ";bloquante;responsible;La boîte partagée n'a pas de responsable.",
     );

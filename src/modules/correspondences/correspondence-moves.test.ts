@@ -86,11 +86,15 @@ describe('type change and the MSSanté address', () => {
     const refused = await test.http
       .post(`/v1/mailboxes/${box.id}/type-change`)
       .set(asOperator())
-      .send({ type: 'MED' })
+      .send({ type: 'MED', rpps: null })
       .expect(422);
     expect(refused.body.errors[0]).toMatchObject({ field: 'type', code: 'CORRESPONDENCE_FORBIDDEN' });
     await test.http.delete(`/v1/mailboxes/${box.id}/correspondence`).set(asOperator()).expect(200);
-    await test.http.post(`/v1/mailboxes/${box.id}/type-change`).set(asOperator()).send({ type: 'MED' }).expect(200);
+    await test.http
+      .post(`/v1/mailboxes/${box.id}/type-change`)
+      .set(asOperator())
+      .send({ type: 'MED', rpps: null })
+      .expect(200);
   });
 
   it('refuses a change to a family whose quota is full, but not within a family', async () => {

@@ -16,7 +16,7 @@ const LAYOUT = [
   'xlsx adds the "Notice" sheet, csv is `;`-separated UTF-8 with a BOM. Cells a spreadsheet would run as a formula',
   '(leading `=`, `+`, `-`, `@`, their full-width forms `＝` `＋` `－` `＠`, a tab or a carriage return; phones such as',
   "`+33…` included) are written with a leading `'`, which the import removes. Column R holds the stored",
-  'directory choice (empty = the default), AE to AG the status, last activity and id (ignored on import). Nominative boxes',
+  'directory choice (empty = the default), AE to AG the status (in French: Préinscrite, À valider, Valide, Rejetée, Désactivée, Supprimée), last activity and id (ignored on import). Nominative boxes',
   'come first, then ORG and APP boxes, each sorted by name, so that column AH names rows above: the file imports as it is.',
   'Re-importing an unchanged export reports every row `unchanged`.',
 ].join(' ');
@@ -45,7 +45,7 @@ export const exportsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       kind: 'deleted',
       operationId: 'exportDeletedMailboxes',
       summary: 'Export the boxes deleted in the retention period and those soon to be deleted for inactivity',
-      description: `Boxes deleted within the retention period (\`BALISE_LIFECYCLE_RETENTION_MONTHS\`, six months), with the MSSanté address they held last, and boxes in use whose last sign of life is old enough for the first deletion warning (\`BALISE_LIFECYCLE_INACTIVITY_DAYS\` minus the largest of \`BALISE_LIFECYCLE_WARNING_DAYS\`: 335 days by default). ${LAYOUT}`,
+      description: `Boxes deleted within the retention period (\`BALISE_LIFECYCLE_RETENTION_MONTHS\`, six months), with the MSSanté address they held last, and boxes in use whose last sign of life is old enough for the first deletion warning (\`BALISE_LIFECYCLE_INACTIVITY_DAYS\` minus the largest of \`BALISE_LIFECYCLE_WARNING_DAYS\`: 335 days by default). ${LAYOUT} Three columns follow AH, dates (UTC days, date cells in xlsx, JJ/MM/AAAA in csv) that the import ignores under these headers: AI \`Date de suppression\` (deleted boxes), AJ \`Suppression prévue le\` (boxes in use: their inactivity deadline, barring a sign of life) and AK \`Données effacées le\` (when the data is purged: the retention period after the deletion, or after the deadline).`,
       fileName: 'bal-supprimees',
     },
   ];
@@ -80,7 +80,10 @@ export const exportsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         return sendDownload(reply, {
           fileName,
           format,
-          write: (out) => (format === 'csv' ? writeLoaduserCsv(rows, out) : writeLoaduserXlsx(rows, out)),
+          write: (out) => {
+            const options = { lifecycleDates: route.kind === 'deleted' };
+            return format === 'csv' ? writeLoaduserCsv(rows, out, options) : writeLoaduserXlsx(rows, out, options);
+          },
         });
       },
     );

@@ -2,6 +2,7 @@ import type { LifecycleConfig } from '../../config/config';
 import { primeRows } from '../../platform/downloads';
 import { AppError } from '../../domain/errors/error-catalogue';
 import type { RequestContext, ServiceDependencies } from '../../platform/request-context';
+import { lifecycleDatesOf } from '../lifecycle';
 import { retentionCutoff, warningCutoff } from '../lifecycle/lifecycle-policy';
 import { NOMINATIVE_TYPES, SHARED_TYPES } from '../../domain/mailbox-vocabulary';
 import type { AddressRow, MailboxRow } from '../mailboxes';
@@ -69,7 +70,8 @@ function toExportRow(
 /**
  * The structure's boxes in the loaduser layout, read in keyset batches: nominative boxes first,
  * then shared ones, each by name, so that connection accounts (AH) always name rows above them
- * and the file can be imported into an empty structure as it is.
+ * and the file can be imported into an empty structure as it is. Deleted and soon-deleted boxes
+ * carry their lifecycle dates (columns AI..AK).
  */
 async function* exportRows(
   deps: ServiceDependencies,
@@ -99,7 +101,8 @@ async function* exportRows(
         // A box in use shows its active address only; a deleted one the address it held last.
         const address = addresses.get(box.id);
         const shown = box.status === 'deleted' || address?.withdrawnAt === null ? address : undefined;
-        yield toExportRow(box, shown, { delegates: delegatesOf.get(box.id), accounts: accountsOf.get(box.id) });
+        const row = toExportRow(box, shown, { delegates: delegatesOf.get(box.id), accounts: accountsOf.get(box.id) });
+        yield kind === 'deleted' ? { ...row, ...lifecycleDatesOf(box, lifecycle) } : row;
       }
       const last = boxes[boxes.length - 1];
       if (!last || boxes.length < EXPORT_BATCH_SIZE) break;

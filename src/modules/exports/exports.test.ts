@@ -120,12 +120,62 @@ describe('exporting deleted boxes and those soon deleted', () => {
       sql`update mailboxes set created_at = ${new Date('2025-12-20T00:00:00Z')} where id = ${ids['nearly-inactive']!}`,
     );
 
-    const [, ...exported] = csvLines(
+    const [header, ...exported] = csvLines(
       bodyOf(await download(`/v1/structures/${structure}/deleted-mailboxes/export?format=csv`).expect(200)),
     );
-    expect(exported.map((row) => [row[0], row[30], row[28], row[29]]).sort()).toEqual([
-      ['nearly-inactive@x.fr', 'preregistered', 'nearly-inactive', 'deleted-export.mssante.fr'],
-      ['recently-deleted@x.fr', 'deleted', 'recently-deleted', 'deleted-export.mssante.fr'],
+    expect(header!.slice(30)).toEqual([
+      'Statut',
+      'Dernière activité',
+      'Identifiant',
+      'Comptes de connexion',
+      'Date de suppression',
+      'Suppression prévue le',
+      'Données effacées le',
     ]);
+    // The clock stands at 2026-11-29 09:00; the retention is six months, the inactivity deadline 365 days.
+    expect(exported.map((row) => [row[0], row[30], row[28], row[29], ...row.slice(34)]).sort()).toEqual([
+      [
+        'nearly-inactive@x.fr',
+        'Préinscrite',
+        'nearly-inactive',
+        'deleted-export.mssante.fr',
+        '',
+        '20/12/2026',
+        '20/06/2027',
+      ],
+      [
+        'recently-deleted@x.fr',
+        'Supprimée',
+        'recently-deleted',
+        'deleted-export.mssante.fr',
+        '29/11/2026',
+        '',
+        '29/05/2027',
+      ],
+    ]);
+  });
+
+  it('writes the same dates as date cells in XLSX, and imports back as it is (AI to AK ignored)', async () => {
+    const structure = (await createStructure(test)).id;
+    const box = await createMailbox(test, structure, 'PER', { email: 'gone@dates.example.fr' });
+    await test.http.delete(`/v1/mailboxes/${box.id}`).set(bearer(test.operatorKey)).expect(200);
+    await test.app.db.execute(
+      sql`update mailboxes set deleted_at = ${new Date('2026-08-31T10:00:00Z')} where id = ${box.id}`,
+    );
+    const exported = bodyOf(
+      await download(`/v1/structures/${structure}/deleted-mailboxes/export?format=xlsx`).expect(200),
+    );
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(exported as unknown as ArrayBuffer);
+    const row = workbook.worksheets[0]!.getRow(2);
+    expect([row.getCell(31).value, row.getCell(35).value, row.getCell(36).value, row.getCell(37).value]).toEqual([
+      'Supprimée',
+      new Date('2026-08-31T00:00:00.000Z'),
+      null,
+      // 31 August plus six months: the retention cutoff reaches it on 1 March (no 31 February).
+      new Date('2027-03-01T00:00:00.000Z'),
+    ]);
+    const reimported = await runImport(test, structure, exported, {}, 'deleted.xlsx');
+    expect(reimported).toMatchObject({ status: 'succeeded', counts: { failed: 0 } });
   });
 });

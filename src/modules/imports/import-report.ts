@@ -41,10 +41,15 @@ async function* importRowsInOrder(executor: Executor, importId: string): AsyncGe
   }
 }
 
+/** Errors, then warnings marked as such: one line each. */
 function describeErrors(result: ImportRowRecord | undefined): string {
-  return (result?.errors ?? [])
-    .map((error) => `${error.column} (${error.header}) ${error.code} : ${error.message}`)
-    .join('\n');
+  const errors = (result?.errors ?? []).map(
+    (error) => `${error.column} (${error.header}) ${error.code} : ${error.message}`,
+  );
+  const warnings = (result?.warnings ?? []).map(
+    (warning) => `Avertissement ${warning.column} (${warning.header}) ${warning.code} : ${warning.message}`,
+  );
+  return [...errors, ...warnings].join('\n');
 }
 
 /** Header first, then every data row of the file merged with its result (both in row order). */

@@ -154,6 +154,10 @@ export const ImportRowSchema = Listed(
     outcome: ImportOutcomeSchema,
     mailboxId: Type.Union([IdSchema, Type.Null()], { description: 'The box created, updated or found unchanged' }),
     errors: Type.Array(RowErrorSchema),
+    warnings: Type.Array(RowErrorSchema, {
+      description:
+        'What an accepted row should still have (same shape as errors), e.g. `INT_WITHOUT_EXPIRY` on column P; empty on failed rows',
+    }),
   }),
 );
 export type ImportRow = Static<typeof ImportRowSchema>;

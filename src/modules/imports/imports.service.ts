@@ -33,6 +33,7 @@ const toImportRow = (row: ImportRowRecord): ImportRow => ({
   outcome: row.outcome,
   mailboxId: row.mailboxId,
   errors: row.errors.map((error) => ({ row: row.rowNumber, ...error })),
+  warnings: row.warnings.map((warning) => ({ row: row.rowNumber, ...warning })),
 });
 
 /** The format from the file's first bytes; what no reader knows is refused before anything is stored. */

@@ -4,3 +4,4 @@
  * here is this module's own business.
  */
 export { signOfLifeSql } from './lifecycle.repository';
+export { lifecycleDatesOf, type LifecycleDates } from './lifecycle-dates';

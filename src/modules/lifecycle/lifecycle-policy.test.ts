@@ -4,6 +4,8 @@ import {
   inactivityDeadline,
   lastSignOfLife,
   monthsBefore,
+  purgeDateOf,
+  retentionCutoff,
   warningDueFor,
   type LifecyclePolicy,
 } from './lifecycle-policy';
@@ -79,5 +81,19 @@ describe('retention', () => {
     ['2026-01-10T00:00:00.000Z', 13, '2024-12-10T00:00:00.000Z'],
   ])('counts %s minus %s months as %s', (now, months, expected) => {
     expect(monthsBefore(at(now), months).toISOString()).toBe(expected);
+  });
+});
+
+describe('purge date', () => {
+  it.each([
+    ['2026-01-15T10:00:00.000Z', '2026-07-15T10:00:00.000Z'],
+    ['2025-08-31T10:00:00.000Z', '2026-03-01T00:00:00.000Z'],
+    ['2027-08-31T10:00:00.000Z', '2028-03-01T00:00:00.000Z'],
+    ['2026-12-31T23:59:59.000Z', '2027-07-01T00:00:00.000Z'],
+  ])('purges a box deleted at %s from %s, the first instant the retention cutoff reaches it', (deletedAt, expected) => {
+    const purge = purgeDateOf(at(deletedAt), policy);
+    expect(purge.toISOString()).toBe(expected);
+    expect(retentionCutoff(purge, policy).getTime()).toBeGreaterThanOrEqual(at(deletedAt).getTime());
+    expect(retentionCutoff(new Date(purge.getTime() - 1), policy).getTime()).toBeLessThan(at(deletedAt).getTime());
   });
 });

@@ -96,3 +96,22 @@ export const retentionCutoff = (now: Date, policy: LifecyclePolicy) => monthsBef
 export function importFileCutoff(now: Date, policy: LifecyclePolicy): Date {
   return new Date(now.getTime() - policy.importFileRetentionHours * 3_600_000);
 }
+
+/**
+ * When the data of a box deleted at `deletedAt` is purged: the first instant at which
+ * `retentionCutoff` reaches it, which the next sweep acts on. `retentionMonths` later, unless the
+ * month then is too short for the day (deleted 31 August, six months: 1 March, not 28 February,
+ * since `monthsBefore` clamps 28 February back to 28 August).
+ */
+export function purgeDateOf(deletedAt: Date, policy: LifecyclePolicy): Date {
+  const months = policy.retentionMonths;
+  const sameDay = new Date(deletedAt.getTime());
+  sameDay.setUTCDate(1);
+  sameDay.setUTCMonth(sameDay.getUTCMonth() + months);
+  const lastDay = new Date(Date.UTC(sameDay.getUTCFullYear(), sameDay.getUTCMonth() + 1, 0)).getUTCDate();
+  if (deletedAt.getUTCDate() <= lastDay) {
+    sameDay.setUTCDate(deletedAt.getUTCDate());
+    return sameDay;
+  }
+  return new Date(Date.UTC(sameDay.getUTCFullYear(), sameDay.getUTCMonth() + 1, 1));
+}

@@ -1,4 +1,5 @@
 import { restoreNeutralisedFormula } from '../../shared/spreadsheet-safe-text';
+import { restoreClearMarkerLookalike } from './clear-marker';
 import type { SheetCellValue } from './sheet-row';
 
 /** `YYYY-MM-DD` of a date as spreadsheets mean it: a calendar day, read at UTC. */
@@ -12,7 +13,8 @@ export function formatNumber(value: number): string {
 }
 
 /**
- * The text of a cell, trimmed, with formula neutralisation undone; `undefined` when the cell
+ * The text of a cell, trimmed, with formula neutralisation (and the `'` of a `#VIDE` written as
+ * text, see clear-marker.ts) undone; `undefined` when the cell
  * is empty, which means "not given". Line breaks inside a cell become `\n` whatever the file
  * wrote, since XLSX cannot keep a bare `\r` and CSV may hold either.
  */
@@ -23,6 +25,6 @@ export function readCellText(value: SheetCellValue | undefined): string | undefi
   else if (typeof value === 'number') text = formatNumber(value);
   else if (value instanceof Date) text = formatIsoDate(value);
   else text = String(value);
-  text = restoreNeutralisedFormula(text.replace(/\r\n?/g, '\n').trim());
+  text = restoreClearMarkerLookalike(restoreNeutralisedFormula(text.replace(/\r\n?/g, '\n').trim()));
   return text === '' ? undefined : text;
 }

@@ -1,3 +1,4 @@
+import { isWellFormedEmail } from '../../domain/mssante-address';
 import { formatNumber, readCellText } from './cell-text';
 import { excelSerialToDate } from './excel-serial-date';
 import type { CellIssueCode } from './loaduser-row-fields';
@@ -116,4 +117,27 @@ export function parseEmailList(value: SheetCellValue | undefined): string[] | un
     ),
   ];
   return emails.length > 0 ? emails : undefined;
+}
+
+/**
+ * Column AH, which the template defines as `;`-separated e-mails: spaces around a `;` and a
+ * trailing `;` are forgiven, duplicates dropped, anything else that is not an address (a comma
+ * between two, a name, a number) is refused rather than guessed at, so no account is dropped or
+ * invented silently.
+ */
+export function parseAddressList(value: SheetCellValue | undefined): CellParse<string[]> {
+  const text = readCellText(value);
+  if (text === undefined) return { value: undefined };
+  const items = text
+    .toLowerCase()
+    .split(';')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+  const wrong = items.find((item) => !isWellFormedEmail(item));
+  if (items.length > 0 && wrong === undefined) return { value: [...new Set(items)] };
+  const reason = wrong === undefined ? 'it holds no address' : `"${wrong}" is not an e-mail address`;
+  return {
+    code: 'ADDRESS_LIST_INVALID',
+    message: `This cell lists e-mail addresses separated by ";" (e.g. a@x.fr;b@x.fr), and ${reason}.`,
+  };
 }

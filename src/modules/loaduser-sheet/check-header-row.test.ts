@@ -3,11 +3,11 @@ import { LOADUSER_HEADERS } from './loaduser-columns';
 
 describe('checkHeaderRow', () => {
   it('accepts the template header, whatever the case, accents, spaces and trailing empty cells', () => {
-    expect(checkHeaderRow([...LOADUSER_HEADERS])).toEqual({ ok: true });
+    expect(checkHeaderRow([...LOADUSER_HEADERS])).toEqual({ ok: true, width: 34 });
     const sloppy = LOADUSER_HEADERS.map(
       (header) => ` ${header.toUpperCase().normalize('NFD').replace(/\p{M}/gu, '')}  `,
     );
-    expect(checkHeaderRow([...sloppy, null, ''])).toEqual({ ok: true });
+    expect(checkHeaderRow([...sloppy, null, ''])).toEqual({ ok: true, width: 34 });
   });
 
   it('calls a shorter file with the e-mail header in A an outdated template', () => {

@@ -1,4 +1,5 @@
 import {
+  LIFECYCLE_EXPORT_COLUMNS,
   LOADUSER_COLUMNS,
   normaliseHeader,
   TEMPLATE_DOWNLOAD_ROUTE,
@@ -8,7 +9,8 @@ import {
 import { SheetError } from './sheet-error';
 import { isBlankCell, type SheetCellValue } from './sheet-row';
 
-export type HeaderCheck = { ok: true } | { ok: false; error: SheetError };
+/** `width`: the columns the file may fill, A..AH, or A..AK for the deleted-boxes export's own columns. */
+export type HeaderCheck = { ok: true; width: number } | { ok: false; error: SheetError };
 
 const EMAIL_HEADER = normaliseHeader(LOADUSER_COLUMNS[0]?.header ?? '');
 const DOWNLOAD_ADVICE = `Download the current template from ${TEMPLATE_DOWNLOAD_ROUTE} and copy your rows into it.`;
@@ -31,6 +33,14 @@ export function checkHeaderRow(cells: readonly SheetCellValue[]): HeaderCheck {
   const headers = cells.map(toHeaderText);
   while (headers.length > 0 && isBlankCell(headers[headers.length - 1] ?? null)) headers.pop();
 
+  const lifecycleWidth = LOADUSER_COLUMNS.length + LIFECYCLE_EXPORT_COLUMNS.length;
+  const hasLifecycleColumns =
+    headers.length === lifecycleWidth &&
+    LIFECYCLE_EXPORT_COLUMNS.every(
+      (column) => normaliseHeader(headers[column.index] ?? '') === normaliseHeader(column.header),
+    );
+  if (hasLifecycleColumns) headers.length = LOADUSER_COLUMNS.length;
+
   const width = Math.max(headers.length, LOADUSER_COLUMNS.length);
   for (let index = 0; index < width; index += 1) {
     const found = headers[index] ?? '';
@@ -51,11 +61,12 @@ export function checkHeaderRow(cells: readonly SheetCellValue[]): HeaderCheck {
     const message = `The first row is not the loaduser header: ${mismatch}. ${DOWNLOAD_ADVICE}`;
     return { ok: false, error: new SheetError('HEADER_MISMATCH', message, details) };
   }
-  return { ok: true };
+  return { ok: true, width: hasLifecycleColumns ? lifecycleWidth : LOADUSER_COLUMNS.length };
 }
 
-/** Throws the `SheetError` of `checkHeaderRow` when the header does not match. */
-export function assertHeaderRow(cells: readonly SheetCellValue[]): void {
+/** Throws the `SheetError` of `checkHeaderRow` when the header does not match; else the width the rows may fill. */
+export function assertHeaderRow(cells: readonly SheetCellValue[]): number {
   const check = checkHeaderRow(cells);
   if (!check.ok) throw check.error;
+  return check.width;
 }

@@ -36,7 +36,13 @@ export {
   type SheetErrorDetails,
 } from './sheet-error';
 export { SHEET_FORMATS, type RawSheetRow, type SheetCellValue, type SheetFormat, type SheetInput } from './sheet-row';
-export { hasRequiredFields, toMailboxFields, type CompleteLoaduserRowFields } from './to-mailbox-fields';
-export { writeLoaduserCsv } from './write-loaduser-csv';
+export { CLEAR_MARKER } from './clear-marker';
+export {
+  hasRequiredFields,
+  toMailboxFields,
+  withoutClearMarkers,
+  type CompleteLoaduserRowFields,
+} from './to-mailbox-fields';
+export { writeLoaduserCsv, type LoaduserWriteOptions } from './write-loaduser-csv';
 export { writeLoaduserTemplate } from './write-loaduser-template';
 export { LOADUSER_SHEET_NAME, NOTICE_SHEET_NAME, writeLoaduserXlsx } from './write-loaduser-xlsx';

@@ -110,6 +110,37 @@ export const LOADUSER_COLUMNS: readonly LoaduserColumn[] = LOADUSER_FIELD_KEYS.m
 
 export const LOADUSER_HEADERS: readonly string[] = LOADUSER_COLUMNS.map((column) => column.header);
 
+/** What each column past AH written by the deleted-boxes export holds; see `LIFECYCLE_EXPORT_COLUMNS`. */
+export const LIFECYCLE_EXPORT_FIELDS = ['deletedAt', 'deletionDueAt', 'purgeAt'] as const;
+export type LifecycleExportField = (typeof LIFECYCLE_EXPORT_FIELDS)[number];
+
+const LIFECYCLE_EXPORT_HEADERS: Record<LifecycleExportField, string> = {
+  deletedAt: 'Date de suppression',
+  deletionDueAt: 'Suppression prévue le',
+  purgeAt: 'Données effacées le',
+};
+
+/**
+ * The export of deleted and soon-deleted boxes writes three columns after AH (AI, AJ, AK): when
+ * the box was deleted, when it will be for inactivity, when its data is purged. Like AE to AG
+ * they are written by the export and ignored on import, so that file imports as it is; any
+ * other cell past AH is outside the template and fails its row.
+ */
+export const LIFECYCLE_EXPORT_COLUMNS: readonly {
+  letter: string;
+  index: number;
+  header: string;
+  field: LifecycleExportField;
+}[] = LIFECYCLE_EXPORT_FIELDS.map((field, offset) => ({
+  letter: toColumnLetter(LOADUSER_FIELD_KEYS.length + offset),
+  index: LOADUSER_FIELD_KEYS.length + offset,
+  header: LIFECYCLE_EXPORT_HEADERS[field],
+  field,
+}));
+
+/** Header of a cell past the template's columns in an import's row errors: it has none of its own. */
+export const OUTSIDE_TEMPLATE_HEADER = '(hors modèle)';
+
 const COLUMNS_BY_FIELD = new Map(LOADUSER_COLUMNS.map((column) => [column.field, column]));
 
 /** Looks a column up by its field key; every key has exactly one column. */

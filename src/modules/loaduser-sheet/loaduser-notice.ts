@@ -1,3 +1,4 @@
+import { CLEAR_MARKER } from './clear-marker';
 import { TEMPLATE_DOWNLOAD_ROUTE, TEMPLATE_VERSION, type LoaduserFieldKey } from './loaduser-columns';
 
 /**
@@ -8,12 +9,13 @@ export const NOTICE_RULES: readonly string[] = [
   `Modèle loaduser version ${TEMPLATE_VERSION} : une ligne par boîte aux lettres (BAL), colonnes A à AH. La ligne 1 porte les en-têtes : ne les modifiez pas et ne changez pas l'ordre des colonnes.`,
   'Une adresse mail (colonne A) déjà présente dans la structure met sa BAL à jour ; une nouvelle adresse crée une BAL (pré-enregistrée).',
   "Cellule vide : lors d'une mise à jour, la valeur actuelle est conservée ; pour une nouvelle BAL, la donnée est non renseignée.",
-  'Une cellule vide ne supprime jamais une adresse MSSanté.',
+  `Effacer une valeur : écrivez ${CLEAR_MARKER} dans la cellule. La valeur actuelle de la BAL est effacée (colonnes AB et AH : tous les délégués ou comptes de connexion sont retirés ; colonne U ou V : le responsable entier). Refusé (erreur sur la ligne) dans les colonnes obligatoires A, B, C et S, en Q (écrivez N) et en AC/AD. Sans effet sur une nouvelle BAL. Une valeur réellement égale à « ${CLEAR_MARKER} » est exportée précédée d'une apostrophe et réimportée telle quelle.`,
+  `Une cellule vide ne supprime jamais une adresse MSSanté, pas plus que ${CLEAR_MARKER} : retirez-la par l'API.`,
   'Oui/Non : O/N, Oui/Non, Y/N, Yes/No, 1/0, true/false sont acceptés, ainsi que X pour oui (vide = non renseigné).',
   'Dates : JJ/MM/AAAA, AAAA-MM-JJ ou une cellule au format date.',
-  "Listes d'adresses (colonnes AB et AH) : séparées par « ; », sans espace. Elles peuvent désigner des BAL créées plus haut dans le même fichier.",
+  "Listes d'adresses (colonnes AB et AH) : séparées par « ; », sans espace. Elles peuvent désigner des BAL créées plus haut dans le même fichier. En AH, une cellule qui n'est pas une liste d'adresses est une erreur sur sa ligne.",
   "Une valeur commençant par une apostrophe suivie de =, +, - ou @ a été protégée par l'export pour qu'aucune formule ne s'exécute ; l'import retire cette apostrophe (un numéro +33… reste intact).",
-  "Colonnes AE, AF et AG : écrites par les exports, ignorées à l'import.",
+  "Colonnes AE, AF et AG : écrites par les exports, ignorées à l'import, comme AI à AK de l'export des BAL supprimées. Toute autre valeur après la colonne AH est une erreur sur sa ligne.",
   'Formats acceptés : XLSX, XLS et CSV (séparateur « ; » ou « , », UTF-8 ou Windows-1252). Seule la première feuille est lue.',
   "Chaque erreur indique le numéro de ligne, la lettre et l'en-tête de la colonne. Réimporter un export sans le modifier ne change rien.",
   `Modèle à jour : ${TEMPLATE_DOWNLOAD_ROUTE}.`,

@@ -153,3 +153,28 @@ describe('parseLoaduserRow: issues name the row and the column', () => {
     expect(issues.map(({ column, code }) => `${column} ${code}`)).toEqual(['U REQUIRED', 'V REQUIRED']);
   });
 });
+
+describe('parseLoaduserRow: #VIDE and cells outside the template', () => {
+  it('reads #VIDE (trimmed, any case) as null where it clears, and refuses it in a required column', () => {
+    const { fields, issues } = parseLoaduserRow(
+      rowOf({ ...MINIMAL, lastName: '#VIDE', city: ' #vide ', delegates: '#VIDE', status: '#VIDE' }),
+    );
+    expect(fields).toMatchObject({ city: null, delegates: null });
+    expect(fields).not.toHaveProperty('lastName');
+    expect(fields).not.toHaveProperty('status');
+    expect(issues).toEqual([expect.objectContaining({ column: 'B', code: 'CLEAR_REFUSED' })]);
+  });
+
+  it("reads a protected '#VIDE back as the text #VIDE", () => {
+    expect(parseLoaduserRow(rowOf({ ...MINIMAL, description: "'#VIDE" })).fields.description).toBe('#VIDE');
+  });
+
+  it('reports a filled cell past the width the header allows, and not a blank one', () => {
+    const row = rowOf(MINIMAL);
+    row.cells.push('  ', 'oubli');
+    expect(parseLoaduserRow(row).issues).toEqual([
+      expect.objectContaining({ rowNumber: 9, column: 'AJ', header: '(hors modèle)', code: 'OUTSIDE_TEMPLATE' }),
+    ]);
+    expect(parseLoaduserRow(row, 37).issues).toEqual([]);
+  });
+});

@@ -19,9 +19,18 @@ export function hasRequiredFields(fields: LoaduserRowFields): fields is Complete
 }
 
 /**
+ * The row as a row that creates a box reads it: there is nothing to clear yet, so `#VIDE` cells
+ * (`null`) are empty cells.
+ */
+export function withoutClearMarkers<Fields extends LoaduserRowFields>(fields: Fields): Fields {
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== null)) as Fields;
+}
+
+/**
  * Maps a row to the fields the mailbox rules take. Empty cells stay `undefined` ("not given"),
- * never `null`: an import does not clear by leaving a cell empty. The responsible is built
- * when any of columns U to Y is filled; a missing name then stays empty for the rules to refuse
+ * never `null`: an import does not clear by leaving a cell empty, only with `#VIDE` (`null`).
+ * `#VIDE` in U or V gives no responsible (`null`); otherwise the responsible is built
+ * when any of columns U to Y is filled or cleared; a missing name then stays empty for the rules to refuse
  * (the row parser has already reported it). Delegates, the MSSanté address and connection
  * accounts are not box fields: read them from the row fields.
  */
@@ -57,7 +66,9 @@ export function toMailboxFields(fields: CompleteLoaduserRowFields): MailboxField
     fields.responsibleRpps,
     fields.responsibleAdeli,
   ];
-  if (responsibleCells.some((value) => value !== undefined)) {
+  if (fields.responsibleLastName === null || fields.responsibleFirstName === null) {
+    mailbox.responsible = null;
+  } else if (responsibleCells.some((value) => value !== undefined)) {
     mailbox.responsible = {
       lastName: fields.responsibleLastName ?? '',
       firstName: fields.responsibleFirstName ?? '',

@@ -3,9 +3,10 @@ import type { Writable } from 'node:stream';
 import type ExcelJS from 'exceljs';
 import { loadExcelJs } from '../../platform/spreadsheets/load-exceljs';
 import { formatExportRow } from './format-export-row';
-import { LOADUSER_COLUMNS, LOADUSER_HEADERS } from './loaduser-columns';
+import { LIFECYCLE_EXPORT_COLUMNS, LOADUSER_COLUMNS } from './loaduser-columns';
 import { NOTICE_COLUMN_NOTES, NOTICE_RULES } from './loaduser-notice';
 import type { LoaduserExportRow } from './loaduser-row-fields';
+import { exportHeaders, type LoaduserWriteOptions } from './write-loaduser-csv';
 
 type ExportRows = AsyncIterable<LoaduserExportRow> | Iterable<LoaduserExportRow>;
 type WorksheetWriter = ReturnType<ExcelJS.stream.xlsx.WorkbookWriter['addWorksheet']>;
@@ -18,14 +19,21 @@ const TEXT_FORMAT = '@';
 const DATE_FORMAT = 'dd/mm/yyyy';
 const EXPIRY_COLUMN_NUMBER = (LOADUSER_COLUMNS.find((column) => column.field === 'expiresAt')?.index ?? 0) + 1;
 
-function addLoaduserSheet(workbook: ExcelJS.stream.xlsx.WorkbookWriter): WorksheetWriter {
+const LIFECYCLE_COLUMN_NUMBERS = LIFECYCLE_EXPORT_COLUMNS.map((column) => column.index + 1);
+
+function addLoaduserSheet(
+  workbook: ExcelJS.stream.xlsx.WorkbookWriter,
+  options: LoaduserWriteOptions,
+): WorksheetWriter {
   const sheet = workbook.addWorksheet(LOADUSER_SHEET_NAME, { views: [{ state: 'frozen', ySplit: 1 }] });
-  sheet.columns = LOADUSER_COLUMNS.map((column) => ({
+  const dateColumns = options.lifecycleDates ? LIFECYCLE_EXPORT_COLUMNS : [];
+  const dateFields = new Set<string>(['expiresAt', ...dateColumns.map((column) => column.field)]);
+  sheet.columns = [...LOADUSER_COLUMNS, ...dateColumns].map((column) => ({
     key: column.field,
     width: Math.max(12, column.header.length + 2),
-    style: { numFmt: column.field === 'expiresAt' ? DATE_FORMAT : TEXT_FORMAT },
+    style: { numFmt: dateFields.has(column.field) ? DATE_FORMAT : TEXT_FORMAT },
   }));
-  const header = sheet.addRow([...LOADUSER_HEADERS]);
+  const header = sheet.addRow(exportHeaders(options));
   header.font = { bold: true };
   header.commit();
   return sheet;
@@ -51,14 +59,21 @@ function addNoticeSheet(workbook: ExcelJS.stream.xlsx.WorkbookWriter): void {
  * committed as soon as it is added, and writing waits whenever `out` asks to, so a large export
  * never sits whole in memory. Ends `out`; resolves once everything is written.
  */
-export async function writeLoaduserXlsx(rows: ExportRows, out: Writable): Promise<void> {
+export async function writeLoaduserXlsx(
+  rows: ExportRows,
+  out: Writable,
+  options: LoaduserWriteOptions = {},
+): Promise<void> {
   const ExcelJS = await loadExcelJs();
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
-  const sheet = addLoaduserSheet(workbook);
+  const sheet = addLoaduserSheet(workbook, options);
+  const dateColumnNumbers = [EXPIRY_COLUMN_NUMBER, ...(options.lifecycleDates ? LIFECYCLE_COLUMN_NUMBERS : [])];
   for await (const row of rows) {
-    const added = sheet.addRow(formatExportRow(row, 'xlsx'));
-    const expiry = added.getCell(EXPIRY_COLUMN_NUMBER);
-    if (expiry.value instanceof Date) expiry.numFmt = DATE_FORMAT;
+    const added = sheet.addRow(formatExportRow(row, 'xlsx', options.lifecycleDates));
+    for (const number of dateColumnNumbers) {
+      const cell = added.getCell(number);
+      if (cell.value instanceof Date) cell.numFmt = DATE_FORMAT;
+    }
     added.commit();
     if (out.writableNeedDrain) await once(out, 'drain');
   }

@@ -80,7 +80,8 @@ export const mailboxActionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'Fields the new type forbids are cleared unless given (responsible and description when becoming nominative, ' +
           'RPPS and ADELI when becoming ORG/APP). Links that no longer fit are removed: delegates and connection-account ' +
           'roles of a box that stops being nominative, the connection accounts of a box that stops being shared. ' +
-          'A box with an MSSanté address cannot become MED.',
+          'A box with an MSSanté address cannot become MED, nor one that keeps an RPPS or ADELI (MED is a login ' +
+          '"Sans n° RPPS ou ADELI"): send `rpps: null` and `adeli: null` to clear them in the same request.',
         params: MailboxParamsSchema,
         headers: ActionHeadersSchema,
         body: TypeChangeBodySchema,

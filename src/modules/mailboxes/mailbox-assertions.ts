@@ -1,4 +1,6 @@
 import { AppError } from '../../domain/errors/error-catalogue';
+import { checkExpiryRequirement, lacksExpiryDate } from '../../domain/temporary-box-policy';
+import { findStructure } from '../structures';
 import { checkMailboxFields } from './mailbox-rules';
 import type { MailboxFields } from '../../domain/mailbox-vocabulary';
 import type { Executor } from '../../db/database';
@@ -12,6 +14,23 @@ export function assertMailboxFields(fields: MailboxFields): void {
   const issues = checkMailboxFields(fields);
   if (issues.length > 0) {
     throw new AppError('BUSINESS_RULE_VIOLATED', 'The mailbox does not meet the rules of its type', issues);
+  }
+}
+
+/**
+ * A temporary (INT) box without expiry date in a structure that requires one: 422 on `expiresAt`.
+ * Reads the structure only for such a box, in the caller's transaction.
+ */
+export async function assertExpiryRequirement(
+  executor: Executor,
+  fields: Pick<MailboxFields, 'type' | 'expiresAt'>,
+  structureId: string,
+): Promise<void> {
+  if (!lacksExpiryDate(fields)) return;
+  const structure = await findStructure(executor, structureId);
+  const issues = structure ? checkExpiryRequirement(fields, structure) : [];
+  if (issues.length > 0) {
+    throw new AppError('BUSINESS_RULE_VIOLATED', 'The structure requires an expiry date on temporary boxes', issues);
   }
 }
 

@@ -6,7 +6,7 @@ import { assertQuotaAvailable, quotaFamilyOf } from '../correspondences/quota';
 import { moveEmailChangeRequests } from '../email-change-requests';
 import { findStructure } from '../structures';
 import { toStructure } from '../structures/structures.service';
-import { assertMailboxFields, lockMailboxForWrite } from './mailbox-assertions';
+import { assertExpiryRequirement, assertMailboxFields, lockMailboxForWrite } from './mailbox-assertions';
 import { removeAllLinks, removeNominativeLinks, removeSharedLinks } from './mailbox-links.repository';
 import { mergeFields, normaliseFields, toColumns, toMailbox } from './mailbox-mapper';
 import { NOMINATIVE_TYPES, type MailboxType } from '../../domain/mailbox-vocabulary';
@@ -40,6 +40,7 @@ export async function changeMailboxType(
     }
     const merged = mergeFields(mailbox, { ...fieldsDroppedBy(changes.type), ...changes });
     assertMailboxFields(merged);
+    await assertExpiryRequirement(tx, merged, mailbox.structureId);
     if (current.address) {
       const typeIssue = checkAddressType(changes.type);
       if (typeIssue) {
@@ -102,6 +103,7 @@ export async function transferMailbox(
     }
     const target = await findStructure(tx, targetStructureId, { lock: true });
     if (!target) throw new AppError('NOT_FOUND', 'Structure not found');
+    await assertExpiryRequirement(tx, mailbox, targetStructureId);
     const keepsAddress = address !== null && target.domains.includes(address.domain);
     if (keepsAddress) await assertQuotaAvailable(tx, toStructure(target), mailbox.type);
     else if (address) await withdrawActiveAddress(tx, mailboxId, deps.clock.now());

@@ -146,8 +146,16 @@ describe('checkNationalIdentifiers', () => {
     expect(checkNationalIdentifiers(personalBox({ type, rpps: null }))).toEqual([]);
   });
 
-  it.each<MailboxType>(['MED', 'INT'])('checks an RPPS given on a %s box', (type) => {
-    expect(codesOf(checkNationalIdentifiers(personalBox({ type, rpps: WRONG_KEY_RPPS })))).toEqual(['rpps:RPPS_KEY']);
+  it('checks an RPPS given on an INT box, which gets its number later', () => {
+    expect(codesOf(checkNationalIdentifiers(personalBox({ type: 'INT', rpps: WRONG_KEY_RPPS })))).toEqual([
+      'rpps:RPPS_KEY',
+    ]);
+  });
+
+  it('refuses an RPPS or an ADELI on a MED box, a login "Sans n° RPPS ou ADELI"', () => {
+    expect(
+      codesOf(checkNationalIdentifiers(personalBox({ type: 'MED', rpps: VALID_RPPS, adeli: '751234567' }))),
+    ).toEqual(['rpps:NATIONAL_ID_FORBIDDEN', 'adeli:NATIONAL_ID_FORBIDDEN']);
   });
 
   it('accepts a wrong-key RPPS on a PER test account', () => {

@@ -1,5 +1,6 @@
 import { isWellFormedEmail } from '../../domain/mssante-address';
 import { isValidAdeli, isValidRpps, isWellFormedRpps } from '../../domain/national-identifiers';
+import { NATIONAL_IDENTIFIER_REFUSALS, NATIONAL_IDENTIFIER_RULES } from '../../domain/national-identifier-policy';
 import { isKnownProfession, isKnownProfessionCategory } from '../../domain/professions';
 import {
   SHARED_TYPES,
@@ -72,38 +73,25 @@ export function checkAdeli(adeli: string | null | undefined, field = 'adeli'): F
 }
 
 /**
- * PER boxes are published under their holder's RPPS or ADELI, so one is required. MED and INT
- * may carry one (an INT gets its RPPS later). ORG and APP are published under their
- * structure's identifier, so a personal one on the box itself would be wrong.
+ * Which type carries a number of its own is `NATIONAL_IDENTIFIER_RULES` (domain): PER requires
+ * one, MED, ORG and APP refuse one, INT may carry one (it gets its RPPS later).
  */
 export function checkNationalIdentifiers(fields: MailboxFields): FieldIssue[] {
   const isTest = fields.isTest ?? false;
-  if (isSharedType(fields.type)) {
-    return [
-      ...forbidOnSharedBox(fields.rpps, 'rpps', 'RPPS', fields.type),
-      ...forbidOnSharedBox(fields.adeli, 'adeli', 'ADELI', fields.type),
-    ];
+  const rule = NATIONAL_IDENTIFIER_RULES[fields.type];
+  if (rule === 'forbidden') {
+    return [...forbidNumber(fields.rpps, 'rpps', fields.type), ...forbidNumber(fields.adeli, 'adeli', fields.type)];
   }
-  if (fields.type === 'PER' && !isPresent(fields.rpps) && !isPresent(fields.adeli)) {
-    return [issue('rpps', 'NATIONAL_ID_REQUIRED', "A PER box needs its holder's RPPS or ADELI number.")];
+  if (rule === 'required' && !isPresent(fields.rpps) && !isPresent(fields.adeli)) {
+    return [issue('rpps', 'NATIONAL_ID_REQUIRED', `A ${fields.type} box needs its holder's RPPS or ADELI number.`)];
   }
   return [...checkRpps(fields.rpps, isTest), ...checkAdeli(fields.adeli)];
 }
 
-function forbidOnSharedBox(
-  value: string | null | undefined,
-  field: string,
-  label: string,
-  type: MailboxType,
-): FieldIssue[] {
+function forbidNumber(value: string | null | undefined, field: 'rpps' | 'adeli', type: MailboxType): FieldIssue[] {
   if (!isPresent(value)) return [];
-  return [
-    issue(
-      field,
-      'NATIONAL_ID_FORBIDDEN',
-      `${type} boxes carry no ${label} of their own; put the person's number on the responsible.`,
-    ),
-  ];
+  const reason = NATIONAL_IDENTIFIER_REFUSALS[type] ?? `${type} boxes carry no RPPS or ADELI of their own.`;
+  return [issue(field, 'NATIONAL_ID_FORBIDDEN', reason)];
 }
 
 /**

@@ -9,7 +9,7 @@ import { findStructure } from '../structures';
 import { setActiveAddressTestFlag } from '../correspondences';
 import { invitationMessage } from '../notifications/messages';
 import { queueNotification } from '../notifications/notification-outbox';
-import { assertMailboxFields, emailTaken, lockMailboxForWrite } from './mailbox-assertions';
+import { assertExpiryRequirement, assertMailboxFields, emailTaken, lockMailboxForWrite } from './mailbox-assertions';
 import { mergeFields, normaliseFields, toColumns, toMailbox } from './mailbox-mapper';
 import { buildNewMailbox, mailboxAuditView } from './new-mailbox';
 import type {
@@ -74,6 +74,7 @@ export async function createMailbox(
   return withEmailUniqueness(given.email, () =>
     deps.db.transaction(async (tx) => {
       if (!(await findStructure(tx, structureId))) throw new AppError('NOT_FOUND', 'Structure not found');
+      await assertExpiryRequirement(tx, given, structureId);
       if (await findMailboxIdByEmail(tx, given.email)) throw emailTaken(given.email);
       const { row: built, token } = buildNewMailbox(given, structureId, deps.clock.now(), 'preregistered');
       const row = await insertMailbox(tx, built);
@@ -165,6 +166,7 @@ export async function updateMailbox(
     const current = await lockMailboxForWrite(tx, context.caller, mailboxId, ifMatch);
     const merged = mergeFields(current.mailbox, changes);
     assertMailboxFields(merged);
+    await assertExpiryRequirement(tx, merged, current.mailbox.structureId);
     const row = await updateMailboxRow(tx, mailboxId, current.mailbox.version, {
       ...toColumns(merged),
       updatedAt: deps.clock.now(),

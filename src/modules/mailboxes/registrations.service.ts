@@ -2,7 +2,7 @@ import { recordAudit, type AuditActor } from '../../platform/audit/audit';
 import { AppError } from '../../domain/errors/error-catalogue';
 import type { ServiceDependencies } from '../../platform/request-context';
 import { findStructure } from '../structures';
-import { assertMailboxFields, emailTaken } from './mailbox-assertions';
+import { assertExpiryRequirement, assertMailboxFields, emailTaken } from './mailbox-assertions';
 import { normaliseFields, toMailbox } from './mailbox-mapper';
 import { nextStatus } from '../../domain/mailbox-status';
 import { invalidTransition } from './mailbox-status.service';
@@ -29,6 +29,7 @@ export async function registerMailbox(
   return withEmailUniqueness(given.email, () =>
     deps.db.transaction(async (tx) => {
       if (!(await findStructure(tx, structureId))) throw new AppError('NOT_FOUND', 'Structure not found');
+      await assertExpiryRequirement(tx, given, structureId);
       if (await findMailboxIdByEmail(tx, given.email)) throw emailTaken(given.email);
       const row = await insertMailbox(tx, buildNewMailbox(given, structureId, deps.clock.now(), 'pending').row);
       const mailbox = mailboxAuditView({ mailbox: row, address: null });

@@ -38,6 +38,11 @@ const ContactEmailDescription =
   'warned of an inactivity deletion. null: admins follow warnings in the outbox (`GET /v1/notifications`) and in ' +
   '`GET /v1/lifecycle/upcoming` only.';
 
+const IntExpiryRequiredDescription =
+  'INT boxes are temporary: when true, an INT box without expiry date is refused (422 on `expiresAt` through the API, ' +
+  'a row error on column P by import). When false (the default) it is accepted and reported: `INT_WITHOUT_EXPIRY` in the ' +
+  "alimentation report, `warnings.intWithoutExpiry` in the structure's activity. Turning it on leaves existing boxes as they are.";
+
 export const StructureSchema = Listed(
   'Structure',
   Type.Object(
@@ -49,6 +54,7 @@ export const StructureSchema = Listed(
       domains: Type.Array(Type.String(), { description: 'The first is the default for new addresses' }),
       quotas: QuotasSchema,
       contactEmail: Type.Union([Type.String(), Type.Null()], { description: ContactEmailDescription }),
+      intExpiryRequired: Type.Boolean({ description: IntExpiryRequiredDescription }),
       createdAt: DateTimeSchema,
       updatedAt: DateTimeSchema,
     },
@@ -62,6 +68,7 @@ export const StructureSchema = Listed(
           domains: [EXAMPLE_DOMAIN],
           quotas: { personal: 500, organisational: 50, applicative: 10 },
           contactEmail: 'dsi.messagerie@ch-aubagne.fr',
+          intExpiryRequired: false,
           createdAt: EXAMPLE_INSTANT,
           updatedAt: EXAMPLE_INSTANT,
         },
@@ -79,6 +86,7 @@ export const CreateStructureBodySchema = Type.Object(
     domains: Type.Optional(Type.Array(DomainSchema, { maxItems: 50 })),
     quotas: Type.Optional(Type.Partial(QuotasSchema)),
     contactEmail: Type.Optional(Type.Union([EmailSchema, Type.Null()], { description: ContactEmailDescription })),
+    intExpiryRequired: Type.Optional(Type.Boolean({ description: `${IntExpiryRequiredDescription} Default false.` })),
   },
   {
     additionalProperties: false,

@@ -44,6 +44,7 @@ export function toStructure(record: StructureRecord): Structure {
       applicative: record.quotaApplicative,
     },
     contactEmail: record.contactEmail,
+    intExpiryRequired: record.intExpiryRequired,
     createdAt: record.createdAt.toISOString(),
     updatedAt: record.updatedAt.toISOString(),
   };
@@ -84,6 +85,7 @@ export async function createStructure(
         quotaOrganisational: body.quotas?.organisational ?? null,
         quotaApplicative: body.quotas?.applicative ?? null,
         contactEmail: body.contactEmail?.trim() ?? null,
+        intExpiryRequired: body.intExpiryRequired ?? false,
       });
       await replaceStructureDomains(tx, row.id, domains);
       const created = toStructure({ ...row, domains });
@@ -162,6 +164,7 @@ export async function updateStructure(
         ...(body.quotas?.organisational !== undefined ? { quotaOrganisational: body.quotas.organisational } : {}),
         ...(body.quotas?.applicative !== undefined ? { quotaApplicative: body.quotas.applicative } : {}),
         ...(body.contactEmail !== undefined ? { contactEmail: body.contactEmail?.trim() ?? null } : {}),
+        ...(body.intExpiryRequired !== undefined ? { intExpiryRequired: body.intExpiryRequired } : {}),
         updatedAt: deps.clock.now(),
       });
       if (!row) throw new AppError('PRECONDITION_FAILED', 'The structure was changed meanwhile: fetch it again');

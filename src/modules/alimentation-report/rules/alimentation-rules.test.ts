@@ -24,6 +24,10 @@ const CASES: Record<AlimentationRuleCode, { passing: RuleCase[]; failing: RuleCa
     passing: [{ type: 'INT' }, { type: 'PER', subject: { rpps: null, adeli: '123456789' } }],
     failing: [{ type: 'INT', subject: { rpps: null } }],
   },
+  INT_WITHOUT_EXPIRY: {
+    passing: [{ type: 'INT' }, { type: 'PER', subject: { expiresAt: null } }],
+    failing: [{ type: 'INT', subject: { expiresAt: null } }],
+  },
   ADELI_ONLY: {
     passing: [{ type: 'PER' }, { type: 'PER', subject: { adeli: '123456789' } }],
     failing: [{ type: 'PER', subject: { rpps: null, adeli: '123456789' } }],
@@ -163,10 +167,10 @@ function runCase(code: AlimentationRuleCode, ruleCase: RuleCase): boolean {
 }
 
 describe('the alimentation rule catalogue', () => {
-  it('has the 16 codes of the spec, each once, in its order', () => {
+  it('has the 17 codes of the spec, each once, in its order', () => {
     const codes = ALIMENTATION_RULES.map((rule) => rule.code);
     expect(codes).toEqual([...ALIMENTATION_RULE_CODES]);
-    expect(new Set(codes).size).toBe(16);
+    expect(new Set(codes).size).toBe(17);
   });
 
   it.each(ALIMENTATION_RULES.map((rule) => [rule.code, rule] as const))(

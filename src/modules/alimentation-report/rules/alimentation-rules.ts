@@ -16,12 +16,13 @@ import {
   STRUCTURE_WITHOUT_NATIONAL_ID,
 } from './shared-box-rules';
 import { NAME_MISMATCH_REFERENCE, RPPS_NOT_IN_REFERENCE } from './reference-rules';
-import { EXPIRY_PASSED } from './lifecycle-rules';
+import { EXPIRY_PASSED, INT_WITHOUT_EXPIRY } from './lifecycle-rules';
 
 /** The catalogue of alimentation rules, in the order the report lists them (and keeps). */
 export const ALIMENTATION_RULES: readonly AlimentationRule[] = [
   MISSING_CORRESPONDENCE,
   INT_WITHOUT_RPPS,
+  INT_WITHOUT_EXPIRY,
   ADELI_ONLY,
   STRUCTURE_WITHOUT_NATIONAL_ID,
   STRUCTURE_ID_KEY,

@@ -1,4 +1,5 @@
 import { MAILBOX_TYPES } from '../../../domain/mailbox-vocabulary';
+import { lacksExpiryDate, TEMPORARY_TYPES } from '../../../domain/temporary-box-policy';
 import type { AlimentationRule } from './rule-types';
 import { isActiveStatus } from './is-active-status';
 
@@ -14,4 +15,17 @@ export const EXPIRY_PASSED: AlimentationRule = {
   // Strictly before today: on the expiry day itself the daily sweep may simply not have run yet.
   // Dates are YYYY-MM-DD, so string order is date order.
   check: ({ expiresAt, status }, { today }) => expiresAt !== null && expiresAt < today && isActiveStatus(status),
+};
+
+/** The deck calls INT boxes temporary; a structure may refuse them without a date (`intExpiryRequired`). */
+export const INT_WITHOUT_EXPIRY: AlimentationRule = {
+  code: 'INT_WITHOUT_EXPIRY',
+  severity: 'warning',
+  appliesTo: TEMPORARY_TYPES,
+  field: 'expiresAt',
+  message: {
+    en: 'This internal box is temporary but has no expiry date: it will stay open until someone closes it.',
+    fr: "Cette boîte interne est temporaire mais n'a pas de date de péremption : elle restera ouverte tant que personne ne la ferme.",
+  },
+  check: (subject) => lacksExpiryDate(subject),
 };

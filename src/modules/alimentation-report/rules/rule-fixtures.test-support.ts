@@ -36,7 +36,8 @@ export function buildSubject(type: MailboxType, overrides: Partial<RuleSubject> 
     type,
     status: 'valid',
     isTest: false,
-    expiresAt: null,
+    // A clean INT box is temporary, as the deck wants it: it carries its expiry date.
+    expiresAt: type === 'INT' ? '2027-06-30' : null,
     correspondence: { localPart, domain: 'ch-exemple.mssante.fr', address: `${localPart}@ch-exemple.mssante.fr` },
     ...(type === 'ORG' || type === 'APP' ? SHARED_DEFAULTS : NOMINATIVE_DEFAULTS),
     ...overrides,

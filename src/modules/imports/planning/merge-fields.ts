@@ -5,16 +5,25 @@ import type { MailboxRow } from '../../mailboxes';
 const isGiven = (value: unknown) => value !== undefined && value !== null && value !== '';
 
 /**
- * A row laid over the box it updates: empty cells keep the stored value, and the responsible
- * is merged cell by cell (column X alone changes the RPPS, not the whole person). The reference
- * e-mail is the row's key, never changed by an import (its case included).
+ * A row laid over the box it updates: empty cells keep the stored value, `#VIDE` cells (`null`)
+ * clear it, and the responsible is merged cell by cell (column X alone changes or clears the
+ * RPPS, not the whole person; a `null` responsible removes it). The reference e-mail is the
+ * row's key, never changed by an import (its case included).
  */
 export function mergeRowIntoBox(row: MailboxRow, given: MailboxFields): MailboxFields {
   const { email: _key, responsible, ...changes } = given;
   const merged = mergeFields(row, changes);
+  if (responsible === null) merged.responsible = null;
   if (responsible) {
-    const givenParts = Object.fromEntries(Object.entries(responsible).filter(([, value]) => isGiven(value)));
-    const parts: Responsible = { lastName: '', firstName: '', ...(row.responsible ?? {}), ...givenParts };
+    const givenParts = Object.entries(responsible).filter(([, value]) => value !== undefined && value !== '');
+    // Clearing a part of a responsible the box does not have changes nothing.
+    if (row.responsible === null && givenParts.every(([, value]) => value === null)) return merged;
+    const parts: Responsible = {
+      lastName: '',
+      firstName: '',
+      ...(row.responsible ?? {}),
+      ...Object.fromEntries(givenParts),
+    };
     merged.responsible = parts;
   }
   return merged;

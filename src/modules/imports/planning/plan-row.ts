@@ -1,7 +1,8 @@
 import type { ResolvedCorrespondence } from '../../correspondences/correspondence-rules';
 import { checkMailboxFields } from '../../mailboxes/mailbox-rules';
 import type { MailboxFields } from '../../../domain/mailbox-vocabulary';
-import { hasRequiredFields, toMailboxFields, type ParsedLoaduserRow } from '../../loaduser-sheet';
+import { checkExpiryRequirement, lacksExpiryDate } from '../../../domain/temporary-box-policy';
+import { hasRequiredFields, toMailboxFields, withoutClearMarkers, type ParsedLoaduserRow } from '../../loaduser-sheet';
 import { changesColumns, mergeRowIntoBox } from './merge-fields';
 import { planCorrespondence } from './plan-correspondence';
 import { checkConnectionAccounts, checkDelegates, diffLinks, type LinkChange } from './plan-links';
@@ -12,22 +13,26 @@ interface RowPlanBase {
   rowNumber: number;
   email: string | null;
 }
+/** A row accepted as it is, with what should still be looked at (shown, never blocking). */
+interface AcceptedRowPlan extends RowPlanBase {
+  warnings: RowIssue[];
+}
 export interface FailedRowPlan extends RowPlanBase {
   outcome: 'failed';
   issues: RowIssue[];
 }
-export interface UnchangedRowPlan extends RowPlanBase {
+export interface UnchangedRowPlan extends AcceptedRowPlan {
   outcome: 'unchanged';
   mailboxId: string;
 }
-export interface CreatedRowPlan extends RowPlanBase {
+export interface CreatedRowPlan extends AcceptedRowPlan {
   outcome: 'created';
   fields: MailboxFields;
   address: ResolvedCorrespondence | null;
   delegates: string[];
   connectionAccounts: string[];
 }
-export interface UpdatedRowPlan extends RowPlanBase {
+export interface UpdatedRowPlan extends AcceptedRowPlan {
   outcome: 'updated';
   existing: ExistingBox;
   /** The merged fields when a column changes; null when only the address or links do. */
@@ -65,7 +70,8 @@ function fail(row: ParsedLoaduserRow, issues: RowIssue[], context: PlanningConte
  * its quota place). The mailbox rules are those of the API (`checkMailboxFields`).
  */
 export function planRow(row: ParsedLoaduserRow, context: PlanningContext): RowPlan {
-  const { fields } = row;
+  const isUpdate = row.fields.email !== undefined && context.boxes.has(row.fields.email);
+  const fields = isUpdate ? row.fields : withoutClearMarkers(row.fields);
   const issues = row.issues
     .filter((issue) => !(issue.code === 'REQUIRED' && RESPONSIBLE_NAME_COLUMNS.includes(issue.column)))
     .map(fromCellIssue);
@@ -95,6 +101,7 @@ export function planRow(row: ParsedLoaduserRow, context: PlanningContext): RowPl
     given.directoryVisible = context.directoryVisible;
   const merged = stored ? mergeRowIntoBox(stored, given) : given;
   issues.push(...checkMailboxFields(merged).map((issue) => fromFieldIssue(issue)));
+  issues.push(...checkExpiryRequirement(merged, context).map((issue) => fromFieldIssue(issue)));
   const currentAddress = existing?.record.address ?? null;
   const correspondence = planCorrespondence(
     fields,
@@ -107,13 +114,18 @@ export function planRow(row: ParsedLoaduserRow, context: PlanningContext): RowPl
   issues.push(
     ...checkDelegates(
       { email: fields.email, rowNumber: row.rowNumber, type: fields.type },
-      fields.delegates,
+      fields.delegates ?? undefined,
       existing?.delegates ?? [],
       context,
     ),
   );
   issues.push(
-    ...checkConnectionAccounts(fields.type, fields.connectionAccounts, existing?.connectionAccounts ?? [], context),
+    ...checkConnectionAccounts(
+      fields.type,
+      fields.connectionAccounts ?? undefined,
+      existing?.connectionAccounts ?? [],
+      context,
+    ),
   );
   if (issues.length === 0 && correspondence.change && !currentAddress && !context.quota.tryTake(fields.type)) {
     issues.push(
@@ -133,7 +145,10 @@ export function planRow(row: ParsedLoaduserRow, context: PlanningContext): RowPl
     failed: false,
   });
   if (correspondence.change) context.file.addresses.set(correspondence.change.address, row.rowNumber);
-  const base = { rowNumber: row.rowNumber, email: fields.email };
+  const warnings = lacksExpiryDate(merged)
+    ? [issueAt('expiresAt', 'INT_WITHOUT_EXPIRY', 'INT boxes are temporary: give this one an expiry date.')]
+    : [];
+  const base = { rowNumber: row.rowNumber, email: fields.email, warnings };
   if (!existing) {
     return {
       ...base,
@@ -145,8 +160,12 @@ export function planRow(row: ParsedLoaduserRow, context: PlanningContext): RowPl
     };
   }
   const columnsChange = changesColumns(existing.record.mailbox, merged) ? merged : null;
-  const delegates = diffLinks(existing.delegates, fields.delegates);
-  const connectionAccounts = diffLinks(existing.connectionAccounts, fields.connectionAccounts);
+  // `#VIDE` (null) in AB or AH removes every link of the column.
+  const delegates = diffLinks(existing.delegates, fields.delegates === null ? [] : fields.delegates);
+  const connectionAccounts = diffLinks(
+    existing.connectionAccounts,
+    fields.connectionAccounts === null ? [] : fields.connectionAccounts,
+  );
   if (!columnsChange && !correspondence.change && !delegates && !connectionAccounts) {
     return { ...base, outcome: 'unchanged', mailboxId: existing.record.mailbox.id };
   }

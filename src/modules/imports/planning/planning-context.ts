@@ -118,6 +118,8 @@ export interface PlanningContext {
   domains: readonly string[];
   /** The import's `directoryVisible` option, for created boxes whose column R is empty. */
   directoryVisible: boolean | null;
+  /** The structure's setting: INT boxes without expiry date are refused (column P) rather than accepted. */
+  intExpiryRequired: boolean;
   /** Boxes holding the batch's e-mails and the e-mails its rows name (any structure, not deleted). */
   boxes: ReadonlyMap<string, ExistingBox>;
   /** Active MSSanté addresses among those the batch asks for, and the box holding each. */

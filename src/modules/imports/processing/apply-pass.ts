@@ -59,6 +59,7 @@ async function applyNextBatch(run: ImportRun, batch: number): Promise<boolean> {
       structureId: structure.id,
       domains: structure.domains,
       directoryVisible: record.directoryVisible,
+      intExpiryRequired: structure.intExpiryRequired,
       boxes: snapshot.boxes,
       addressHolders: snapshot.addressHolders,
       file: new FileState(),

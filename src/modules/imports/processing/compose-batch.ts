@@ -37,6 +37,7 @@ export function toImportRow(importId: string, plan: RowPlan, mailboxId: string |
     outcome: plan.outcome,
     mailboxId,
     errors: plan.outcome === 'failed' ? plan.issues : [],
+    warnings: plan.outcome === 'failed' ? [] : plan.warnings,
   };
 }
 

@@ -97,6 +97,7 @@ async function validateChunk(
     structureId: record.structureId,
     domains: run.structure.domains,
     directoryVisible: record.directoryVisible,
+    intExpiryRequired: run.structure.intExpiryRequired,
     boxes: snapshot.boxes,
     addressHolders: snapshot.addressHolders,
     file: state.file,
