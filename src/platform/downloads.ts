@@ -1,6 +1,7 @@
 import { PassThrough, type Writable } from 'node:stream';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply } from 'fastify';
+import { withHeaders } from './openapi/response-headers';
 
 export type DownloadFormat = 'csv' | 'xlsx';
 
@@ -11,13 +12,13 @@ export const DOWNLOAD_CONTENT_TYPES: Record<DownloadFormat, string> = {
 
 /** The contract of a download route's 200: the file, in either format. */
 export function downloadResponse(description: string) {
-  return {
+  return withHeaders({
     description,
     content: {
       'text/csv': { schema: Type.String({ description: '`;`-separated, UTF-8 with a BOM' }) },
       [DOWNLOAD_CONTENT_TYPES.xlsx]: { schema: Type.String({ format: 'binary' }) },
     },
-  };
+  }, 'Content-Disposition');
 }
 
 /**

@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin';
 import { AppError } from '../domain/errors/error-catalogue';
 import { ifNoneMatchMatches } from '../shared/etag';
-import { problemResponses } from './errors/problem.schema';
+import { declareRouteProblems } from './errors/problem.schema';
 
 /** The writes whose route honours `If-Match`: the PATCH and DELETE routes that document a 412. */
 const CONDITIONAL_WRITES = new Set(['PATCH', 'DELETE']);
@@ -24,7 +24,7 @@ export const httpSemanticsPlugin = fp(
       for (const method of methods) {
         if (!CONDITIONAL_WRITES.has(method)) continue;
         versionedWrites.add(`${method} ${route.url}`);
-        route.schema = { ...route.schema, response: { ...response, 428: problemResponses(428)[428] } };
+        declareRouteProblems(route, 'PRECONDITION_REQUIRED');
       }
     });
 

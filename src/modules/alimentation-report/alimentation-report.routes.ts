@@ -2,7 +2,8 @@ import { PassThrough } from 'node:stream';
 import { NamedRef } from '../../shared/named-schemas';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { problemResponses } from '../../platform/errors/problem.schema';
+import { withHeaders } from '../../platform/openapi/response-headers';
+import { problems } from '../../platform/errors/problem.schema';
 import { contextOf, dependenciesOf } from '../../platform/request-context';
 import { isoDate } from '../../shared/clock';
 import { PageQuerySchema } from '../../shared/pagination';
@@ -48,15 +49,15 @@ export const alimentationReportRoutes: FastifyPluginAsyncTypebox = async (app) =
         }),
         querystring: Type.Composite([PageQuerySchema, ReportQuerySchema]),
         response: {
-          200: {
+          200: withHeaders({
             description: 'The report (JSON), or the file (CSV, XLSX)',
             content: {
               'application/json': { schema: NamedRef(AlimentationReportSchema) },
               'text/csv': { schema: Type.String() },
               [XLSX_TYPE]: { schema: Type.String({ format: 'binary' }) },
             },
-          },
-          ...problemResponses(404),
+          }, 'Content-Disposition'),
+          ...problems('NOT_FOUND'),
         },
       },
     },

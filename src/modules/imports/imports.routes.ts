@@ -3,7 +3,8 @@ import { NamedRef } from '../../shared/named-schemas';
 import { Type } from '@sinclair/typebox';
 import { scopedResource } from '../../platform/auth/authentication.plugin';
 import { downloadResponse, sendDownload } from '../../platform/downloads';
-import { problemResponses } from '../../platform/errors/problem.schema';
+import { withHeaders } from '../../platform/openapi/response-headers';
+import { problems } from '../../platform/errors/problem.schema';
 import { contextOf, dependenciesOf } from '../../platform/request-context';
 import { PageQuerySchema, pageSchema } from '../../shared/pagination';
 import { IdempotencyHeadersSchema } from '../../shared/schemas';
@@ -47,7 +48,7 @@ export const importsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         description: TEMPLATE_DESCRIPTION,
         querystring: SheetDownloadQuerySchema,
-        response: { 200: downloadResponse('The template (xlsx or csv)'), ...problemResponses() },
+        response: { 200: downloadResponse('The template (xlsx or csv)'), ...problems() },
       },
     },
     async (request, reply) => {
@@ -72,7 +73,7 @@ export const importsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: StructureParamsSchema,
         headers: IdempotencyHeadersSchema,
         consumes: ['multipart/form-data'],
-        response: { 202: NamedRef(ImportSchema), ...problemResponses(403, 404, 413, 415) },
+        response: { 202: withHeaders(NamedRef(ImportSchema), 'Location'), ...problems('FORBIDDEN', 'NOT_FOUND', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE') },
       },
     },
     async (request, reply) => {
@@ -92,7 +93,7 @@ export const importsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         params: StructureParamsSchema,
         querystring: PageQuerySchema,
-        response: { 200: pageSchema(ImportSchema), ...problemResponses(404) },
+        response: { 200: pageSchema(ImportSchema), ...problems('NOT_FOUND') },
       },
     },
     async (request) => listImports(deps, contextOf(request), request.params.structureId, request.query),
@@ -106,7 +107,7 @@ export const importsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'An import: status, progress, counts and file-level error',
         tags,
         params: ImportParamsSchema,
-        response: { 200: NamedRef(ImportSchema), ...problemResponses(404) },
+        response: { 200: NamedRef(ImportSchema), ...problems('NOT_FOUND') },
       },
     },
     async (request) => toImport(scopedResource(request, 'importId')),
@@ -122,7 +123,7 @@ export const importsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description: ROWS_DESCRIPTION,
         params: ImportParamsSchema,
         querystring: Type.Composite([PageQuerySchema, ImportRowsQuerySchema]),
-        response: { 200: pageSchema(ImportRowSchema), ...problemResponses(404) },
+        response: { 200: pageSchema(ImportRowSchema), ...problems('NOT_FOUND') },
       },
     },
     async (request) => listImportRows(deps, request.params.importId, request.query),
@@ -138,7 +139,7 @@ export const importsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description: REPORT_DESCRIPTION,
         params: ImportParamsSchema,
         querystring: SheetDownloadQuerySchema,
-        response: { 200: downloadResponse('The annotated upload (xlsx or csv)'), ...problemResponses(404, 409, 410) },
+        response: { 200: downloadResponse('The annotated upload (xlsx or csv)'), ...problems('NOT_FOUND', 'CONFLICT', 'IMPORT_FILE_DELETED') },
       },
     },
     async (request, reply) => {
