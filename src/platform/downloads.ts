@@ -12,13 +12,16 @@ export const DOWNLOAD_CONTENT_TYPES: Record<DownloadFormat, string> = {
 
 /** The contract of a download route's 200: the file, in either format. */
 export function downloadResponse(description: string) {
-  return withHeaders({
-    description,
-    content: {
-      'text/csv': { schema: Type.String({ description: '`;`-separated, UTF-8 with a BOM' }) },
-      [DOWNLOAD_CONTENT_TYPES.xlsx]: { schema: Type.String({ format: 'binary' }) },
+  return withHeaders(
+    {
+      description,
+      content: {
+        'text/csv': { schema: Type.String({ description: '`;`-separated, UTF-8 with a BOM' }) },
+        [DOWNLOAD_CONTENT_TYPES.xlsx]: { schema: Type.String({ format: 'binary' }) },
+      },
     },
-  }, 'Content-Disposition');
+    'Content-Disposition',
+  );
 }
 
 /**

@@ -49,14 +49,17 @@ export const alimentationReportRoutes: FastifyPluginAsyncTypebox = async (app) =
         }),
         querystring: Type.Composite([PageQuerySchema, ReportQuerySchema]),
         response: {
-          200: withHeaders({
-            description: 'The report (JSON), or the file (CSV, XLSX)',
-            content: {
-              'application/json': { schema: NamedRef(AlimentationReportSchema) },
-              'text/csv': { schema: Type.String() },
-              [XLSX_TYPE]: { schema: Type.String({ format: 'binary' }) },
+          200: withHeaders(
+            {
+              description: 'The report (JSON), or the file (CSV, XLSX)',
+              content: {
+                'application/json': { schema: NamedRef(AlimentationReportSchema) },
+                'text/csv': { schema: Type.String() },
+                [XLSX_TYPE]: { schema: Type.String({ format: 'binary' }) },
+              },
             },
-          }, 'Content-Disposition'),
+            'Content-Disposition',
+          ),
           ...problems('NOT_FOUND'),
         },
       },

@@ -59,7 +59,10 @@ export const apiKeysRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Revoke an API key: it stops working at once',
         tags,
         params: ApiKeyParamsSchema,
-        response: { 204: Type.Null({ description: 'Revoked' }), ...problems('FORBIDDEN', 'NOT_FOUND', 'INVALID_TRANSITION') },
+        response: {
+          204: Type.Null({ description: 'Revoked' }),
+          ...problems('FORBIDDEN', 'NOT_FOUND', 'INVALID_TRANSITION'),
+        },
       },
     },
     async (request, reply) => {

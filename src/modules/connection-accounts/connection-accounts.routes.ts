@@ -72,7 +72,17 @@ export const connectionAccountsRoutes: FastifyPluginAsyncTypebox = async (app) =
           RULES,
         params: MailboxParamsSchema,
         body: ReplaceConnectionAccountsBodySchema,
-        response: { 200: pageSchema(ConnectionAccountSchema), ...problems('FORBIDDEN', 'NOT_FOUND', 'ALREADY_LINKED', 'DEFAULT_TAKEN', 'INVALID_TRANSITION', 'BUSINESS_RULE_VIOLATED') },
+        response: {
+          200: pageSchema(ConnectionAccountSchema),
+          ...problems(
+            'FORBIDDEN',
+            'NOT_FOUND',
+            'ALREADY_LINKED',
+            'DEFAULT_TAKEN',
+            'INVALID_TRANSITION',
+            'BUSINESS_RULE_VIOLATED',
+          ),
+        },
       },
     },
     async (request) => replaceConnectionAccounts(deps, contextOf(request), request.params.mailboxId, request.body),
@@ -92,7 +102,17 @@ export const connectionAccountsRoutes: FastifyPluginAsyncTypebox = async (app) =
         params: MailboxParamsSchema,
         headers: IdempotencyHeadersSchema,
         body: ConnectionAccountInputSchema,
-        response: { 201: NamedRef(ConnectionAccountSchema), ...problems('FORBIDDEN', 'NOT_FOUND', 'ALREADY_LINKED', 'DEFAULT_TAKEN', 'INVALID_TRANSITION', 'BUSINESS_RULE_VIOLATED') },
+        response: {
+          201: NamedRef(ConnectionAccountSchema),
+          ...problems(
+            'FORBIDDEN',
+            'NOT_FOUND',
+            'ALREADY_LINKED',
+            'DEFAULT_TAKEN',
+            'INVALID_TRANSITION',
+            'BUSINESS_RULE_VIOLATED',
+          ),
+        },
       },
     },
     async (request, reply) => {
@@ -111,7 +131,10 @@ export const connectionAccountsRoutes: FastifyPluginAsyncTypebox = async (app) =
         tags,
         description: 'A box that is not in the list is a 404. Audited as `connection_account.removed`.',
         params: ConnectionAccountParamsSchema,
-        response: { 204: Type.Null({ description: 'Removed' }), ...problems('FORBIDDEN', 'NOT_FOUND', 'INVALID_TRANSITION', 'BUSINESS_RULE_VIOLATED') },
+        response: {
+          204: Type.Null({ description: 'Removed' }),
+          ...problems('FORBIDDEN', 'NOT_FOUND', 'INVALID_TRANSITION', 'BUSINESS_RULE_VIOLATED'),
+        },
       },
     },
     async (request, reply) => {

@@ -62,7 +62,18 @@ export const correspondencesRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: MailboxParamsSchema,
         headers: IfMatchHeadersSchema,
         body: PutCorrespondenceBodySchema,
-        response: { 200: withHeaders(NamedRef(CorrespondenceViewSchema), 'ETag'), ...problems('FORBIDDEN', 'NOT_FOUND', 'ADDRESS_TAKEN', 'INVALID_TRANSITION', 'PRECONDITION_FAILED', 'BUSINESS_RULE_VIOLATED', 'QUOTA_EXCEEDED') },
+        response: {
+          200: withHeaders(NamedRef(CorrespondenceViewSchema), 'ETag'),
+          ...problems(
+            'FORBIDDEN',
+            'NOT_FOUND',
+            'ADDRESS_TAKEN',
+            'INVALID_TRANSITION',
+            'PRECONDITION_FAILED',
+            'BUSINESS_RULE_VIOLATED',
+            'QUOTA_EXCEEDED',
+          ),
+        },
       },
     },
     async (request, reply) => {
@@ -92,7 +103,10 @@ export const correspondencesRoutes: FastifyPluginAsyncTypebox = async (app) => {
           SHARED_ETAG,
         params: MailboxParamsSchema,
         headers: IfMatchHeadersSchema,
-        response: { 200: withHeaders(NamedRef(CorrespondenceViewSchema), 'ETag'), ...problems('FORBIDDEN', 'NOT_FOUND', 'INVALID_TRANSITION', 'PRECONDITION_FAILED') },
+        response: {
+          200: withHeaders(NamedRef(CorrespondenceViewSchema), 'ETag'),
+          ...problems('FORBIDDEN', 'NOT_FOUND', 'INVALID_TRANSITION', 'PRECONDITION_FAILED'),
+        },
       },
     },
     async (request, reply) => {

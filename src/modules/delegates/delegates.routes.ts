@@ -59,7 +59,10 @@ export const delegatesRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: MailboxParamsSchema,
         headers: IdempotencyHeadersSchema,
         body: AddDelegateBodySchema,
-        response: { 201: NamedRef(DelegateSchema), ...problems('FORBIDDEN', 'NOT_FOUND', 'ALREADY_LINKED', 'INVALID_TRANSITION', 'BUSINESS_RULE_VIOLATED') },
+        response: {
+          201: NamedRef(DelegateSchema),
+          ...problems('FORBIDDEN', 'NOT_FOUND', 'ALREADY_LINKED', 'INVALID_TRANSITION', 'BUSINESS_RULE_VIOLATED'),
+        },
       },
     },
     async (request, reply) => {
@@ -78,7 +81,10 @@ export const delegatesRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         description: 'A box that is not a delegate of this one is a 404. Audited as `delegate.removed`.',
         params: DelegateParamsSchema,
-        response: { 204: Type.Null({ description: 'Removed' }), ...problems('FORBIDDEN', 'NOT_FOUND', 'INVALID_TRANSITION', 'BUSINESS_RULE_VIOLATED') },
+        response: {
+          204: Type.Null({ description: 'Removed' }),
+          ...problems('FORBIDDEN', 'NOT_FOUND', 'INVALID_TRANSITION', 'BUSINESS_RULE_VIOLATED'),
+        },
       },
     },
     async (request, reply) => {

@@ -62,7 +62,17 @@ export const emailChangeRequestsRoutes: FastifyPluginAsyncTypebox = async (app) 
         params: MailboxParamsSchema,
         headers: IdempotencyHeadersSchema,
         body: CreateEmailChangeRequestBodySchema,
-        response: { 201: withHeaders(NamedRef(EmailChangeRequestSchema), 'ETag', 'Location'), ...problems('FORBIDDEN', 'NOT_FOUND', 'EMAIL_TAKEN', 'EMAIL_CHANGE_PENDING', 'INVALID_TRANSITION', 'BUSINESS_RULE_VIOLATED') },
+        response: {
+          201: withHeaders(NamedRef(EmailChangeRequestSchema), 'ETag', 'Location'),
+          ...problems(
+            'FORBIDDEN',
+            'NOT_FOUND',
+            'EMAIL_TAKEN',
+            'EMAIL_CHANGE_PENDING',
+            'INVALID_TRANSITION',
+            'BUSINESS_RULE_VIOLATED',
+          ),
+        },
       },
     },
     async (request, reply) => {
@@ -127,7 +137,10 @@ export const emailChangeRequestsRoutes: FastifyPluginAsyncTypebox = async (app) 
           'audit trail of both, and an `email_change` notification to the new address is queued.',
         params: EmailChangeRequestParamsSchema,
         headers: ActionHeadersSchema,
-        response: { 200: withHeaders(NamedRef(EmailChangeRequestSchema), 'ETag'), ...problems('FORBIDDEN', 'NOT_FOUND', 'EMAIL_TAKEN', 'INVALID_TRANSITION', 'PRECONDITION_FAILED') },
+        response: {
+          200: withHeaders(NamedRef(EmailChangeRequestSchema), 'ETag'),
+          ...problems('FORBIDDEN', 'NOT_FOUND', 'EMAIL_TAKEN', 'INVALID_TRANSITION', 'PRECONDITION_FAILED'),
+        },
       },
     },
     async (request, reply) => {
@@ -155,7 +168,10 @@ export const emailChangeRequestsRoutes: FastifyPluginAsyncTypebox = async (app) 
           params: EmailChangeRequestParamsSchema,
           headers: ActionHeadersSchema,
           body: DecisionBodySchema,
-          response: { 200: withHeaders(NamedRef(EmailChangeRequestSchema), 'ETag'), ...problems('FORBIDDEN', 'NOT_FOUND', 'INVALID_TRANSITION', 'PRECONDITION_FAILED') },
+          response: {
+            200: withHeaders(NamedRef(EmailChangeRequestSchema), 'ETag'),
+            ...problems('FORBIDDEN', 'NOT_FOUND', 'INVALID_TRANSITION', 'PRECONDITION_FAILED'),
+          },
         },
       },
       async (request, reply) => {

@@ -73,7 +73,10 @@ export const importsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: StructureParamsSchema,
         headers: IdempotencyHeadersSchema,
         consumes: ['multipart/form-data'],
-        response: { 202: withHeaders(NamedRef(ImportSchema), 'Location'), ...problems('FORBIDDEN', 'NOT_FOUND', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE') },
+        response: {
+          202: withHeaders(NamedRef(ImportSchema), 'Location'),
+          ...problems('FORBIDDEN', 'NOT_FOUND', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE'),
+        },
       },
     },
     async (request, reply) => {
@@ -139,7 +142,10 @@ export const importsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description: REPORT_DESCRIPTION,
         params: ImportParamsSchema,
         querystring: SheetDownloadQuerySchema,
-        response: { 200: downloadResponse('The annotated upload (xlsx or csv)'), ...problems('NOT_FOUND', 'CONFLICT', 'IMPORT_FILE_DELETED') },
+        response: {
+          200: downloadResponse('The annotated upload (xlsx or csv)'),
+          ...problems('NOT_FOUND', 'CONFLICT', 'IMPORT_FILE_DELETED'),
+        },
       },
     },
     async (request, reply) => {

@@ -41,7 +41,10 @@ export const lifecycleRoutes: FastifyPluginAsyncTypebox = async (app) => {
           "neither `updatedAt` nor the ETag, so it never makes an admin's If-Match fail. A deleted box answers 409.",
         params: MailboxParamsSchema,
         body: ActivityBodySchema,
-        response: { 204: Type.Null({ description: 'Recorded' }), ...problems('FORBIDDEN', 'NOT_FOUND', 'INVALID_TRANSITION') },
+        response: {
+          204: Type.Null({ description: 'Recorded' }),
+          ...problems('FORBIDDEN', 'NOT_FOUND', 'INVALID_TRANSITION'),
+        },
       },
     },
     async (request, reply) => {
@@ -70,7 +73,19 @@ export const lifecycleRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: MailboxParamsSchema,
         headers: Type.Composite([IfMatchHeadersSchema, IdempotencyHeadersSchema]),
         body: RestoreBodySchema,
-        response: { 200: withHeaders(NamedRef(MailboxSchema), 'ETag'), ...problems('FORBIDDEN', 'NOT_FOUND', 'INVALID_TRANSITION', 'RETENTION_EXPIRED', 'ADDRESS_TAKEN', 'PRECONDITION_FAILED', 'BUSINESS_RULE_VIOLATED', 'QUOTA_EXCEEDED') },
+        response: {
+          200: withHeaders(NamedRef(MailboxSchema), 'ETag'),
+          ...problems(
+            'FORBIDDEN',
+            'NOT_FOUND',
+            'INVALID_TRANSITION',
+            'RETENTION_EXPIRED',
+            'ADDRESS_TAKEN',
+            'PRECONDITION_FAILED',
+            'BUSINESS_RULE_VIOLATED',
+            'QUOTA_EXCEEDED',
+          ),
+        },
       },
     },
     async (request, reply) => {

@@ -50,7 +50,10 @@ export const mailboxActionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
           params: MailboxParamsSchema,
           headers: ActionHeadersSchema,
           description: 'An action the current status forbids is a 409 whose problem carries `currentStatus`.',
-          response: { 200: withHeaders(NamedRef(MailboxSchema), 'ETag'), ...problems('FORBIDDEN', 'NOT_FOUND', 'INVALID_TRANSITION', 'PRECONDITION_FAILED') },
+          response: {
+            200: withHeaders(NamedRef(MailboxSchema), 'ETag'),
+            ...problems('FORBIDDEN', 'NOT_FOUND', 'INVALID_TRANSITION', 'PRECONDITION_FAILED'),
+          },
         },
       },
       async (request, reply) => {
@@ -82,7 +85,17 @@ export const mailboxActionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: MailboxParamsSchema,
         headers: ActionHeadersSchema,
         body: TypeChangeBodySchema,
-        response: { 200: withHeaders(NamedRef(MailboxSchema), 'ETag'), ...problems('FORBIDDEN', 'NOT_FOUND', 'INVALID_TRANSITION', 'PRECONDITION_FAILED', 'BUSINESS_RULE_VIOLATED', 'QUOTA_EXCEEDED') },
+        response: {
+          200: withHeaders(NamedRef(MailboxSchema), 'ETag'),
+          ...problems(
+            'FORBIDDEN',
+            'NOT_FOUND',
+            'INVALID_TRANSITION',
+            'PRECONDITION_FAILED',
+            'BUSINESS_RULE_VIOLATED',
+            'QUOTA_EXCEEDED',
+          ),
+        },
       },
     },
     async (request, reply) => {
@@ -112,7 +125,17 @@ export const mailboxActionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: MailboxParamsSchema,
         headers: ActionHeadersSchema,
         body: TransferBodySchema,
-        response: { 200: withHeaders(NamedRef(MailboxSchema), 'ETag'), ...problems('FORBIDDEN', 'NOT_FOUND', 'INVALID_TRANSITION', 'PRECONDITION_FAILED', 'BUSINESS_RULE_VIOLATED', 'QUOTA_EXCEEDED') },
+        response: {
+          200: withHeaders(NamedRef(MailboxSchema), 'ETag'),
+          ...problems(
+            'FORBIDDEN',
+            'NOT_FOUND',
+            'INVALID_TRANSITION',
+            'PRECONDITION_FAILED',
+            'BUSINESS_RULE_VIOLATED',
+            'QUOTA_EXCEEDED',
+          ),
+        },
       },
     },
     async (request, reply) => {

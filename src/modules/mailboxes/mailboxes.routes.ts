@@ -51,7 +51,17 @@ export const mailboxesRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'The box starts `preregistered` and unlisted. With `notify`, an invitation carrying a registration token is queued.',
         headers: IdempotencyHeadersSchema,
         body: CreateMailboxBodySchema,
-        response: { 201: withHeaders(NamedRef(MailboxSchema), 'ETag', 'Location'), ...problems('FORBIDDEN', 'NOT_FOUND', 'EMAIL_TAKEN', 'ADDRESS_TAKEN', 'BUSINESS_RULE_VIOLATED', 'QUOTA_EXCEEDED') },
+        response: {
+          201: withHeaders(NamedRef(MailboxSchema), 'ETag', 'Location'),
+          ...problems(
+            'FORBIDDEN',
+            'NOT_FOUND',
+            'EMAIL_TAKEN',
+            'ADDRESS_TAKEN',
+            'BUSINESS_RULE_VIOLATED',
+            'QUOTA_EXCEEDED',
+          ),
+        },
       },
     },
     async (request, reply) => {
@@ -119,7 +129,17 @@ export const mailboxesRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: MailboxParamsSchema,
         headers: IfMatchHeadersSchema,
         body: UpdateMailboxBodySchema,
-        response: { 200: withHeaders(NamedRef(MailboxSchema), 'ETag'), ...problems('FORBIDDEN', 'NOT_FOUND', 'EMAIL_TAKEN', 'INVALID_TRANSITION', 'PRECONDITION_FAILED', 'BUSINESS_RULE_VIOLATED') },
+        response: {
+          200: withHeaders(NamedRef(MailboxSchema), 'ETag'),
+          ...problems(
+            'FORBIDDEN',
+            'NOT_FOUND',
+            'EMAIL_TAKEN',
+            'INVALID_TRANSITION',
+            'PRECONDITION_FAILED',
+            'BUSINESS_RULE_VIOLATED',
+          ),
+        },
       },
     },
     async (request, reply) => {
@@ -144,7 +164,10 @@ export const mailboxesRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         params: MailboxParamsSchema,
         headers: IfMatchHeadersSchema,
-        response: { 200: withHeaders(NamedRef(MailboxSchema), 'ETag'), ...problems('FORBIDDEN', 'NOT_FOUND', 'INVALID_TRANSITION', 'PRECONDITION_FAILED') },
+        response: {
+          200: withHeaders(NamedRef(MailboxSchema), 'ETag'),
+          ...problems('FORBIDDEN', 'NOT_FOUND', 'INVALID_TRANSITION', 'PRECONDITION_FAILED'),
+        },
       },
     },
     async (request, reply) => {

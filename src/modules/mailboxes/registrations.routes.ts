@@ -29,7 +29,10 @@ export const registrationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         security: [],
         body: RegistrationBodySchema,
-        response: { 201: withHeaders(NamedRef(MailboxSchema), 'ETag'), ...problems('NOT_FOUND', 'EMAIL_TAKEN', 'BUSINESS_RULE_VIOLATED') },
+        response: {
+          201: withHeaders(NamedRef(MailboxSchema), 'ETag'),
+          ...problems('NOT_FOUND', 'EMAIL_TAKEN', 'BUSINESS_RULE_VIOLATED'),
+        },
       },
     },
     async (request, reply) => {

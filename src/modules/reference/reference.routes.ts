@@ -41,7 +41,10 @@ export const referenceRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         consumes: ['multipart/form-data'],
         headers: IdempotencyHeadersSchema,
-        response: { 202: withHeaders(NamedRef(ReferenceExtractionSchema), 'Location'), ...problems('FORBIDDEN', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE') },
+        response: {
+          202: withHeaders(NamedRef(ReferenceExtractionSchema), 'Location'),
+          ...problems('FORBIDDEN', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE'),
+        },
       },
     },
     async (request, reply) => {

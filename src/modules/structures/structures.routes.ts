@@ -39,7 +39,10 @@ export const structuresRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         headers: IdempotencyHeadersSchema,
         body: CreateStructureBodySchema,
-        response: { 201: withHeaders(NamedRef(StructureSchema), 'ETag', 'Location'), ...problems('FORBIDDEN', 'DOMAIN_TAKEN', 'BUSINESS_RULE_VIOLATED') },
+        response: {
+          201: withHeaders(NamedRef(StructureSchema), 'ETag', 'Location'),
+          ...problems('FORBIDDEN', 'DOMAIN_TAKEN', 'BUSINESS_RULE_VIOLATED'),
+        },
       },
     },
     async (request, reply) => {
@@ -90,7 +93,10 @@ export const structuresRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: StructureParamsSchema,
         headers: IfMatchHeadersSchema,
         body: UpdateStructureBodySchema,
-        response: { 200: withHeaders(NamedRef(StructureSchema), 'ETag'), ...problems('FORBIDDEN', 'NOT_FOUND', 'DOMAIN_TAKEN', 'PRECONDITION_FAILED', 'BUSINESS_RULE_VIOLATED') },
+        response: {
+          200: withHeaders(NamedRef(StructureSchema), 'ETag'),
+          ...problems('FORBIDDEN', 'NOT_FOUND', 'DOMAIN_TAKEN', 'PRECONDITION_FAILED', 'BUSINESS_RULE_VIOLATED'),
+        },
       },
     },
     async (request, reply) => {
@@ -115,7 +121,10 @@ export const structuresRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         params: StructureParamsSchema,
         headers: IfMatchHeadersSchema,
-        response: { 204: Type.Null({ description: 'Deleted' }), ...problems('FORBIDDEN', 'NOT_FOUND', 'RESOURCE_IN_USE', 'PRECONDITION_FAILED') },
+        response: {
+          204: Type.Null({ description: 'Deleted' }),
+          ...problems('FORBIDDEN', 'NOT_FOUND', 'RESOURCE_IN_USE', 'PRECONDITION_FAILED'),
+        },
       },
     },
     async (request, reply) => {

@@ -75,15 +75,22 @@ const METHODS_WITH_BODY = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /**
  * The codes any operation can meet, whatever its service does: a request the HTTP parser refuses
- * (400, 408, 431), a crash (500), the database out of reach (503), a schema violation when the
- * route validates input, and a body too large or of a type no parser reads when it may have one.
+ * (400, 408, 431), input the schema or the input guards refuse (400, on every route: a NUL in any
+ * query string, say), a crash (500), the database out of reach (503), and a body too large or of
+ * a type no parser reads when the method may have one.
  */
 function answeredAroundEveryRoute(route: RouteOptions): ErrorCode[] {
-  const codes: ErrorCode[] = ['BAD_REQUEST', 'REQUEST_TIMEOUT', 'HEADERS_TOO_LARGE', 'INTERNAL', 'SERVICE_UNAVAILABLE'];
-  const schema = route.schema ?? {};
-  if (schema.params || schema.querystring || schema.body || schema.headers) codes.push('VALIDATION_FAILED');
+  const codes: ErrorCode[] = [
+    'BAD_REQUEST',
+    'VALIDATION_FAILED',
+    'REQUEST_TIMEOUT',
+    'HEADERS_TOO_LARGE',
+    'INTERNAL',
+    'SERVICE_UNAVAILABLE',
+  ];
   const methods = typeof route.method === 'string' ? [route.method] : route.method;
-  if (methods.some((method) => METHODS_WITH_BODY.has(method))) codes.push('PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE');
+  if (methods.some((method) => METHODS_WITH_BODY.has(method)))
+    codes.push('PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE');
   return codes;
 }
 

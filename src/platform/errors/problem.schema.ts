@@ -13,7 +13,9 @@ export const ErrorDetailSchema = Type.Object({
 const ERROR_CODES = Object.keys(ERROR_CATALOGUE) as ErrorCode[];
 
 /** The catalogue as the contract shows it: one line per code, its status and what it means. */
-const CATALOGUE_TABLE = ERROR_CODES.map((code) => `- \`${code}\` (${ERROR_CATALOGUE[code].status}): ${ERROR_CATALOGUE[code].title}`).join('\n');
+const CATALOGUE_TABLE = ERROR_CODES.map(
+  (code) => `- \`${code}\` (${ERROR_CATALOGUE[code].status}): ${ERROR_CATALOGUE[code].title}`,
+).join('\n');
 
 const errorCodeSchema = (codes: readonly ErrorCode[], description?: string) =>
   Type.Unsafe<ErrorCode>({ type: 'string', enum: [...codes], ...(description === undefined ? {} : { description }) });
