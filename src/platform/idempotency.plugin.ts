@@ -57,14 +57,13 @@ export const idempotencyPlugin = fp(
     app.jobs.register(purgeJob, { db: app.db, retentionHours: app.config.idempotency.retentionHours });
     app.scheduler.schedule(purgeJob, { periodMs: HOUR_MS });
 
-    // Every POST that needs a key honours Idempotency-Key: a reused or busy key is refused, and its
-    // success may be a replay. (A refusal by the handler is replayed too, with the same header:
-    // the header's description says so, rather than every error response of every POST.)
+    // Every POST that needs a key honours Idempotency-Key: a reused or busy key is refused, and any
+    // answer but a 5xx (which frees the key) may be a replay, a refusal of the handler included.
     app.addHook('onRoute', (route) => {
       const methods = typeof route.method === 'string' ? [route.method] : route.method;
       if (!methods.includes('POST') || route.config?.access === 'public') return;
       declareRouteProblems(route, 'IDEMPOTENCY_IN_PROGRESS', 'IDEMPOTENCY_KEY_REUSED');
-      declareRouteHeaders(route, (status) => status < 300, 'Idempotent-Replayed', 'Idempotent-Redacted');
+      declareRouteHeaders(route, (status) => status < 500, 'Idempotent-Replayed', 'Idempotent-Redacted');
     });
 
     app.addHook('preHandler', async (request, reply) => {

@@ -82,11 +82,12 @@ function problemCodesOf(response: Json): string[] | undefined {
 /**
  * Error responses are the same on many operations (the 401, the 400, the 5xx…): each distinct one
  * is declared once in `components.responses`, named after its codes (`NotFound`,
- * `EmailTakenOrInvalidTransition`), and the operations refer to it. One that only one operation
+ * `EmailTakenOrInvalidTransition`; `…Replayable` on a POST, where it may be an Idempotency-Key
+ * replay), and the operations refer to it. One that only one operation
  * gives, or with headers of its route (a rate limit), stays inline.
  */
 /** Headers a shared error response may carry; one with others (a route's rate limit) stays inline. */
-const SHAREABLE_HEADERS = new Set(['X-Request-Id', 'Retry-After']);
+const SHAREABLE_HEADERS = new Set(['X-Request-Id', 'Retry-After', 'Idempotent-Replayed', 'Idempotent-Redacted']);
 
 function shareProblemResponses(paths: Record<string, Record<string, unknown>>): Record<string, Json> {
   const shared = new Map<string, { response: Json; uses: { responses: Json; status: string }[] }>();
@@ -99,7 +100,7 @@ function shareProblemResponses(paths: Record<string, Record<string, unknown>>): 
         if (!isObject(response) || !codes) continue;
         const headers = Object.keys(isObject(response.headers) ? response.headers : {});
         if (headers.some((name) => !SHAREABLE_HEADERS.has(name))) continue;
-        const name = codes.map(pascalCase).join('Or');
+        const name = codes.map(pascalCase).join('Or') + (headers.includes('Idempotent-Replayed') ? 'Replayable' : '');
         const existing = shared.get(name);
         if (existing && JSON.stringify(existing.response) !== JSON.stringify(response))
           throw new Error(`two different error responses would be named ${name} (${status})`);

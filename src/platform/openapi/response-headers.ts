@@ -37,8 +37,8 @@ export const RESPONSE_HEADERS = {
   },
   'Idempotent-Replayed': {
     description:
-      'Present (`true`) when this answer replays the first one given to this `Idempotency-Key` (a refusal the ' +
-      'operation gave, 403 to 422, is replayed with it too)',
+      'Present (`true`) when this answer replays the first one given to this `Idempotency-Key` (a refusal by ' +
+      'the operation is replayed too; what is refused before it runs, such as a 400 or 401, never is)',
     schema: { type: 'string', enum: ['true'] },
     required: false,
   },
