@@ -81,8 +81,11 @@ async function schemaErrors(at: string[], value: unknown): Promise<string[]> {
     .map((unit) => `${unit.instanceLocation || '(root)'} fails ${unit.keyword.replace(/^.*\/keyword\//, '')}`);
 }
 
+/** A header as sent: Fastify keeps a value as given (a number, say), Node.js writes it as text. */
+const headerText = (value: unknown) => (Array.isArray(value) ? value.join(', ') : `${value as string | number}`);
+
 const mediaTypeOf = (headers: Json) =>
-  String(headers['content-type'] ?? '')
+  headerText(headers['content-type'] ?? '')
     .split(';')[0]!
     .trim()
     .toLowerCase();
@@ -118,8 +121,8 @@ async function headerErrors(declared: Json, at: string[], headers: Json): Promis
       if (header.node.required === true) found.push(`required header ${name} is missing`);
       continue;
     }
-    const errors = await schemaErrors([...header.at, 'schema'], String(value));
-    if (errors.length > 0) found.push(`header ${name}: ${String(value)} ${errors.join(', ')}`);
+    const errors = await schemaErrors([...header.at, 'schema'], headerText(value));
+    if (errors.length > 0) found.push(`header ${name}: ${headerText(value)} ${errors.join(', ')}`);
   }
   for (const name of Object.keys(RESPONSE_HEADERS)) {
     if (headers[name.toLowerCase()] !== undefined && !declaredNames.has(name.toLowerCase()))

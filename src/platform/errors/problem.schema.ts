@@ -91,7 +91,7 @@ export function withProblems(responses: Record<string, unknown>, codes: readonly
     const status = ERROR_CATALOGUE[code].status;
     byStatus.set(status, [...(byStatus.get(status) ?? problemCodesOf(responses[status])), code]);
   }
-  const added = [...byStatus].map(([status, listed]) => {
+  const added = [...byStatus].map(([status, listed]): [number, unknown] => {
     // Headers another plugin declared on this response stay declared.
     const headers = (responses[status] as { headers?: unknown } | undefined)?.headers;
     const response = problemResponse(status, sortedUnique(listed));

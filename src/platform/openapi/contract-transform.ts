@@ -74,7 +74,7 @@ const pascalCase = (code: string) =>
 function problemCodesOf(response: Json): string[] | undefined {
   const content = isObject(response.content) ? response.content[PROBLEM_CONTENT_TYPE] : undefined;
   const schema = isObject(content) && isObject(content.schema) ? content.schema : undefined;
-  const narrowed = schema && Array.isArray(schema.allOf) ? schema.allOf[1] : undefined;
+  const narrowed: unknown = schema && Array.isArray(schema.allOf) ? schema.allOf[1] : undefined;
   const code = isObject(narrowed) && isObject(narrowed.properties) ? narrowed.properties.code : undefined;
   return isObject(code) && Array.isArray(code.enum) ? (code.enum as string[]) : undefined;
 }
