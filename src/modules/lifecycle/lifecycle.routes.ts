@@ -80,6 +80,7 @@ export const lifecycleRoutes: FastifyPluginAsyncTypebox = async (app) => {
             'NOT_FOUND',
             'INVALID_TRANSITION',
             'RETENTION_EXPIRED',
+            'EMAIL_TAKEN',
             'ADDRESS_TAKEN',
             'PRECONDITION_FAILED',
             'BUSINESS_RULE_VIOLATED',
