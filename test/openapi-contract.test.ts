@@ -129,6 +129,12 @@ describe('the committed OpenAPI contract', () => {
     }
   });
 
+  it('lists the whole catalogue, with its statuses, in the README', () => {
+    const readme = readFileSync(OPENAPI_FILE.replace(/openapi[\\/]openapi\.json$/, 'README.md'), 'utf8');
+    for (const [code, { status }] of Object.entries(ERROR_CATALOGUE))
+      expect(readme).toContain(`| \`${code}\` | ${status} |`);
+  });
+
   it('never requires a parameter or property the server gives a default', () => {
     const document: unknown = JSON.parse(readFileSync(OPENAPI_FILE, 'utf8'));
     expect(requiredWithDefault(document, '#', [])).toEqual([]);
