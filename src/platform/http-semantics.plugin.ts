@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin';
+import { Type } from '@sinclair/typebox';
 import { AppError } from '../domain/errors/error-catalogue';
 import { ifNoneMatchMatches } from '../shared/etag';
-import { Type } from '@sinclair/typebox';
 import { declareRouteProblems } from './errors/problem.schema';
 import { withHeaders } from './openapi/response-headers';
 

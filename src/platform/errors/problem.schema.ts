@@ -70,7 +70,7 @@ function problemResponse(status: number, codes: readonly ErrorCode[]): TSchema {
 }
 
 /** The codes a response built by `problemResponse` lists (none for any other schema). */
-export function problemCodesOf(schema: unknown): ErrorCode[] {
+function problemCodesOf(schema: unknown): ErrorCode[] {
   const parts = (schema as { allOf?: { properties?: { code?: { enum?: ErrorCode[] } } }[] } | undefined)?.allOf;
   return parts?.[1]?.properties?.code?.enum ?? [];
 }
@@ -78,14 +78,15 @@ export function problemCodesOf(schema: unknown): ErrorCode[] {
 /**
  * The error responses of an operation, from the codes it can return: one response per status,
  * whose `code` is narrowed to those codes. Routes list what their service throws; what any route
- * can meet (400, 401, 5xx, Idempotency-Key…) is added by the plugin that answers it (`withProblems`).
+ * can meet (400, 401, 5xx, Idempotency-Key…) is added by the plugin that answers it
+ * (`declareRouteProblems`).
  */
 export function problems(...codes: ErrorCode[]): Record<number, TSchema> {
   return withProblems({}, codes) as Record<number, TSchema>;
 }
 
 /** `responses` with `codes` added to the error response of their status (made if missing). */
-export function withProblems(responses: Record<string, unknown>, codes: readonly ErrorCode[]): Record<string, unknown> {
+function withProblems(responses: Record<string, unknown>, codes: readonly ErrorCode[]): Record<string, unknown> {
   const byStatus = new Map<number, ErrorCode[]>();
   for (const code of codes) {
     const status = ERROR_CATALOGUE[code].status;
