@@ -11,8 +11,16 @@ module.exports = {
     // -- why: PGlite loads a contrib extension's files (the search's unaccent) with import('fs/promises'), which
     // jest's module sandbox refuses without --experimental-vm-modules; compiled to require() it loads as in Node.js.
     '/node_modules/@electric-sql/pglite/dist/index\\.cjs$': ['@swc/jest', { module: { type: 'commonjs' } }],
+    // @hyperjump/json-schema (the contract check in test/harness.ts) and its dependencies are ES
+    // modules only: compiled to CommonJS like our own code, since Jest loads CommonJS.
+    '/node_modules/(@hyperjump|just-curry-it|uuid)/.+\\.js$': [
+      '@swc/jest',
+      { jsc: { target: 'es2022' }, module: { type: 'commonjs' } },
+    ],
   },
-  transformIgnorePatterns: ['/node_modules/(?!@electric-sql/pglite/dist/index\\.cjs$)'],
+  transformIgnorePatterns: [
+    '/node_modules/(?!(@electric-sql/pglite/dist/index\\.cjs$|@hyperjump/|just-curry-it/|uuid/))',
+  ],
   // Each test file builds its own app over its own database; PGlite start-up and
   // migrations take a moment, more so on a loaded CI machine.
   testTimeout: 30000,

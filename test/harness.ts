@@ -7,6 +7,7 @@ import { loadConfig } from '../src/config/config';
 import { migrateDatabase, openDatabase, type DatabaseHandle } from '../src/db/database';
 import type { JobRunnerOptions } from '../src/platform/jobs/job-runner';
 import type { Clock } from '../src/shared/clock';
+import { contractMismatches } from './contract-check';
 
 /**
  * Every test file runs over a database of its own with the real migrations: an in-memory PGlite
@@ -73,7 +74,12 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     ...options.environment,
   });
   const app = await buildApp({ config, database, clock: options.clock, logger: false, jobRunner: options.jobRunner });
+  const testRoutes = new Set<string>();
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) testRoutes.add(`${method} ${route.url}`);
+  });
   options.beforeReady?.(app);
+  checkResponsesAgainstContract(app, testRoutes);
   await app.ready();
   return {
     app,
@@ -83,8 +89,55 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     close: async () => {
       await app.close();
       await database.close();
+      failOnContractMismatches();
     },
   };
+}
+
+/** Mismatches found since the last check, failed by the test during which they were met. */
+const contractMismatchesFound: string[] = [];
+
+/** The mismatches found so far, which no longer fail the test (for the checker's own tests). */
+export const takeContractMismatches = (): string[] => contractMismatchesFound.splice(0);
+
+function failOnContractMismatches(): void {
+  const found = takeContractMismatches();
+  if (found.length > 0)
+    throw new Error(
+      `responses that do not match openapi/openapi.json:\n- ${found.join('\n- ')}\n` +
+        'Declare what the server does in the route schema (then npm run openapi), or fix the server.',
+    );
+}
+
+if (typeof afterEach === 'function') afterEach(failOnContractMismatches);
+
+/**
+ * Every response of every test is checked against the committed contract (test/contract-check.ts)
+ * as it leaves, by the last onSend hook. Exempt: routes hidden from the contract (/docs,
+ * /openapi.json) and the routes the test itself added in `beforeReady`.
+ */
+function checkResponsesAgainstContract(app: FastifyInstance, testRoutes: Set<string>): void {
+  app.addHook('onSend', async (request, reply, payload) => {
+    const route = request.is404 ? undefined : request.routeOptions.url;
+    if (route !== undefined && (request.routeOptions.schema?.hide || testRoutes.has(`${request.method} ${route}`)))
+      return payload;
+    // A stream (a download) is not read; no payload at all is no body.
+    const body =
+      payload === undefined || payload === null
+        ? null
+        : typeof payload === 'string' || Buffer.isBuffer(payload)
+          ? payload
+          : undefined;
+    const exchange = { method: request.method, route, status: reply.statusCode, headers: reply.getHeaders(), body };
+    try {
+      const mismatches = await contractMismatches(exchange);
+      for (const mismatch of mismatches)
+        contractMismatchesFound.push(`${request.method} ${route ?? request.url} → ${reply.statusCode}: ${mismatch}`);
+    } catch (error) {
+      contractMismatchesFound.push(`${request.method} ${route ?? request.url}: the check failed: ${String(error)}`);
+    }
+    return payload;
+  });
 }
 
 export const bearer = (key: string) => ({ Authorization: `Bearer ${key}` });

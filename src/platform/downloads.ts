@@ -2,6 +2,7 @@ import { PassThrough, type Writable } from 'node:stream';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply } from 'fastify';
 import type { Representations } from './content-negotiation';
+import { withHeaders } from './openapi/response-headers';
 
 export type DownloadFormat = 'csv' | 'xlsx';
 
@@ -13,13 +14,16 @@ export const DOWNLOAD_CONTENT_TYPES: Representations<DownloadFormat> = {
 
 /** The contract of a download route's 200: the file, in either format. */
 export function downloadResponse(description: string) {
-  return {
-    description,
-    content: {
-      'text/csv': { schema: Type.String({ description: '`;`-separated, UTF-8 with a BOM' }) },
-      [DOWNLOAD_CONTENT_TYPES.xlsx]: { schema: Type.String({ format: 'binary' }) },
+  return withHeaders(
+    {
+      description,
+      content: {
+        'text/csv': { schema: Type.String({ description: '`;`-separated, UTF-8 with a BOM' }) },
+        [DOWNLOAD_CONTENT_TYPES.xlsx]: { schema: Type.String({ format: 'binary' }) },
+      },
     },
-  };
+    'Content-Disposition',
+  );
 }
 
 /**

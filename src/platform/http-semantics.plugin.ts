@@ -1,7 +1,18 @@
 import fp from 'fastify-plugin';
+import { Type } from '@sinclair/typebox';
 import { AppError } from '../domain/errors/error-catalogue';
 import { ifNoneMatchMatches } from '../shared/etag';
-import { problemResponses } from './errors/problem.schema';
+import { declareRouteProblems } from './errors/problem.schema';
+import { withHeaders } from './openapi/response-headers';
+
+/** A 200 that declares an `ETag` (`withHeaders`): its GET answers `If-None-Match` with a 304. */
+const sendsEtag = (schema: unknown) =>
+  typeof schema === 'object' && schema !== null && 'ETag' in ((schema as { headers?: object }).headers ?? {});
+
+const NOT_MODIFIED = withHeaders(
+  Type.Null({ description: 'Not modified: `If-None-Match` names the current ETag; no body' }),
+  'ETag',
+);
 
 /** The writes whose route honours `If-Match`: the PATCH and DELETE routes that document a 412. */
 const CONDITIONAL_WRITES = new Set(['PATCH', 'DELETE']);
@@ -29,16 +40,15 @@ export const httpSemanticsPlugin = fp(
     const versionedWrites = new Set<string>();
     app.addHook('onRoute', (route) => {
       const methods = typeof route.method === 'string' ? [route.method] : route.method;
-      let response = route.schema?.response as Record<string, unknown> | undefined;
-      if (response && offersSeveralRepresentations(response[200])) {
-        response = { ...response, 406: problemResponses(406)[406] };
-        route.schema = { ...route.schema, response };
-      }
+      const response = route.schema?.response as Record<string, unknown> | undefined;
+      if (methods.includes('GET') && sendsEtag(response?.[200]))
+        route.schema = { ...route.schema, response: { ...response, 304: NOT_MODIFIED } };
+      if (response && offersSeveralRepresentations(response[200])) declareRouteProblems(route, 'NOT_ACCEPTABLE');
       if (!response || !('412' in response)) return;
       for (const method of methods) {
         if (!CONDITIONAL_WRITES.has(method)) continue;
         versionedWrites.add(`${method} ${route.url}`);
-        route.schema = { ...route.schema, response: { ...response, 428: problemResponses(428)[428] } };
+        declareRouteProblems(route, 'PRECONDITION_REQUIRED');
       }
     });
 

@@ -4,6 +4,8 @@ import { and, eq, isNull, lt, sql } from 'drizzle-orm';
 import type { Database } from '../db/database';
 import { idempotencyKeys } from '../db/schema';
 import { AppError } from '../domain/errors/error-catalogue';
+import { declareRouteProblems } from './errors/problem.schema';
+import { declareRouteHeaders } from './openapi/response-headers';
 import { defineJob } from './jobs/job-definition';
 import { PeriodicJobPayloadSchema } from './jobs/scheduler';
 import { REDACTED_FIELDS_HEADER, redactStoredAnswer, type IdempotencyRouteOptions } from './idempotency-redaction';
@@ -54,6 +56,15 @@ export const idempotencyPlugin = fp(
     app.decorateRequest('idempotency', null);
     app.jobs.register(purgeJob, { db: app.db, retentionHours: app.config.idempotency.retentionHours });
     app.scheduler.schedule(purgeJob, { periodMs: HOUR_MS });
+
+    // Every POST that needs a key honours Idempotency-Key: a reused or busy key is refused, and any
+    // answer but a 5xx (which frees the key) may be a replay, a refusal of the handler included.
+    app.addHook('onRoute', (route) => {
+      const methods = typeof route.method === 'string' ? [route.method] : route.method;
+      if (!methods.includes('POST') || route.config?.access === 'public') return;
+      declareRouteProblems(route, 'IDEMPOTENCY_IN_PROGRESS', 'IDEMPOTENCY_KEY_REUSED');
+      declareRouteHeaders(route, (status) => status < 500, 'Idempotent-Replayed', 'Idempotent-Redacted');
+    });
 
     app.addHook('preHandler', async (request, reply) => {
       const key = request.headers['idempotency-key'];

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { NamedRef } from '../../shared/named-schemas';
-import { problemResponses } from '../../platform/errors/problem.schema';
+import { problems } from '../../platform/errors/problem.schema';
 import { contextOf, dependenciesOf } from '../../platform/request-context';
 import { StructureParamsSchema } from '../structures/structures.schemas';
 import { ActivityQuerySchema, StructureActivitySchema } from './activity.schemas';
@@ -25,7 +25,7 @@ export const activityRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'boxes that the next sweep handles are listed first. Each list holds at most `limit` boxes (`hasMore` tells).',
         params: StructureParamsSchema,
         querystring: ActivityQuerySchema,
-        response: { 200: NamedRef(StructureActivitySchema), ...problemResponses(404) },
+        response: { 200: NamedRef(StructureActivitySchema), ...problems('NOT_FOUND') },
       },
     },
     async (request) =>

@@ -4,7 +4,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { addVary, negotiateRepresentation, type Representations } from '../../platform/content-negotiation';
 import { DOWNLOAD_CONTENT_TYPES } from '../../platform/downloads';
-import { problemResponses } from '../../platform/errors/problem.schema';
+import { problems } from '../../platform/errors/problem.schema';
+import { withHeaders } from '../../platform/openapi/response-headers';
 import { contextOf, dependenciesOf } from '../../platform/request-context';
 import { isoDate } from '../../shared/clock';
 import { PageQuerySchema } from '../../shared/pagination';
@@ -58,17 +59,20 @@ export const alimentationReportRoutes: FastifyPluginAsyncTypebox = async (app) =
         }),
         querystring: Type.Composite([PageQuerySchema, ReportQuerySchema]),
         response: {
-          200: {
-            description: 'The report: one page as JSON, or every matching issue as a CSV or XLSX file',
-            content: {
-              'application/json': { schema: NamedRef(AlimentationReportSchema) },
-              'text/csv': { schema: Type.String({ description: '`;`-separated, UTF-8 with a BOM, a header row' }) },
-              [DOWNLOAD_CONTENT_TYPES.xlsx]: {
-                schema: Type.String({ format: 'binary', description: 'The issues, then a summary sheet' }),
+          200: withHeaders(
+            {
+              description: 'The report: one page as JSON, or every matching issue as a CSV or XLSX file',
+              content: {
+                'application/json': { schema: NamedRef(AlimentationReportSchema) },
+                'text/csv': { schema: Type.String({ description: '`;`-separated, UTF-8 with a BOM, a header row' }) },
+                [DOWNLOAD_CONTENT_TYPES.xlsx]: {
+                  schema: Type.String({ format: 'binary', description: 'The issues, then a summary sheet' }),
+                },
               },
             },
-          },
-          ...problemResponses(404),
+            'Content-Disposition',
+          ),
+          ...problems('NOT_FOUND'),
         },
       },
     },

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { NamedRef } from '../../shared/named-schemas';
 import { Type } from '@sinclair/typebox';
-import { problemResponses } from '../../platform/errors/problem.schema';
+import { problems } from '../../platform/errors/problem.schema';
 import { contextOf, dependenciesOf } from '../../platform/request-context';
 import { PageQuerySchema, pageSchema } from '../../shared/pagination';
 import { IdempotencyHeadersSchema } from '../../shared/schemas';
@@ -29,7 +29,7 @@ export const apiKeysRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'A client that lost the first answer revokes that key (its `id` is in the replay) and creates another.',
         headers: IdempotencyHeadersSchema,
         body: CreateApiKeyBodySchema,
-        response: { 201: NamedRef(CreatedApiKeySchema), ...problemResponses(403, 422) },
+        response: { 201: NamedRef(CreatedApiKeySchema), ...problems('FORBIDDEN', 'BUSINESS_RULE_VIOLATED') },
       },
     },
     async (request, reply) => reply.code(201).send(await createApiKey(deps, contextOf(request), request.body)),
@@ -44,7 +44,7 @@ export const apiKeysRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'List the keys the caller may manage (no secrets)',
         tags,
         querystring: PageQuerySchema,
-        response: { 200: pageSchema(ApiKeySchema), ...problemResponses(403) },
+        response: { 200: pageSchema(ApiKeySchema), ...problems('FORBIDDEN') },
       },
     },
     async (request) => listApiKeys(deps, contextOf(request), request.query),
@@ -59,7 +59,10 @@ export const apiKeysRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Revoke an API key: it stops working at once',
         tags,
         params: ApiKeyParamsSchema,
-        response: { 204: Type.Null({ description: 'Revoked' }), ...problemResponses(403, 404, 409) },
+        response: {
+          204: Type.Null({ description: 'Revoked' }),
+          ...problems('FORBIDDEN', 'NOT_FOUND', 'INVALID_TRANSITION'),
+        },
       },
     },
     async (request, reply) => {

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { visibleStructureIds } from '../../platform/auth/caller';
-import { problemResponses } from '../../platform/errors/problem.schema';
+import { problems } from '../../platform/errors/problem.schema';
 import { contextOf } from '../../platform/request-context';
 import { decodeCursor, PageQuerySchema, pageSchema, toPage } from '../../shared/pagination';
 import { AuditEventQuerySchema, AuditEventSchema, type AuditEvent } from './audit-log.schemas';
@@ -36,7 +36,7 @@ export const auditLogRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description:
           'Admins and readers see the events of their structures; events without a structure (API keys) are for operators.',
         querystring: Type.Composite([PageQuerySchema, AuditEventQuerySchema]),
-        response: { 200: pageSchema(AuditEventSchema), ...problemResponses(404) },
+        response: { 200: pageSchema(AuditEventSchema), ...problems('NOT_FOUND') },
       },
     },
     async (request) => {

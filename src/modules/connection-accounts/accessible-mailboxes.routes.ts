@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { NamedRef } from '../../shared/named-schemas';
 import { scopedResource } from '../../platform/auth/authentication.plugin';
-import { problemResponses } from '../../platform/errors/problem.schema';
+import { problems } from '../../platform/errors/problem.schema';
 import { contextOf, dependenciesOf } from '../../platform/request-context';
 import { PageQuerySchema, pageSchema } from '../../shared/pagination';
 import { findMailboxPrepared } from '../mailboxes';
@@ -38,7 +38,7 @@ export const accessibleMailboxesRoutes: FastifyPluginAsyncTypebox = async (app) 
         description: `${SIDE} Ordered by e-mail. A box that is no login (ORG, APP) opens none: the list is empty.`,
         params: MailboxParamsSchema,
         querystring: PageQuerySchema,
-        response: { 200: pageSchema(AccessibleMailboxSchema), ...problemResponses(404) },
+        response: { 200: pageSchema(AccessibleMailboxSchema), ...problems('NOT_FOUND') },
       },
     },
     async (request) =>
@@ -62,7 +62,10 @@ export const accessibleMailboxesRoutes: FastifyPluginAsyncTypebox = async (app) 
           'versioned (no ETag): writes to one login take turns, and a PATCH names only the flags it changes.',
         params: AccessibleMailboxParamsSchema,
         body: UpdateAccessibleMailboxBodySchema,
-        response: { 200: NamedRef(AccessibleMailboxSchema), ...problemResponses(403, 404, 409) },
+        response: {
+          200: NamedRef(AccessibleMailboxSchema),
+          ...problems('FORBIDDEN', 'NOT_FOUND', 'INVALID_TRANSITION'),
+        },
       },
     },
     async (request) =>

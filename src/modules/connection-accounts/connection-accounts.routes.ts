@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { NamedRef } from '../../shared/named-schemas';
 import { Type } from '@sinclair/typebox';
 import { scopedResource } from '../../platform/auth/authentication.plugin';
-import { problemResponses } from '../../platform/errors/problem.schema';
+import { problems } from '../../platform/errors/problem.schema';
 import { contextOf, dependenciesOf } from '../../platform/request-context';
 import { PageQuerySchema, pageSchema } from '../../shared/pagination';
 import { IdempotencyHeadersSchema } from '../../shared/schemas';
@@ -48,7 +48,7 @@ export const connectionAccountsRoutes: FastifyPluginAsyncTypebox = async (app) =
         description: 'Ordered by e-mail. A box of another type has none: the list is empty.',
         params: MailboxParamsSchema,
         querystring: PageQuerySchema,
-        response: { 200: pageSchema(ConnectionAccountSchema), ...problemResponses(404) },
+        response: { 200: pageSchema(ConnectionAccountSchema), ...problems('NOT_FOUND') },
       },
     },
     async (request) => {
@@ -72,7 +72,17 @@ export const connectionAccountsRoutes: FastifyPluginAsyncTypebox = async (app) =
           RULES,
         params: MailboxParamsSchema,
         body: ReplaceConnectionAccountsBodySchema,
-        response: { 200: pageSchema(ConnectionAccountSchema), ...problemResponses(403, 404, 409, 422) },
+        response: {
+          200: pageSchema(ConnectionAccountSchema),
+          ...problems(
+            'FORBIDDEN',
+            'NOT_FOUND',
+            'ALREADY_LINKED',
+            'DEFAULT_TAKEN',
+            'INVALID_TRANSITION',
+            'BUSINESS_RULE_VIOLATED',
+          ),
+        },
       },
     },
     async (request) => replaceConnectionAccounts(deps, contextOf(request), request.params.mailboxId, request.body),
@@ -92,7 +102,17 @@ export const connectionAccountsRoutes: FastifyPluginAsyncTypebox = async (app) =
         params: MailboxParamsSchema,
         headers: IdempotencyHeadersSchema,
         body: ConnectionAccountInputSchema,
-        response: { 201: NamedRef(ConnectionAccountSchema), ...problemResponses(403, 404, 409, 422) },
+        response: {
+          201: NamedRef(ConnectionAccountSchema),
+          ...problems(
+            'FORBIDDEN',
+            'NOT_FOUND',
+            'ALREADY_LINKED',
+            'DEFAULT_TAKEN',
+            'INVALID_TRANSITION',
+            'BUSINESS_RULE_VIOLATED',
+          ),
+        },
       },
     },
     async (request, reply) => {
@@ -111,7 +131,10 @@ export const connectionAccountsRoutes: FastifyPluginAsyncTypebox = async (app) =
         tags,
         description: 'A box that is not in the list is a 404. Audited as `connection_account.removed`.',
         params: ConnectionAccountParamsSchema,
-        response: { 204: Type.Null({ description: 'Removed' }), ...problemResponses(403, 404, 409, 422) },
+        response: {
+          204: Type.Null({ description: 'Removed' }),
+          ...problems('FORBIDDEN', 'NOT_FOUND', 'INVALID_TRANSITION', 'BUSINESS_RULE_VIOLATED'),
+        },
       },
     },
     async (request, reply) => {

@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { NamedRef } from '../../shared/named-schemas';
 import { scopedResource } from '../../platform/auth/authentication.plugin';
-import { problemResponses } from '../../platform/errors/problem.schema';
+import { withHeaders } from '../../platform/openapi/response-headers';
+import { problems } from '../../platform/errors/problem.schema';
 import { contextOf, dependenciesOf } from '../../platform/request-context';
 import { ifMatchOf, withEtag } from '../../shared/etag';
 import { IfMatchHeadersSchema } from '../../shared/schemas';
@@ -30,7 +31,7 @@ export const correspondencesRoutes: FastifyPluginAsyncTypebox = async (app) => {
           '(addresses held under a former structure stay with that structure). ' +
           SHARED_ETAG,
         params: MailboxParamsSchema,
-        response: { 200: NamedRef(CorrespondenceViewSchema), ...problemResponses(404) },
+        response: { 200: withHeaders(NamedRef(CorrespondenceViewSchema), 'ETag'), ...problems('NOT_FOUND') },
       },
     },
     async (request, reply) => {
@@ -65,7 +66,18 @@ export const correspondencesRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: MailboxParamsSchema,
         headers: IfMatchHeadersSchema,
         body: PutCorrespondenceBodySchema,
-        response: { 200: NamedRef(CorrespondenceViewSchema), ...problemResponses(403, 404, 409, 412, 422) },
+        response: {
+          200: withHeaders(NamedRef(CorrespondenceViewSchema), 'ETag'),
+          ...problems(
+            'FORBIDDEN',
+            'NOT_FOUND',
+            'ADDRESS_TAKEN',
+            'INVALID_TRANSITION',
+            'PRECONDITION_FAILED',
+            'BUSINESS_RULE_VIOLATED',
+            'QUOTA_EXCEEDED',
+          ),
+        },
       },
     },
     async (request, reply) => {
@@ -95,7 +107,10 @@ export const correspondencesRoutes: FastifyPluginAsyncTypebox = async (app) => {
           SHARED_ETAG,
         params: MailboxParamsSchema,
         headers: IfMatchHeadersSchema,
-        response: { 200: NamedRef(CorrespondenceViewSchema), ...problemResponses(403, 404, 409, 412) },
+        response: {
+          200: withHeaders(NamedRef(CorrespondenceViewSchema), 'ETag'),
+          ...problems('FORBIDDEN', 'NOT_FOUND', 'INVALID_TRANSITION', 'PRECONDITION_FAILED'),
+        },
       },
     },
     async (request, reply) => {

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { NamedRef } from '../../shared/named-schemas';
 import { Type } from '@sinclair/typebox';
 import { scopedResource } from '../../platform/auth/authentication.plugin';
-import { problemResponses } from '../../platform/errors/problem.schema';
+import { problems } from '../../platform/errors/problem.schema';
 import { contextOf, dependenciesOf } from '../../platform/request-context';
 import { PageQuerySchema, pageSchema } from '../../shared/pagination';
 import { IdempotencyHeadersSchema } from '../../shared/schemas';
@@ -31,7 +31,7 @@ export const delegatesRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description: 'Ordered by e-mail. ORG and APP boxes have none: the list is empty.',
         params: MailboxParamsSchema,
         querystring: PageQuerySchema,
-        response: { 200: pageSchema(DelegateSchema), ...problemResponses(404) },
+        response: { 200: pageSchema(DelegateSchema), ...problems('NOT_FOUND') },
       },
     },
     async (request) => {
@@ -59,7 +59,10 @@ export const delegatesRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: MailboxParamsSchema,
         headers: IdempotencyHeadersSchema,
         body: AddDelegateBodySchema,
-        response: { 201: NamedRef(DelegateSchema), ...problemResponses(403, 404, 409, 422) },
+        response: {
+          201: NamedRef(DelegateSchema),
+          ...problems('FORBIDDEN', 'NOT_FOUND', 'ALREADY_LINKED', 'INVALID_TRANSITION', 'BUSINESS_RULE_VIOLATED'),
+        },
       },
     },
     async (request, reply) => {
@@ -78,7 +81,10 @@ export const delegatesRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         description: 'A box that is not a delegate of this one is a 404. Audited as `delegate.removed`.',
         params: DelegateParamsSchema,
-        response: { 204: Type.Null({ description: 'Removed' }), ...problemResponses(403, 404, 409, 422) },
+        response: {
+          204: Type.Null({ description: 'Removed' }),
+          ...problems('FORBIDDEN', 'NOT_FOUND', 'INVALID_TRANSITION', 'BUSINESS_RULE_VIOLATED'),
+        },
       },
     },
     async (request, reply) => {

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { NamedRef } from '../../shared/named-schemas';
 import { Type } from '@sinclair/typebox';
-import { problemResponses } from '../../platform/errors/problem.schema';
+import { problems } from '../../platform/errors/problem.schema';
 import { contextOf, dependenciesOf } from '../../platform/request-context';
 import { PageQuerySchema } from '../../shared/pagination';
 import { DirectoryPageSchema, DirectoryQuerySchema } from './directory.schemas';
@@ -38,7 +38,7 @@ export const directoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['Directory'],
         description: DESCRIPTION,
         querystring: Type.Composite([PageQuerySchema, DirectoryQuerySchema]),
-        response: { 200: NamedRef(DirectoryPageSchema), ...problemResponses(404) },
+        response: { 200: NamedRef(DirectoryPageSchema), ...problems('NOT_FOUND') },
       },
     },
     async (request) => listDirectoryEntries(deps, contextOf(request), request.query, { maxAgeSeconds }),

@@ -2,7 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { NamedRef } from '../../shared/named-schemas';
 import { Type } from '@sinclair/typebox';
 import { scopedResource } from '../../platform/auth/authentication.plugin';
-import { problemResponses } from '../../platform/errors/problem.schema';
+import { withHeaders } from '../../platform/openapi/response-headers';
+import { problems } from '../../platform/errors/problem.schema';
 import { contextOf, dependenciesOf } from '../../platform/request-context';
 import { ifMatchOf, withEtag } from '../../shared/etag';
 import { PageQuerySchema, pageSchema } from '../../shared/pagination';
@@ -61,7 +62,17 @@ export const emailChangeRequestsRoutes: FastifyPluginAsyncTypebox = async (app) 
         params: MailboxParamsSchema,
         headers: IdempotencyHeadersSchema,
         body: CreateEmailChangeRequestBodySchema,
-        response: { 201: NamedRef(EmailChangeRequestSchema), ...problemResponses(403, 404, 409, 422) },
+        response: {
+          201: withHeaders(NamedRef(EmailChangeRequestSchema), 'ETag', 'Location'),
+          ...problems(
+            'FORBIDDEN',
+            'NOT_FOUND',
+            'EMAIL_TAKEN',
+            'EMAIL_CHANGE_PENDING',
+            'INVALID_TRANSITION',
+            'BUSINESS_RULE_VIOLATED',
+          ),
+        },
       },
     },
     async (request, reply) => {
@@ -88,7 +99,7 @@ export const emailChangeRequestsRoutes: FastifyPluginAsyncTypebox = async (app) 
         description:
           "Admins and readers see the requests of their structures. A mailbox's requests follow it when it is transferred.",
         querystring: Type.Composite([PageQuerySchema, EmailChangeRequestListQuerySchema]),
-        response: { 200: pageSchema(EmailChangeRequestSchema), ...problemResponses(404) },
+        response: { 200: pageSchema(EmailChangeRequestSchema), ...problems('NOT_FOUND') },
       },
     },
     async (request) => listEmailChangeRequests(deps, contextOf(request), request.query),
@@ -102,7 +113,7 @@ export const emailChangeRequestsRoutes: FastifyPluginAsyncTypebox = async (app) 
         summary: 'Get a change-of-mail request',
         tags,
         params: EmailChangeRequestParamsSchema,
-        response: { 200: NamedRef(EmailChangeRequestSchema), ...problemResponses(404) },
+        response: { 200: withHeaders(NamedRef(EmailChangeRequestSchema), 'ETag'), ...problems('NOT_FOUND') },
       },
     },
     async (request, reply) => {
@@ -126,7 +137,10 @@ export const emailChangeRequestsRoutes: FastifyPluginAsyncTypebox = async (app) 
           'audit trail of both, and an `email_change` notification to the new address is queued.',
         params: EmailChangeRequestParamsSchema,
         headers: ActionHeadersSchema,
-        response: { 200: NamedRef(EmailChangeRequestSchema), ...problemResponses(403, 404, 409, 412) },
+        response: {
+          200: withHeaders(NamedRef(EmailChangeRequestSchema), 'ETag'),
+          ...problems('FORBIDDEN', 'NOT_FOUND', 'EMAIL_TAKEN', 'INVALID_TRANSITION', 'PRECONDITION_FAILED'),
+        },
       },
     },
     async (request, reply) => {
@@ -154,7 +168,10 @@ export const emailChangeRequestsRoutes: FastifyPluginAsyncTypebox = async (app) 
           params: EmailChangeRequestParamsSchema,
           headers: ActionHeadersSchema,
           body: DecisionBodySchema,
-          response: { 200: NamedRef(EmailChangeRequestSchema), ...problemResponses(403, 404, 409, 412) },
+          response: {
+            200: withHeaders(NamedRef(EmailChangeRequestSchema), 'ETag'),
+            ...problems('FORBIDDEN', 'NOT_FOUND', 'INVALID_TRANSITION', 'PRECONDITION_FAILED'),
+          },
         },
       },
       async (request, reply) => {

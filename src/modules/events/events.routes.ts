@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { problemResponses } from '../../platform/errors/problem.schema';
+import { problems } from '../../platform/errors/problem.schema';
 import { contextOf } from '../../platform/request-context';
 import { NamedRef } from '../../shared/named-schemas';
 import { EventFeedQuerySchema, EventFeedSchema } from './events.schemas';
@@ -24,7 +24,7 @@ export const eventsRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'Events are kept `BALISE_EVENTS_RETENTION_DAYS` (30 by default): a consumer away longer resynchronises ' +
           'from the resources. Poll with `after` when `hasMore` is false; ask again at once when it is true.',
         querystring: EventFeedQuerySchema,
-        response: { 200: NamedRef(EventFeedSchema), ...problemResponses(404) },
+        response: { 200: NamedRef(EventFeedSchema), ...problems('VALIDATION_FAILED') },
       },
     },
     async (request) => readEventFeed(app.db, contextOf(request).caller, request.query),

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { negotiateRepresentation } from '../../platform/content-negotiation';
 import { DOWNLOAD_CONTENT_TYPES, downloadResponse, sendDownload } from '../../platform/downloads';
-import { problemResponses } from '../../platform/errors/problem.schema';
+import { problems } from '../../platform/errors/problem.schema';
 import { contextOf, dependenciesOf } from '../../platform/request-context';
 import { isoDate } from '../../shared/clock';
 import { SheetDownloadQuerySchema } from '../imports/imports.schemas';
@@ -63,7 +63,7 @@ export const exportsRoutes: FastifyPluginAsyncTypebox = async (app) => {
           querystring: SheetDownloadQuerySchema,
           response: {
             200: downloadResponse('The boxes in the loaduser layout (xlsx or csv)'),
-            ...problemResponses(404),
+            ...problems('NOT_FOUND'),
           },
         },
       },

@@ -4,7 +4,8 @@ import { Type } from '@sinclair/typebox';
 import { scopedResource } from '../../platform/auth/authentication.plugin';
 import { negotiateRepresentation } from '../../platform/content-negotiation';
 import { DOWNLOAD_CONTENT_TYPES, downloadResponse, sendDownload } from '../../platform/downloads';
-import { problemResponses } from '../../platform/errors/problem.schema';
+import { problems } from '../../platform/errors/problem.schema';
+import { withHeaders } from '../../platform/openapi/response-headers';
 import { contextOf, dependenciesOf } from '../../platform/request-context';
 import { PageQuerySchema, pageSchema } from '../../shared/pagination';
 import { IdempotencyHeadersSchema } from '../../shared/schemas';
@@ -50,7 +51,7 @@ export const importsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         description: TEMPLATE_DESCRIPTION,
         querystring: SheetDownloadQuerySchema,
-        response: { 200: downloadResponse('The template (xlsx or csv)'), ...problemResponses() },
+        response: { 200: downloadResponse('The template (xlsx or csv)'), ...problems() },
       },
     },
     async (request, reply) => {
@@ -75,7 +76,10 @@ export const importsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: StructureParamsSchema,
         headers: IdempotencyHeadersSchema,
         consumes: ['multipart/form-data'],
-        response: { 202: NamedRef(ImportSchema), ...problemResponses(403, 404, 413, 415) },
+        response: {
+          202: withHeaders(NamedRef(ImportSchema), 'Location'),
+          ...problems('FORBIDDEN', 'NOT_FOUND', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE'),
+        },
       },
     },
     async (request, reply) => {
@@ -95,7 +99,7 @@ export const importsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         params: StructureParamsSchema,
         querystring: PageQuerySchema,
-        response: { 200: pageSchema(ImportSchema), ...problemResponses(404) },
+        response: { 200: pageSchema(ImportSchema), ...problems('NOT_FOUND') },
       },
     },
     async (request) => listImports(deps, contextOf(request), request.params.structureId, request.query),
@@ -109,7 +113,7 @@ export const importsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'An import: status, progress, counts and file-level error',
         tags,
         params: ImportParamsSchema,
-        response: { 200: NamedRef(ImportSchema), ...problemResponses(404) },
+        response: { 200: NamedRef(ImportSchema), ...problems('NOT_FOUND') },
       },
     },
     async (request) => toImport(scopedResource(request, 'importId')),
@@ -125,7 +129,7 @@ export const importsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description: ROWS_DESCRIPTION,
         params: ImportParamsSchema,
         querystring: Type.Composite([PageQuerySchema, ImportRowsQuerySchema]),
-        response: { 200: pageSchema(ImportRowSchema), ...problemResponses(404) },
+        response: { 200: pageSchema(ImportRowSchema), ...problems('NOT_FOUND') },
       },
     },
     async (request) => listImportRows(deps, request.params.importId, request.query),
@@ -141,7 +145,10 @@ export const importsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description: REPORT_DESCRIPTION,
         params: ImportParamsSchema,
         querystring: SheetDownloadQuerySchema,
-        response: { 200: downloadResponse('The annotated upload (xlsx or csv)'), ...problemResponses(404, 409, 410) },
+        response: {
+          200: downloadResponse('The annotated upload (xlsx or csv)'),
+          ...problems('NOT_FOUND', 'CONFLICT', 'IMPORT_FILE_DELETED'),
+        },
       },
     },
     async (request, reply) => {

@@ -2,7 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { NamedRef } from '../../shared/named-schemas';
 import { Type } from '@sinclair/typebox';
 import { scopedResource } from '../../platform/auth/authentication.plugin';
-import { problemResponses } from '../../platform/errors/problem.schema';
+import { withHeaders } from '../../platform/openapi/response-headers';
+import { problems } from '../../platform/errors/problem.schema';
 import { contextOf, dependenciesOf } from '../../platform/request-context';
 import { ifMatchOf, withEtag } from '../../shared/etag';
 import { PageQuerySchema, pageSchema } from '../../shared/pagination';
@@ -40,7 +41,10 @@ export const lifecycleRoutes: FastifyPluginAsyncTypebox = async (app) => {
           "neither `updatedAt` nor the ETag, so it never makes an admin's If-Match fail. A deleted box answers 409.",
         params: MailboxParamsSchema,
         body: ActivityBodySchema,
-        response: { 204: Type.Null({ description: 'Recorded' }), ...problemResponses(403, 404, 409) },
+        response: {
+          204: Type.Null({ description: 'Recorded' }),
+          ...problems('FORBIDDEN', 'NOT_FOUND', 'INVALID_TRANSITION'),
+        },
       },
     },
     async (request, reply) => {
@@ -71,7 +75,20 @@ export const lifecycleRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: MailboxParamsSchema,
         headers: Type.Composite([IfMatchHeadersSchema, IdempotencyHeadersSchema]),
         body: RestoreBodySchema,
-        response: { 200: NamedRef(MailboxSchema), ...problemResponses(403, 404, 409, 412, 422) },
+        response: {
+          200: withHeaders(NamedRef(MailboxSchema), 'ETag'),
+          ...problems(
+            'FORBIDDEN',
+            'NOT_FOUND',
+            'INVALID_TRANSITION',
+            'RETENTION_EXPIRED',
+            'EMAIL_TAKEN',
+            'ADDRESS_TAKEN',
+            'PRECONDITION_FAILED',
+            'BUSINESS_RULE_VIOLATED',
+            'QUOTA_EXCEEDED',
+          ),
+        },
       },
     },
     async (request, reply) => {
@@ -110,7 +127,7 @@ export const lifecycleRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'is made once. A box locked by a concurrent write is left to the next sweep. A box already past its deadline when first ' +
           'swept is deleted without waiting for a warning (it can be restored).',
         headers: IdempotencyHeadersSchema,
-        response: { 200: NamedRef(SweepReportSchema), ...problemResponses(403) },
+        response: { 200: NamedRef(SweepReportSchema), ...problems('FORBIDDEN') },
       },
     },
     async (request) => sweepNow(deps, policy, contextOf(request)),
@@ -129,7 +146,7 @@ export const lifecycleRoutes: FastifyPluginAsyncTypebox = async (app) => {
           "`dueAt`. A box due for both appears once per reason. Admins and readers see their structures' boxes; another " +
           'structure in `structureId` is a 404.',
         querystring: Type.Composite([PageQuerySchema, UpcomingQuerySchema]),
-        response: { 200: pageSchema(UpcomingItemSchema), ...problemResponses(404) },
+        response: { 200: pageSchema(UpcomingItemSchema), ...problems('NOT_FOUND') },
       },
     },
     async (request) => listUpcoming(deps, policy, contextOf(request), request.query),

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { NamedRef } from '../../shared/named-schemas';
-import { problemResponses } from '../../platform/errors/problem.schema';
+import { withHeaders } from '../../platform/openapi/response-headers';
+import { problems } from '../../platform/errors/problem.schema';
 import { contextOf, dependenciesOf } from '../../platform/request-context';
 import { ifMatchOf, withEtag } from '../../shared/etag';
 import { IdempotencyHeadersSchema, IfMatchHeadersSchema } from '../../shared/schemas';
@@ -52,7 +53,10 @@ export const mailboxActionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
             'An action the current status forbids is a 409 whose problem carries `currentStatus`. Landing in a status that ' +
             'may not hold an MSSanté address (`deleted`, `rejected`, `pending`) withdraws the one the box holds (kept in the ' +
             "correspondence's history, its quota place freed); `deactivated` keeps it for the reactivation.",
-          response: { 200: NamedRef(MailboxSchema), ...problemResponses(403, 404, 409, 412) },
+          response: {
+            200: withHeaders(NamedRef(MailboxSchema), 'ETag'),
+            ...problems('FORBIDDEN', 'NOT_FOUND', 'INVALID_TRANSITION', 'PRECONDITION_FAILED'),
+          },
         },
       },
       async (request, reply) => {
@@ -85,7 +89,17 @@ export const mailboxActionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: MailboxParamsSchema,
         headers: ActionHeadersSchema,
         body: TypeChangeBodySchema,
-        response: { 200: NamedRef(MailboxSchema), ...problemResponses(403, 404, 409, 412, 422) },
+        response: {
+          200: withHeaders(NamedRef(MailboxSchema), 'ETag'),
+          ...problems(
+            'FORBIDDEN',
+            'NOT_FOUND',
+            'INVALID_TRANSITION',
+            'PRECONDITION_FAILED',
+            'BUSINESS_RULE_VIOLATED',
+            'QUOTA_EXCEEDED',
+          ),
+        },
       },
     },
     async (request, reply) => {
@@ -115,7 +129,17 @@ export const mailboxActionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: MailboxParamsSchema,
         headers: ActionHeadersSchema,
         body: TransferBodySchema,
-        response: { 200: NamedRef(MailboxSchema), ...problemResponses(403, 404, 409, 412, 422) },
+        response: {
+          200: withHeaders(NamedRef(MailboxSchema), 'ETag'),
+          ...problems(
+            'FORBIDDEN',
+            'NOT_FOUND',
+            'INVALID_TRANSITION',
+            'PRECONDITION_FAILED',
+            'BUSINESS_RULE_VIOLATED',
+            'QUOTA_EXCEEDED',
+          ),
+        },
       },
     },
     async (request, reply) => {

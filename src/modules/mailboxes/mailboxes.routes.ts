@@ -2,7 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { NamedRef } from '../../shared/named-schemas';
 import { Type } from '@sinclair/typebox';
 import { scopedResource } from '../../platform/auth/authentication.plugin';
-import { problemResponses } from '../../platform/errors/problem.schema';
+import { withHeaders } from '../../platform/openapi/response-headers';
+import { problems } from '../../platform/errors/problem.schema';
 import { contextOf, dependenciesOf } from '../../platform/request-context';
 import { ifMatchOf, withEtag } from '../../shared/etag';
 import { PageQuerySchema, pageSchema } from '../../shared/pagination';
@@ -52,7 +53,17 @@ export const mailboxesRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'to complete a registration): `notify` on an ORG or APP box is a 422 `INVITATION_NOT_FOR_TYPE` naming `notify`.',
         headers: IdempotencyHeadersSchema,
         body: CreateMailboxBodySchema,
-        response: { 201: NamedRef(MailboxSchema), ...problemResponses(403, 404, 409, 422) },
+        response: {
+          201: withHeaders(NamedRef(MailboxSchema), 'ETag', 'Location'),
+          ...problems(
+            'FORBIDDEN',
+            'NOT_FOUND',
+            'EMAIL_TAKEN',
+            'ADDRESS_TAKEN',
+            'BUSINESS_RULE_VIOLATED',
+            'QUOTA_EXCEEDED',
+          ),
+        },
       },
     },
     async (request, reply) => {
@@ -75,7 +86,7 @@ export const mailboxesRoutes: FastifyPluginAsyncTypebox = async (app) => {
           "then by `sort`; the cursor carries the last box's rank with its sort key, so the pages of one search " +
           "neither skip nor repeat a box. Page with the same `q` and `sort`: a list's cursor is refused in a search (400).",
         querystring: Type.Composite([PageQuerySchema, MailboxListQuerySchema]),
-        response: { 200: pageSchema(MailboxSchema), ...problemResponses(404) },
+        response: { 200: pageSchema(MailboxSchema), ...problems('NOT_FOUND') },
       },
     },
     async (request) => listMailboxes(deps, contextOf(request), request.query),
@@ -90,7 +101,7 @@ export const mailboxesRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: "The console's tabs: boxes per status and pending change-of-mail requests",
         tags,
         querystring: MailboxCountsQuerySchema,
-        response: { 200: NamedRef(MailboxCountsSchema), ...problemResponses(404) },
+        response: { 200: NamedRef(MailboxCountsSchema), ...problems('NOT_FOUND') },
       },
     },
     async (request) => countMailboxes(deps, contextOf(request), request.query.structureId),
@@ -104,7 +115,7 @@ export const mailboxesRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Get a mailbox',
         tags,
         params: MailboxParamsSchema,
-        response: { 200: NamedRef(MailboxSchema), ...problemResponses(404) },
+        response: { 200: withHeaders(NamedRef(MailboxSchema), 'ETag'), ...problems('NOT_FOUND') },
       },
     },
     async (request, reply) => {
@@ -124,7 +135,17 @@ export const mailboxesRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: MailboxParamsSchema,
         headers: IfMatchHeadersSchema,
         body: UpdateMailboxBodySchema,
-        response: { 200: NamedRef(MailboxSchema), ...problemResponses(403, 404, 409, 412, 422) },
+        response: {
+          200: withHeaders(NamedRef(MailboxSchema), 'ETag'),
+          ...problems(
+            'FORBIDDEN',
+            'NOT_FOUND',
+            'EMAIL_TAKEN',
+            'INVALID_TRANSITION',
+            'PRECONDITION_FAILED',
+            'BUSINESS_RULE_VIOLATED',
+          ),
+        },
       },
     },
     async (request, reply) => {
@@ -149,7 +170,10 @@ export const mailboxesRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         params: MailboxParamsSchema,
         headers: IfMatchHeadersSchema,
-        response: { 200: NamedRef(MailboxSchema), ...problemResponses(403, 404, 409, 412) },
+        response: {
+          200: withHeaders(NamedRef(MailboxSchema), 'ETag'),
+          ...problems('FORBIDDEN', 'NOT_FOUND', 'INVALID_TRANSITION', 'PRECONDITION_FAILED'),
+        },
       },
     },
     async (request, reply) => {

@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { NamedRef } from '../../shared/named-schemas';
 import { auditActorOf } from '../../platform/audit/audit';
-import { problemResponses } from '../../platform/errors/problem.schema';
+import { withHeaders } from '../../platform/openapi/response-headers';
+import { problems } from '../../platform/errors/problem.schema';
 import { dependenciesOf } from '../../platform/request-context';
 import { withEtag } from '../../shared/etag';
 import { CompleteRegistrationBodySchema, MailboxSchema, RegistrationBodySchema } from './mailboxes.schemas';
@@ -28,7 +29,10 @@ export const registrationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         security: [],
         body: RegistrationBodySchema,
-        response: { 201: NamedRef(MailboxSchema), ...problemResponses(404, 409, 422, 429) },
+        response: {
+          201: withHeaders(NamedRef(MailboxSchema), 'ETag'),
+          ...problems('NOT_FOUND', 'EMAIL_TAKEN', 'BUSINESS_RULE_VIOLATED'),
+        },
       },
     },
     async (request, reply) => {
@@ -47,7 +51,7 @@ export const registrationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         security: [],
         body: CompleteRegistrationBodySchema,
-        response: { 200: NamedRef(MailboxSchema), ...problemResponses(404, 409, 429) },
+        response: { 200: withHeaders(NamedRef(MailboxSchema), 'ETag'), ...problems('NOT_FOUND', 'INVALID_TRANSITION') },
       },
     },
     async (request, reply) => {

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { problemResponses } from '../../platform/errors/problem.schema';
+import { problems } from '../../platform/errors/problem.schema';
 import { contextOf, dependenciesOf } from '../../platform/request-context';
 import { PageQuerySchema, pageSchema } from '../../shared/pagination';
 import { DELIVERY_MAX_ATTEMPTS } from './notifications.jobs';
@@ -25,7 +25,7 @@ export const notificationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'attempts, after which the message is `failed`. Without SMTP, messages stay `queued` for good (they are not sent ' +
           'afterwards if SMTP is configured later). Delivery is at least once.',
         querystring: Type.Composite([PageQuerySchema, NotificationQuerySchema]),
-        response: { 200: pageSchema(NotificationSchema), ...problemResponses(404) },
+        response: { 200: pageSchema(NotificationSchema), ...problems('NOT_FOUND') },
       },
     },
     async (request) => listNotifications(deps, contextOf(request), request.query),

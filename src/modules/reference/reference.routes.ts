@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { NamedRef } from '../../shared/named-schemas';
 import { AppError } from '../../domain/errors/error-catalogue';
-import { problemResponses } from '../../platform/errors/problem.schema';
+import { withHeaders } from '../../platform/openapi/response-headers';
+import { problems } from '../../platform/errors/problem.schema';
 import { assertMultipartRequest, multipartFailure, receiveFilePart } from '../../platform/multipart-upload';
 import { contextOf, dependenciesOf } from '../../platform/request-context';
 import { IdempotencyHeadersSchema } from '../../shared/schemas';
@@ -48,7 +49,10 @@ export const referenceRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         consumes: ['multipart/form-data'],
         headers: IdempotencyHeadersSchema,
-        response: { 202: NamedRef(ReferenceExtractionSchema), ...problemResponses(403, 413, 415) },
+        response: {
+          202: withHeaders(NamedRef(ReferenceExtractionSchema), 'Location'),
+          ...problems('FORBIDDEN', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE'),
+        },
       },
     },
     async (request, reply) => {
@@ -105,7 +109,7 @@ export const referenceRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Follow the load of an uploaded extraction (operator)',
         tags,
         params: ExtractionParamsSchema,
-        response: { 200: NamedRef(ReferenceExtractionSchema), ...problemResponses(403, 404) },
+        response: { 200: NamedRef(ReferenceExtractionSchema), ...problems('FORBIDDEN', 'NOT_FOUND') },
       },
     },
     async (request) => getExtraction(deps, contextOf(request), request.params.extractionId),
@@ -120,7 +124,7 @@ export const referenceRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         description:
           "Readable by every role: the reference is public ANS data, and explains the report's reference rules.",
-        response: { 200: NamedRef(ReferenceSchema), ...problemResponses() },
+        response: { 200: NamedRef(ReferenceSchema), ...problems() },
       },
     },
     async () => getReference(deps),

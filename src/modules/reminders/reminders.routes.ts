@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { NamedRef } from '../../shared/named-schemas';
-import { problemResponses } from '../../platform/errors/problem.schema';
+import { problems } from '../../platform/errors/problem.schema';
 import { contextOf, dependenciesOf } from '../../platform/request-context';
 import { IdempotencyHeadersSchema } from '../../shared/schemas';
 import { PageQuerySchema, pageSchema } from '../../shared/pagination';
@@ -31,7 +31,7 @@ export const remindersRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'Send an `Idempotency-Key` so that a retried request does not remind twice.',
         params: StructureParamsSchema,
         headers: IdempotencyHeadersSchema,
-        response: { 201: NamedRef(ReminderSchema), ...problemResponses(403, 404) },
+        response: { 201: NamedRef(ReminderSchema), ...problems('FORBIDDEN', 'NOT_FOUND') },
       },
     },
     async (request, reply) =>
@@ -48,7 +48,7 @@ export const remindersRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description:
           'Answers 200 with `null` when the structure never sent a reminder; 404 only for an unknown or invisible structure.',
         params: StructureParamsSchema,
-        response: { 200: NamedRef(LastReminderSchema), ...problemResponses(404) },
+        response: { 200: NamedRef(LastReminderSchema), ...problems('NOT_FOUND') },
       },
     },
     async (request) => getLastReminder(deps, contextOf(request), request.params.structureId),
@@ -69,7 +69,7 @@ export const remindersRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'purge, which erases the address.',
         params: StructureParamsSchema,
         querystring: PageQuerySchema,
-        response: { 200: pageSchema(ReminderRecipientSchema), ...problemResponses(404) },
+        response: { 200: pageSchema(ReminderRecipientSchema), ...problems('NOT_FOUND') },
       },
     },
     async (request) => listLastReminderRecipients(deps, request.params.structureId, request.query),

@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { NamedRef } from '../../shared/named-schemas';
 import { Type } from '@sinclair/typebox';
-import { problemResponses } from '../../platform/errors/problem.schema';
+import { withHeaders } from '../../platform/openapi/response-headers';
+import { problems } from '../../platform/errors/problem.schema';
 import { contextOf, dependenciesOf } from '../../platform/request-context';
 import { ifMatchOf, withEtag } from '../../shared/etag';
 import { PageQuerySchema, pageSchema } from '../../shared/pagination';
@@ -38,7 +39,10 @@ export const structuresRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         headers: IdempotencyHeadersSchema,
         body: CreateStructureBodySchema,
-        response: { 201: NamedRef(StructureSchema), ...problemResponses(403, 409, 422) },
+        response: {
+          201: withHeaders(NamedRef(StructureSchema), 'ETag', 'Location'),
+          ...problems('FORBIDDEN', 'DOMAIN_TAKEN', 'BUSINESS_RULE_VIOLATED'),
+        },
       },
     },
     async (request, reply) => {
@@ -55,7 +59,7 @@ export const structuresRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'List the structures visible to the caller',
         tags,
         querystring: Type.Composite([PageQuerySchema, StructureListQuerySchema]),
-        response: { 200: pageSchema(StructureSchema), ...problemResponses() },
+        response: { 200: pageSchema(StructureSchema), ...problems() },
       },
     },
     async (request) => listStructures(deps, contextOf(request), request.query),
@@ -69,7 +73,7 @@ export const structuresRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Get a structure',
         tags,
         params: StructureParamsSchema,
-        response: { 200: NamedRef(StructureSchema), ...problemResponses(404) },
+        response: { 200: withHeaders(NamedRef(StructureSchema), 'ETag'), ...problems('NOT_FOUND') },
       },
     },
     async (request, reply) => {
@@ -89,7 +93,10 @@ export const structuresRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: StructureParamsSchema,
         headers: IfMatchHeadersSchema,
         body: UpdateStructureBodySchema,
-        response: { 200: NamedRef(StructureSchema), ...problemResponses(403, 404, 409, 412, 422) },
+        response: {
+          200: withHeaders(NamedRef(StructureSchema), 'ETag'),
+          ...problems('FORBIDDEN', 'NOT_FOUND', 'DOMAIN_TAKEN', 'PRECONDITION_FAILED', 'BUSINESS_RULE_VIOLATED'),
+        },
       },
     },
     async (request, reply) => {
@@ -114,7 +121,10 @@ export const structuresRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         params: StructureParamsSchema,
         headers: IfMatchHeadersSchema,
-        response: { 204: Type.Null({ description: 'Deleted' }), ...problemResponses(403, 404, 409, 412) },
+        response: {
+          204: Type.Null({ description: 'Deleted' }),
+          ...problems('FORBIDDEN', 'NOT_FOUND', 'RESOURCE_IN_USE', 'PRECONDITION_FAILED'),
+        },
       },
     },
     async (request, reply) => {
@@ -131,7 +141,7 @@ export const structuresRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'MSSanté domains and, per quota family, addresses used and available',
         tags,
         params: StructureParamsSchema,
-        response: { 200: NamedRef(MssantePanelSchema), ...problemResponses(404) },
+        response: { 200: NamedRef(MssantePanelSchema), ...problems('NOT_FOUND') },
       },
     },
     async (request) => getMssantePanel(deps, contextOf(request), request.params.structureId),

@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin';
-import type { FastifyRequest } from 'fastify';
-import { AppError } from '../../domain/errors/error-catalogue';
+import type { FastifyRequest, RouteOptions } from 'fastify';
+import { AppError, type ErrorCode } from '../../domain/errors/error-catalogue';
+import { declareRouteProblems } from '../errors/problem.schema';
 import type { Caller } from './caller';
 import { assertCanWrite, assertOperator, assertStructureAccess } from './authorization';
 import type { ApiKeyStore } from './api-key-store';
@@ -102,6 +103,8 @@ export const authenticationPlugin = fp<AuthenticationOptions>(
     app.decorateRequest('caller', null);
     app.decorateRequest('scopedResources', null);
 
+    app.addHook('onRoute', (route) => declareRouteProblems(route, ...refusedByAccessRules(route)));
+
     app.addHook('onRequest', async (request) => {
       const access = routeAccessOf(request);
       if (access === 'public' || request.is404) return;
@@ -152,6 +155,19 @@ export const authenticationPlugin = fp<AuthenticationOptions>(
   },
   { name: 'authentication', dependencies: ['database', 'errors'] },
 );
+
+/**
+ * What the hooks below can refuse on a route: no key (401), a role too low (403), and a scoped id
+ * (path parameter or `config.scope` field) that is unknown or in another structure (404).
+ */
+function refusedByAccessRules(route: RouteOptions): ErrorCode[] {
+  const access = route.config?.access ?? 'read';
+  if (access === 'public') return [];
+  const codes: ErrorCode[] = ['UNAUTHENTICATED'];
+  if (access !== 'read') codes.push('FORBIDDEN');
+  if (route.url.includes(':') || route.config?.scope) codes.push('NOT_FOUND');
+  return codes;
+}
 
 /** Routes read by default; writes say so in their config. */
 const routeAccessOf = (request: FastifyRequest): RouteAccess => request.routeOptions.config.access ?? 'read';

@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import fp from 'fastify-plugin';
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import { isDatabaseUnavailable } from '../../db/errors';
 import { AppError, ERROR_CATALOGUE, type ErrorCode, type ErrorDetail } from '../../domain/errors/error-catalogue';
-import { ProblemSchema } from './problem.schema';
+import { declareRouteProblems, ProblemSchema } from './problem.schema';
 import { RouteMethods } from './route-methods';
 
 const PROBLEM_TYPE_BASE = 'https://balise.dev/problems/';
@@ -42,6 +42,7 @@ export const errorsPlugin = fp(
     // Registered first, this plugin sees every route: a known path asked with another method is a 405.
     const routeMethods = new RouteMethods();
     app.addHook('onRoute', (route) => routeMethods.add(route.url, route.method));
+    app.addHook('onRoute', (route) => declareRouteProblems(route, ...answeredAroundEveryRoute(route)));
 
     app.setNotFoundHandler((request, reply) => {
       const path = request.url.split('?')[0]!;
@@ -68,6 +69,30 @@ export const errorsPlugin = fp(
   },
   { name: 'errors' },
 );
+
+/** Methods whose request may carry a body, which Fastify parses (or refuses) before the route runs. */
+const METHODS_WITH_BODY = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * The codes any operation can meet, whatever its service does: a request the HTTP parser refuses
+ * (400, 408, 431), input the schema or the input guards refuse (400, on every route: a NUL in any
+ * query string, say), a crash (500), the database out of reach (503), and a body too large or of
+ * a type no parser reads when the method may have one.
+ */
+function answeredAroundEveryRoute(route: RouteOptions): ErrorCode[] {
+  const codes: ErrorCode[] = [
+    'BAD_REQUEST',
+    'VALIDATION_FAILED',
+    'REQUEST_TIMEOUT',
+    'HEADERS_TOO_LARGE',
+    'INTERNAL',
+    'SERVICE_UNAVAILABLE',
+  ];
+  const methods = typeof route.method === 'string' ? [route.method] : route.method;
+  if (methods.some((method) => METHODS_WITH_BODY.has(method)))
+    codes.push('PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE');
+  return codes;
+}
 
 function problemOf(error: AppError, requestId: string, instance?: string) {
   return {

@@ -2,6 +2,8 @@ import rateLimit from '@fastify/rate-limit';
 import fp from 'fastify-plugin';
 import type { Database } from '../../db/database';
 import { AppError } from '../../domain/errors/error-catalogue';
+import { declareRouteProblems } from '../errors/problem.schema';
+import { declareRouteHeaders } from '../openapi/response-headers';
 import { defineJob } from '../jobs/job-definition';
 import { PeriodicJobPayloadSchema } from '../jobs/scheduler';
 import { deleteStaleWindows, postgresRateLimitStore } from './rate-limit-store';
@@ -23,6 +25,11 @@ const purgeJob = defineJob({
  */
 export const rateLimitPlugin = fp(
   async (app) => {
+    app.addHook('onRoute', (route) => {
+      if (!route.config?.rateLimit) return;
+      declareRouteProblems(route, 'RATE_LIMITED');
+      declareRouteHeaders(route, () => true, 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset');
+    });
     await app.register(rateLimit, {
       global: false,
       store: postgresRateLimitStore(app.db),
