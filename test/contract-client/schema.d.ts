@@ -5801,6 +5801,12 @@ export interface operations {
         /** @description The settings to change; those omitted stay */
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "isDefault": true,
+                 *       "notifyOnReceipt": true
+                 *     }
+                 */
                 "application/json": {
                     /** @description `true`: open this box at sign-in (the login's previous default, if any, is unset); `false`: open the login's own box */
                     isDefault?: boolean;

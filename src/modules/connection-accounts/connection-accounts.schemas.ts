@@ -93,6 +93,11 @@ export const UpdateAccessibleMailboxBodySchema = Type.Object(
       Type.Boolean({ description: "Notify the login's owner when this box receives mail" }),
     ),
   },
-  { additionalProperties: false, minProperties: 1, description: 'The settings to change; those omitted stay' },
+  {
+    additionalProperties: false,
+    minProperties: 1,
+    description: 'The settings to change; those omitted stay',
+    examples: [{ isDefault: true, notifyOnReceipt: true }],
+  },
 );
 export type UpdateAccessibleMailboxBody = Static<typeof UpdateAccessibleMailboxBodySchema>;

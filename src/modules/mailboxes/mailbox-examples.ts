@@ -34,7 +34,6 @@ export const CREATE_MAILBOX_EXAMPLES = [
     firstName: 'Hugo',
     civility: 'M',
     profession: EXAMPLE_PROFESSION.pharmacist,
-    rpps: EXAMPLE_RPPS.pharmacist,
     service: 'Pharmacie à usage intérieur',
   },
   {

@@ -27,7 +27,7 @@ const routes: ScopedRoute<Box>[] = [
     'type-change',
     true,
     200,
-    ({ id }) => ({ method: 'post', path: `/v1/mailboxes/${id}/type-change`, body: { type: 'MED' } }),
+    ({ id }) => ({ method: 'post', path: `/v1/mailboxes/${id}/type-change`, body: { type: 'MED', rpps: null } }),
   ],
   // Into the structure it is already in: refused by the transfer's rule, past scoping.
   [
