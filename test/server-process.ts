@@ -24,8 +24,14 @@ export interface ServerProcess {
 
 const ROOT = path.join(__dirname, '..');
 
+/**
+ * A port no other jest worker probes: a probe frees its port before the server takes it, so two
+ * workers probing the same range could both pick it, and one would talk to the other's server.
+ */
 async function freePort(): Promise<number> {
-  for (let port = 4300; port < 4400; port += 1) {
+  const worker = Number(process.env.JEST_WORKER_ID ?? '1');
+  const first = 4300 + ((worker - 1) % 10) * 10;
+  for (let port = first; port < first + 10; port += 1) {
     const probe = createServer();
     const isFree = await new Promise<boolean>((resolve) => {
       probe.once('error', () => resolve(false));
@@ -36,7 +42,7 @@ async function freePort(): Promise<number> {
       return port;
     }
   }
-  throw new Error('no free port in 4300–4399');
+  throw new Error(`no free port in ${first}–${first + 9}`);
 }
 
 /** Waits, a bounded time, until `condition` holds; `describe` says what the failure message shows. */
