@@ -4,7 +4,7 @@ import { assertStructureAccess } from '../../platform/auth/authorization';
 import { AppError } from '../../domain/errors/error-catalogue';
 import type { RequestContext, ServiceDependencies } from '../../platform/request-context';
 import { decodeCursor, toPage, type Page } from '../../shared/pagination';
-import { assertMailboxEditable } from '../mailboxes/mailbox-assertions';
+import { assertMailboxEditable, lockMailboxForWrite } from '../mailboxes/mailbox-assertions';
 import { findMailbox, type MailboxRecord } from '../mailboxes';
 import {
   findConnectionAccount,
@@ -96,9 +96,7 @@ export async function updateAccessibleMailbox(
 ): Promise<AccessibleMailbox> {
   return withLinkUniqueness(() =>
     deps.db.transaction(async (tx) => {
-      const login = await lockBox(tx, loginId);
-      assertStructureAccess(context.caller, login.mailbox.structureId, 'write', 'Mailbox');
-      assertMailboxEditable(login.mailbox);
+      await lockMailboxForWrite(tx, context.caller, loginId, undefined);
       const previousDefault = body.isDefault ? await findDefaultSharedMailboxId(tx, loginId) : undefined;
       const sharedIds = [sharedMailboxId, previousDefault].filter(
         (id): id is string => id !== undefined && id !== loginId,
