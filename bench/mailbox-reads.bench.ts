@@ -3,7 +3,7 @@ import {
   createBenchDatabase,
   machineLine,
   perNodeSection,
-  REPO_ROOT,
+  startBenchApi,
   startProcess,
   stopProcess,
   withClient,
@@ -128,30 +128,11 @@ const line = (label: string, result: LoadSummary, ceiling: LoadSummary) =>
 
 async function main(): Promise<void> {
   const database = await createBenchDatabase('balise_bench_reads');
-  const env = {
-    DATABASE_URL: database.url,
-    BALISE_BOOTSTRAP_API_KEY: KEY,
-    LOG_LEVEL: 'warn',
-    BALISE_JOBS_ENABLED: 'false',
-    PORT: String(API_PORT),
-    DATABASE_POOL_SIZE: '10',
-  };
-  const api = await startProcess(
-    path.join(REPO_ROOT, 'dist', 'server.js'),
-    env,
-    `http://127.0.0.1:${API_PORT}/health/ready`,
-  );
-  const headers = { authorization: `Bearer ${KEY}` };
+  const api = await startBenchApi(database.url, API_PORT, KEY);
+  const { headers, domain } = api;
   try {
-    const domain = `bench${Date.now()}.mssante.fr`;
-    const created = await fetch(`http://127.0.0.1:${API_PORT}/v1/structures`, {
-      method: 'POST',
-      headers: { ...headers, 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'Bench', domains: [domain] }),
-    });
-    const structure = (await created.json()) as { id: string };
     const seedStart = Date.now();
-    const ids = await seed(database.url, structure.id, domain);
+    const ids = await seed(database.url, api.structureId, domain);
     console.log(`seeded ${BOX_COUNT} boxes in ${Date.now() - seedStart} ms`);
 
     const ceilingProcess = await startProcess(
@@ -197,7 +178,7 @@ Each list or search is one prepared statement per shape (filters, sort, cursor, 
 `,
     );
   } finally {
-    await stopProcess(api);
+    await stopProcess(api.process);
     if (process.env.BENCH_KEEP_DATABASE) console.log(`kept ${database.url}`);
     else await database.drop();
   }

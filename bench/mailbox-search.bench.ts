@@ -5,7 +5,7 @@ import {
   createBenchDatabase,
   machineLine,
   perNodeSection,
-  REPO_ROOT,
+  startBenchApi,
   startProcess,
   stopProcess,
   withClient,
@@ -89,31 +89,12 @@ const ratio = (part: number, whole: number) => Math.round((part / whole) * 100);
 
 async function main(): Promise<void> {
   const database = await createBenchDatabase('balise_bench_search');
-  const env = {
-    DATABASE_URL: database.url,
-    BALISE_BOOTSTRAP_API_KEY: KEY,
-    LOG_LEVEL: 'warn',
-    BALISE_JOBS_ENABLED: 'false',
-    PORT: String(API_PORT),
-    DATABASE_POOL_SIZE: '10',
-  };
-  const api = await startProcess(
-    path.join(REPO_ROOT, 'dist', 'server.js'),
-    env,
-    `http://127.0.0.1:${API_PORT}/health/ready`,
-  );
-  const headers = { authorization: `Bearer ${KEY}` };
+  const api = await startBenchApi(database.url, API_PORT, KEY);
+  const { headers, domain } = api;
   try {
-    const domain = `bench${Date.now()}.mssante.fr`;
-    const created = await fetch(`http://127.0.0.1:${API_PORT}/v1/structures`, {
-      method: 'POST',
-      headers: { ...headers, 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'Bench', domains: [domain] }),
-    });
-    const structure = (await created.json()) as { id: string };
     const boxes = benchBoxes(BOX_COUNT);
     const seedStart = Date.now();
-    const ids = await seed(database.url, structure.id, domain, boxes);
+    const ids = await seed(database.url, api.structureId, domain, boxes);
     console.log(`seeded ${BOX_COUNT} boxes in ${Date.now() - seedStart} ms`);
 
     const ceilingProcess = await startProcess(
@@ -162,7 +143,7 @@ Target: every shape ≥ 50 % of the ceiling's req/s with p99 ≤ 2 × its p99 �
 `,
     );
   } finally {
-    await stopProcess(api);
+    await stopProcess(api.process);
     if (process.env.BENCH_KEEP_DATABASE) console.log(`kept ${database.url}`);
     else await database.drop();
   }

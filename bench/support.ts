@@ -98,3 +98,43 @@ export const perNodeSection = (name: string) => `${name}-node${process.versions.
 export function machineLine(): string {
   return `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node.js ${process.version}, ${new Date().toISOString().slice(0, 10)}`;
 }
+
+/** The API as production runs it, reached over HTTP with an operator key, and a structure to fill. */
+export interface BenchApi {
+  readonly process: ChildProcess;
+  readonly baseUrl: string;
+  readonly headers: Record<string, string>;
+  readonly structureId: string;
+  /** The structure's MSSanté domain, fresh for each run. */
+  readonly domain: string;
+}
+
+/**
+ * Starts `dist/server.js` over `databaseUrl` (jobs off, a pool of 10), with `key` as its bootstrap
+ * operator key, and creates one structure through the API for the benchmark to seed.
+ */
+export async function startBenchApi(databaseUrl: string, port: number, key: string): Promise<BenchApi> {
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const env = {
+    DATABASE_URL: databaseUrl,
+    BALISE_BOOTSTRAP_API_KEY: key,
+    LOG_LEVEL: 'warn',
+    BALISE_JOBS_ENABLED: 'false',
+    PORT: String(port),
+    DATABASE_POOL_SIZE: '10',
+  };
+  const child = await startProcess(path.join(REPO_ROOT, 'dist', 'server.js'), env, `${baseUrl}/health/ready`);
+  const headers = { authorization: `Bearer ${key}` };
+  const domain = `bench${Date.now()}.mssante.fr`;
+  const created = await fetch(`${baseUrl}/v1/structures`, {
+    method: 'POST',
+    headers: { ...headers, 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'Bench', domains: [domain] }),
+  });
+  if (created.status !== 201) {
+    child.kill();
+    throw new Error(`creating the bench structure: ${created.status} ${await created.text()}`);
+  }
+  const structure = (await created.json()) as { id: string };
+  return { process: child, baseUrl, headers, structureId: structure.id, domain };
+}
