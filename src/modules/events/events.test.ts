@@ -154,6 +154,24 @@ describe('GET /v1/events', () => {
     expect(ended.events[1]!.data).toMatchObject({ id: done.id, status: 'succeeded', counts: { created: 10_000 } });
   });
 
+  it('publishes import.failed with the import when rows fail under onError=abort, and no box', async () => {
+    const structure = await createStructure(test);
+    const start = await feedEnd();
+    const rows = [
+      { A: uniqueEmail('ok'), B: 'Martin', C: 'Lea', D: validRpps(), S: 'PER' },
+      { A: 'not-an-address', B: 'Martin', C: 'Paul', D: validRpps(), S: 'PER' },
+    ];
+    const done = await runImport(test, structure.id, loaduserCsv(rows), { onError: 'abort' });
+    expect(done.status).toBe('failed');
+
+    const { events } = await readAll({ after: start!, structureId: structure.id });
+    expect(events.map((event) => [event.type, event.subject.id])).toEqual([
+      ['import.created', done.id],
+      ['import.failed', done.id],
+    ]);
+    expect(events[1]!.data).toMatchObject({ id: done.id, status: 'failed', error: { code: done.error!.code } });
+  });
+
   it('publishes what the directory feed publishes, changes and withdraws, with the entry', async () => {
     const structure = await createStructure(test);
     const box = await createValidMailbox(test, structure.id, 'PER', { service: 'Cardiologie' });
