@@ -93,7 +93,7 @@ function problemResponse(status: number, codes: readonly ErrorCode[]): TSchema {
 }
 
 /** The codes a response built by `problemResponse` lists (none for any other schema). */
-function problemCodesOf(schema: unknown): ErrorCode[] {
+export function problemCodesOf(schema: unknown): ErrorCode[] {
   const parts = (schema as { allOf?: { properties?: { code?: { enum?: ErrorCode[] } } }[] } | undefined)?.allOf;
   return parts?.[1]?.properties?.code?.enum ?? [];
 }

@@ -9,6 +9,7 @@
  * - a multipart form's encoding (the part types of its file), which the plugin would drop, rides in
  *   the body schema under `FORM_ENCODING` and is moved here to the media type, where it belongs.
  */
+import { problemCodesOf } from '../errors/problem.schema';
 import { RESPONSE_HEADERS, type ResponseHeader } from './response-headers';
 
 type Json = Record<string, unknown>;
@@ -72,14 +73,14 @@ const pascalCase = (code: string) =>
     .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
     .join('');
 
-/** The codes a problem response lists (its `code` enum), or none for any other response. */
-function problemCodesOf(response: Json): string[] | undefined {
+/** The schema of a response's problem document, if it has one. */
+function problemSchemaOf(response: Json): unknown {
   const content = isObject(response.content) ? response.content[PROBLEM_CONTENT_TYPE] : undefined;
-  const schema = isObject(content) && isObject(content.schema) ? content.schema : undefined;
-  const narrowed: unknown = schema && Array.isArray(schema.allOf) ? schema.allOf[1] : undefined;
-  const code = isObject(narrowed) && isObject(narrowed.properties) ? narrowed.properties.code : undefined;
-  return isObject(code) && Array.isArray(code.enum) ? (code.enum as string[]) : undefined;
+  return isObject(content) ? content.schema : undefined;
 }
+
+/** Headers a shared error response may carry; one with others (a route's rate limit) stays inline. */
+const SHAREABLE_HEADERS = new Set(['X-Request-Id', 'Retry-After', 'Idempotent-Replayed', 'Idempotent-Redacted']);
 
 /**
  * Error responses are the same on many operations (the 401, the 400, the 5xx…): each distinct one
@@ -88,9 +89,6 @@ function problemCodesOf(response: Json): string[] | undefined {
  * replay), and the operations refer to it. One that only one operation
  * gives, or with headers of its route (a rate limit), stays inline.
  */
-/** Headers a shared error response may carry; one with others (a route's rate limit) stays inline. */
-const SHAREABLE_HEADERS = new Set(['X-Request-Id', 'Retry-After', 'Idempotent-Replayed', 'Idempotent-Redacted']);
-
 function shareProblemResponses(paths: Record<string, Record<string, unknown>>): Record<string, Json> {
   const shared = new Map<string, { response: Json; uses: { responses: Json; status: string }[] }>();
   for (const operations of Object.values(paths)) {
@@ -98,8 +96,9 @@ function shareProblemResponses(paths: Record<string, Record<string, unknown>>): 
       if (!isObject(operation) || !isObject(operation.responses)) continue;
       const responses = operation.responses;
       for (const [status, response] of Object.entries(responses)) {
-        const codes = isObject(response) ? problemCodesOf(response) : undefined;
-        if (!isObject(response) || !codes) continue;
+        if (!isObject(response)) continue;
+        const codes = problemCodesOf(problemSchemaOf(response));
+        if (codes.length === 0) continue;
         const headers = Object.keys(isObject(response.headers) ? response.headers : {});
         if (headers.some((name) => !SHAREABLE_HEADERS.has(name))) continue;
         const name = codes.map(pascalCase).join('Or') + (headers.includes('Idempotent-Replayed') ? 'Replayable' : '');
