@@ -132,6 +132,16 @@ describe('the lifecycle sweep', () => {
       actor: { type: 'system', id: 'lifecycle.sweep' },
       cause: { sweepId: first.sweepId },
     });
+    // The event feed publishes each warning under its public name, oldest first.
+    const feed = await test.http
+      .get('/v1/events')
+      .query({ type: 'lifecycle.deletion_warning', structureId: withContact.id, limit: 500 })
+      .set(asOperator())
+      .expect(200);
+    const published = (feed.body.items as { mailboxId: string; data: { thresholdDays: number } }[]).filter(
+      (event) => event.mailboxId === box.id,
+    );
+    expect(published.map((event) => event.data.thresholdDays)).toEqual([30, 7]);
     expect(
       (await deletionWarnings(`structureId=${withContact.id}`)).filter((item) => item.mailboxId === null),
     ).toHaveLength(2);
