@@ -25,4 +25,9 @@ module.exports = {
   // migrations take a moment, more so on a loaded CI machine.
   testTimeout: 30000,
   maxWorkers: process.env.JEST_MAX_WORKERS ?? '50%',
+  // A worker that ran many files holds a heap past a gigabyte (each file's PGlite and app), and a
+  // major collection of that heap pauses it for seconds: the hostile-upload tests, which require the
+  // event loop to answer within a second, then fail for what the previous files left. A worker
+  // grown past this between files is replaced by a fresh one.
+  workerIdleMemoryLimit: '768MB',
 };
