@@ -27,10 +27,12 @@ const ROOT = path.join(__dirname, '..');
 /**
  * A port no other jest worker probes: a probe frees its port before the server takes it, so two
  * workers probing the same range could both pick it, and one would talk to the other's server.
+ * `BALISE_TEST_PORT_BASE` moves the whole range, for two checkouts testing on one machine.
  */
 async function freePort(): Promise<number> {
   const worker = Number(process.env.JEST_WORKER_ID ?? '1');
-  const first = 4300 + ((worker - 1) % 10) * 10;
+  const base = Number(process.env.BALISE_TEST_PORT_BASE ?? '4300');
+  const first = base + ((worker - 1) % 10) * 10;
   for (let port = first; port < first + 10; port += 1) {
     const probe = createServer();
     const isFree = await new Promise<boolean>((resolve) => {

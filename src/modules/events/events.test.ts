@@ -12,6 +12,7 @@ import {
   uniqueLocalPart,
   validRpps,
 } from '../../../test/factories';
+import { settleEventFeed } from '../../../test/event-feed';
 import { bearer, createTestApp, type TestApp } from '../../../test/harness';
 
 /**
@@ -47,8 +48,9 @@ async function readFeed(query: Record<string, string | number> = {}, key = test.
   return response.body as Feed;
 }
 
-/** Every event after `after`, page by page, as a consumer reads them. */
+/** Every event after `after` committed so far, page by page, as a consumer reads them. */
 async function readAll(query: Record<string, string> = {}, key = test.operatorKey, limit = 500) {
+  await settleEventFeed(test);
   const events: FeedEvent[] = [];
   let after: string | undefined = query.after;
   for (;;) {
@@ -89,6 +91,7 @@ describe('GET /v1/events', () => {
     const structure = await createStructure(test);
     const start = await feedEnd();
     for (let index = 0; index < 3; index += 1) await createMailbox(test, structure.id);
+    await settleEventFeed(test);
     const first = await readFeed({ after: start!, limit: 2 });
     expect(first.items).toHaveLength(2);
     expect(first.hasMore).toBe(true);

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { selectRows } from '../../db/database';
 import { ManualClock } from '../../shared/clock';
+import { settleEventFeed } from '../../../test/event-feed';
 import { bearer, createTestApp, type TestApp } from '../../../test/harness';
 import {
   assignCorrespondence,
@@ -133,6 +134,7 @@ describe('the lifecycle sweep', () => {
       cause: { sweepId: first.sweepId },
     });
     // The event feed publishes each warning under its public name, oldest first.
+    await settleEventFeed(test);
     const feed = await test.http
       .get('/v1/events')
       .query({ type: 'lifecycle.deletion_warning', structureId: withContact.id, limit: 500 })
