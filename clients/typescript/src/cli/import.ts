@@ -88,11 +88,23 @@ function printSummary({ out }: Context, finished: Import, failed: ImportRow[]): 
   const { created, updated, unchanged, failed: failedCount } = finished.counts;
   const dryRun = finished.options.dryRun ? ' (dry run: nothing written)' : '';
   out(`import ${finished.id} ${finished.status}${dryRun}`);
-  if (finished.error) out(`  ${finished.error.code}: ${finished.error.detail}`);
+  if (finished.error) {
+    out(`  ${finished.error.code}: ${finished.error.detail}`);
+    for (const error of finished.error.errors ?? []) out(`  ${where(error)}${error.message} [${error.code}]`);
+  }
   out(`  ${created} created, ${updated} updated, ${unchanged} unchanged, ${failedCount} failed`);
   for (const row of failed) {
     for (const error of row.errors) {
-      out(`  row ${error.row}, column ${error.column} (${error.header}): ${error.message} [${error.code}]`);
+      out(`  ${where(error)}${error.message} [${error.code}]`);
     }
   }
+}
+
+/** `row 4, column D (RPPS): ` — where a spreadsheet user finds the cell at fault. */
+function where(error: { row?: number; column?: string; header?: string; field?: string }): string {
+  const cell = [error.row === undefined ? '' : `row ${error.row}`, error.column ? `column ${error.column}` : '']
+    .filter(Boolean)
+    .join(', ');
+  const place = cell || error.field || '';
+  return place ? `${place}${error.header ? ` (${error.header})` : ''}: ` : '';
 }
