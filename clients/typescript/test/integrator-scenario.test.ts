@@ -11,10 +11,11 @@ import { createGeneratedClient, type GeneratedClient } from '../src/generated/cl
 import type { components, operations } from '../src/generated/schema';
 
 /**
- * What a DPI vendor does with the bare generated layer of @balise/client (src/generated/: no retries, no thrown problems) (openapi-typescript
- * types, openapi-fetch calls), against a live server over real HTTP. It is type-checked with the
- * repository (`npm run typecheck`, strict) and linted without casts, `any` or non-null assertions
- * (eslint.config.js): a call the contract types wrongly fails the build, not just this test.
+ * What a DPI vendor does with the bare generated layer of @balise/client (openapi-typescript types,
+ * openapi-fetch calls; no retries, answers not thrown), against a live server over real HTTP. It is
+ * type-checked with the repository (`npm run typecheck`, strict) and linted without casts, `any` or
+ * non-null assertions (eslint.config.js): a call the contract types wrongly fails the build, not just
+ * this test. The helpers on top are tested in client.test.ts.
  */
 
 type Mailbox = components['schemas']['Mailbox'];
