@@ -5,11 +5,22 @@ export type ProblemCode = ProblemDocument['code'];
 /** One field at fault, as the server names it (`field`) or, for an import row, its column. */
 export type ProblemError = NonNullable<ProblemDocument['errors']>[number];
 
+/** The code of an answer that came without a problem document (from a proxy, a load balancer). */
+const FALLBACK_CODES: Partial<Record<number, ProblemCode>> = {
+  404: 'ROUTE_NOT_FOUND',
+  408: 'REQUEST_TIMEOUT',
+  413: 'PAYLOAD_TOO_LARGE',
+  429: 'RATE_LIMITED',
+  502: 'SERVICE_UNAVAILABLE',
+  503: 'SERVICE_UNAVAILABLE',
+  504: 'SERVICE_UNAVAILABLE',
+};
+
 /**
  * Every answer that is not a success, thrown as one error type: the RFC 9457 problem the server
  * sent (its `status`, stable `code`, `errors[]` and the `requestId` to quote to the operator).
- * An answer without a problem document (a proxy's 502 page) still becomes one, with code
- * `INTERNAL` or `SERVICE_UNAVAILABLE` and the body's first characters as its detail.
+ * An answer without a problem document (a proxy's 502 page) still becomes one, with the code its
+ * status implies (FALLBACK_CODES, else `INTERNAL`) and the body's first characters as its detail.
  */
 export class BaliseProblem extends Error {
   readonly status: number;
@@ -25,7 +36,7 @@ export class BaliseProblem extends Error {
     super(`${status} ${problem?.code ?? 'HTTP_ERROR'}: ${detail}`);
     this.name = 'BaliseProblem';
     this.status = status;
-    this.code = problem?.code ?? (status === 503 ? 'SERVICE_UNAVAILABLE' : 'INTERNAL');
+    this.code = problem?.code ?? FALLBACK_CODES[status] ?? 'INTERNAL';
     this.title = problem?.title ?? `HTTP ${status}`;
     this.detail = detail;
     this.errors = problem?.errors ?? [];

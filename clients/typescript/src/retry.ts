@@ -1,3 +1,5 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
 /**
  * Bounded retries, as a `fetch` that openapi-fetch calls (its `fetch` option): a middleware sees
  * one request and one response, and cannot send the request again; a fetch can. Only what is safe to
@@ -38,7 +40,8 @@ export function retryingFetch(options: RetryOptions = {}, fetchImpl: Fetch = (re
         if (last || isAbort(error)) throw error;
         const delayMs = Math.min(backoff(baseDelayMs, attempt), maxDelayMs);
         options.onRetry?.({ attempt, delayMs, error });
-        await sleep(delayMs);
+        // The caller's abort (the request's own signal) ends the wait at once.
+        await sleep(delayMs, undefined, { signal: request.signal });
         continue;
       }
       if (last || !RETRIED_STATUSES.has(response.status)) return response;
@@ -46,7 +49,7 @@ export function retryingFetch(options: RetryOptions = {}, fetchImpl: Fetch = (re
       if (delayMs > maxDelayMs) return response;
       await response.body?.cancel();
       options.onRetry?.({ attempt, delayMs, status: response.status });
-      await sleep(delayMs);
+      await sleep(delayMs, undefined, { signal: request.signal });
     }
   };
 }
@@ -66,8 +69,4 @@ function backoff(baseDelayMs: number, attempt: number): number {
 
 function isAbort(error: unknown): boolean {
   return error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError');
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

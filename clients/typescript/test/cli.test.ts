@@ -65,9 +65,13 @@ interface Run {
 }
 
 /** Runs `balise …` configured by its environment, as a script would; never throws on a non-zero exit. */
-async function balise(args: string[], environment: Record<string, string> = {}): Promise<Run> {
+function balise(args: string[], environment: Record<string, string> = {}): Promise<Run> {
+  return spawnBalise(process.execPath, [BIN, ...args], environment);
+}
+
+async function spawnBalise(file: string, args: string[], environment: Record<string, string> = {}): Promise<Run> {
   const env = { PATH: process.env.PATH, BALISE_URL: server.baseUrl, BALISE_API_KEY: server.adminKey, ...environment };
-  return promisify(execFile)(process.execPath, [BIN, ...args], { env, cwd: work }).then(
+  return promisify(execFile)(file, args, { env, cwd: work }).then(
     ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
     (error: Error & { code?: number; stdout?: string; stderr?: string }) => ({
       code: typeof error.code === 'number' ? error.code : -1,
@@ -126,6 +130,23 @@ describe('balise import', () => {
     const run = await balise(['import', good, '--structure', server.structureId, '--dry-run', '--wait']);
     expect(run.stdout).toMatch(/\d+ created, \d+ updated, \d+ unchanged, 0 failed/);
     expect(run.code).toBe(0);
+  });
+
+  it('draws the two progress bars when it runs on a terminal (a pseudo-terminal from script(1))', async () => {
+    const command = [
+      process.execPath,
+      BIN,
+      'import',
+      badFile,
+      '--structure',
+      server.structureId,
+      '--dry-run',
+      '--wait',
+    ];
+    const run = await spawnBalise('script', ['-qec', command.map((word) => `'${word}'`).join(' '), '/dev/null']);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/\d+\/\d+ rows read/);
+    expect(run.stdout).toMatch(/\d+\/\d+ rows applied/);
   });
 
   it('exits 2 on a usage error, an unknown structure and an unreachable server', async () => {

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { BaliseProblem } from '../problem';
 import { UsageError } from './context';
@@ -10,6 +12,7 @@ export const EXIT = { ok: 0, rowsFailed: 1, usage: 2 } as const;
 
 export function buildProgram(setExitCode: (code: number) => void): Command {
   const program = new Command('balise')
+    .version(packageVersion())
     .description('Balise from a shell: import loaduser files, export, reports, the directory feed')
     .addOption(new Option('--url <url>', 'the Balise server').env('BALISE_URL'))
     .addOption(new Option('--api-key <key>', 'an API key (blk_…)').env('BALISE_API_KEY'))
@@ -29,6 +32,12 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
   // Subcommands report their usage errors through the same exception as the program.
   for (const command of allCommands(program)) command.exitOverride().showHelpAfterError();
   return program;
+}
+
+/** The package's version, from its package.json (two folders up from src/cli/ and from dist/cli/ alike). */
+function packageVersion(): string {
+  const manifest: unknown = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8'));
+  return typeof manifest === 'object' && manifest !== null && 'version' in manifest ? String(manifest.version) : '';
 }
 
 function allCommands(command: Command): Command[] {
