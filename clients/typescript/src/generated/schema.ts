@@ -4,3049 +4,1420 @@
  */
 
 export interface paths {
-  '/health/live': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/health/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The process answers */
+        get: operations["getLiveness"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** The process answers */
-    get: operations['getLiveness'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/health/ready': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/health/ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The database answers */
+        get: operations["getReadiness"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** The database answers */
-    get: operations['getReadiness'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/api-keys': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/api-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the keys the caller may manage (no secrets) */
+        get: operations["listApiKeys"];
+        put?: never;
+        /**
+         * Create an API key; the secret is in this answer only
+         * @description Answers the new key with its secret (`key`), which is shown in this answer only and stored as a SHA-256 hash. A retry with the same `Idempotency-Key` replays the same 201 with `Idempotent-Replayed: true` but without `key`, and says so with `Idempotent-Redacted: key`: the secret is never stored in clear, so it cannot be handed out again. A client that lost the first answer revokes that key (its `id` is in the replay) and creates another.
+         */
+        post: operations["createApiKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** List the keys the caller may manage (no secrets) */
-    get: operations['listApiKeys'];
-    put?: never;
-    /**
-     * Create an API key; the secret is in this answer only
-     * @description Answers the new key with its secret (`key`), which is shown in this answer only and stored as a SHA-256 hash. A retry with the same `Idempotency-Key` replays the same 201 with `Idempotent-Replayed: true` but without `key`, and says so with `Idempotent-Redacted: key`: the secret is never stored in clear, so it cannot be handed out again. A client that lost the first answer revokes that key (its `id` is in the replay) and creates another.
-     */
-    post: operations['createApiKey'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/api-keys/{apiKeyId}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/api-keys/{apiKeyId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke an API key: it stops working at once */
+        delete: operations["revokeApiKey"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    post?: never;
-    /** Revoke an API key: it stops working at once */
-    delete: operations['revokeApiKey'];
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/structures': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/structures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the structures visible to the caller */
+        get: operations["listStructures"];
+        put?: never;
+        /** Create a structure (operator) */
+        post: operations["createStructure"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** List the structures visible to the caller */
-    get: operations['listStructures'];
-    put?: never;
-    /** Create a structure (operator) */
-    post: operations['createStructure'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/structures/{structureId}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/structures/{structureId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a structure */
+        get: operations["getStructure"];
+        put?: never;
+        post?: never;
+        /** Delete a structure without mailboxes (operator) */
+        delete: operations["deleteStructure"];
+        options?: never;
+        head?: never;
+        /** Change a structure (domains and quotas: operator only) */
+        patch: operations["updateStructure"];
+        trace?: never;
     };
-    /** Get a structure */
-    get: operations['getStructure'];
-    put?: never;
-    post?: never;
-    /** Delete a structure without mailboxes (operator) */
-    delete: operations['deleteStructure'];
-    options?: never;
-    head?: never;
-    /** Change a structure (domains and quotas: operator only) */
-    patch: operations['updateStructure'];
-    trace?: never;
-  };
-  '/v1/structures/{structureId}/mssante': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/structures/{structureId}/mssante": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** MSSanté domains and, per quota family, addresses used and available */
+        get: operations["getStructureMssante"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** MSSanté domains and, per quota family, addresses used and available */
-    get: operations['getStructureMssante'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/audit-events': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/audit-events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who changed what, when, before and after (newest first)
+         * @description Admins and readers see the events of their structures; events without a structure (API keys) are for operators.
+         */
+        get: operations["listAuditEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * Who changed what, when, before and after (newest first)
-     * @description Admins and readers see the events of their structures; events without a structure (API keys) are for operators.
-     */
-    get: operations['listAuditEvents'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/events': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every change, in commit order, to read on from where you stopped
+         * @description The replayable feed of changes: one event per audited change, written in the same transaction as the change (an event exists if and only if its change committed). Read it with `after` set to the previous page's `nextCursor`: a reader never misses nor gets twice an event, whatever the number of API processes writing. An event appears once every transaction that started before it has ended, so a long write (an import batch) can hold newer events back for its duration. Admins and readers see the events of their structures; events without a structure (API keys) are for operators. Events are kept `BALISE_EVENTS_RETENTION_DAYS` (30 by default): a consumer away longer resynchronises from the resources. Poll with `after` when `hasMore` is false; ask again at once when it is true.
+         */
+        get: operations["listEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * Every change, in commit order, to read on from where you stopped
-     * @description The replayable feed of changes: one event per audited change, written in the same transaction as the change (an event exists if and only if its change committed). Read it with `after` set to the previous page's `nextCursor`: a reader never misses nor gets twice an event, whatever the number of API processes writing. An event appears once every transaction that started before it has ended, so a long write (an import batch) can hold newer events back for its duration. Admins and readers see the events of their structures; events without a structure (API keys) are for operators. Events are kept `BALISE_EVENTS_RETENTION_DAYS` (30 by default): a consumer away longer resynchronises from the resources. Poll with `after` when `hasMore` is false; ask again at once when it is true.
-     */
-    get: operations['listEvents'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/mailboxes': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/mailboxes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List and search mailboxes
+         * @description Deleted boxes are listed only with `status=deleted`. The cursor is tied to the sort order. With `q`, the list is ordered by rank first (how many typed words a box holds whole, highest first), then by `sort`; the cursor carries the last box's rank with its sort key, so the pages of one search neither skip nor repeat a box. Page with the same `q` and `sort`: a list's cursor is refused in a search (400).
+         */
+        get: operations["listMailboxes"];
+        put?: never;
+        /**
+         * Create a mailbox (pre-registered)
+         * @description The box starts `preregistered` and unlisted. With `notify`, an invitation carrying a registration token is queued to its reference address; MED, PER and INT boxes only (the deck: an ORG or APP reference address has no person to complete a registration): `notify` on an ORG or APP box is a 422 `INVITATION_NOT_FOR_TYPE` naming `notify`.
+         */
+        post: operations["createMailbox"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * List and search mailboxes
-     * @description Deleted boxes are listed only with `status=deleted`. The cursor is tied to the sort order. With `q`, the list is ordered by rank first (how many typed words a box holds whole, highest first), then by `sort`; the cursor carries the last box's rank with its sort key, so the pages of one search neither skip nor repeat a box. Page with the same `q` and `sort`: a list's cursor is refused in a search (400).
-     */
-    get: operations['listMailboxes'];
-    put?: never;
-    /**
-     * Create a mailbox (pre-registered)
-     * @description The box starts `preregistered` and unlisted. With `notify`, an invitation carrying a registration token is queued to its reference address; MED, PER and INT boxes only (the deck: an ORG or APP reference address has no person to complete a registration): `notify` on an ORG or APP box is a 422 `INVITATION_NOT_FOR_TYPE` naming `notify`.
-     */
-    post: operations['createMailbox'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/mailboxes/counts': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/mailboxes/counts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The console's tabs: boxes per status and pending change-of-mail requests */
+        get: operations["countMailboxes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** The console's tabs: boxes per status and pending change-of-mail requests */
-    get: operations['countMailboxes'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/mailboxes/{mailboxId}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/mailboxes/{mailboxId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a mailbox */
+        get: operations["getMailbox"];
+        put?: never;
+        post?: never;
+        /** Delete a mailbox (soft: kept for the retention period, address withdrawn) */
+        delete: operations["deleteMailbox"];
+        options?: never;
+        head?: never;
+        /** Change a mailbox's fields */
+        patch: operations["updateMailbox"];
+        trace?: never;
     };
-    /** Get a mailbox */
-    get: operations['getMailbox'];
-    put?: never;
-    post?: never;
-    /** Delete a mailbox (soft: kept for the retention period, address withdrawn) */
-    delete: operations['deleteMailbox'];
-    options?: never;
-    head?: never;
-    /** Change a mailbox's fields */
-    patch: operations['updateMailbox'];
-    trace?: never;
-  };
-  '/v1/mailboxes/{mailboxId}/validate': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/mailboxes/{mailboxId}/validate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Validate a self sign-up (pending → valid)
+         * @description An action the current status forbids is a 409 whose problem carries `currentStatus`. Landing in a status that may not hold an MSSanté address (`deleted`, `rejected`, `pending`) withdraws the one the box holds (kept in the correspondence's history, its quota place freed); `deactivated` keeps it for the reactivation.
+         */
+        post: operations["validateMailbox"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Validate a self sign-up (pending → valid)
-     * @description An action the current status forbids is a 409 whose problem carries `currentStatus`. Landing in a status that may not hold an MSSanté address (`deleted`, `rejected`, `pending`) withdraws the one the box holds (kept in the correspondence's history, its quota place freed); `deactivated` keeps it for the reactivation.
-     */
-    post: operations['validateMailbox'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/mailboxes/{mailboxId}/reject': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/mailboxes/{mailboxId}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reject a self sign-up (pending → rejected)
+         * @description An action the current status forbids is a 409 whose problem carries `currentStatus`. Landing in a status that may not hold an MSSanté address (`deleted`, `rejected`, `pending`) withdraws the one the box holds (kept in the correspondence's history, its quota place freed); `deactivated` keeps it for the reactivation.
+         */
+        post: operations["rejectMailbox"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Reject a self sign-up (pending → rejected)
-     * @description An action the current status forbids is a 409 whose problem carries `currentStatus`. Landing in a status that may not hold an MSSanté address (`deleted`, `rejected`, `pending`) withdraws the one the box holds (kept in the correspondence's history, its quota place freed); `deactivated` keeps it for the reactivation.
-     */
-    post: operations['rejectMailbox'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/mailboxes/{mailboxId}/deactivate': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/mailboxes/{mailboxId}/deactivate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Deactivate a mailbox
+         * @description An action the current status forbids is a 409 whose problem carries `currentStatus`. Landing in a status that may not hold an MSSanté address (`deleted`, `rejected`, `pending`) withdraws the one the box holds (kept in the correspondence's history, its quota place freed); `deactivated` keeps it for the reactivation.
+         */
+        post: operations["deactivateMailbox"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Deactivate a mailbox
-     * @description An action the current status forbids is a 409 whose problem carries `currentStatus`. Landing in a status that may not hold an MSSanté address (`deleted`, `rejected`, `pending`) withdraws the one the box holds (kept in the correspondence's history, its quota place freed); `deactivated` keeps it for the reactivation.
-     */
-    post: operations['deactivateMailbox'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/mailboxes/{mailboxId}/reactivate': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/mailboxes/{mailboxId}/reactivate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reactivate a mailbox, back to its former status
+         * @description An action the current status forbids is a 409 whose problem carries `currentStatus`. Landing in a status that may not hold an MSSanté address (`deleted`, `rejected`, `pending`) withdraws the one the box holds (kept in the correspondence's history, its quota place freed); `deactivated` keeps it for the reactivation.
+         */
+        post: operations["reactivateMailbox"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Reactivate a mailbox, back to its former status
-     * @description An action the current status forbids is a 409 whose problem carries `currentStatus`. Landing in a status that may not hold an MSSanté address (`deleted`, `rejected`, `pending`) withdraws the one the box holds (kept in the correspondence's history, its quota place freed); `deactivated` keeps it for the reactivation.
-     */
-    post: operations['reactivateMailbox'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/mailboxes/{mailboxId}/type-change': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/mailboxes/{mailboxId}/type-change": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change a mailbox's type, with the fields the new type needs
+         * @description Fields the new type forbids are cleared unless given (responsible and description when becoming nominative, RPPS and ADELI when becoming ORG/APP). Links that no longer fit are removed: delegates and connection-account roles of a box that stops being nominative, the connection accounts of a box that stops being shared. A box with an MSSanté address cannot become MED, nor one that keeps an RPPS or ADELI (MED is a login "Sans n° RPPS ou ADELI"): send `rpps: null` and `adeli: null` to clear them in the same request.
+         */
+        post: operations["changeMailboxType"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Change a mailbox's type, with the fields the new type needs
-     * @description Fields the new type forbids are cleared unless given (responsible and description when becoming nominative, RPPS and ADELI when becoming ORG/APP). Links that no longer fit are removed: delegates and connection-account roles of a box that stops being nominative, the connection accounts of a box that stops being shared. A box with an MSSanté address cannot become MED, nor one that keeps an RPPS or ADELI (MED is a login "Sans n° RPPS ou ADELI"): send `rpps: null` and `adeli: null` to clear them in the same request.
-     */
-    post: operations['changeMailboxType'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/mailboxes/{mailboxId}/transfer': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/mailboxes/{mailboxId}/transfer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Attach a mailbox to another structure (the caller administers both)
+         * @description The MSSanté address follows the box only when the target structure owns its domain (and has room in its quota); otherwise it is withdrawn and the box needs a new address on one of the target's domains. Connection accounts and delegates never cross structures: they are removed.
+         */
+        post: operations["transferMailbox"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Attach a mailbox to another structure (the caller administers both)
-     * @description The MSSanté address follows the box only when the target structure owns its domain (and has room in its quota); otherwise it is withdrawn and the box needs a new address on one of the target's domains. Connection accounts and delegates never cross structures: they are removed.
-     */
-    post: operations['transferMailbox'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/registrations': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/registrations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Self sign-up: the box waits (`pending`) for an admin to validate it */
+        post: operations["registerMailbox"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Self sign-up: the box waits (`pending`) for an admin to validate it */
-    post: operations['registerMailbox'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/registrations/complete': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/registrations/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A pre-registered user finishes registration with their token (→ valid) */
+        post: operations["completeRegistration"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** A pre-registered user finishes registration with their token (→ valid) */
-    post: operations['completeRegistration'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/notifications': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The notification outbox (invitations, reminders, warnings), newest first
+         * @description Every message is written here in the same transaction as its cause, then delivered by a background job. With SMTP configured (`SMTP_URL`), a message becomes `sent` (with `sentAt`) once the relay accepted it; each failed attempt increments `attempts` and records `lastError`, and is retried with exponential backoff up to 8 attempts, after which the message is `failed`. Without SMTP, messages stay `queued` for good (they are not sent afterwards if SMTP is configured later). Delivery is at least once.
+         */
+        get: operations["listNotifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * The notification outbox (invitations, reminders, warnings), newest first
-     * @description Every message is written here in the same transaction as its cause, then delivered by a background job. With SMTP configured (`SMTP_URL`), a message becomes `sent` (with `sentAt`) once the relay accepted it; each failed attempt increments `attempts` and records `lastError`, and is retried with exponential backoff up to 8 attempts, after which the message is `failed`. Without SMTP, messages stay `queued` for good (they are not sent afterwards if SMTP is configured later). Delivery is at least once.
-     */
-    get: operations['listNotifications'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/mailboxes/{mailboxId}/activity': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/mailboxes/{mailboxId}/activity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record that a mailbox was used (the mail platform calls it)
+         * @description For the mail platform, which holds an operator key (admins and readers: 403). Sets `lastActivityAt` to the reported time (`at`, default now; a future time counts as now) unless it already is later: the value only moves forward, so concurrent and repeated calls are safe and the latest wins. Inactivity deletion counts from the latest of the last activity, creation, registration and restoration. Not audited (usage, not an administrative change), and it changes neither `updatedAt` nor the ETag, so it never makes an admin's If-Match fail. A deleted box answers 409.
+         */
+        post: operations["recordMailboxActivity"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Record that a mailbox was used (the mail platform calls it)
-     * @description For the mail platform, which holds an operator key (admins and readers: 403). Sets `lastActivityAt` to the reported time (`at`, default now; a future time counts as now) unless it already is later: the value only moves forward, so concurrent and repeated calls are safe and the latest wins. Inactivity deletion counts from the latest of the last activity, creation, registration and restoration. Not audited (usage, not an administrative change), and it changes neither `updatedAt` nor the ETag, so it never makes an admin's If-Match fail. A deleted box answers 409.
-     */
-    post: operations['recordMailboxActivity'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/mailboxes/{mailboxId}/restore': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/mailboxes/{mailboxId}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Restore a deleted mailbox within the retention period
+         * @description Operators, and admins of the box's structure. Back to the status the deletion interrupted. Possible for 6 months after the deletion and before the purge (409 `RETENTION_EXPIRED` after), if the reference e-mail is still free (409 `EMAIL_TAKEN`). The MSSanté address the deletion withdrew comes back as a new active row (the withdrawn one stays in the history) when it is still free (else 409 `ADDRESS_TAKEN`), on a domain the structure still owns and within its quota (else 422); with `withoutCorrespondence: true` the box is restored anyway, without an address (`correspondence: null`; the audit event's cause names the address not restored). A box going back to a status that may not hold an address (`rejected`, `pending`) comes back without it, as if `withoutCorrespondence` were given. The inactivity period starts again from the restoration. Audited as `mailbox.restored`.
+         */
+        post: operations["restoreMailbox"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Restore a deleted mailbox within the retention period
-     * @description Operators, and admins of the box's structure. Back to the status the deletion interrupted. Possible for 6 months after the deletion and before the purge (409 `RETENTION_EXPIRED` after), if the reference e-mail is still free (409 `EMAIL_TAKEN`). The MSSanté address the deletion withdrew comes back as a new active row (the withdrawn one stays in the history) when it is still free (else 409 `ADDRESS_TAKEN`), on a domain the structure still owns and within its quota (else 422); with `withoutCorrespondence: true` the box is restored anyway, without an address (`correspondence: null`; the audit event's cause names the address not restored). A box going back to a status that may not hold an address (`rejected`, `pending`) comes back without it, as if `withoutCorrespondence` were given. The inactivity period starts again from the restoration. Audited as `mailbox.restored`.
-     */
-    post: operations['restoreMailbox'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/lifecycle/sweeps': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/lifecycle/sweeps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Run a lifecycle sweep now and tell what it did
+         * @description The same sweep as the scheduled one (daily by default), synchronously: (1) deactivate boxes whose expiry date has come (from 00:00 UTC that day); (2) warn owners 30 and 7 days before an inactivity deletion, through the outbox, once per box, deadline and threshold (only the closest threshold reached, if sweeps were paused), with one digest per structure to its `contactEmail` when set; (3) delete (softly; the MSSanté address is withdrawn from the directory feed) boxes without a sign of life for 365 days, counted from the latest of last activity, creation, registration and restoration; (4) purge the personal data of boxes deleted more than 6 months ago (the audit trail stays); (5) delete the uploaded file of imports that ended (succeeded or failed) more than 24 hours ago (`import.file_deleted`; the import, its counts and row results stay, its annotated report answers 410 `IMPORT_FILE_DELETED`; a queued or running import keeps its file). Everything is audited with the system actor `lifecycle.sweep` and `cause.sweepId`. Sweeps running at once share the work (row locks, SKIP LOCKED): each change is made once. A box locked by a concurrent write is left to the next sweep. A box already past its deadline when first swept is deleted without waiting for a warning (it can be restored).
+         */
+        post: operations["runLifecycleSweep"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Run a lifecycle sweep now and tell what it did
-     * @description The same sweep as the scheduled one (daily by default), synchronously: (1) deactivate boxes whose expiry date has come (from 00:00 UTC that day); (2) warn owners 30 and 7 days before an inactivity deletion, through the outbox, once per box, deadline and threshold (only the closest threshold reached, if sweeps were paused), with one digest per structure to its `contactEmail` when set; (3) delete (softly; the MSSanté address is withdrawn from the directory feed) boxes without a sign of life for 365 days, counted from the latest of last activity, creation, registration and restoration; (4) purge the personal data of boxes deleted more than 6 months ago (the audit trail stays); (5) delete the uploaded file of imports that ended (succeeded or failed) more than 24 hours ago (`import.file_deleted`; the import, its counts and row results stay, its annotated report answers 410 `IMPORT_FILE_DELETED`; a queued or running import keeps its file). Everything is audited with the system actor `lifecycle.sweep` and `cause.sweepId`. Sweeps running at once share the work (row locks, SKIP LOCKED): each change is made once. A box locked by a concurrent write is left to the next sweep. A box already past its deadline when first swept is deleted without waiting for a warning (it can be restored).
-     */
-    post: operations['runLifecycleSweep'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/lifecycle/upcoming': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/lifecycle/upcoming": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Boxes due for deactivation (expiry) or deletion (inactivity)
+         * @description Everything falling due from now to now + `withinDays`, and what is overdue (the next sweep acts on it), ordered by `dueAt`. A box due for both appears once per reason. Admins and readers see their structures' boxes; another structure in `structureId` is a 404.
+         */
+        get: operations["listUpcomingLifecycleEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * Boxes due for deactivation (expiry) or deletion (inactivity)
-     * @description Everything falling due from now to now + `withinDays`, and what is overdue (the next sweep acts on it), ordered by `dueAt`. A box due for both appears once per reason. Admins and readers see their structures' boxes; another structure in `structureId` is a 404.
-     */
-    get: operations['listUpcomingLifecycleEvents'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/mailboxes/{mailboxId}/email-change-requests': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/mailboxes/{mailboxId}/email-change-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ask to change a mailbox's reference address (its login)
+         * @description The reference address never changes by PATCH: it changes when a request is approved. `newEmail` must be free across the operator, case-insensitively: held by no mailbox that is not deleted (409 `EMAIL_TAKEN`) and asked for by no other pending request (409 `EMAIL_TAKEN`). The current address, in any case, is a 422 `EMAIL_UNCHANGED`. A mailbox has at most one pending request (409 `EMAIL_CHANGE_PENDING`, carrying `pendingRequestId`); a deleted mailbox takes none (409 `INVALID_TRANSITION`). The request counts in `/v1/mailboxes/counts` while pending.
+         */
+        post: operations["createEmailChangeRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Ask to change a mailbox's reference address (its login)
-     * @description The reference address never changes by PATCH: it changes when a request is approved. `newEmail` must be free across the operator, case-insensitively: held by no mailbox that is not deleted (409 `EMAIL_TAKEN`) and asked for by no other pending request (409 `EMAIL_TAKEN`). The current address, in any case, is a 422 `EMAIL_UNCHANGED`. A mailbox has at most one pending request (409 `EMAIL_CHANGE_PENDING`, carrying `pendingRequestId`); a deleted mailbox takes none (409 `INVALID_TRANSITION`). The request counts in `/v1/mailboxes/counts` while pending.
-     */
-    post: operations['createEmailChangeRequest'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/email-change-requests': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/email-change-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List change-of-mail requests, newest first
+         * @description Admins and readers see the requests of their structures. A mailbox's requests follow it when it is transferred.
+         */
+        get: operations["listEmailChangeRequests"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * List change-of-mail requests, newest first
-     * @description Admins and readers see the requests of their structures. A mailbox's requests follow it when it is transferred.
-     */
-    get: operations['listEmailChangeRequests'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/email-change-requests/{requestId}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/email-change-requests/{requestId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a change-of-mail request */
+        get: operations["getEmailChangeRequest"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** Get a change-of-mail request */
-    get: operations['getEmailChangeRequest'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/email-change-requests/{requestId}/approve': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/email-change-requests/{requestId}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve a change-of-mail request and apply it to the mailbox
+         * @description Only a `pending` request can be approved, rejected or cancelled: any other is a 409 `INVALID_TRANSITION` whose problem carries `currentStatus`. `If-Match` takes the request's ETag. The address is checked again: taken meanwhile by another mailbox, it is a 409 `EMAIL_TAKEN` and the request stays pending (reject or cancel it). A request whose mailbox was deleted is a 409 `INVALID_TRANSITION` with `mailboxStatus`. On success the mailbox's `email` is the new address (its ETag changes), the change is in the audit trail of both, and an `email_change` notification to the new address is queued.
+         */
+        post: operations["approveEmailChangeRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Approve a change-of-mail request and apply it to the mailbox
-     * @description Only a `pending` request can be approved, rejected or cancelled: any other is a 409 `INVALID_TRANSITION` whose problem carries `currentStatus`. `If-Match` takes the request's ETag. The address is checked again: taken meanwhile by another mailbox, it is a 409 `EMAIL_TAKEN` and the request stays pending (reject or cancel it). A request whose mailbox was deleted is a 409 `INVALID_TRANSITION` with `mailboxStatus`. On success the mailbox's `email` is the new address (its ETag changes), the change is in the audit trail of both, and an `email_change` notification to the new address is queued.
-     */
-    post: operations['approveEmailChangeRequest'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/email-change-requests/{requestId}/reject': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/email-change-requests/{requestId}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reject a change-of-mail request
+         * @description Only a `pending` request can be approved, rejected or cancelled: any other is a 409 `INVALID_TRANSITION` whose problem carries `currentStatus`. `If-Match` takes the request's ETag. The mailbox is untouched. An optional `reason` is kept on the request.
+         */
+        post: operations["rejectEmailChangeRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Reject a change-of-mail request
-     * @description Only a `pending` request can be approved, rejected or cancelled: any other is a 409 `INVALID_TRANSITION` whose problem carries `currentStatus`. `If-Match` takes the request's ETag. The mailbox is untouched. An optional `reason` is kept on the request.
-     */
-    post: operations['rejectEmailChangeRequest'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/email-change-requests/{requestId}/cancel': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/email-change-requests/{requestId}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel (withdraw) a change-of-mail request
+         * @description Only a `pending` request can be approved, rejected or cancelled: any other is a 409 `INVALID_TRANSITION` whose problem carries `currentStatus`. `If-Match` takes the request's ETag. The mailbox is untouched. An optional `reason` is kept on the request.
+         */
+        post: operations["cancelEmailChangeRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Cancel (withdraw) a change-of-mail request
-     * @description Only a `pending` request can be approved, rejected or cancelled: any other is a 409 `INVALID_TRANSITION` whose problem carries `currentStatus`. `If-Match` takes the request's ETag. The mailbox is untouched. An optional `reason` is kept on the request.
-     */
-    post: operations['cancelEmailChangeRequest'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/structures/{structureId}/reminders': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/structures/{structureId}/reminders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Remind every pre-registered user of the structure to finish registering
+         * @description Queues a `reminder` message in the outbox (`GET /v1/notifications?kind=reminder`) for every `preregistered` MED, PER and INT mailbox (never ORG or APP ones, not counted in `sent`: the deck invites MED, PER and INT accounts only, an ORG or APP reference address having no person to complete a registration), each carrying a new registration token: the token of any earlier invitation or reminder stops working. Answers how many were queued and when; the reminder is recorded (and shown by `…/reminders/last`, who it reached by `…/reminders/last/recipients`) even when `sent` is 0. Send an `Idempotency-Key` so that a retried request does not remind twice.
+         */
+        post: operations["sendReminders"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Remind every pre-registered user of the structure to finish registering
-     * @description Queues a `reminder` message in the outbox (`GET /v1/notifications?kind=reminder`) for every `preregistered` MED, PER and INT mailbox (never ORG or APP ones, not counted in `sent`: the deck invites MED, PER and INT accounts only, an ORG or APP reference address having no person to complete a registration), each carrying a new registration token: the token of any earlier invitation or reminder stops working. Answers how many were queued and when; the reminder is recorded (and shown by `…/reminders/last`, who it reached by `…/reminders/last/recipients`) even when `sent` is 0. Send an `Idempotency-Key` so that a retried request does not remind twice.
-     */
-    post: operations['sendReminders'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/structures/{structureId}/reminders/last': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/structures/{structureId}/reminders/last": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The structure's last reminder to pre-registered users
+         * @description Answers 200 with `null` when the structure never sent a reminder; 404 only for an unknown or invisible structure.
+         */
+        get: operations["getLastReminder"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * The structure's last reminder to pre-registered users
-     * @description Answers 200 with `null` when the structure never sent a reminder; 404 only for an unknown or invisible structure.
-     */
-    get: operations['getLastReminder'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/structures/{structureId}/reminders/last/recipients': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/structures/{structureId}/reminders/last/recipients": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who the structure's last reminder reached
+         * @description "Afficher la dernière relance": the boxes the last reminder reached, each with the reference address it was sent to (as it was then; the names, type and status are as they are now: a box that has since finished registering is `valid`). In address order, paged; the cursor holds on to its reminder, so a reminder sent while a client pages does not mix two lists. An empty page when the structure never sent one; a deleted box stays listed until its purge, which erases the address.
+         */
+        get: operations["listLastReminderRecipients"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * Who the structure's last reminder reached
-     * @description "Afficher la dernière relance": the boxes the last reminder reached, each with the reference address it was sent to (as it was then; the names, type and status are as they are now: a box that has since finished registering is `valid`). In address order, paged; the cursor holds on to its reminder, so a reminder sent while a client pages does not mix two lists. An empty page when the structure never sent one; a deleted box stays listed until its purge, which erases the address.
-     */
-    get: operations['listLastReminderRecipients'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/structures/{structureId}/alimentation-report': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/structures/{structureId}/alimentation-report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The alimentation report: what the ANS would flag, with a summary
+         * @description Every issue the ANS would flag on the structure's fed boxes (pre-registered or valid, not test, not MED), each
+         *     `{ mailboxId, email, type, rule, severity, field, message }`. A box with a blocking issue is not published.
+         *
+         *     - Issues are ordered by mailbox id, then by the rule's rank in the catalogue; `cursor` is keyset over that order.
+         *     - `summary` counts the whole report of the structure, whatever the filters and the page: every fed box is evaluated
+         *       on each request, and the page and the summary are computed from one database snapshot.
+         *     - Filters `rule`, `severity`, `type` narrow `items` (and the files), not the summary.
+         *     - `Accept-Language: fr` gives French messages (and French headers in the files); English otherwise.
+         *     - The reference rules (RPPS_NOT_IN_REFERENCE, NAME_MISMATCH_REFERENCE) are silent while no reference extraction is
+         *       loaded (`reference: null`).
+         *     - Three representations, chosen by `Accept` (`application/json`, `text/csv`, the xlsx type; q-values honoured) or by
+         *       `format`, which wins when both are given; JSON when neither says. An `Accept` allowing none of them is a 406 whose
+         *       `available` lists the media types.
+         *     - CSV and XLSX stream every matching issue (`limit` and `cursor` do not apply); the XLSX has a summary sheet. In both, a cell a spreadsheet would run as a formula (leading `=`, `+`, `-`, `@`, their full-width forms, a tab or a carriage return) starts with `'`.
+         *       Whoever wants every issue should use a file rather than page through the JSON, each page re-evaluating the structure.
+         */
+        get: operations["getAlimentationReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * The alimentation report: what the ANS would flag, with a summary
-     * @description Every issue the ANS would flag on the structure's fed boxes (pre-registered or valid, not test, not MED), each
-     *     `{ mailboxId, email, type, rule, severity, field, message }`. A box with a blocking issue is not published.
-     *
-     *     - Issues are ordered by mailbox id, then by the rule's rank in the catalogue; `cursor` is keyset over that order.
-     *     - `summary` counts the whole report of the structure, whatever the filters and the page: every fed box is evaluated
-     *       on each request, and the page and the summary are computed from one database snapshot.
-     *     - Filters `rule`, `severity`, `type` narrow `items` (and the files), not the summary.
-     *     - `Accept-Language: fr` gives French messages (and French headers in the files); English otherwise.
-     *     - The reference rules (RPPS_NOT_IN_REFERENCE, NAME_MISMATCH_REFERENCE) are silent while no reference extraction is
-     *       loaded (`reference: null`).
-     *     - Three representations, chosen by `Accept` (`application/json`, `text/csv`, the xlsx type; q-values honoured) or by
-     *       `format`, which wins when both are given; JSON when neither says. An `Accept` allowing none of them is a 406 whose
-     *       `available` lists the media types.
-     *     - CSV and XLSX stream every matching issue (`limit` and `cursor` do not apply); the XLSX has a summary sheet. In both, a cell a spreadsheet would run as a formula (leading `=`, `+`, `-`, `@`, their full-width forms, a tab or a carriage return) starts with `'`.
-     *       Whoever wants every issue should use a file rather than page through the JSON, each page re-evaluating the structure.
-     */
-    get: operations['getAlimentationReport'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/reference/extractions': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/reference/extractions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Load the ANS MSSanté extraction as the reference of professionals (operator)
+         * @description multipart/form-data with one part `file`: the ANS public `Extraction_Correspondance_MSSante` file (UTF-8,
+         *     `|`-separated, 31 columns, its header line first). The file is read as it arrives: the header is checked on arrival
+         *     and the bytes must be UTF-8 text (415 otherwise). Only PER lines held under an RPPS (`Type Identifiant PP` 8) are
+         *     kept: RPPS, exercise name, first name, profession code; the raw file is not stored. Answered 202 with the extraction
+         *     and its counts (lines read, professionals kept, malformed lines); a job then puts it in force: follow it at `Location`.
+         *     Once loaded, it becomes the reference in force at once (the previous one is superseded; its rows are dropped by the
+         *     next load), and the alimentation report's reference rules use it. Up to BALISE_REFERENCE_UPLOAD_MAX_BYTES (512 MiB
+         *     by default; 413 above).
+         */
+        post: operations["uploadReferenceExtraction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Load the ANS MSSanté extraction as the reference of professionals (operator)
-     * @description multipart/form-data with one part `file`: the ANS public `Extraction_Correspondance_MSSante` file (UTF-8,
-     *     `|`-separated, 31 columns, its header line first). The file is read as it arrives: the header is checked on arrival
-     *     and the bytes must be UTF-8 text (415 otherwise). Only PER lines held under an RPPS (`Type Identifiant PP` 8) are
-     *     kept: RPPS, exercise name, first name, profession code; the raw file is not stored. Answered 202 with the extraction
-     *     and its counts (lines read, professionals kept, malformed lines); a job then puts it in force: follow it at `Location`.
-     *     Once loaded, it becomes the reference in force at once (the previous one is superseded; its rows are dropped by the
-     *     next load), and the alimentation report's reference rules use it. Up to BALISE_REFERENCE_UPLOAD_MAX_BYTES (512 MiB
-     *     by default; 413 above).
-     */
-    post: operations['uploadReferenceExtraction'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/reference/extractions/{extractionId}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/reference/extractions/{extractionId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Follow the load of an uploaded extraction (operator) */
+        get: operations["getReferenceExtraction"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** Follow the load of an uploaded extraction (operator) */
-    get: operations['getReferenceExtraction'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/reference': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/reference": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What reference of professionals is loaded (rows, source file, loaded at)
+         * @description Readable by every role: the reference is public ANS data, and explains the report's reference rules.
+         */
+        get: operations["getReference"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * What reference of professionals is loaded (rows, source file, loaded at)
-     * @description Readable by every role: the reference is public ANS data, and explains the report's reference rules.
-     */
-    get: operations['getReference'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/directory/entries': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/directory/entries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The national directory feed, in full or since a sync token
+         * @description What is fed to the national directory: exactly the fed boxes (pre-registered or valid, not test, not MED) that have an
+         *     MSSanté address and no blocking issue in the alimentation report, with the ANS fields. The liste rouge does not exclude
+         *     a box: it is fed with `listeRouge: true` (the default until its user finishes registration, unless `directoryVisible`).
+         *
+         *     **Full list** (no `since`): the entries published now, in the feed's sequence order.
+         *     **Incremental sync**: keep the `syncToken` of your last listing (any page gives the same one) and send it as `since`:
+         *     you get every entry published, changed (`change: published`, replace it) or withdrawn (`change: withdrawn`, remove it)
+         *     since. `since` also takes an ISO 8601 date-time (entries whose `changedAt` is later). An entry is keyed by `address` and
+         *     `ansType`: a box whose address or type changes shows as the old entry withdrawn and a new one published. Entries
+         *     changed while you page through may come twice: apply them idempotently.
+         *
+         *     The feed is a snapshot of the boxes diffed at each refresh: the first page of a listing refreshes it when it is older
+         *     than BALISE_DIRECTORY_MAX_AGE_SECONDS (60 s by default), and a periodic job refreshes it too; `refreshedAt` tells when.
+         *     Operators see every structure; admins and readers their structures' entries (filter with `structureId`).
+         */
+        get: operations["listDirectoryEntries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * The national directory feed, in full or since a sync token
-     * @description What is fed to the national directory: exactly the fed boxes (pre-registered or valid, not test, not MED) that have an
-     *     MSSanté address and no blocking issue in the alimentation report, with the ANS fields. The liste rouge does not exclude
-     *     a box: it is fed with `listeRouge: true` (the default until its user finishes registration, unless `directoryVisible`).
-     *
-     *     **Full list** (no `since`): the entries published now, in the feed's sequence order.
-     *     **Incremental sync**: keep the `syncToken` of your last listing (any page gives the same one) and send it as `since`:
-     *     you get every entry published, changed (`change: published`, replace it) or withdrawn (`change: withdrawn`, remove it)
-     *     since. `since` also takes an ISO 8601 date-time (entries whose `changedAt` is later). An entry is keyed by `address` and
-     *     `ansType`: a box whose address or type changes shows as the old entry withdrawn and a new one published. Entries
-     *     changed while you page through may come twice: apply them idempotently.
-     *
-     *     The feed is a snapshot of the boxes diffed at each refresh: the first page of a listing refreshes it when it is older
-     *     than BALISE_DIRECTORY_MAX_AGE_SECONDS (60 s by default), and a periodic job refreshes it too; `refreshedAt` tells when.
-     *     Operators see every structure; admins and readers their structures' entries (filter with `structureId`).
-     */
-    get: operations['listDirectoryEntries'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/structures/{structureId}/activity': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/structures/{structureId}/activity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A structure's activity: counts, recent changes, boxes expiring or due for deletion
+         * @description Counts by status (every box) and by type (boxes not deleted); the latest `limit` audit events of the structure; active boxes whose expiry date falls within `expiringWithinDays` (they are deactivated on that date); boxes the inactivity sweep deletes within `deletionWithinDays` (no activity for 365 days, counted from the latest of last activity, creation, registration and restoration; default window: the first warning's). Overdue boxes that the next sweep handles are listed first. Each list holds at most `limit` boxes (`hasMore` tells).
+         */
+        get: operations["getStructureActivity"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * A structure's activity: counts, recent changes, boxes expiring or due for deletion
-     * @description Counts by status (every box) and by type (boxes not deleted); the latest `limit` audit events of the structure; active boxes whose expiry date falls within `expiringWithinDays` (they are deactivated on that date); boxes the inactivity sweep deletes within `deletionWithinDays` (no activity for 365 days, counted from the latest of last activity, creation, registration and restoration; default window: the first warning's). Overdue boxes that the next sweep handles are listed first. Each list holds at most `limit` boxes (`hasMore` tells).
-     */
-    get: operations['getStructureActivity'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/mailboxes/{mailboxId}/correspondence': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/mailboxes/{mailboxId}/correspondence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The mailbox's MSSanté address and the ones it held before
+         * @description Always 200 for a visible mailbox: `current` is null when the box has no address (never had one, or it was withdrawn). `history` lists the withdrawn addresses the box held in its current structure, newest first (addresses held under a former structure stay with that structure). The ETag is the mailbox's: the address is part of the mailbox representation, so assigning or withdrawing it changes the mailbox's ETag too, and `If-Match` takes either.
+         */
+        get: operations["getCorrespondence"];
+        /**
+         * Give the mailbox the MSSanté address localPart@domain, or change it
+         * @description Always 200 with the view. PER, INT, ORG and APP boxes only (MED: 422 `CORRESPONDENCE_FORBIDDEN`); not on a deleted box (409). Only a `preregistered` or `valid` box is given an address or a new one (else 422 `STATUS_FORBIDS_CORRESPONDENCE` naming `status`): a `pending` sign-up is validated first, a `rejected` box never gets one, a `deactivated` box keeps the one it holds (the same address again is still a 200) but is reactivated before it gets another. A status that may not hold one (deleted, rejected, pending) withdraws it. The domain must be one of the structure's (422 naming `domain`; omitted = the first one); the local part follows our syntax (422 naming `localPart`). An address active on another box is a 409 `ADDRESS_TAKEN`; withdrawn addresses are free again. A box without an address takes a place in its structure's quota family (personal: PER and INT; organisational: ORG; applicative: APP), 422 `QUOTA_EXCEEDED` when none is left; changing an address keeps the box's place. A change withdraws the old address (kept in `history`) and starts a new one, as the ANS sees it. The same address again changes nothing. A test account's address is marked `isTest` and never published. Audited as `correspondence.assigned` or `correspondence.changed`. The ETag is the mailbox's: the address is part of the mailbox representation, so assigning or withdrawing it changes the mailbox's ETag too, and `If-Match` takes either.
+         */
+        put: operations["putCorrespondence"];
+        post?: never;
+        /**
+         * Withdraw the mailbox's MSSanté address (kept as history)
+         * @description Answers 200 with the view (`current` null, the withdrawn address first in `history`). A box without an address answers the same, changing nothing. Not on a deleted box (409; its address was withdrawn when it was deleted). Audited as `correspondence.withdrawn`. The ETag is the mailbox's: the address is part of the mailbox representation, so assigning or withdrawing it changes the mailbox's ETag too, and `If-Match` takes either.
+         */
+        delete: operations["deleteCorrespondence"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * The mailbox's MSSanté address and the ones it held before
-     * @description Always 200 for a visible mailbox: `current` is null when the box has no address (never had one, or it was withdrawn). `history` lists the withdrawn addresses the box held in its current structure, newest first (addresses held under a former structure stay with that structure). The ETag is the mailbox's: the address is part of the mailbox representation, so assigning or withdrawing it changes the mailbox's ETag too, and `If-Match` takes either.
-     */
-    get: operations['getCorrespondence'];
-    /**
-     * Give the mailbox the MSSanté address localPart@domain, or change it
-     * @description Always 200 with the view. PER, INT, ORG and APP boxes only (MED: 422 `CORRESPONDENCE_FORBIDDEN`); not on a deleted box (409). Only a `preregistered` or `valid` box is given an address or a new one (else 422 `STATUS_FORBIDS_CORRESPONDENCE` naming `status`): a `pending` sign-up is validated first, a `rejected` box never gets one, a `deactivated` box keeps the one it holds (the same address again is still a 200) but is reactivated before it gets another. A status that may not hold one (deleted, rejected, pending) withdraws it. The domain must be one of the structure's (422 naming `domain`; omitted = the first one); the local part follows our syntax (422 naming `localPart`). An address active on another box is a 409 `ADDRESS_TAKEN`; withdrawn addresses are free again. A box without an address takes a place in its structure's quota family (personal: PER and INT; organisational: ORG; applicative: APP), 422 `QUOTA_EXCEEDED` when none is left; changing an address keeps the box's place. A change withdraws the old address (kept in `history`) and starts a new one, as the ANS sees it. The same address again changes nothing. A test account's address is marked `isTest` and never published. Audited as `correspondence.assigned` or `correspondence.changed`. The ETag is the mailbox's: the address is part of the mailbox representation, so assigning or withdrawing it changes the mailbox's ETag too, and `If-Match` takes either.
-     */
-    put: operations['putCorrespondence'];
-    post?: never;
-    /**
-     * Withdraw the mailbox's MSSanté address (kept as history)
-     * @description Answers 200 with the view (`current` null, the withdrawn address first in `history`). A box without an address answers the same, changing nothing. Not on a deleted box (409; its address was withdrawn when it was deleted). Audited as `correspondence.withdrawn`. The ETag is the mailbox's: the address is part of the mailbox representation, so assigning or withdrawing it changes the mailbox's ETag too, and `If-Match` takes either.
-     */
-    delete: operations['deleteCorrespondence'];
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/mailboxes/{mailboxId}/connection-accounts': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/mailboxes/{mailboxId}/connection-accounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The nominative logins allowed to open this ORG or APP box
+         * @description Ordered by e-mail. A box of another type has none: the list is empty.
+         */
+        get: operations["listConnectionAccounts"];
+        /**
+         * Replace the whole list of connection accounts
+         * @description Answers the new list, whole (`nextCursor` null; at most 500 accounts). Accounts kept keep their creation date and take the flags given; the same list again changes nothing. One audit event `connection_accounts.replaced` with the list before and after. Any refused item refuses the whole request, fields named `items.N.…`. Only ORG and APP boxes have connection accounts (another type: 422 `NOT_A_SHARED_MAILBOX`; a deleted box: 409). An account is a PER, MED or INT box of the same structure, neither deleted nor rejected (a deactivated login may stay listed); it is named by `mailboxId` or by `email` (exactly one, else 400). A box of another structure is reported as unknown (422 `ACCOUNT_UNKNOWN`), never revealed. A login opens at most one box by default across all the boxes it can open: asking for a second default is a 409 `DEFAULT_TAKEN` naming `isDefault` (unset the other one first). The list is not versioned: writes to one box's list take turns.
+         */
+        put: operations["replaceConnectionAccounts"];
+        /**
+         * Allow one more nominative login to open this box
+         * @description An account already listed is a 409 `ALREADY_LINKED` (change its flags through PUT). Audited as `connection_account.added`. Only ORG and APP boxes have connection accounts (another type: 422 `NOT_A_SHARED_MAILBOX`; a deleted box: 409). An account is a PER, MED or INT box of the same structure, neither deleted nor rejected (a deactivated login may stay listed); it is named by `mailboxId` or by `email` (exactly one, else 400). A box of another structure is reported as unknown (422 `ACCOUNT_UNKNOWN`), never revealed. A login opens at most one box by default across all the boxes it can open: asking for a second default is a 409 `DEFAULT_TAKEN` naming `isDefault` (unset the other one first). The list is not versioned: writes to one box's list take turns.
+         */
+        post: operations["addConnectionAccount"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * The nominative logins allowed to open this ORG or APP box
-     * @description Ordered by e-mail. A box of another type has none: the list is empty.
-     */
-    get: operations['listConnectionAccounts'];
-    /**
-     * Replace the whole list of connection accounts
-     * @description Answers the new list, whole (`nextCursor` null; at most 500 accounts). Accounts kept keep their creation date and take the flags given; the same list again changes nothing. One audit event `connection_accounts.replaced` with the list before and after. Any refused item refuses the whole request, fields named `items.N.…`. Only ORG and APP boxes have connection accounts (another type: 422 `NOT_A_SHARED_MAILBOX`; a deleted box: 409). An account is a PER, MED or INT box of the same structure, neither deleted nor rejected (a deactivated login may stay listed); it is named by `mailboxId` or by `email` (exactly one, else 400). A box of another structure is reported as unknown (422 `ACCOUNT_UNKNOWN`), never revealed. A login opens at most one box by default across all the boxes it can open: asking for a second default is a 409 `DEFAULT_TAKEN` naming `isDefault` (unset the other one first). The list is not versioned: writes to one box's list take turns.
-     */
-    put: operations['replaceConnectionAccounts'];
-    /**
-     * Allow one more nominative login to open this box
-     * @description An account already listed is a 409 `ALREADY_LINKED` (change its flags through PUT). Audited as `connection_account.added`. Only ORG and APP boxes have connection accounts (another type: 422 `NOT_A_SHARED_MAILBOX`; a deleted box: 409). An account is a PER, MED or INT box of the same structure, neither deleted nor rejected (a deactivated login may stay listed); it is named by `mailboxId` or by `email` (exactly one, else 400). A box of another structure is reported as unknown (422 `ACCOUNT_UNKNOWN`), never revealed. A login opens at most one box by default across all the boxes it can open: asking for a second default is a 409 `DEFAULT_TAKEN` naming `isDefault` (unset the other one first). The list is not versioned: writes to one box's list take turns.
-     */
-    post: operations['addConnectionAccount'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/mailboxes/{mailboxId}/connection-accounts/{accountMailboxId}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/mailboxes/{mailboxId}/connection-accounts/{accountMailboxId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Stop a login from opening this box
+         * @description A box that is not in the list is a 404. Audited as `connection_account.removed`.
+         */
+        delete: operations["removeConnectionAccount"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    post?: never;
-    /**
-     * Stop a login from opening this box
-     * @description A box that is not in the list is a 404. Audited as `connection_account.removed`.
-     */
-    delete: operations['removeConnectionAccount'];
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/mailboxes/{mailboxId}/accessible-mailboxes': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/mailboxes/{mailboxId}/accessible-mailboxes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The shared boxes this nominative login can open, with its default and notification settings
+         * @description The nominative side of connection accounts: the ORG and APP boxes this PER, MED or INT login opens ("l'ensemble des comptes auxquels vous avez accès"), the same links as `…/{sharedMailboxId}/connection-accounts` lists from the shared side. When no box is the default, the login opens its own box at sign-in. Ordered by e-mail. A box that is no login (ORG, APP) opens none: the list is empty.
+         */
+        get: operations["listAccessibleMailboxes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * The shared boxes this nominative login can open, with its default and notification settings
-     * @description The nominative side of connection accounts: the ORG and APP boxes this PER, MED or INT login opens ("l'ensemble des comptes auxquels vous avez accès"), the same links as `…/{sharedMailboxId}/connection-accounts` lists from the shared side. When no box is the default, the login opens its own box at sign-in. Ordered by e-mail. A box that is no login (ORG, APP) opens none: the list is empty.
-     */
-    get: operations['listAccessibleMailboxes'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/mailboxes/{mailboxId}/accessible-mailboxes/{sharedMailboxId}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/mailboxes/{mailboxId}/accessible-mailboxes/{sharedMailboxId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Choose the login's default box, or its receipt notification for one box
+         * @description The nominative side of connection accounts: the ORG and APP boxes this PER, MED or INT login opens ("l'ensemble des comptes auxquels vous avez accès"), the same links as `…/{sharedMailboxId}/connection-accounts` lists from the shared side. When no box is the default, the login opens its own box at sign-in. Sets the flags given and keeps the others. `isDefault: true` makes this box the one the login opens at sign-in and unsets its previous default in the same step (this side sees all of the login's boxes; the shared side, which sees one, answers 409 `DEFAULT_TAKEN` instead); `isDefault: false` returns the login to its own box. A box the login does not open is a 404; a deleted login or shared box is a 409. Each link changed is audited as `connection_account.updated` (on the shared box, cause `{ side: "account" }`). Links are not versioned (no ETag): writes to one login take turns, and a PATCH names only the flags it changes.
+         */
+        patch: operations["updateAccessibleMailbox"];
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    /**
-     * Choose the login's default box, or its receipt notification for one box
-     * @description The nominative side of connection accounts: the ORG and APP boxes this PER, MED or INT login opens ("l'ensemble des comptes auxquels vous avez accès"), the same links as `…/{sharedMailboxId}/connection-accounts` lists from the shared side. When no box is the default, the login opens its own box at sign-in. Sets the flags given and keeps the others. `isDefault: true` makes this box the one the login opens at sign-in and unsets its previous default in the same step (this side sees all of the login's boxes; the shared side, which sees one, answers 409 `DEFAULT_TAKEN` instead); `isDefault: false` returns the login to its own box. A box the login does not open is a 404; a deleted login or shared box is a 409. Each link changed is audited as `connection_account.updated` (on the shared box, cause `{ side: "account" }`). Links are not versioned (no ETag): writes to one login take turns, and a PATCH names only the flags it changes.
-     */
-    patch: operations['updateAccessibleMailbox'];
-    trace?: never;
-  };
-  '/v1/mailboxes/{mailboxId}/delegates': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/mailboxes/{mailboxId}/delegates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The delegates of a nominative box
+         * @description Ordered by e-mail. ORG and APP boxes have none: the list is empty.
+         */
+        get: operations["listDelegates"];
+        put?: never;
+        /**
+         * Give a nominative box a delegate
+         * @description The delegate is named by `delegateMailboxId` or by its reference `email` (exactly one, else 400). Both boxes are nominative (PER, MED, INT): an ORG or APP box has no delegates (422 `NOT_A_NOMINATIVE_MAILBOX`) and cannot be one (422 `DELEGATE_NOT_NOMINATIVE`). The delegate belongs to the same structure and is pre-registered, pending or valid: a deactivated, rejected or deleted box is refused (422 `DELEGATE_INACTIVE`), a box of another structure is reported as unknown (422 `DELEGATE_UNKNOWN`, revealing nothing), a box cannot delegate to itself (422 `SELF_DELEGATION`). A delegate listed already is a 409 `ALREADY_LINKED`; a deleted box changes nothing (409). Audited as `delegate.added`.
+         */
+        post: operations["addDelegate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * The delegates of a nominative box
-     * @description Ordered by e-mail. ORG and APP boxes have none: the list is empty.
-     */
-    get: operations['listDelegates'];
-    put?: never;
-    /**
-     * Give a nominative box a delegate
-     * @description The delegate is named by `delegateMailboxId` or by its reference `email` (exactly one, else 400). Both boxes are nominative (PER, MED, INT): an ORG or APP box has no delegates (422 `NOT_A_NOMINATIVE_MAILBOX`) and cannot be one (422 `DELEGATE_NOT_NOMINATIVE`). The delegate belongs to the same structure and is pre-registered, pending or valid: a deactivated, rejected or deleted box is refused (422 `DELEGATE_INACTIVE`), a box of another structure is reported as unknown (422 `DELEGATE_UNKNOWN`, revealing nothing), a box cannot delegate to itself (422 `SELF_DELEGATION`). A delegate listed already is a 409 `ALREADY_LINKED`; a deleted box changes nothing (409). Audited as `delegate.added`.
-     */
-    post: operations['addDelegate'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/mailboxes/{mailboxId}/delegates/{delegateMailboxId}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/mailboxes/{mailboxId}/delegates/{delegateMailboxId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a delegate
+         * @description A box that is not a delegate of this one is a 404. Audited as `delegate.removed`.
+         */
+        delete: operations["removeDelegate"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    post?: never;
-    /**
-     * Remove a delegate
-     * @description A box that is not a delegate of this one is a 404. Audited as `delegate.removed`.
-     */
-    delete: operations['removeDelegate'];
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/imports/template': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/imports/template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download the current loaduser template
+         * @description The loaduser template, version 2: the header row (columns A to AH). In xlsx, every column is formatted as text (RPPS, postal codes and phone numbers keep their digits) and a second sheet, "Notice", explains each column, the accepted values and what an empty cell means. In csv: `;`-separated, UTF-8 with a BOM, CRLF, as French Excel opens it.
+         */
+        get: operations["getImportTemplate"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * Download the current loaduser template
-     * @description The loaduser template, version 2: the header row (columns A to AH). In xlsx, every column is formatted as text (RPPS, postal codes and phone numbers keep their digits) and a second sheet, "Notice", explains each column, the accepted values and what an empty cell means. In csv: `;`-separated, UTF-8 with a BOM, CRLF, as French Excel opens it.
-     */
-    get: operations['getImportTemplate'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/structures/{structureId}/imports': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/structures/{structureId}/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The structure's imports, newest first */
+        get: operations["listImports"];
+        put?: never;
+        /**
+         * Upload a loaduser file (csv, xls, xlsx) to create and update boxes
+         * @description Multipart form: a `file` part (csv with `;` or `,`, UTF-8 with or without BOM or Windows-1252; xls; xlsx; the first sheet is read) and the optional fields of the request schema (`dryRun`, `onError`, `notify`, `directoryVisible`), sent as text (`true`/`false`); a field sent empty counts as absent. The format is detected from the bytes, not the name or the part type: anything else is a 415; a file over the upload limit (`BALISE_UPLOAD_MAX_BYTES`) a 413; a missing file part, an unknown field or a value the schema refuses a 400 naming the field. The file is stored and processed by a background job; the answer is `202` with the import (`Location: /v1/imports/{id}`): poll it. With an `Idempotency-Key`, a retry replays the first answer; the same key with an upload of another size is a 422 (the bytes are not compared).
+         *
+         *     Semantics. Column A is the row key: an address held by a box of this structure updates that box; a new one creates a pre-registered box; an address held in another structure fails the row (`EMAIL_TAKEN`). An empty cell leaves the value as it is on an update (and unset on a creation). To clear a value, write `#VIDE` in its cell (trimmed, any case): on an update the box's value is cleared (AB/AH: every link removed; U or V: the whole responsible), audited like any change; on a creation it is an empty cell. `#VIDE` is refused (`CLEAR_REFUSED` on the cell) in the required columns A, B, C and S, in Q (write N) and in AC/AD: an import never removes an MSSanté address. An export writes a stored value equal to `#VIDE` as `'#VIDE`, read back as that text, so an export never clears on re-import. An import never changes a box's type (`TYPE_CHANGE_UNSUPPORTED`). A filled cell past column AH fails its row (`OUTSIDE_TEMPLATE`, header `(hors modèle)`), except the deleted-boxes export's own columns AI to AK under their headers; a column AH cell that is not `;`-separated addresses fails its row (`ADDRESS_LIST_INVALID`). Column AD empty means the current domain, or the structure's first for a new address. Columns AB (delegates) and AH (connection accounts), when filled, are the whole list (links not listed are removed); they name boxes of the structure or rows above in the same file, and newly named ones follow the rules of the delegate and connection-account endpoints (same codes, e.g. `DELEGATE_INACTIVE`, `ACCOUNT_NOT_NOMINATIVE`). A row that would change nothing is `unchanged` and writes nothing (no new version, no audit event): re-importing an unchanged export changes nothing. Column R wins over the `directoryVisible` option, which applies to created boxes only. `notify` queues an invitation for each created MED, PER and INT box; an ORG or APP row is created without one (its reference address has no person to complete a registration) and counted in `invitations.skipped`. Columns AE to AG are ignored.
+         *
+         *     Processing. The file is read once, as a stream, and every row is validated first (the mailbox rules of the API, the correspondence rules, duplicates within the file, references, quotas). With `abort`, if any row fails, nothing is written and the import ends `failed` with a `ROWS_INVALID` error (only failed rows are listed). With `skip`, valid rows are written and failed ones reported. `dryRun` validates and reports the outcome each row would have, writing nothing. Rows are then applied in batches (`BALISE_IMPORT_BATCH_SIZE`, 500), each in one transaction with its audit events (cause `{ importId }`) and a checkpoint: an interrupted import resumes after the last committed batch, so no row is half-applied or applied twice. A row that became invalid between validation and its batch (a concurrent change) fails alone. A file-level problem (unreadable, truncated, outdated template) ends the import `failed` with a problem object in `error`, before any box is written.
+         */
+        post: operations["createImport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** The structure's imports, newest first */
-    get: operations['listImports'];
-    put?: never;
-    /**
-     * Upload a loaduser file (csv, xls, xlsx) to create and update boxes
-     * @description Multipart form: a `file` part (csv with `;` or `,`, UTF-8 with or without BOM or Windows-1252; xls; xlsx; the first sheet is read) and the optional fields of the request schema (`dryRun`, `onError`, `notify`, `directoryVisible`), sent as text (`true`/`false`); a field sent empty counts as absent. The format is detected from the bytes, not the name or the part type: anything else is a 415; a file over the upload limit (`BALISE_UPLOAD_MAX_BYTES`) a 413; a missing file part, an unknown field or a value the schema refuses a 400 naming the field. The file is stored and processed by a background job; the answer is `202` with the import (`Location: /v1/imports/{id}`): poll it. With an `Idempotency-Key`, a retry replays the first answer; the same key with an upload of another size is a 422 (the bytes are not compared).
-     *
-     *     Semantics. Column A is the row key: an address held by a box of this structure updates that box; a new one creates a pre-registered box; an address held in another structure fails the row (`EMAIL_TAKEN`). An empty cell leaves the value as it is on an update (and unset on a creation). To clear a value, write `#VIDE` in its cell (trimmed, any case): on an update the box's value is cleared (AB/AH: every link removed; U or V: the whole responsible), audited like any change; on a creation it is an empty cell. `#VIDE` is refused (`CLEAR_REFUSED` on the cell) in the required columns A, B, C and S, in Q (write N) and in AC/AD: an import never removes an MSSanté address. An export writes a stored value equal to `#VIDE` as `'#VIDE`, read back as that text, so an export never clears on re-import. An import never changes a box's type (`TYPE_CHANGE_UNSUPPORTED`). A filled cell past column AH fails its row (`OUTSIDE_TEMPLATE`, header `(hors modèle)`), except the deleted-boxes export's own columns AI to AK under their headers; a column AH cell that is not `;`-separated addresses fails its row (`ADDRESS_LIST_INVALID`). Column AD empty means the current domain, or the structure's first for a new address. Columns AB (delegates) and AH (connection accounts), when filled, are the whole list (links not listed are removed); they name boxes of the structure or rows above in the same file, and newly named ones follow the rules of the delegate and connection-account endpoints (same codes, e.g. `DELEGATE_INACTIVE`, `ACCOUNT_NOT_NOMINATIVE`). A row that would change nothing is `unchanged` and writes nothing (no new version, no audit event): re-importing an unchanged export changes nothing. Column R wins over the `directoryVisible` option, which applies to created boxes only. `notify` queues an invitation for each created MED, PER and INT box; an ORG or APP row is created without one (its reference address has no person to complete a registration) and counted in `invitations.skipped`. Columns AE to AG are ignored.
-     *
-     *     Processing. The file is read once, as a stream, and every row is validated first (the mailbox rules of the API, the correspondence rules, duplicates within the file, references, quotas). With `abort`, if any row fails, nothing is written and the import ends `failed` with a `ROWS_INVALID` error (only failed rows are listed). With `skip`, valid rows are written and failed ones reported. `dryRun` validates and reports the outcome each row would have, writing nothing. Rows are then applied in batches (`BALISE_IMPORT_BATCH_SIZE`, 500), each in one transaction with its audit events (cause `{ importId }`) and a checkpoint: an interrupted import resumes after the last committed batch, so no row is half-applied or applied twice. A row that became invalid between validation and its batch (a concurrent change) fails alone. A file-level problem (unreadable, truncated, outdated template) ends the import `failed` with a problem object in `error`, before any box is written.
-     */
-    post: operations['createImport'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/imports/{importId}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/imports/{importId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An import: status, progress, counts and file-level error */
+        get: operations["getImport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** An import: status, progress, counts and file-level error */
-    get: operations['getImport'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/imports/{importId}/rows': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/imports/{importId}/rows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One result per row, errors on their row, column and header
+         * @description In row order. `outcome` filters (`created`, `updated`, `unchanged`, `failed`). On a dry run the outcomes are what the import would do. Under `abort` with failing rows, only the failed rows are listed (nothing was applied). Each error names the row (header = 1), the column letter and header, a stable code and a message. `warnings`, in the same shape, says what an accepted row should still have: `INT_WITHOUT_EXPIRY` (column P) for an INT box without expiry date, which a structure with `intExpiryRequired` refuses instead (`EXPIRY_DATE_REQUIRED`).
+         */
+        get: operations["listImportRows"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * One result per row, errors on their row, column and header
-     * @description In row order. `outcome` filters (`created`, `updated`, `unchanged`, `failed`). On a dry run the outcomes are what the import would do. Under `abort` with failing rows, only the failed rows are listed (nothing was applied). Each error names the row (header = 1), the column letter and header, a stable code and a message. `warnings`, in the same shape, says what an accepted row should still have: `INT_WITHOUT_EXPIRY` (column P) for an INT box without expiry date, which a structure with `intExpiryRequired` refuses instead (`EXPIRY_DATE_REQUIRED`).
-     */
-    get: operations['listImportRows'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/imports/{importId}/report': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/imports/{importId}/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The upload annotated with each row's outcome and errors
+         * @description The uploaded rows as they were read (columns A to AH, formulas neutralised), each followed by three columns: `Ligne` (its row number in the upload), `Résultat` (`créée`, `mise à jour`, `inchangée`, `erreur`, or `non appliquée` for a valid row of an import that wrote nothing) and `Erreurs` (one line per error: column, header, code, message; then the warnings, each line starting `Avertissement`). 409 while the import runs, or when the file itself could not be read. The upload is kept `BALISE_IMPORT_FILE_RETENTION_HOURS` (default 24) after the import ends, then the lifecycle sweep deletes it (`fileDeletedAt` on the import): from then on this answers 410 `IMPORT_FILE_DELETED`, and the row results stay at `…/rows`.
+         */
+        get: operations["getImportReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * The upload annotated with each row's outcome and errors
-     * @description The uploaded rows as they were read (columns A to AH, formulas neutralised), each followed by three columns: `Ligne` (its row number in the upload), `Résultat` (`créée`, `mise à jour`, `inchangée`, `erreur`, or `non appliquée` for a valid row of an import that wrote nothing) and `Erreurs` (one line per error: column, header, code, message; then the warnings, each line starting `Avertissement`). 409 while the import runs, or when the file itself could not be read. The upload is kept `BALISE_IMPORT_FILE_RETENTION_HOURS` (default 24) after the import ends, then the lifecycle sweep deletes it (`fileDeletedAt` on the import): from then on this answers 410 `IMPORT_FILE_DELETED`, and the row results stay at `…/rows`.
-     */
-    get: operations['getImportReport'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/structures/{structureId}/mailboxes/export': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/structures/{structureId}/mailboxes/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export the structure's boxes (every status but deleted) as a loaduser file
+         * @description The loaduser layout (template version 2, columns A to AH), streamed from the database in batches as it is written; xlsx adds the "Notice" sheet, csv is `;`-separated UTF-8 with a BOM. Cells a spreadsheet would run as a formula (leading `=`, `+`, `-`, `@`, their full-width forms `＝` `＋` `－` `＠`, a tab or a carriage return; phones such as `+33…` included) are written with a leading `'`, which the import removes. Column R holds the stored directory choice (empty = the default), AE to AG the status (in French: Préinscrite, À valider, Valide, Rejetée, Désactivée, Supprimée), last activity and id (ignored on import). Nominative boxes come first, then ORG and APP boxes, each sorted by name, so that column AH names rows above: the file imports as it is. Re-importing an unchanged export reports every row `unchanged`.
+         */
+        get: operations["exportMailboxes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * Export the structure's boxes (every status but deleted) as a loaduser file
-     * @description The loaduser layout (template version 2, columns A to AH), streamed from the database in batches as it is written; xlsx adds the "Notice" sheet, csv is `;`-separated UTF-8 with a BOM. Cells a spreadsheet would run as a formula (leading `=`, `+`, `-`, `@`, their full-width forms `＝` `＋` `－` `＠`, a tab or a carriage return; phones such as `+33…` included) are written with a leading `'`, which the import removes. Column R holds the stored directory choice (empty = the default), AE to AG the status (in French: Préinscrite, À valider, Valide, Rejetée, Désactivée, Supprimée), last activity and id (ignored on import). Nominative boxes come first, then ORG and APP boxes, each sorted by name, so that column AH names rows above: the file imports as it is. Re-importing an unchanged export reports every row `unchanged`.
-     */
-    get: operations['exportMailboxes'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/structures/{structureId}/deleted-mailboxes/export': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/structures/{structureId}/deleted-mailboxes/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export the boxes deleted in the retention period and those soon to be deleted for inactivity
+         * @description Boxes deleted within the retention period (`BALISE_LIFECYCLE_RETENTION_MONTHS`, six months), with the MSSanté address they held last, and boxes in use whose last sign of life is old enough for the first deletion warning (`BALISE_LIFECYCLE_INACTIVITY_DAYS` minus the largest of `BALISE_LIFECYCLE_WARNING_DAYS`: 335 days by default). The loaduser layout (template version 2, columns A to AH), streamed from the database in batches as it is written; xlsx adds the "Notice" sheet, csv is `;`-separated UTF-8 with a BOM. Cells a spreadsheet would run as a formula (leading `=`, `+`, `-`, `@`, their full-width forms `＝` `＋` `－` `＠`, a tab or a carriage return; phones such as `+33…` included) are written with a leading `'`, which the import removes. Column R holds the stored directory choice (empty = the default), AE to AG the status (in French: Préinscrite, À valider, Valide, Rejetée, Désactivée, Supprimée), last activity and id (ignored on import). Nominative boxes come first, then ORG and APP boxes, each sorted by name, so that column AH names rows above: the file imports as it is. Re-importing an unchanged export reports every row `unchanged`. Three columns follow AH, dates (UTC days, date cells in xlsx, JJ/MM/AAAA in csv) that the import ignores under these headers: AI `Date de suppression` (deleted boxes), AJ `Suppression prévue le` (boxes in use: their inactivity deadline, barring a sign of life) and AK `Données effacées le` (when the data is purged: the retention period after the deletion, or after the deadline).
+         */
+        get: operations["exportDeletedMailboxes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * Export the boxes deleted in the retention period and those soon to be deleted for inactivity
-     * @description Boxes deleted within the retention period (`BALISE_LIFECYCLE_RETENTION_MONTHS`, six months), with the MSSanté address they held last, and boxes in use whose last sign of life is old enough for the first deletion warning (`BALISE_LIFECYCLE_INACTIVITY_DAYS` minus the largest of `BALISE_LIFECYCLE_WARNING_DAYS`: 335 days by default). The loaduser layout (template version 2, columns A to AH), streamed from the database in batches as it is written; xlsx adds the "Notice" sheet, csv is `;`-separated UTF-8 with a BOM. Cells a spreadsheet would run as a formula (leading `=`, `+`, `-`, `@`, their full-width forms `＝` `＋` `－` `＠`, a tab or a carriage return; phones such as `+33…` included) are written with a leading `'`, which the import removes. Column R holds the stored directory choice (empty = the default), AE to AG the status (in French: Préinscrite, À valider, Valide, Rejetée, Désactivée, Supprimée), last activity and id (ignored on import). Nominative boxes come first, then ORG and APP boxes, each sorted by name, so that column AH names rows above: the file imports as it is. Re-importing an unchanged export reports every row `unchanged`. Three columns follow AH, dates (UTC days, date cells in xlsx, JJ/MM/AAAA in csv) that the import ignores under these headers: AI `Date de suppression` (deleted boxes), AJ `Suppression prévue le` (boxes in use: their inactivity deadline, barring a sign of life) and AK `Données effacées le` (when the data is purged: the retention period after the deletion, or after the deadline).
-     */
-    get: operations['exportDeletedMailboxes'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
-  schemas: {
-    /**
-     * @description RFC 9457 application/problem+json
-     * @example {
-     *       "type": "https://balise.dev/problems/business-rule-violated",
-     *       "title": "A business rule forbids this request",
-     *       "status": 422,
-     *       "detail": "The mailbox does not meet the rules of its type",
-     *       "instance": "/v1/mailboxes",
-     *       "code": "BUSINESS_RULE_VIOLATED",
-     *       "requestId": "c2b9e7a4-51f3-4d8e-9a6b-0f1e2d3c4b5a",
-     *       "errors": [
-     *         {
-     *           "field": "rpps",
-     *           "code": "RPPS_KEY",
-     *           "message": "The RPPS number fails its check digit; only test accounts may carry such a number."
-     *         }
-     *       ]
-     *     }
-     */
-    Problem: {
-      /** Format: uri-reference */
-      type: string;
-      title: string;
-      status: number;
-      detail: string;
-      instance?: string;
-      /**
-       * @description Stable error code, one of the catalogue below; each operation lists, per status, the codes it can return.
-       *
-       *     - `BAD_REQUEST` (400): The request is malformed
-       *     - `VALIDATION_FAILED` (400): The request does not match the schema
-       *     - `UNAUTHENTICATED` (401): Missing or invalid credentials
-       *     - `FORBIDDEN` (403): Your role does not allow this action
-       *     - `NOT_FOUND` (404): Resource not found
-       *     - `ROUTE_NOT_FOUND` (404): No such route
-       *     - `METHOD_NOT_ALLOWED` (405): Method not allowed on this route
-       *     - `NOT_ACCEPTABLE` (406): None of the representations the Accept header allows is available
-       *     - `CONFLICT` (409): The request conflicts with the current state
-       *     - `EMAIL_TAKEN` (409): This e-mail address is already used
-       *     - `DOMAIN_TAKEN` (409): This MSSanté domain belongs to another structure
-       *     - `ADDRESS_TAKEN` (409): This MSSanté address already exists
-       *     - `INVALID_TRANSITION` (409): The current state forbids this action
-       *     - `EMAIL_CHANGE_PENDING` (409): The mailbox already has a pending change-of-mail request
-       *     - `RESOURCE_IN_USE` (409): The resource is still referenced
-       *     - `ALREADY_LINKED` (409): This box is already linked
-       *     - `DEFAULT_TAKEN` (409): This account already opens another box by default
-       *     - `RETENTION_EXPIRED` (409): The retention period is over: the deleted mailbox can no longer be restored
-       *     - `IDEMPOTENCY_IN_PROGRESS` (409): A request with this Idempotency-Key is still running
-       *     - `REQUEST_TIMEOUT` (408): The request took too long to arrive
-       *     - `IMPORT_FILE_DELETED` (410): The uploaded file was deleted at the end of its retention period
-       *     - `PRECONDITION_FAILED` (412): The resource changed since you read it (If-Match)
-       *     - `PRECONDITION_REQUIRED` (428): This write needs If-Match with the ETag you read
-       *     - `PAYLOAD_TOO_LARGE` (413): The upload is too large
-       *     - `UNSUPPORTED_MEDIA_TYPE` (415): Unsupported content or file type
-       *     - `BUSINESS_RULE_VIOLATED` (422): A business rule forbids this request
-       *     - `IDEMPOTENCY_KEY_REUSED` (422): This Idempotency-Key was used with another request
-       *     - `QUOTA_EXCEEDED` (422): The structure has used all its addresses of this kind
-       *     - `RATE_LIMITED` (429): Too many requests
-       *     - `HEADERS_TOO_LARGE` (431): The request headers are too large
-       *     - `INTERNAL` (500): Internal server error
-       *     - `SERVICE_UNAVAILABLE` (503): Service unavailable
-       * @enum {string}
-       */
-      code:
-        | 'BAD_REQUEST'
-        | 'VALIDATION_FAILED'
-        | 'UNAUTHENTICATED'
-        | 'FORBIDDEN'
-        | 'NOT_FOUND'
-        | 'ROUTE_NOT_FOUND'
-        | 'METHOD_NOT_ALLOWED'
-        | 'NOT_ACCEPTABLE'
-        | 'CONFLICT'
-        | 'EMAIL_TAKEN'
-        | 'DOMAIN_TAKEN'
-        | 'ADDRESS_TAKEN'
-        | 'INVALID_TRANSITION'
-        | 'EMAIL_CHANGE_PENDING'
-        | 'RESOURCE_IN_USE'
-        | 'ALREADY_LINKED'
-        | 'DEFAULT_TAKEN'
-        | 'RETENTION_EXPIRED'
-        | 'IDEMPOTENCY_IN_PROGRESS'
-        | 'REQUEST_TIMEOUT'
-        | 'IMPORT_FILE_DELETED'
-        | 'PRECONDITION_FAILED'
-        | 'PRECONDITION_REQUIRED'
-        | 'PAYLOAD_TOO_LARGE'
-        | 'UNSUPPORTED_MEDIA_TYPE'
-        | 'BUSINESS_RULE_VIOLATED'
-        | 'IDEMPOTENCY_KEY_REUSED'
-        | 'QUOTA_EXCEEDED'
-        | 'RATE_LIMITED'
-        | 'HEADERS_TOO_LARGE'
-        | 'INTERNAL'
-        | 'SERVICE_UNAVAILABLE';
-      requestId: string;
-      errors?: {
-        /** @description Dotted path of the field at fault, e.g. `responsible.rpps` */
-        field?: string;
-        /** @description Spreadsheet row, header = 1 */
-        row?: number;
-        /** @description Spreadsheet column letter, A … AH */
-        column?: string;
-        code: string;
-        message: string;
-      }[];
-    } & {
-      [key: string]: unknown;
-    };
-    ApiKey: {
-      /** Format: uuid */
-      id: string;
-      name: string;
-      /** @description `operator`: every structure; `admin`: read/write on its structures; `reader`: read-only on its structures */
-      role: 'operator' | 'admin' | 'reader';
-      structureIds: string[];
-      /**
-       * @description A random public id to recognise the key by in lists and logs; no part of the secret
-       * @example kid_3f9c2a7b1e04
-       */
-      prefix: string;
-      /** Format: date-time */
-      createdAt: string;
-      revokedAt: string | null;
-    };
-    /** @description A page of ApiKey items, in the list's order */
-    ApiKeyPage: {
-      items: components['schemas']['ApiKey'][];
-      /** @description null on the last page */
-      nextCursor: string | null;
-    };
-    CreatedApiKey: {
-      /** Format: uuid */
-      id: string;
-      name: string;
-      /** @description `operator`: every structure; `admin`: read/write on its structures; `reader`: read-only on its structures */
-      role: 'operator' | 'admin' | 'reader';
-      structureIds: string[];
-      /**
-       * @description A random public id to recognise the key by in lists and logs; no part of the secret
-       * @example kid_3f9c2a7b1e04
-       */
-      prefix: string;
-      /** Format: date-time */
-      createdAt: string;
-      revokedAt: string | null;
-      /** @description The secret, shown this once only: store it now. Absent from an idempotent replay (`Idempotent-Redacted: key`), never stored in clear */
-      key?: string;
-    };
-    AuditEvent: {
-      /** Format: uuid */
-      id: string;
-      /** Format: date-time */
-      occurredAt: string;
-      actor: {
-        type: 'api_key' | 'system' | 'registration';
-        /** @description API key id, or the job that acted */
-        id: string | null;
-      };
-      requestId: string | null;
-      /** @description e.g. `structure.updated`, `mailbox.created` */
-      action: string;
-      targetType: string;
-      targetId: string;
-      structureId: string | null;
-      mailboxId: string | null;
-      cause: {
-        [key: string]: unknown;
-      } | null;
-      /** @description The resource before the change (null on creation) */
-      before: unknown;
-      /** @description The resource after the change (null on deletion) */
-      after: unknown;
-    };
-    /** @description A page of AuditEvent items, in the list's order */
-    AuditEventPage: {
-      items: components['schemas']['AuditEvent'][];
-      /** @description null on the last page */
-      nextCursor: string | null;
-    };
-    /**
-     * @example {
-     *       "id": "2a3b4c5d-6e7f-4a8b-9c0d-1e2f3a4b5c61",
-     *       "structureId": "0f6c1f9e-3b1a-4c55-9a0e-1d2b3c4d5e60",
-     *       "type": "PER",
-     *       "email": "camille.martin@ch-aubagne.fr",
-     *       "status": "valid",
-     *       "lastName": "Martin",
-     *       "firstName": "Camille",
-     *       "civility": "MME",
-     *       "profession": "10",
-     *       "professionCategory": "C",
-     *       "specialty": "SM54",
-     *       "rpps": "10102030409",
-     *       "adeli": null,
-     *       "service": "Cardiologie",
-     *       "organisationName": "Centre hospitalier Edmond Garcin",
-     *       "address": "179 avenue des Sœurs Gastine",
-     *       "postalCode": "13400",
-     *       "city": "Aubagne",
-     *       "phone": "+33442846000",
-     *       "mailboxPhone": null,
-     *       "paperless": true,
-     *       "expiresAt": null,
-     *       "isTest": false,
-     *       "directoryVisible": true,
-     *       "directoryVisibility": "default",
-     *       "responsible": null,
-     *       "description": null,
-     *       "correspondence": {
-     *         "localPart": "camille.martin",
-     *         "domain": "ch-aubagne.mssante.fr",
-     *         "address": "camille.martin@ch-aubagne.mssante.fr",
-     *         "isTest": false,
-     *         "assignedAt": "2026-03-02T09:15:00.000Z"
-     *       },
-     *       "lastActivityAt": "2026-03-02T09:15:00.000Z",
-     *       "createdAt": "2026-03-02T09:15:00.000Z",
-     *       "updatedAt": "2026-03-02T09:15:00.000Z"
-     *     }
-     */
-    Mailbox: {
-      /** Format: uuid */
-      id: string;
-      /** Format: uuid */
-      structureId: string;
-      /**
-       * @description PER personal, MED Medimail-only login, INT internal without RPPS, ORG shared, APP applicative
-       * @enum {string}
-       */
-      type: 'PER' | 'MED' | 'INT' | 'ORG' | 'APP';
-      /** @description The reference address and login; unique, case-insensitively */
-      email: string;
-      /** @enum {string} */
-      status: 'preregistered' | 'pending' | 'valid' | 'rejected' | 'deactivated' | 'deleted';
-      lastName: string;
-      firstName: string;
-      civility: string | null;
-      profession: string | null;
-      professionCategory: string | null;
-      specialty: string | null;
-      rpps: string | null;
-      adeli: string | null;
-      service: string | null;
-      organisationName: string | null;
-      address: string | null;
-      postalCode: string | null;
-      city: string | null;
-      phone: string | null;
-      mailboxPhone: string | null;
-      paperless: boolean | null;
-      /**
-       * Format: date
-       * @description YYYY-MM-DD
-       */
-      expiresAt: string | null;
-      isTest: boolean;
-      /** @description Whether the directory lists the box (effective value) */
-      directoryVisible: boolean;
-      /** @enum {string} */
-      directoryVisibility: 'default' | 'explicit';
-      /** @description The named person in charge of an ORG or APP box */
-      responsible: {
-        lastName: string;
-        firstName: string;
-        profession?: string | null;
-        rpps?: string | null;
-        adeli?: string | null;
-      } | null;
-      description: string | null;
-      correspondence: {
-        localPart: string;
-        domain: string;
-        /** @description `localPart@domain`, the MSSanté address */
-        address: string;
-        /** @description A test address: never published */
-        isTest: boolean;
-        /** Format: date-time */
-        assignedAt: string;
-      } | null;
-      /** Format: date-time */
-      lastActivityAt: string | null;
-      /** Format: date-time */
-      createdAt: string;
-      /** Format: date-time */
-      updatedAt: string;
-    };
-    /** @description A page of Mailbox items, in the list's order */
-    MailboxPage: {
-      items: components['schemas']['Mailbox'][];
-      /** @description null on the last page */
-      nextCursor: string | null;
-    };
-    MailboxCounts: {
-      valid: number;
-      /** @description Self sign-ups awaiting validation */
-      pending: number;
-      preregistered: number;
-      rejected: number;
-      deactivated: number;
-      /** @description Pending change-of-mail requests */
-      emailChangeRequests: number;
-    };
-    Notification: {
-      /** Format: uuid */
-      id: string;
-      structureId: string | null;
-      mailboxId: string | null;
-      kind: 'invitation' | 'reminder' | 'expiry_warning' | 'deletion_warning' | 'email_change';
-      recipient: string;
-      subject: string;
-      body: string;
-      /** @description `queued` until delivered by SMTP (or for good when no SMTP is configured); `failed` once every attempt failed */
-      status: 'queued' | 'sent' | 'failed';
-      /** @description SMTP delivery attempts made so far */
-      attempts: number;
-      /** @description The SMTP error of the last failed attempt (kept after a later success) */
-      lastError: string | null;
-      /** Format: date-time */
-      createdAt: string;
-      sentAt: string | null;
-    };
-    /** @description A page of Notification items, in the list's order */
-    NotificationPage: {
-      items: components['schemas']['Notification'][];
-      /** @description null on the last page */
-      nextCursor: string | null;
-    };
-    /**
-     * @example {
-     *       "id": "0f6c1f9e-3b1a-4c55-9a0e-1d2b3c4d5e60",
-     *       "name": "Centre hospitalier Edmond Garcin",
-     *       "finess": "130783558",
-     *       "siret": "26130027100010",
-     *       "domains": [
-     *         "ch-aubagne.mssante.fr"
-     *       ],
-     *       "quotas": {
-     *         "personal": 500,
-     *         "organisational": 50,
-     *         "applicative": 10
-     *       },
-     *       "contactEmail": "dsi.messagerie@ch-aubagne.fr",
-     *       "intExpiryRequired": false,
-     *       "createdAt": "2026-03-02T09:15:00.000Z",
-     *       "updatedAt": "2026-03-02T09:15:00.000Z"
-     *     }
-     */
-    Structure: {
-      /** Format: uuid */
-      id: string;
-      name: string;
-      finess: string | null;
-      siret: string | null;
-      /** @description The first is the default for new addresses */
-      domains: string[];
-      /** @description Addresses allowed per family; personal counts PER and INT boxes */
-      quotas: {
-        /** @description null = unlimited */
-        personal: number | null;
-        /** @description null = unlimited */
-        organisational: number | null;
-        /** @description null = unlimited */
-        applicative: number | null;
-      };
-      /** @description Where notices for the structure's admins go: the lifecycle sweep sends it a digest of the boxes whose owners it warned of an inactivity deletion. null: admins follow warnings in the outbox (`GET /v1/notifications`) and in `GET /v1/lifecycle/upcoming` only. */
-      contactEmail: string | null;
-      /** @description INT boxes are temporary: when true, an INT box without expiry date is refused (422 on `expiresAt` through the API, a row error on column P by import). When false (the default) it is accepted and reported: `INT_WITHOUT_EXPIRY` in the alimentation report, `warnings.intWithoutExpiry` in the structure's activity. Turning it on leaves existing boxes as they are. */
-      intExpiryRequired: boolean;
-      /** Format: date-time */
-      createdAt: string;
-      /** Format: date-time */
-      updatedAt: string;
-    };
-    /** @description A page of Structure items, in the list's order */
-    StructurePage: {
-      items: components['schemas']['Structure'][];
-      /** @description null on the last page */
-      nextCursor: string | null;
-    };
-    MssantePanel: {
-      /** Format: uuid */
-      structureId: string;
-      domains: string[];
-      quotas: {
-        personal: {
-          /** @description null = unlimited */
-          limit: number | null;
-          /** @description Boxes of this family holding an MSSanté address */
-          used: number;
-          /** @description null = unlimited */
-          available: number | null;
-        };
-        organisational: {
-          /** @description null = unlimited */
-          limit: number | null;
-          /** @description Boxes of this family holding an MSSanté address */
-          used: number;
-          /** @description null = unlimited */
-          available: number | null;
-        };
-        applicative: {
-          /** @description null = unlimited */
-          limit: number | null;
-          /** @description Boxes of this family holding an MSSanté address */
-          used: number;
-          /** @description null = unlimited */
-          available: number | null;
-        };
-      };
-    };
-    SweepReport: {
-      /** Format: uuid */
-      sweepId: string;
-      trigger: 'api' | 'schedule';
-      /** Format: date-time */
-      startedAt: string;
-      /** Format: date-time */
-      finishedAt: string;
-      /** @description Boxes deactivated because their expiry date came */
-      deactivated: {
-        count: number;
-        /** @description The boxes concerned (at most 1000; count is exact) */
-        mailboxIds: string[];
-      };
-      warned: {
-        count: number;
-        /** @description The boxes concerned (at most 1000; count is exact) */
-        mailboxIds: string[];
-        /** @description Digests queued to structures' contact e-mails */
-        adminNotices: number;
-      };
-      /** @description Boxes deleted after the inactivity period (soft: restorable during retention) */
-      deleted: {
-        count: number;
-        /** @description The boxes concerned (at most 1000; count is exact) */
-        mailboxIds: string[];
-      };
-      /** @description Deleted boxes past retention whose personal data was erased */
-      purged: {
-        count: number;
-        /** @description The boxes concerned (at most 1000; count is exact) */
-        mailboxIds: string[];
-      };
-      /** @description Imports that ended (succeeded or failed) more than `BALISE_IMPORT_FILE_RETENTION_HOURS` ago whose uploaded file was deleted (their report answers 410 from then on; the import and its row results stay) */
-      importFilesDeleted: {
-        count: number;
-        /** @description The imports concerned (at most 1000; count is exact) */
-        importIds: string[];
-      };
-    };
-    UpcomingItem: {
-      /** Format: uuid */
-      mailboxId: string;
-      /** Format: uuid */
-      structureId: string;
-      email: string;
-      /**
-       * @description PER personal, MED Medimail-only login, INT internal without RPPS, ORG shared, APP applicative
-       * @enum {string}
-       */
-      type: 'PER' | 'MED' | 'INT' | 'ORG' | 'APP';
-      /** @enum {string} */
-      status: 'preregistered' | 'pending' | 'valid' | 'rejected' | 'deactivated' | 'deleted';
-      /** @description `expiry`: deactivation on the expiry date; `inactivity`: deletion after the inactivity period */
-      reason: 'expiry' | 'inactivity';
-      /**
-       * Format: date-time
-       * @description From when the sweep acts: 00:00 UTC of the expiry date, or the last sign of life + the inactivity period
-       */
-      dueAt: string;
-      expiresAt: string | null;
-      lastActivityAt: string | null;
-      /**
-       * Format: date-time
-       * @description The latest of last activity, creation, registration and restoration: inactivity counts from it
-       */
-      lastSignOfLifeAt: string;
-    };
-    /** @description A page of UpcomingItem items, in the list's order */
-    UpcomingItemPage: {
-      items: components['schemas']['UpcomingItem'][];
-      /** @description null on the last page */
-      nextCursor: string | null;
-    };
-    EmailChangeRequest: {
-      /** Format: uuid */
-      id: string;
-      /** Format: uuid */
-      mailboxId: string;
-      /** Format: uuid */
-      structureId: string;
-      /** @description The reference address when the request was made */
-      currentEmail: string;
-      /** @description The reference address asked for, as given */
-      newEmail: string;
-      /** @description `pending` until approved (the change is applied), rejected or cancelled; those three are final */
-      status: 'pending' | 'approved' | 'rejected' | 'cancelled';
-      /** @description Why the request was rejected or cancelled, if said */
-      reason: string | null;
-      /** @description The API key that made the request */
-      requestedBy: string | null;
-      /** @description The API key that approved, rejected or cancelled it */
-      decidedBy: string | null;
-      decidedAt: string | null;
-      /** Format: date-time */
-      createdAt: string;
-      /** Format: date-time */
-      updatedAt: string;
-    };
-    /** @description A page of EmailChangeRequest items, in the list's order */
-    EmailChangeRequestPage: {
-      items: components['schemas']['EmailChangeRequest'][];
-      /** @description null on the last page */
-      nextCursor: string | null;
-    };
-    Reminder: {
-      /** @description Pre-registered mailboxes reminded (0 when there were none) */
-      sent: number;
-      /** Format: date-time */
-      at: string;
-    };
-    /** @description The last reminder of the structure, or null when it never sent one */
-    LastReminder: {
-      /** @description Pre-registered mailboxes reminded (0 when there were none) */
-      sent: number;
-      /** Format: date-time */
-      at: string;
-    } | null;
-    ReminderRecipient: {
-      /** Format: uuid */
-      mailboxId: string;
-      /** @description The reference address the reminder was sent to, as it was then */
-      email: string;
-      lastName: string;
-      firstName: string;
-      /**
-       * @description PER personal, MED Medimail-only login, INT internal without RPPS, ORG shared, APP applicative
-       * @enum {string}
-       */
-      type: 'PER' | 'MED' | 'INT' | 'ORG' | 'APP';
-      /** @enum {string} */
-      status: 'preregistered' | 'pending' | 'valid' | 'rejected' | 'deactivated' | 'deleted';
-    };
-    /** @description A page of ReminderRecipient items, in the list's order */
-    ReminderRecipientPage: {
-      items: components['schemas']['ReminderRecipient'][];
-      /** @description null on the last page */
-      nextCursor: string | null;
-    };
-    /**
-     * @example {
-     *       "structureId": "0f6c1f9e-3b1a-4c55-9a0e-1d2b3c4d5e60",
-     *       "generatedAt": "2026-03-02T09:15:00.000Z",
-     *       "language": "fr",
-     *       "reference": null,
-     *       "summary": {
-     *         "byRule": {
-     *           "MISSING_CORRESPONDENCE": 0,
-     *           "INT_WITHOUT_RPPS": 0,
-     *           "INT_WITHOUT_EXPIRY": 0,
-     *           "ADELI_ONLY": 0,
-     *           "STRUCTURE_WITHOUT_NATIONAL_ID": 0,
-     *           "STRUCTURE_ID_KEY": 0,
-     *           "ORG_WITHOUT_RESPONSIBLE": 0,
-     *           "RESPONSIBLE_WITHOUT_IDENTIFIER": 1,
-     *           "ORG_WITHOUT_DESCRIPTION": 0,
-     *           "ORG_WITHOUT_CONNECTION_ACCOUNT": 0,
-     *           "PER_WITH_RESPONSIBLE": 0,
-     *           "PROFESSION_UNKNOWN": 0,
-     *           "PROFESSION_DEPRECATED": 0,
-     *           "RPPS_NOT_IN_REFERENCE": 0,
-     *           "NAME_MISMATCH_REFERENCE": 0,
-     *           "EXPIRY_PASSED": 0,
-     *           "DOMAIN_NOT_MSSANTE": 0
-     *         },
-     *         "bySeverity": {
-     *           "blocking": 0,
-     *           "warning": 1
-     *         },
-     *         "mailboxesWithBlockingIssues": 0,
-     *         "mailboxesWithIssues": 1,
-     *         "fedMailboxes": 4
-     *       },
-     *       "items": [
-     *         {
-     *           "mailboxId": "2a3b4c5d-6e7f-4a8b-9c0d-1e2f3a4b5c65",
-     *           "email": "dpi.resultats@ch-aubagne.fr",
-     *           "type": "APP",
-     *           "rule": "RESPONSIBLE_WITHOUT_IDENTIFIER",
-     *           "severity": "warning",
-     *           "field": "responsible.rpps",
-     *           "message": "La profession du responsable relève du RPPS ou d'ADELI, mais aucun numéro n'est renseigné."
-     *         }
-     *       ],
-     *       "nextCursor": null
-     *     }
-     */
-    AlimentationReport: {
-      /** Format: uuid */
-      structureId: string;
-      /** Format: date-time */
-      generatedAt: string;
-      language: 'en' | 'fr';
-      /** @description The reference extraction the two reference rules used; null: none loaded, those rules are silent */
-      reference: {
-        /** Format: uuid */
-        extractionId: string;
-        sourceFile: string;
-        /** Format: date-time */
-        loadedAt: string;
-      } | null;
-      summary: {
-        /** @description Issues per rule, every rule listed */
-        byRule: {
-          MISSING_CORRESPONDENCE: number;
-          INT_WITHOUT_RPPS: number;
-          INT_WITHOUT_EXPIRY: number;
-          ADELI_ONLY: number;
-          STRUCTURE_WITHOUT_NATIONAL_ID: number;
-          STRUCTURE_ID_KEY: number;
-          ORG_WITHOUT_RESPONSIBLE: number;
-          RESPONSIBLE_WITHOUT_IDENTIFIER: number;
-          ORG_WITHOUT_DESCRIPTION: number;
-          ORG_WITHOUT_CONNECTION_ACCOUNT: number;
-          PER_WITH_RESPONSIBLE: number;
-          PROFESSION_UNKNOWN: number;
-          PROFESSION_DEPRECATED: number;
-          RPPS_NOT_IN_REFERENCE: number;
-          NAME_MISMATCH_REFERENCE: number;
-          EXPIRY_PASSED: number;
-          DOMAIN_NOT_MSSANTE: number;
-        };
-        bySeverity: {
-          blocking: number;
-          warning: number;
-        };
-        /** @description Fed boxes kept out of the directory by at least one blocking issue */
-        mailboxesWithBlockingIssues: number;
-        mailboxesWithIssues: number;
-        /** @description Boxes the report covers: pre-registered or valid, not test, not MED */
-        fedMailboxes: number;
-      };
-      items: {
-        /** Format: uuid */
-        mailboxId: string;
-        /** @description The box's reference address */
-        email: string;
+    schemas: {
         /**
-         * @description PER personal, MED Medimail-only login, INT internal without RPPS, ORG shared, APP applicative
-         * @enum {string}
-         */
-        type: 'PER' | 'MED' | 'INT' | 'ORG' | 'APP';
-        /** @description Stable rule code (see the rule catalogue) */
-        rule:
-          | 'MISSING_CORRESPONDENCE'
-          | 'INT_WITHOUT_RPPS'
-          | 'INT_WITHOUT_EXPIRY'
-          | 'ADELI_ONLY'
-          | 'STRUCTURE_WITHOUT_NATIONAL_ID'
-          | 'STRUCTURE_ID_KEY'
-          | 'ORG_WITHOUT_RESPONSIBLE'
-          | 'RESPONSIBLE_WITHOUT_IDENTIFIER'
-          | 'ORG_WITHOUT_DESCRIPTION'
-          | 'ORG_WITHOUT_CONNECTION_ACCOUNT'
-          | 'PER_WITH_RESPONSIBLE'
-          | 'PROFESSION_UNKNOWN'
-          | 'PROFESSION_DEPRECATED'
-          | 'RPPS_NOT_IN_REFERENCE'
-          | 'NAME_MISMATCH_REFERENCE'
-          | 'EXPIRY_PASSED'
-          | 'DOMAIN_NOT_MSSANTE';
-        /** @description blocking: the box is not published while the issue stands; warning: published, but the data is poor */
-        severity: 'blocking' | 'warning';
-        /** @description The field to fix, e.g. `responsible` or `correspondence.domain` */
-        field: string;
-        /** @description In the language of Accept-Language (fr or en; en by default) */
-        message: string;
-      }[];
-      /** @description null on the last page */
-      nextCursor: string | null;
-    };
-    ReferenceExtraction: {
-      /** Format: uuid */
-      id: string;
-      /** @description The uploaded file's name */
-      sourceFile: string;
-      /** @description queued → running → succeeded (now the reference in force) or failed; superseded once a later load succeeded */
-      status: 'queued' | 'running' | 'succeeded' | 'failed' | 'superseded';
-      /** @description Bytes uploaded */
-      fileSize: number;
-      /** @description Data lines read (on upload; the header and blank lines aside) */
-      linesRead: number;
-      /** @description Professionals kept: lines of a box held under an RPPS */
-      rows: number;
-      /** @description Lines without the 31 columns of the layout (ignored) */
-      malformedLines: number;
-      error: string | null;
-      /** Format: date-time */
-      createdAt: string;
-      startedAt: string | null;
-      loadedAt: string | null;
-    };
-    Reference: {
-      /** @description none: no extraction loaded yet, the reference rules of the alimentation report are silent */
-      status: 'none' | 'loaded';
-      extractionId: string | null;
-      sourceFile: string | null;
-      /** @description Professionals in the reference in force */
-      rows: number;
-      loadedAt: string | null;
-      /** @description The last upload, whatever its status (the one in force, or a newer one still loading or failed) */
-      latestExtraction: {
-        /** Format: uuid */
-        id: string;
-        /** @description The uploaded file's name */
-        sourceFile: string;
-        /** @description queued → running → succeeded (now the reference in force) or failed; superseded once a later load succeeded */
-        status: 'queued' | 'running' | 'succeeded' | 'failed' | 'superseded';
-        /** @description Bytes uploaded */
-        fileSize: number;
-        /** @description Data lines read (on upload; the header and blank lines aside) */
-        linesRead: number;
-        /** @description Professionals kept: lines of a box held under an RPPS */
-        rows: number;
-        /** @description Lines without the 31 columns of the layout (ignored) */
-        malformedLines: number;
-        error: string | null;
-        /** Format: date-time */
-        createdAt: string;
-        startedAt: string | null;
-        loadedAt: string | null;
-      } | null;
-    };
-    /**
-     * @example {
-     *       "address": "secretariat.cardiologie@ch-aubagne.mssante.fr",
-     *       "ansType": "ORG",
-     *       "change": "published",
-     *       "mailboxId": "2a3b4c5d-6e7f-4a8b-9c0d-1e2f3a4b5c64",
-     *       "structureId": "0f6c1f9e-3b1a-4c55-9a0e-1d2b3c4d5e60",
-     *       "listeRouge": false,
-     *       "description": "Rendez-vous et comptes rendus de consultation",
-     *       "service": "Cardiologie",
-     *       "responsible": {
-     *         "lastName": "Dubois",
-     *         "firstName": "Léa",
-     *         "profession": "60",
-     *         "rpps": "10107654328"
-     *       },
-     *       "phone": "+33442846000",
-     *       "paperless": "O",
-     *       "holderIdentifier": "1130783558",
-     *       "publishedAt": "2026-03-02T09:15:00.000Z",
-     *       "changedAt": "2026-03-02T09:15:00.000Z",
-     *       "withdrawnAt": null
-     *     }
-     */
-    DirectoryEntry: {
-      /** @description The MSSanté address: the key of the entry at the ANS, with `ansType` */
-      address: string;
-      /** @description INT boxes are published as PER; MED never */
-      ansType: 'PER' | 'ORG' | 'APP';
-      /** @description published: add or replace the entry (by address and type); withdrawn: remove it (only with `since`) */
-      change: 'published' | 'withdrawn';
-      /** Format: uuid */
-      mailboxId: string;
-      /** Format: uuid */
-      structureId: string;
-      /** @description true: fed, but the ANS keeps it out of the public directory */
-      listeRouge: boolean;
-      description: string | null;
-      service: string | null;
-      /** @description ORG and APP only; not public at the ANS */
-      responsible: {
-        lastName: string;
-        firstName: string;
-        profession?: string | null;
-        rpps?: string | null;
-        adeli?: string | null;
-      } | null;
-      phone: string | null;
-      /** @description Dématérialisation */
-      paperless: 'O' | 'N';
-      /** @description `8`+RPPS or `0`+ADELI (PER); `1`+FINESS or `3`+SIRET of the structure (ORG, APP) */
-      holderIdentifier: string;
-      /** Format: date-time */
-      publishedAt: string;
-      /** Format: date-time */
-      changedAt: string;
-      withdrawnAt: string | null;
-    };
-    DirectoryPage: {
-      items: components['schemas']['DirectoryEntry'][];
-      /** @description null on the last page */
-      nextCursor: string | null;
-      /** @description Keep it after the last page and send it as `since` next time */
-      syncToken: string;
-      /** @description When the feed was last brought up to date with the boxes */
-      refreshedAt: string | null;
-    };
-    StructureActivity: {
-      /** Format: uuid */
-      structureId: string;
-      /** Format: date-time */
-      generatedAt: string;
-      counts: {
-        /** @description Boxes not deleted */
-        total: number;
-        /** @description Every box per status, deleted ones (within retention or purged) included */
-        byStatus: {
-          preregistered: number;
-          pending: number;
-          valid: number;
-          rejected: number;
-          deactivated: number;
-          deleted: number;
-        };
-        /** @description Boxes not deleted, per type */
-        byType: {
-          PER: number;
-          MED: number;
-          INT: number;
-          ORG: number;
-          APP: number;
-        };
-      };
-      /** @description The structure's latest audit events, newest first */
-      recentChanges: {
-        /** Format: uuid */
-        id: string;
-        /** Format: date-time */
-        occurredAt: string;
-        /** @description e.g. `mailbox.created`; the full event (before, after) is at /v1/audit-events */
-        action: string;
-        targetType: string;
-        targetId: string;
-        mailboxId: string | null;
-        actor: {
-          type: 'api_key' | 'system' | 'registration';
-          id: string | null;
-        };
-      }[];
-      /** @description Active boxes whose expiry date (deactivation) falls within the window, overdue ones first */
-      expiringSoon: {
-        withinDays: number;
-        items: {
-          /** Format: uuid */
-          mailboxId: string;
-          /** Format: uuid */
-          structureId: string;
-          email: string;
-          /**
-           * @description PER personal, MED Medimail-only login, INT internal without RPPS, ORG shared, APP applicative
-           * @enum {string}
-           */
-          type: 'PER' | 'MED' | 'INT' | 'ORG' | 'APP';
-          /** @enum {string} */
-          status: 'preregistered' | 'pending' | 'valid' | 'rejected' | 'deactivated' | 'deleted';
-          /** @description `expiry`: deactivation on the expiry date; `inactivity`: deletion after the inactivity period */
-          reason: 'expiry' | 'inactivity';
-          /**
-           * Format: date-time
-           * @description From when the sweep acts: 00:00 UTC of the expiry date, or the last sign of life + the inactivity period
-           */
-          dueAt: string;
-          expiresAt: string | null;
-          lastActivityAt: string | null;
-          /**
-           * Format: date-time
-           * @description The latest of last activity, creation, registration and restoration: inactivity counts from it
-           */
-          lastSignOfLifeAt: string;
-        }[];
-        /** @description More boxes are due: GET /v1/lifecycle/upcoming?structureId=&reason= lists them all */
-        hasMore: boolean;
-      };
-      /** @description Boxes the inactivity sweep deletes within the window (no activity for nearly a year), soonest first */
-      dueForDeletion: {
-        withinDays: number;
-        items: {
-          /** Format: uuid */
-          mailboxId: string;
-          /** Format: uuid */
-          structureId: string;
-          email: string;
-          /**
-           * @description PER personal, MED Medimail-only login, INT internal without RPPS, ORG shared, APP applicative
-           * @enum {string}
-           */
-          type: 'PER' | 'MED' | 'INT' | 'ORG' | 'APP';
-          /** @enum {string} */
-          status: 'preregistered' | 'pending' | 'valid' | 'rejected' | 'deactivated' | 'deleted';
-          /** @description `expiry`: deactivation on the expiry date; `inactivity`: deletion after the inactivity period */
-          reason: 'expiry' | 'inactivity';
-          /**
-           * Format: date-time
-           * @description From when the sweep acts: 00:00 UTC of the expiry date, or the last sign of life + the inactivity period
-           */
-          dueAt: string;
-          expiresAt: string | null;
-          lastActivityAt: string | null;
-          /**
-           * Format: date-time
-           * @description The latest of last activity, creation, registration and restoration: inactivity counts from it
-           */
-          lastSignOfLifeAt: string;
-        }[];
-        /** @description More boxes are due: GET /v1/lifecycle/upcoming?structureId=&reason= lists them all */
-        hasMore: boolean;
-      };
-      /** @description What the structure should look at; only warnings that apply are listed (empty when none do) */
-      warnings: {
-        /**
-         * @description INT_WITHOUT_EXPIRY: temporary (INT) boxes in use without expiry date (see `intExpiryRequired` on the structure)
-         * @enum {string}
-         */
-        code: 'INT_WITHOUT_EXPIRY';
-        count: number;
-        message: string;
-        /** @description The first `limit` boxes concerned, by id */
-        mailboxIds: string[];
-      }[];
-    };
-    MailboxCorrespondence: {
-      /** Format: uuid */
-      mailboxId: string;
-      /** @description The active MSSanté address; null when the box has none */
-      current: {
-        localPart: string;
-        domain: string;
-        /** @description `localPart@domain`, the MSSanté address */
-        address: string;
-        /** @description A test address: never published */
-        isTest: boolean;
-        /** Format: date-time */
-        assignedAt: string;
-      } | null;
-      /** @description The addresses the box held in its current structure and that were withdrawn, newest first */
-      history: {
-        localPart: string;
-        domain: string;
-        /** @description `localPart@domain`, the MSSanté address */
-        address: string;
-        /** @description A test address: never published */
-        isTest: boolean;
-        /** Format: date-time */
-        assignedAt: string;
-        /** Format: date-time */
-        withdrawnAt: string;
-      }[];
-    };
-    ConnectionAccount: {
-      /** Format: uuid */
-      mailboxId: string;
-      /** @description The account's reference address (its login) */
-      email: string;
-      lastName: string;
-      firstName: string;
-      /**
-       * @description PER personal, MED Medimail-only login, INT internal without RPPS, ORG shared, APP applicative
-       * @enum {string}
-       */
-      type: 'PER' | 'MED' | 'INT' | 'ORG' | 'APP';
-      /** @enum {string} */
-      status: 'preregistered' | 'pending' | 'valid' | 'rejected' | 'deactivated' | 'deleted';
-      /** @description The box this login opens at sign-in; at most one per login across all boxes */
-      isDefault: boolean;
-      /** @description The login's owner is notified when this box receives mail */
-      notifyOnReceipt: boolean;
-      /** Format: date-time */
-      createdAt: string;
-    };
-    /** @description A page of ConnectionAccount items, in the list's order */
-    ConnectionAccountPage: {
-      items: components['schemas']['ConnectionAccount'][];
-      /** @description null on the last page */
-      nextCursor: string | null;
-    };
-    AccessibleMailbox: {
-      /** Format: uuid */
-      mailboxId: string;
-      /** @description The shared box's reference address */
-      email: string;
-      /** @description The name the shared box is shown by, e.g. "Service BE" */
-      lastName: string;
-      firstName: string;
-      /**
-       * @description PER personal, MED Medimail-only login, INT internal without RPPS, ORG shared, APP applicative
-       * @enum {string}
-       */
-      type: 'PER' | 'MED' | 'INT' | 'ORG' | 'APP';
-      /** @enum {string} */
-      status: 'preregistered' | 'pending' | 'valid' | 'rejected' | 'deactivated' | 'deleted';
-      /** @description The login opens this box at sign-in; none is the default: the login opens its own box */
-      isDefault: boolean;
-      /** @description The login's owner is notified when this box receives mail */
-      notifyOnReceipt: boolean;
-      /** Format: date-time */
-      createdAt: string;
-    };
-    /** @description A page of AccessibleMailbox items, in the list's order */
-    AccessibleMailboxPage: {
-      items: components['schemas']['AccessibleMailbox'][];
-      /** @description null on the last page */
-      nextCursor: string | null;
-    };
-    Delegate: {
-      /** Format: uuid */
-      delegateMailboxId: string;
-      /** @description The delegate's reference address (its login) */
-      email: string;
-      lastName: string;
-      firstName: string;
-      /**
-       * @description PER personal, MED Medimail-only login, INT internal without RPPS, ORG shared, APP applicative
-       * @enum {string}
-       */
-      type: 'PER' | 'MED' | 'INT' | 'ORG' | 'APP';
-      /** @enum {string} */
-      status: 'preregistered' | 'pending' | 'valid' | 'rejected' | 'deactivated' | 'deleted';
-      /** Format: date-time */
-      createdAt: string;
-    };
-    /** @description A page of Delegate items, in the list's order */
-    DelegatePage: {
-      items: components['schemas']['Delegate'][];
-      /** @description null on the last page */
-      nextCursor: string | null;
-    };
-    /**
-     * @example {
-     *       "id": "5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a80",
-     *       "structureId": "0f6c1f9e-3b1a-4c55-9a0e-1d2b3c4d5e60",
-     *       "status": "succeeded",
-     *       "fileName": "loaduser-ch-aubagne-mars-2026.xlsx",
-     *       "format": "xlsx",
-     *       "fileSize": 48213,
-     *       "options": {
-     *         "dryRun": false,
-     *         "onError": "skip",
-     *         "notify": true,
-     *         "directoryVisible": null
-     *       },
-     *       "progress": {
-     *         "phase": "done",
-     *         "rowsRead": 120,
-     *         "totalRows": 120,
-     *         "rowsApplied": 118
-     *       },
-     *       "counts": {
-     *         "created": 97,
-     *         "updated": 15,
-     *         "unchanged": 6,
-     *         "failed": 2
-     *       },
-     *       "invitations": {
-     *         "queued": 90,
-     *         "skipped": 7
-     *       },
-     *       "error": null,
-     *       "createdAt": "2026-03-02T09:15:00.000Z",
-     *       "startedAt": "2026-03-02T09:15:01.000Z",
-     *       "finishedAt": "2026-03-02T09:15:09.000Z",
-     *       "fileDeletedAt": null
-     *     }
-     */
-    Import: {
-      /** Format: uuid */
-      id: string;
-      /** Format: uuid */
-      structureId: string;
-      status: 'queued' | 'running' | 'succeeded' | 'failed';
-      fileName: string;
-      /** @description Detected from the bytes */
-      format: 'csv' | 'xlsx' | 'xls';
-      /** @description Bytes */
-      fileSize: number;
-      options: {
-        dryRun: boolean;
-        onError: 'abort' | 'skip';
-        notify: boolean;
-        directoryVisible: boolean | null;
-      };
-      progress: {
-        phase: 'queued' | 'validating' | 'applying' | 'done';
-        /** @description Data rows read and validated so far */
-        rowsRead: number;
-        /** @description Data rows in the file, once it has been read to its end */
-        totalRows: number | null;
-        /** @description Rows written or found unchanged so far (created + updated + unchanged) */
-        rowsApplied: number;
-      };
-      /** @description Rows per outcome so far; on a dry run, what the import would do */
-      counts: {
-        created: number;
-        updated: number;
-        unchanged: number;
-        failed: number;
-      };
-      /** @description With `notify`, the invitations so far (on a dry run, what the import would queue); both 0 without `notify`. Invitations reach MED, PER and INT boxes only: an ORG or APP row is created all the same, without one. */
-      invitations: {
-        /** @description Created MED, PER and INT boxes invited */
-        queued: number;
-        /** @description Created ORG and APP boxes not invited: their reference address has no person to complete a registration */
-        skipped: number;
-      };
-      error:
-        | ({
-            type: string;
-            title: string;
-            detail: string;
-            /** @description `FILE_EMPTY`, `FORMAT_UNSUPPORTED`, `FILE_UNREADABLE`, `FILE_ENCODING_INVALID`, `HEADER_MISMATCH`, `TEMPLATE_OUTDATED`, an exceeded limit (`TOO_MANY_ROWS`, `TOO_MANY_COLUMNS`, `CELL_TOO_LONG`, `FILE_TOO_LARGE_UNPACKED`, `TOO_MANY_SHARED_STRINGS`, `SHARED_STRINGS_TOO_LONG`, `FILE_TOO_COMPLEX`, `FILE_READ_STALLED`: see `setting` and `limit`), `ROWS_INVALID` (rows failed under `onError=abort`: nothing written) or `IMPORT_CRASHED` */
-            code: string;
-            errors?: {
-              row?: number;
-              column?: string;
-              code: string;
-              message: string;
-            }[];
-            /** @description Where to download the current template (header errors) */
-            template?: string;
-            /** @description On an exceeded limit: the environment variable that sets it, e.g. `BALISE_IMPORT_MAX_ROWS` */
-            setting?: string;
-            /** @description On an exceeded limit: its value */
-            limit?: number;
-          } & {
-            [key: string]: unknown;
-          })
-        | null;
-      /** Format: date-time */
-      createdAt: string;
-      startedAt: string | null;
-      finishedAt: string | null;
-      /** @description When the upload was deleted, its retention period after the end over (the report answers 410 from then on) */
-      fileDeletedAt: string | null;
-    };
-    /** @description A page of Import items, in the list's order */
-    ImportPage: {
-      items: components['schemas']['Import'][];
-      /** @description null on the last page */
-      nextCursor: string | null;
-    };
-    ImportRow: {
-      /** @description Spreadsheet row, header = 1 */
-      rowNumber: number;
-      /** @description Column A as read (lower case) */
-      email: string | null;
-      outcome: 'created' | 'updated' | 'unchanged' | 'failed';
-      /** @description The box created, updated or found unchanged */
-      mailboxId: string | null;
-      errors: {
-        /** @description Spreadsheet row, header = 1 */
-        row: number;
-        /** @description Column letter, A … AH */
-        column: string;
-        /** @description The template header of that column */
-        header: string;
-        /** @description Stable code, e.g. `RPPS_KEY`, `DUPLICATE_EMAIL`, `ACCOUNT_UNKNOWN` */
-        code: string;
-        message: string;
-      }[];
-      /** @description What an accepted row should still have (same shape as errors), e.g. `INT_WITHOUT_EXPIRY` on column P; empty on failed rows */
-      warnings: {
-        /** @description Spreadsheet row, header = 1 */
-        row: number;
-        /** @description Column letter, A … AH */
-        column: string;
-        /** @description The template header of that column */
-        header: string;
-        /** @description Stable code, e.g. `RPPS_KEY`, `DUPLICATE_EMAIL`, `ACCOUNT_UNKNOWN` */
-        code: string;
-        message: string;
-      }[];
-    };
-    /** @description A page of ImportRow items, in the list's order */
-    ImportRowPage: {
-      items: components['schemas']['ImportRow'][];
-      /** @description null on the last page */
-      nextCursor: string | null;
-    };
-    Event: {
-      /**
-       * @description Unique; sorting ids sorts events in feed order. Receivers deduplicate on it.
-       * @example evt_00000000000002de0000000000000001
-       */
-      id: string;
-      /**
-       * @description What happened: `<subject>.<what>`
-       * @enum {string}
-       */
-      type:
-        | 'api_key.created'
-        | 'api_key.revoked'
-        | 'structure.created'
-        | 'structure.updated'
-        | 'structure.deleted'
-        | 'structure.deletion_warnings_notified'
-        | 'mailbox.created'
-        | 'mailbox.updated'
-        | 'mailbox.registered'
-        | 'mailbox.registration_completed'
-        | 'mailbox.validated'
-        | 'mailbox.rejected'
-        | 'mailbox.deactivated'
-        | 'mailbox.reactivated'
-        | 'mailbox.deleted'
-        | 'mailbox.restored'
-        | 'mailbox.purged'
-        | 'mailbox.type_changed'
-        | 'mailbox.transferred'
-        | 'mailbox.transferred_out'
-        | 'mailbox.email_changed'
-        | 'mailbox.reminded'
-        | 'lifecycle.deletion_warning'
-        | 'correspondence.assigned'
-        | 'correspondence.changed'
-        | 'correspondence.withdrawn'
-        | 'connection_account.added'
-        | 'connection_account.removed'
-        | 'connection_account.updated'
-        | 'connection_accounts.replaced'
-        | 'delegate.added'
-        | 'delegate.removed'
-        | 'email_change_request.created'
-        | 'email_change_request.approved'
-        | 'email_change_request.rejected'
-        | 'email_change_request.cancelled'
-        | 'reminder.sent'
-        | 'import.created'
-        | 'import.succeeded'
-        | 'import.failed'
-        | 'import.file_deleted'
-        | 'directory.entry_published'
-        | 'directory.entry_changed'
-        | 'directory.entry_withdrawn'
-        | 'reference.extraction.uploaded'
-        | 'reference.extraction.loaded';
-      /** Format: date-time */
-      occurredAt: string;
-      /** @description null for operator-level changes (API keys) */
-      structureId: string | null;
-      /** @description What changed */
-      subject: {
-        /** @description `mailbox`, `structure`, `import`, … */
-        type: string;
-        id: string;
-      };
-      mailboxId: string | null;
-      actor: {
-        type: 'api_key' | 'system' | 'registration';
-        /** @description API key id, or the job that acted */
-        id: string | null;
-      };
-      requestId: string | null;
-      /** @description Why, when not a direct request: e.g. `{ "importId": … }` */
-      cause: {
-        [key: string]: unknown;
-      } | null;
-      /** @description The subject after the change, in its API shape (null when it is gone) */
-      data: unknown;
-    };
-    /** @description A page of the event feed, in commit order */
-    EventFeed: {
-      items: components['schemas']['Event'][];
-      /** @description Pass it as `after` to read on: the id of the last event of this page, or your `after` when there was nothing new (null only when the feed is empty and no `after` was given). Never null once you have one. */
-      nextCursor: string | null;
-      /** @description More events are readable now: ask again at once rather than wait */
-      hasMore: boolean;
-    };
-  };
-  responses: {
-    /** @description Malformed request, or one that does not match the schema */
-    BadRequestOrValidationFailed: {
-      headers: {
-        'X-Request-Id': components['headers']['X-Request-Id'];
-        [name: string]: unknown;
-      };
-      content: {
-        'application/problem+json': components['schemas']['Problem'] & {
-          /** @enum {string} */
-          code: 'BAD_REQUEST' | 'VALIDATION_FAILED';
-        };
-      };
-    };
-    /** @description Malformed request, or one that does not match the schema */
-    BadRequestOrValidationFailedReplayable: {
-      headers: {
-        'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
-        'Idempotent-Redacted': components['headers']['Idempotent-Redacted'];
-        'X-Request-Id': components['headers']['X-Request-Id'];
-        [name: string]: unknown;
-      };
-      content: {
-        'application/problem+json': components['schemas']['Problem'] & {
-          /** @enum {string} */
-          code: 'BAD_REQUEST' | 'VALIDATION_FAILED';
-        };
-      };
-    };
-    /** @description Business rule violated */
-    BusinessRuleViolated: {
-      headers: {
-        'X-Request-Id': components['headers']['X-Request-Id'];
-        [name: string]: unknown;
-      };
-      content: {
-        'application/problem+json': components['schemas']['Problem'] & {
-          /** @enum {string} */
-          code: 'BUSINESS_RULE_VIOLATED';
-        };
-      };
-    };
-    /** @description Business rule violated */
-    BusinessRuleViolatedOrIdempotencyKeyReusedOrQuotaExceededReplayable: {
-      headers: {
-        'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
-        'Idempotent-Redacted': components['headers']['Idempotent-Redacted'];
-        'X-Request-Id': components['headers']['X-Request-Id'];
-        [name: string]: unknown;
-      };
-      content: {
-        'application/problem+json': components['schemas']['Problem'] & {
-          /** @enum {string} */
-          code: 'BUSINESS_RULE_VIOLATED' | 'IDEMPOTENCY_KEY_REUSED' | 'QUOTA_EXCEEDED';
-        };
-      };
-    };
-    /** @description Business rule violated */
-    BusinessRuleViolatedOrIdempotencyKeyReusedReplayable: {
-      headers: {
-        'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
-        'Idempotent-Redacted': components['headers']['Idempotent-Redacted'];
-        'X-Request-Id': components['headers']['X-Request-Id'];
-        [name: string]: unknown;
-      };
-      content: {
-        'application/problem+json': components['schemas']['Problem'] & {
-          /** @enum {string} */
-          code: 'BUSINESS_RULE_VIOLATED' | 'IDEMPOTENCY_KEY_REUSED';
-        };
-      };
-    };
-    /** @description The role forbids the action */
-    Forbidden: {
-      headers: {
-        'X-Request-Id': components['headers']['X-Request-Id'];
-        [name: string]: unknown;
-      };
-      content: {
-        'application/problem+json': components['schemas']['Problem'] & {
-          /** @enum {string} */
-          code: 'FORBIDDEN';
-        };
-      };
-    };
-    /** @description The role forbids the action */
-    ForbiddenReplayable: {
-      headers: {
-        'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
-        'Idempotent-Redacted': components['headers']['Idempotent-Redacted'];
-        'X-Request-Id': components['headers']['X-Request-Id'];
-        [name: string]: unknown;
-      };
-      content: {
-        'application/problem+json': components['schemas']['Problem'] & {
-          /** @enum {string} */
-          code: 'FORBIDDEN';
-        };
-      };
-    };
-    /** @description The request headers are too large */
-    HeadersTooLarge: {
-      headers: {
-        [name: string]: unknown;
-      };
-      content: {
-        'application/problem+json': components['schemas']['Problem'] & {
-          /** @enum {string} */
-          code: 'HEADERS_TOO_LARGE';
-        };
-      };
-    };
-    /** @description The request headers are too large */
-    HeadersTooLargeReplayable: {
-      headers: {
-        'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
-        'Idempotent-Redacted': components['headers']['Idempotent-Redacted'];
-        [name: string]: unknown;
-      };
-      content: {
-        'application/problem+json': components['schemas']['Problem'] & {
-          /** @enum {string} */
-          code: 'HEADERS_TOO_LARGE';
-        };
-      };
-    };
-    /** @description Conflict with the current state */
-    IdempotencyInProgressReplayable: {
-      headers: {
-        'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
-        'Idempotent-Redacted': components['headers']['Idempotent-Redacted'];
-        'X-Request-Id': components['headers']['X-Request-Id'];
-        [name: string]: unknown;
-      };
-      content: {
-        'application/problem+json': components['schemas']['Problem'] & {
-          /** @enum {string} */
-          code: 'IDEMPOTENCY_IN_PROGRESS';
-        };
-      };
-    };
-    /** @description Business rule violated */
-    IdempotencyKeyReusedReplayable: {
-      headers: {
-        'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
-        'Idempotent-Redacted': components['headers']['Idempotent-Redacted'];
-        'X-Request-Id': components['headers']['X-Request-Id'];
-        [name: string]: unknown;
-      };
-      content: {
-        'application/problem+json': components['schemas']['Problem'] & {
-          /** @enum {string} */
-          code: 'IDEMPOTENCY_KEY_REUSED';
-        };
-      };
-    };
-    /** @description Unexpected failure: quote the `requestId` to the operator */
-    Internal: {
-      headers: {
-        'X-Request-Id': components['headers']['X-Request-Id'];
-        [name: string]: unknown;
-      };
-      content: {
-        'application/problem+json': components['schemas']['Problem'] & {
-          /** @enum {string} */
-          code: 'INTERNAL';
-        };
-      };
-    };
-    /** @description Conflict with the current state */
-    InvalidTransition: {
-      headers: {
-        'X-Request-Id': components['headers']['X-Request-Id'];
-        [name: string]: unknown;
-      };
-      content: {
-        'application/problem+json': components['schemas']['Problem'] & {
-          /** @enum {string} */
-          code: 'INVALID_TRANSITION';
-        };
-      };
-    };
-    /** @description Conflict with the current state */
-    InvalidTransitionOrIdempotencyInProgressReplayable: {
-      headers: {
-        'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
-        'Idempotent-Redacted': components['headers']['Idempotent-Redacted'];
-        'X-Request-Id': components['headers']['X-Request-Id'];
-        [name: string]: unknown;
-      };
-      content: {
-        'application/problem+json': components['schemas']['Problem'] & {
-          /** @enum {string} */
-          code: 'INVALID_TRANSITION' | 'IDEMPOTENCY_IN_PROGRESS';
-        };
-      };
-    };
-    /** @description Accept allows none of the representations offered; `available` lists them */
-    NotAcceptable: {
-      headers: {
-        'X-Request-Id': components['headers']['X-Request-Id'];
-        [name: string]: unknown;
-      };
-      content: {
-        'application/problem+json': components['schemas']['Problem'] & {
-          /** @enum {string} */
-          code: 'NOT_ACCEPTABLE';
-        };
-      };
-    };
-    /** @description Unknown, or not visible to the caller */
-    NotFound: {
-      headers: {
-        'X-Request-Id': components['headers']['X-Request-Id'];
-        [name: string]: unknown;
-      };
-      content: {
-        'application/problem+json': components['schemas']['Problem'] & {
-          /** @enum {string} */
-          code: 'NOT_FOUND';
-        };
-      };
-    };
-    /** @description Unknown, or not visible to the caller */
-    NotFoundReplayable: {
-      headers: {
-        'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
-        'Idempotent-Redacted': components['headers']['Idempotent-Redacted'];
-        'X-Request-Id': components['headers']['X-Request-Id'];
-        [name: string]: unknown;
-      };
-      content: {
-        'application/problem+json': components['schemas']['Problem'] & {
-          /** @enum {string} */
-          code: 'NOT_FOUND';
-        };
-      };
-    };
-    /** @description Request body or upload too large */
-    PayloadTooLarge: {
-      headers: {
-        'X-Request-Id': components['headers']['X-Request-Id'];
-        [name: string]: unknown;
-      };
-      content: {
-        'application/problem+json': components['schemas']['Problem'] & {
-          /** @enum {string} */
-          code: 'PAYLOAD_TOO_LARGE';
-        };
-      };
-    };
-    /** @description Request body or upload too large */
-    PayloadTooLargeReplayable: {
-      headers: {
-        'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
-        'Idempotent-Redacted': components['headers']['Idempotent-Redacted'];
-        'X-Request-Id': components['headers']['X-Request-Id'];
-        [name: string]: unknown;
-      };
-      content: {
-        'application/problem+json': components['schemas']['Problem'] & {
-          /** @enum {string} */
-          code: 'PAYLOAD_TOO_LARGE';
-        };
-      };
-    };
-    /** @description If-Match does not match the current ETag */
-    PreconditionFailed: {
-      headers: {
-        'X-Request-Id': components['headers']['X-Request-Id'];
-        [name: string]: unknown;
-      };
-      content: {
-        'application/problem+json': components['schemas']['Problem'] & {
-          /** @enum {string} */
-          code: 'PRECONDITION_FAILED';
-        };
-      };
-    };
-    /** @description If-Match does not match the current ETag */
-    PreconditionFailedReplayable: {
-      headers: {
-        'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
-        'Idempotent-Redacted': components['headers']['Idempotent-Redacted'];
-        'X-Request-Id': components['headers']['X-Request-Id'];
-        [name: string]: unknown;
-      };
-      content: {
-        'application/problem+json': components['schemas']['Problem'] & {
-          /** @enum {string} */
-          code: 'PRECONDITION_FAILED';
-        };
-      };
-    };
-    /** @description If-Match is missing and BALISE_REQUIRE_IF_MATCH requires it */
-    PreconditionRequired: {
-      headers: {
-        'X-Request-Id': components['headers']['X-Request-Id'];
-        [name: string]: unknown;
-      };
-      content: {
-        'application/problem+json': components['schemas']['Problem'] & {
-          /** @enum {string} */
-          code: 'PRECONDITION_REQUIRED';
-        };
-      };
-    };
-    /** @description The request did not arrive whole in time */
-    RequestTimeout: {
-      headers: {
-        [name: string]: unknown;
-      };
-      content: {
-        'application/problem+json': components['schemas']['Problem'] & {
-          /** @enum {string} */
-          code: 'REQUEST_TIMEOUT';
-        };
-      };
-    };
-    /** @description The request did not arrive whole in time */
-    RequestTimeoutReplayable: {
-      headers: {
-        'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
-        'Idempotent-Redacted': components['headers']['Idempotent-Redacted'];
-        [name: string]: unknown;
-      };
-      content: {
-        'application/problem+json': components['schemas']['Problem'] & {
-          /** @enum {string} */
-          code: 'REQUEST_TIMEOUT';
-        };
-      };
-    };
-    /** @description The database is unavailable for a moment (restart, failover): retry after `Retry-After` seconds */
-    ServiceUnavailable: {
-      headers: {
-        'X-Request-Id': components['headers']['X-Request-Id'];
-        'Retry-After': components['headers']['Retry-After'];
-        [name: string]: unknown;
-      };
-      content: {
-        'application/problem+json': components['schemas']['Problem'] & {
-          /** @enum {string} */
-          code: 'SERVICE_UNAVAILABLE';
-        };
-      };
-    };
-    /** @description Missing or invalid API key */
-    Unauthenticated: {
-      headers: {
-        'X-Request-Id': components['headers']['X-Request-Id'];
-        [name: string]: unknown;
-      };
-      content: {
-        'application/problem+json': components['schemas']['Problem'] & {
-          /** @enum {string} */
-          code: 'UNAUTHENTICATED';
-        };
-      };
-    };
-    /** @description Missing or invalid API key */
-    UnauthenticatedReplayable: {
-      headers: {
-        'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
-        'Idempotent-Redacted': components['headers']['Idempotent-Redacted'];
-        'X-Request-Id': components['headers']['X-Request-Id'];
-        [name: string]: unknown;
-      };
-      content: {
-        'application/problem+json': components['schemas']['Problem'] & {
-          /** @enum {string} */
-          code: 'UNAUTHENTICATED';
-        };
-      };
-    };
-    /** @description Unsupported content type or file */
-    UnsupportedMediaType: {
-      headers: {
-        'X-Request-Id': components['headers']['X-Request-Id'];
-        [name: string]: unknown;
-      };
-      content: {
-        'application/problem+json': components['schemas']['Problem'] & {
-          /** @enum {string} */
-          code: 'UNSUPPORTED_MEDIA_TYPE';
-        };
-      };
-    };
-    /** @description Unsupported content type or file */
-    UnsupportedMediaTypeReplayable: {
-      headers: {
-        'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
-        'Idempotent-Redacted': components['headers']['Idempotent-Redacted'];
-        'X-Request-Id': components['headers']['X-Request-Id'];
-        [name: string]: unknown;
-      };
-      content: {
-        'application/problem+json': components['schemas']['Problem'] & {
-          /** @enum {string} */
-          code: 'UNSUPPORTED_MEDIA_TYPE';
-        };
-      };
-    };
-  };
-  parameters: never;
-  requestBodies: never;
-  headers: {
-    /** @description The version of the resource (strong, e.g. `"3"`): send it back in `If-Match` or `If-None-Match` */
-    ETag: string;
-    /** @description Where the created resource, or the work accepted, can be read */
-    Location: string;
-    /** @description On a file (CSV, XLSX): an attachment, with the file name to save it under */
-    'Content-Disposition': string;
-    /** @description Seconds to wait before trying again */
-    'Retry-After': string;
-    /** @description Present (`true`) when this answer replays the first one given to this `Idempotency-Key` (a refusal by the operation is replayed too; what is refused before it runs, such as a 400 or 401, never is) */
-    'Idempotent-Replayed': 'true';
-    /** @description On a replay: the answer fields left out because they are never stored (a secret shown once) */
-    'Idempotent-Redacted': string;
-    /** @description The id of this request in the logs (the `requestId` of a problem): the client’s own `X-Request-Id` when it sent a reasonable token, otherwise a UUID */
-    'X-Request-Id': string;
-    /** @description Requests allowed from the client’s address per window */
-    'X-RateLimit-Limit': string;
-    /** @description Requests left in the current window */
-    'X-RateLimit-Remaining': string;
-    /** @description Seconds until the window ends */
-    'X-RateLimit-Reset': string;
-  };
-  pathItems: never;
-}
-export type $defs = Record<string, never>;
-export interface operations {
-  getLiveness: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            /** @enum {string} */
-            status: 'ok';
-          };
-        };
-      };
-      400: components['responses']['BadRequestOrValidationFailed'];
-      408: components['responses']['RequestTimeout'];
-      431: components['responses']['HeadersTooLarge'];
-      500: components['responses']['Internal'];
-      503: components['responses']['ServiceUnavailable'];
-    };
-  };
-  getReadiness: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            /** @enum {string} */
-            status: 'ok';
-          };
-        };
-      };
-      400: components['responses']['BadRequestOrValidationFailed'];
-      408: components['responses']['RequestTimeout'];
-      431: components['responses']['HeadersTooLarge'];
-      500: components['responses']['Internal'];
-      503: components['responses']['ServiceUnavailable'];
-    };
-  };
-  listApiKeys: {
-    parameters: {
-      query?: {
-        limit?: number;
-        /** @description Opaque; the previous page's nextCursor */
-        cursor?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description A page of ApiKey items, in the list's order */
-      200: {
-        headers: {
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ApiKeyPage'];
-        };
-      };
-      400: components['responses']['BadRequestOrValidationFailed'];
-      401: components['responses']['Unauthenticated'];
-      403: components['responses']['Forbidden'];
-      408: components['responses']['RequestTimeout'];
-      431: components['responses']['HeadersTooLarge'];
-      500: components['responses']['Internal'];
-      503: components['responses']['ServiceUnavailable'];
-    };
-  };
-  createApiKey: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description A retry with the same key replays the first answer */
-        'idempotency-key'?: string;
-      };
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        /**
+         * @description RFC 9457 application/problem+json
          * @example {
-         *       "name": "DPI Aubagne (éditeur)",
-         *       "role": "admin",
-         *       "structureIds": [
-         *         "0f6c1f9e-3b1a-4c55-9a0e-1d2b3c4d5e60"
+         *       "type": "https://balise.dev/problems/business-rule-violated",
+         *       "title": "A business rule forbids this request",
+         *       "status": 422,
+         *       "detail": "The mailbox does not meet the rules of its type",
+         *       "instance": "/v1/mailboxes",
+         *       "code": "BUSINESS_RULE_VIOLATED",
+         *       "requestId": "c2b9e7a4-51f3-4d8e-9a6b-0f1e2d3c4b5a",
+         *       "errors": [
+         *         {
+         *           "field": "rpps",
+         *           "code": "RPPS_KEY",
+         *           "message": "The RPPS number fails its check digit; only test accounts may carry such a number."
+         *         }
          *       ]
          *     }
          */
-        'application/json': {
-          name: string;
-          /** @description `operator`: every structure; `admin`: read/write on its structures; `reader`: read-only on its structures */
-          role: 'operator' | 'admin' | 'reader';
-          /** @default [] */
-          structureIds?: string[];
+        Problem: {
+            /** Format: uri-reference */
+            type: string;
+            title: string;
+            status: number;
+            detail: string;
+            instance?: string;
+            /**
+             * @description Stable error code, one of the catalogue below; each operation lists, per status, the codes it can return.
+             *
+             *     - `BAD_REQUEST` (400): The request is malformed
+             *     - `VALIDATION_FAILED` (400): The request does not match the schema
+             *     - `UNAUTHENTICATED` (401): Missing or invalid credentials
+             *     - `FORBIDDEN` (403): Your role does not allow this action
+             *     - `NOT_FOUND` (404): Resource not found
+             *     - `ROUTE_NOT_FOUND` (404): No such route
+             *     - `METHOD_NOT_ALLOWED` (405): Method not allowed on this route
+             *     - `NOT_ACCEPTABLE` (406): None of the representations the Accept header allows is available
+             *     - `CONFLICT` (409): The request conflicts with the current state
+             *     - `EMAIL_TAKEN` (409): This e-mail address is already used
+             *     - `DOMAIN_TAKEN` (409): This MSSanté domain belongs to another structure
+             *     - `ADDRESS_TAKEN` (409): This MSSanté address already exists
+             *     - `INVALID_TRANSITION` (409): The current state forbids this action
+             *     - `EMAIL_CHANGE_PENDING` (409): The mailbox already has a pending change-of-mail request
+             *     - `RESOURCE_IN_USE` (409): The resource is still referenced
+             *     - `ALREADY_LINKED` (409): This box is already linked
+             *     - `DEFAULT_TAKEN` (409): This account already opens another box by default
+             *     - `RETENTION_EXPIRED` (409): The retention period is over: the deleted mailbox can no longer be restored
+             *     - `IDEMPOTENCY_IN_PROGRESS` (409): A request with this Idempotency-Key is still running
+             *     - `REQUEST_TIMEOUT` (408): The request took too long to arrive
+             *     - `IMPORT_FILE_DELETED` (410): The uploaded file was deleted at the end of its retention period
+             *     - `PRECONDITION_FAILED` (412): The resource changed since you read it (If-Match)
+             *     - `PRECONDITION_REQUIRED` (428): This write needs If-Match with the ETag you read
+             *     - `PAYLOAD_TOO_LARGE` (413): The upload is too large
+             *     - `UNSUPPORTED_MEDIA_TYPE` (415): Unsupported content or file type
+             *     - `BUSINESS_RULE_VIOLATED` (422): A business rule forbids this request
+             *     - `IDEMPOTENCY_KEY_REUSED` (422): This Idempotency-Key was used with another request
+             *     - `QUOTA_EXCEEDED` (422): The structure has used all its addresses of this kind
+             *     - `RATE_LIMITED` (429): Too many requests
+             *     - `HEADERS_TOO_LARGE` (431): The request headers are too large
+             *     - `INTERNAL` (500): Internal server error
+             *     - `SERVICE_UNAVAILABLE` (503): Service unavailable
+             * @enum {string}
+             */
+            code: "BAD_REQUEST" | "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NOT_ACCEPTABLE" | "CONFLICT" | "EMAIL_TAKEN" | "DOMAIN_TAKEN" | "ADDRESS_TAKEN" | "INVALID_TRANSITION" | "EMAIL_CHANGE_PENDING" | "RESOURCE_IN_USE" | "ALREADY_LINKED" | "DEFAULT_TAKEN" | "RETENTION_EXPIRED" | "IDEMPOTENCY_IN_PROGRESS" | "REQUEST_TIMEOUT" | "IMPORT_FILE_DELETED" | "PRECONDITION_FAILED" | "PRECONDITION_REQUIRED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "BUSINESS_RULE_VIOLATED" | "IDEMPOTENCY_KEY_REUSED" | "QUOTA_EXCEEDED" | "RATE_LIMITED" | "HEADERS_TOO_LARGE" | "INTERNAL" | "SERVICE_UNAVAILABLE";
+            requestId: string;
+            errors?: {
+                /** @description Dotted path of the field at fault, e.g. `responsible.rpps` */
+                field?: string;
+                /** @description Spreadsheet row, header = 1 */
+                row?: number;
+                /** @description Spreadsheet column letter, A … AH */
+                column?: string;
+                code: string;
+                message: string;
+            }[];
+        } & {
+            [key: string]: unknown;
         };
-      };
-    };
-    responses: {
-      /** @description Created */
-      201: {
-        headers: {
-          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
-          'Idempotent-Redacted': components['headers']['Idempotent-Redacted'];
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
+        ApiKey: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** @description `operator`: every structure; `admin`: read/write on its structures; `reader`: read-only on its structures */
+            role: "operator" | "admin" | "reader";
+            structureIds: string[];
+            /**
+             * @description A random public id to recognise the key by in lists and logs; no part of the secret
+             * @example kid_3f9c2a7b1e04
+             */
+            prefix: string;
+            /** Format: date-time */
+            createdAt: string;
+            revokedAt: string | null;
         };
-        content: {
-          'application/json': components['schemas']['CreatedApiKey'];
+        /** @description A page of ApiKey items, in the list's order */
+        ApiKeyPage: {
+            items: components["schemas"]["ApiKey"][];
+            /** @description null on the last page */
+            nextCursor: string | null;
         };
-      };
-      400: components['responses']['BadRequestOrValidationFailedReplayable'];
-      401: components['responses']['UnauthenticatedReplayable'];
-      403: components['responses']['ForbiddenReplayable'];
-      408: components['responses']['RequestTimeoutReplayable'];
-      409: components['responses']['IdempotencyInProgressReplayable'];
-      413: components['responses']['PayloadTooLargeReplayable'];
-      415: components['responses']['UnsupportedMediaTypeReplayable'];
-      422: components['responses']['BusinessRuleViolatedOrIdempotencyKeyReusedReplayable'];
-      431: components['responses']['HeadersTooLargeReplayable'];
-      500: components['responses']['Internal'];
-      503: components['responses']['ServiceUnavailable'];
-    };
-  };
-  revokeApiKey: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        apiKeyId: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Revoked */
-      204: {
-        headers: {
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
+        CreatedApiKey: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** @description `operator`: every structure; `admin`: read/write on its structures; `reader`: read-only on its structures */
+            role: "operator" | "admin" | "reader";
+            structureIds: string[];
+            /**
+             * @description A random public id to recognise the key by in lists and logs; no part of the secret
+             * @example kid_3f9c2a7b1e04
+             */
+            prefix: string;
+            /** Format: date-time */
+            createdAt: string;
+            revokedAt: string | null;
+            /** @description The secret, shown this once only: store it now. Absent from an idempotent replay (`Idempotent-Redacted: key`), never stored in clear */
+            key?: string;
         };
-        content?: never;
-      };
-      400: components['responses']['BadRequestOrValidationFailed'];
-      401: components['responses']['Unauthenticated'];
-      403: components['responses']['Forbidden'];
-      404: components['responses']['NotFound'];
-      408: components['responses']['RequestTimeout'];
-      409: components['responses']['InvalidTransition'];
-      413: components['responses']['PayloadTooLarge'];
-      415: components['responses']['UnsupportedMediaType'];
-      431: components['responses']['HeadersTooLarge'];
-      500: components['responses']['Internal'];
-      503: components['responses']['ServiceUnavailable'];
-    };
-  };
-  listStructures: {
-    parameters: {
-      query?: {
-        limit?: number;
-        /** @description Opaque; the previous page's nextCursor */
-        cursor?: string;
-        /** @description Matches the name, FINESS, SIRET or a domain */
-        q?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description A page of Structure items, in the list's order */
-      200: {
-        headers: {
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
+        AuditEvent: {
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            occurredAt: string;
+            actor: {
+                type: "api_key" | "system" | "registration";
+                /** @description API key id, or the job that acted */
+                id: string | null;
+            };
+            requestId: string | null;
+            /** @description e.g. `structure.updated`, `mailbox.created` */
+            action: string;
+            targetType: string;
+            targetId: string;
+            structureId: string | null;
+            mailboxId: string | null;
+            cause: {
+                [key: string]: unknown;
+            } | null;
+            /** @description The resource before the change (null on creation) */
+            before: unknown;
+            /** @description The resource after the change (null on deletion) */
+            after: unknown;
         };
-        content: {
-          'application/json': components['schemas']['StructurePage'];
+        /** @description A page of AuditEvent items, in the list's order */
+        AuditEventPage: {
+            items: components["schemas"]["AuditEvent"][];
+            /** @description null on the last page */
+            nextCursor: string | null;
         };
-      };
-      400: components['responses']['BadRequestOrValidationFailed'];
-      401: components['responses']['Unauthenticated'];
-      408: components['responses']['RequestTimeout'];
-      431: components['responses']['HeadersTooLarge'];
-      500: components['responses']['Internal'];
-      503: components['responses']['ServiceUnavailable'];
-    };
-  };
-  createStructure: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description A retry with the same key replays the first answer */
-        'idempotency-key'?: string;
-      };
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
         /**
          * @example {
+         *       "id": "2a3b4c5d-6e7f-4a8b-9c0d-1e2f3a4b5c61",
+         *       "structureId": "0f6c1f9e-3b1a-4c55-9a0e-1d2b3c4d5e60",
+         *       "type": "PER",
+         *       "email": "camille.martin@ch-aubagne.fr",
+         *       "status": "valid",
+         *       "lastName": "Martin",
+         *       "firstName": "Camille",
+         *       "civility": "MME",
+         *       "profession": "10",
+         *       "professionCategory": "C",
+         *       "specialty": "SM54",
+         *       "rpps": "10102030409",
+         *       "adeli": null,
+         *       "service": "Cardiologie",
+         *       "organisationName": "Centre hospitalier Edmond Garcin",
+         *       "address": "179 avenue des Sœurs Gastine",
+         *       "postalCode": "13400",
+         *       "city": "Aubagne",
+         *       "phone": "+33442846000",
+         *       "mailboxPhone": null,
+         *       "paperless": true,
+         *       "expiresAt": null,
+         *       "isTest": false,
+         *       "directoryVisible": true,
+         *       "directoryVisibility": "default",
+         *       "responsible": null,
+         *       "description": null,
+         *       "correspondence": {
+         *         "localPart": "camille.martin",
+         *         "domain": "ch-aubagne.mssante.fr",
+         *         "address": "camille.martin@ch-aubagne.mssante.fr",
+         *         "isTest": false,
+         *         "assignedAt": "2026-03-02T09:15:00.000Z"
+         *       },
+         *       "lastActivityAt": "2026-03-02T09:15:00.000Z",
+         *       "createdAt": "2026-03-02T09:15:00.000Z",
+         *       "updatedAt": "2026-03-02T09:15:00.000Z"
+         *     }
+         */
+        Mailbox: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            structureId: string;
+            /**
+             * @description PER personal, MED Medimail-only login, INT internal without RPPS, ORG shared, APP applicative
+             * @enum {string}
+             */
+            type: "PER" | "MED" | "INT" | "ORG" | "APP";
+            /** @description The reference address and login; unique, case-insensitively */
+            email: string;
+            /** @enum {string} */
+            status: "preregistered" | "pending" | "valid" | "rejected" | "deactivated" | "deleted";
+            lastName: string;
+            firstName: string;
+            civility: string | null;
+            profession: string | null;
+            professionCategory: string | null;
+            specialty: string | null;
+            rpps: string | null;
+            adeli: string | null;
+            service: string | null;
+            organisationName: string | null;
+            address: string | null;
+            postalCode: string | null;
+            city: string | null;
+            phone: string | null;
+            mailboxPhone: string | null;
+            paperless: boolean | null;
+            /**
+             * Format: date
+             * @description YYYY-MM-DD
+             */
+            expiresAt: string | null;
+            isTest: boolean;
+            /** @description Whether the directory lists the box (effective value) */
+            directoryVisible: boolean;
+            /** @enum {string} */
+            directoryVisibility: "default" | "explicit";
+            /** @description The named person in charge of an ORG or APP box */
+            responsible: {
+                lastName: string;
+                firstName: string;
+                profession?: string | null;
+                rpps?: string | null;
+                adeli?: string | null;
+            } | null;
+            description: string | null;
+            correspondence: {
+                localPart: string;
+                domain: string;
+                /** @description `localPart@domain`, the MSSanté address */
+                address: string;
+                /** @description A test address: never published */
+                isTest: boolean;
+                /** Format: date-time */
+                assignedAt: string;
+            } | null;
+            /** Format: date-time */
+            lastActivityAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        /** @description A page of Mailbox items, in the list's order */
+        MailboxPage: {
+            items: components["schemas"]["Mailbox"][];
+            /** @description null on the last page */
+            nextCursor: string | null;
+        };
+        MailboxCounts: {
+            valid: number;
+            /** @description Self sign-ups awaiting validation */
+            pending: number;
+            preregistered: number;
+            rejected: number;
+            deactivated: number;
+            /** @description Pending change-of-mail requests */
+            emailChangeRequests: number;
+        };
+        Notification: {
+            /** Format: uuid */
+            id: string;
+            structureId: string | null;
+            mailboxId: string | null;
+            kind: "invitation" | "reminder" | "expiry_warning" | "deletion_warning" | "email_change";
+            recipient: string;
+            subject: string;
+            body: string;
+            /** @description `queued` until delivered by SMTP (or for good when no SMTP is configured); `failed` once every attempt failed */
+            status: "queued" | "sent" | "failed";
+            /** @description SMTP delivery attempts made so far */
+            attempts: number;
+            /** @description The SMTP error of the last failed attempt (kept after a later success) */
+            lastError: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            sentAt: string | null;
+        };
+        /** @description A page of Notification items, in the list's order */
+        NotificationPage: {
+            items: components["schemas"]["Notification"][];
+            /** @description null on the last page */
+            nextCursor: string | null;
+        };
+        /**
+         * @example {
+         *       "id": "0f6c1f9e-3b1a-4c55-9a0e-1d2b3c4d5e60",
          *       "name": "Centre hospitalier Edmond Garcin",
          *       "finess": "130783558",
          *       "siret": "26130027100010",
@@ -3058,3372 +1429,4886 @@ export interface operations {
          *         "organisational": 50,
          *         "applicative": 10
          *       },
-         *       "contactEmail": "dsi.messagerie@ch-aubagne.fr"
+         *       "contactEmail": "dsi.messagerie@ch-aubagne.fr",
+         *       "intExpiryRequired": false,
+         *       "createdAt": "2026-03-02T09:15:00.000Z",
+         *       "updatedAt": "2026-03-02T09:15:00.000Z"
          *     }
          */
-        'application/json': {
-          name: string;
-          finess?: string | null;
-          siret?: string | null;
-          domains?: string[];
-          /** @description Addresses allowed per family; personal counts PER and INT boxes */
-          quotas?: {
-            /** @description null = unlimited */
-            personal?: number | null;
-            /** @description null = unlimited */
-            organisational?: number | null;
-            /** @description null = unlimited */
-            applicative?: number | null;
-          };
-          /** @description Where notices for the structure's admins go: the lifecycle sweep sends it a digest of the boxes whose owners it warned of an inactivity deletion. null: admins follow warnings in the outbox (`GET /v1/notifications`) and in `GET /v1/lifecycle/upcoming` only. */
-          contactEmail?: string | null;
-          /** @description INT boxes are temporary: when true, an INT box without expiry date is refused (422 on `expiresAt` through the API, a row error on column P by import). When false (the default) it is accepted and reported: `INT_WITHOUT_EXPIRY` in the alimentation report, `warnings.intWithoutExpiry` in the structure's activity. Turning it on leaves existing boxes as they are. Default false. */
-          intExpiryRequired?: boolean;
+        Structure: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            finess: string | null;
+            siret: string | null;
+            /** @description The first is the default for new addresses */
+            domains: string[];
+            /** @description Addresses allowed per family; personal counts PER and INT boxes */
+            quotas: {
+                /** @description null = unlimited */
+                personal: number | null;
+                /** @description null = unlimited */
+                organisational: number | null;
+                /** @description null = unlimited */
+                applicative: number | null;
+            };
+            /** @description Where notices for the structure's admins go: the lifecycle sweep sends it a digest of the boxes whose owners it warned of an inactivity deletion. null: admins follow warnings in the outbox (`GET /v1/notifications`) and in `GET /v1/lifecycle/upcoming` only. */
+            contactEmail: string | null;
+            /** @description INT boxes are temporary: when true, an INT box without expiry date is refused (422 on `expiresAt` through the API, a row error on column P by import). When false (the default) it is accepted and reported: `INT_WITHOUT_EXPIRY` in the alimentation report, `warnings.intWithoutExpiry` in the structure's activity. Turning it on leaves existing boxes as they are. */
+            intExpiryRequired: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
         };
-      };
-    };
-    responses: {
-      /** @description Created */
-      201: {
-        headers: {
-          ETag: components['headers']['ETag'];
-          Location: components['headers']['Location'];
-          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
-          'Idempotent-Redacted': components['headers']['Idempotent-Redacted'];
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
+        /** @description A page of Structure items, in the list's order */
+        StructurePage: {
+            items: components["schemas"]["Structure"][];
+            /** @description null on the last page */
+            nextCursor: string | null;
         };
-        content: {
-          'application/json': components['schemas']['Structure'];
+        MssantePanel: {
+            /** Format: uuid */
+            structureId: string;
+            domains: string[];
+            quotas: {
+                personal: {
+                    /** @description null = unlimited */
+                    limit: number | null;
+                    /** @description Boxes of this family holding an MSSanté address */
+                    used: number;
+                    /** @description null = unlimited */
+                    available: number | null;
+                };
+                organisational: {
+                    /** @description null = unlimited */
+                    limit: number | null;
+                    /** @description Boxes of this family holding an MSSanté address */
+                    used: number;
+                    /** @description null = unlimited */
+                    available: number | null;
+                };
+                applicative: {
+                    /** @description null = unlimited */
+                    limit: number | null;
+                    /** @description Boxes of this family holding an MSSanté address */
+                    used: number;
+                    /** @description null = unlimited */
+                    available: number | null;
+                };
+            };
         };
-      };
-      400: components['responses']['BadRequestOrValidationFailedReplayable'];
-      401: components['responses']['UnauthenticatedReplayable'];
-      403: components['responses']['ForbiddenReplayable'];
-      408: components['responses']['RequestTimeoutReplayable'];
-      /** @description Conflict with the current state */
-      409: {
-        headers: {
-          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
-          'Idempotent-Redacted': components['headers']['Idempotent-Redacted'];
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
+        SweepReport: {
+            /** Format: uuid */
+            sweepId: string;
+            trigger: "api" | "schedule";
+            /** Format: date-time */
+            startedAt: string;
+            /** Format: date-time */
+            finishedAt: string;
+            /** @description Boxes deactivated because their expiry date came */
+            deactivated: {
+                count: number;
+                /** @description The boxes concerned (at most 1000; count is exact) */
+                mailboxIds: string[];
+            };
+            warned: {
+                count: number;
+                /** @description The boxes concerned (at most 1000; count is exact) */
+                mailboxIds: string[];
+                /** @description Digests queued to structures' contact e-mails */
+                adminNotices: number;
+            };
+            /** @description Boxes deleted after the inactivity period (soft: restorable during retention) */
+            deleted: {
+                count: number;
+                /** @description The boxes concerned (at most 1000; count is exact) */
+                mailboxIds: string[];
+            };
+            /** @description Deleted boxes past retention whose personal data was erased */
+            purged: {
+                count: number;
+                /** @description The boxes concerned (at most 1000; count is exact) */
+                mailboxIds: string[];
+            };
+            /** @description Imports that ended (succeeded or failed) more than `BALISE_IMPORT_FILE_RETENTION_HOURS` ago whose uploaded file was deleted (their report answers 410 from then on; the import and its row results stay) */
+            importFilesDeleted: {
+                count: number;
+                /** @description The imports concerned (at most 1000; count is exact) */
+                importIds: string[];
+            };
         };
-        content: {
-          'application/problem+json': components['schemas']['Problem'] & {
+        UpcomingItem: {
+            /** Format: uuid */
+            mailboxId: string;
+            /** Format: uuid */
+            structureId: string;
+            email: string;
+            /**
+             * @description PER personal, MED Medimail-only login, INT internal without RPPS, ORG shared, APP applicative
+             * @enum {string}
+             */
+            type: "PER" | "MED" | "INT" | "ORG" | "APP";
             /** @enum {string} */
-            code: 'DOMAIN_TAKEN' | 'IDEMPOTENCY_IN_PROGRESS';
-          };
+            status: "preregistered" | "pending" | "valid" | "rejected" | "deactivated" | "deleted";
+            /** @description `expiry`: deactivation on the expiry date; `inactivity`: deletion after the inactivity period */
+            reason: "expiry" | "inactivity";
+            /**
+             * Format: date-time
+             * @description From when the sweep acts: 00:00 UTC of the expiry date, or the last sign of life + the inactivity period
+             */
+            dueAt: string;
+            expiresAt: string | null;
+            lastActivityAt: string | null;
+            /**
+             * Format: date-time
+             * @description The latest of last activity, creation, registration and restoration: inactivity counts from it
+             */
+            lastSignOfLifeAt: string;
         };
-      };
-      413: components['responses']['PayloadTooLargeReplayable'];
-      415: components['responses']['UnsupportedMediaTypeReplayable'];
-      422: components['responses']['BusinessRuleViolatedOrIdempotencyKeyReusedReplayable'];
-      431: components['responses']['HeadersTooLargeReplayable'];
-      500: components['responses']['Internal'];
-      503: components['responses']['ServiceUnavailable'];
-    };
-  };
-  getStructure: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        structureId: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          ETag: components['headers']['ETag'];
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
+        /** @description A page of UpcomingItem items, in the list's order */
+        UpcomingItemPage: {
+            items: components["schemas"]["UpcomingItem"][];
+            /** @description null on the last page */
+            nextCursor: string | null;
         };
-        content: {
-          'application/json': components['schemas']['Structure'];
+        EmailChangeRequest: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            mailboxId: string;
+            /** Format: uuid */
+            structureId: string;
+            /** @description The reference address when the request was made */
+            currentEmail: string;
+            /** @description The reference address asked for, as given */
+            newEmail: string;
+            /** @description `pending` until approved (the change is applied), rejected or cancelled; those three are final */
+            status: "pending" | "approved" | "rejected" | "cancelled";
+            /** @description Why the request was rejected or cancelled, if said */
+            reason: string | null;
+            /** @description The API key that made the request */
+            requestedBy: string | null;
+            /** @description The API key that approved, rejected or cancelled it */
+            decidedBy: string | null;
+            decidedAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
         };
-      };
-      /** @description Not modified: `If-None-Match` names the current ETag; no body */
-      304: {
-        headers: {
-          ETag: components['headers']['ETag'];
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
+        /** @description A page of EmailChangeRequest items, in the list's order */
+        EmailChangeRequestPage: {
+            items: components["schemas"]["EmailChangeRequest"][];
+            /** @description null on the last page */
+            nextCursor: string | null;
         };
-        content?: never;
-      };
-      400: components['responses']['BadRequestOrValidationFailed'];
-      401: components['responses']['Unauthenticated'];
-      404: components['responses']['NotFound'];
-      408: components['responses']['RequestTimeout'];
-      431: components['responses']['HeadersTooLarge'];
-      500: components['responses']['Internal'];
-      503: components['responses']['ServiceUnavailable'];
-    };
-  };
-  deleteStructure: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description The ETag you read; 412 if the resource changed since */
-        'if-match'?: string;
-      };
-      path: {
-        structureId: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Deleted */
-      204: {
-        headers: {
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
+        Reminder: {
+            /** @description Pre-registered mailboxes reminded (0 when there were none) */
+            sent: number;
+            /** Format: date-time */
+            at: string;
         };
-        content?: never;
-      };
-      400: components['responses']['BadRequestOrValidationFailed'];
-      401: components['responses']['Unauthenticated'];
-      403: components['responses']['Forbidden'];
-      404: components['responses']['NotFound'];
-      408: components['responses']['RequestTimeout'];
-      /** @description Conflict with the current state */
-      409: {
-        headers: {
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'] & {
-            /** @enum {string} */
-            code: 'RESOURCE_IN_USE';
-          };
-        };
-      };
-      412: components['responses']['PreconditionFailed'];
-      413: components['responses']['PayloadTooLarge'];
-      415: components['responses']['UnsupportedMediaType'];
-      428: components['responses']['PreconditionRequired'];
-      431: components['responses']['HeadersTooLarge'];
-      500: components['responses']['Internal'];
-      503: components['responses']['ServiceUnavailable'];
-    };
-  };
-  updateStructure: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description The ETag you read; 412 if the resource changed since */
-        'if-match'?: string;
-      };
-      path: {
-        structureId: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        /**
-         * @example {
-         *       "domains": [
-         *         "ch-aubagne.mssante.fr",
-         *         "ehpad-aubagne.mssante.fr"
-         *       ],
-         *       "quotas": {
-         *         "personal": 600
-         *       }
-         *     }
-         */
-        'application/json': {
-          name?: string;
-          finess?: string | null;
-          siret?: string | null;
-          domains?: string[];
-          /** @description Addresses allowed per family; personal counts PER and INT boxes */
-          quotas?: {
-            /** @description null = unlimited */
-            personal?: number | null;
-            /** @description null = unlimited */
-            organisational?: number | null;
-            /** @description null = unlimited */
-            applicative?: number | null;
-          };
-          /** @description Where notices for the structure's admins go: the lifecycle sweep sends it a digest of the boxes whose owners it warned of an inactivity deletion. null: admins follow warnings in the outbox (`GET /v1/notifications`) and in `GET /v1/lifecycle/upcoming` only. */
-          contactEmail?: string | null;
-          /** @description INT boxes are temporary: when true, an INT box without expiry date is refused (422 on `expiresAt` through the API, a row error on column P by import). When false (the default) it is accepted and reported: `INT_WITHOUT_EXPIRY` in the alimentation report, `warnings.intWithoutExpiry` in the structure's activity. Turning it on leaves existing boxes as they are. Default false. */
-          intExpiryRequired?: boolean;
-        };
-      };
-    };
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          ETag: components['headers']['ETag'];
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Structure'];
-        };
-      };
-      400: components['responses']['BadRequestOrValidationFailed'];
-      401: components['responses']['Unauthenticated'];
-      403: components['responses']['Forbidden'];
-      404: components['responses']['NotFound'];
-      408: components['responses']['RequestTimeout'];
-      /** @description Conflict with the current state */
-      409: {
-        headers: {
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'] & {
-            /** @enum {string} */
-            code: 'DOMAIN_TAKEN';
-          };
-        };
-      };
-      412: components['responses']['PreconditionFailed'];
-      413: components['responses']['PayloadTooLarge'];
-      415: components['responses']['UnsupportedMediaType'];
-      422: components['responses']['BusinessRuleViolated'];
-      428: components['responses']['PreconditionRequired'];
-      431: components['responses']['HeadersTooLarge'];
-      500: components['responses']['Internal'];
-      503: components['responses']['ServiceUnavailable'];
-    };
-  };
-  getStructureMssante: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        structureId: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['MssantePanel'];
-        };
-      };
-      400: components['responses']['BadRequestOrValidationFailed'];
-      401: components['responses']['Unauthenticated'];
-      404: components['responses']['NotFound'];
-      408: components['responses']['RequestTimeout'];
-      431: components['responses']['HeadersTooLarge'];
-      500: components['responses']['Internal'];
-      503: components['responses']['ServiceUnavailable'];
-    };
-  };
-  listAuditEvents: {
-    parameters: {
-      query?: {
-        limit?: number;
-        /** @description Opaque; the previous page's nextCursor */
-        cursor?: string;
-        structureId?: string;
-        mailboxId?: string;
-        targetId?: string;
-        /** @description Exact action, or a prefix ending with `.` such as `mailbox.` */
-        action?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description A page of AuditEvent items, in the list's order */
-      200: {
-        headers: {
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['AuditEventPage'];
-        };
-      };
-      400: components['responses']['BadRequestOrValidationFailed'];
-      401: components['responses']['Unauthenticated'];
-      404: components['responses']['NotFound'];
-      408: components['responses']['RequestTimeout'];
-      431: components['responses']['HeadersTooLarge'];
-      500: components['responses']['Internal'];
-      503: components['responses']['ServiceUnavailable'];
-    };
-  };
-  listEvents: {
-    parameters: {
-      query?: {
-        /** @description The `nextCursor` (or an event id) you read last; absent: from the oldest event kept */
-        after?: string;
-        /**
-         * @description Comma-separated event types, each exact (`mailbox.created`) or a prefix ending with `.` (`mailbox.`)
-         * @example mailbox.created,mailbox.validated
-         */
-        type?: string;
-        structureId?: string;
-        limit?: number;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description A page of the event feed, in commit order */
-      200: {
-        headers: {
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['EventFeed'];
-        };
-      };
-      400: components['responses']['BadRequestOrValidationFailed'];
-      401: components['responses']['Unauthenticated'];
-      404: components['responses']['NotFound'];
-      408: components['responses']['RequestTimeout'];
-      431: components['responses']['HeadersTooLarge'];
-      500: components['responses']['Internal'];
-      503: components['responses']['ServiceUnavailable'];
-    };
-  };
-  listMailboxes: {
-    parameters: {
-      query?: {
-        limit?: number;
-        /** @description Opaque; the previous page's nextCursor */
-        cursor?: string;
-        structureId?: string;
-        status?: 'preregistered' | 'pending' | 'valid' | 'rejected' | 'deactivated' | 'deleted';
-        /** @description PER personal, MED Medimail-only login, INT internal without RPPS, ORG shared, APP applicative */
-        type?: 'PER' | 'MED' | 'INT' | 'ORG' | 'APP';
-        /** @description What an administrator types. Every word, in any order, must begin a word of the last name, first name, service, organisation name, description, reference e-mail, active MSSanté address, RPPS or ADELI. Case and accents do not matter; anything but letters and digits separates words (so `Dupont Moretti` finds Dupont-Moretti and `O'Connor` O'Connor), and words written apart may be typed together (`oconnor`, `legall` for Le Gall). A `q` without any letter or digit finds nothing. Boxes holding more of the typed words whole come first, then the requested `sort`. */
-        q?: string;
-        sort?: 'lastName' | '-lastName' | 'email' | '-email' | 'createdAt' | '-createdAt';
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description A page of Mailbox items, in the list's order */
-      200: {
-        headers: {
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['MailboxPage'];
-        };
-      };
-      400: components['responses']['BadRequestOrValidationFailed'];
-      401: components['responses']['Unauthenticated'];
-      404: components['responses']['NotFound'];
-      408: components['responses']['RequestTimeout'];
-      431: components['responses']['HeadersTooLarge'];
-      500: components['responses']['Internal'];
-      503: components['responses']['ServiceUnavailable'];
-    };
-  };
-  createMailbox: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description A retry with the same key replays the first answer */
-        'idempotency-key'?: string;
-      };
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': {
-          /** Format: uuid */
-          structureId: string;
-          /**
-           * @description PER personal, MED Medimail-only login, INT internal without RPPS, ORG shared, APP applicative
-           * @enum {string}
-           */
-          type: 'PER' | 'MED' | 'INT' | 'ORG' | 'APP';
-          /** Format: email */
-          email: string;
-          /** @description For ORG/APP: the box's name, e.g. "Service BE" */
-          lastName: string;
-          /** @description For ORG/APP: a second label, e.g. the structure */
-          firstName: string;
-          /** @enum {string|null} */
-          civility?: 'M' | 'MME' | null;
-          /** @description TRE_G15 code, e.g. `10` (Médecin) */
-          profession?: string | null;
-          /** @description TRE_R09: C, E or M */
-          professionCategory?: string | null;
-          /** @description Savoir-faire, e.g. `SM54` */
-          specialty?: string | null;
-          /** @description 11 digits with a Luhn key (a wrong key is accepted on test accounts only) */
-          rpps?: string | null;
-          /** @description 9 digits */
-          adeli?: string | null;
-          service?: string | null;
-          organisationName?: string | null;
-          address?: string | null;
-          postalCode?: string | null;
-          city?: string | null;
-          phone?: string | null;
-          /** @description Published with the box */
-          mailboxPhone?: string | null;
-          /** @description Dématérialisation: accepts paperless exchanges */
-          paperless?: boolean | null;
-          /**
-           * Format: date
-           * @description The box is deactivated on this date
-           */
-          expiresAt?: string | null;
-          /** @description Test account: its MSSanté address is never published */
-          isTest?: boolean;
-          /** @description Explicit directory visibility; null follows the default (unlisted until the user finishes registration) */
-          directoryVisible?: boolean | null;
-          /** @description ORG and APP only */
-          responsible?: {
+        /** @description The last reminder of the structure, or null when it never sent one */
+        LastReminder: {
+            /** @description Pre-registered mailboxes reminded (0 when there were none) */
+            sent: number;
+            /** Format: date-time */
+            at: string;
+        } | null;
+        ReminderRecipient: {
+            /** Format: uuid */
+            mailboxId: string;
+            /** @description The reference address the reminder was sent to, as it was then */
+            email: string;
             lastName: string;
             firstName: string;
-            profession?: string | null;
-            rpps?: string | null;
-            adeli?: string | null;
-          } | null;
-          /** @description ORG and APP only: what the box is used for */
-          description?: string | null;
-          /**
-           * @description Queue an invitation carrying a registration link (MED, PER and INT boxes only)
-           * @default false
-           */
-          notify?: boolean;
-        };
-      };
-    };
-    responses: {
-      /** @description Created */
-      201: {
-        headers: {
-          ETag: components['headers']['ETag'];
-          Location: components['headers']['Location'];
-          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
-          'Idempotent-Redacted': components['headers']['Idempotent-Redacted'];
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Mailbox'];
-        };
-      };
-      400: components['responses']['BadRequestOrValidationFailedReplayable'];
-      401: components['responses']['UnauthenticatedReplayable'];
-      403: components['responses']['ForbiddenReplayable'];
-      404: components['responses']['NotFoundReplayable'];
-      408: components['responses']['RequestTimeoutReplayable'];
-      /** @description Conflict with the current state */
-      409: {
-        headers: {
-          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
-          'Idempotent-Redacted': components['headers']['Idempotent-Redacted'];
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'] & {
+            /**
+             * @description PER personal, MED Medimail-only login, INT internal without RPPS, ORG shared, APP applicative
+             * @enum {string}
+             */
+            type: "PER" | "MED" | "INT" | "ORG" | "APP";
             /** @enum {string} */
-            code: 'EMAIL_TAKEN' | 'ADDRESS_TAKEN' | 'IDEMPOTENCY_IN_PROGRESS';
-          };
+            status: "preregistered" | "pending" | "valid" | "rejected" | "deactivated" | "deleted";
         };
-      };
-      413: components['responses']['PayloadTooLargeReplayable'];
-      415: components['responses']['UnsupportedMediaTypeReplayable'];
-      422: components['responses']['BusinessRuleViolatedOrIdempotencyKeyReusedOrQuotaExceededReplayable'];
-      431: components['responses']['HeadersTooLargeReplayable'];
-      500: components['responses']['Internal'];
-      503: components['responses']['ServiceUnavailable'];
-    };
-  };
-  countMailboxes: {
-    parameters: {
-      query?: {
-        structureId?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
+        /** @description A page of ReminderRecipient items, in the list's order */
+        ReminderRecipientPage: {
+            items: components["schemas"]["ReminderRecipient"][];
+            /** @description null on the last page */
+            nextCursor: string | null;
         };
-        content: {
-          'application/json': components['schemas']['MailboxCounts'];
-        };
-      };
-      400: components['responses']['BadRequestOrValidationFailed'];
-      401: components['responses']['Unauthenticated'];
-      404: components['responses']['NotFound'];
-      408: components['responses']['RequestTimeout'];
-      431: components['responses']['HeadersTooLarge'];
-      500: components['responses']['Internal'];
-      503: components['responses']['ServiceUnavailable'];
-    };
-  };
-  getMailbox: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        mailboxId: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          ETag: components['headers']['ETag'];
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Mailbox'];
-        };
-      };
-      /** @description Not modified: `If-None-Match` names the current ETag; no body */
-      304: {
-        headers: {
-          ETag: components['headers']['ETag'];
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      400: components['responses']['BadRequestOrValidationFailed'];
-      401: components['responses']['Unauthenticated'];
-      404: components['responses']['NotFound'];
-      408: components['responses']['RequestTimeout'];
-      431: components['responses']['HeadersTooLarge'];
-      500: components['responses']['Internal'];
-      503: components['responses']['ServiceUnavailable'];
-    };
-  };
-  deleteMailbox: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description The ETag you read; 412 if the resource changed since */
-        'if-match'?: string;
-      };
-      path: {
-        mailboxId: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          ETag: components['headers']['ETag'];
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Mailbox'];
-        };
-      };
-      400: components['responses']['BadRequestOrValidationFailed'];
-      401: components['responses']['Unauthenticated'];
-      403: components['responses']['Forbidden'];
-      404: components['responses']['NotFound'];
-      408: components['responses']['RequestTimeout'];
-      409: components['responses']['InvalidTransition'];
-      412: components['responses']['PreconditionFailed'];
-      413: components['responses']['PayloadTooLarge'];
-      415: components['responses']['UnsupportedMediaType'];
-      428: components['responses']['PreconditionRequired'];
-      431: components['responses']['HeadersTooLarge'];
-      500: components['responses']['Internal'];
-      503: components['responses']['ServiceUnavailable'];
-    };
-  };
-  updateMailbox: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description The ETag you read; 412 if the resource changed since */
-        'if-match'?: string;
-      };
-      path: {
-        mailboxId: string;
-      };
-      cookie?: never;
-    };
-    /** @description Fields to change; the reference e-mail changes through an email-change request, the type through type-change */
-    requestBody: {
-      content: {
-        /**
-         * @example {
-         *       "service": "Rythmologie",
-         *       "mailboxPhone": "+33442846010",
-         *       "paperless": true
-         *     }
-         */
-        'application/json': {
-          /** @description For ORG/APP: the box's name, e.g. "Service BE" */
-          lastName?: string;
-          /** @description For ORG/APP: a second label, e.g. the structure */
-          firstName?: string;
-          /** @enum {string|null} */
-          civility?: 'M' | 'MME' | null;
-          /** @description TRE_G15 code, e.g. `10` (Médecin) */
-          profession?: string | null;
-          /** @description TRE_R09: C, E or M */
-          professionCategory?: string | null;
-          /** @description Savoir-faire, e.g. `SM54` */
-          specialty?: string | null;
-          /** @description 11 digits with a Luhn key (a wrong key is accepted on test accounts only) */
-          rpps?: string | null;
-          /** @description 9 digits */
-          adeli?: string | null;
-          service?: string | null;
-          organisationName?: string | null;
-          address?: string | null;
-          postalCode?: string | null;
-          city?: string | null;
-          phone?: string | null;
-          /** @description Published with the box */
-          mailboxPhone?: string | null;
-          /** @description Dématérialisation: accepts paperless exchanges */
-          paperless?: boolean | null;
-          /**
-           * Format: date
-           * @description The box is deactivated on this date
-           */
-          expiresAt?: string | null;
-          /** @description Test account: its MSSanté address is never published */
-          isTest?: boolean;
-          /** @description Explicit directory visibility; null follows the default (unlisted until the user finishes registration) */
-          directoryVisible?: boolean | null;
-          /** @description ORG and APP only */
-          responsible?: {
-            lastName: string;
-            firstName: string;
-            profession?: string | null;
-            rpps?: string | null;
-            adeli?: string | null;
-          } | null;
-          /** @description ORG and APP only: what the box is used for */
-          description?: string | null;
-        };
-      };
-    };
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          ETag: components['headers']['ETag'];
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Mailbox'];
-        };
-      };
-      400: components['responses']['BadRequestOrValidationFailed'];
-      401: components['responses']['Unauthenticated'];
-      403: components['responses']['Forbidden'];
-      404: components['responses']['NotFound'];
-      408: components['responses']['RequestTimeout'];
-      /** @description Conflict with the current state */
-      409: {
-        headers: {
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'] & {
-            /** @enum {string} */
-            code: 'EMAIL_TAKEN' | 'INVALID_TRANSITION';
-          };
-        };
-      };
-      412: components['responses']['PreconditionFailed'];
-      413: components['responses']['PayloadTooLarge'];
-      415: components['responses']['UnsupportedMediaType'];
-      422: components['responses']['BusinessRuleViolated'];
-      428: components['responses']['PreconditionRequired'];
-      431: components['responses']['HeadersTooLarge'];
-      500: components['responses']['Internal'];
-      503: components['responses']['ServiceUnavailable'];
-    };
-  };
-  validateMailbox: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description The ETag you read; 412 if the resource changed since */
-        'if-match'?: string;
-        /** @description A retry with the same key replays the first answer */
-        'idempotency-key'?: string;
-      };
-      path: {
-        mailboxId: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          ETag: components['headers']['ETag'];
-          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
-          'Idempotent-Redacted': components['headers']['Idempotent-Redacted'];
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Mailbox'];
-        };
-      };
-      400: components['responses']['BadRequestOrValidationFailedReplayable'];
-      401: components['responses']['UnauthenticatedReplayable'];
-      403: components['responses']['ForbiddenReplayable'];
-      404: components['responses']['NotFoundReplayable'];
-      408: components['responses']['RequestTimeoutReplayable'];
-      409: components['responses']['InvalidTransitionOrIdempotencyInProgressReplayable'];
-      412: components['responses']['PreconditionFailedReplayable'];
-      413: components['responses']['PayloadTooLargeReplayable'];
-      415: components['responses']['UnsupportedMediaTypeReplayable'];
-      422: components['responses']['IdempotencyKeyReusedReplayable'];
-      431: components['responses']['HeadersTooLargeReplayable'];
-      500: components['responses']['Internal'];
-      503: components['responses']['ServiceUnavailable'];
-    };
-  };
-  rejectMailbox: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description The ETag you read; 412 if the resource changed since */
-        'if-match'?: string;
-        /** @description A retry with the same key replays the first answer */
-        'idempotency-key'?: string;
-      };
-      path: {
-        mailboxId: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          ETag: components['headers']['ETag'];
-          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
-          'Idempotent-Redacted': components['headers']['Idempotent-Redacted'];
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Mailbox'];
-        };
-      };
-      400: components['responses']['BadRequestOrValidationFailedReplayable'];
-      401: components['responses']['UnauthenticatedReplayable'];
-      403: components['responses']['ForbiddenReplayable'];
-      404: components['responses']['NotFoundReplayable'];
-      408: components['responses']['RequestTimeoutReplayable'];
-      409: components['responses']['InvalidTransitionOrIdempotencyInProgressReplayable'];
-      412: components['responses']['PreconditionFailedReplayable'];
-      413: components['responses']['PayloadTooLargeReplayable'];
-      415: components['responses']['UnsupportedMediaTypeReplayable'];
-      422: components['responses']['IdempotencyKeyReusedReplayable'];
-      431: components['responses']['HeadersTooLargeReplayable'];
-      500: components['responses']['Internal'];
-      503: components['responses']['ServiceUnavailable'];
-    };
-  };
-  deactivateMailbox: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description The ETag you read; 412 if the resource changed since */
-        'if-match'?: string;
-        /** @description A retry with the same key replays the first answer */
-        'idempotency-key'?: string;
-      };
-      path: {
-        mailboxId: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          ETag: components['headers']['ETag'];
-          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
-          'Idempotent-Redacted': components['headers']['Idempotent-Redacted'];
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Mailbox'];
-        };
-      };
-      400: components['responses']['BadRequestOrValidationFailedReplayable'];
-      401: components['responses']['UnauthenticatedReplayable'];
-      403: components['responses']['ForbiddenReplayable'];
-      404: components['responses']['NotFoundReplayable'];
-      408: components['responses']['RequestTimeoutReplayable'];
-      409: components['responses']['InvalidTransitionOrIdempotencyInProgressReplayable'];
-      412: components['responses']['PreconditionFailedReplayable'];
-      413: components['responses']['PayloadTooLargeReplayable'];
-      415: components['responses']['UnsupportedMediaTypeReplayable'];
-      422: components['responses']['IdempotencyKeyReusedReplayable'];
-      431: components['responses']['HeadersTooLargeReplayable'];
-      500: components['responses']['Internal'];
-      503: components['responses']['ServiceUnavailable'];
-    };
-  };
-  reactivateMailbox: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description The ETag you read; 412 if the resource changed since */
-        'if-match'?: string;
-        /** @description A retry with the same key replays the first answer */
-        'idempotency-key'?: string;
-      };
-      path: {
-        mailboxId: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          ETag: components['headers']['ETag'];
-          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
-          'Idempotent-Redacted': components['headers']['Idempotent-Redacted'];
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Mailbox'];
-        };
-      };
-      400: components['responses']['BadRequestOrValidationFailedReplayable'];
-      401: components['responses']['UnauthenticatedReplayable'];
-      403: components['responses']['ForbiddenReplayable'];
-      404: components['responses']['NotFoundReplayable'];
-      408: components['responses']['RequestTimeoutReplayable'];
-      409: components['responses']['InvalidTransitionOrIdempotencyInProgressReplayable'];
-      412: components['responses']['PreconditionFailedReplayable'];
-      413: components['responses']['PayloadTooLargeReplayable'];
-      415: components['responses']['UnsupportedMediaTypeReplayable'];
-      422: components['responses']['IdempotencyKeyReusedReplayable'];
-      431: components['responses']['HeadersTooLargeReplayable'];
-      500: components['responses']['Internal'];
-      503: components['responses']['ServiceUnavailable'];
-    };
-  };
-  changeMailboxType: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description The ETag you read; 412 if the resource changed since */
-        'if-match'?: string;
-        /** @description A retry with the same key replays the first answer */
-        'idempotency-key'?: string;
-      };
-      path: {
-        mailboxId: string;
-      };
-      cookie?: never;
-    };
-    /** @description The new type and the fields it needs (e.g. a responsible for ORG) */
-    requestBody: {
-      content: {
-        /**
-         * @example {
-         *       "type": "MED"
-         *     }
-         */
-        'application/json': {
-          /**
-           * @description PER personal, MED Medimail-only login, INT internal without RPPS, ORG shared, APP applicative
-           * @enum {string}
-           */
-          type: 'PER' | 'MED' | 'INT' | 'ORG' | 'APP';
-          /** @description For ORG/APP: the box's name, e.g. "Service BE" */
-          lastName?: string;
-          /** @description For ORG/APP: a second label, e.g. the structure */
-          firstName?: string;
-          /** @enum {string|null} */
-          civility?: 'M' | 'MME' | null;
-          /** @description TRE_G15 code, e.g. `10` (Médecin) */
-          profession?: string | null;
-          /** @description TRE_R09: C, E or M */
-          professionCategory?: string | null;
-          /** @description Savoir-faire, e.g. `SM54` */
-          specialty?: string | null;
-          /** @description 11 digits with a Luhn key (a wrong key is accepted on test accounts only) */
-          rpps?: string | null;
-          /** @description 9 digits */
-          adeli?: string | null;
-          service?: string | null;
-          organisationName?: string | null;
-          address?: string | null;
-          postalCode?: string | null;
-          city?: string | null;
-          phone?: string | null;
-          /** @description Published with the box */
-          mailboxPhone?: string | null;
-          /** @description Dématérialisation: accepts paperless exchanges */
-          paperless?: boolean | null;
-          /**
-           * Format: date
-           * @description The box is deactivated on this date
-           */
-          expiresAt?: string | null;
-          /** @description Test account: its MSSanté address is never published */
-          isTest?: boolean;
-          /** @description Explicit directory visibility; null follows the default (unlisted until the user finishes registration) */
-          directoryVisible?: boolean | null;
-          /** @description ORG and APP only */
-          responsible?: {
-            lastName: string;
-            firstName: string;
-            profession?: string | null;
-            rpps?: string | null;
-            adeli?: string | null;
-          } | null;
-          /** @description ORG and APP only: what the box is used for */
-          description?: string | null;
-        };
-      };
-    };
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          ETag: components['headers']['ETag'];
-          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
-          'Idempotent-Redacted': components['headers']['Idempotent-Redacted'];
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Mailbox'];
-        };
-      };
-      400: components['responses']['BadRequestOrValidationFailedReplayable'];
-      401: components['responses']['UnauthenticatedReplayable'];
-      403: components['responses']['ForbiddenReplayable'];
-      404: components['responses']['NotFoundReplayable'];
-      408: components['responses']['RequestTimeoutReplayable'];
-      409: components['responses']['InvalidTransitionOrIdempotencyInProgressReplayable'];
-      412: components['responses']['PreconditionFailedReplayable'];
-      413: components['responses']['PayloadTooLargeReplayable'];
-      415: components['responses']['UnsupportedMediaTypeReplayable'];
-      422: components['responses']['BusinessRuleViolatedOrIdempotencyKeyReusedOrQuotaExceededReplayable'];
-      431: components['responses']['HeadersTooLargeReplayable'];
-      500: components['responses']['Internal'];
-      503: components['responses']['ServiceUnavailable'];
-    };
-  };
-  transferMailbox: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description The ETag you read; 412 if the resource changed since */
-        'if-match'?: string;
-        /** @description A retry with the same key replays the first answer */
-        'idempotency-key'?: string;
-      };
-      path: {
-        mailboxId: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        /**
-         * @example {
-         *       "structureId": "7d1e2f30-4a5b-4c6d-8e9f-a0b1c2d3e4f5"
-         *     }
-         */
-        'application/json': {
-          /** Format: uuid */
-          structureId: string;
-        };
-      };
-    };
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          ETag: components['headers']['ETag'];
-          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
-          'Idempotent-Redacted': components['headers']['Idempotent-Redacted'];
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Mailbox'];
-        };
-      };
-      400: components['responses']['BadRequestOrValidationFailedReplayable'];
-      401: components['responses']['UnauthenticatedReplayable'];
-      403: components['responses']['ForbiddenReplayable'];
-      404: components['responses']['NotFoundReplayable'];
-      408: components['responses']['RequestTimeoutReplayable'];
-      409: components['responses']['InvalidTransitionOrIdempotencyInProgressReplayable'];
-      412: components['responses']['PreconditionFailedReplayable'];
-      413: components['responses']['PayloadTooLargeReplayable'];
-      415: components['responses']['UnsupportedMediaTypeReplayable'];
-      422: components['responses']['BusinessRuleViolatedOrIdempotencyKeyReusedOrQuotaExceededReplayable'];
-      431: components['responses']['HeadersTooLargeReplayable'];
-      500: components['responses']['Internal'];
-      503: components['responses']['ServiceUnavailable'];
-    };
-  };
-  registerMailbox: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
         /**
          * @example {
          *       "structureId": "0f6c1f9e-3b1a-4c55-9a0e-1d2b3c4d5e60",
-         *       "type": "PER",
-         *       "email": "ines.garcia@ch-aubagne.fr",
-         *       "lastName": "Garcia",
-         *       "firstName": "Inès",
-         *       "civility": "MME",
-         *       "profession": "50",
-         *       "adeli": "139876543",
-         *       "service": "Maternité"
-         *     }
-         */
-        'application/json': {
-          /** Format: uuid */
-          structureId: string;
-          /**
-           * @description PER personal, MED Medimail-only login, INT internal without RPPS, ORG shared, APP applicative
-           * @enum {string}
-           */
-          type: 'PER' | 'MED' | 'INT' | 'ORG' | 'APP';
-          /** Format: email */
-          email: string;
-          /** @description For ORG/APP: the box's name, e.g. "Service BE" */
-          lastName: string;
-          /** @description For ORG/APP: a second label, e.g. the structure */
-          firstName: string;
-          /** @enum {string|null} */
-          civility?: 'M' | 'MME' | null;
-          /** @description TRE_G15 code, e.g. `10` (Médecin) */
-          profession?: string | null;
-          /** @description TRE_R09: C, E or M */
-          professionCategory?: string | null;
-          /** @description Savoir-faire, e.g. `SM54` */
-          specialty?: string | null;
-          /** @description 11 digits with a Luhn key (a wrong key is accepted on test accounts only) */
-          rpps?: string | null;
-          /** @description 9 digits */
-          adeli?: string | null;
-          service?: string | null;
-          organisationName?: string | null;
-          address?: string | null;
-          postalCode?: string | null;
-          city?: string | null;
-          phone?: string | null;
-          /** @description Published with the box */
-          mailboxPhone?: string | null;
-          /** @description Dématérialisation: accepts paperless exchanges */
-          paperless?: boolean | null;
-          /**
-           * Format: date
-           * @description The box is deactivated on this date
-           */
-          expiresAt?: string | null;
-          /** @description Test account: its MSSanté address is never published */
-          isTest?: boolean;
-          /** @description Explicit directory visibility; null follows the default (unlisted until the user finishes registration) */
-          directoryVisible?: boolean | null;
-          /** @description ORG and APP only */
-          responsible?: {
-            lastName: string;
-            firstName: string;
-            profession?: string | null;
-            rpps?: string | null;
-            adeli?: string | null;
-          } | null;
-          /** @description ORG and APP only: what the box is used for */
-          description?: string | null;
-        };
-      };
-    };
-    responses: {
-      /** @description Created */
-      201: {
-        headers: {
-          ETag: components['headers']['ETag'];
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Mailbox'];
-        };
-      };
-      /** @description Malformed request, or one that does not match the schema */
-      400: {
-        headers: {
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'] & {
-            /** @enum {string} */
-            code: 'BAD_REQUEST' | 'VALIDATION_FAILED';
-          };
-        };
-      };
-      /** @description Unknown, or not visible to the caller */
-      404: {
-        headers: {
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'] & {
-            /** @enum {string} */
-            code: 'NOT_FOUND';
-          };
-        };
-      };
-      /** @description The request did not arrive whole in time */
-      408: {
-        headers: {
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'] & {
-            /** @enum {string} */
-            code: 'REQUEST_TIMEOUT';
-          };
-        };
-      };
-      /** @description Conflict with the current state */
-      409: {
-        headers: {
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'] & {
-            /** @enum {string} */
-            code: 'EMAIL_TAKEN';
-          };
-        };
-      };
-      /** @description Request body or upload too large */
-      413: {
-        headers: {
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'] & {
-            /** @enum {string} */
-            code: 'PAYLOAD_TOO_LARGE';
-          };
-        };
-      };
-      /** @description Unsupported content type or file */
-      415: {
-        headers: {
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'] & {
-            /** @enum {string} */
-            code: 'UNSUPPORTED_MEDIA_TYPE';
-          };
-        };
-      };
-      /** @description Business rule violated */
-      422: {
-        headers: {
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'] & {
-            /** @enum {string} */
-            code: 'BUSINESS_RULE_VIOLATED';
-          };
-        };
-      };
-      /** @description Too many requests: retry after `Retry-After` seconds */
-      429: {
-        headers: {
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          'Retry-After': components['headers']['Retry-After'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'] & {
-            /** @enum {string} */
-            code: 'RATE_LIMITED';
-          };
-        };
-      };
-      /** @description The request headers are too large */
-      431: {
-        headers: {
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'] & {
-            /** @enum {string} */
-            code: 'HEADERS_TOO_LARGE';
-          };
-        };
-      };
-      /** @description Unexpected failure: quote the `requestId` to the operator */
-      500: {
-        headers: {
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'] & {
-            /** @enum {string} */
-            code: 'INTERNAL';
-          };
-        };
-      };
-      /** @description The database is unavailable for a moment (restart, failover): retry after `Retry-After` seconds */
-      503: {
-        headers: {
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          'Retry-After': components['headers']['Retry-After'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'] & {
-            /** @enum {string} */
-            code: 'SERVICE_UNAVAILABLE';
-          };
-        };
-      };
-    };
-  };
-  completeRegistration: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        /**
-         * @example {
-         *       "token": "rgt_Qm3xV8pLz2NcT7wKb4YdH9sF",
-         *       "phone": "+33612345678"
-         *     }
-         */
-        'application/json': {
-          /** @description The token of the invitation or reminder */
-          token: string;
-          phone?: string | null;
-        };
-      };
-    };
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          ETag: components['headers']['ETag'];
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Mailbox'];
-        };
-      };
-      /** @description Malformed request, or one that does not match the schema */
-      400: {
-        headers: {
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'] & {
-            /** @enum {string} */
-            code: 'BAD_REQUEST' | 'VALIDATION_FAILED';
-          };
-        };
-      };
-      /** @description Unknown, or not visible to the caller */
-      404: {
-        headers: {
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'] & {
-            /** @enum {string} */
-            code: 'NOT_FOUND';
-          };
-        };
-      };
-      /** @description The request did not arrive whole in time */
-      408: {
-        headers: {
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'] & {
-            /** @enum {string} */
-            code: 'REQUEST_TIMEOUT';
-          };
-        };
-      };
-      /** @description Conflict with the current state */
-      409: {
-        headers: {
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'] & {
-            /** @enum {string} */
-            code: 'INVALID_TRANSITION';
-          };
-        };
-      };
-      /** @description Request body or upload too large */
-      413: {
-        headers: {
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'] & {
-            /** @enum {string} */
-            code: 'PAYLOAD_TOO_LARGE';
-          };
-        };
-      };
-      /** @description Unsupported content type or file */
-      415: {
-        headers: {
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'] & {
-            /** @enum {string} */
-            code: 'UNSUPPORTED_MEDIA_TYPE';
-          };
-        };
-      };
-      /** @description Too many requests: retry after `Retry-After` seconds */
-      429: {
-        headers: {
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          'Retry-After': components['headers']['Retry-After'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'] & {
-            /** @enum {string} */
-            code: 'RATE_LIMITED';
-          };
-        };
-      };
-      /** @description The request headers are too large */
-      431: {
-        headers: {
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'] & {
-            /** @enum {string} */
-            code: 'HEADERS_TOO_LARGE';
-          };
-        };
-      };
-      /** @description Unexpected failure: quote the `requestId` to the operator */
-      500: {
-        headers: {
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'] & {
-            /** @enum {string} */
-            code: 'INTERNAL';
-          };
-        };
-      };
-      /** @description The database is unavailable for a moment (restart, failover): retry after `Retry-After` seconds */
-      503: {
-        headers: {
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          'Retry-After': components['headers']['Retry-After'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'] & {
-            /** @enum {string} */
-            code: 'SERVICE_UNAVAILABLE';
-          };
-        };
-      };
-    };
-  };
-  listNotifications: {
-    parameters: {
-      query?: {
-        limit?: number;
-        /** @description Opaque; the previous page's nextCursor */
-        cursor?: string;
-        structureId?: string;
-        mailboxId?: string;
-        kind?: 'invitation' | 'reminder' | 'expiry_warning' | 'deletion_warning' | 'email_change';
-        status?: 'queued' | 'sent' | 'failed';
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description A page of Notification items, in the list's order */
-      200: {
-        headers: {
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['NotificationPage'];
-        };
-      };
-      400: components['responses']['BadRequestOrValidationFailed'];
-      401: components['responses']['Unauthenticated'];
-      404: components['responses']['NotFound'];
-      408: components['responses']['RequestTimeout'];
-      431: components['responses']['HeadersTooLarge'];
-      500: components['responses']['Internal'];
-      503: components['responses']['ServiceUnavailable'];
-    };
-  };
-  recordMailboxActivity: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        mailboxId: string;
-      };
-      cookie?: never;
-    };
-    /** @description Optional: an empty body records activity now */
-    requestBody: {
-      content: {
-        /**
-         * @example {
-         *       "at": "2026-03-02T08:47:12.000Z"
-         *     }
-         */
-        'application/json': {
-          /**
-           * Format: date-time
-           * @description When the box was used, if the platform reports late; default now. A time in the future counts as now.
-           */
-          at?: string;
-        } | null;
-      };
-    };
-    responses: {
-      /** @description Recorded */
-      204: {
-        headers: {
-          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
-          'Idempotent-Redacted': components['headers']['Idempotent-Redacted'];
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      400: components['responses']['BadRequestOrValidationFailedReplayable'];
-      401: components['responses']['UnauthenticatedReplayable'];
-      403: components['responses']['ForbiddenReplayable'];
-      404: components['responses']['NotFoundReplayable'];
-      408: components['responses']['RequestTimeoutReplayable'];
-      409: components['responses']['InvalidTransitionOrIdempotencyInProgressReplayable'];
-      413: components['responses']['PayloadTooLargeReplayable'];
-      415: components['responses']['UnsupportedMediaTypeReplayable'];
-      422: components['responses']['IdempotencyKeyReusedReplayable'];
-      431: components['responses']['HeadersTooLargeReplayable'];
-      500: components['responses']['Internal'];
-      503: components['responses']['ServiceUnavailable'];
-    };
-  };
-  restoreMailbox: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description The ETag you read; 412 if the resource changed since */
-        'if-match'?: string;
-        /** @description A retry with the same key replays the first answer */
-        'idempotency-key'?: string;
-      };
-      path: {
-        mailboxId: string;
-      };
-      cookie?: never;
-    };
-    /** @description Optional */
-    requestBody: {
-      content: {
-        /**
-         * @example {
-         *       "withoutCorrespondence": false
-         *     }
-         */
-        'application/json': {
-          /**
-           * @description Restore even when the MSSanté address the deletion withdrew is now someone else's (or its domain left the structure, or the quota is used up): the box comes back without an address. Default false: such a restore is refused.
-           * @default false
-           */
-          withoutCorrespondence?: boolean;
-        } | null;
-      };
-    };
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          ETag: components['headers']['ETag'];
-          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
-          'Idempotent-Redacted': components['headers']['Idempotent-Redacted'];
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Mailbox'];
-        };
-      };
-      400: components['responses']['BadRequestOrValidationFailedReplayable'];
-      401: components['responses']['UnauthenticatedReplayable'];
-      403: components['responses']['ForbiddenReplayable'];
-      404: components['responses']['NotFoundReplayable'];
-      408: components['responses']['RequestTimeoutReplayable'];
-      /** @description Conflict with the current state */
-      409: {
-        headers: {
-          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
-          'Idempotent-Redacted': components['headers']['Idempotent-Redacted'];
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'] & {
-            /** @enum {string} */
-            code:
-              'EMAIL_TAKEN' | 'ADDRESS_TAKEN' | 'INVALID_TRANSITION' | 'RETENTION_EXPIRED' | 'IDEMPOTENCY_IN_PROGRESS';
-          };
-        };
-      };
-      412: components['responses']['PreconditionFailedReplayable'];
-      413: components['responses']['PayloadTooLargeReplayable'];
-      415: components['responses']['UnsupportedMediaTypeReplayable'];
-      422: components['responses']['BusinessRuleViolatedOrIdempotencyKeyReusedOrQuotaExceededReplayable'];
-      431: components['responses']['HeadersTooLargeReplayable'];
-      500: components['responses']['Internal'];
-      503: components['responses']['ServiceUnavailable'];
-    };
-  };
-  runLifecycleSweep: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description A retry with the same key replays the first answer */
-        'idempotency-key'?: string;
-      };
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
-          'Idempotent-Redacted': components['headers']['Idempotent-Redacted'];
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['SweepReport'];
-        };
-      };
-      400: components['responses']['BadRequestOrValidationFailedReplayable'];
-      401: components['responses']['UnauthenticatedReplayable'];
-      403: components['responses']['ForbiddenReplayable'];
-      408: components['responses']['RequestTimeoutReplayable'];
-      409: components['responses']['IdempotencyInProgressReplayable'];
-      413: components['responses']['PayloadTooLargeReplayable'];
-      415: components['responses']['UnsupportedMediaTypeReplayable'];
-      422: components['responses']['IdempotencyKeyReusedReplayable'];
-      431: components['responses']['HeadersTooLargeReplayable'];
-      500: components['responses']['Internal'];
-      503: components['responses']['ServiceUnavailable'];
-    };
-  };
-  listUpcomingLifecycleEvents: {
-    parameters: {
-      query?: {
-        limit?: number;
-        /** @description Opaque; the previous page's nextCursor */
-        cursor?: string;
-        structureId?: string;
-        /** @description The window: what falls due from now to now + withinDays (overdue boxes the next sweep handles are included) */
-        withinDays?: number;
-        reason?: 'expiry' | 'inactivity';
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description A page of UpcomingItem items, in the list's order */
-      200: {
-        headers: {
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['UpcomingItemPage'];
-        };
-      };
-      400: components['responses']['BadRequestOrValidationFailed'];
-      401: components['responses']['Unauthenticated'];
-      404: components['responses']['NotFound'];
-      408: components['responses']['RequestTimeout'];
-      431: components['responses']['HeadersTooLarge'];
-      500: components['responses']['Internal'];
-      503: components['responses']['ServiceUnavailable'];
-    };
-  };
-  createEmailChangeRequest: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description A retry with the same key replays the first answer */
-        'idempotency-key'?: string;
-      };
-      path: {
-        mailboxId: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        /**
-         * @example {
-         *       "newEmail": "thomas.bernard-urgences@ch-aubagne.fr"
-         *     }
-         */
-        'application/json': {
-          /** Format: email */
-          newEmail: string;
-        };
-      };
-    };
-    responses: {
-      /** @description Created */
-      201: {
-        headers: {
-          ETag: components['headers']['ETag'];
-          Location: components['headers']['Location'];
-          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
-          'Idempotent-Redacted': components['headers']['Idempotent-Redacted'];
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['EmailChangeRequest'];
-        };
-      };
-      400: components['responses']['BadRequestOrValidationFailedReplayable'];
-      401: components['responses']['UnauthenticatedReplayable'];
-      403: components['responses']['ForbiddenReplayable'];
-      404: components['responses']['NotFoundReplayable'];
-      408: components['responses']['RequestTimeoutReplayable'];
-      /** @description Conflict with the current state */
-      409: {
-        headers: {
-          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
-          'Idempotent-Redacted': components['headers']['Idempotent-Redacted'];
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'] & {
-            /** @enum {string} */
-            code: 'EMAIL_TAKEN' | 'INVALID_TRANSITION' | 'EMAIL_CHANGE_PENDING' | 'IDEMPOTENCY_IN_PROGRESS';
-          };
-        };
-      };
-      413: components['responses']['PayloadTooLargeReplayable'];
-      415: components['responses']['UnsupportedMediaTypeReplayable'];
-      422: components['responses']['BusinessRuleViolatedOrIdempotencyKeyReusedReplayable'];
-      431: components['responses']['HeadersTooLargeReplayable'];
-      500: components['responses']['Internal'];
-      503: components['responses']['ServiceUnavailable'];
-    };
-  };
-  listEmailChangeRequests: {
-    parameters: {
-      query?: {
-        limit?: number;
-        /** @description Opaque; the previous page's nextCursor */
-        cursor?: string;
-        structureId?: string;
-        mailboxId?: string;
-        /** @description `pending` until approved (the change is applied), rejected or cancelled; those three are final */
-        status?: 'pending' | 'approved' | 'rejected' | 'cancelled';
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description A page of EmailChangeRequest items, in the list's order */
-      200: {
-        headers: {
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['EmailChangeRequestPage'];
-        };
-      };
-      400: components['responses']['BadRequestOrValidationFailed'];
-      401: components['responses']['Unauthenticated'];
-      404: components['responses']['NotFound'];
-      408: components['responses']['RequestTimeout'];
-      431: components['responses']['HeadersTooLarge'];
-      500: components['responses']['Internal'];
-      503: components['responses']['ServiceUnavailable'];
-    };
-  };
-  getEmailChangeRequest: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        requestId: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          ETag: components['headers']['ETag'];
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['EmailChangeRequest'];
-        };
-      };
-      /** @description Not modified: `If-None-Match` names the current ETag; no body */
-      304: {
-        headers: {
-          ETag: components['headers']['ETag'];
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      400: components['responses']['BadRequestOrValidationFailed'];
-      401: components['responses']['Unauthenticated'];
-      404: components['responses']['NotFound'];
-      408: components['responses']['RequestTimeout'];
-      431: components['responses']['HeadersTooLarge'];
-      500: components['responses']['Internal'];
-      503: components['responses']['ServiceUnavailable'];
-    };
-  };
-  approveEmailChangeRequest: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description The ETag you read; 412 if the resource changed since */
-        'if-match'?: string;
-        /** @description A retry with the same key replays the first answer */
-        'idempotency-key'?: string;
-      };
-      path: {
-        requestId: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          ETag: components['headers']['ETag'];
-          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
-          'Idempotent-Redacted': components['headers']['Idempotent-Redacted'];
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['EmailChangeRequest'];
-        };
-      };
-      400: components['responses']['BadRequestOrValidationFailedReplayable'];
-      401: components['responses']['UnauthenticatedReplayable'];
-      403: components['responses']['ForbiddenReplayable'];
-      404: components['responses']['NotFoundReplayable'];
-      408: components['responses']['RequestTimeoutReplayable'];
-      /** @description Conflict with the current state */
-      409: {
-        headers: {
-          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
-          'Idempotent-Redacted': components['headers']['Idempotent-Redacted'];
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'] & {
-            /** @enum {string} */
-            code: 'EMAIL_TAKEN' | 'INVALID_TRANSITION' | 'IDEMPOTENCY_IN_PROGRESS';
-          };
-        };
-      };
-      412: components['responses']['PreconditionFailedReplayable'];
-      413: components['responses']['PayloadTooLargeReplayable'];
-      415: components['responses']['UnsupportedMediaTypeReplayable'];
-      422: components['responses']['IdempotencyKeyReusedReplayable'];
-      431: components['responses']['HeadersTooLargeReplayable'];
-      500: components['responses']['Internal'];
-      503: components['responses']['ServiceUnavailable'];
-    };
-  };
-  rejectEmailChangeRequest: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description The ETag you read; 412 if the resource changed since */
-        'if-match'?: string;
-        /** @description A retry with the same key replays the first answer */
-        'idempotency-key'?: string;
-      };
-      path: {
-        requestId: string;
-      };
-      cookie?: never;
-    };
-    /** @description Optional: `{ "reason": "…" }`, `{}`, or no body at all */
-    requestBody: {
-      content: {
-        /**
-         * @example {
-         *       "reason": "L'adresse demandée n'appartient pas au centre hospitalier"
-         *     }
-         */
-        'application/json': {
-          /** @description Kept on the request and in the audit trail */
-          reason?: string;
-        } | null;
-      };
-    };
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          ETag: components['headers']['ETag'];
-          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
-          'Idempotent-Redacted': components['headers']['Idempotent-Redacted'];
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['EmailChangeRequest'];
-        };
-      };
-      400: components['responses']['BadRequestOrValidationFailedReplayable'];
-      401: components['responses']['UnauthenticatedReplayable'];
-      403: components['responses']['ForbiddenReplayable'];
-      404: components['responses']['NotFoundReplayable'];
-      408: components['responses']['RequestTimeoutReplayable'];
-      409: components['responses']['InvalidTransitionOrIdempotencyInProgressReplayable'];
-      412: components['responses']['PreconditionFailedReplayable'];
-      413: components['responses']['PayloadTooLargeReplayable'];
-      415: components['responses']['UnsupportedMediaTypeReplayable'];
-      422: components['responses']['IdempotencyKeyReusedReplayable'];
-      431: components['responses']['HeadersTooLargeReplayable'];
-      500: components['responses']['Internal'];
-      503: components['responses']['ServiceUnavailable'];
-    };
-  };
-  cancelEmailChangeRequest: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description The ETag you read; 412 if the resource changed since */
-        'if-match'?: string;
-        /** @description A retry with the same key replays the first answer */
-        'idempotency-key'?: string;
-      };
-      path: {
-        requestId: string;
-      };
-      cookie?: never;
-    };
-    /** @description Optional: `{ "reason": "…" }`, `{}`, or no body at all */
-    requestBody: {
-      content: {
-        /**
-         * @example {
-         *       "reason": "L'adresse demandée n'appartient pas au centre hospitalier"
-         *     }
-         */
-        'application/json': {
-          /** @description Kept on the request and in the audit trail */
-          reason?: string;
-        } | null;
-      };
-    };
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          ETag: components['headers']['ETag'];
-          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
-          'Idempotent-Redacted': components['headers']['Idempotent-Redacted'];
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['EmailChangeRequest'];
-        };
-      };
-      400: components['responses']['BadRequestOrValidationFailedReplayable'];
-      401: components['responses']['UnauthenticatedReplayable'];
-      403: components['responses']['ForbiddenReplayable'];
-      404: components['responses']['NotFoundReplayable'];
-      408: components['responses']['RequestTimeoutReplayable'];
-      409: components['responses']['InvalidTransitionOrIdempotencyInProgressReplayable'];
-      412: components['responses']['PreconditionFailedReplayable'];
-      413: components['responses']['PayloadTooLargeReplayable'];
-      415: components['responses']['UnsupportedMediaTypeReplayable'];
-      422: components['responses']['IdempotencyKeyReusedReplayable'];
-      431: components['responses']['HeadersTooLargeReplayable'];
-      500: components['responses']['Internal'];
-      503: components['responses']['ServiceUnavailable'];
-    };
-  };
-  sendReminders: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description A retry with the same key replays the first answer */
-        'idempotency-key'?: string;
-      };
-      path: {
-        structureId: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Created */
-      201: {
-        headers: {
-          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
-          'Idempotent-Redacted': components['headers']['Idempotent-Redacted'];
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Reminder'];
-        };
-      };
-      400: components['responses']['BadRequestOrValidationFailedReplayable'];
-      401: components['responses']['UnauthenticatedReplayable'];
-      403: components['responses']['ForbiddenReplayable'];
-      404: components['responses']['NotFoundReplayable'];
-      408: components['responses']['RequestTimeoutReplayable'];
-      409: components['responses']['IdempotencyInProgressReplayable'];
-      413: components['responses']['PayloadTooLargeReplayable'];
-      415: components['responses']['UnsupportedMediaTypeReplayable'];
-      422: components['responses']['IdempotencyKeyReusedReplayable'];
-      431: components['responses']['HeadersTooLargeReplayable'];
-      500: components['responses']['Internal'];
-      503: components['responses']['ServiceUnavailable'];
-    };
-  };
-  getLastReminder: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        structureId: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The last reminder of the structure, or null when it never sent one */
-      200: {
-        headers: {
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['LastReminder'];
-        };
-      };
-      400: components['responses']['BadRequestOrValidationFailed'];
-      401: components['responses']['Unauthenticated'];
-      404: components['responses']['NotFound'];
-      408: components['responses']['RequestTimeout'];
-      431: components['responses']['HeadersTooLarge'];
-      500: components['responses']['Internal'];
-      503: components['responses']['ServiceUnavailable'];
-    };
-  };
-  listLastReminderRecipients: {
-    parameters: {
-      query?: {
-        limit?: number;
-        /** @description Opaque; the previous page's nextCursor */
-        cursor?: string;
-      };
-      header?: never;
-      path: {
-        structureId: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description A page of ReminderRecipient items, in the list's order */
-      200: {
-        headers: {
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ReminderRecipientPage'];
-        };
-      };
-      400: components['responses']['BadRequestOrValidationFailed'];
-      401: components['responses']['Unauthenticated'];
-      404: components['responses']['NotFound'];
-      408: components['responses']['RequestTimeout'];
-      431: components['responses']['HeadersTooLarge'];
-      500: components['responses']['Internal'];
-      503: components['responses']['ServiceUnavailable'];
-    };
-  };
-  getAlimentationReport: {
-    parameters: {
-      query?: {
-        limit?: number;
-        /** @description Opaque; the previous page's nextCursor */
-        cursor?: string;
-        /** @description json: one page of issues and the summary; csv (`;`, UTF-8 with BOM) and xlsx: every matching issue, streamed, `limit` and `cursor` ignored. A shortcut for `Accept`, which it wins over when both are given; without either, json */
-        format?: 'json' | 'csv' | 'xlsx';
-        /** @description Stable rule code (see the rule catalogue) */
-        rule?:
-          | 'MISSING_CORRESPONDENCE'
-          | 'INT_WITHOUT_RPPS'
-          | 'INT_WITHOUT_EXPIRY'
-          | 'ADELI_ONLY'
-          | 'STRUCTURE_WITHOUT_NATIONAL_ID'
-          | 'STRUCTURE_ID_KEY'
-          | 'ORG_WITHOUT_RESPONSIBLE'
-          | 'RESPONSIBLE_WITHOUT_IDENTIFIER'
-          | 'ORG_WITHOUT_DESCRIPTION'
-          | 'ORG_WITHOUT_CONNECTION_ACCOUNT'
-          | 'PER_WITH_RESPONSIBLE'
-          | 'PROFESSION_UNKNOWN'
-          | 'PROFESSION_DEPRECATED'
-          | 'RPPS_NOT_IN_REFERENCE'
-          | 'NAME_MISMATCH_REFERENCE'
-          | 'EXPIRY_PASSED'
-          | 'DOMAIN_NOT_MSSANTE';
-        /** @description blocking: the box is not published while the issue stands; warning: published, but the data is poor */
-        severity?: 'blocking' | 'warning';
-        /** @description PER personal, MED Medimail-only login, INT internal without RPPS, ORG shared, APP applicative */
-        type?: 'PER' | 'MED' | 'INT' | 'ORG' | 'APP';
-      };
-      header?: {
-        /** @description `fr` for French messages; English by default */
-        'accept-language'?: string;
-      };
-      path: {
-        structureId: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The report: one page as JSON, or every matching issue as a CSV or XLSX file */
-      200: {
-        headers: {
-          'Content-Disposition': components['headers']['Content-Disposition'];
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['AlimentationReport'];
-          'text/csv': string;
-          'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': string;
-        };
-      };
-      400: components['responses']['BadRequestOrValidationFailed'];
-      401: components['responses']['Unauthenticated'];
-      404: components['responses']['NotFound'];
-      406: components['responses']['NotAcceptable'];
-      408: components['responses']['RequestTimeout'];
-      431: components['responses']['HeadersTooLarge'];
-      500: components['responses']['Internal'];
-      503: components['responses']['ServiceUnavailable'];
-    };
-  };
-  uploadReferenceExtraction: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description A retry with the same key replays the first answer */
-        'idempotency-key'?: string;
-      };
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'multipart/form-data': {
-          /**
-           * Format: binary
-           * @description The ANS `Extraction_Correspondance_MSSante` file, as published (UTF-8, `|`-separated)
-           */
-          file: string;
-        };
-      };
-    };
-    responses: {
-      /** @description Accepted: the work goes on in the background; follow it with the resource returned */
-      202: {
-        headers: {
-          Location: components['headers']['Location'];
-          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
-          'Idempotent-Redacted': components['headers']['Idempotent-Redacted'];
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ReferenceExtraction'];
-        };
-      };
-      400: components['responses']['BadRequestOrValidationFailedReplayable'];
-      401: components['responses']['UnauthenticatedReplayable'];
-      403: components['responses']['ForbiddenReplayable'];
-      408: components['responses']['RequestTimeoutReplayable'];
-      409: components['responses']['IdempotencyInProgressReplayable'];
-      413: components['responses']['PayloadTooLargeReplayable'];
-      415: components['responses']['UnsupportedMediaTypeReplayable'];
-      422: components['responses']['IdempotencyKeyReusedReplayable'];
-      431: components['responses']['HeadersTooLargeReplayable'];
-      500: components['responses']['Internal'];
-      503: components['responses']['ServiceUnavailable'];
-    };
-  };
-  getReferenceExtraction: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        extractionId: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ReferenceExtraction'];
-        };
-      };
-      400: components['responses']['BadRequestOrValidationFailed'];
-      401: components['responses']['Unauthenticated'];
-      403: components['responses']['Forbidden'];
-      404: components['responses']['NotFound'];
-      408: components['responses']['RequestTimeout'];
-      431: components['responses']['HeadersTooLarge'];
-      500: components['responses']['Internal'];
-      503: components['responses']['ServiceUnavailable'];
-    };
-  };
-  getReference: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Reference'];
-        };
-      };
-      400: components['responses']['BadRequestOrValidationFailed'];
-      401: components['responses']['Unauthenticated'];
-      408: components['responses']['RequestTimeout'];
-      431: components['responses']['HeadersTooLarge'];
-      500: components['responses']['Internal'];
-      503: components['responses']['ServiceUnavailable'];
-    };
-  };
-  listDirectoryEntries: {
-    parameters: {
-      query?: {
-        limit?: number;
-        /** @description Opaque; the previous page's nextCursor */
-        cursor?: string;
-        /** @description A `syncToken` of an earlier answer, or an ISO 8601 date-time: lists what was published, changed or withdrawn after it */
-        since?: string;
-        structureId?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['DirectoryPage'];
-        };
-      };
-      400: components['responses']['BadRequestOrValidationFailed'];
-      401: components['responses']['Unauthenticated'];
-      404: components['responses']['NotFound'];
-      408: components['responses']['RequestTimeout'];
-      431: components['responses']['HeadersTooLarge'];
-      500: components['responses']['Internal'];
-      503: components['responses']['ServiceUnavailable'];
-    };
-  };
-  getStructureActivity: {
-    parameters: {
-      query?: {
-        /** @description Window of `expiringSoon` */
-        expiringWithinDays?: number;
-        /** @description Window of `dueForDeletion`; by default the first inactivity warning's (30 days) */
-        deletionWithinDays?: number;
-        /** @description Length of each list */
-        limit?: number;
-      };
-      header?: never;
-      path: {
-        structureId: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['StructureActivity'];
-        };
-      };
-      400: components['responses']['BadRequestOrValidationFailed'];
-      401: components['responses']['Unauthenticated'];
-      404: components['responses']['NotFound'];
-      408: components['responses']['RequestTimeout'];
-      431: components['responses']['HeadersTooLarge'];
-      500: components['responses']['Internal'];
-      503: components['responses']['ServiceUnavailable'];
-    };
-  };
-  getCorrespondence: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        mailboxId: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          ETag: components['headers']['ETag'];
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['MailboxCorrespondence'];
-        };
-      };
-      /** @description Not modified: `If-None-Match` names the current ETag; no body */
-      304: {
-        headers: {
-          ETag: components['headers']['ETag'];
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      400: components['responses']['BadRequestOrValidationFailed'];
-      401: components['responses']['Unauthenticated'];
-      404: components['responses']['NotFound'];
-      408: components['responses']['RequestTimeout'];
-      431: components['responses']['HeadersTooLarge'];
-      500: components['responses']['Internal'];
-      503: components['responses']['ServiceUnavailable'];
-    };
-  };
-  putCorrespondence: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description The ETag you read; 412 if the resource changed since */
-        'if-match'?: string;
-      };
-      path: {
-        mailboxId: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        /**
-         * @example {
-         *       "localPart": "camille.martin",
-         *       "domain": "ch-aubagne.mssante.fr"
-         *     }
-         */
-        'application/json': {
-          /** @description The text before the `@`: at most 64 lowercase letters, digits, `.`, `-`, `_`; no leading, trailing or double dot */
-          localPart: string;
-          /** @description One of the structure's MSSanté domains; omitted, null or empty: the structure's first domain */
-          domain?: string | null;
-        };
-      };
-    };
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          ETag: components['headers']['ETag'];
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['MailboxCorrespondence'];
-        };
-      };
-      400: components['responses']['BadRequestOrValidationFailed'];
-      401: components['responses']['Unauthenticated'];
-      403: components['responses']['Forbidden'];
-      404: components['responses']['NotFound'];
-      408: components['responses']['RequestTimeout'];
-      /** @description Conflict with the current state */
-      409: {
-        headers: {
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'] & {
-            /** @enum {string} */
-            code: 'ADDRESS_TAKEN' | 'INVALID_TRANSITION';
-          };
-        };
-      };
-      412: components['responses']['PreconditionFailed'];
-      413: components['responses']['PayloadTooLarge'];
-      415: components['responses']['UnsupportedMediaType'];
-      /** @description Business rule violated */
-      422: {
-        headers: {
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'] & {
-            /** @enum {string} */
-            code: 'BUSINESS_RULE_VIOLATED' | 'QUOTA_EXCEEDED';
-          };
-        };
-      };
-      431: components['responses']['HeadersTooLarge'];
-      500: components['responses']['Internal'];
-      503: components['responses']['ServiceUnavailable'];
-    };
-  };
-  deleteCorrespondence: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description The ETag you read; 412 if the resource changed since */
-        'if-match'?: string;
-      };
-      path: {
-        mailboxId: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          ETag: components['headers']['ETag'];
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['MailboxCorrespondence'];
-        };
-      };
-      400: components['responses']['BadRequestOrValidationFailed'];
-      401: components['responses']['Unauthenticated'];
-      403: components['responses']['Forbidden'];
-      404: components['responses']['NotFound'];
-      408: components['responses']['RequestTimeout'];
-      409: components['responses']['InvalidTransition'];
-      412: components['responses']['PreconditionFailed'];
-      413: components['responses']['PayloadTooLarge'];
-      415: components['responses']['UnsupportedMediaType'];
-      428: components['responses']['PreconditionRequired'];
-      431: components['responses']['HeadersTooLarge'];
-      500: components['responses']['Internal'];
-      503: components['responses']['ServiceUnavailable'];
-    };
-  };
-  listConnectionAccounts: {
-    parameters: {
-      query?: {
-        limit?: number;
-        /** @description Opaque; the previous page's nextCursor */
-        cursor?: string;
-      };
-      header?: never;
-      path: {
-        mailboxId: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description A page of ConnectionAccount items, in the list's order */
-      200: {
-        headers: {
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ConnectionAccountPage'];
-        };
-      };
-      400: components['responses']['BadRequestOrValidationFailed'];
-      401: components['responses']['Unauthenticated'];
-      404: components['responses']['NotFound'];
-      408: components['responses']['RequestTimeout'];
-      431: components['responses']['HeadersTooLarge'];
-      500: components['responses']['Internal'];
-      503: components['responses']['ServiceUnavailable'];
-    };
-  };
-  replaceConnectionAccounts: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        mailboxId: string;
-      };
-      cookie?: never;
-    };
-    /** @description The whole new list; an empty list removes every account */
-    requestBody: {
-      content: {
-        /**
-         * @example {
+         *       "generatedAt": "2026-03-02T09:15:00.000Z",
+         *       "language": "fr",
+         *       "reference": null,
+         *       "summary": {
+         *         "byRule": {
+         *           "MISSING_CORRESPONDENCE": 0,
+         *           "INT_WITHOUT_RPPS": 0,
+         *           "INT_WITHOUT_EXPIRY": 0,
+         *           "ADELI_ONLY": 0,
+         *           "STRUCTURE_WITHOUT_NATIONAL_ID": 0,
+         *           "STRUCTURE_ID_KEY": 0,
+         *           "ORG_WITHOUT_RESPONSIBLE": 0,
+         *           "RESPONSIBLE_WITHOUT_IDENTIFIER": 1,
+         *           "ORG_WITHOUT_DESCRIPTION": 0,
+         *           "ORG_WITHOUT_CONNECTION_ACCOUNT": 0,
+         *           "PER_WITH_RESPONSIBLE": 0,
+         *           "PROFESSION_UNKNOWN": 0,
+         *           "PROFESSION_DEPRECATED": 0,
+         *           "RPPS_NOT_IN_REFERENCE": 0,
+         *           "NAME_MISMATCH_REFERENCE": 0,
+         *           "EXPIRY_PASSED": 0,
+         *           "DOMAIN_NOT_MSSANTE": 0
+         *         },
+         *         "bySeverity": {
+         *           "blocking": 0,
+         *           "warning": 1
+         *         },
+         *         "mailboxesWithBlockingIssues": 0,
+         *         "mailboxesWithIssues": 1,
+         *         "fedMailboxes": 4
+         *       },
          *       "items": [
          *         {
-         *           "mailboxId": "2a3b4c5d-6e7f-4a8b-9c0d-1e2f3a4b5c61",
-         *           "isDefault": true,
-         *           "notifyOnReceipt": true
-         *         },
-         *         {
-         *           "email": "thomas.bernard@ch-aubagne.fr"
+         *           "mailboxId": "2a3b4c5d-6e7f-4a8b-9c0d-1e2f3a4b5c65",
+         *           "email": "dpi.resultats@ch-aubagne.fr",
+         *           "type": "APP",
+         *           "rule": "RESPONSIBLE_WITHOUT_IDENTIFIER",
+         *           "severity": "warning",
+         *           "field": "responsible.rpps",
+         *           "message": "La profession du responsable relève du RPPS ou d'ADELI, mais aucun numéro n'est renseigné."
          *         }
-         *       ]
+         *       ],
+         *       "nextCursor": null
          *     }
          */
-        'application/json': {
-          items: {
+        AlimentationReport: {
             /** Format: uuid */
-            mailboxId?: string;
-            /** Format: email */
-            email?: string;
-            /** @default false */
-            isDefault?: boolean;
-            /** @default false */
-            notifyOnReceipt?: boolean;
-          }[];
+            structureId: string;
+            /** Format: date-time */
+            generatedAt: string;
+            language: "en" | "fr";
+            /** @description The reference extraction the two reference rules used; null: none loaded, those rules are silent */
+            reference: {
+                /** Format: uuid */
+                extractionId: string;
+                sourceFile: string;
+                /** Format: date-time */
+                loadedAt: string;
+            } | null;
+            summary: {
+                /** @description Issues per rule, every rule listed */
+                byRule: {
+                    MISSING_CORRESPONDENCE: number;
+                    INT_WITHOUT_RPPS: number;
+                    INT_WITHOUT_EXPIRY: number;
+                    ADELI_ONLY: number;
+                    STRUCTURE_WITHOUT_NATIONAL_ID: number;
+                    STRUCTURE_ID_KEY: number;
+                    ORG_WITHOUT_RESPONSIBLE: number;
+                    RESPONSIBLE_WITHOUT_IDENTIFIER: number;
+                    ORG_WITHOUT_DESCRIPTION: number;
+                    ORG_WITHOUT_CONNECTION_ACCOUNT: number;
+                    PER_WITH_RESPONSIBLE: number;
+                    PROFESSION_UNKNOWN: number;
+                    PROFESSION_DEPRECATED: number;
+                    RPPS_NOT_IN_REFERENCE: number;
+                    NAME_MISMATCH_REFERENCE: number;
+                    EXPIRY_PASSED: number;
+                    DOMAIN_NOT_MSSANTE: number;
+                };
+                bySeverity: {
+                    blocking: number;
+                    warning: number;
+                };
+                /** @description Fed boxes kept out of the directory by at least one blocking issue */
+                mailboxesWithBlockingIssues: number;
+                mailboxesWithIssues: number;
+                /** @description Boxes the report covers: pre-registered or valid, not test, not MED */
+                fedMailboxes: number;
+            };
+            items: {
+                /** Format: uuid */
+                mailboxId: string;
+                /** @description The box's reference address */
+                email: string;
+                /**
+                 * @description PER personal, MED Medimail-only login, INT internal without RPPS, ORG shared, APP applicative
+                 * @enum {string}
+                 */
+                type: "PER" | "MED" | "INT" | "ORG" | "APP";
+                /** @description Stable rule code (see the rule catalogue) */
+                rule: "MISSING_CORRESPONDENCE" | "INT_WITHOUT_RPPS" | "INT_WITHOUT_EXPIRY" | "ADELI_ONLY" | "STRUCTURE_WITHOUT_NATIONAL_ID" | "STRUCTURE_ID_KEY" | "ORG_WITHOUT_RESPONSIBLE" | "RESPONSIBLE_WITHOUT_IDENTIFIER" | "ORG_WITHOUT_DESCRIPTION" | "ORG_WITHOUT_CONNECTION_ACCOUNT" | "PER_WITH_RESPONSIBLE" | "PROFESSION_UNKNOWN" | "PROFESSION_DEPRECATED" | "RPPS_NOT_IN_REFERENCE" | "NAME_MISMATCH_REFERENCE" | "EXPIRY_PASSED" | "DOMAIN_NOT_MSSANTE";
+                /** @description blocking: the box is not published while the issue stands; warning: published, but the data is poor */
+                severity: "blocking" | "warning";
+                /** @description The field to fix, e.g. `responsible` or `correspondence.domain` */
+                field: string;
+                /** @description In the language of Accept-Language (fr or en; en by default) */
+                message: string;
+            }[];
+            /** @description null on the last page */
+            nextCursor: string | null;
         };
-      };
-    };
-    responses: {
-      /** @description A page of ConnectionAccount items, in the list's order */
-      200: {
-        headers: {
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
+        ReferenceExtraction: {
+            /** Format: uuid */
+            id: string;
+            /** @description The uploaded file's name */
+            sourceFile: string;
+            /** @description queued → running → succeeded (now the reference in force) or failed; superseded once a later load succeeded */
+            status: "queued" | "running" | "succeeded" | "failed" | "superseded";
+            /** @description Bytes uploaded */
+            fileSize: number;
+            /** @description Data lines read (on upload; the header and blank lines aside) */
+            linesRead: number;
+            /** @description Professionals kept: lines of a box held under an RPPS */
+            rows: number;
+            /** @description Lines without the 31 columns of the layout (ignored) */
+            malformedLines: number;
+            error: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            startedAt: string | null;
+            loadedAt: string | null;
         };
-        content: {
-          'application/json': components['schemas']['ConnectionAccountPage'];
+        Reference: {
+            /** @description none: no extraction loaded yet, the reference rules of the alimentation report are silent */
+            status: "none" | "loaded";
+            extractionId: string | null;
+            sourceFile: string | null;
+            /** @description Professionals in the reference in force */
+            rows: number;
+            loadedAt: string | null;
+            /** @description The last upload, whatever its status (the one in force, or a newer one still loading or failed) */
+            latestExtraction: {
+                /** Format: uuid */
+                id: string;
+                /** @description The uploaded file's name */
+                sourceFile: string;
+                /** @description queued → running → succeeded (now the reference in force) or failed; superseded once a later load succeeded */
+                status: "queued" | "running" | "succeeded" | "failed" | "superseded";
+                /** @description Bytes uploaded */
+                fileSize: number;
+                /** @description Data lines read (on upload; the header and blank lines aside) */
+                linesRead: number;
+                /** @description Professionals kept: lines of a box held under an RPPS */
+                rows: number;
+                /** @description Lines without the 31 columns of the layout (ignored) */
+                malformedLines: number;
+                error: string | null;
+                /** Format: date-time */
+                createdAt: string;
+                startedAt: string | null;
+                loadedAt: string | null;
+            } | null;
         };
-      };
-      400: components['responses']['BadRequestOrValidationFailed'];
-      401: components['responses']['Unauthenticated'];
-      403: components['responses']['Forbidden'];
-      404: components['responses']['NotFound'];
-      408: components['responses']['RequestTimeout'];
-      /** @description Conflict with the current state */
-      409: {
-        headers: {
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'] & {
-            /** @enum {string} */
-            code: 'INVALID_TRANSITION' | 'ALREADY_LINKED' | 'DEFAULT_TAKEN';
-          };
-        };
-      };
-      413: components['responses']['PayloadTooLarge'];
-      415: components['responses']['UnsupportedMediaType'];
-      422: components['responses']['BusinessRuleViolated'];
-      431: components['responses']['HeadersTooLarge'];
-      500: components['responses']['Internal'];
-      503: components['responses']['ServiceUnavailable'];
-    };
-  };
-  addConnectionAccount: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description A retry with the same key replays the first answer */
-        'idempotency-key'?: string;
-      };
-      path: {
-        mailboxId: string;
-      };
-      cookie?: never;
-    };
-    /** @description A nominative box named by `mailboxId` or by `email` (one of the two) */
-    requestBody: {
-      content: {
         /**
          * @example {
-         *       "mailboxId": "2a3b4c5d-6e7f-4a8b-9c0d-1e2f3a4b5c61",
-         *       "isDefault": true,
-         *       "notifyOnReceipt": true
+         *       "address": "secretariat.cardiologie@ch-aubagne.mssante.fr",
+         *       "ansType": "ORG",
+         *       "change": "published",
+         *       "mailboxId": "2a3b4c5d-6e7f-4a8b-9c0d-1e2f3a4b5c64",
+         *       "structureId": "0f6c1f9e-3b1a-4c55-9a0e-1d2b3c4d5e60",
+         *       "listeRouge": false,
+         *       "description": "Rendez-vous et comptes rendus de consultation",
+         *       "service": "Cardiologie",
+         *       "responsible": {
+         *         "lastName": "Dubois",
+         *         "firstName": "Léa",
+         *         "profession": "60",
+         *         "rpps": "10107654328"
+         *       },
+         *       "phone": "+33442846000",
+         *       "paperless": "O",
+         *       "holderIdentifier": "1130783558",
+         *       "publishedAt": "2026-03-02T09:15:00.000Z",
+         *       "changedAt": "2026-03-02T09:15:00.000Z",
+         *       "withdrawnAt": null
          *     }
          */
-        'application/json': {
-          /** Format: uuid */
-          mailboxId?: string;
-          /** Format: email */
-          email?: string;
-          /** @default false */
-          isDefault?: boolean;
-          /** @default false */
-          notifyOnReceipt?: boolean;
+        DirectoryEntry: {
+            /** @description The MSSanté address: the key of the entry at the ANS, with `ansType` */
+            address: string;
+            /** @description INT boxes are published as PER; MED never */
+            ansType: "PER" | "ORG" | "APP";
+            /** @description published: add or replace the entry (by address and type); withdrawn: remove it (only with `since`) */
+            change: "published" | "withdrawn";
+            /** Format: uuid */
+            mailboxId: string;
+            /** Format: uuid */
+            structureId: string;
+            /** @description true: fed, but the ANS keeps it out of the public directory */
+            listeRouge: boolean;
+            description: string | null;
+            service: string | null;
+            /** @description ORG and APP only; not public at the ANS */
+            responsible: {
+                lastName: string;
+                firstName: string;
+                profession?: string | null;
+                rpps?: string | null;
+                adeli?: string | null;
+            } | null;
+            phone: string | null;
+            /** @description Dématérialisation */
+            paperless: "O" | "N";
+            /** @description `8`+RPPS or `0`+ADELI (PER); `1`+FINESS or `3`+SIRET of the structure (ORG, APP) */
+            holderIdentifier: string;
+            /** Format: date-time */
+            publishedAt: string;
+            /** Format: date-time */
+            changedAt: string;
+            withdrawnAt: string | null;
         };
-      };
-    };
-    responses: {
-      /** @description Created */
-      201: {
-        headers: {
-          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
-          'Idempotent-Redacted': components['headers']['Idempotent-Redacted'];
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
+        DirectoryPage: {
+            items: components["schemas"]["DirectoryEntry"][];
+            /** @description null on the last page */
+            nextCursor: string | null;
+            /** @description Keep it after the last page and send it as `since` next time */
+            syncToken: string;
+            /** @description When the feed was last brought up to date with the boxes */
+            refreshedAt: string | null;
         };
-        content: {
-          'application/json': components['schemas']['ConnectionAccount'];
+        StructureActivity: {
+            /** Format: uuid */
+            structureId: string;
+            /** Format: date-time */
+            generatedAt: string;
+            counts: {
+                /** @description Boxes not deleted */
+                total: number;
+                /** @description Every box per status, deleted ones (within retention or purged) included */
+                byStatus: {
+                    preregistered: number;
+                    pending: number;
+                    valid: number;
+                    rejected: number;
+                    deactivated: number;
+                    deleted: number;
+                };
+                /** @description Boxes not deleted, per type */
+                byType: {
+                    PER: number;
+                    MED: number;
+                    INT: number;
+                    ORG: number;
+                    APP: number;
+                };
+            };
+            /** @description The structure's latest audit events, newest first */
+            recentChanges: {
+                /** Format: uuid */
+                id: string;
+                /** Format: date-time */
+                occurredAt: string;
+                /** @description e.g. `mailbox.created`; the full event (before, after) is at /v1/audit-events */
+                action: string;
+                targetType: string;
+                targetId: string;
+                mailboxId: string | null;
+                actor: {
+                    type: "api_key" | "system" | "registration";
+                    id: string | null;
+                };
+            }[];
+            /** @description Active boxes whose expiry date (deactivation) falls within the window, overdue ones first */
+            expiringSoon: {
+                withinDays: number;
+                items: {
+                    /** Format: uuid */
+                    mailboxId: string;
+                    /** Format: uuid */
+                    structureId: string;
+                    email: string;
+                    /**
+                     * @description PER personal, MED Medimail-only login, INT internal without RPPS, ORG shared, APP applicative
+                     * @enum {string}
+                     */
+                    type: "PER" | "MED" | "INT" | "ORG" | "APP";
+                    /** @enum {string} */
+                    status: "preregistered" | "pending" | "valid" | "rejected" | "deactivated" | "deleted";
+                    /** @description `expiry`: deactivation on the expiry date; `inactivity`: deletion after the inactivity period */
+                    reason: "expiry" | "inactivity";
+                    /**
+                     * Format: date-time
+                     * @description From when the sweep acts: 00:00 UTC of the expiry date, or the last sign of life + the inactivity period
+                     */
+                    dueAt: string;
+                    expiresAt: string | null;
+                    lastActivityAt: string | null;
+                    /**
+                     * Format: date-time
+                     * @description The latest of last activity, creation, registration and restoration: inactivity counts from it
+                     */
+                    lastSignOfLifeAt: string;
+                }[];
+                /** @description More boxes are due: GET /v1/lifecycle/upcoming?structureId=&reason= lists them all */
+                hasMore: boolean;
+            };
+            /** @description Boxes the inactivity sweep deletes within the window (no activity for nearly a year), soonest first */
+            dueForDeletion: {
+                withinDays: number;
+                items: {
+                    /** Format: uuid */
+                    mailboxId: string;
+                    /** Format: uuid */
+                    structureId: string;
+                    email: string;
+                    /**
+                     * @description PER personal, MED Medimail-only login, INT internal without RPPS, ORG shared, APP applicative
+                     * @enum {string}
+                     */
+                    type: "PER" | "MED" | "INT" | "ORG" | "APP";
+                    /** @enum {string} */
+                    status: "preregistered" | "pending" | "valid" | "rejected" | "deactivated" | "deleted";
+                    /** @description `expiry`: deactivation on the expiry date; `inactivity`: deletion after the inactivity period */
+                    reason: "expiry" | "inactivity";
+                    /**
+                     * Format: date-time
+                     * @description From when the sweep acts: 00:00 UTC of the expiry date, or the last sign of life + the inactivity period
+                     */
+                    dueAt: string;
+                    expiresAt: string | null;
+                    lastActivityAt: string | null;
+                    /**
+                     * Format: date-time
+                     * @description The latest of last activity, creation, registration and restoration: inactivity counts from it
+                     */
+                    lastSignOfLifeAt: string;
+                }[];
+                /** @description More boxes are due: GET /v1/lifecycle/upcoming?structureId=&reason= lists them all */
+                hasMore: boolean;
+            };
+            /** @description What the structure should look at; only warnings that apply are listed (empty when none do) */
+            warnings: {
+                /**
+                 * @description INT_WITHOUT_EXPIRY: temporary (INT) boxes in use without expiry date (see `intExpiryRequired` on the structure)
+                 * @enum {string}
+                 */
+                code: "INT_WITHOUT_EXPIRY";
+                count: number;
+                message: string;
+                /** @description The first `limit` boxes concerned, by id */
+                mailboxIds: string[];
+            }[];
         };
-      };
-      400: components['responses']['BadRequestOrValidationFailedReplayable'];
-      401: components['responses']['UnauthenticatedReplayable'];
-      403: components['responses']['ForbiddenReplayable'];
-      404: components['responses']['NotFoundReplayable'];
-      408: components['responses']['RequestTimeoutReplayable'];
-      /** @description Conflict with the current state */
-      409: {
-        headers: {
-          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
-          'Idempotent-Redacted': components['headers']['Idempotent-Redacted'];
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
+        MailboxCorrespondence: {
+            /** Format: uuid */
+            mailboxId: string;
+            /** @description The active MSSanté address; null when the box has none */
+            current: {
+                localPart: string;
+                domain: string;
+                /** @description `localPart@domain`, the MSSanté address */
+                address: string;
+                /** @description A test address: never published */
+                isTest: boolean;
+                /** Format: date-time */
+                assignedAt: string;
+            } | null;
+            /** @description The addresses the box held in its current structure and that were withdrawn, newest first */
+            history: {
+                localPart: string;
+                domain: string;
+                /** @description `localPart@domain`, the MSSanté address */
+                address: string;
+                /** @description A test address: never published */
+                isTest: boolean;
+                /** Format: date-time */
+                assignedAt: string;
+                /** Format: date-time */
+                withdrawnAt: string;
+            }[];
         };
-        content: {
-          'application/problem+json': components['schemas']['Problem'] & {
+        ConnectionAccount: {
+            /** Format: uuid */
+            mailboxId: string;
+            /** @description The account's reference address (its login) */
+            email: string;
+            lastName: string;
+            firstName: string;
+            /**
+             * @description PER personal, MED Medimail-only login, INT internal without RPPS, ORG shared, APP applicative
+             * @enum {string}
+             */
+            type: "PER" | "MED" | "INT" | "ORG" | "APP";
             /** @enum {string} */
-            code: 'INVALID_TRANSITION' | 'ALREADY_LINKED' | 'DEFAULT_TAKEN' | 'IDEMPOTENCY_IN_PROGRESS';
-          };
+            status: "preregistered" | "pending" | "valid" | "rejected" | "deactivated" | "deleted";
+            /** @description The box this login opens at sign-in; at most one per login across all boxes */
+            isDefault: boolean;
+            /** @description The login's owner is notified when this box receives mail */
+            notifyOnReceipt: boolean;
+            /** Format: date-time */
+            createdAt: string;
         };
-      };
-      413: components['responses']['PayloadTooLargeReplayable'];
-      415: components['responses']['UnsupportedMediaTypeReplayable'];
-      422: components['responses']['BusinessRuleViolatedOrIdempotencyKeyReusedReplayable'];
-      431: components['responses']['HeadersTooLargeReplayable'];
-      500: components['responses']['Internal'];
-      503: components['responses']['ServiceUnavailable'];
-    };
-  };
-  removeConnectionAccount: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        mailboxId: string;
-        accountMailboxId: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Removed */
-      204: {
-        headers: {
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
+        /** @description A page of ConnectionAccount items, in the list's order */
+        ConnectionAccountPage: {
+            items: components["schemas"]["ConnectionAccount"][];
+            /** @description null on the last page */
+            nextCursor: string | null;
         };
-        content?: never;
-      };
-      400: components['responses']['BadRequestOrValidationFailed'];
-      401: components['responses']['Unauthenticated'];
-      403: components['responses']['Forbidden'];
-      404: components['responses']['NotFound'];
-      408: components['responses']['RequestTimeout'];
-      409: components['responses']['InvalidTransition'];
-      413: components['responses']['PayloadTooLarge'];
-      415: components['responses']['UnsupportedMediaType'];
-      422: components['responses']['BusinessRuleViolated'];
-      431: components['responses']['HeadersTooLarge'];
-      500: components['responses']['Internal'];
-      503: components['responses']['ServiceUnavailable'];
-    };
-  };
-  listAccessibleMailboxes: {
-    parameters: {
-      query?: {
-        limit?: number;
-        /** @description Opaque; the previous page's nextCursor */
-        cursor?: string;
-      };
-      header?: never;
-      path: {
-        mailboxId: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description A page of AccessibleMailbox items, in the list's order */
-      200: {
-        headers: {
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
+        AccessibleMailbox: {
+            /** Format: uuid */
+            mailboxId: string;
+            /** @description The shared box's reference address */
+            email: string;
+            /** @description The name the shared box is shown by, e.g. "Service BE" */
+            lastName: string;
+            firstName: string;
+            /**
+             * @description PER personal, MED Medimail-only login, INT internal without RPPS, ORG shared, APP applicative
+             * @enum {string}
+             */
+            type: "PER" | "MED" | "INT" | "ORG" | "APP";
+            /** @enum {string} */
+            status: "preregistered" | "pending" | "valid" | "rejected" | "deactivated" | "deleted";
+            /** @description The login opens this box at sign-in; none is the default: the login opens its own box */
+            isDefault: boolean;
+            /** @description The login's owner is notified when this box receives mail */
+            notifyOnReceipt: boolean;
+            /** Format: date-time */
+            createdAt: string;
         };
-        content: {
-          'application/json': components['schemas']['AccessibleMailboxPage'];
+        /** @description A page of AccessibleMailbox items, in the list's order */
+        AccessibleMailboxPage: {
+            items: components["schemas"]["AccessibleMailbox"][];
+            /** @description null on the last page */
+            nextCursor: string | null;
         };
-      };
-      400: components['responses']['BadRequestOrValidationFailed'];
-      401: components['responses']['Unauthenticated'];
-      404: components['responses']['NotFound'];
-      408: components['responses']['RequestTimeout'];
-      431: components['responses']['HeadersTooLarge'];
-      500: components['responses']['Internal'];
-      503: components['responses']['ServiceUnavailable'];
-    };
-  };
-  updateAccessibleMailbox: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        mailboxId: string;
-        sharedMailboxId: string;
-      };
-      cookie?: never;
-    };
-    /** @description The settings to change; those omitted stay */
-    requestBody: {
-      content: {
+        Delegate: {
+            /** Format: uuid */
+            delegateMailboxId: string;
+            /** @description The delegate's reference address (its login) */
+            email: string;
+            lastName: string;
+            firstName: string;
+            /**
+             * @description PER personal, MED Medimail-only login, INT internal without RPPS, ORG shared, APP applicative
+             * @enum {string}
+             */
+            type: "PER" | "MED" | "INT" | "ORG" | "APP";
+            /** @enum {string} */
+            status: "preregistered" | "pending" | "valid" | "rejected" | "deactivated" | "deleted";
+            /** Format: date-time */
+            createdAt: string;
+        };
+        /** @description A page of Delegate items, in the list's order */
+        DelegatePage: {
+            items: components["schemas"]["Delegate"][];
+            /** @description null on the last page */
+            nextCursor: string | null;
+        };
         /**
          * @example {
-         *       "isDefault": true,
-         *       "notifyOnReceipt": true
+         *       "id": "5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a80",
+         *       "structureId": "0f6c1f9e-3b1a-4c55-9a0e-1d2b3c4d5e60",
+         *       "status": "succeeded",
+         *       "fileName": "loaduser-ch-aubagne-mars-2026.xlsx",
+         *       "format": "xlsx",
+         *       "fileSize": 48213,
+         *       "options": {
+         *         "dryRun": false,
+         *         "onError": "skip",
+         *         "notify": true,
+         *         "directoryVisible": null
+         *       },
+         *       "progress": {
+         *         "phase": "done",
+         *         "rowsRead": 120,
+         *         "totalRows": 120,
+         *         "rowsApplied": 118
+         *       },
+         *       "counts": {
+         *         "created": 97,
+         *         "updated": 15,
+         *         "unchanged": 6,
+         *         "failed": 2
+         *       },
+         *       "invitations": {
+         *         "queued": 90,
+         *         "skipped": 7
+         *       },
+         *       "error": null,
+         *       "createdAt": "2026-03-02T09:15:00.000Z",
+         *       "startedAt": "2026-03-02T09:15:01.000Z",
+         *       "finishedAt": "2026-03-02T09:15:09.000Z",
+         *       "fileDeletedAt": null
          *     }
          */
-        'application/json': {
-          /** @description `true`: open this box at sign-in (the login's previous default, if any, is unset); `false`: open the login's own box */
-          isDefault?: boolean;
-          /** @description Notify the login's owner when this box receives mail */
-          notifyOnReceipt?: boolean;
+        Import: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            structureId: string;
+            status: "queued" | "running" | "succeeded" | "failed";
+            fileName: string;
+            /** @description Detected from the bytes */
+            format: "csv" | "xlsx" | "xls";
+            /** @description Bytes */
+            fileSize: number;
+            options: {
+                dryRun: boolean;
+                onError: "abort" | "skip";
+                notify: boolean;
+                directoryVisible: boolean | null;
+            };
+            progress: {
+                phase: "queued" | "validating" | "applying" | "done";
+                /** @description Data rows read and validated so far */
+                rowsRead: number;
+                /** @description Data rows in the file, once it has been read to its end */
+                totalRows: number | null;
+                /** @description Rows written or found unchanged so far (created + updated + unchanged) */
+                rowsApplied: number;
+            };
+            /** @description Rows per outcome so far; on a dry run, what the import would do */
+            counts: {
+                created: number;
+                updated: number;
+                unchanged: number;
+                failed: number;
+            };
+            /** @description With `notify`, the invitations so far (on a dry run, what the import would queue); both 0 without `notify`. Invitations reach MED, PER and INT boxes only: an ORG or APP row is created all the same, without one. */
+            invitations: {
+                /** @description Created MED, PER and INT boxes invited */
+                queued: number;
+                /** @description Created ORG and APP boxes not invited: their reference address has no person to complete a registration */
+                skipped: number;
+            };
+            error: ({
+                type: string;
+                title: string;
+                detail: string;
+                /** @description `FILE_EMPTY`, `FORMAT_UNSUPPORTED`, `FILE_UNREADABLE`, `FILE_ENCODING_INVALID`, `HEADER_MISMATCH`, `TEMPLATE_OUTDATED`, an exceeded limit (`TOO_MANY_ROWS`, `TOO_MANY_COLUMNS`, `CELL_TOO_LONG`, `FILE_TOO_LARGE_UNPACKED`, `TOO_MANY_SHARED_STRINGS`, `SHARED_STRINGS_TOO_LONG`, `FILE_TOO_COMPLEX`, `FILE_READ_STALLED`: see `setting` and `limit`), `ROWS_INVALID` (rows failed under `onError=abort`: nothing written) or `IMPORT_CRASHED` */
+                code: string;
+                errors?: {
+                    row?: number;
+                    column?: string;
+                    code: string;
+                    message: string;
+                }[];
+                /** @description Where to download the current template (header errors) */
+                template?: string;
+                /** @description On an exceeded limit: the environment variable that sets it, e.g. `BALISE_IMPORT_MAX_ROWS` */
+                setting?: string;
+                /** @description On an exceeded limit: its value */
+                limit?: number;
+            } & {
+                [key: string]: unknown;
+            }) | null;
+            /** Format: date-time */
+            createdAt: string;
+            startedAt: string | null;
+            finishedAt: string | null;
+            /** @description When the upload was deleted, its retention period after the end over (the report answers 410 from then on) */
+            fileDeletedAt: string | null;
         };
-      };
+        /** @description A page of Import items, in the list's order */
+        ImportPage: {
+            items: components["schemas"]["Import"][];
+            /** @description null on the last page */
+            nextCursor: string | null;
+        };
+        ImportRow: {
+            /** @description Spreadsheet row, header = 1 */
+            rowNumber: number;
+            /** @description Column A as read (lower case) */
+            email: string | null;
+            outcome: "created" | "updated" | "unchanged" | "failed";
+            /** @description The box created, updated or found unchanged */
+            mailboxId: string | null;
+            errors: {
+                /** @description Spreadsheet row, header = 1 */
+                row: number;
+                /** @description Column letter, A … AH */
+                column: string;
+                /** @description The template header of that column */
+                header: string;
+                /** @description Stable code, e.g. `RPPS_KEY`, `DUPLICATE_EMAIL`, `ACCOUNT_UNKNOWN` */
+                code: string;
+                message: string;
+            }[];
+            /** @description What an accepted row should still have (same shape as errors), e.g. `INT_WITHOUT_EXPIRY` on column P; empty on failed rows */
+            warnings: {
+                /** @description Spreadsheet row, header = 1 */
+                row: number;
+                /** @description Column letter, A … AH */
+                column: string;
+                /** @description The template header of that column */
+                header: string;
+                /** @description Stable code, e.g. `RPPS_KEY`, `DUPLICATE_EMAIL`, `ACCOUNT_UNKNOWN` */
+                code: string;
+                message: string;
+            }[];
+        };
+        /** @description A page of ImportRow items, in the list's order */
+        ImportRowPage: {
+            items: components["schemas"]["ImportRow"][];
+            /** @description null on the last page */
+            nextCursor: string | null;
+        };
+        Event: {
+            /**
+             * @description Unique; sorting ids sorts events in feed order. Receivers deduplicate on it.
+             * @example evt_00000000000002de0000000000000001
+             */
+            id: string;
+            /**
+             * @description What happened: `<subject>.<what>`
+             * @enum {string}
+             */
+            type: "api_key.created" | "api_key.revoked" | "structure.created" | "structure.updated" | "structure.deleted" | "structure.deletion_warnings_notified" | "mailbox.created" | "mailbox.updated" | "mailbox.registered" | "mailbox.registration_completed" | "mailbox.validated" | "mailbox.rejected" | "mailbox.deactivated" | "mailbox.reactivated" | "mailbox.deleted" | "mailbox.restored" | "mailbox.purged" | "mailbox.type_changed" | "mailbox.transferred" | "mailbox.transferred_out" | "mailbox.email_changed" | "mailbox.reminded" | "lifecycle.deletion_warning" | "correspondence.assigned" | "correspondence.changed" | "correspondence.withdrawn" | "connection_account.added" | "connection_account.removed" | "connection_account.updated" | "connection_accounts.replaced" | "delegate.added" | "delegate.removed" | "email_change_request.created" | "email_change_request.approved" | "email_change_request.rejected" | "email_change_request.cancelled" | "reminder.sent" | "import.created" | "import.succeeded" | "import.failed" | "import.file_deleted" | "directory.entry_published" | "directory.entry_changed" | "directory.entry_withdrawn" | "reference.extraction.uploaded" | "reference.extraction.loaded";
+            /** Format: date-time */
+            occurredAt: string;
+            /** @description null for operator-level changes (API keys) */
+            structureId: string | null;
+            /** @description What changed */
+            subject: {
+                /** @description `mailbox`, `structure`, `import`, … */
+                type: string;
+                id: string;
+            };
+            mailboxId: string | null;
+            actor: {
+                type: "api_key" | "system" | "registration";
+                /** @description API key id, or the job that acted */
+                id: string | null;
+            };
+            requestId: string | null;
+            /** @description Why, when not a direct request: e.g. `{ "importId": … }` */
+            cause: {
+                [key: string]: unknown;
+            } | null;
+            /** @description The subject after the change, in its API shape (null when it is gone) */
+            data: unknown;
+        };
+        /** @description A page of the event feed, in commit order */
+        EventFeed: {
+            items: components["schemas"]["Event"][];
+            /** @description Pass it as `after` to read on: the id of the last event of this page, or your `after` when there was nothing new (null only when the feed is empty and no `after` was given). Never null once you have one. */
+            nextCursor: string | null;
+            /** @description More events are readable now: ask again at once rather than wait */
+            hasMore: boolean;
+        };
     };
     responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
+        /** @description Malformed request, or one that does not match the schema */
+        BadRequestOrValidationFailed: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"] & {
+                    /** @enum {string} */
+                    code: "BAD_REQUEST" | "VALIDATION_FAILED";
+                };
+            };
         };
-        content: {
-          'application/json': components['schemas']['AccessibleMailbox'];
+        /** @description Malformed request, or one that does not match the schema */
+        BadRequestOrValidationFailedReplayable: {
+            headers: {
+                "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                "Idempotent-Redacted": components["headers"]["Idempotent-Redacted"];
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"] & {
+                    /** @enum {string} */
+                    code: "BAD_REQUEST" | "VALIDATION_FAILED";
+                };
+            };
         };
-      };
-      400: components['responses']['BadRequestOrValidationFailed'];
-      401: components['responses']['Unauthenticated'];
-      403: components['responses']['Forbidden'];
-      404: components['responses']['NotFound'];
-      408: components['responses']['RequestTimeout'];
-      409: components['responses']['InvalidTransition'];
-      413: components['responses']['PayloadTooLarge'];
-      415: components['responses']['UnsupportedMediaType'];
-      431: components['responses']['HeadersTooLarge'];
-      500: components['responses']['Internal'];
-      503: components['responses']['ServiceUnavailable'];
+        /** @description Business rule violated */
+        BusinessRuleViolated: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"] & {
+                    /** @enum {string} */
+                    code: "BUSINESS_RULE_VIOLATED";
+                };
+            };
+        };
+        /** @description Business rule violated */
+        BusinessRuleViolatedOrIdempotencyKeyReusedOrQuotaExceededReplayable: {
+            headers: {
+                "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                "Idempotent-Redacted": components["headers"]["Idempotent-Redacted"];
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"] & {
+                    /** @enum {string} */
+                    code: "BUSINESS_RULE_VIOLATED" | "IDEMPOTENCY_KEY_REUSED" | "QUOTA_EXCEEDED";
+                };
+            };
+        };
+        /** @description Business rule violated */
+        BusinessRuleViolatedOrIdempotencyKeyReusedReplayable: {
+            headers: {
+                "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                "Idempotent-Redacted": components["headers"]["Idempotent-Redacted"];
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"] & {
+                    /** @enum {string} */
+                    code: "BUSINESS_RULE_VIOLATED" | "IDEMPOTENCY_KEY_REUSED";
+                };
+            };
+        };
+        /** @description The role forbids the action */
+        Forbidden: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"] & {
+                    /** @enum {string} */
+                    code: "FORBIDDEN";
+                };
+            };
+        };
+        /** @description The role forbids the action */
+        ForbiddenReplayable: {
+            headers: {
+                "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                "Idempotent-Redacted": components["headers"]["Idempotent-Redacted"];
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"] & {
+                    /** @enum {string} */
+                    code: "FORBIDDEN";
+                };
+            };
+        };
+        /** @description The request headers are too large */
+        HeadersTooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"] & {
+                    /** @enum {string} */
+                    code: "HEADERS_TOO_LARGE";
+                };
+            };
+        };
+        /** @description The request headers are too large */
+        HeadersTooLargeReplayable: {
+            headers: {
+                "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                "Idempotent-Redacted": components["headers"]["Idempotent-Redacted"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"] & {
+                    /** @enum {string} */
+                    code: "HEADERS_TOO_LARGE";
+                };
+            };
+        };
+        /** @description Conflict with the current state */
+        IdempotencyInProgressReplayable: {
+            headers: {
+                "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                "Idempotent-Redacted": components["headers"]["Idempotent-Redacted"];
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"] & {
+                    /** @enum {string} */
+                    code: "IDEMPOTENCY_IN_PROGRESS";
+                };
+            };
+        };
+        /** @description Business rule violated */
+        IdempotencyKeyReusedReplayable: {
+            headers: {
+                "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                "Idempotent-Redacted": components["headers"]["Idempotent-Redacted"];
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"] & {
+                    /** @enum {string} */
+                    code: "IDEMPOTENCY_KEY_REUSED";
+                };
+            };
+        };
+        /** @description Unexpected failure: quote the `requestId` to the operator */
+        Internal: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"] & {
+                    /** @enum {string} */
+                    code: "INTERNAL";
+                };
+            };
+        };
+        /** @description Conflict with the current state */
+        InvalidTransition: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"] & {
+                    /** @enum {string} */
+                    code: "INVALID_TRANSITION";
+                };
+            };
+        };
+        /** @description Conflict with the current state */
+        InvalidTransitionOrIdempotencyInProgressReplayable: {
+            headers: {
+                "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                "Idempotent-Redacted": components["headers"]["Idempotent-Redacted"];
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"] & {
+                    /** @enum {string} */
+                    code: "INVALID_TRANSITION" | "IDEMPOTENCY_IN_PROGRESS";
+                };
+            };
+        };
+        /** @description Accept allows none of the representations offered; `available` lists them */
+        NotAcceptable: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"] & {
+                    /** @enum {string} */
+                    code: "NOT_ACCEPTABLE";
+                };
+            };
+        };
+        /** @description Unknown, or not visible to the caller */
+        NotFound: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"] & {
+                    /** @enum {string} */
+                    code: "NOT_FOUND";
+                };
+            };
+        };
+        /** @description Unknown, or not visible to the caller */
+        NotFoundReplayable: {
+            headers: {
+                "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                "Idempotent-Redacted": components["headers"]["Idempotent-Redacted"];
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"] & {
+                    /** @enum {string} */
+                    code: "NOT_FOUND";
+                };
+            };
+        };
+        /** @description Request body or upload too large */
+        PayloadTooLarge: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"] & {
+                    /** @enum {string} */
+                    code: "PAYLOAD_TOO_LARGE";
+                };
+            };
+        };
+        /** @description Request body or upload too large */
+        PayloadTooLargeReplayable: {
+            headers: {
+                "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                "Idempotent-Redacted": components["headers"]["Idempotent-Redacted"];
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"] & {
+                    /** @enum {string} */
+                    code: "PAYLOAD_TOO_LARGE";
+                };
+            };
+        };
+        /** @description If-Match does not match the current ETag */
+        PreconditionFailed: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"] & {
+                    /** @enum {string} */
+                    code: "PRECONDITION_FAILED";
+                };
+            };
+        };
+        /** @description If-Match does not match the current ETag */
+        PreconditionFailedReplayable: {
+            headers: {
+                "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                "Idempotent-Redacted": components["headers"]["Idempotent-Redacted"];
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"] & {
+                    /** @enum {string} */
+                    code: "PRECONDITION_FAILED";
+                };
+            };
+        };
+        /** @description If-Match is missing and BALISE_REQUIRE_IF_MATCH requires it */
+        PreconditionRequired: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"] & {
+                    /** @enum {string} */
+                    code: "PRECONDITION_REQUIRED";
+                };
+            };
+        };
+        /** @description The request did not arrive whole in time */
+        RequestTimeout: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"] & {
+                    /** @enum {string} */
+                    code: "REQUEST_TIMEOUT";
+                };
+            };
+        };
+        /** @description The request did not arrive whole in time */
+        RequestTimeoutReplayable: {
+            headers: {
+                "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                "Idempotent-Redacted": components["headers"]["Idempotent-Redacted"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"] & {
+                    /** @enum {string} */
+                    code: "REQUEST_TIMEOUT";
+                };
+            };
+        };
+        /** @description The database is unavailable for a moment (restart, failover): retry after `Retry-After` seconds */
+        ServiceUnavailable: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "Retry-After": components["headers"]["Retry-After"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"] & {
+                    /** @enum {string} */
+                    code: "SERVICE_UNAVAILABLE";
+                };
+            };
+        };
+        /** @description Missing or invalid API key */
+        Unauthenticated: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"] & {
+                    /** @enum {string} */
+                    code: "UNAUTHENTICATED";
+                };
+            };
+        };
+        /** @description Missing or invalid API key */
+        UnauthenticatedReplayable: {
+            headers: {
+                "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                "Idempotent-Redacted": components["headers"]["Idempotent-Redacted"];
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"] & {
+                    /** @enum {string} */
+                    code: "UNAUTHENTICATED";
+                };
+            };
+        };
+        /** @description Unsupported content type or file */
+        UnsupportedMediaType: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"] & {
+                    /** @enum {string} */
+                    code: "UNSUPPORTED_MEDIA_TYPE";
+                };
+            };
+        };
+        /** @description Unsupported content type or file */
+        UnsupportedMediaTypeReplayable: {
+            headers: {
+                "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                "Idempotent-Redacted": components["headers"]["Idempotent-Redacted"];
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"] & {
+                    /** @enum {string} */
+                    code: "UNSUPPORTED_MEDIA_TYPE";
+                };
+            };
+        };
     };
-  };
-  listDelegates: {
-    parameters: {
-      query?: {
-        limit?: number;
-        /** @description Opaque; the previous page's nextCursor */
-        cursor?: string;
-      };
-      header?: never;
-      path: {
-        mailboxId: string;
-      };
-      cookie?: never;
+    parameters: never;
+    requestBodies: never;
+    headers: {
+        /** @description The version of the resource (strong, e.g. `"3"`): send it back in `If-Match` or `If-None-Match` */
+        ETag: string;
+        /** @description Where the created resource, or the work accepted, can be read */
+        Location: string;
+        /** @description On a file (CSV, XLSX): an attachment, with the file name to save it under */
+        "Content-Disposition": string;
+        /** @description Seconds to wait before trying again */
+        "Retry-After": string;
+        /** @description Present (`true`) when this answer replays the first one given to this `Idempotency-Key` (a refusal by the operation is replayed too; what is refused before it runs, such as a 400 or 401, never is) */
+        "Idempotent-Replayed": "true";
+        /** @description On a replay: the answer fields left out because they are never stored (a secret shown once) */
+        "Idempotent-Redacted": string;
+        /** @description The id of this request in the logs (the `requestId` of a problem): the client’s own `X-Request-Id` when it sent a reasonable token, otherwise a UUID */
+        "X-Request-Id": string;
+        /** @description Requests allowed from the client’s address per window */
+        "X-RateLimit-Limit": string;
+        /** @description Requests left in the current window */
+        "X-RateLimit-Remaining": string;
+        /** @description Seconds until the window ends */
+        "X-RateLimit-Reset": string;
     };
-    requestBody?: never;
-    responses: {
-      /** @description A page of Delegate items, in the list's order */
-      200: {
-        headers: {
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
+    pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+    getLiveness: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        content: {
-          'application/json': components['schemas']['DelegatePage'];
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "ok";
+                    };
+                };
+            };
+            400: components["responses"]["BadRequestOrValidationFailed"];
+            408: components["responses"]["RequestTimeout"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
         };
-      };
-      400: components['responses']['BadRequestOrValidationFailed'];
-      401: components['responses']['Unauthenticated'];
-      404: components['responses']['NotFound'];
-      408: components['responses']['RequestTimeout'];
-      431: components['responses']['HeadersTooLarge'];
-      500: components['responses']['Internal'];
-      503: components['responses']['ServiceUnavailable'];
     };
-  };
-  addDelegate: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description A retry with the same key replays the first answer */
-        'idempotency-key'?: string;
-      };
-      path: {
-        mailboxId: string;
-      };
-      cookie?: never;
+    getReadiness: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "ok";
+                    };
+                };
+            };
+            400: components["responses"]["BadRequestOrValidationFailed"];
+            408: components["responses"]["RequestTimeout"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
     };
-    /** @description The delegate, named by `delegateMailboxId` or by its reference `email` (one of the two) */
-    requestBody: {
-      content: {
-        /**
-         * @example {
-         *       "delegateMailboxId": "2a3b4c5d-6e7f-4a8b-9c0d-1e2f3a4b5c63"
-         *     }
-         */
-        'application/json': {
-          /** Format: uuid */
-          delegateMailboxId?: string;
-          /** Format: email */
-          email?: string;
+    listApiKeys: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque; the previous page's nextCursor */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-      };
+        requestBody?: never;
+        responses: {
+            /** @description A page of ApiKey items, in the list's order */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyPage"];
+                };
+            };
+            400: components["responses"]["BadRequestOrValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            408: components["responses"]["RequestTimeout"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
     };
-    responses: {
-      /** @description Created */
-      201: {
-        headers: {
-          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
-          'Idempotent-Redacted': components['headers']['Idempotent-Redacted'];
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
+    createApiKey: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A retry with the same key replays the first answer */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
         };
-        content: {
-          'application/json': components['schemas']['Delegate'];
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "DPI Aubagne (éditeur)",
+                 *       "role": "admin",
+                 *       "structureIds": [
+                 *         "0f6c1f9e-3b1a-4c55-9a0e-1d2b3c4d5e60"
+                 *       ]
+                 *     }
+                 */
+                "application/json": {
+                    name: string;
+                    /** @description `operator`: every structure; `admin`: read/write on its structures; `reader`: read-only on its structures */
+                    role: "operator" | "admin" | "reader";
+                    /** @default [] */
+                    structureIds?: string[];
+                };
+            };
         };
-      };
-      400: components['responses']['BadRequestOrValidationFailedReplayable'];
-      401: components['responses']['UnauthenticatedReplayable'];
-      403: components['responses']['ForbiddenReplayable'];
-      404: components['responses']['NotFoundReplayable'];
-      408: components['responses']['RequestTimeoutReplayable'];
-      /** @description Conflict with the current state */
-      409: {
-        headers: {
-          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
-          'Idempotent-Redacted': components['headers']['Idempotent-Redacted'];
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "Idempotent-Redacted": components["headers"]["Idempotent-Redacted"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedApiKey"];
+                };
+            };
+            400: components["responses"]["BadRequestOrValidationFailedReplayable"];
+            401: components["responses"]["UnauthenticatedReplayable"];
+            403: components["responses"]["ForbiddenReplayable"];
+            408: components["responses"]["RequestTimeoutReplayable"];
+            409: components["responses"]["IdempotencyInProgressReplayable"];
+            413: components["responses"]["PayloadTooLargeReplayable"];
+            415: components["responses"]["UnsupportedMediaTypeReplayable"];
+            422: components["responses"]["BusinessRuleViolatedOrIdempotencyKeyReusedReplayable"];
+            431: components["responses"]["HeadersTooLargeReplayable"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
         };
-        content: {
-          'application/problem+json': components['schemas']['Problem'] & {
-            /** @enum {string} */
-            code: 'INVALID_TRANSITION' | 'ALREADY_LINKED' | 'IDEMPOTENCY_IN_PROGRESS';
-          };
-        };
-      };
-      413: components['responses']['PayloadTooLargeReplayable'];
-      415: components['responses']['UnsupportedMediaTypeReplayable'];
-      422: components['responses']['BusinessRuleViolatedOrIdempotencyKeyReusedReplayable'];
-      431: components['responses']['HeadersTooLargeReplayable'];
-      500: components['responses']['Internal'];
-      503: components['responses']['ServiceUnavailable'];
     };
-  };
-  removeDelegate: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        mailboxId: string;
-        delegateMailboxId: string;
-      };
-      cookie?: never;
+    revokeApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                apiKeyId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequestOrValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["InvalidTransition"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
     };
-    requestBody?: never;
-    responses: {
-      /** @description Removed */
-      204: {
-        headers: {
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
+    listStructures: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque; the previous page's nextCursor */
+                cursor?: string;
+                /** @description Matches the name, FINESS, SIRET or a domain */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        content?: never;
-      };
-      400: components['responses']['BadRequestOrValidationFailed'];
-      401: components['responses']['Unauthenticated'];
-      403: components['responses']['Forbidden'];
-      404: components['responses']['NotFound'];
-      408: components['responses']['RequestTimeout'];
-      409: components['responses']['InvalidTransition'];
-      413: components['responses']['PayloadTooLarge'];
-      415: components['responses']['UnsupportedMediaType'];
-      422: components['responses']['BusinessRuleViolated'];
-      431: components['responses']['HeadersTooLarge'];
-      500: components['responses']['Internal'];
-      503: components['responses']['ServiceUnavailable'];
+        requestBody?: never;
+        responses: {
+            /** @description A page of Structure items, in the list's order */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StructurePage"];
+                };
+            };
+            400: components["responses"]["BadRequestOrValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            408: components["responses"]["RequestTimeout"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
     };
-  };
-  getImportTemplate: {
-    parameters: {
-      query?: {
-        /** @description `xlsx` (with a "Notice" sheet) or `csv` (`;`-separated, UTF-8 with BOM, as French Excel opens it). Wins over `Accept` when both are given; without it, `Accept` chooses (`text/csv` or the xlsx type), and xlsx when it does not say */
-        format?: 'xlsx' | 'csv';
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
+    createStructure: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A retry with the same key replays the first answer */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "Centre hospitalier Edmond Garcin",
+                 *       "finess": "130783558",
+                 *       "siret": "26130027100010",
+                 *       "domains": [
+                 *         "ch-aubagne.mssante.fr"
+                 *       ],
+                 *       "quotas": {
+                 *         "personal": 500,
+                 *         "organisational": 50,
+                 *         "applicative": 10
+                 *       },
+                 *       "contactEmail": "dsi.messagerie@ch-aubagne.fr"
+                 *     }
+                 */
+                "application/json": {
+                    name: string;
+                    finess?: string | null;
+                    siret?: string | null;
+                    domains?: string[];
+                    /** @description Addresses allowed per family; personal counts PER and INT boxes */
+                    quotas?: {
+                        /** @description null = unlimited */
+                        personal?: number | null;
+                        /** @description null = unlimited */
+                        organisational?: number | null;
+                        /** @description null = unlimited */
+                        applicative?: number | null;
+                    };
+                    /** @description Where notices for the structure's admins go: the lifecycle sweep sends it a digest of the boxes whose owners it warned of an inactivity deletion. null: admins follow warnings in the outbox (`GET /v1/notifications`) and in `GET /v1/lifecycle/upcoming` only. */
+                    contactEmail?: string | null;
+                    /** @description INT boxes are temporary: when true, an INT box without expiry date is refused (422 on `expiresAt` through the API, a row error on column P by import). When false (the default) it is accepted and reported: `INT_WITHOUT_EXPIRY` in the alimentation report, `warnings.intWithoutExpiry` in the structure's activity. Turning it on leaves existing boxes as they are. Default false. */
+                    intExpiryRequired?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "Idempotent-Redacted": components["headers"]["Idempotent-Redacted"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Structure"];
+                };
+            };
+            400: components["responses"]["BadRequestOrValidationFailedReplayable"];
+            401: components["responses"]["UnauthenticatedReplayable"];
+            403: components["responses"]["ForbiddenReplayable"];
+            408: components["responses"]["RequestTimeoutReplayable"];
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "Idempotent-Redacted": components["headers"]["Idempotent-Redacted"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "DOMAIN_TAKEN" | "IDEMPOTENCY_IN_PROGRESS";
+                    };
+                };
+            };
+            413: components["responses"]["PayloadTooLargeReplayable"];
+            415: components["responses"]["UnsupportedMediaTypeReplayable"];
+            422: components["responses"]["BusinessRuleViolatedOrIdempotencyKeyReusedReplayable"];
+            431: components["responses"]["HeadersTooLargeReplayable"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
     };
-    requestBody?: never;
-    responses: {
-      /** @description The template (xlsx or csv) */
-      200: {
-        headers: {
-          'Content-Disposition': components['headers']['Content-Disposition'];
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
+    getStructure: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                structureId: string;
+            };
+            cookie?: never;
         };
-        content: {
-          'text/csv': string;
-          'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': string;
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Structure"];
+                };
+            };
+            /** @description Not modified: `If-None-Match` names the current ETag; no body */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequestOrValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
         };
-      };
-      400: components['responses']['BadRequestOrValidationFailed'];
-      401: components['responses']['Unauthenticated'];
-      406: components['responses']['NotAcceptable'];
-      408: components['responses']['RequestTimeout'];
-      431: components['responses']['HeadersTooLarge'];
-      500: components['responses']['Internal'];
-      503: components['responses']['ServiceUnavailable'];
     };
-  };
-  listImports: {
-    parameters: {
-      query?: {
-        limit?: number;
-        /** @description Opaque; the previous page's nextCursor */
-        cursor?: string;
-      };
-      header?: never;
-      path: {
-        structureId: string;
-      };
-      cookie?: never;
+    deleteStructure: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you read; 412 if the resource changed since */
+                "if-match"?: string;
+            };
+            path: {
+                structureId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequestOrValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "RESOURCE_IN_USE";
+                    };
+                };
+            };
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            428: components["responses"]["PreconditionRequired"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
     };
-    requestBody?: never;
-    responses: {
-      /** @description A page of Import items, in the list's order */
-      200: {
-        headers: {
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
+    updateStructure: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you read; 412 if the resource changed since */
+                "if-match"?: string;
+            };
+            path: {
+                structureId: string;
+            };
+            cookie?: never;
         };
-        content: {
-          'application/json': components['schemas']['ImportPage'];
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "domains": [
+                 *         "ch-aubagne.mssante.fr",
+                 *         "ehpad-aubagne.mssante.fr"
+                 *       ],
+                 *       "quotas": {
+                 *         "personal": 600
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    name?: string;
+                    finess?: string | null;
+                    siret?: string | null;
+                    domains?: string[];
+                    /** @description Addresses allowed per family; personal counts PER and INT boxes */
+                    quotas?: {
+                        /** @description null = unlimited */
+                        personal?: number | null;
+                        /** @description null = unlimited */
+                        organisational?: number | null;
+                        /** @description null = unlimited */
+                        applicative?: number | null;
+                    };
+                    /** @description Where notices for the structure's admins go: the lifecycle sweep sends it a digest of the boxes whose owners it warned of an inactivity deletion. null: admins follow warnings in the outbox (`GET /v1/notifications`) and in `GET /v1/lifecycle/upcoming` only. */
+                    contactEmail?: string | null;
+                    /** @description INT boxes are temporary: when true, an INT box without expiry date is refused (422 on `expiresAt` through the API, a row error on column P by import). When false (the default) it is accepted and reported: `INT_WITHOUT_EXPIRY` in the alimentation report, `warnings.intWithoutExpiry` in the structure's activity. Turning it on leaves existing boxes as they are. Default false. */
+                    intExpiryRequired?: boolean;
+                };
+            };
         };
-      };
-      400: components['responses']['BadRequestOrValidationFailed'];
-      401: components['responses']['Unauthenticated'];
-      404: components['responses']['NotFound'];
-      408: components['responses']['RequestTimeout'];
-      431: components['responses']['HeadersTooLarge'];
-      500: components['responses']['Internal'];
-      503: components['responses']['ServiceUnavailable'];
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Structure"];
+                };
+            };
+            400: components["responses"]["BadRequestOrValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "DOMAIN_TAKEN";
+                    };
+                };
+            };
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["BusinessRuleViolated"];
+            428: components["responses"]["PreconditionRequired"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
     };
-  };
-  createImport: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description A retry with the same key replays the first answer */
-        'idempotency-key'?: string;
-      };
-      path: {
-        structureId: string;
-      };
-      cookie?: never;
+    getStructureMssante: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                structureId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MssantePanel"];
+                };
+            };
+            400: components["responses"]["BadRequestOrValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
     };
-    requestBody: {
-      content: {
-        'multipart/form-data': {
-          /**
-           * Format: binary
-           * @description The loaduser file: csv (`;` or `,`; UTF-8, with or without BOM, or Windows-1252), xls or xlsx (first sheet). Its format is read from its bytes, whatever the part type or name says
-           */
-          file: string;
-          /**
-           * @description Validate every row and report what the import would do, writing nothing
-           * @default false
-           */
-          dryRun?: boolean;
-          /**
-           * @description `abort`: if any row fails, nothing is written; `skip`: valid rows are written, failed ones reported
-           * @default abort
-           * @enum {string}
-           */
-          onError?: 'abort' | 'skip';
-          /**
-           * @description Queue an invitation e-mail for each box created
-           * @default false
-           */
-          notify?: boolean;
-          /** @description Directory visibility of the boxes created (column R, when filled, wins); unset: the default of each box type */
-          directoryVisible?: boolean;
+    listAuditEvents: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque; the previous page's nextCursor */
+                cursor?: string;
+                structureId?: string;
+                mailboxId?: string;
+                targetId?: string;
+                /** @description Exact action, or a prefix ending with `.` such as `mailbox.` */
+                action?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-      };
+        requestBody?: never;
+        responses: {
+            /** @description A page of AuditEvent items, in the list's order */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditEventPage"];
+                };
+            };
+            400: components["responses"]["BadRequestOrValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
     };
-    responses: {
-      /** @description Accepted: the work goes on in the background; follow it with the resource returned */
-      202: {
-        headers: {
-          Location: components['headers']['Location'];
-          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
-          'Idempotent-Redacted': components['headers']['Idempotent-Redacted'];
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
+    listEvents: {
+        parameters: {
+            query?: {
+                /** @description The `nextCursor` (or an event id) you read last; absent: from the oldest event kept */
+                after?: string;
+                /**
+                 * @description Comma-separated event types, each exact (`mailbox.created`) or a prefix ending with `.` (`mailbox.`)
+                 * @example mailbox.created,mailbox.validated
+                 */
+                type?: string;
+                structureId?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        content: {
-          'application/json': components['schemas']['Import'];
+        requestBody?: never;
+        responses: {
+            /** @description A page of the event feed, in commit order */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventFeed"];
+                };
+            };
+            400: components["responses"]["BadRequestOrValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
         };
-      };
-      400: components['responses']['BadRequestOrValidationFailedReplayable'];
-      401: components['responses']['UnauthenticatedReplayable'];
-      403: components['responses']['ForbiddenReplayable'];
-      404: components['responses']['NotFoundReplayable'];
-      408: components['responses']['RequestTimeoutReplayable'];
-      409: components['responses']['IdempotencyInProgressReplayable'];
-      413: components['responses']['PayloadTooLargeReplayable'];
-      415: components['responses']['UnsupportedMediaTypeReplayable'];
-      422: components['responses']['IdempotencyKeyReusedReplayable'];
-      431: components['responses']['HeadersTooLargeReplayable'];
-      500: components['responses']['Internal'];
-      503: components['responses']['ServiceUnavailable'];
     };
-  };
-  getImport: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        importId: string;
-      };
-      cookie?: never;
+    listMailboxes: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque; the previous page's nextCursor */
+                cursor?: string;
+                structureId?: string;
+                status?: "preregistered" | "pending" | "valid" | "rejected" | "deactivated" | "deleted";
+                /** @description PER personal, MED Medimail-only login, INT internal without RPPS, ORG shared, APP applicative */
+                type?: "PER" | "MED" | "INT" | "ORG" | "APP";
+                /** @description What an administrator types. Every word, in any order, must begin a word of the last name, first name, service, organisation name, description, reference e-mail, active MSSanté address, RPPS or ADELI. Case and accents do not matter; anything but letters and digits separates words (so `Dupont Moretti` finds Dupont-Moretti and `O'Connor` O'Connor), and words written apart may be typed together (`oconnor`, `legall` for Le Gall). A `q` without any letter or digit finds nothing. Boxes holding more of the typed words whole come first, then the requested `sort`. */
+                q?: string;
+                sort?: "lastName" | "-lastName" | "email" | "-email" | "createdAt" | "-createdAt";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of Mailbox items, in the list's order */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MailboxPage"];
+                };
+            };
+            400: components["responses"]["BadRequestOrValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
     };
-    requestBody?: never;
-    responses: {
-      /** @description Success */
-      200: {
-        headers: {
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
+    createMailbox: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A retry with the same key replays the first answer */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
         };
-        content: {
-          'application/json': components['schemas']['Import'];
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    structureId: string;
+                    /**
+                     * @description PER personal, MED Medimail-only login, INT internal without RPPS, ORG shared, APP applicative
+                     * @enum {string}
+                     */
+                    type: "PER" | "MED" | "INT" | "ORG" | "APP";
+                    /** Format: email */
+                    email: string;
+                    /** @description For ORG/APP: the box's name, e.g. "Service BE" */
+                    lastName: string;
+                    /** @description For ORG/APP: a second label, e.g. the structure */
+                    firstName: string;
+                    /** @enum {string|null} */
+                    civility?: "M" | "MME" | null;
+                    /** @description TRE_G15 code, e.g. `10` (Médecin) */
+                    profession?: string | null;
+                    /** @description TRE_R09: C, E or M */
+                    professionCategory?: string | null;
+                    /** @description Savoir-faire, e.g. `SM54` */
+                    specialty?: string | null;
+                    /** @description 11 digits with a Luhn key (a wrong key is accepted on test accounts only) */
+                    rpps?: string | null;
+                    /** @description 9 digits */
+                    adeli?: string | null;
+                    service?: string | null;
+                    organisationName?: string | null;
+                    address?: string | null;
+                    postalCode?: string | null;
+                    city?: string | null;
+                    phone?: string | null;
+                    /** @description Published with the box */
+                    mailboxPhone?: string | null;
+                    /** @description Dématérialisation: accepts paperless exchanges */
+                    paperless?: boolean | null;
+                    /**
+                     * Format: date
+                     * @description The box is deactivated on this date
+                     */
+                    expiresAt?: string | null;
+                    /** @description Test account: its MSSanté address is never published */
+                    isTest?: boolean;
+                    /** @description Explicit directory visibility; null follows the default (unlisted until the user finishes registration) */
+                    directoryVisible?: boolean | null;
+                    /** @description ORG and APP only */
+                    responsible?: {
+                        lastName: string;
+                        firstName: string;
+                        profession?: string | null;
+                        rpps?: string | null;
+                        adeli?: string | null;
+                    } | null;
+                    /** @description ORG and APP only: what the box is used for */
+                    description?: string | null;
+                    /**
+                     * @description Queue an invitation carrying a registration link (MED, PER and INT boxes only)
+                     * @default false
+                     */
+                    notify?: boolean;
+                };
+            };
         };
-      };
-      400: components['responses']['BadRequestOrValidationFailed'];
-      401: components['responses']['Unauthenticated'];
-      404: components['responses']['NotFound'];
-      408: components['responses']['RequestTimeout'];
-      431: components['responses']['HeadersTooLarge'];
-      500: components['responses']['Internal'];
-      503: components['responses']['ServiceUnavailable'];
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "Idempotent-Redacted": components["headers"]["Idempotent-Redacted"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Mailbox"];
+                };
+            };
+            400: components["responses"]["BadRequestOrValidationFailedReplayable"];
+            401: components["responses"]["UnauthenticatedReplayable"];
+            403: components["responses"]["ForbiddenReplayable"];
+            404: components["responses"]["NotFoundReplayable"];
+            408: components["responses"]["RequestTimeoutReplayable"];
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "Idempotent-Redacted": components["headers"]["Idempotent-Redacted"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "EMAIL_TAKEN" | "ADDRESS_TAKEN" | "IDEMPOTENCY_IN_PROGRESS";
+                    };
+                };
+            };
+            413: components["responses"]["PayloadTooLargeReplayable"];
+            415: components["responses"]["UnsupportedMediaTypeReplayable"];
+            422: components["responses"]["BusinessRuleViolatedOrIdempotencyKeyReusedOrQuotaExceededReplayable"];
+            431: components["responses"]["HeadersTooLargeReplayable"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
     };
-  };
-  listImportRows: {
-    parameters: {
-      query?: {
-        limit?: number;
-        /** @description Opaque; the previous page's nextCursor */
-        cursor?: string;
-        outcome?: 'created' | 'updated' | 'unchanged' | 'failed';
-      };
-      header?: never;
-      path: {
-        importId: string;
-      };
-      cookie?: never;
+    countMailboxes: {
+        parameters: {
+            query?: {
+                structureId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MailboxCounts"];
+                };
+            };
+            400: components["responses"]["BadRequestOrValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
     };
-    requestBody?: never;
-    responses: {
-      /** @description A page of ImportRow items, in the list's order */
-      200: {
-        headers: {
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
+    getMailbox: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                mailboxId: string;
+            };
+            cookie?: never;
         };
-        content: {
-          'application/json': components['schemas']['ImportRowPage'];
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Mailbox"];
+                };
+            };
+            /** @description Not modified: `If-None-Match` names the current ETag; no body */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequestOrValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
         };
-      };
-      400: components['responses']['BadRequestOrValidationFailed'];
-      401: components['responses']['Unauthenticated'];
-      404: components['responses']['NotFound'];
-      408: components['responses']['RequestTimeout'];
-      431: components['responses']['HeadersTooLarge'];
-      500: components['responses']['Internal'];
-      503: components['responses']['ServiceUnavailable'];
     };
-  };
-  getImportReport: {
-    parameters: {
-      query?: {
-        /** @description `xlsx` (with a "Notice" sheet) or `csv` (`;`-separated, UTF-8 with BOM, as French Excel opens it). Wins over `Accept` when both are given; without it, `Accept` chooses (`text/csv` or the xlsx type), and xlsx when it does not say */
-        format?: 'xlsx' | 'csv';
-      };
-      header?: never;
-      path: {
-        importId: string;
-      };
-      cookie?: never;
+    deleteMailbox: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you read; 412 if the resource changed since */
+                "if-match"?: string;
+            };
+            path: {
+                mailboxId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Mailbox"];
+                };
+            };
+            400: components["responses"]["BadRequestOrValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["InvalidTransition"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            428: components["responses"]["PreconditionRequired"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
     };
-    requestBody?: never;
-    responses: {
-      /** @description The annotated upload (xlsx or csv) */
-      200: {
-        headers: {
-          'Content-Disposition': components['headers']['Content-Disposition'];
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
+    updateMailbox: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you read; 412 if the resource changed since */
+                "if-match"?: string;
+            };
+            path: {
+                mailboxId: string;
+            };
+            cookie?: never;
         };
-        content: {
-          'text/csv': string;
-          'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': string;
+        /** @description Fields to change; the reference e-mail changes through an email-change request, the type through type-change */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "service": "Rythmologie",
+                 *       "mailboxPhone": "+33442846010",
+                 *       "paperless": true
+                 *     }
+                 */
+                "application/json": {
+                    /** @description For ORG/APP: the box's name, e.g. "Service BE" */
+                    lastName?: string;
+                    /** @description For ORG/APP: a second label, e.g. the structure */
+                    firstName?: string;
+                    /** @enum {string|null} */
+                    civility?: "M" | "MME" | null;
+                    /** @description TRE_G15 code, e.g. `10` (Médecin) */
+                    profession?: string | null;
+                    /** @description TRE_R09: C, E or M */
+                    professionCategory?: string | null;
+                    /** @description Savoir-faire, e.g. `SM54` */
+                    specialty?: string | null;
+                    /** @description 11 digits with a Luhn key (a wrong key is accepted on test accounts only) */
+                    rpps?: string | null;
+                    /** @description 9 digits */
+                    adeli?: string | null;
+                    service?: string | null;
+                    organisationName?: string | null;
+                    address?: string | null;
+                    postalCode?: string | null;
+                    city?: string | null;
+                    phone?: string | null;
+                    /** @description Published with the box */
+                    mailboxPhone?: string | null;
+                    /** @description Dématérialisation: accepts paperless exchanges */
+                    paperless?: boolean | null;
+                    /**
+                     * Format: date
+                     * @description The box is deactivated on this date
+                     */
+                    expiresAt?: string | null;
+                    /** @description Test account: its MSSanté address is never published */
+                    isTest?: boolean;
+                    /** @description Explicit directory visibility; null follows the default (unlisted until the user finishes registration) */
+                    directoryVisible?: boolean | null;
+                    /** @description ORG and APP only */
+                    responsible?: {
+                        lastName: string;
+                        firstName: string;
+                        profession?: string | null;
+                        rpps?: string | null;
+                        adeli?: string | null;
+                    } | null;
+                    /** @description ORG and APP only: what the box is used for */
+                    description?: string | null;
+                };
+            };
         };
-      };
-      400: components['responses']['BadRequestOrValidationFailed'];
-      401: components['responses']['Unauthenticated'];
-      404: components['responses']['NotFound'];
-      406: components['responses']['NotAcceptable'];
-      408: components['responses']['RequestTimeout'];
-      /** @description Conflict with the current state */
-      409: {
-        headers: {
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Mailbox"];
+                };
+            };
+            400: components["responses"]["BadRequestOrValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "EMAIL_TAKEN" | "INVALID_TRANSITION";
+                    };
+                };
+            };
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["BusinessRuleViolated"];
+            428: components["responses"]["PreconditionRequired"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
         };
-        content: {
-          'application/problem+json': components['schemas']['Problem'] & {
-            /** @enum {string} */
-            code: 'CONFLICT';
-          };
-        };
-      };
-      /** @description No longer available */
-      410: {
-        headers: {
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'] & {
-            /** @enum {string} */
-            code: 'IMPORT_FILE_DELETED';
-          };
-        };
-      };
-      431: components['responses']['HeadersTooLarge'];
-      500: components['responses']['Internal'];
-      503: components['responses']['ServiceUnavailable'];
     };
-  };
-  exportMailboxes: {
-    parameters: {
-      query?: {
-        /** @description `xlsx` (with a "Notice" sheet) or `csv` (`;`-separated, UTF-8 with BOM, as French Excel opens it). Wins over `Accept` when both are given; without it, `Accept` chooses (`text/csv` or the xlsx type), and xlsx when it does not say */
-        format?: 'xlsx' | 'csv';
-      };
-      header?: never;
-      path: {
-        structureId: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The boxes in the loaduser layout (xlsx or csv) */
-      200: {
-        headers: {
-          'Content-Disposition': components['headers']['Content-Disposition'];
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
+    validateMailbox: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you read; 412 if the resource changed since */
+                "if-match"?: string;
+                /** @description A retry with the same key replays the first answer */
+                "idempotency-key"?: string;
+            };
+            path: {
+                mailboxId: string;
+            };
+            cookie?: never;
         };
-        content: {
-          'text/csv': string;
-          'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': string;
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "Idempotent-Redacted": components["headers"]["Idempotent-Redacted"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Mailbox"];
+                };
+            };
+            400: components["responses"]["BadRequestOrValidationFailedReplayable"];
+            401: components["responses"]["UnauthenticatedReplayable"];
+            403: components["responses"]["ForbiddenReplayable"];
+            404: components["responses"]["NotFoundReplayable"];
+            408: components["responses"]["RequestTimeoutReplayable"];
+            409: components["responses"]["InvalidTransitionOrIdempotencyInProgressReplayable"];
+            412: components["responses"]["PreconditionFailedReplayable"];
+            413: components["responses"]["PayloadTooLargeReplayable"];
+            415: components["responses"]["UnsupportedMediaTypeReplayable"];
+            422: components["responses"]["IdempotencyKeyReusedReplayable"];
+            431: components["responses"]["HeadersTooLargeReplayable"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
         };
-      };
-      400: components['responses']['BadRequestOrValidationFailed'];
-      401: components['responses']['Unauthenticated'];
-      404: components['responses']['NotFound'];
-      406: components['responses']['NotAcceptable'];
-      408: components['responses']['RequestTimeout'];
-      431: components['responses']['HeadersTooLarge'];
-      500: components['responses']['Internal'];
-      503: components['responses']['ServiceUnavailable'];
     };
-  };
-  exportDeletedMailboxes: {
-    parameters: {
-      query?: {
-        /** @description `xlsx` (with a "Notice" sheet) or `csv` (`;`-separated, UTF-8 with BOM, as French Excel opens it). Wins over `Accept` when both are given; without it, `Accept` chooses (`text/csv` or the xlsx type), and xlsx when it does not say */
-        format?: 'xlsx' | 'csv';
-      };
-      header?: never;
-      path: {
-        structureId: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The boxes in the loaduser layout (xlsx or csv) */
-      200: {
-        headers: {
-          'Content-Disposition': components['headers']['Content-Disposition'];
-          'X-Request-Id': components['headers']['X-Request-Id'];
-          [name: string]: unknown;
+    rejectMailbox: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you read; 412 if the resource changed since */
+                "if-match"?: string;
+                /** @description A retry with the same key replays the first answer */
+                "idempotency-key"?: string;
+            };
+            path: {
+                mailboxId: string;
+            };
+            cookie?: never;
         };
-        content: {
-          'text/csv': string;
-          'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': string;
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "Idempotent-Redacted": components["headers"]["Idempotent-Redacted"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Mailbox"];
+                };
+            };
+            400: components["responses"]["BadRequestOrValidationFailedReplayable"];
+            401: components["responses"]["UnauthenticatedReplayable"];
+            403: components["responses"]["ForbiddenReplayable"];
+            404: components["responses"]["NotFoundReplayable"];
+            408: components["responses"]["RequestTimeoutReplayable"];
+            409: components["responses"]["InvalidTransitionOrIdempotencyInProgressReplayable"];
+            412: components["responses"]["PreconditionFailedReplayable"];
+            413: components["responses"]["PayloadTooLargeReplayable"];
+            415: components["responses"]["UnsupportedMediaTypeReplayable"];
+            422: components["responses"]["IdempotencyKeyReusedReplayable"];
+            431: components["responses"]["HeadersTooLargeReplayable"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
         };
-      };
-      400: components['responses']['BadRequestOrValidationFailed'];
-      401: components['responses']['Unauthenticated'];
-      404: components['responses']['NotFound'];
-      406: components['responses']['NotAcceptable'];
-      408: components['responses']['RequestTimeout'];
-      431: components['responses']['HeadersTooLarge'];
-      500: components['responses']['Internal'];
-      503: components['responses']['ServiceUnavailable'];
     };
-  };
+    deactivateMailbox: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you read; 412 if the resource changed since */
+                "if-match"?: string;
+                /** @description A retry with the same key replays the first answer */
+                "idempotency-key"?: string;
+            };
+            path: {
+                mailboxId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "Idempotent-Redacted": components["headers"]["Idempotent-Redacted"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Mailbox"];
+                };
+            };
+            400: components["responses"]["BadRequestOrValidationFailedReplayable"];
+            401: components["responses"]["UnauthenticatedReplayable"];
+            403: components["responses"]["ForbiddenReplayable"];
+            404: components["responses"]["NotFoundReplayable"];
+            408: components["responses"]["RequestTimeoutReplayable"];
+            409: components["responses"]["InvalidTransitionOrIdempotencyInProgressReplayable"];
+            412: components["responses"]["PreconditionFailedReplayable"];
+            413: components["responses"]["PayloadTooLargeReplayable"];
+            415: components["responses"]["UnsupportedMediaTypeReplayable"];
+            422: components["responses"]["IdempotencyKeyReusedReplayable"];
+            431: components["responses"]["HeadersTooLargeReplayable"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    reactivateMailbox: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you read; 412 if the resource changed since */
+                "if-match"?: string;
+                /** @description A retry with the same key replays the first answer */
+                "idempotency-key"?: string;
+            };
+            path: {
+                mailboxId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "Idempotent-Redacted": components["headers"]["Idempotent-Redacted"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Mailbox"];
+                };
+            };
+            400: components["responses"]["BadRequestOrValidationFailedReplayable"];
+            401: components["responses"]["UnauthenticatedReplayable"];
+            403: components["responses"]["ForbiddenReplayable"];
+            404: components["responses"]["NotFoundReplayable"];
+            408: components["responses"]["RequestTimeoutReplayable"];
+            409: components["responses"]["InvalidTransitionOrIdempotencyInProgressReplayable"];
+            412: components["responses"]["PreconditionFailedReplayable"];
+            413: components["responses"]["PayloadTooLargeReplayable"];
+            415: components["responses"]["UnsupportedMediaTypeReplayable"];
+            422: components["responses"]["IdempotencyKeyReusedReplayable"];
+            431: components["responses"]["HeadersTooLargeReplayable"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    changeMailboxType: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you read; 412 if the resource changed since */
+                "if-match"?: string;
+                /** @description A retry with the same key replays the first answer */
+                "idempotency-key"?: string;
+            };
+            path: {
+                mailboxId: string;
+            };
+            cookie?: never;
+        };
+        /** @description The new type and the fields it needs (e.g. a responsible for ORG) */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "type": "MED"
+                 *     }
+                 */
+                "application/json": {
+                    /**
+                     * @description PER personal, MED Medimail-only login, INT internal without RPPS, ORG shared, APP applicative
+                     * @enum {string}
+                     */
+                    type: "PER" | "MED" | "INT" | "ORG" | "APP";
+                    /** @description For ORG/APP: the box's name, e.g. "Service BE" */
+                    lastName?: string;
+                    /** @description For ORG/APP: a second label, e.g. the structure */
+                    firstName?: string;
+                    /** @enum {string|null} */
+                    civility?: "M" | "MME" | null;
+                    /** @description TRE_G15 code, e.g. `10` (Médecin) */
+                    profession?: string | null;
+                    /** @description TRE_R09: C, E or M */
+                    professionCategory?: string | null;
+                    /** @description Savoir-faire, e.g. `SM54` */
+                    specialty?: string | null;
+                    /** @description 11 digits with a Luhn key (a wrong key is accepted on test accounts only) */
+                    rpps?: string | null;
+                    /** @description 9 digits */
+                    adeli?: string | null;
+                    service?: string | null;
+                    organisationName?: string | null;
+                    address?: string | null;
+                    postalCode?: string | null;
+                    city?: string | null;
+                    phone?: string | null;
+                    /** @description Published with the box */
+                    mailboxPhone?: string | null;
+                    /** @description Dématérialisation: accepts paperless exchanges */
+                    paperless?: boolean | null;
+                    /**
+                     * Format: date
+                     * @description The box is deactivated on this date
+                     */
+                    expiresAt?: string | null;
+                    /** @description Test account: its MSSanté address is never published */
+                    isTest?: boolean;
+                    /** @description Explicit directory visibility; null follows the default (unlisted until the user finishes registration) */
+                    directoryVisible?: boolean | null;
+                    /** @description ORG and APP only */
+                    responsible?: {
+                        lastName: string;
+                        firstName: string;
+                        profession?: string | null;
+                        rpps?: string | null;
+                        adeli?: string | null;
+                    } | null;
+                    /** @description ORG and APP only: what the box is used for */
+                    description?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "Idempotent-Redacted": components["headers"]["Idempotent-Redacted"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Mailbox"];
+                };
+            };
+            400: components["responses"]["BadRequestOrValidationFailedReplayable"];
+            401: components["responses"]["UnauthenticatedReplayable"];
+            403: components["responses"]["ForbiddenReplayable"];
+            404: components["responses"]["NotFoundReplayable"];
+            408: components["responses"]["RequestTimeoutReplayable"];
+            409: components["responses"]["InvalidTransitionOrIdempotencyInProgressReplayable"];
+            412: components["responses"]["PreconditionFailedReplayable"];
+            413: components["responses"]["PayloadTooLargeReplayable"];
+            415: components["responses"]["UnsupportedMediaTypeReplayable"];
+            422: components["responses"]["BusinessRuleViolatedOrIdempotencyKeyReusedOrQuotaExceededReplayable"];
+            431: components["responses"]["HeadersTooLargeReplayable"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    transferMailbox: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you read; 412 if the resource changed since */
+                "if-match"?: string;
+                /** @description A retry with the same key replays the first answer */
+                "idempotency-key"?: string;
+            };
+            path: {
+                mailboxId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "structureId": "7d1e2f30-4a5b-4c6d-8e9f-a0b1c2d3e4f5"
+                 *     }
+                 */
+                "application/json": {
+                    /** Format: uuid */
+                    structureId: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "Idempotent-Redacted": components["headers"]["Idempotent-Redacted"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Mailbox"];
+                };
+            };
+            400: components["responses"]["BadRequestOrValidationFailedReplayable"];
+            401: components["responses"]["UnauthenticatedReplayable"];
+            403: components["responses"]["ForbiddenReplayable"];
+            404: components["responses"]["NotFoundReplayable"];
+            408: components["responses"]["RequestTimeoutReplayable"];
+            409: components["responses"]["InvalidTransitionOrIdempotencyInProgressReplayable"];
+            412: components["responses"]["PreconditionFailedReplayable"];
+            413: components["responses"]["PayloadTooLargeReplayable"];
+            415: components["responses"]["UnsupportedMediaTypeReplayable"];
+            422: components["responses"]["BusinessRuleViolatedOrIdempotencyKeyReusedOrQuotaExceededReplayable"];
+            431: components["responses"]["HeadersTooLargeReplayable"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    registerMailbox: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "structureId": "0f6c1f9e-3b1a-4c55-9a0e-1d2b3c4d5e60",
+                 *       "type": "PER",
+                 *       "email": "ines.garcia@ch-aubagne.fr",
+                 *       "lastName": "Garcia",
+                 *       "firstName": "Inès",
+                 *       "civility": "MME",
+                 *       "profession": "50",
+                 *       "adeli": "139876543",
+                 *       "service": "Maternité"
+                 *     }
+                 */
+                "application/json": {
+                    /** Format: uuid */
+                    structureId: string;
+                    /**
+                     * @description PER personal, MED Medimail-only login, INT internal without RPPS, ORG shared, APP applicative
+                     * @enum {string}
+                     */
+                    type: "PER" | "MED" | "INT" | "ORG" | "APP";
+                    /** Format: email */
+                    email: string;
+                    /** @description For ORG/APP: the box's name, e.g. "Service BE" */
+                    lastName: string;
+                    /** @description For ORG/APP: a second label, e.g. the structure */
+                    firstName: string;
+                    /** @enum {string|null} */
+                    civility?: "M" | "MME" | null;
+                    /** @description TRE_G15 code, e.g. `10` (Médecin) */
+                    profession?: string | null;
+                    /** @description TRE_R09: C, E or M */
+                    professionCategory?: string | null;
+                    /** @description Savoir-faire, e.g. `SM54` */
+                    specialty?: string | null;
+                    /** @description 11 digits with a Luhn key (a wrong key is accepted on test accounts only) */
+                    rpps?: string | null;
+                    /** @description 9 digits */
+                    adeli?: string | null;
+                    service?: string | null;
+                    organisationName?: string | null;
+                    address?: string | null;
+                    postalCode?: string | null;
+                    city?: string | null;
+                    phone?: string | null;
+                    /** @description Published with the box */
+                    mailboxPhone?: string | null;
+                    /** @description Dématérialisation: accepts paperless exchanges */
+                    paperless?: boolean | null;
+                    /**
+                     * Format: date
+                     * @description The box is deactivated on this date
+                     */
+                    expiresAt?: string | null;
+                    /** @description Test account: its MSSanté address is never published */
+                    isTest?: boolean;
+                    /** @description Explicit directory visibility; null follows the default (unlisted until the user finishes registration) */
+                    directoryVisible?: boolean | null;
+                    /** @description ORG and APP only */
+                    responsible?: {
+                        lastName: string;
+                        firstName: string;
+                        profession?: string | null;
+                        rpps?: string | null;
+                        adeli?: string | null;
+                    } | null;
+                    /** @description ORG and APP only: what the box is used for */
+                    description?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Mailbox"];
+                };
+            };
+            /** @description Malformed request, or one that does not match the schema */
+            400: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BAD_REQUEST" | "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Unknown, or not visible to the caller */
+            404: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description The request did not arrive whole in time */
+            408: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "REQUEST_TIMEOUT";
+                    };
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "EMAIL_TAKEN";
+                    };
+                };
+            };
+            /** @description Request body or upload too large */
+            413: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unsupported content type or file */
+            415: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description Business rule violated */
+            422: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BUSINESS_RULE_VIOLATED";
+                    };
+                };
+            };
+            /** @description Too many requests: retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description The request headers are too large */
+            431: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "HEADERS_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unexpected failure: quote the `requestId` to the operator */
+            500: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "INTERNAL";
+                    };
+                };
+            };
+            /** @description The database is unavailable for a moment (restart, failover): retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    completeRegistration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "token": "rgt_Qm3xV8pLz2NcT7wKb4YdH9sF",
+                 *       "phone": "+33612345678"
+                 *     }
+                 */
+                "application/json": {
+                    /** @description The token of the invitation or reminder */
+                    token: string;
+                    phone?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Mailbox"];
+                };
+            };
+            /** @description Malformed request, or one that does not match the schema */
+            400: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BAD_REQUEST" | "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Unknown, or not visible to the caller */
+            404: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description The request did not arrive whole in time */
+            408: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "REQUEST_TIMEOUT";
+                    };
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "INVALID_TRANSITION";
+                    };
+                };
+            };
+            /** @description Request body or upload too large */
+            413: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unsupported content type or file */
+            415: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description Too many requests: retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description The request headers are too large */
+            431: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "HEADERS_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unexpected failure: quote the `requestId` to the operator */
+            500: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "INTERNAL";
+                    };
+                };
+            };
+            /** @description The database is unavailable for a moment (restart, failover): retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    listNotifications: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque; the previous page's nextCursor */
+                cursor?: string;
+                structureId?: string;
+                mailboxId?: string;
+                kind?: "invitation" | "reminder" | "expiry_warning" | "deletion_warning" | "email_change";
+                status?: "queued" | "sent" | "failed";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of Notification items, in the list's order */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPage"];
+                };
+            };
+            400: components["responses"]["BadRequestOrValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    recordMailboxActivity: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                mailboxId: string;
+            };
+            cookie?: never;
+        };
+        /** @description Optional: an empty body records activity now */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "at": "2026-03-02T08:47:12.000Z"
+                 *     }
+                 */
+                "application/json": {
+                    /**
+                     * Format: date-time
+                     * @description When the box was used, if the platform reports late; default now. A time in the future counts as now.
+                     */
+                    at?: string;
+                } | null;
+            };
+        };
+        responses: {
+            /** @description Recorded */
+            204: {
+                headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "Idempotent-Redacted": components["headers"]["Idempotent-Redacted"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequestOrValidationFailedReplayable"];
+            401: components["responses"]["UnauthenticatedReplayable"];
+            403: components["responses"]["ForbiddenReplayable"];
+            404: components["responses"]["NotFoundReplayable"];
+            408: components["responses"]["RequestTimeoutReplayable"];
+            409: components["responses"]["InvalidTransitionOrIdempotencyInProgressReplayable"];
+            413: components["responses"]["PayloadTooLargeReplayable"];
+            415: components["responses"]["UnsupportedMediaTypeReplayable"];
+            422: components["responses"]["IdempotencyKeyReusedReplayable"];
+            431: components["responses"]["HeadersTooLargeReplayable"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    restoreMailbox: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you read; 412 if the resource changed since */
+                "if-match"?: string;
+                /** @description A retry with the same key replays the first answer */
+                "idempotency-key"?: string;
+            };
+            path: {
+                mailboxId: string;
+            };
+            cookie?: never;
+        };
+        /** @description Optional */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "withoutCorrespondence": false
+                 *     }
+                 */
+                "application/json": {
+                    /**
+                     * @description Restore even when the MSSanté address the deletion withdrew is now someone else's (or its domain left the structure, or the quota is used up): the box comes back without an address. Default false: such a restore is refused.
+                     * @default false
+                     */
+                    withoutCorrespondence?: boolean;
+                } | null;
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "Idempotent-Redacted": components["headers"]["Idempotent-Redacted"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Mailbox"];
+                };
+            };
+            400: components["responses"]["BadRequestOrValidationFailedReplayable"];
+            401: components["responses"]["UnauthenticatedReplayable"];
+            403: components["responses"]["ForbiddenReplayable"];
+            404: components["responses"]["NotFoundReplayable"];
+            408: components["responses"]["RequestTimeoutReplayable"];
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "Idempotent-Redacted": components["headers"]["Idempotent-Redacted"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "EMAIL_TAKEN" | "ADDRESS_TAKEN" | "INVALID_TRANSITION" | "RETENTION_EXPIRED" | "IDEMPOTENCY_IN_PROGRESS";
+                    };
+                };
+            };
+            412: components["responses"]["PreconditionFailedReplayable"];
+            413: components["responses"]["PayloadTooLargeReplayable"];
+            415: components["responses"]["UnsupportedMediaTypeReplayable"];
+            422: components["responses"]["BusinessRuleViolatedOrIdempotencyKeyReusedOrQuotaExceededReplayable"];
+            431: components["responses"]["HeadersTooLargeReplayable"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    runLifecycleSweep: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A retry with the same key replays the first answer */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "Idempotent-Redacted": components["headers"]["Idempotent-Redacted"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SweepReport"];
+                };
+            };
+            400: components["responses"]["BadRequestOrValidationFailedReplayable"];
+            401: components["responses"]["UnauthenticatedReplayable"];
+            403: components["responses"]["ForbiddenReplayable"];
+            408: components["responses"]["RequestTimeoutReplayable"];
+            409: components["responses"]["IdempotencyInProgressReplayable"];
+            413: components["responses"]["PayloadTooLargeReplayable"];
+            415: components["responses"]["UnsupportedMediaTypeReplayable"];
+            422: components["responses"]["IdempotencyKeyReusedReplayable"];
+            431: components["responses"]["HeadersTooLargeReplayable"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listUpcomingLifecycleEvents: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque; the previous page's nextCursor */
+                cursor?: string;
+                structureId?: string;
+                /** @description The window: what falls due from now to now + withinDays (overdue boxes the next sweep handles are included) */
+                withinDays?: number;
+                reason?: "expiry" | "inactivity";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of UpcomingItem items, in the list's order */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpcomingItemPage"];
+                };
+            };
+            400: components["responses"]["BadRequestOrValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createEmailChangeRequest: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A retry with the same key replays the first answer */
+                "idempotency-key"?: string;
+            };
+            path: {
+                mailboxId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "newEmail": "thomas.bernard-urgences@ch-aubagne.fr"
+                 *     }
+                 */
+                "application/json": {
+                    /** Format: email */
+                    newEmail: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "Idempotent-Redacted": components["headers"]["Idempotent-Redacted"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmailChangeRequest"];
+                };
+            };
+            400: components["responses"]["BadRequestOrValidationFailedReplayable"];
+            401: components["responses"]["UnauthenticatedReplayable"];
+            403: components["responses"]["ForbiddenReplayable"];
+            404: components["responses"]["NotFoundReplayable"];
+            408: components["responses"]["RequestTimeoutReplayable"];
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "Idempotent-Redacted": components["headers"]["Idempotent-Redacted"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "EMAIL_TAKEN" | "INVALID_TRANSITION" | "EMAIL_CHANGE_PENDING" | "IDEMPOTENCY_IN_PROGRESS";
+                    };
+                };
+            };
+            413: components["responses"]["PayloadTooLargeReplayable"];
+            415: components["responses"]["UnsupportedMediaTypeReplayable"];
+            422: components["responses"]["BusinessRuleViolatedOrIdempotencyKeyReusedReplayable"];
+            431: components["responses"]["HeadersTooLargeReplayable"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listEmailChangeRequests: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque; the previous page's nextCursor */
+                cursor?: string;
+                structureId?: string;
+                mailboxId?: string;
+                /** @description `pending` until approved (the change is applied), rejected or cancelled; those three are final */
+                status?: "pending" | "approved" | "rejected" | "cancelled";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of EmailChangeRequest items, in the list's order */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmailChangeRequestPage"];
+                };
+            };
+            400: components["responses"]["BadRequestOrValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getEmailChangeRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmailChangeRequest"];
+                };
+            };
+            /** @description Not modified: `If-None-Match` names the current ETag; no body */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequestOrValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    approveEmailChangeRequest: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you read; 412 if the resource changed since */
+                "if-match"?: string;
+                /** @description A retry with the same key replays the first answer */
+                "idempotency-key"?: string;
+            };
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "Idempotent-Redacted": components["headers"]["Idempotent-Redacted"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmailChangeRequest"];
+                };
+            };
+            400: components["responses"]["BadRequestOrValidationFailedReplayable"];
+            401: components["responses"]["UnauthenticatedReplayable"];
+            403: components["responses"]["ForbiddenReplayable"];
+            404: components["responses"]["NotFoundReplayable"];
+            408: components["responses"]["RequestTimeoutReplayable"];
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "Idempotent-Redacted": components["headers"]["Idempotent-Redacted"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "EMAIL_TAKEN" | "INVALID_TRANSITION" | "IDEMPOTENCY_IN_PROGRESS";
+                    };
+                };
+            };
+            412: components["responses"]["PreconditionFailedReplayable"];
+            413: components["responses"]["PayloadTooLargeReplayable"];
+            415: components["responses"]["UnsupportedMediaTypeReplayable"];
+            422: components["responses"]["IdempotencyKeyReusedReplayable"];
+            431: components["responses"]["HeadersTooLargeReplayable"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    rejectEmailChangeRequest: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you read; 412 if the resource changed since */
+                "if-match"?: string;
+                /** @description A retry with the same key replays the first answer */
+                "idempotency-key"?: string;
+            };
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        /** @description Optional: `{ "reason": "…" }`, `{}`, or no body at all */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reason": "L'adresse demandée n'appartient pas au centre hospitalier"
+                 *     }
+                 */
+                "application/json": {
+                    /** @description Kept on the request and in the audit trail */
+                    reason?: string;
+                } | null;
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "Idempotent-Redacted": components["headers"]["Idempotent-Redacted"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmailChangeRequest"];
+                };
+            };
+            400: components["responses"]["BadRequestOrValidationFailedReplayable"];
+            401: components["responses"]["UnauthenticatedReplayable"];
+            403: components["responses"]["ForbiddenReplayable"];
+            404: components["responses"]["NotFoundReplayable"];
+            408: components["responses"]["RequestTimeoutReplayable"];
+            409: components["responses"]["InvalidTransitionOrIdempotencyInProgressReplayable"];
+            412: components["responses"]["PreconditionFailedReplayable"];
+            413: components["responses"]["PayloadTooLargeReplayable"];
+            415: components["responses"]["UnsupportedMediaTypeReplayable"];
+            422: components["responses"]["IdempotencyKeyReusedReplayable"];
+            431: components["responses"]["HeadersTooLargeReplayable"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    cancelEmailChangeRequest: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you read; 412 if the resource changed since */
+                "if-match"?: string;
+                /** @description A retry with the same key replays the first answer */
+                "idempotency-key"?: string;
+            };
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        /** @description Optional: `{ "reason": "…" }`, `{}`, or no body at all */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reason": "L'adresse demandée n'appartient pas au centre hospitalier"
+                 *     }
+                 */
+                "application/json": {
+                    /** @description Kept on the request and in the audit trail */
+                    reason?: string;
+                } | null;
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "Idempotent-Redacted": components["headers"]["Idempotent-Redacted"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmailChangeRequest"];
+                };
+            };
+            400: components["responses"]["BadRequestOrValidationFailedReplayable"];
+            401: components["responses"]["UnauthenticatedReplayable"];
+            403: components["responses"]["ForbiddenReplayable"];
+            404: components["responses"]["NotFoundReplayable"];
+            408: components["responses"]["RequestTimeoutReplayable"];
+            409: components["responses"]["InvalidTransitionOrIdempotencyInProgressReplayable"];
+            412: components["responses"]["PreconditionFailedReplayable"];
+            413: components["responses"]["PayloadTooLargeReplayable"];
+            415: components["responses"]["UnsupportedMediaTypeReplayable"];
+            422: components["responses"]["IdempotencyKeyReusedReplayable"];
+            431: components["responses"]["HeadersTooLargeReplayable"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    sendReminders: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A retry with the same key replays the first answer */
+                "idempotency-key"?: string;
+            };
+            path: {
+                structureId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "Idempotent-Redacted": components["headers"]["Idempotent-Redacted"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Reminder"];
+                };
+            };
+            400: components["responses"]["BadRequestOrValidationFailedReplayable"];
+            401: components["responses"]["UnauthenticatedReplayable"];
+            403: components["responses"]["ForbiddenReplayable"];
+            404: components["responses"]["NotFoundReplayable"];
+            408: components["responses"]["RequestTimeoutReplayable"];
+            409: components["responses"]["IdempotencyInProgressReplayable"];
+            413: components["responses"]["PayloadTooLargeReplayable"];
+            415: components["responses"]["UnsupportedMediaTypeReplayable"];
+            422: components["responses"]["IdempotencyKeyReusedReplayable"];
+            431: components["responses"]["HeadersTooLargeReplayable"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getLastReminder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                structureId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The last reminder of the structure, or null when it never sent one */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LastReminder"];
+                };
+            };
+            400: components["responses"]["BadRequestOrValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listLastReminderRecipients: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque; the previous page's nextCursor */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                structureId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of ReminderRecipient items, in the list's order */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReminderRecipientPage"];
+                };
+            };
+            400: components["responses"]["BadRequestOrValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getAlimentationReport: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque; the previous page's nextCursor */
+                cursor?: string;
+                /** @description json: one page of issues and the summary; csv (`;`, UTF-8 with BOM) and xlsx: every matching issue, streamed, `limit` and `cursor` ignored. A shortcut for `Accept`, which it wins over when both are given; without either, json */
+                format?: "json" | "csv" | "xlsx";
+                /** @description Stable rule code (see the rule catalogue) */
+                rule?: "MISSING_CORRESPONDENCE" | "INT_WITHOUT_RPPS" | "INT_WITHOUT_EXPIRY" | "ADELI_ONLY" | "STRUCTURE_WITHOUT_NATIONAL_ID" | "STRUCTURE_ID_KEY" | "ORG_WITHOUT_RESPONSIBLE" | "RESPONSIBLE_WITHOUT_IDENTIFIER" | "ORG_WITHOUT_DESCRIPTION" | "ORG_WITHOUT_CONNECTION_ACCOUNT" | "PER_WITH_RESPONSIBLE" | "PROFESSION_UNKNOWN" | "PROFESSION_DEPRECATED" | "RPPS_NOT_IN_REFERENCE" | "NAME_MISMATCH_REFERENCE" | "EXPIRY_PASSED" | "DOMAIN_NOT_MSSANTE";
+                /** @description blocking: the box is not published while the issue stands; warning: published, but the data is poor */
+                severity?: "blocking" | "warning";
+                /** @description PER personal, MED Medimail-only login, INT internal without RPPS, ORG shared, APP applicative */
+                type?: "PER" | "MED" | "INT" | "ORG" | "APP";
+            };
+            header?: {
+                /** @description `fr` for French messages; English by default */
+                "accept-language"?: string;
+            };
+            path: {
+                structureId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report: one page as JSON, or every matching issue as a CSV or XLSX file */
+            200: {
+                headers: {
+                    "Content-Disposition": components["headers"]["Content-Disposition"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlimentationReport"];
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            400: components["responses"]["BadRequestOrValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            408: components["responses"]["RequestTimeout"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    uploadReferenceExtraction: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A retry with the same key replays the first answer */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description The ANS `Extraction_Correspondance_MSSante` file, as published (UTF-8, `|`-separated)
+                     */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Accepted: the work goes on in the background; follow it with the resource returned */
+            202: {
+                headers: {
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "Idempotent-Redacted": components["headers"]["Idempotent-Redacted"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReferenceExtraction"];
+                };
+            };
+            400: components["responses"]["BadRequestOrValidationFailedReplayable"];
+            401: components["responses"]["UnauthenticatedReplayable"];
+            403: components["responses"]["ForbiddenReplayable"];
+            408: components["responses"]["RequestTimeoutReplayable"];
+            409: components["responses"]["IdempotencyInProgressReplayable"];
+            413: components["responses"]["PayloadTooLargeReplayable"];
+            415: components["responses"]["UnsupportedMediaTypeReplayable"];
+            422: components["responses"]["IdempotencyKeyReusedReplayable"];
+            431: components["responses"]["HeadersTooLargeReplayable"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getReferenceExtraction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                extractionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReferenceExtraction"];
+                };
+            };
+            400: components["responses"]["BadRequestOrValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getReference: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Reference"];
+                };
+            };
+            400: components["responses"]["BadRequestOrValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            408: components["responses"]["RequestTimeout"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listDirectoryEntries: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque; the previous page's nextCursor */
+                cursor?: string;
+                /** @description A `syncToken` of an earlier answer, or an ISO 8601 date-time: lists what was published, changed or withdrawn after it */
+                since?: string;
+                structureId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DirectoryPage"];
+                };
+            };
+            400: components["responses"]["BadRequestOrValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getStructureActivity: {
+        parameters: {
+            query?: {
+                /** @description Window of `expiringSoon` */
+                expiringWithinDays?: number;
+                /** @description Window of `dueForDeletion`; by default the first inactivity warning's (30 days) */
+                deletionWithinDays?: number;
+                /** @description Length of each list */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                structureId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StructureActivity"];
+                };
+            };
+            400: components["responses"]["BadRequestOrValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getCorrespondence: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                mailboxId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MailboxCorrespondence"];
+                };
+            };
+            /** @description Not modified: `If-None-Match` names the current ETag; no body */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequestOrValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    putCorrespondence: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you read; 412 if the resource changed since */
+                "if-match"?: string;
+            };
+            path: {
+                mailboxId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "localPart": "camille.martin",
+                 *       "domain": "ch-aubagne.mssante.fr"
+                 *     }
+                 */
+                "application/json": {
+                    /** @description The text before the `@`: at most 64 lowercase letters, digits, `.`, `-`, `_`; no leading, trailing or double dot */
+                    localPart: string;
+                    /** @description One of the structure's MSSanté domains; omitted, null or empty: the structure's first domain */
+                    domain?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MailboxCorrespondence"];
+                };
+            };
+            400: components["responses"]["BadRequestOrValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "ADDRESS_TAKEN" | "INVALID_TRANSITION";
+                    };
+                };
+            };
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description Business rule violated */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "BUSINESS_RULE_VIOLATED" | "QUOTA_EXCEEDED";
+                    };
+                };
+            };
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    deleteCorrespondence: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you read; 412 if the resource changed since */
+                "if-match"?: string;
+            };
+            path: {
+                mailboxId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MailboxCorrespondence"];
+                };
+            };
+            400: components["responses"]["BadRequestOrValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["InvalidTransition"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            428: components["responses"]["PreconditionRequired"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listConnectionAccounts: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque; the previous page's nextCursor */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                mailboxId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of ConnectionAccount items, in the list's order */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectionAccountPage"];
+                };
+            };
+            400: components["responses"]["BadRequestOrValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    replaceConnectionAccounts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                mailboxId: string;
+            };
+            cookie?: never;
+        };
+        /** @description The whole new list; an empty list removes every account */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "items": [
+                 *         {
+                 *           "mailboxId": "2a3b4c5d-6e7f-4a8b-9c0d-1e2f3a4b5c61",
+                 *           "isDefault": true,
+                 *           "notifyOnReceipt": true
+                 *         },
+                 *         {
+                 *           "email": "thomas.bernard@ch-aubagne.fr"
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": {
+                    items: {
+                        /** Format: uuid */
+                        mailboxId?: string;
+                        /** Format: email */
+                        email?: string;
+                        /** @default false */
+                        isDefault?: boolean;
+                        /** @default false */
+                        notifyOnReceipt?: boolean;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description A page of ConnectionAccount items, in the list's order */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectionAccountPage"];
+                };
+            };
+            400: components["responses"]["BadRequestOrValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "INVALID_TRANSITION" | "ALREADY_LINKED" | "DEFAULT_TAKEN";
+                    };
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["BusinessRuleViolated"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    addConnectionAccount: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A retry with the same key replays the first answer */
+                "idempotency-key"?: string;
+            };
+            path: {
+                mailboxId: string;
+            };
+            cookie?: never;
+        };
+        /** @description A nominative box named by `mailboxId` or by `email` (one of the two) */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "mailboxId": "2a3b4c5d-6e7f-4a8b-9c0d-1e2f3a4b5c61",
+                 *       "isDefault": true,
+                 *       "notifyOnReceipt": true
+                 *     }
+                 */
+                "application/json": {
+                    /** Format: uuid */
+                    mailboxId?: string;
+                    /** Format: email */
+                    email?: string;
+                    /** @default false */
+                    isDefault?: boolean;
+                    /** @default false */
+                    notifyOnReceipt?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "Idempotent-Redacted": components["headers"]["Idempotent-Redacted"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectionAccount"];
+                };
+            };
+            400: components["responses"]["BadRequestOrValidationFailedReplayable"];
+            401: components["responses"]["UnauthenticatedReplayable"];
+            403: components["responses"]["ForbiddenReplayable"];
+            404: components["responses"]["NotFoundReplayable"];
+            408: components["responses"]["RequestTimeoutReplayable"];
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "Idempotent-Redacted": components["headers"]["Idempotent-Redacted"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "INVALID_TRANSITION" | "ALREADY_LINKED" | "DEFAULT_TAKEN" | "IDEMPOTENCY_IN_PROGRESS";
+                    };
+                };
+            };
+            413: components["responses"]["PayloadTooLargeReplayable"];
+            415: components["responses"]["UnsupportedMediaTypeReplayable"];
+            422: components["responses"]["BusinessRuleViolatedOrIdempotencyKeyReusedReplayable"];
+            431: components["responses"]["HeadersTooLargeReplayable"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    removeConnectionAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                mailboxId: string;
+                accountMailboxId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequestOrValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["InvalidTransition"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["BusinessRuleViolated"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listAccessibleMailboxes: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque; the previous page's nextCursor */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                mailboxId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of AccessibleMailbox items, in the list's order */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccessibleMailboxPage"];
+                };
+            };
+            400: components["responses"]["BadRequestOrValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updateAccessibleMailbox: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                mailboxId: string;
+                sharedMailboxId: string;
+            };
+            cookie?: never;
+        };
+        /** @description The settings to change; those omitted stay */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "isDefault": true,
+                 *       "notifyOnReceipt": true
+                 *     }
+                 */
+                "application/json": {
+                    /** @description `true`: open this box at sign-in (the login's previous default, if any, is unset); `false`: open the login's own box */
+                    isDefault?: boolean;
+                    /** @description Notify the login's owner when this box receives mail */
+                    notifyOnReceipt?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccessibleMailbox"];
+                };
+            };
+            400: components["responses"]["BadRequestOrValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["InvalidTransition"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listDelegates: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque; the previous page's nextCursor */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                mailboxId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of Delegate items, in the list's order */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DelegatePage"];
+                };
+            };
+            400: components["responses"]["BadRequestOrValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    addDelegate: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A retry with the same key replays the first answer */
+                "idempotency-key"?: string;
+            };
+            path: {
+                mailboxId: string;
+            };
+            cookie?: never;
+        };
+        /** @description The delegate, named by `delegateMailboxId` or by its reference `email` (one of the two) */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "delegateMailboxId": "2a3b4c5d-6e7f-4a8b-9c0d-1e2f3a4b5c63"
+                 *     }
+                 */
+                "application/json": {
+                    /** Format: uuid */
+                    delegateMailboxId?: string;
+                    /** Format: email */
+                    email?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "Idempotent-Redacted": components["headers"]["Idempotent-Redacted"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Delegate"];
+                };
+            };
+            400: components["responses"]["BadRequestOrValidationFailedReplayable"];
+            401: components["responses"]["UnauthenticatedReplayable"];
+            403: components["responses"]["ForbiddenReplayable"];
+            404: components["responses"]["NotFoundReplayable"];
+            408: components["responses"]["RequestTimeoutReplayable"];
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "Idempotent-Redacted": components["headers"]["Idempotent-Redacted"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "INVALID_TRANSITION" | "ALREADY_LINKED" | "IDEMPOTENCY_IN_PROGRESS";
+                    };
+                };
+            };
+            413: components["responses"]["PayloadTooLargeReplayable"];
+            415: components["responses"]["UnsupportedMediaTypeReplayable"];
+            422: components["responses"]["BusinessRuleViolatedOrIdempotencyKeyReusedReplayable"];
+            431: components["responses"]["HeadersTooLargeReplayable"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    removeDelegate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                mailboxId: string;
+                delegateMailboxId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequestOrValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["InvalidTransition"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["BusinessRuleViolated"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getImportTemplate: {
+        parameters: {
+            query?: {
+                /** @description `xlsx` (with a "Notice" sheet) or `csv` (`;`-separated, UTF-8 with BOM, as French Excel opens it). Wins over `Accept` when both are given; without it, `Accept` chooses (`text/csv` or the xlsx type), and xlsx when it does not say */
+                format?: "xlsx" | "csv";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The template (xlsx or csv) */
+            200: {
+                headers: {
+                    "Content-Disposition": components["headers"]["Content-Disposition"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            400: components["responses"]["BadRequestOrValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            406: components["responses"]["NotAcceptable"];
+            408: components["responses"]["RequestTimeout"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listImports: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque; the previous page's nextCursor */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                structureId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of Import items, in the list's order */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportPage"];
+                };
+            };
+            400: components["responses"]["BadRequestOrValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createImport: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A retry with the same key replays the first answer */
+                "idempotency-key"?: string;
+            };
+            path: {
+                structureId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description The loaduser file: csv (`;` or `,`; UTF-8, with or without BOM, or Windows-1252), xls or xlsx (first sheet). Its format is read from its bytes, whatever the part type or name says
+                     */
+                    file: string;
+                    /**
+                     * @description Validate every row and report what the import would do, writing nothing
+                     * @default false
+                     */
+                    dryRun?: boolean;
+                    /**
+                     * @description `abort`: if any row fails, nothing is written; `skip`: valid rows are written, failed ones reported
+                     * @default abort
+                     * @enum {string}
+                     */
+                    onError?: "abort" | "skip";
+                    /**
+                     * @description Queue an invitation e-mail for each box created
+                     * @default false
+                     */
+                    notify?: boolean;
+                    /** @description Directory visibility of the boxes created (column R, when filled, wins); unset: the default of each box type */
+                    directoryVisible?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Accepted: the work goes on in the background; follow it with the resource returned */
+            202: {
+                headers: {
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "Idempotent-Redacted": components["headers"]["Idempotent-Redacted"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Import"];
+                };
+            };
+            400: components["responses"]["BadRequestOrValidationFailedReplayable"];
+            401: components["responses"]["UnauthenticatedReplayable"];
+            403: components["responses"]["ForbiddenReplayable"];
+            404: components["responses"]["NotFoundReplayable"];
+            408: components["responses"]["RequestTimeoutReplayable"];
+            409: components["responses"]["IdempotencyInProgressReplayable"];
+            413: components["responses"]["PayloadTooLargeReplayable"];
+            415: components["responses"]["UnsupportedMediaTypeReplayable"];
+            422: components["responses"]["IdempotencyKeyReusedReplayable"];
+            431: components["responses"]["HeadersTooLargeReplayable"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getImport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                importId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Import"];
+                };
+            };
+            400: components["responses"]["BadRequestOrValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listImportRows: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque; the previous page's nextCursor */
+                cursor?: string;
+                outcome?: "created" | "updated" | "unchanged" | "failed";
+            };
+            header?: never;
+            path: {
+                importId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of ImportRow items, in the list's order */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportRowPage"];
+                };
+            };
+            400: components["responses"]["BadRequestOrValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getImportReport: {
+        parameters: {
+            query?: {
+                /** @description `xlsx` (with a "Notice" sheet) or `csv` (`;`-separated, UTF-8 with BOM, as French Excel opens it). Wins over `Accept` when both are given; without it, `Accept` chooses (`text/csv` or the xlsx type), and xlsx when it does not say */
+                format?: "xlsx" | "csv";
+            };
+            header?: never;
+            path: {
+                importId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The annotated upload (xlsx or csv) */
+            200: {
+                headers: {
+                    "Content-Disposition": components["headers"]["Content-Disposition"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            400: components["responses"]["BadRequestOrValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            408: components["responses"]["RequestTimeout"];
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "CONFLICT";
+                    };
+                };
+            };
+            /** @description No longer available */
+            410: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "IMPORT_FILE_DELETED";
+                    };
+                };
+            };
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    exportMailboxes: {
+        parameters: {
+            query?: {
+                /** @description `xlsx` (with a "Notice" sheet) or `csv` (`;`-separated, UTF-8 with BOM, as French Excel opens it). Wins over `Accept` when both are given; without it, `Accept` chooses (`text/csv` or the xlsx type), and xlsx when it does not say */
+                format?: "xlsx" | "csv";
+            };
+            header?: never;
+            path: {
+                structureId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The boxes in the loaduser layout (xlsx or csv) */
+            200: {
+                headers: {
+                    "Content-Disposition": components["headers"]["Content-Disposition"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            400: components["responses"]["BadRequestOrValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            408: components["responses"]["RequestTimeout"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    exportDeletedMailboxes: {
+        parameters: {
+            query?: {
+                /** @description `xlsx` (with a "Notice" sheet) or `csv` (`;`-separated, UTF-8 with BOM, as French Excel opens it). Wins over `Accept` when both are given; without it, `Accept` chooses (`text/csv` or the xlsx type), and xlsx when it does not say */
+                format?: "xlsx" | "csv";
+            };
+            header?: never;
+            path: {
+                structureId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The boxes in the loaduser layout (xlsx or csv) */
+            200: {
+                headers: {
+                    "Content-Disposition": components["headers"]["Content-Disposition"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            400: components["responses"]["BadRequestOrValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            408: components["responses"]["RequestTimeout"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
 }
