@@ -187,6 +187,10 @@ describe('the other commands', () => {
     }
     const one = await balise(['mailboxes', 'get', first.id, '--json']);
     expect(JSON.parse(one.stdout)).toEqual(first);
+
+    // An admin key sees its own structure only.
+    const structures = await balise(['structures', 'list', '--json']);
+    expect(ndjson(structures.stdout)).toEqual([expect.objectContaining({ id: server.structureId })]);
   });
 
   it('syncs the directory, and again from the token it printed: nothing new the second time', async () => {

@@ -10,6 +10,7 @@ import {
   paginate,
   paginatePages,
   readModifyWrite,
+  retryAfterMs,
   startImport,
   waitForImport,
   type BaliseClient,
@@ -92,6 +93,14 @@ describe('retries', () => {
     expect(read.id).toBe(structureId);
     expect(Date.now() - started).toBeGreaterThanOrEqual(950);
     expect(proxy.seen).toHaveLength(3);
+  });
+
+  it('reads Retry-After as seconds or as an HTTP date', () => {
+    const now = Date.parse('2026-03-02T09:15:00Z');
+    expect(retryAfterMs('120', now)).toBe(120_000);
+    expect(retryAfterMs('Mon, 02 Mar 2026 09:15:30 GMT', now)).toBe(30_000);
+    expect(retryAfterMs('soon', now)).toBeUndefined();
+    expect(retryAfterMs(null, now)).toBeUndefined();
   });
 
   it('gives up after its bounded retries, with the last answer as a typed problem', async () => {
