@@ -2,9 +2,11 @@ import { createWriteStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Option, type Command } from 'commander';
-import { dataOf } from '../client';
-import { paginate } from '../pagination';
+import type { components } from '../generated/schema';
+import { paginatePages } from '../pagination';
 import { contextOf, UsageError } from './context';
+
+type AlimentationReport = components['schemas']['AlimentationReport'];
 
 const formats = (...choices: string[]) => new Option('--format <format>', 'file format').choices(choices);
 
@@ -56,10 +58,13 @@ export function downloadCommands(program: Command): void {
             params: { path: { structureId }, query: { format: 'json', limit: 500, cursor } },
             headers: { Accept: 'application/json' },
           });
-        const first = dataOf(await pages(undefined));
-        const items = [];
-        for await (const item of paginate(pages)) items.push(item);
-        const document = `${JSON.stringify({ ...first, items, nextCursor: null }, null, 2)}`;
+        let first: AlimentationReport | undefined;
+        const items: AlimentationReport['items'] = [];
+        for await (const page of paginatePages(pages)) {
+          first ??= page;
+          items.push(...page.items);
+        }
+        const document = JSON.stringify({ ...first, items, nextCursor: null }, null, 2);
         if (options.output === undefined) out(document);
         else await save(new Response(`${document}\n`), options.output, false);
       },
