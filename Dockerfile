@@ -2,7 +2,8 @@
 FROM node:22-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+# The server only: the client workspace (clients/typescript, the CLI) is neither copied nor installed.
+RUN npm ci --no-audit --no-fund --workspaces=false --include-workspace-root
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 RUN npm run build
@@ -11,7 +12,7 @@ FROM node:22-bookworm-slim
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000 BALISE_DATA_DIR=/data
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+RUN npm ci --omit=dev --no-audit --no-fund --workspaces=false --include-workspace-root && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY migrations ./migrations
 RUN mkdir -p /data && chown node:node /data

@@ -12,6 +12,7 @@ module.exports = tseslint.config(
       'migrations/**',
       'bench/.work/**',
       'scripts/.work/**',
+      'clients/typescript/dist/**',
       '**/*.js',
     ],
   },
@@ -39,10 +40,10 @@ module.exports = tseslint.config(
     },
   },
   {
-    // The client generated from the contract and the scenario that uses it: "type-checks with no
-    // cast" is enforced here, so a contract that types a call wrongly fails the build instead of
-    // being cast around. The looser test rules above are turned back on: no `any` may flow in.
-    files: ['test/contract-client/**/*.ts'],
+    // The client package (@balise/client, its CLI and its tests): "type-checks with no cast" is
+    // enforced here, so a contract that types a call wrongly fails the build instead of being cast
+    // around. The looser test rules above are turned back on: no `any` may flow in.
+    files: ['clients/typescript/**/*.ts'],
     rules: {
       '@typescript-eslint/consistent-type-assertions': ['error', { assertionStyle: 'never' }],
       '@typescript-eslint/no-non-null-assertion': 'error',

@@ -1,13 +1,21 @@
-import { createTestApp, type TestApp } from '../harness';
-import { loaduserCsv, uniqueDomain, uniqueEmail, uniqueLocalPart, validFiness, validRpps } from '../factories';
-import { createBaliseClient, type BaliseClient } from './client';
-import type { components, operations } from './schema';
+import { createTestApp, type TestApp } from '../../../test/harness';
+import {
+  loaduserCsv,
+  uniqueDomain,
+  uniqueEmail,
+  uniqueLocalPart,
+  validFiness,
+  validRpps,
+} from '../../../test/factories';
+import { createGeneratedClient, type GeneratedClient } from '../src/generated/client';
+import type { components, operations } from '../src/generated/schema';
 
 /**
- * What a DPI vendor does with a client generated from the committed contract (openapi-typescript
- * types, openapi-fetch calls), against a live server over real HTTP. It is type-checked with the
- * repository (`npm run typecheck`, strict) and linted without casts, `any` or non-null assertions
- * (eslint.config.js): a call the contract types wrongly fails the build, not just this test.
+ * What a DPI vendor does with the bare generated layer of @balise/client (openapi-typescript types,
+ * openapi-fetch calls; no retries, answers not thrown), against a live server over real HTTP. It is
+ * type-checked with the repository (`npm run typecheck`, strict) and linted without casts, `any` or
+ * non-null assertions (eslint.config.js): a call the contract types wrongly fails the build, not just
+ * this test. The helpers on top are tested in client.test.ts.
  */
 
 type Mailbox = components['schemas']['Mailbox'];
@@ -20,9 +28,9 @@ type ImportForm = operations['createImport']['requestBody']['content']['multipar
 let server: TestApp;
 let baseUrl: string;
 /** As the operator, who creates structures and keys. */
-let operator: BaliseClient;
+let operator: GeneratedClient;
 /** As the structure's admin: what an integrator is given. */
-let admin: BaliseClient;
+let admin: GeneratedClient;
 let structure: components['schemas']['Structure'];
 const boxes = new Map<MailboxType, Mailbox>();
 
@@ -31,7 +39,7 @@ beforeAll(async () => {
     environment: { BALISE_JOBS_ENABLED: 'true', BALISE_JOBS_POLL_MS: '100', BALISE_DIRECTORY_MAX_AGE_SECONDS: '0' },
   });
   baseUrl = await server.app.listen({ port: 0, host: '127.0.0.1' });
-  operator = createBaliseClient(baseUrl, server.operatorKey);
+  operator = createGeneratedClient(baseUrl, server.operatorKey);
   // More than the default 30 s: if this hook timed out, the server it goes on to start (job runner
   // polling) would never be closed and would keep jest from exiting. A loaded machine needs it.
 }, 120_000);
@@ -98,7 +106,7 @@ describe('an integrator scenario through a client generated from openapi/openapi
     );
     // The secret is optional in the contract: an idempotent replay of the creation redacts it.
     if (key.key === undefined) throw new Error('the new key came without its secret');
-    admin = createBaliseClient(baseUrl, key.key);
+    admin = createGeneratedClient(baseUrl, key.key);
 
     const found = await expectSuccess(
       admin.GET('/v1/structures', { params: { query: { q: 'Clinique du Parc' } } }),
