@@ -16,7 +16,8 @@ cd "$work/vendor"
 npm init -y >/dev/null
 npm install --no-audit --no-fund --silent "$work/$tarball"
 
-npx --no-install balise --help | grep -q 'balise import' || { echo "check-pack: balise --help failed" >&2; exit 1; }
+help=$(npx --no-install balise --help) || { echo "check-pack: balise --help failed" >&2; exit 1; }
+grep -q 'balise import' <<<"$help" || { echo "check-pack: balise --help does not show the import example" >&2; exit 1; }
 
 cat > vendor.ts <<'TS'
 import { BaliseProblem, createBaliseClient, paginate, type components } from '@balise/client';

@@ -99,12 +99,21 @@ const ndjson = (text: string): unknown[] =>
 
 describe('balise import', () => {
   it('dry-runs a file with one bad row: exit 1, and --json says which cell', async () => {
-    const run = await balise(['import', badFile, '--structure', server.structureId, '--dry-run', '--wait', '--json']);
+    const run = await balise([
+      'import',
+      badFile,
+      '--structure',
+      server.structureId,
+      '--dry-run',
+      '--no-directory-visible',
+      '--wait',
+      '--json',
+    ]);
     expect(run.code).toBe(1);
     const result: unknown = JSON.parse(run.stdout);
     expect(result).toMatchObject({
       status: 'succeeded',
-      options: { dryRun: true },
+      options: { dryRun: true, directoryVisible: false },
       // Row 6 fails too: it names row 4's box as a connection account.
       counts: { failed: 2 },
     });

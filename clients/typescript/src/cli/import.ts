@@ -28,6 +28,8 @@ export function importCommand(program: Command, setExitCode: (code: number) => v
     )
     .option('--notify', 'send an invitation e-mail to each box created')
     .option('--directory-visible', 'publish the boxes created in the directory (column R, when filled, wins)')
+    // Neither flag: each box type's default, which the server applies.
+    .option('--no-directory-visible', 'keep the boxes created out of the directory (column R, when filled, wins)')
     .option('--wait', 'follow the import to its end, print its counts and failed rows, exit 1 if rows failed')
     .addHelpText(
       'after',
