@@ -116,7 +116,7 @@ export class OidcTokenVerifier {
     if (typeof answer.exp !== 'number' || answer.exp + this.config.clockToleranceSeconds <= now) {
       throw invalidToken('The access token has expired');
     }
-    return answer as JWTPayload;
+    return answer;
   }
 
   private identityOf(provider: OidcProviderConfig, claims: JWTPayload): TokenIdentity {
