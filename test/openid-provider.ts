@@ -92,7 +92,8 @@ export async function startOpenIdProvider(accounts: Map<string, AccountClaims>):
   const serve = async () => {
     const provider = new Provider(issuer, configuration(accounts, await signingKey()));
     server.removeAllListeners('request');
-    server.on('request', provider.callback());
+    const handle = provider.callback();
+    server.on('request', (request, response) => void handle(request, response));
   };
   await serve();
   return {

@@ -1,7 +1,13 @@
 import type { Executor } from '../../db/database';
 import { recordAudit } from '../../platform/audit/audit';
 import { AppError } from '../../domain/errors/error-catalogue';
-import { canWriteStructure, isOperator, roleIsAtMost, visibleStructureIds, type Caller } from '../../platform/auth/caller';
+import {
+  canWriteStructure,
+  isOperator,
+  roleIsAtMost,
+  visibleStructureIds,
+  type Caller,
+} from '../../platform/auth/caller';
 import type { RequestContext, ServiceDependencies } from '../../platform/request-context';
 import { decodeCursor, toPage, type Page } from '../../shared/pagination';
 import { findExistingStructureIds } from '../structures';
