@@ -86,6 +86,9 @@ function configuration(accounts: Map<string, AccountClaims>, key: object): Confi
 }
 
 export async function startOpenIdProvider(accounts: Map<string, AccountClaims>): Promise<TestOpenIdProvider> {
+  // oidc-provider says, on every start, that its development defaults (memory store, login page) are on.
+  jest.spyOn(console, 'info').mockImplementation(() => undefined);
+  jest.spyOn(console, 'warn').mockImplementation(() => undefined);
   const server: Server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -39,9 +39,6 @@ describe('people signed in with OpenID Connect', () => {
   const asOperator = () => `Bearer ${test.operatorKey}`;
 
   beforeAll(async () => {
-    // oidc-provider tells, on every start, that its development defaults (memory store, login page) are on.
-    jest.spyOn(console, 'info').mockImplementation(() => undefined);
-    jest.spyOn(console, 'warn').mockImplementation(() => undefined);
     provider = await startOpenIdProvider(accounts);
     elsewhere = await startOpenIdProvider(accounts);
     test = await createTestApp({
