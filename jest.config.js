@@ -13,13 +13,15 @@ module.exports = {
     '/node_modules/@electric-sql/pglite/dist/index\\.cjs$': ['@swc/jest', { module: { type: 'commonjs' } }],
     // @hyperjump/json-schema (the contract check in test/harness.ts) and its dependencies are ES
     // modules only: compiled to CommonJS like our own code, since Jest loads CommonJS.
-    '/node_modules/(@hyperjump|just-curry-it|uuid)/.+\\.js$': [
+    // jose and openid-client (OpenID Connect bearer tokens, platform/auth/oidc) and oidc-provider (the
+    // provider the tests sign people in with) are ES modules only too.
+    '/node_modules/(@hyperjump|just-curry-it|uuid|jose|openid-client|oauth4webapi|oidc-provider)/.+\\.js$': [
       '@swc/jest',
       { jsc: { target: 'es2022' }, module: { type: 'commonjs' } },
     ],
   },
   transformIgnorePatterns: [
-    '/node_modules/(?!(@electric-sql/pglite/dist/index\\.cjs$|@hyperjump/|just-curry-it/|uuid/))',
+    '/node_modules/(?!(@electric-sql/pglite/dist/index\\.cjs$|@hyperjump/|just-curry-it/|uuid/|jose/|openid-client/|oauth4webapi/|oidc-provider/))',
   ],
   // Each test file builds its own app over its own database; PGlite start-up and
   // migrations take a moment, more so on a loaded CI machine.

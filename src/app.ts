@@ -5,6 +5,10 @@ import type { Config } from './config/config';
 import type { DatabaseHandle } from './db/database';
 import { authenticationPlugin } from './platform/auth/authentication.plugin';
 import { apiKeyStore } from './modules/api-keys/api-key-store';
+import { administratorStore } from './modules/administrators/administrator-store';
+import { administratorsRoutes } from './modules/administrators/administrators.routes';
+import { meRoutes } from './modules/administrators/me.routes';
+import { corsPlugin } from './platform/cors.plugin';
 import { databasePlugin } from './platform/database.plugin';
 import { answerClientError, answerFrameworkError, errorsPlugin } from './platform/errors/errors.plugin';
 import { inputGuardsPlugin } from './platform/input/input-guards.plugin';
@@ -98,7 +102,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(inputGuardsPlugin);
   await app.register(databasePlugin, { config: config.database, handle: options.database });
   await app.register(jobsPlugin, { config: config.jobs, runner: options.jobRunner });
-  await app.register(authenticationPlugin, { apiKeys: apiKeyStore });
+  await app.register(corsPlugin, { origins: config.corsOrigins });
+  await app.register(authenticationPlugin, { apiKeys: apiKeyStore, administrators: administratorStore });
   await app.register(httpSemanticsPlugin);
   await app.register(idempotencyPlugin);
   await app.register(rateLimitPlugin);
@@ -107,6 +112,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
 
   await app.register(healthRoutes);
   await app.register(apiKeysRoutes);
+  await app.register(administratorsRoutes);
+  await app.register(meRoutes);
   await app.register(structuresRoutes);
   await app.register(auditLogRoutes);
   await app.register(eventsRoutes);

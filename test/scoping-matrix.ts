@@ -1,7 +1,12 @@
 import { createScopingCast } from './factories';
 import { bearer, createTestApp, type TestApp } from './harness';
+import { securityTestsCallAsPeople, startPeopleProvider, type PeopleProvider } from './people-callers';
 
-/** Two structures, an admin and a reader of the first: whom every security test asks. */
+/**
+ * Two structures, an admin and a reader of the first: whom every security test asks. The admin
+ * and the reader are API keys, or, under `BALISE_TEST_CALLERS=people`, people signed in with an
+ * OpenID Connect provider (their access tokens in `adminKey` and `readerKey`).
+ */
 export interface ScopingCast {
   test: TestApp;
   mine: string;
@@ -19,11 +24,24 @@ export function useScopingCast(
   structure?: Record<string, unknown> | (() => Record<string, unknown>),
 ): () => ScopingCast {
   let cast: ScopingCast | undefined;
+  let people: PeopleProvider | undefined;
   beforeAll(async () => {
-    const test = await createTestApp();
-    cast = { test, ...(await createScopingCast(test, structure)) };
+    if (!securityTestsCallAsPeople) {
+      const test = await createTestApp();
+      cast = { test, ...(await createScopingCast(test, structure)) };
+      return;
+    }
+    people = await startPeopleProvider();
+    const test = await createTestApp({ environment: people.environment });
+    const { mine, theirs } = await createScopingCast(test, structure);
+    const adminKey = await people.personWithRole(test, mine, 'admin');
+    const readerKey = await people.personWithRole(test, mine, 'reader');
+    cast = { test, mine, theirs, adminKey, readerKey };
   });
-  afterAll(() => cast?.test.close());
+  afterAll(async () => {
+    await cast?.test.close();
+    await people?.provider.close();
+  });
   return () => cast!;
 }
 

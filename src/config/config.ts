@@ -2,6 +2,7 @@ import { tmpdir } from 'node:os';
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { DEFAULT_SHEET_LIMITS, type SheetLimits } from './sheet-limits';
+import { parseOidcProviders, type OidcProviderConfig } from './oidc-providers';
 
 /**
  * Every setting the service reads from its environment, validated once at start-up.
@@ -66,6 +67,16 @@ const EnvironmentSchema = Type.Object({
   BALISE_PUBLIC_RATE_WINDOW_SECONDS: Type.Integer({ minimum: 1, maximum: 86_400, default: 600 }),
   BALISE_IDEMPOTENCY_RETENTION_HOURS: Type.Integer({ minimum: 1, default: 24 }),
   BALISE_EVENTS_RETENTION_DAYS: Type.Integer({ minimum: 1, maximum: 3650, default: 30 }),
+  // OpenID Connect providers whose access tokens people sign in with (config/oidc-providers.ts).
+  BALISE_OIDC_PROVIDERS: Type.Optional(Type.String()),
+  // RFC 8725 leaves the skew to the resource server; the issue caps it at a minute.
+  BALISE_OIDC_CLOCK_TOLERANCE_SECONDS: Type.Integer({ minimum: 0, maximum: 60, default: 30 }),
+  BALISE_OIDC_JWKS_COOLDOWN_SECONDS: Type.Integer({ minimum: 0, maximum: 3600, default: 30 }),
+  BALISE_OIDC_INTROSPECTION_CACHE_SECONDS: Type.Integer({ minimum: 0, maximum: 3600, default: 60 }),
+  // Browser front-ends allowed to call the API (comma-separated origins); none by default.
+  BALISE_CORS_ORIGINS: Type.Optional(
+    Type.String({ pattern: '^\\s*https?://[^,\\s]+(\\s*,\\s*https?://[^,\\s]+)*\\s*$' }),
+  ),
   BALISE_HEAP_GROWING_PERCENT: Type.Integer({ minimum: 0, maximum: 300, default: 50 }),
 });
 type Environment = Static<typeof EnvironmentSchema>;
@@ -92,7 +103,9 @@ export interface Config {
   readonly database: Readonly<DatabaseConfig>;
   readonly logLevel: Environment['LOG_LEVEL'];
   readonly bootstrapApiKey: string | undefined;
-  readonly auth: { readonly apiKeyCacheSeconds: number };
+  readonly auth: { readonly apiKeyCacheSeconds: number; readonly oidc: OidcConfig };
+  /** Origins of the browser front-ends allowed to call the API (CORS); empty: none. */
+  readonly corsOrigins: readonly string[];
   readonly jobs: JobsConfig;
   /** How long a POST's answer stays replayable under its `Idempotency-Key` (it may hold personal data). */
   readonly idempotency: { readonly retentionHours: number };
@@ -115,6 +128,18 @@ export interface Config {
   readonly directory: { readonly maxAgeSeconds: number; readonly refreshMinutes: number };
   /** Requests each client address may make to a public route (sign-up) per window. */
   readonly publicRateLimit: { readonly max: number; readonly windowSeconds: number };
+}
+
+/**
+ * People signing in with OpenID Connect: the providers, the clock skew allowed on `exp`/`nbf`, how
+ * soon an unknown `kid` may refetch a provider's keys, and the longest an introspection answer is
+ * reused (never past the token's own expiry).
+ */
+export interface OidcConfig {
+  readonly providers: readonly OidcProviderConfig[];
+  readonly clockToleranceSeconds: number;
+  readonly jwksCooldownSeconds: number;
+  readonly introspectionCacheSeconds: number;
 }
 
 export interface JobsConfig {
@@ -188,7 +213,11 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
       : { kind: 'pglite', dataDir: env.BALISE_DATA_DIR },
     logLevel: env.LOG_LEVEL,
     bootstrapApiKey: env.BALISE_BOOTSTRAP_API_KEY,
-    auth: { apiKeyCacheSeconds: env.BALISE_API_KEY_CACHE_SECONDS },
+    auth: { apiKeyCacheSeconds: env.BALISE_API_KEY_CACHE_SECONDS, oidc: oidcConfigOf(env) },
+    corsOrigins: (env.BALISE_CORS_ORIGINS ?? '')
+      .split(',')
+      .map((origin) => origin.trim())
+      .filter((origin) => origin !== ''),
     jobs: jobsConfigOf(env),
     uploads: { maxBytes: env.BALISE_UPLOAD_MAX_BYTES, spoolDirectory: env.BALISE_UPLOAD_SPOOL_DIR ?? tmpdir() },
     heapGrowingPercent: env.BALISE_HEAP_GROWING_PERCENT,
@@ -222,6 +251,17 @@ function trustProxyOf(setting: string | undefined): Config['http']['trustProxy']
   if (setting === undefined) return false;
   if (setting === 'true') return true;
   return setting.split(',').map((address) => address.trim());
+}
+
+function oidcConfigOf(env: Environment): OidcConfig {
+  const providers = parseOidcProviders(env.BALISE_OIDC_PROVIDERS);
+  if (typeof providers === 'string') throw new ConfigError('BALISE_OIDC_PROVIDERS', providers);
+  return {
+    providers,
+    clockToleranceSeconds: env.BALISE_OIDC_CLOCK_TOLERANCE_SECONDS,
+    jwksCooldownSeconds: env.BALISE_OIDC_JWKS_COOLDOWN_SECONDS,
+    introspectionCacheSeconds: env.BALISE_OIDC_INTROSPECTION_CACHE_SECONDS,
+  };
 }
 
 function jobsConfigOf(env: Environment): JobsConfig {

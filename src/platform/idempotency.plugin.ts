@@ -69,7 +69,8 @@ export const idempotencyPlugin = fp(
     app.addHook('preHandler', async (request, reply) => {
       const key = request.headers['idempotency-key'];
       if (request.method !== 'POST' || typeof key !== 'string' || key === '' || !request.caller) return;
-      const apiKeyId = request.caller.apiKeyId;
+      // A key's id or a person's: both UUIDs, so two callers never share a record.
+      const apiKeyId = request.caller.id;
       // An upload is streamed to its handler, so its bytes cannot be hashed here: its size stands in for them.
       const body = request.isMultipart() ? { uploadBytes: request.headers['content-length'] ?? null } : request.body;
       const requestHash = hashRequest(request.method, request.url, body);

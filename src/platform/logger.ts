@@ -14,6 +14,10 @@ const REDACTED_KEYS = [
   'password',
   'rpps',
   'adeli',
+  // A person's idNat (`8` + RPPS), and the actor id that may be one (audit, events).
+  'nationalId',
+  'actorId',
+  'clientSecret',
   'lastName',
   'firstName',
   'email',

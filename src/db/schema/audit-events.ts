@@ -1,4 +1,5 @@
 import { bigserial, index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { ACTOR_TYPES } from '../../domain/actor-types';
 
 /**
  * Append-only. No foreign keys: the trail must outlive what it describes
@@ -11,7 +12,7 @@ export const auditEvents = pgTable(
     sequence: bigserial('sequence', { mode: 'number' }).primaryKey(),
     id: uuid('id').notNull().unique(),
     occurredAt: timestamp('occurred_at', { withTimezone: true, precision: 3 }).notNull(),
-    actorType: text('actor_type', { enum: ['api_key', 'system', 'registration'] }).notNull(),
+    actorType: text('actor_type', { enum: ACTOR_TYPES }).notNull(),
     actorId: text('actor_id'),
     requestId: text('request_id'),
     action: text('action').notNull(),

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { bigserial, customType, index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { ACTOR_TYPES } from '../../domain/actor-types';
 
 /** PostgreSQL's 64-bit transaction id: read and written as its decimal text, it never loses digits. */
 const xid8 = customType<{ data: string; driverData: string }>({ dataType: () => 'xid8' });
@@ -33,7 +34,7 @@ export const events = pgTable(
     subjectType: text('subject_type').notNull(),
     subjectId: text('subject_id').notNull(),
     mailboxId: uuid('mailbox_id'),
-    actorType: text('actor_type', { enum: ['api_key', 'system', 'registration'] }).notNull(),
+    actorType: text('actor_type', { enum: ACTOR_TYPES }).notNull(),
     actorId: text('actor_id'),
     requestId: text('request_id'),
     cause: jsonb('cause'),

@@ -7,6 +7,10 @@ export const ERROR_CATALOGUE = {
   VALIDATION_FAILED: { status: 400, title: 'The request does not match the schema' },
   UNAUTHENTICATED: { status: 401, title: 'Missing or invalid credentials' },
   FORBIDDEN: { status: 403, title: 'Your role does not allow this action' },
+  INSUFFICIENT_AUTHENTICATION: {
+    status: 403,
+    title: 'The sign-in was not strong enough: sign in again at the level WWW-Authenticate names',
+  },
   NOT_FOUND: { status: 404, title: 'Resource not found' },
   ROUTE_NOT_FOUND: { status: 404, title: 'No such route' },
   METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed on this route' },

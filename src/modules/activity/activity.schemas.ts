@@ -1,3 +1,4 @@
+import { ACTOR_TYPES } from '../../domain/actor-types';
 import { Type, type Static } from '@sinclair/typebox';
 import { Named } from '../../shared/named-schemas';
 import { MAILBOX_STATUSES, MAILBOX_TYPES } from '../../domain/mailbox-vocabulary';
@@ -30,7 +31,7 @@ export const RecentChangeSchema = Type.Object({
   targetId: Type.String(),
   mailboxId: Type.Union([IdSchema, Type.Null()]),
   actor: Type.Object({
-    type: Type.Union([Type.Literal('api_key'), Type.Literal('system'), Type.Literal('registration')]),
+    type: Type.Union(ACTOR_TYPES.map((type) => Type.Literal(type))),
     id: Type.Union([Type.String(), Type.Null()]),
   }),
 });

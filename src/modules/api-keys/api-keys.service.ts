@@ -1,7 +1,13 @@
 import type { Executor } from '../../db/database';
 import { recordAudit } from '../../platform/audit/audit';
 import { AppError } from '../../domain/errors/error-catalogue';
-import { isOperator, roleIsAtMost, visibleStructureIds, type Caller } from '../../platform/auth/caller';
+import {
+  canWriteStructure,
+  isOperator,
+  roleIsAtMost,
+  visibleStructureIds,
+  type Caller,
+} from '../../platform/auth/caller';
 import type { RequestContext, ServiceDependencies } from '../../platform/request-context';
 import { decodeCursor, toPage, type Page } from '../../shared/pagination';
 import { findExistingStructureIds } from '../structures';
@@ -32,10 +38,10 @@ export function toApiKey(row: ApiKeyRow): ApiKey {
 /** What the audit trail keeps of a key: never its secret or hash. */
 const auditedKey = (row: ApiKeyRow) => ({ ...toApiKey(row) });
 
-/** A key may be managed by operators, and by admins who cover every structure it covers. */
+/** A key may be managed by operators, and by admins of every structure it covers. */
 function canManage(caller: Caller, key: Pick<ApiKeyRow, 'role' | 'structureIds'>): boolean {
   if (isOperator(caller)) return true;
-  return key.role !== 'operator' && key.structureIds.every((id) => caller.structureIds.includes(id));
+  return key.role !== 'operator' && key.structureIds.every((id) => canWriteStructure(caller, id));
 }
 
 function assertCanGrant(caller: Caller, body: CreateApiKeyBody): void {
@@ -81,7 +87,7 @@ export async function createApiKey(
       structureIds: body.structureIds,
       secretHash: hashApiKeySecret(secret),
       prefix: generateApiKeyPublicId(),
-      createdBy: context.caller.apiKeyId,
+      createdBy: context.caller.id,
     });
     await recordAudit(tx, deps.clock, context.actor, {
       action: 'api_key.created',

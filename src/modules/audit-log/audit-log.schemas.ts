@@ -1,3 +1,4 @@
+import { ACTOR_TYPES } from '../../domain/actor-types';
 import { Type, type Static } from '@sinclair/typebox';
 import { Listed } from '../../shared/pagination';
 import { DateTimeSchema, IdSchema } from '../../shared/schemas';
@@ -8,7 +9,7 @@ export const AuditEventSchema = Listed(
     id: IdSchema,
     occurredAt: DateTimeSchema,
     actor: Type.Object({
-      type: Type.Union([Type.Literal('api_key'), Type.Literal('system'), Type.Literal('registration')]),
+      type: Type.Union(ACTOR_TYPES.map((type) => Type.Literal(type))),
       id: Type.Union([Type.String(), Type.Null()], { description: 'API key id, or the job that acted' }),
     }),
     requestId: Type.Union([Type.String(), Type.Null()]),

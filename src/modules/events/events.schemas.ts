@@ -1,3 +1,4 @@
+import { ACTOR_TYPES } from '../../domain/actor-types';
 import { Type, type Static } from '@sinclair/typebox';
 import { EVENT_TYPES, type EventType } from '../../platform/audit/event-types';
 import { Named, NamedRef } from '../../shared/named-schemas';
@@ -30,7 +31,7 @@ export const EventSchema = Named(
     ),
     mailboxId: Type.Union([IdSchema, Type.Null()]),
     actor: Type.Object({
-      type: Type.Union([Type.Literal('api_key'), Type.Literal('system'), Type.Literal('registration')]),
+      type: Type.Union(ACTOR_TYPES.map((type) => Type.Literal(type))),
       id: Type.Union([Type.String(), Type.Null()], { description: 'API key id, or the job that acted' }),
     }),
     requestId: Type.Union([Type.String(), Type.Null()]),

@@ -70,7 +70,7 @@ export async function createImport(
         format,
         fileSize: upload.file.size,
         ...upload.options,
-        createdBy: context.caller.apiKeyId,
+        createdBy: context.caller.id,
         createdAt: deps.clock.now(),
       },
       upload.file,

@@ -1,4 +1,4 @@
-import { visibleStructureIds } from '../../platform/auth/caller';
+import { canWriteStructure, isOperator, visibleStructureIds } from '../../platform/auth/caller';
 import type { RequestContext, ServiceDependencies } from '../../platform/request-context';
 import { decodeCursor, toPage, type Page } from '../../shared/pagination';
 import { hideRegistrationToken } from './messages';
@@ -33,6 +33,11 @@ export async function listNotifications(
     limit,
   });
   const page = toPage(rows, limit, (row) => [row.createdAt.toISOString(), row.id], toNotification);
-  if (context.caller.role !== 'reader') return page;
-  return { ...page, items: page.items.map((item) => ({ ...item, body: hideRegistrationToken(item.body) })) };
+  // Only who may act on a structure's boxes sees the sign-up links in its notifications.
+  const mayAct = (item: Notification) =>
+    item.structureId === null ? isOperator(context.caller) : canWriteStructure(context.caller, item.structureId);
+  return {
+    ...page,
+    items: page.items.map((item) => (mayAct(item) ? item : { ...item, body: hideRegistrationToken(item.body) })),
+  };
 }

@@ -64,7 +64,7 @@ export async function uploadExtraction(
         id,
         sourceFile: file.fileName,
         status: 'queued',
-        createdBy: context.caller.apiKeyId,
+        createdBy: context.caller.id,
         createdAt: deps.clock.now(),
       });
       await createStagingTable(tx, id);

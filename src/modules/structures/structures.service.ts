@@ -1,7 +1,7 @@
 import { isUniqueViolation, isForeignKeyViolation } from '../../db/errors';
 import { recordAudit } from '../../platform/audit/audit';
 import { assertOperator } from '../../platform/auth/authorization';
-import { visibleStructureIds } from '../../platform/auth/caller';
+import { isOperator, visibleStructureIds } from '../../platform/auth/caller';
 import { AppError } from '../../domain/errors/error-catalogue';
 import type { RequestContext, ServiceDependencies } from '../../platform/request-context';
 import { assertIfMatch } from '../../shared/etag';
@@ -128,7 +128,7 @@ export async function listStructures(
 
 /** Admins manage their structure's identity; domains and quotas are the operator's commercial settings. */
 function assertMayUpdate(context: RequestContext, body: UpdateStructureBody): void {
-  if (context.caller.role !== 'operator' && (body.domains !== undefined || body.quotas !== undefined)) {
+  if (!isOperator(context.caller) && (body.domains !== undefined || body.quotas !== undefined)) {
     throw new AppError('FORBIDDEN', 'Only the operator changes domains and quotas', [
       ...(body.domains !== undefined ? [{ field: 'domains', code: 'OPERATOR_ONLY', message: 'Ask the operator' }] : []),
       ...(body.quotas !== undefined ? [{ field: 'quotas', code: 'OPERATOR_ONLY', message: 'Ask the operator' }] : []),

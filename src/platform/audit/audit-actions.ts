@@ -7,6 +7,11 @@
 export const AUDIT_ACTIONS = [
   'api_key.created',
   'api_key.revoked',
+  'administrator.added',
+  'administrator.role_changed',
+  'administrator.removed',
+  'operator.added',
+  'operator.removed',
   'structure.created',
   'structure.updated',
   'structure.deleted',

@@ -5,14 +5,15 @@ import type { Executor } from '../../db/database';
 import { insertFromJsonQuery } from '../../db/bulk-json';
 import { auditEvents } from '../../db/schema';
 import type { Clock } from '../../shared/clock';
+import type { ActorType } from '../../domain/actor-types';
 import type { AuditAction } from './audit-actions';
 import { eventTypeSql } from './event-types';
 
 export { AUDIT_ACTIONS, type AuditAction } from './audit-actions';
 
-/** Who made a change: an API key (with the request it came in), the system (jobs, sweeps), or a user registering. */
+/** Who made a change (`domain/actor-types.ts`), with the request it came in when it came in one. */
 export interface AuditActor {
-  readonly type: 'api_key' | 'system' | 'registration';
+  readonly type: ActorType;
   readonly id: string | null;
   readonly requestId: string | null;
 }
@@ -31,8 +32,8 @@ export interface AuditEntry {
 
 export function auditActorOf(request: FastifyRequest): AuditActor {
   return {
-    type: request.caller ? 'api_key' : 'registration',
-    id: request.caller?.apiKeyId ?? null,
+    type: request.caller?.kind ?? 'registration',
+    id: request.caller?.actorId ?? null,
     requestId: request.id,
   };
 }

@@ -2,7 +2,11 @@ import fp from 'fastify-plugin';
 import type { FastifyRequest, RouteOptions } from 'fastify';
 import { AppError, type ErrorCode } from '../../domain/errors/error-catalogue';
 import { declareRouteProblems } from '../errors/problem.schema';
-import type { Caller } from './caller';
+import { apiKeyCaller, personCaller, type Caller } from './caller';
+import type { AdministratorStore } from './administrator-store';
+import { OidcTokenVerifier, type TokenIdentity } from './oidc/oidc-token-verifier';
+import { bearerChallengeOf, invalidToken } from './oidc/token-refusal';
+import { declareRouteHeaders } from '../openapi/response-headers';
 import { assertCanWrite, assertOperator, assertStructureAccess } from './authorization';
 import type { ApiKeyStore } from './api-key-store';
 import { ApiKeyCache } from './api-key-cache';
@@ -75,21 +79,26 @@ export function scopedResource<P extends keyof ScopedResources>(
 
 /** The authenticated caller, for handlers of non-public routes. */
 export function callerOf(request: FastifyRequest): Caller {
-  if (!request.caller) throw new AppError('UNAUTHENTICATED', 'This route needs an API key');
+  if (!request.caller) throw new AppError('UNAUTHENTICATED', 'This route needs an API key or an access token');
   return request.caller;
 }
 
 /**
- * Authentication (Bearer API key) and route-level authorisation, for every route at once:
- * the role a route needs, and access to the structure behind any scoped path parameter.
+ * Authentication (Bearer API key, or a person's OpenID Connect access token) and route-level
+ * authorisation, for every route at once: the role a route needs, and access to the structure
+ * behind any scoped path parameter. Keys and people both become a `Caller`; nothing after this
+ * hook knows which.
  */
 export interface AuthenticationOptions {
   /** Where the keys are (the api-keys module's store, wired by app.ts). */
   apiKeys: ApiKeyStore;
+  /** Where the people are (the administrators module's store, wired by app.ts). */
+  administrators: AdministratorStore;
 }
 
 export const authenticationPlugin = fp<AuthenticationOptions>(
-  async (app, { apiKeys }) => {
+  async (app, { apiKeys, administrators }) => {
+    const tokens = new OidcTokenVerifier(app.config.auth.oidc, app.clock);
     const resolvers = new Map<string, StructureResolver>([['structureId', async (id) => ({ structureId: id })]]);
     app.decorate('registerStructureResolver', <P extends string>(parameter: P, resolver: StructureResolver<P>) => {
       resolvers.set(parameter, resolver);
@@ -103,23 +112,58 @@ export const authenticationPlugin = fp<AuthenticationOptions>(
     app.decorateRequest('caller', null);
     app.decorateRequest('scopedResources', null);
 
-    app.addHook('onRoute', (route) => declareRouteProblems(route, ...refusedByAccessRules(route)));
+    app.addHook('onRoute', (route) => {
+      declareRouteProblems(route, ...refusedByAccessRules(route));
+      if (route.config?.access === 'public') return;
+      // Every 401 says how to authenticate (RFC 6750 §3); a 403 may ask for a stronger sign-in (RFC 9470).
+      declareRouteHeaders(route, (status) => status === 401 || status === 403, 'WWW-Authenticate');
+    });
 
-    app.addHook('onRequest', async (request) => {
-      const access = routeAccessOf(request);
-      if (access === 'public' || request.is404) return;
-      const secret = bearerTokenOf(request.headers.authorization);
-      if (!secret) throw new AppError('UNAUTHENTICATED', 'Send an API key as `Authorization: Bearer <key>`');
+    /** The person a provider vouches for, with the roles Balise gives them now (never cached). */
+    async function personOf(identity: TokenIdentity): Promise<Caller> {
+      const person = await administrators.findByIdentity(app.db, {
+        nationalId: identity.nationalId,
+        email: identity.email,
+      });
+      if (!person || (!person.isOperator && person.structures.length === 0)) {
+        throw new AppError('FORBIDDEN', 'You are not an administrator of any structure');
+      }
+      return personCaller({ ...person, actorId: person.nationalId ?? person.email! });
+    }
+
+    async function callerOfSecret(secret: string): Promise<Caller> {
+      if (tokens.isEnabled && OidcTokenVerifier.isJwt(secret)) return personOf(await tokens.verifyJwt(secret));
       const secretHash = apiKeys.hashSecret(secret);
       let key = keyCache.get(secretHash);
       if (!key) {
         key = await apiKeys.findActiveBySecretHash(app.db, secretHash);
-        if (!key) throw new AppError('UNAUTHENTICATED', 'The API key is unknown or revoked');
+        // Not a key: an opaque access token, when a provider can be asked about it.
+        if (!key && tokens.introspects) return personOf(await tokens.introspect(secret));
+        if (!key) throw invalidToken('The API key or access token is unknown, expired or revoked');
         keyCache.set(secretHash, key);
       }
-      request.caller = { apiKeyId: key.id, role: key.role, structureIds: key.structureIds };
-      if (access === 'operator') assertOperator(request.caller);
-      if (access === 'write') assertCanWrite(request.caller);
+      return apiKeyCaller(key);
+    }
+
+    app.addHook('onRequest', async (request, reply) => {
+      const access = routeAccessOf(request);
+      if (access === 'public' || request.is404) return;
+      try {
+        const secret = bearerTokenOf(request.headers.authorization);
+        if (!secret) {
+          throw new AppError(
+            'UNAUTHENTICATED',
+            'Send an API key or an access token as `Authorization: Bearer <credential>`',
+          );
+        }
+        request.caller = await callerOfSecret(secret);
+        if (access === 'operator') assertOperator(request.caller);
+        if (access === 'write') assertCanWrite(request.caller);
+      } catch (error) {
+        const challenge = error instanceof AppError ? bearerChallengeOf(error) : undefined;
+        if (challenge) reply.header('www-authenticate', challenge);
+        throw error;
+      }
     });
 
     // After validation, so that ids are known to be well-formed UUIDs before they reach SQL.
@@ -157,14 +201,15 @@ export const authenticationPlugin = fp<AuthenticationOptions>(
 );
 
 /**
- * What the hooks below can refuse on a route: no key (401), a role too low (403), and a scoped id
- * (path parameter or `config.scope` field) that is unknown or in another structure (404).
+ * What the hooks below can refuse on a route: no credential (401), a role too low or a person who
+ * administers nothing (403), a sign-in too weak (403), and a scoped id (path parameter or
+ * `config.scope` field) that is unknown or in another structure (404). A provider that cannot be
+ * reached is a 503, which the errors plugin declares everywhere.
  */
 function refusedByAccessRules(route: RouteOptions): ErrorCode[] {
   const access = route.config?.access ?? 'read';
   if (access === 'public') return [];
-  const codes: ErrorCode[] = ['UNAUTHENTICATED'];
-  if (access !== 'read') codes.push('FORBIDDEN');
+  const codes: ErrorCode[] = ['UNAUTHENTICATED', 'FORBIDDEN', 'INSUFFICIENT_AUTHENTICATION'];
   if (route.url.includes(':') || route.config?.scope) codes.push('NOT_FOUND');
   return codes;
 }

@@ -87,9 +87,20 @@ export const openapiPlugin = fp(
           { name: 'Exports', description: "A structure's boxes in the loaduser layout" },
         ],
         components: {
-          securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key: `Authorization: Bearer blk_…`' } },
+          securitySchemes: {
+            apiKey: { type: 'http', scheme: 'bearer', description: 'An API key: `Authorization: Bearer blk_…`' },
+            // The providers are the deployment's (BALISE_OIDC_PROVIDERS); the URL shows Pro Santé Connect's.
+            openIdConnect: {
+              type: 'openIdConnect',
+              openIdConnectUrl: 'https://auth.esw.esante.gouv.fr/auth/realms/esante-wallet/.well-known/openid-configuration',
+              description:
+                'A person (an administrator) signed in with an OpenID Connect provider the operator configured, such as ' +
+                'Pro Santé Connect: `Authorization: Bearer <access token>` (a JWT, or an opaque token Balise introspects). ' +
+                'Their roles are those given by `/v1/structures/{structureId}/administrators` and `/v1/operators`.',
+            },
+          },
         },
-        security: [{ apiKey: [] }],
+        security: [{ apiKey: [] }, { openIdConnect: [] }],
       },
       // Name shared schemas after their $id (e.g. `Problem`) rather than `def-0`.
       transform: documentUploads,

@@ -53,6 +53,16 @@ export const RESPONSE_HEADERS = {
     schema: { type: 'string' },
     required: true,
   },
+  'WWW-Authenticate': {
+    description:
+      'How to authenticate (RFC 6750), on every 401: `Bearer realm="balise"`, with `error="invalid_token"` and an ' +
+      '`error_description` when the credential sent was refused (unknown, revoked or expired key or token, another ' +
+      'audience or issuer, a bad signature). On the 403 of a sign-in too weak (`INSUFFICIENT_AUTHENTICATION`, RFC 9470): ' +
+      '`error="insufficient_user_authentication"` and `acr_values`, the level to sign in again at. ' +
+      'Not required by the contract because a 403 for a role too low does not carry it.',
+    schema: { type: 'string', pattern: '^Bearer realm="balise"' },
+    required: false,
+  },
   'X-RateLimit-Limit': {
     description: 'Requests allowed from the client’s address per window',
     schema: { type: 'string', pattern: '^[0-9]+$' },

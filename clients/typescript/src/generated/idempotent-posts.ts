@@ -18,8 +18,10 @@ export const IDEMPOTENT_POSTS: ReadonlySet<string> = new Set([
   '/v1/mailboxes/{mailboxId}/transfer',
   '/v1/mailboxes/{mailboxId}/type-change',
   '/v1/mailboxes/{mailboxId}/validate',
+  '/v1/operators',
   '/v1/reference/extractions',
   '/v1/structures',
+  '/v1/structures/{structureId}/administrators',
   '/v1/structures/{structureId}/imports',
   '/v1/structures/{structureId}/reminders',
 ]);
