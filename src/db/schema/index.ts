@@ -9,3 +9,4 @@ export * from './reference';
 export * from './directory';
 export * from './rate-limits';
 export * from './events';
+export * from './webhooks';
