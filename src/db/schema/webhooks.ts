@@ -63,7 +63,9 @@ export const webhookDeliveries = pgTable(
       .default('pending'),
     attemptCount: integer('attempt_count').notNull().default(0),
     /** `[{ at, statusCode, durationMs, error }]`, oldest first. */
-    attempts: jsonb('attempts').notNull().default(sql`'[]'::jsonb`),
+    attempts: jsonb('attempts')
+      .notNull()
+      .default(sql`'[]'::jsonb`),
     nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true, precision: 3 }),
     createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull(),
   },

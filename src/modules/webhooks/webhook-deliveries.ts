@@ -122,9 +122,14 @@ async function recordAttempt(
       .returning({ id: webhookDeliveries.id });
     if (!updated) return { outcome: 'skipped' };
     if (nextAttemptAt)
-      await enqueueJob(tx, deliverWebhookJob, { deliveryId: delivery.id, attempt: attempt + 1 }, {
-        runAt: nextAttemptAt,
-      });
+      await enqueueJob(
+        tx,
+        deliverWebhookJob,
+        { deliveryId: delivery.id, attempt: attempt + 1 },
+        {
+          runAt: nextAttemptAt,
+        },
+      );
     if (succeeded) {
       if (webhook.failingSince)
         await tx.update(webhooks).set({ failingSince: null }).where(eq(webhooks.id, webhook.id));

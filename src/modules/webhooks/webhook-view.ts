@@ -23,4 +23,3 @@ export function toWebhook(row: WebhookRow): Webhook {
  */
 export const auditStructureOf = (row: Pick<WebhookRow, 'structureIds'>) =>
   row.structureIds.length === 1 ? row.structureIds[0]! : null;
-

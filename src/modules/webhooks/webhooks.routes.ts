@@ -168,7 +168,8 @@ export const webhooksRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 202: NamedRef(WebhookDeliverySchema), ...problems('NOT_FOUND') },
       },
     },
-    async (request, reply) => reply.code(202).send(await pingWebhook(deps, contextOf(request), request.params.webhookId)),
+    async (request, reply) =>
+      reply.code(202).send(await pingWebhook(deps, contextOf(request), request.params.webhookId)),
   );
 
   app.get(
@@ -183,8 +184,7 @@ export const webhooksRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: pageSchema(WebhookDeliverySchema), ...problems('BAD_REQUEST', 'NOT_FOUND') },
       },
     },
-    async (request) =>
-      listWebhookDeliveries(deps, contextOf(request), request.params.webhookId, request.query),
+    async (request) => listWebhookDeliveries(deps, contextOf(request), request.params.webhookId, request.query),
   );
 
   app.post(
