@@ -110,10 +110,16 @@ export interface BenchApi {
 }
 
 /**
- * Starts `dist/server.js` over `databaseUrl` (jobs off, a pool of 10), with `key` as its bootstrap
- * operator key, and creates one structure through the API for the benchmark to seed.
+ * Starts `dist/server.js` over `databaseUrl` (jobs off, a pool of 10, unless `environment` says
+ * otherwise), with `key` as its bootstrap operator key, and creates one structure through the API
+ * for the benchmark to seed.
  */
-export async function startBenchApi(databaseUrl: string, port: number, key: string): Promise<BenchApi> {
+export async function startBenchApi(
+  databaseUrl: string,
+  port: number,
+  key: string,
+  environment: NodeJS.ProcessEnv = {},
+): Promise<BenchApi> {
   const baseUrl = `http://127.0.0.1:${port}`;
   const env = {
     DATABASE_URL: databaseUrl,
@@ -122,6 +128,7 @@ export async function startBenchApi(databaseUrl: string, port: number, key: stri
     BALISE_JOBS_ENABLED: 'false',
     PORT: String(port),
     DATABASE_POOL_SIZE: '10',
+    ...environment,
   };
   const child = await startProcess(path.join(REPO_ROOT, 'dist', 'server.js'), env, `${baseUrl}/health/ready`);
   const headers = { authorization: `Bearer ${key}` };
