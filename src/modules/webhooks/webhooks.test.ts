@@ -9,6 +9,7 @@ import { settleEventFeed } from '../../../test/event-feed';
 import { bearer, createTestApp, type TestApp } from '../../../test/harness';
 import { WebhookReceiver, type ReceivedMessage } from './webhook-receiver.test-support';
 import { dispatchWebhooksJob } from './webhooks.jobs';
+import { dispatchEventBatch } from './webhook-dispatch';
 import { assertWebhookUrlAllowed } from './webhook-address-guard';
 import type { AppError } from '../../domain/errors/error-catalogue';
 
@@ -252,6 +253,33 @@ describe('webhook delivery', () => {
     });
     expect(response.status).toBe(400);
     expect(response.body.errors).toEqual([expect.objectContaining({ field: 'events', code: 'UNKNOWN_EVENT_TYPE' })]);
+  });
+});
+
+describe('dispatch from several runners at once', () => {
+  it('turns each event into one delivery per endpoint, however many dispatchers run together', async () => {
+    const structure = await createStructure(test);
+    const hook = await registerWebhook(test.operatorKey, {
+      url: receiver.url('concurrent'),
+      events: ['mailbox.created'],
+      structureIds: [structure.id],
+    });
+    const boxes = await Promise.all(Array.from({ length: 12 }, () => createMailbox(test, structure.id)));
+    await settleEventFeed(test);
+    const deps = { db: test.app.db, clock };
+    // On PostgreSQL these are four transactions on four connections; one holds the cursor, the others skip.
+    for (;;) {
+      const runs = await Promise.all(Array.from({ length: 4 }, () => dispatchEventBatch(deps)));
+      if (runs.every((run) => run === undefined || run.events === 0)) break;
+    }
+    const rows = await selectRows<{ message_id: string; copies: number }>(
+      test.app.db,
+      sql`select message_id, count(*)::int as copies from webhook_deliveries where webhook_id = ${hook.id} group by message_id`,
+    );
+    expect(rows).toHaveLength(boxes.length);
+    expect(rows.every((row) => row.copies === 1)).toBe(true);
+    await test.app.jobs.drain();
+    expect(messagesFor('concurrent')).toHaveLength(boxes.length);
   });
 });
 
