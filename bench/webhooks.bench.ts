@@ -9,6 +9,7 @@ import {
   startBenchApi,
   stopProcess,
   writeResultsSection,
+  type BenchApi,
 } from './support';
 
 // autocannon ships no types; this is the slice of its API this benchmark uses.
@@ -32,12 +33,13 @@ const API_PORT = 5010;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONCURRENCY = process.env.BENCH_JOBS_CONCURRENCY ?? '8';
 const BACKLOG = Number(process.env.BENCH_WEBHOOK_EVENTS ?? 10_000);
+/** The receiver is this process, on plain http at 127.0.0.1. */
+const LOCAL_RECEIVER = { BALISE_WEBHOOKS_ALLOW_HTTP: 'true', BALISE_WEBHOOKS_ALLOW_PRIVATE: 'true' };
 const JOBS_ON = {
+  ...LOCAL_RECEIVER,
   BALISE_JOBS_ENABLED: 'true',
   BALISE_JOBS_CONCURRENCY: CONCURRENCY,
   BALISE_JOBS_POLL_MS: '100',
-  BALISE_WEBHOOKS_ALLOW_HTTP: 'true',
-  BALISE_WEBHOOKS_ALLOW_PRIVATE: 'true',
   BALISE_DIRECTORY_REFRESH_MINUTES: '0',
   BALISE_LIFECYCLE_SCHEDULE_ENABLED: 'false',
 };
@@ -123,13 +125,21 @@ async function call(baseUrl: string, headers: Record<string, string>, method: st
   return (await response.json()) as Record<string, unknown>;
 }
 
+/** Every server started, stopped in `finally` whatever failed (a server left behind holds the port). */
+const servers: BenchApi[] = [];
+async function start(databaseUrl: string, environment: NodeJS.ProcessEnv): Promise<BenchApi> {
+  const api = await startBenchApi(databaseUrl, API_PORT, KEY, environment);
+  servers.push(api);
+  return api;
+}
+
 async function main(): Promise<void> {
   const database = await createBenchDatabase('bench_webhooks');
   let secret: string | undefined;
   const receiver = await startReceiver(() => secret);
   try {
     // (1) POST throughput, alternating without and with a subscribed webhook, jobs on in both.
-    const api = await startBenchApi(database.url, API_PORT, KEY, JOBS_ON);
+    const api = await start(database.url, JOBS_ON);
     const created = await call(api.baseUrl, api.headers, 'POST', '/v1/webhooks', {
       url: receiver.url,
       events: ['*'],
@@ -157,7 +167,7 @@ async function main(): Promise<void> {
     const cost = 1 - mean(withWebhook) / mean(without);
 
     // (2) A backlog of events written with no runner, then delivered by one server with the runner on.
-    const writer = await startBenchApi(database.url, API_PORT, KEY);
+    const writer = await start(database.url, LOCAL_RECEIVER);
     const backlogHook = await call(writer.baseUrl, writer.headers, 'POST', '/v1/webhooks', {
       url: receiver.url,
       events: ['mailbox.created'],
@@ -170,7 +180,7 @@ async function main(): Promise<void> {
     const written = await postMailboxes(writer.baseUrl, writer.headers, writer.structureId, { amount: BACKLOG });
     await stopProcess(writer.process);
     const started = performance.now();
-    const deliverer = await startBenchApi(database.url, API_PORT, KEY, JOBS_ON);
+    const deliverer = await start(database.url, JOBS_ON);
     const deadline = Date.now() + 600_000;
     while (receiver.state.verified < BACKLOG - written.failures && Date.now() < deadline)
       await new Promise((resolve) => setTimeout(resolve, 50));
@@ -194,6 +204,7 @@ async function main(): Promise<void> {
     writeResultsSection(perNodeSection('webhooks'), `## Webhooks\n\n${lines.join('\n')}`);
     console.log(lines.join('\n'));
   } finally {
+    for (const server of servers) await stopProcess(server.process);
     receiver.close();
     await database.drop();
   }
