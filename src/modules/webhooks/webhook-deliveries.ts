@@ -108,7 +108,9 @@ async function recordAttempt(
   const delay = succeeded || !webhook.enabled ? undefined : RETRY_DELAYS_MS[attempt - 1];
   const nextAttemptAt = delay === undefined ? null : new Date(now.getTime() + delay);
   const status: 'succeeded' | 'pending' | 'failed' = succeeded ? 'succeeded' : nextAttemptAt ? 'pending' : 'failed';
-  return deps.db.transaction(async (tx) => {
+  // The common case, a success on a healthy endpoint, is one statement: no transaction to open.
+  const needsTransaction = !succeeded || webhook.failingSince !== null;
+  const record = async (tx: Tx | Database): Promise<AttemptResult> => {
     const [updated] = await tx
       .update(webhookDeliveries)
       .set({
@@ -137,13 +139,19 @@ async function recordAttempt(
       await noteFailure(tx, deps, webhook, now);
     }
     return { outcome: status === 'pending' ? 'retrying' : status, statusCode: outcome.statusCode };
-  });
+  };
+  return needsTransaction ? deps.db.transaction((tx) => record(tx)) : record(deps.db);
 }
 
 type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
 
 /** Keeps when the endpoint started failing; five days of nothing but failures turn it off. */
-async function noteFailure(tx: Tx, deps: DeliveryDependencies, webhook: WebhookRow, now: Date): Promise<void> {
+async function noteFailure(
+  tx: Tx | Database,
+  deps: DeliveryDependencies,
+  webhook: WebhookRow,
+  now: Date,
+): Promise<void> {
   const [row] = await tx
     .update(webhooks)
     .set({ failingSince: sql`coalesce(${webhooks.failingSince}, ${now.toISOString()}::timestamptz)` })
