@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import os from 'node:os';
 import { Webhook } from 'standardwebhooks';
 import { withLuhnKey } from '../src/domain/luhn';
 import {
@@ -190,7 +191,7 @@ async function main(): Promise<void> {
     const endToEndPerSecond = Math.round(verified / ((last - started) / 1000));
 
     const lines = [
-      `Machine: ${machineLine()}; PostgreSQL; job concurrency ${CONCURRENCY}, poll 100 ms.`,
+      `Machine: ${machineLine()}; load average ${os.loadavg()[0]!.toFixed(1)} at the end; PostgreSQL; job concurrency ${CONCURRENCY}, poll 100 ms.`,
       '',
       '| measure | result | target |',
       '|---|---|---|',
