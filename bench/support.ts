@@ -46,7 +46,9 @@ export async function startProcess(script: string, env: NodeJS.ProcessEnv, ready
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  for (let attempt = 0; attempt < 200; attempt += 1) {
+  // 20 s by default; a loaded machine (shared CI runners) may need more: BENCH_READY_SECONDS.
+  const attempts = Number(process.env.BENCH_READY_SECONDS ?? 20) * 10;
+  for (let attempt = 0; attempt < attempts; attempt += 1) {
     try {
       const response = await fetch(readyUrl);
       if (response.ok) return child;
@@ -110,10 +112,16 @@ export interface BenchApi {
 }
 
 /**
- * Starts `dist/server.js` over `databaseUrl` (jobs off, a pool of 10), with `key` as its bootstrap
- * operator key, and creates one structure through the API for the benchmark to seed.
+ * Starts `dist/server.js` over `databaseUrl` (jobs off, a pool of 10, unless `environment` says
+ * otherwise), with `key` as its bootstrap operator key, and creates one structure through the API
+ * for the benchmark to seed.
  */
-export async function startBenchApi(databaseUrl: string, port: number, key: string): Promise<BenchApi> {
+export async function startBenchApi(
+  databaseUrl: string,
+  port: number,
+  key: string,
+  environment: NodeJS.ProcessEnv = {},
+): Promise<BenchApi> {
   const baseUrl = `http://127.0.0.1:${port}`;
   const env = {
     DATABASE_URL: databaseUrl,
@@ -122,6 +130,7 @@ export async function startBenchApi(databaseUrl: string, port: number, key: stri
     BALISE_JOBS_ENABLED: 'false',
     PORT: String(port),
     DATABASE_POOL_SIZE: '10',
+    ...environment,
   };
   const child = await startProcess(path.join(REPO_ROOT, 'dist', 'server.js'), env, `${baseUrl}/health/ready`);
   const headers = { authorization: `Bearer ${key}` };

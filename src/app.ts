@@ -49,6 +49,8 @@ import { registerDirectoryJobs } from './modules/directory/directory.jobs';
 import { registerImportsJobs } from './modules/imports/imports.jobs';
 import { registerEventsJobs } from './modules/events/events.jobs';
 import { eventsRoutes } from './modules/events/events.routes';
+import { webhooksRoutes } from './modules/webhooks/webhooks.routes';
+import { registerWebhooksJobs } from './modules/webhooks/webhooks.jobs';
 import { registerLifecycleJobs } from './modules/lifecycle/lifecycle.jobs';
 import { registerNotificationsJobs } from './modules/notifications/notifications.jobs';
 import { registerReferenceJobs } from './modules/reference/reference.jobs';
@@ -117,6 +119,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(structuresRoutes);
   await app.register(auditLogRoutes);
   await app.register(eventsRoutes);
+  await app.register(webhooksRoutes);
   await app.register(mailboxesRoutes);
   await app.register(mailboxActionsRoutes);
   await app.register(registrationsRoutes);
@@ -142,6 +145,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await registerDirectoryJobs(app);
   await registerImportsJobs(app);
   await registerEventsJobs(app);
+  await registerWebhooksJobs(app);
 
   if (config.bootstrapApiKey) {
     const key = await ensureBootstrapApiKey(app.db, config.bootstrapApiKey);

@@ -77,6 +77,11 @@ const EnvironmentSchema = Type.Object({
   BALISE_CORS_ORIGINS: Type.Optional(
     Type.String({ pattern: '^\\s*https?://[^,\\s]+(\\s*,\\s*https?://[^,\\s]+)*\\s*$' }),
   ),
+  BALISE_WEBHOOKS_ALLOW_HTTP: Type.Boolean({ default: false }),
+  BALISE_WEBHOOKS_ALLOW_PRIVATE: Type.Boolean({ default: false }),
+  // 32 random bytes in base64 (`openssl rand -base64 32`): encrypts the webhook signing secrets at rest.
+  BALISE_SECRETS_KEY: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9+/]{43}=$' })),
+  NODE_ENV: Type.Optional(Type.String()),
   BALISE_HEAP_GROWING_PERCENT: Type.Integer({ minimum: 0, maximum: 300, default: 50 }),
 });
 type Environment = Static<typeof EnvironmentSchema>;
@@ -111,6 +116,13 @@ export interface Config {
   readonly idempotency: { readonly retentionHours: number };
   /** How long the event feed keeps an event: a consumer away longer must resynchronise from the resources. */
   readonly events: { readonly retentionDays: number };
+  /**
+   * Webhook delivery's guard against server-side request forgery: plain `http` URLs, and
+   * addresses in loopback, private, link-local or metadata space, are refused unless allowed.
+   */
+  readonly webhooks: { readonly allowHttp: boolean; readonly allowPrivate: boolean };
+  /** The AES-256 key (base64) that encrypts secrets Balise must read back (webhook signing secrets). */
+  readonly secretsKey: string;
   /** `spoolDirectory`: where loaduser uploads wait, on disk, until they are stored in the database. */
   readonly uploads: { readonly maxBytes: number; readonly spoolDirectory: string };
   /** How far V8 lets the heap grow past what survived the last full collection; 0 leaves V8's own choice. */
@@ -244,7 +256,22 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
     publicRateLimit: { max: env.BALISE_PUBLIC_RATE_LIMIT, windowSeconds: env.BALISE_PUBLIC_RATE_WINDOW_SECONDS },
     idempotency: { retentionHours: env.BALISE_IDEMPOTENCY_RETENTION_HOURS },
     events: { retentionDays: env.BALISE_EVENTS_RETENTION_DAYS },
+    webhooks: { allowHttp: env.BALISE_WEBHOOKS_ALLOW_HTTP, allowPrivate: env.BALISE_WEBHOOKS_ALLOW_PRIVATE },
+    secretsKey: secretsKeyOf(env),
   });
+}
+
+/**
+ * A fixed, public key for development and tests, so that a laptop needs no setting; production
+ * (`NODE_ENV=production`) must bring its own, since anyone can read this one.
+ */
+const DEVELOPMENT_SECRETS_KEY = 'YmFsaXNlLWRldmVsb3BtZW50LW9ubHktc2VjcmV0cy0=';
+
+function secretsKeyOf(env: Environment): string {
+  if (env.BALISE_SECRETS_KEY) return env.BALISE_SECRETS_KEY;
+  if (env.NODE_ENV === 'production')
+    throw new ConfigError('BALISE_SECRETS_KEY', 'is required in production (32 random bytes in base64)');
+  return DEVELOPMENT_SECRETS_KEY;
 }
 
 function trustProxyOf(setting: string | undefined): Config['http']['trustProxy'] {

@@ -10,3 +10,4 @@ export * from './directory';
 export * from './rate-limits';
 export * from './events';
 export * from './administrators';
+export * from './webhooks';

@@ -3,11 +3,12 @@ import { notifications } from '../../db/schema';
 import { selectRows, type Executor } from '../../db/database';
 import { enqueueJob, enqueueJobs } from '../../platform/jobs/job-queue';
 import { deliverNotificationJob } from './notifications.jobs';
+import type { NOTIFICATION_KINDS } from './notifications.schemas';
 
 export interface OutgoingNotification {
   structureId: string | null;
   mailboxId: string | null;
-  kind: 'invitation' | 'reminder' | 'expiry_warning' | 'deletion_warning' | 'email_change';
+  kind: (typeof NOTIFICATION_KINDS)[number];
   recipient: string;
   subject: string;
   body: string;

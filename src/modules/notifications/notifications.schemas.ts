@@ -8,6 +8,7 @@ export const NOTIFICATION_KINDS = [
   'expiry_warning',
   'deletion_warning',
   'email_change',
+  'webhook_disabled',
 ] as const;
 
 export const NotificationSchema = Listed(

@@ -55,6 +55,11 @@ export const AUDIT_ACTIONS = [
   'directory.entry_published',
   'directory.entry_changed',
   'directory.entry_withdrawn',
+  'webhook.created',
+  'webhook.updated',
+  'webhook.deleted',
+  'webhook.secret_rotated',
+  'webhook.disabled',
   'reference.extraction.uploaded',
   'reference.extraction.loaded',
 ] as const;

@@ -24,4 +24,5 @@ export const IDEMPOTENT_POSTS: ReadonlySet<string> = new Set([
   '/v1/structures/{structureId}/administrators',
   '/v1/structures/{structureId}/imports',
   '/v1/structures/{structureId}/reminders',
+  '/v1/webhooks',
 ]);

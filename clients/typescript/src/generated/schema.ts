@@ -263,6 +263,129 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the endpoints covering your structures (no secrets)
+         * @description Operators see every endpoint; other keys those covering only structures of theirs.
+         */
+        get: operations["listWebhooks"];
+        put?: never;
+        /**
+         * Register an endpoint that receives events; its signing secret is in this answer only
+         * @description Every event of the feed that matches `events` and belongs to one of `structureIds` (each within your key’s structures: another structure is a 404, as everywhere) and occurs after this call is POSTed to `url`. Messages follow the Standard Webhooks specification: `POST` of the event (the `Event` of `GET /v1/events`) as JSON with `webhook-id` (the event id, the same on every attempt: deduplicate on it), `webhook-timestamp` and `webhook-signature` (`v1,<HMAC-SHA256>`; during a rotation one signature per secret, space-separated). A 2xx answer within 10 s is a success; anything else (a redirect included: none is followed) is retried after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 14 h, then the delivery is `failed`. Delivery is at least once and mostly, not strictly, in feed order. An endpoint failing every attempt for 5 days is disabled (`disabledReason: failing`) and the contact of each structure it covers is sent an e-mail. The secret is stored encrypted (AES-256-GCM, `BALISE_SECRETS_KEY`): it is needed in clear to sign.
+         */
+        post: operations["createWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/{webhookId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read an endpoint (no secret) */
+        get: operations["getWebhook"];
+        put?: never;
+        post?: never;
+        /** Delete an endpoint and its delivery history; nothing more is sent to it */
+        delete: operations["deleteWebhook"];
+        options?: never;
+        head?: never;
+        /**
+         * Change an endpoint: URL, events, structures, description, enabled
+         * @description The URL is checked as at creation. Enabling a disabled endpoint clears its failure record.
+         */
+        patch: operations["updateWebhook"];
+        trace?: never;
+    };
+    "/v1/webhooks/{webhookId}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Give an endpoint a new signing secret; the previous one keeps signing for 24 hours
+         * @description Answers the new secret, shown this once. For 24 hours every message carries two signatures (new and previous secret, space-separated in `webhook-signature`), so receivers switch secrets without losing one.
+         */
+        post: operations["rotateWebhookSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/{webhookId}/ping": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a signed `webhook.ping` message to the endpoint now
+         * @description Queued like any delivery (follow it in the deliveries list); sent even to a disabled endpoint.
+         */
+        post: operations["pingWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/{webhookId}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The messages sent to an endpoint, newest first, with every attempt */
+        get: operations["listWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/{webhookId}/deliveries/{deliveryId}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a delivered or failed message again, with the same `webhook-id` and body
+         * @description One more attempt, now (a failed one is not retried further). 409 while an attempt is still planned.
+         */
+        post: operations["redeliverWebhookMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/mailboxes": {
         parameters: {
             query?: never;
@@ -1551,7 +1674,7 @@ export interface components {
             id: string;
             structureId: string | null;
             mailboxId: string | null;
-            kind: "invitation" | "reminder" | "expiry_warning" | "deletion_warning" | "email_change";
+            kind: "invitation" | "reminder" | "expiry_warning" | "deletion_warning" | "email_change" | "webhook_disabled";
             recipient: string;
             subject: string;
             body: string;
@@ -2415,7 +2538,7 @@ export interface components {
              * @description What happened: `<subject>.<what>`
              * @enum {string}
              */
-            type: "api_key.created" | "api_key.revoked" | "administrator.added" | "administrator.role_changed" | "administrator.removed" | "operator.added" | "operator.removed" | "structure.created" | "structure.updated" | "structure.deleted" | "structure.deletion_warnings_notified" | "mailbox.created" | "mailbox.updated" | "mailbox.registered" | "mailbox.registration_completed" | "mailbox.validated" | "mailbox.rejected" | "mailbox.deactivated" | "mailbox.reactivated" | "mailbox.deleted" | "mailbox.restored" | "mailbox.purged" | "mailbox.type_changed" | "mailbox.transferred" | "mailbox.transferred_out" | "mailbox.email_changed" | "mailbox.reminded" | "lifecycle.deletion_warning" | "correspondence.assigned" | "correspondence.changed" | "correspondence.withdrawn" | "connection_account.added" | "connection_account.removed" | "connection_account.updated" | "connection_accounts.replaced" | "delegate.added" | "delegate.removed" | "email_change_request.created" | "email_change_request.approved" | "email_change_request.rejected" | "email_change_request.cancelled" | "reminder.sent" | "import.created" | "import.succeeded" | "import.failed" | "import.file_deleted" | "directory.entry_published" | "directory.entry_changed" | "directory.entry_withdrawn" | "reference.extraction.uploaded" | "reference.extraction.loaded";
+            type: "api_key.created" | "api_key.revoked" | "administrator.added" | "administrator.role_changed" | "administrator.removed" | "operator.added" | "operator.removed" | "structure.created" | "structure.updated" | "structure.deleted" | "structure.deletion_warnings_notified" | "mailbox.created" | "mailbox.updated" | "mailbox.registered" | "mailbox.registration_completed" | "mailbox.validated" | "mailbox.rejected" | "mailbox.deactivated" | "mailbox.reactivated" | "mailbox.deleted" | "mailbox.restored" | "mailbox.purged" | "mailbox.type_changed" | "mailbox.transferred" | "mailbox.transferred_out" | "mailbox.email_changed" | "mailbox.reminded" | "lifecycle.deletion_warning" | "correspondence.assigned" | "correspondence.changed" | "correspondence.withdrawn" | "connection_account.added" | "connection_account.removed" | "connection_account.updated" | "connection_accounts.replaced" | "delegate.added" | "delegate.removed" | "email_change_request.created" | "email_change_request.approved" | "email_change_request.rejected" | "email_change_request.cancelled" | "reminder.sent" | "import.created" | "import.succeeded" | "import.failed" | "import.file_deleted" | "directory.entry_published" | "directory.entry_changed" | "directory.entry_withdrawn" | "webhook.created" | "webhook.updated" | "webhook.deleted" | "webhook.secret_rotated" | "webhook.disabled" | "reference.extraction.uploaded" | "reference.extraction.loaded";
             /** Format: date-time */
             occurredAt: string;
             /** @description null for operator-level changes (API keys) */
@@ -2447,6 +2570,104 @@ export interface components {
             nextCursor: string | null;
             /** @description More events are readable now: ask again at once rather than wait */
             hasMore: boolean;
+        };
+        /** @description An endpoint receiving events (no secret) */
+        Webhook: {
+            /** Format: uuid */
+            id: string;
+            url: string;
+            description: string;
+            events: string[];
+            structureIds: string[];
+            enabled: boolean;
+            /** @description `failing`: Balise turned it off after five days of failed deliveries (the contact was told) */
+            disabledReason: string | null;
+            /**
+             * Format: date-time
+             * @description The first failed attempt since the last success
+             */
+            failingSince: string | null;
+            /**
+             * Format: date-time
+             * @description Until then, after a rotation, the previous secret signs too
+             */
+            previousSecretExpiresAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        /** @description A page of Webhook items, in the list's order */
+        WebhookPage: {
+            items: components["schemas"]["Webhook"][];
+            /** @description null on the last page */
+            nextCursor: string | null;
+        };
+        WebhookWithSecret: {
+            /** Format: uuid */
+            id: string;
+            url: string;
+            description: string;
+            events: string[];
+            structureIds: string[];
+            enabled: boolean;
+            /** @description `failing`: Balise turned it off after five days of failed deliveries (the contact was told) */
+            disabledReason: string | null;
+            /**
+             * Format: date-time
+             * @description The first failed attempt since the last success
+             */
+            failingSince: string | null;
+            /**
+             * Format: date-time
+             * @description Until then, after a rotation, the previous secret signs too
+             */
+            previousSecretExpiresAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /**
+             * @description The signing secret (`whsec_…`, Standard Webhooks), shown in this answer only: store it now. Stored encrypted (it is needed in clear to sign); absent from an idempotent replay (`Idempotent-Redacted: secret`)
+             * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+             */
+            secret?: string;
+        };
+        WebhookDelivery: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            webhookId: string;
+            /** @description The `webhook-id` header: the event id, the same on every attempt */
+            messageId: string;
+            /** @description An event type, or `webhook.ping` */
+            eventType: string;
+            /**
+             * @description `pending` while attempts remain; `failed` after the last one (or when the endpoint was disabled)
+             * @enum {string}
+             */
+            status: "pending" | "succeeded" | "failed";
+            attempts: {
+                /** Format: date-time */
+                at: string;
+                /** @description null: no answer (refused, timeout, network) */
+                statusCode: number | null;
+                durationMs: number;
+                error: string | null;
+            }[];
+            /**
+             * Format: date-time
+             * @description null once no attempt is planned
+             */
+            nextAttemptAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        /** @description A page of WebhookDelivery items, in the list's order */
+        WebhookDeliveryPage: {
+            items: components["schemas"]["WebhookDelivery"][];
+            /** @description null on the last page */
+            nextCursor: string | null;
         };
     };
     responses: {
@@ -4194,6 +4415,622 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    listWebhooks: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque; the previous page's nextCursor */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of Webhook items, in the list's order */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookPage"];
+                };
+            };
+            400: components["responses"]["BadRequestOrValidationFailed"];
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description The role forbids the action */
+            403: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN" | "INSUFFICIENT_AUTHENTICATION";
+                    };
+                };
+            };
+            408: components["responses"]["RequestTimeout"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createWebhook: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A retry with the same key replays the first answer */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "url": "https://dpi.example.org/balise/webhooks",
+                 *       "events": [
+                 *         "mailbox.created",
+                 *         "mailbox.validated"
+                 *       ],
+                 *       "structureIds": [
+                 *         "0f6c1f9e-3b1a-4c55-9a0e-1d2b3c4d5e60"
+                 *       ],
+                 *       "description": "DPI provisioning"
+                 *     }
+                 */
+                "application/json": {
+                    /**
+                     * @description Where messages are POSTed. `https` only (unless `BALISE_WEBHOOKS_ALLOW_HTTP`); a host resolving to a loopback, private, link-local (cloud metadata) or reserved address is refused here and again at every delivery (unless `BALISE_WEBHOOKS_ALLOW_PRIVATE`). Redirects are not followed.
+                     * @example https://dpi.example.org/balise/webhooks
+                     */
+                    url: string;
+                    events: string[];
+                    /**
+                     * @description The structures whose events it receives, each within your key’s structures. Empty (operators only): every structure, and the events that belong to none (API keys)
+                     * @default []
+                     */
+                    structureIds?: string[];
+                    /** @default  */
+                    description?: string;
+                    /** @default true */
+                    enabled?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "Idempotent-Redacted": components["headers"]["Idempotent-Redacted"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookWithSecret"];
+                };
+            };
+            400: components["responses"]["BadRequestOrValidationFailedReplayable"];
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "Idempotent-Redacted": components["headers"]["Idempotent-Redacted"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description The role forbids the action */
+            403: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "Idempotent-Redacted": components["headers"]["Idempotent-Redacted"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN" | "INSUFFICIENT_AUTHENTICATION";
+                    };
+                };
+            };
+            404: components["responses"]["NotFoundReplayable"];
+            408: components["responses"]["RequestTimeoutReplayable"];
+            409: components["responses"]["IdempotencyInProgressReplayable"];
+            413: components["responses"]["PayloadTooLargeReplayable"];
+            415: components["responses"]["UnsupportedMediaTypeReplayable"];
+            422: components["responses"]["BusinessRuleViolatedOrIdempotencyKeyReusedReplayable"];
+            431: components["responses"]["HeadersTooLargeReplayable"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                webhookId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An endpoint receiving events (no secret) */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Webhook"];
+                };
+            };
+            400: components["responses"]["BadRequestOrValidationFailed"];
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description The role forbids the action */
+            403: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN" | "INSUFFICIENT_AUTHENTICATION";
+                    };
+                };
+            };
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    deleteWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                webhookId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequestOrValidationFailed"];
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description The role forbids the action */
+            403: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN" | "INSUFFICIENT_AUTHENTICATION";
+                    };
+                };
+            };
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updateWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                webhookId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "enabled": false
+                 *     }
+                 */
+                "application/json": {
+                    /**
+                     * @description Where messages are POSTed. `https` only (unless `BALISE_WEBHOOKS_ALLOW_HTTP`); a host resolving to a loopback, private, link-local (cloud metadata) or reserved address is refused here and again at every delivery (unless `BALISE_WEBHOOKS_ALLOW_PRIVATE`). Redirects are not followed.
+                     * @example https://dpi.example.org/balise/webhooks
+                     */
+                    url?: string;
+                    events?: string[];
+                    structureIds?: string[];
+                    description?: string;
+                    /** @description Turning an endpoint back on clears its failure record (`failingSince`) */
+                    enabled?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description An endpoint receiving events (no secret) */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Webhook"];
+                };
+            };
+            400: components["responses"]["BadRequestOrValidationFailed"];
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description The role forbids the action */
+            403: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN" | "INSUFFICIENT_AUTHENTICATION";
+                    };
+                };
+            };
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["BusinessRuleViolated"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    rotateWebhookSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                webhookId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "Idempotent-Redacted": components["headers"]["Idempotent-Redacted"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookWithSecret"];
+                };
+            };
+            400: components["responses"]["BadRequestOrValidationFailedReplayable"];
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "Idempotent-Redacted": components["headers"]["Idempotent-Redacted"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description The role forbids the action */
+            403: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "Idempotent-Redacted": components["headers"]["Idempotent-Redacted"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN" | "INSUFFICIENT_AUTHENTICATION";
+                    };
+                };
+            };
+            404: components["responses"]["NotFoundReplayable"];
+            408: components["responses"]["RequestTimeoutReplayable"];
+            409: components["responses"]["IdempotencyInProgressReplayable"];
+            413: components["responses"]["PayloadTooLargeReplayable"];
+            415: components["responses"]["UnsupportedMediaTypeReplayable"];
+            422: components["responses"]["IdempotencyKeyReusedReplayable"];
+            431: components["responses"]["HeadersTooLargeReplayable"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    pingWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                webhookId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accepted: the work goes on in the background; follow it with the resource returned */
+            202: {
+                headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "Idempotent-Redacted": components["headers"]["Idempotent-Redacted"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDelivery"];
+                };
+            };
+            400: components["responses"]["BadRequestOrValidationFailedReplayable"];
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "Idempotent-Redacted": components["headers"]["Idempotent-Redacted"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description The role forbids the action */
+            403: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "Idempotent-Redacted": components["headers"]["Idempotent-Redacted"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN" | "INSUFFICIENT_AUTHENTICATION";
+                    };
+                };
+            };
+            404: components["responses"]["NotFoundReplayable"];
+            408: components["responses"]["RequestTimeoutReplayable"];
+            409: components["responses"]["IdempotencyInProgressReplayable"];
+            413: components["responses"]["PayloadTooLargeReplayable"];
+            415: components["responses"]["UnsupportedMediaTypeReplayable"];
+            422: components["responses"]["IdempotencyKeyReusedReplayable"];
+            431: components["responses"]["HeadersTooLargeReplayable"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listWebhookDeliveries: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque; the previous page's nextCursor */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                webhookId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of WebhookDelivery items, in the list's order */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryPage"];
+                };
+            };
+            400: components["responses"]["BadRequestOrValidationFailed"];
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description The role forbids the action */
+            403: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN" | "INSUFFICIENT_AUTHENTICATION";
+                    };
+                };
+            };
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    redeliverWebhookMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                webhookId: string;
+                deliveryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accepted: the work goes on in the background; follow it with the resource returned */
+            202: {
+                headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "Idempotent-Redacted": components["headers"]["Idempotent-Redacted"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDelivery"];
+                };
+            };
+            400: components["responses"]["BadRequestOrValidationFailedReplayable"];
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "Idempotent-Redacted": components["headers"]["Idempotent-Redacted"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description The role forbids the action */
+            403: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "Idempotent-Redacted": components["headers"]["Idempotent-Redacted"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN" | "INSUFFICIENT_AUTHENTICATION";
+                    };
+                };
+            };
+            404: components["responses"]["NotFoundReplayable"];
+            408: components["responses"]["RequestTimeoutReplayable"];
+            409: components["responses"]["InvalidTransitionOrIdempotencyInProgressReplayable"];
+            413: components["responses"]["PayloadTooLargeReplayable"];
+            415: components["responses"]["UnsupportedMediaTypeReplayable"];
+            422: components["responses"]["IdempotencyKeyReusedReplayable"];
+            431: components["responses"]["HeadersTooLargeReplayable"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     listMailboxes: {
         parameters: {
             query?: {
@@ -5732,7 +6569,7 @@ export interface operations {
                 cursor?: string;
                 structureId?: string;
                 mailboxId?: string;
-                kind?: "invitation" | "reminder" | "expiry_warning" | "deletion_warning" | "email_change";
+                kind?: "invitation" | "reminder" | "expiry_warning" | "deletion_warning" | "email_change" | "webhook_disabled";
                 status?: "queued" | "sent" | "failed";
             };
             header?: never;

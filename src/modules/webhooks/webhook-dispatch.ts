@@ -1,0 +1,103 @@
+import { sql } from 'drizzle-orm';
+import { selectRows, type Database } from '../../db/database';
+import { enqueueJobs } from '../../platform/jobs/job-queue';
+import type { Clock } from '../../shared/clock';
+import { deliverWebhookJob } from './webhooks.jobs';
+
+/** Events read per dispatch transaction: one statement turns them all into deliveries. */
+export const DISPATCH_BATCH = 500;
+
+export interface DispatchDependencies {
+  readonly db: Database;
+  readonly clock: Clock;
+}
+
+/**
+ * The body of a message: the event exactly as `GET /v1/events` shows it (`events.service.ts`
+ * `toEvent`), built in SQL so that a batch becomes deliveries in one statement.
+ */
+const EVENT_BODY = sql`jsonb_build_object(
+  'id', b.id, 'type', b.type,
+  'occurredAt', to_char(b.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+  'structureId', b.structure_id,
+  'subject', jsonb_build_object('type', b.subject_type, 'id', b.subject_id),
+  'mailboxId', b.mailbox_id,
+  'actor', jsonb_build_object('type', b.actor_type, 'id', b.actor_id),
+  'requestId', b.request_id, 'cause', b.cause, 'data', b.data)`;
+
+/**
+ * Moves the dispatch cursor over the next batch of the event feed, in one transaction: a delivery
+ * row per (event, enabled endpoint that wants it) and a delivery job per row, then the cursor.
+ * The cursor row is locked with SKIP LOCKED: whatever the number of processes, one dispatcher
+ * moves it at a time and the others do nothing (undefined), so an event becomes a delivery once.
+ * The batch is read like the feed (below the oldest running transaction, in commit order), so the
+ * cursor never passes an event whose transaction has yet to commit. An endpoint gets the events
+ * that occurred after it was created.
+ */
+export async function dispatchEventBatch(
+  deps: DispatchDependencies,
+): Promise<{ events: number; deliveries: number } | undefined> {
+  return deps.db.transaction(async (tx) => {
+    const [cursor] = await selectRows<{ transaction_id: string; sequence: string | number }>(
+      tx,
+      sql`select transaction_id::text, sequence from webhook_dispatch_cursor where id = 1 for update skip locked`,
+    );
+    if (!cursor) return undefined;
+    const now = deps.clock.now().toISOString();
+    const [result] = await selectRows<{
+      events: number;
+      last_transaction_id: string | null;
+      last_sequence: string | number | null;
+      delivery_ids: string[];
+    }>(
+      tx,
+      sql`with batch as (
+        select * from events
+         where transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+           and (transaction_id, sequence) > (${cursor.transaction_id}::xid8, ${cursor.sequence}::bigint)
+         order by transaction_id, sequence
+         limit ${DISPATCH_BATCH}
+      ), inserted as (
+        insert into webhook_deliveries (webhook_id, message_id, event_type, payload, next_attempt_at, created_at)
+        select w.id, b.id, b.type, ${EVENT_BODY}, ${now}::timestamptz, ${now}::timestamptz
+          from batch b
+          join webhooks w
+            on w.enabled
+           and b.occurred_at >= w.created_at
+           and (cardinality(w.structure_ids) = 0 or b.structure_id = any(w.structure_ids))
+           and exists (select 1 from unnest(w.event_types) as s(selector)
+                        where s.selector in ('*', b.type)
+                           or (right(s.selector, 1) = '.' and starts_with(b.type, s.selector)))
+         order by b.transaction_id, b.sequence, w.id
+        returning id
+      ), last as (
+        select transaction_id::text as transaction_id, sequence from batch
+         order by transaction_id desc, sequence desc limit 1
+      )
+      select (select count(*)::int from batch) as events,
+             (select transaction_id from last) as last_transaction_id,
+             (select sequence from last) as last_sequence,
+             coalesce((select json_agg(id) from inserted), '[]'::json) as delivery_ids`,
+    );
+    if (!result || result.events === 0) return { events: 0, deliveries: 0 };
+    await enqueueJobs(
+      tx,
+      deliverWebhookJob,
+      result.delivery_ids.map((deliveryId) => ({ deliveryId, attempt: 1 })),
+    );
+    await tx.execute(
+      sql`update webhook_dispatch_cursor
+             set transaction_id = ${result.last_transaction_id}::xid8, sequence = ${result.last_sequence}::bigint
+           where id = 1`,
+    );
+    return { events: Number(result.events), deliveries: result.delivery_ids.length };
+  });
+}
+
+export async function hasEnabledWebhooks(db: Database): Promise<boolean> {
+  const [row] = await selectRows<{ found: boolean }>(
+    db,
+    sql`select exists (select 1 from webhooks where enabled) as found`,
+  );
+  return row?.found === true;
+}

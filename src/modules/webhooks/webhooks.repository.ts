@@ -1,0 +1,113 @@
+import { and, arrayContained, desc, eq, sql } from 'drizzle-orm';
+import type { Executor } from '../../db/database';
+import { webhookDeliveries, webhooks } from '../../db/schema';
+
+export type WebhookRow = typeof webhooks.$inferSelect;
+export type WebhookDeliveryRow = typeof webhookDeliveries.$inferSelect;
+
+export async function insertWebhook(executor: Executor, values: typeof webhooks.$inferInsert): Promise<WebhookRow> {
+  const [row] = await executor.insert(webhooks).values(values).returning();
+  return row!;
+}
+
+export async function findWebhook(
+  executor: Executor,
+  id: string,
+  options: { lock?: boolean } = {},
+): Promise<WebhookRow | undefined> {
+  const query = executor.select().from(webhooks).where(eq(webhooks.id, id));
+  const [row] = options.lock ? await query.for('update') : await query;
+  return row;
+}
+
+/** Newest first; `withinStructures` keeps the endpoints whose structures all lie in the set (and cover one). */
+export function selectWebhooks(
+  executor: Executor,
+  options: {
+    withinStructures: readonly string[] | undefined;
+    before: { createdAt: string; id: string } | undefined;
+    limit: number;
+  },
+): Promise<WebhookRow[]> {
+  const conditions = [
+    options.withinStructures
+      ? and(
+          sql`cardinality(${webhooks.structureIds}) > 0`,
+          arrayContained(webhooks.structureIds, [...options.withinStructures]),
+        )
+      : undefined,
+    options.before
+      ? sql`(${webhooks.createdAt}, ${webhooks.id}) < (${options.before.createdAt}::timestamptz, ${options.before.id}::uuid)`
+      : undefined,
+  ];
+  return executor
+    .select()
+    .from(webhooks)
+    .where(and(...conditions))
+    .orderBy(desc(webhooks.createdAt), desc(webhooks.id))
+    .limit(options.limit + 1);
+}
+
+export async function updateWebhookRow(
+  executor: Executor,
+  id: string,
+  values: Partial<typeof webhooks.$inferInsert>,
+): Promise<WebhookRow> {
+  const [row] = await executor.update(webhooks).set(values).where(eq(webhooks.id, id)).returning();
+  return row!;
+}
+
+/** Its deliveries go with it (foreign key, on delete cascade); jobs still queued for them find nothing. */
+export async function deleteWebhookRow(executor: Executor, id: string): Promise<void> {
+  await executor.delete(webhooks).where(eq(webhooks.id, id));
+}
+
+export async function insertDelivery(
+  executor: Executor,
+  values: typeof webhookDeliveries.$inferInsert,
+): Promise<WebhookDeliveryRow> {
+  const [row] = await executor.insert(webhookDeliveries).values(values).returning();
+  return row!;
+}
+
+export async function findDelivery(
+  executor: Executor,
+  webhookId: string,
+  deliveryId: string,
+): Promise<WebhookDeliveryRow | undefined> {
+  const [row] = await executor
+    .select()
+    .from(webhookDeliveries)
+    .where(and(eq(webhookDeliveries.id, deliveryId), eq(webhookDeliveries.webhookId, webhookId)))
+    .for('update');
+  return row;
+}
+
+export function selectDeliveries(
+  executor: Executor,
+  webhookId: string,
+  options: { before: { createdAt: string; id: string } | undefined; limit: number },
+): Promise<WebhookDeliveryRow[]> {
+  return executor
+    .select()
+    .from(webhookDeliveries)
+    .where(
+      and(
+        eq(webhookDeliveries.webhookId, webhookId),
+        options.before
+          ? sql`(${webhookDeliveries.createdAt}, ${webhookDeliveries.id}) < (${options.before.createdAt}::timestamptz, ${options.before.id}::uuid)`
+          : undefined,
+      ),
+    )
+    .orderBy(desc(webhookDeliveries.createdAt), desc(webhookDeliveries.id))
+    .limit(options.limit + 1);
+}
+
+export async function planRedelivery(executor: Executor, id: string, at: Date): Promise<WebhookDeliveryRow> {
+  const [row] = await executor
+    .update(webhookDeliveries)
+    .set({ status: 'pending', nextAttemptAt: at })
+    .where(eq(webhookDeliveries.id, id))
+    .returning();
+  return row!;
+}
