@@ -1525,7 +1525,7 @@ export interface components {
                 /** @description The boxes concerned (at most 1000; count is exact) */
                 mailboxIds: string[];
             };
-            /** @description Deleted boxes past retention whose personal data was erased */
+            /** @description Deleted boxes past retention whose personal data was erased, from the box and from its audit events and event-feed entries */
             purged: {
                 count: number;
                 /** @description The boxes concerned (at most 1000; count is exact) */
@@ -1536,6 +1536,10 @@ export interface components {
                 count: number;
                 /** @description The imports concerned (at most 1000; count is exact) */
                 importIds: string[];
+            };
+            /** @description Audit events older than `BALISE_AUDIT_RETENTION_MONTHS` deleted by this sweep (each batch is itself audited as `audit_trail.pruned`) */
+            auditEventsDeleted: {
+                count: number;
             };
         };
         UpcomingItem: {
@@ -2259,7 +2263,7 @@ export interface components {
              * @description What happened: `<subject>.<what>`
              * @enum {string}
              */
-            type: "api_key.created" | "api_key.revoked" | "structure.created" | "structure.updated" | "structure.deleted" | "structure.deletion_warnings_notified" | "mailbox.created" | "mailbox.updated" | "mailbox.registered" | "mailbox.registration_completed" | "mailbox.validated" | "mailbox.rejected" | "mailbox.deactivated" | "mailbox.reactivated" | "mailbox.deleted" | "mailbox.restored" | "mailbox.purged" | "mailbox.type_changed" | "mailbox.transferred" | "mailbox.transferred_out" | "mailbox.email_changed" | "mailbox.reminded" | "lifecycle.deletion_warning" | "correspondence.assigned" | "correspondence.changed" | "correspondence.withdrawn" | "connection_account.added" | "connection_account.removed" | "connection_account.updated" | "connection_accounts.replaced" | "delegate.added" | "delegate.removed" | "email_change_request.created" | "email_change_request.approved" | "email_change_request.rejected" | "email_change_request.cancelled" | "reminder.sent" | "import.created" | "import.succeeded" | "import.failed" | "import.file_deleted" | "directory.entry_published" | "directory.entry_changed" | "directory.entry_withdrawn" | "reference.extraction.uploaded" | "reference.extraction.loaded";
+            type: "api_key.created" | "api_key.revoked" | "structure.created" | "structure.updated" | "structure.deleted" | "structure.deletion_warnings_notified" | "mailbox.created" | "mailbox.updated" | "mailbox.registered" | "mailbox.registration_completed" | "mailbox.validated" | "mailbox.rejected" | "mailbox.deactivated" | "mailbox.reactivated" | "mailbox.deleted" | "mailbox.restored" | "mailbox.purged" | "mailbox.type_changed" | "mailbox.transferred" | "mailbox.transferred_out" | "mailbox.email_changed" | "mailbox.reminded" | "lifecycle.deletion_warning" | "correspondence.assigned" | "correspondence.changed" | "correspondence.withdrawn" | "connection_account.added" | "connection_account.removed" | "connection_account.updated" | "connection_accounts.replaced" | "delegate.added" | "delegate.removed" | "email_change_request.created" | "email_change_request.approved" | "email_change_request.rejected" | "email_change_request.cancelled" | "reminder.sent" | "import.created" | "import.succeeded" | "import.failed" | "import.file_deleted" | "directory.entry_published" | "directory.entry_changed" | "directory.entry_withdrawn" | "reference.extraction.uploaded" | "reference.extraction.loaded" | "audit_trail.pruned";
             /** Format: date-time */
             occurredAt: string;
             /** @description null for operator-level changes (API keys) */

@@ -52,6 +52,7 @@ export const AUDIT_ACTIONS = [
   'directory.entry_withdrawn',
   'reference.extraction.uploaded',
   'reference.extraction.loaded',
+  'audit_trail.pruned',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
