@@ -76,6 +76,18 @@ const CONNECTION_ACCOUNTS = {
   extraValues: sql`, false, false`,
 };
 
+/** Whether any staged row lists links: most imports list none, and then this pass reads no page. */
+async function hasLinkCells(executor: Executor, importId: string): Promise<boolean> {
+  const [row] = await selectRows<{ found: boolean }>(
+    executor,
+    sql`select exists (
+          select 1 from import_staged_rows where import_id = ${importId}
+            and (jsonb_typeof(fields -> 'delegates') = 'array' or jsonb_typeof(fields -> 'connectionAccounts') = 'array')
+        ) as found`,
+  );
+  return row?.found === true;
+}
+
 /** The last staged row of the page after `afterRow`, or null when none is left. */
 async function pageEnd(executor: Executor, importId: string, afterRow: number): Promise<number | null> {
   const [row] = await selectRows<{ last: number | null }>(
