@@ -109,6 +109,7 @@ async function pageEnd(executor: Executor, importId: string, afterRow: number): 
  */
 export async function applyLaterLinks(run: ImportRun): Promise<void> {
   const { deps, record } = run;
+  if (!(await hasLinkCells(deps.db, record.id))) return;
   for (let afterRow = 0; ;) {
     const throughRow = await pageEnd(deps.db, record.id, afterRow);
     if (throughRow === null) return;
