@@ -104,6 +104,7 @@ export interface SweepReportBody {
   deleted: SweepStep;
   purged: SweepStep;
   importFilesDeleted: { count: number; importIds: string[] };
+  auditEventsDeleted: { count: number };
 }
 
 /** Runs a lifecycle sweep now, as the operator, and answers its report. */

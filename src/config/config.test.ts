@@ -99,9 +99,18 @@ describe('loadConfig', () => {
       warningDays: [30, 7],
       retentionMonths: 6,
       importFileRetentionHours: 24,
+      auditRetentionMonths: 12,
     });
+    expect(loadConfig({ BALISE_AUDIT_RETENTION_MONTHS: '6' }).lifecycle.auditRetentionMonths).toBe(6);
     expect(loadConfig({ BALISE_LIFECYCLE_WARNING_DAYS: ' 7, 60 ,30' }).lifecycle.warningDays).toEqual([60, 30, 7]);
     expect(loadConfig({ BALISE_IMPORT_FILE_RETENTION_HOURS: '0' }).lifecycle.importFileRetentionHours).toBe(0);
+  });
+
+  it('refuses an audit retention under six months, saying so', () => {
+    expect(() => loadConfig({ BALISE_AUDIT_RETENTION_MONTHS: '5' })).toThrow(
+      'Invalid environment variable BALISE_AUDIT_RETENTION_MONTHS: must be at least 6 (months)',
+    );
+    expect(() => loadConfig({ BALISE_AUDIT_RETENTION_MONTHS: '0' })).toThrow(ConfigError);
   });
 
   it.each([

@@ -57,6 +57,8 @@ const EnvironmentSchema = Type.Object({
   BALISE_LIFECYCLE_INACTIVITY_DAYS: Type.Integer({ minimum: 1, maximum: 3650, default: 365 }),
   BALISE_LIFECYCLE_WARNING_DAYS: Type.String({ pattern: '^\\s*\\d+\\s*(,\\s*\\d+\\s*)*$', default: '30,7' }),
   BALISE_LIFECYCLE_RETENTION_MONTHS: Type.Integer({ minimum: 1, maximum: 120, default: 6 }),
+  // No schema minimum: lifecycleConfigOf refuses less than AUDIT_RETENTION_MIN_MONTHS with a message saying why.
+  BALISE_AUDIT_RETENTION_MONTHS: Type.Integer({ minimum: 1, maximum: 1200, default: 12 }),
   BALISE_IMPORT_FILE_RETENTION_HOURS: Type.Integer({ minimum: 0, maximum: 8760, default: 24 }),
   BALISE_REFERENCE_UPLOAD_MAX_BYTES: Type.Integer({ minimum: 1024, default: 512 * 1024 * 1024 }),
   BALISE_DIRECTORY_MAX_AGE_SECONDS: Type.Integer({ minimum: 0, maximum: 86_400, default: 60 }),
@@ -181,7 +183,12 @@ export interface LifecycleConfig {
   readonly retentionMonths: number;
   /** An ended import's upload is kept this many hours (for support), then the sweep deletes it. */
   readonly importFileRetentionHours: number;
+  /** Audit events are kept this many months (at least AUDIT_RETENTION_MIN_MONTHS), then the sweep deletes them. */
+  readonly auditRetentionMonths: number;
 }
+
+/** The shortest audit retention accepted: the trail must cover a deleted box's whole restore window (six months by default). */
+export const AUDIT_RETENTION_MIN_MONTHS = 6;
 
 export class ConfigError extends Error {
   constructor(
@@ -315,6 +322,12 @@ function lifecycleConfigOf(env: Environment): LifecycleConfig {
       'each must be at least 1 and less than BALISE_LIFECYCLE_INACTIVITY_DAYS',
     );
   }
+  if (env.BALISE_AUDIT_RETENTION_MONTHS < AUDIT_RETENTION_MIN_MONTHS) {
+    throw new ConfigError(
+      'BALISE_AUDIT_RETENTION_MONTHS',
+      `must be at least ${AUDIT_RETENTION_MIN_MONTHS} (months): the audit trail must be kept at least that long`,
+    );
+  }
   return {
     scheduleEnabled: env.BALISE_LIFECYCLE_SCHEDULE_ENABLED,
     sweepIntervalMinutes: env.BALISE_LIFECYCLE_SWEEP_INTERVAL_MINUTES,
@@ -322,6 +335,7 @@ function lifecycleConfigOf(env: Environment): LifecycleConfig {
     warningDays,
     retentionMonths: env.BALISE_LIFECYCLE_RETENTION_MONTHS,
     importFileRetentionHours: env.BALISE_IMPORT_FILE_RETENTION_HOURS,
+    auditRetentionMonths: env.BALISE_AUDIT_RETENTION_MONTHS,
   };
 }
 

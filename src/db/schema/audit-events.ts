@@ -2,8 +2,10 @@ import { bigserial, index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle
 import { ACTOR_TYPES } from '../../domain/actor-types';
 
 /**
- * Append-only. No foreign keys: the trail must outlive what it describes
- * (deleted mailboxes, purged personal data, removed structures).
+ * Append-only, enforced by a trigger (migration 0014): only the lifecycle sweep may redact a
+ * purged box's personal data or delete events past `BALISE_AUDIT_RETENTION_MONTHS`, each change
+ * audited (`platform/audit/trail-guard.ts`). No foreign keys: the trail must outlive what it
+ * describes (deleted mailboxes, purged personal data, removed structures).
  */
 export const auditEvents = pgTable(
   'audit_events',
@@ -28,5 +30,7 @@ export const auditEvents = pgTable(
     index('audit_events_structure_idx').on(table.structureId, table.sequence),
     index('audit_events_mailbox_idx').on(table.mailboxId, table.sequence),
     index('audit_events_target_idx').on(table.targetId, table.sequence),
+    // The retention sweep deletes the oldest events first, in batches.
+    index('audit_events_occurred_at_idx').on(table.occurredAt),
   ],
 );

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, lt, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, lt, or, sql } from 'drizzle-orm';
 import { insertFromJson, insertFromJsonQuery } from '../../db/bulk-json';
 import type { Executor } from '../../db/database';
 import { importFileChunks, importRows, imports, importStagedRows } from '../../db/schema';
@@ -132,6 +132,21 @@ export async function recordValidationProgress(
     .update(imports)
     .set({ processedRows: sql`${imports.processedRows} + ${rowsRead}::int`, counts: countsPlus(delta) })
     .where(eq(imports.id, id));
+}
+
+/** Forgets what the validation pass recorded of these rows (their result, their staging): they are judged again. */
+export async function forgetValidatedRows(
+  executor: Executor,
+  id: string,
+  rowNumbers: readonly number[],
+): Promise<void> {
+  if (rowNumbers.length === 0) return;
+  await executor
+    .delete(importRows)
+    .where(and(eq(importRows.importId, id), inArray(importRows.rowNumber, [...rowNumbers])));
+  await executor
+    .delete(importStagedRows)
+    .where(and(eq(importStagedRows.importId, id), inArray(importStagedRows.rowNumber, [...rowNumbers])));
 }
 
 /** The end of the validation pass: from now on a resumed job goes straight to applying. */

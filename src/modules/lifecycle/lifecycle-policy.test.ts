@@ -15,6 +15,7 @@ const policy: LifecyclePolicy = {
   warningDays: [30, 7],
   retentionMonths: 6,
   importFileRetentionHours: 24,
+  auditRetentionMonths: 12,
 };
 const day = 86_400_000;
 const at = (iso: string) => new Date(iso);

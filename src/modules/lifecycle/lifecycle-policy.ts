@@ -7,11 +7,12 @@ import { isoDate } from '../../shared/clock';
  * - a box is deleted after `inactivityDays` without a sign of life, its owner and admins being
  *   warned `warningDays` before;
  * - a deleted box stays restorable `retentionMonths`, then its personal data is purged;
- * - an ended import's upload is kept `importFileRetentionHours`, then deleted.
+ * - an ended import's upload is kept `importFileRetentionHours`, then deleted;
+ * - an audit event is kept `auditRetentionMonths`, then deleted.
  */
 export type LifecyclePolicy = Pick<
   LifecycleConfig,
-  'inactivityDays' | 'warningDays' | 'retentionMonths' | 'importFileRetentionHours'
+  'inactivityDays' | 'warningDays' | 'retentionMonths' | 'importFileRetentionHours' | 'auditRetentionMonths'
 >;
 
 export const DAY_MS = 86_400_000;
@@ -91,6 +92,10 @@ export function monthsBefore(at: Date, months: number): Date {
 
 /** Boxes deleted at or before this instant are past retention: no restore, personal data purged. */
 export const retentionCutoff = (now: Date, policy: LifecyclePolicy) => monthsBefore(now, policy.retentionMonths);
+
+/** Audit events that occurred before this instant are past their retention. */
+export const auditRetentionCutoff = (now: Date, policy: LifecyclePolicy) =>
+  monthsBefore(now, policy.auditRetentionMonths);
 
 /** Imports that ended at or before this instant have outlived their upload's retention. */
 export function importFileCutoff(now: Date, policy: LifecyclePolicy): Date {

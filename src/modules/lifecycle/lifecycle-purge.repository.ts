@@ -35,7 +35,7 @@ export const PURGED_FIELDS = [
 /**
  * Erases a deleted box's personal data, and what other tables copied of it: its MSSanté
  * addresses (whose local parts are names), its change-of-mail requests, its outbox messages and the addresses its reminders went to.
- * The audit trail is left as it is (append-only).
+ * The audit trail and the event feed are redacted by the caller, in the same transaction (`trail-redaction.repository.ts`).
  */
 export async function purgeMailboxPersonalData(
   executor: Executor,

@@ -7,17 +7,12 @@ import { withdrawActiveAddress } from '../correspondences';
 import { toMailbox } from '../mailboxes/mailbox-mapper';
 import { nextStatus } from '../../domain/mailbox-status';
 import { findMailbox, updateMailboxRow, type MailboxRecord } from '../mailboxes';
-import { PURGED_FIELDS, purgeMailboxPersonalData } from './lifecycle-purge.repository';
-import {
-  inactivityCutoff,
-  inactivityDeadline,
-  lastSignOfLife,
-  retentionCutoff,
-  type LifecyclePolicy,
-} from './lifecycle-policy';
+import { inactivityCutoff, inactivityDeadline, lastSignOfLife, type LifecyclePolicy } from './lifecycle-policy';
 import { deleteExpiredImportFiles } from './lifecycle-import-files.service';
 import { warnBeforeDeletion } from './lifecycle-warnings.service';
-import { lockExpiredBatch, lockInactiveBatch, lockPurgeableBatch } from './lifecycle.repository';
+import { lockExpiredBatch, lockInactiveBatch } from './lifecycle.repository';
+import { purgePastRetention } from './lifecycle-purge.service';
+import { pruneAuditTrail } from './audit-retention.service';
 import type { SweepReport } from './lifecycle.schemas';
 import { addToTally, emptyTally, SWEEP_ACTOR, type StepTally, type SweepContext } from './lifecycle-sweep-context';
 
@@ -25,7 +20,8 @@ const BATCH_SIZE = 200;
 
 /**
  * Runs one sweep: deactivate expired boxes, warn ahead of inactivity deletions, delete inactive
- * boxes, purge boxes past retention, delete the uploads of imports ended past their retention.
+ * boxes, purge boxes past retention (and their personal data in the audit trail), delete the
+ * uploads of imports ended past their retention, delete audit events past theirs.
  * Each batch is one transaction holding its rows' locks (SKIP LOCKED), with each change and its
  * audit event; a crash leaves whole batches, and
  * the next run carries on (every step looks at the state, so it is safe to run again).
@@ -47,6 +43,7 @@ export async function runLifecycleSweep(
   const deleted = await deleteInactive(context);
   const purged = await purgePastRetention(context);
   const importFilesDeleted = await deleteExpiredImportFiles(context);
+  const auditEventsDeleted = await pruneAuditTrail(context);
   return {
     sweepId: context.sweepId,
     trigger: options.trigger,
@@ -57,6 +54,7 @@ export async function runLifecycleSweep(
     deleted,
     purged,
     importFilesDeleted,
+    auditEventsDeleted,
   };
 }
 
@@ -152,35 +150,6 @@ function deleteInactive(context: SweepContext): Promise<StepTally> {
           },
         },
       );
-    },
-  );
-}
-
-/** (d) Past retention, a deleted box keeps only what is not personal; its audit trail stays. */
-function purgePastRetention(context: SweepContext): Promise<StepTally> {
-  const cutoff = retentionCutoff(context.now, context.policy);
-  return inBatches(
-    context,
-    (tx, afterId) => lockPurgeableBatch(tx, cutoff, afterId, BATCH_SIZE),
-    async (tx, current) => {
-      const row = await purgeMailboxPersonalData(tx, current.mailbox.id, context.now);
-      if (!row) return false;
-      await recordAudit(tx, context.deps.clock, SWEEP_ACTOR, {
-        action: 'mailbox.purged',
-        targetType: 'mailbox',
-        targetId: row.id,
-        structureId: row.structureId,
-        mailboxId: row.id,
-        cause: {
-          sweepId: context.sweepId,
-          rule: 'retention',
-          deletedAt: current.mailbox.deletedAt?.toISOString() ?? null,
-        },
-        // Not the erased values: the event must not keep what the purge removes.
-        before: { purgedFields: PURGED_FIELDS },
-        after: toMailbox({ mailbox: row, address: null }),
-      });
-      return true;
     },
   );
 }

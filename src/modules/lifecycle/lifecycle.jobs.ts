@@ -20,6 +20,7 @@ export interface LifecycleSweepJobResult {
   deleted: number;
   purged: number;
   importFilesDeleted: number;
+  auditEventsDeleted: number;
 }
 
 /** The scheduled sweep: one job per period on the queue, whichever process enqueues or runs it. */
@@ -36,6 +37,7 @@ export const lifecycleSweepJob = defineJob({
       deleted: report.deleted.count,
       purged: report.purged.count,
       importFilesDeleted: report.importFilesDeleted.count,
+      auditEventsDeleted: report.auditEventsDeleted.count,
     };
     job.log.info({ sweepId: report.sweepId, ...counts }, 'lifecycle sweep done');
     return { sweepId: report.sweepId, ...counts };

@@ -119,10 +119,12 @@ export const lifecycleRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'were paused), with one digest per structure to its `contactEmail` when set; (3) delete (softly; the MSSanté address ' +
           `is withdrawn from the directory feed) boxes without a sign of life for ${policy.inactivityDays} days, counted from the ` +
           'latest of last activity, creation, registration and restoration; (4) purge the personal data of boxes deleted more ' +
-          `than ${policy.retentionMonths} months ago (the audit trail stays); (5) delete the uploaded file of imports that ended ` +
+          `than ${policy.retentionMonths} months ago, and their personal values from their audit events and event-feed entries ` +
+          '(replaced by `[purged]`, keys kept; actions, actors and dates stay; `mailbox.purged` says how many); (5) delete the uploaded file of imports that ended ' +
           `(succeeded or failed) more than ${policy.importFileRetentionHours} hours ago (\`import.file_deleted\`; the import, its ` +
           'counts and row results stay, its annotated report answers 410 `IMPORT_FILE_DELETED`; a queued or running import keeps ' +
-          'its file). Everything is audited with the system actor ' +
+          `its file); (6) delete audit events older than ${policy.auditRetentionMonths} months, oldest first in batches ` +
+          '(`audit_trail.pruned` per batch, with how many). Everything is audited with the system actor ' +
           '`lifecycle.sweep` and `cause.sweepId`. Sweeps running at once share the work (row locks, SKIP LOCKED): each change ' +
           'is made once. A box locked by a concurrent write is left to the next sweep. A box already past its deadline when first ' +
           'swept is deleted without waiting for a warning (it can be restored).',

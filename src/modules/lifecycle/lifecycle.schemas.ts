@@ -89,8 +89,17 @@ export const SweepReportSchema = Named(
       }),
     ]),
     deleted: SweepStepSchema('Boxes deleted after the inactivity period (soft: restorable during retention)'),
-    purged: SweepStepSchema('Deleted boxes past retention whose personal data was erased'),
+    purged: SweepStepSchema(
+      'Deleted boxes past retention whose personal data was erased, from the box and from its audit events and event-feed entries',
+    ),
     importFilesDeleted: ImportFilesStepSchema,
+    auditEventsDeleted: Type.Object(
+      { count: Type.Integer({ minimum: 0 }) },
+      {
+        description:
+          'Audit events older than `BALISE_AUDIT_RETENTION_MONTHS` deleted by this sweep (each batch is itself audited as `audit_trail.pruned`)',
+      },
+    ),
   }),
 );
 export type SweepReport = Static<typeof SweepReportSchema>;

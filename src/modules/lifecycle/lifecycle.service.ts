@@ -51,6 +51,7 @@ export async function sweepNow(
       deleted: report.deleted.count,
       purged: report.purged.count,
       importFilesDeleted: report.importFilesDeleted.count,
+      auditEventsDeleted: report.auditEventsDeleted.count,
     },
     'lifecycle sweep run on request',
   );

@@ -13,7 +13,7 @@ export const NOTICE_RULES: readonly string[] = [
   `Une cellule vide ne supprime jamais une adresse MSSanté, pas plus que ${CLEAR_MARKER} : retirez-la par l'API.`,
   'Oui/Non : O/N, Oui/Non, Y/N, Yes/No, 1/0, true/false sont acceptés, ainsi que X pour oui (vide = non renseigné).',
   'Dates : JJ/MM/AAAA, AAAA-MM-JJ ou une cellule au format date.',
-  "Listes d'adresses (colonnes AB et AH) : séparées par « ; », sans espace. Elles peuvent désigner des BAL créées plus haut dans le même fichier. En AH, une cellule qui n'est pas une liste d'adresses est une erreur sur sa ligne.",
+  "Listes d'adresses (colonnes AB et AH) : séparées par « ; », sans espace. Elles peuvent désigner des BAL créées ailleurs dans le même fichier, plus haut ou plus bas. En AH, une cellule qui n'est pas une liste d'adresses est une erreur sur sa ligne.",
   "Une valeur commençant par une apostrophe suivie de =, +, - ou @ a été protégée par l'export pour qu'aucune formule ne s'exécute ; l'import retire cette apostrophe (un numéro +33… reste intact).",
   "Colonnes AE, AF et AG : écrites par les exports, ignorées à l'import, comme AI à AK de l'export des BAL supprimées. Toute autre valeur après la colonne AH est une erreur sur sa ligne.",
   'Formats acceptés : XLSX, XLS et CSV (séparateur « ; » ou « , », UTF-8 ou Windows-1252). Seule la première feuille est lue.',

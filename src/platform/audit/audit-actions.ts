@@ -62,6 +62,7 @@ export const AUDIT_ACTIONS = [
   'webhook.disabled',
   'reference.extraction.uploaded',
   'reference.extraction.loaded',
+  'audit_trail.pruned',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -5,6 +5,7 @@ import {
 } from '../../connection-accounts/connection-account-rules';
 import { checkDelegate, checkDelegator } from '../../delegates/delegate-rules';
 import type { FieldIssue, MailboxType } from '../../../domain/mailbox-vocabulary';
+import { rowFailedIssue, type LinkColumn, type LinkOwner } from './later-rows';
 import type { PlanningContext } from './planning-context';
 import { issueAt, type RowIssue } from './row-issues';
 
@@ -18,9 +19,10 @@ export interface LinkChange {
 type Reference = LinkableMailbox | { failedRow: number } | undefined;
 
 /**
- * A box named in column AB or AH: a row above this one (unless it failed; a row not created yet
- * gets a stand-in id) or a box of the database. The link rules report another structure's box
- * exactly like an unknown one.
+ * A box named in column AB or AH, as far as the rows above and the database tell: a row above this
+ * one (unless it failed; a row not created yet gets a stand-in id) or a box of the database. The
+ * link rules report another structure's box exactly like an unknown one. A name neither holds may
+ * be a row further down: see `LaterRows`.
  */
 function resolveReference(email: string, context: PlanningContext): Reference {
   const row = context.file.rows.get(email);
@@ -31,14 +33,28 @@ function resolveReference(email: string, context: PlanningContext): Reference {
   return box && { id: box.id, structureId: box.structureId, type: box.type, status: box.status };
 }
 
-type Column = 'delegates' | 'connectionAccounts';
-const UNKNOWN_MESSAGE = (email: string) => `${email} is neither a box of this structure nor a row above this one.`;
+const UNKNOWN_MESSAGE = (email: string) => `${email} is neither a box of this structure nor a row of this file.`;
 
-/** Runs a link rule on each newly named box; links the box already has are not judged again. */
+/** A link rule's verdict as the row's issue on its column. */
+function toRowIssue(column: LinkColumn, email: string, issue: FieldIssue | null): RowIssue | null {
+  if (!issue) return null;
+  return issueAt(
+    column,
+    issue.code,
+    issue.code.endsWith('_UNKNOWN') ? UNKNOWN_MESSAGE(email) : `${email}: ${issue.message}.`,
+  );
+}
+
+/**
+ * Runs a link rule on each newly named box; links the box already has are not judged again.
+ * A name not known yet is left to `context.laterRows` (a row further down may hold it) when the
+ * pass has one; without one it is unknown.
+ */
 function checkNamedBoxes(
-  column: Column,
+  column: LinkColumn,
   emails: readonly string[],
   alreadyLinked: readonly string[],
+  owner: LinkOwner,
   context: PlanningContext,
   rule: (reference: LinkableMailbox | undefined, email: string) => FieldIssue | null,
 ): RowIssue[] {
@@ -47,21 +63,16 @@ function checkNamedBoxes(
     if (alreadyLinked.includes(email)) continue;
     const reference = resolveReference(email, context);
     if (reference && 'failedRow' in reference) {
-      const code = column === 'delegates' ? 'DELEGATE_ROW_FAILED' : 'ACCOUNT_ROW_FAILED';
-      issues.push(
-        issueAt(column, code, `${email} is on row ${reference.failedRow}, which has errors: fix that row first.`),
-      );
+      issues.push(rowFailedIssue(column, email, reference.failedRow));
       continue;
     }
-    const issue = rule(reference, email);
-    if (issue)
-      issues.push(
-        issueAt(
-          column,
-          issue.code,
-          issue.code.endsWith('_UNKNOWN') ? UNKNOWN_MESSAGE(email) : `${email}: ${issue.message}.`,
-        ),
-      );
+    if (!reference && email !== owner.email && context.laterRows) {
+      context.laterRows.defer(owner, column, email, (later) => toRowIssue(column, email, rule(later, email)));
+      continue;
+    }
+    context.laterRows?.noteNamed(owner, column, email);
+    const issue = toRowIssue(column, email, rule(reference, email));
+    if (issue) issues.push(issue);
   }
   return issues;
 }
@@ -85,7 +96,7 @@ export function checkDelegates(
   const delegator = checkDelegator({ type: row.type });
   if (delegator) return [issueAt('delegates', delegator.code, delegator.message)];
   const owner = ownerOf(row.email, row.rowNumber, context);
-  return checkNamedBoxes('delegates', delegates, alreadyLinked, context, (reference, email) =>
+  return checkNamedBoxes('delegates', delegates, alreadyLinked, row, context, (reference, email) =>
     checkDelegate(
       owner,
       email === row.email ? { ...owner, type: row.type, status: 'preregistered' } : reference,
@@ -96,15 +107,15 @@ export function checkDelegates(
 
 /** Column AH, with the connection-account rules of the API (`connection-account-rules.ts`). */
 export function checkConnectionAccounts(
-  type: MailboxType,
+  row: { email: string; rowNumber: number; type: MailboxType },
   accounts: readonly string[] | undefined,
   alreadyLinked: readonly string[],
   context: PlanningContext,
 ): RowIssue[] {
   if (accounts === undefined) return [];
-  const shared = checkSharedMailbox({ type });
+  const shared = checkSharedMailbox({ type: row.type });
   if (shared) return [issueAt('connectionAccounts', shared.code, shared.message)];
-  return checkNamedBoxes('connectionAccounts', accounts, alreadyLinked, context, (reference) =>
+  return checkNamedBoxes('connectionAccounts', accounts, alreadyLinked, row, context, (reference) =>
     checkConnectionAccount({ structureId: context.structureId }, reference, 'connectionAccounts'),
   );
 }

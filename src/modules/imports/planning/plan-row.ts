@@ -121,7 +121,7 @@ export function planRow(row: ParsedLoaduserRow, context: PlanningContext): RowPl
   );
   issues.push(
     ...checkConnectionAccounts(
-      fields.type,
+      { email: fields.email, rowNumber: row.rowNumber, type: fields.type },
       fields.connectionAccounts ?? undefined,
       existing?.connectionAccounts ?? [],
       context,

@@ -7,6 +7,7 @@ import {
 import type { MailboxRecord } from '../../mailboxes';
 import { quotaFamilyOf } from '../../correspondences/quota';
 import type { QuotaFamily, Quotas } from '../../structures/structures.schemas';
+import type { LaterRows } from './later-rows';
 
 /** A box the database holds, with its links as lower-case e-mails (what column AB and AH list). */
 export interface ExistingBox {
@@ -126,4 +127,6 @@ export interface PlanningContext {
   addressHolders: ReadonlyMap<string, string>;
   file: FileState;
   quota: QuotaTracker;
+  /** Where names in AB and AH not known yet go: a row further down the file may hold them. */
+  laterRows?: LaterRows;
 }

@@ -13,9 +13,11 @@ import {
 import { loadBatchSnapshot } from '../planning/batch-snapshot.repository';
 import { planRow } from '../planning/plan-row';
 import { FileState, hasAnyQuota, QuotaTracker, type PlanningContext } from '../planning/planning-context';
+import { DeferredLinks } from '../planning/later-rows';
 import { writeBatch } from './batch-writes.repository';
 import { composeBatch } from './compose-batch';
 import { importActor, quotasOf, type ImportRun } from './import-run';
+import { applyLaterLinks } from './later-links';
 
 const NO_ADDRESSES_USED = { personal: 0, organisational: 0, applicative: 0 };
 
@@ -24,15 +26,18 @@ const NO_ADDRESSES_USED = { personal: 0, organisational: 0, applicative: 0 };
  * rows after the checkpoint, re-plans them against the database as it is now (locked), writes
  * the boxes, their addresses and links, the invitations, the audit events (cause: the import),
  * the row outcomes and the checkpoint, and commits all of it at once. A crash loses at most the
- * batch in flight, which rolls back whole; the next run resumes after the last checkpoint.
+ * batch in flight, which rolls back whole; the next run resumes after the last checkpoint. Links
+ * to boxes a row further down creates are written last, once every row is (`later-links.ts`).
  */
 export async function runApplyPass(run: ImportRun): Promise<void> {
   for (let batch = 1; ; batch += 1) {
     const isFinished = await applyNextBatch(run, batch);
-    if (isFinished) return;
+    if (isFinished) break;
     await run.options.hooks?.afterApplyBatch?.(batch);
     await run.extendLease();
   }
+  // Links to rows further down (column AB or AH naming a box a later row created).
+  await applyLaterLinks(run);
 }
 
 async function applyNextBatch(run: ImportRun, batch: number): Promise<boolean> {
@@ -54,6 +59,7 @@ async function applyNextBatch(run: ImportRun, batch: number): Promise<boolean> {
       { lock: true },
     );
     const quotas = quotasOf(structure);
+    const deferred = new DeferredLinks();
     const used = hasAnyQuota(quotas) ? await countAddressesByFamily(tx, structure.id) : { ...NO_ADDRESSES_USED };
     const context: PlanningContext = {
       structureId: structure.id,
@@ -64,6 +70,7 @@ async function applyNextBatch(run: ImportRun, batch: number): Promise<boolean> {
       addressHolders: snapshot.addressHolders,
       file: new FileState(),
       quota: new QuotaTracker(quotas, used),
+      laterRows: deferred,
     };
     const plans = staged.map((row) => planRow({ rowNumber: row.rowNumber, fields: row.fields, issues: [] }, context));
     const now = deps.clock.now();
@@ -73,6 +80,7 @@ async function applyNextBatch(run: ImportRun, batch: number): Promise<boolean> {
       now,
       notify: record.notify,
       boxes: snapshot.boxes,
+      deferred: deferred.emails,
     });
     const pipeline = new StatementPipeline(tx);
     writeBatch(tx, composed.writes, now, pipeline);

@@ -26,6 +26,8 @@ interface BatchInput {
   now: Date;
   notify: boolean;
   boxes: ReadonlyMap<string, ExistingBox>;
+  /** Boxes named in AB or AH that a row further down creates: their links are written after every row (`later-links.ts`). */
+  deferred?: ReadonlySet<string>;
 }
 
 /** The import row of a plan: its outcome, its box, its issues. */
@@ -78,7 +80,10 @@ export function composeBatch(plans: readonly RowPlan[], input: BatchInput): Comp
   };
   const cause = { importId: input.importId };
   const linkPairs = (ownerId: string, change: LinkChange | null, target: { add: LinkPair[]; remove: LinkPair[] }) => {
-    for (const email of change?.add ?? []) target.add.push([ownerId, idOf(email)]);
+    for (const email of change?.add ?? []) {
+      if (!idsByEmail.has(email) && input.deferred?.has(email)) continue;
+      target.add.push([ownerId, idOf(email)]);
+    }
     for (const email of change?.remove ?? []) target.remove.push([ownerId, idOf(email)]);
   };
 

@@ -13,15 +13,19 @@ import {
 import { loadBatchSnapshot } from '../planning/batch-snapshot.repository';
 import { planRow, type RowPlan } from '../planning/plan-row';
 import { FileState, QuotaTracker, type PlanningContext } from '../planning/planning-context';
+import { FileLinks } from '../planning/later-rows';
 import { isSheetError, parseLoaduserSheet, type ParsedLoaduserRow, type SheetError } from '../../loaduser-sheet';
 import { toImportRow } from './compose-batch';
 import { quotasOf, type ImportRun } from './import-run';
+import { recordLateFailures } from './late-failures';
 
 export type ValidationResult =
   { kind: 'file-error'; error: SheetError } | { kind: 'read'; totalRows: number; failed: number };
 
 interface ValidationState {
   file: FileState;
+  /** Names in AB and AH to judge once the whole file is read. */
+  links: FileLinks;
   quota: QuotaTracker;
   chunk: number;
   totalRows: number;
@@ -54,6 +58,7 @@ export async function runValidationPass(run: ImportRun): Promise<ValidationResul
   await resetValidation(deps.db, record.id);
   const state: ValidationState = {
     file: new FileState(),
+    links: new FileLinks(),
     quota: new QuotaTracker(quotasOf(run.structure), await countAddressesByFamily(deps.db, record.structureId)),
     chunk: 0,
     totalRows: 0,
@@ -77,7 +82,11 @@ export async function runValidationPass(run: ImportRun): Promise<ValidationResul
     if (isSheetError(error)) return { kind: 'file-error', error };
     throw error;
   }
-  return { kind: 'read', totalRows: state.totalRows, failed: state.failed };
+  // The whole file is known: links to rows further down are judged, and rows fail that name a
+  // row that failed, wherever it is (so any order of the same rows has the same outcome).
+  const late = state.links.resolve(state.file, record.structureId);
+  await recordLateFailures(run, late);
+  return { kind: 'read', totalRows: state.totalRows, failed: state.failed + late.length };
 }
 
 async function validateChunk(
@@ -102,8 +111,13 @@ async function validateChunk(
     addressHolders: snapshot.addressHolders,
     file: state.file,
     quota: state.quota,
+    laterRows: state.links,
   };
   const plans = rows.map((row) => planRow(row, context));
+  for (const plan of plans) {
+    if (plan.outcome !== 'failed')
+      state.links.recordPlan(plan.rowNumber, { outcome: plan.outcome, invitation: invitationOf(plan, record.notify) });
+  }
   const recorded = record.dryRun ? plans : plans.filter((plan) => plan.outcome === 'failed');
   const counts = countOutcomes(recorded, record.notify);
   state.failed += counts.failed;
