@@ -64,7 +64,7 @@ export function searchPageIds({ columns, descending, filters, after, limit }: Se
    * One tier of a one-word search (its boxes match `part` of the folded query), from the cursor's
    * key when `fromCursor`: the walk along the sort index when worth it and enough, else the GIN index.
    */
-  const tier = (name: string, rank: 0 | 1, part: string, fromCursor: boolean, gate: SQL) => {
+  const tier = (name: string, part: string, fromCursor: boolean, gate: SQL) => {
     const walk = sql.identifier(`walk_${name}`);
     const start = fromCursor ? keyAfter(tableKey) : sql`true`;
     const cte = sql`${walk} as materialized (
@@ -72,7 +72,7 @@ export function searchPageIds({ columns, descending, filters, after, limit }: Se
         select ${terms}, ${tableKey} from ${mailboxes}
          where ${filters} and ${start} order by ${tableOrder} limit ${rows(WALK)}
       ) walked
-      where (select count(*) from candidates where rank = ${sql.raw(String(rank))}) >= ${limit}
+      where (select count(*) from candidates where search_terms @@ ${query(part)}) >= ${limit}
         and walked.search_terms @@ ${query(part)}
       order by ${rowOrder} limit ${limit})`;
     const branch = sql`(select id from (
@@ -89,12 +89,12 @@ export function searchPageIds({ columns, descending, filters, after, limit }: Se
   const prefixOnly = 'match && !! whole[1]';
   const tiers = after
     ? [
-        tier('whole', 1, whole, false, sql`${after.rank} > 1`),
-        tier('whole_after', 1, whole, true, sql`${after.rank} = 1`),
-        tier('prefix', 0, prefixOnly, false, sql`${after.rank} >= 1`),
-        tier('prefix_after', 0, prefixOnly, true, sql`${after.rank} = 0`),
+        tier('whole', whole, false, sql`${after.rank} > 1`),
+        tier('whole_after', whole, true, sql`${after.rank} = 1`),
+        tier('prefix', prefixOnly, false, sql`${after.rank} >= 1`),
+        tier('prefix_after', prefixOnly, true, sql`${after.rank} = 0`),
       ]
-    : [tier('whole', 1, whole, false, sql`true`), tier('prefix', 0, prefixOnly, false, sql`true`)];
+    : [tier('whole', whole, false, sql`true`), tier('prefix', prefixOnly, false, sql`true`)];
 
   const rank = sql`balise_search_rank(${terms}, ${query('whole')})`;
   const afterRanked = (rankOf: SQL, key: SQL) =>
@@ -104,15 +104,16 @@ export function searchPageIds({ columns, descending, filters, after, limit }: Se
       select balise_search_query(${sql.placeholder('q')}) as match, balise_search_whole_words(${sql.placeholder('q')}) as whole
     ),
     candidates as materialized (
-      select ${rank} as rank, ${tableKey} from ${mailboxes}
+      select ${terms}, ${tableKey} from ${mailboxes}
        where ${filters} and ${terms} @@ ${query('match')} limit ${probe}
     ),
+    ranked as (select balise_search_rank(search_terms, ${query('whole')}) as rank, ${rowKey} from candidates),
     ${sql.join(
       tiers.map(({ cte }) => cte),
       sql`, `,
     )}
     select id from (
-      (select id from candidates where (select count(*) from candidates) < ${probe} and ${afterRanked(sql`rank`, rowKey)}
+      (select id from ranked where (select count(*) from candidates) < ${probe} and ${afterRanked(sql`rank`, rowKey)}
         order by rank desc, ${rowOrder} limit ${limit})
       union all
       (select id from (${sql.join(
