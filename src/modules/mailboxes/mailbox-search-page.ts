@@ -59,12 +59,18 @@ export function searchPageIds({ columns, descending, filters, after, limit }: Se
   const rows = (factor: number) => sql`(${limit}::integer * ${sql.raw(String(factor))})`;
   const terms = sql`${mailboxes}.search_terms`;
   const query = (part: string) => sql`(select ${sql.raw(part)} from search_query)`;
+  // A walk pays when a WALK-th of the boxes or more hold the tier's terms: it then fills the page within its bound.
+  const walkShare = sql.raw(`${1 / WALK}`);
+  const q = sql.placeholder('q');
+  // What the table's statistics say of a one-word search, so that the probe is skipped when the walks will do.
+  const frequent = sql`(select whole_share + prefix_share >= ${walkShare} from search_query)`;
+  const probeOrStatistics = (statistics: SQL, probed: SQL) => sql`(case when ${frequent} then ${statistics} else ${probed} end)`;
 
   /**
    * One tier of a one-word search (its boxes match `part` of the folded query), from the cursor's
    * key when `fromCursor`: the walk along the sort index when worth it and enough, else the GIN index.
    */
-  const tier = (name: string, part: string, fromCursor: boolean, gate: SQL) => {
+  const tier = (name: string, part: string, share: string, fromCursor: boolean, gate: SQL) => {
     const walk = sql.identifier(`walk_${name}`);
     const start = fromCursor ? keyAfter(tableKey) : sql`true`;
     const cte = sql`${walk} as materialized (
@@ -72,7 +78,10 @@ export function searchPageIds({ columns, descending, filters, after, limit }: Se
         select ${terms}, ${tableKey} from ${mailboxes}
          where ${filters} and ${start} order by ${tableOrder} limit ${rows(WALK)}
       ) walked
-      where (select count(*) from candidates where search_terms @@ ${query(part)}) >= ${limit}
+      where ${probeOrStatistics(
+        sql`(select ${sql.raw(share)} from search_query) >= ${walkShare}`,
+        sql`(select count(*) from candidates where search_terms @@ ${query(part)}) >= ${limit}`,
+      )}
         and walked.search_terms @@ ${query(part)}
       order by ${rowOrder} limit ${limit})`;
     const branch = sql`(select id from (
@@ -89,19 +98,27 @@ export function searchPageIds({ columns, descending, filters, after, limit }: Se
   const prefixOnly = 'match && !! whole[1]';
   const tiers = after
     ? [
-        tier('whole', whole, false, sql`${after.rank} > 1`),
-        tier('whole_after', whole, true, sql`${after.rank} = 1`),
-        tier('prefix', prefixOnly, false, sql`${after.rank} >= 1`),
-        tier('prefix_after', prefixOnly, true, sql`${after.rank} = 0`),
+        tier('whole', whole, 'whole_share', false, sql`${after.rank} > 1`),
+        tier('whole_after', whole, 'whole_share', true, sql`${after.rank} = 1`),
+        tier('prefix', prefixOnly, 'prefix_share', false, sql`${after.rank} >= 1`),
+        tier('prefix_after', prefixOnly, 'prefix_share', true, sql`${after.rank} = 0`),
       ]
-    : [tier('whole', whole, false, sql`true`), tier('prefix', prefixOnly, false, sql`true`)];
+    : [tier('whole', whole, 'whole_share', false, sql`true`), tier('prefix', prefixOnly, 'prefix_share', false, sql`true`)];
 
   const rank = sql`balise_search_rank(${terms}, ${query('whole')})`;
   const afterRanked = (rankOf: SQL, key: SQL) =>
     after ? sql`(${rankOf} < ${after.rank} or (${rankOf} = ${after.rank} and ${keyAfter(key)}))` : sql`true`;
   const probe = rows(PROBE);
   return sql`(with search_query as materialized (
-      select balise_search_query(${sql.placeholder('q')}) as match, balise_search_whole_words(${sql.placeholder('q')}) as whole
+      select typed.match, typed.whole, coalesce(shares.whole_share, 0) as whole_share, coalesce(shares.prefix_share, 0) as prefix_share
+        from (select balise_search_query(${q}) as match, balise_search_whole_words(${q}) as whole, balise_search_words(${q}) as words) typed
+        left join lateral (
+          select sum(mce.share) filter (where mce.term = typed.words[1]) as whole_share,
+                 sum(mce.share) filter (where mce.term <> typed.words[1] and starts_with(mce.term, typed.words[1])) as prefix_share
+            from pg_stats stats, unnest(stats.most_common_elems::text::text[], stats.most_common_elem_freqs) as mce(term, share)
+           where cardinality(typed.words) = 1 and stats.schemaname = current_schema()
+             and stats.tablename = 'mailboxes' and stats.attname = 'search_terms'
+        ) shares on true
     ),
     candidates as materialized (
       select ${terms}, ${tableKey} from ${mailboxes}
@@ -113,18 +130,20 @@ export function searchPageIds({ columns, descending, filters, after, limit }: Se
       sql`, `,
     )}
     select id from (
-      (select id from ranked where (select count(*) from candidates) < ${probe} and ${afterRanked(sql`rank`, rowKey)}
+      (select id from ranked where ${probeOrStatistics(sql`false`, sql`(select count(*) from candidates) < ${probe}`)}
+          and ${afterRanked(sql`rank`, rowKey)}
         order by rank desc, ${rowOrder} limit ${limit})
       union all
       (select id from (${sql.join(
         tiers.map(({ branch }) => branch),
         sql` union all `,
       )}) tiers
-        where (select count(*) from candidates) >= ${probe} and (select cardinality(whole) from search_query) = 1
+        where (select cardinality(whole) from search_query) = 1
+          and ${probeOrStatistics(sql`true`, sql`(select count(*) from candidates) >= ${probe}`)}
         limit ${limit})
       union all
       (select ${mailboxes.id} from ${mailboxes}
-        where (select count(*) from candidates) >= ${probe} and (select cardinality(whole) from search_query) > 1
+        where (case when (select cardinality(whole) from search_query) > 1 then (select count(*) from candidates) >= ${probe} else false end)
           and ${filters} and ${terms} @@ ${query('match')} and ${afterRanked(rank, tableKey)}
         order by ${rank} desc, ${tableOrder} limit ${limit})
     ) page)`;

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { bearer, createTestApp, type TestApp } from '../../../test/harness';
 import { createMailbox, createStructure } from '../../../test/factories';
 import { PROBE, WALK } from './mailbox-search-page';
@@ -8,7 +9,8 @@ import { PROBE, WALK } from './mailbox-search-page';
  * fill the page. The thresholds scale with the page: with `limit=1` (two rows read), more than
  * PROBE × 2 matches take the walks, and a tier whose boxes come after WALK × 2 others in the sort
  * order falls back. Paged one box at a time, every way must give the order one big page gives
- * (a page of 200 ranks every match).
+ * (a page of 200 ranks every match). Then again once the table is analysed: its statistics then
+ * send a frequent word straight to the walks, without the probe.
  */
 let test: TestApp;
 let structureId: string;
@@ -57,7 +59,14 @@ async function oneByOne(q: string, sort: string): Promise<string[]> {
   return seen;
 }
 
-describe('a search read by the walks or the GIN index, page by page', () => {
+describe.each([
+  ['the probe', false],
+  ['the table statistics', true],
+])('a search read by the walks or the GIN index, page by page, chosen by %s', (_chooser, analysed) => {
+  beforeAll(async () => {
+    if (analysed) await test.database.db.execute(sql`analyze mailboxes`);
+  });
+
   it.each([
     ['one word, whole and as a prefix, walked', 'maud'],
     ['one word, only as a prefix', 'maude'],
