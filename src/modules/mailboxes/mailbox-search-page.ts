@@ -109,9 +109,13 @@ export function searchPageIds({ columns, descending, filters, after, limit }: Se
   const afterRanked = (rankOf: SQL, key: SQL) =>
     after ? sql`(${rankOf} < ${after.rank} or (${rankOf} = ${after.rank} and ${keyAfter(key)}))` : sql`true`;
   const probe = rows(PROBE);
-  return sql`(with search_query as materialized (
+  // Each CTE materialized: inlined, the folding functions would run again for every row that reads them.
+  return sql`(with typed as materialized (
+      select balise_search_query(${q}) as match, balise_search_whole_words(${q}) as whole, balise_search_words(${q}) as words
+    ),
+    search_query as materialized (
       select typed.match, typed.whole, coalesce(shares.whole_share, 0) as whole_share, coalesce(shares.prefix_share, 0) as prefix_share
-        from (select balise_search_query(${q}) as match, balise_search_whole_words(${q}) as whole, balise_search_words(${q}) as words) typed
+        from typed
         left join lateral (
           select sum(mce.share) filter (where mce.term = typed.words[1]) as whole_share,
                  sum(mce.share) filter (where mce.term <> typed.words[1] and starts_with(mce.term, typed.words[1])) as prefix_share
