@@ -85,9 +85,6 @@ export const mailboxes = pgTable(
     index('mailboxes_created_sort_idx').on(table.createdAt, table.id),
     // -- why: a structure's list, sorted by name, is the console's main view.
     index('mailboxes_structure_name_sort_idx').on(table.structureId, table.lastNameKey, table.firstNameKey, table.id),
-    index('mailboxes_first_name_idx').on(table.firstNameKey),
-    index('mailboxes_rpps_idx').using('btree', sql`${table.rpps} text_pattern_ops`),
-    index('mailboxes_adeli_idx').using('btree', sql`${table.adeli} text_pattern_ops`),
     uniqueIndex('mailboxes_registration_token_idx').on(table.registrationTokenHash),
     index('mailboxes_expires_idx')
       .on(table.expiresAt)
@@ -124,7 +121,6 @@ export const mssanteAddresses = pgTable(
     uniqueIndex('mssante_addresses_one_active_per_mailbox_idx')
       .on(table.mailboxId)
       .where(sql`${table.withdrawnAt} is null`),
-    index('mssante_addresses_prefix_idx').using('btree', sql`${table.address} text_pattern_ops`),
     index('mssante_addresses_structure_idx').on(table.structureId),
     index('mssante_addresses_withdrawn_idx').on(table.withdrawnAt),
   ],

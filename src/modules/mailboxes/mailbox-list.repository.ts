@@ -4,6 +4,7 @@ import { preparedPerHandleAndShape } from '../../db/prepared-statements';
 import { mailboxes, mssanteAddresses } from '../../db/schema';
 import type { MailboxStatus, MailboxType } from '../../domain/mailbox-vocabulary';
 import { activeAddressJoin, type MailboxRecord } from './mailboxes.repository';
+import { searchPageIds } from './mailbox-search-page';
 import type { MailboxSort } from './mailboxes.schemas';
 
 export interface MailboxListFilters {
@@ -70,24 +71,13 @@ const placeholder = (name: string) => sql.placeholder(name);
  * carries them. The functions are that migration's too: one folding of text for boxes and queries.
  */
 const searchTerms = sql`${mailboxes}."search_terms"`;
-/**
- * Every typed word begins one of the box's terms (GIN index, prefix tsquery). The query is folded
- * once, in a sub-select: called in the condition itself, the (STABLE) function ran again for every
- * row the index found, which was most of a common word's search (bench/RESULTS.md).
- */
-const matchesSearch = sql`${searchTerms} @@ (select balise_search_query(${placeholder('q')}))`;
 /** How many typed words the box holds whole: "dupont" ranks Dupont before Dupontel. */
 const searchRank = sql<number>`balise_search_rank(${searchTerms}, (select balise_search_whole_words(${placeholder('q')})))`;
 
-function afterCursorCondition(
-  shape: ListShape,
-  columns: ReturnType<typeof sortColumnsOf>['columns'],
-  descending: boolean,
-) {
-  if (!shape.hasCursor) return undefined;
-  // A search's key begins with the rank, so its values are one place further.
+/** The cursor's sort key as placeholders (a search's after its rank, one place further). */
+function afterKeyValues(shape: ListShape, columns: ReturnType<typeof sortColumnsOf>['columns']) {
   const offset = shape.isSearch ? 1 : 0;
-  const values = columns.map((column, index) => {
+  return columns.map((column, index) => {
     const value = placeholder(`after${index + offset}`);
     return column === mailboxes.createdAt
       ? sql`${value}::timestamptz`
@@ -95,11 +85,33 @@ function afterCursorCondition(
         ? sql`${value}::uuid`
         : sql`${value}`;
   });
-  const afterInOrder = sql`(${sql.join(columns, sql`, `)}) ${sql.raw(descending ? '<' : '>')} (${sql.join(values, sql`, `)})`;
-  if (!shape.isSearch) return afterInOrder;
-  // Ranks go down, then the sort order goes on within a rank.
-  const rank = sql`${placeholder('after0')}::integer`;
-  return sql`(${searchRank} < ${rank} or (${searchRank} = ${rank} and ${afterInOrder}))`;
+}
+
+/** The ids of the page, in order: a plain list reads them along the sort; a search, see searchPageIds. */
+function pageIds(shape: ListShape) {
+  const { columns, descending } = sortColumnsOf(shape.sort);
+  const filters = and(
+    // A literal array in one parameter: the statement's text does not depend on how many structures.
+    shape.isScoped ? sql`${mailboxes.structureId} = any(${placeholder('visible')}::uuid[])` : undefined,
+    shape.hasStructure ? eq(mailboxes.structureId, placeholder('structureId')) : undefined,
+    // Deleted boxes only show when asked for.
+    shape.hasStatus ? eq(mailboxes.status, placeholder('status')) : sql`${mailboxes.status} <> 'deleted'`,
+    shape.hasType ? eq(mailboxes.type, placeholder('type')) : undefined,
+  )!;
+  const afterKey = shape.hasCursor ? afterKeyValues(shape, columns) : undefined;
+  const limit = sql`${placeholder('limit')}`;
+  if (shape.isSearch) {
+    const after = afterKey && { rank: sql`${placeholder('after0')}::integer`, key: afterKey };
+    return searchPageIds({ columns, descending, filters, after, limit });
+  }
+  const order = sql.join(
+    columns.map((column) => sql`${column} ${sql.raw(descending ? 'desc' : 'asc')}`),
+    sql`, `,
+  );
+  const afterInOrder = afterKey
+    ? sql`and (${sql.join(columns, sql`, `)}) ${sql.raw(descending ? '<' : '>')} (${sql.join(afterKey, sql`, `)})`
+    : sql``;
+  return sql`(select ${mailboxes.id} from ${mailboxes} where ${filters} ${afterInOrder} order by ${order} limit ${limit})`;
 }
 
 function prepareList(db: Database, shape: ListShape, name: string) {
@@ -109,18 +121,7 @@ function prepareList(db: Database, shape: ListShape, name: string) {
     [...(shape.isSearch ? [sql`${searchRank} desc`] : []), ...columns.map((column) => sql`${column} ${direction}`)],
     sql`, `,
   );
-  const conditions = and(
-    // A literal array in one parameter: the statement's text does not depend on how many structures.
-    shape.isScoped ? sql`${mailboxes.structureId} = any(${placeholder('visible')}::uuid[])` : undefined,
-    shape.hasStructure ? eq(mailboxes.structureId, placeholder('structureId')) : undefined,
-    // Deleted boxes only show when asked for.
-    shape.hasStatus ? eq(mailboxes.status, placeholder('status')) : sql`${mailboxes.status} <> 'deleted'`,
-    shape.hasType ? eq(mailboxes.type, placeholder('type')) : undefined,
-    shape.isSearch ? matchesSearch : undefined,
-    afterCursorCondition(shape, columns, descending),
-  );
   // The page's ids first, then their rows and addresses: the join is done for one page, not for every match.
-  const page = sql`(select ${mailboxes.id} from ${mailboxes} where ${conditions} order by ${order} limit ${placeholder('limit')})`;
   return db
     .select({
       mailbox: mailboxes,
@@ -129,7 +130,7 @@ function prepareList(db: Database, shape: ListShape, name: string) {
     })
     .from(mailboxes)
     .leftJoin(mssanteAddresses, activeAddressJoin)
-    .where(inArray(mailboxes.id, page))
+    .where(inArray(mailboxes.id, pageIds(shape)))
     .orderBy(order)
     .limit(placeholder('limit'))
     .prepare(name);

@@ -1,0 +1,162 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { mailboxes } from '../../db/schema';
+import type { sortColumnsOf } from './mailbox-list.repository';
+
+/**
+ * The ids of one page of a search (GET /v1/mailboxes?q=), in order: rank first (how many typed
+ * words a box holds whole, highest first), then the requested sort.
+ *
+ * -- why not "rank every match, then sort": a common word ("marie": 7 % of the boxes) has
+ * thousands of matches spread over half of the table's pages, and reading them all to rank them
+ * was most of such a search's cost (bench/RESULTS.md). Instead, with L the page's rows:
+ * 1. A probe reads at most PROBE × L matches through the GIN index. Fewer than that is every
+ *    match: the page is ranked and sorted from them (rare words, an RPPS, an e-mail prefix,
+ *    several words few boxes share).
+ * 2. More, and one typed word: its rank has two tiers (the word whole, then only as a prefix),
+ *    each read in the sort index's order and stopped at the page's end, walking at most WALK × L
+ *    boxes. A tier the probe saw less than a page of, or that the walk did not fill (its boxes all
+ *    late in the sort order: "martin" sorted by name), is read through the GIN index instead. The
+ *    tiers are consecutive branches of a UNION ALL under the page's LIMIT: the second runs only
+ *    when the first did not fill the page.
+ * 3. More, and several words: every match ranked and sorted.
+ * Before the probe, a one-word search asks the table's statistics (pg_stats of search_terms, kept by
+ * ANALYZE): a word held, whole or as a prefix, by a WALK-th of the boxes or more goes straight to the
+ * tiers, each walked if its own share is that high; the probe (a GIN bitmap over every match) is
+ * then never run. Statistics only choose the path: a wrong guess costs time, never a wrong page.
+ * PostgreSQL cannot make these choices itself: the folded query is a parameter it cannot see when
+ * planning, and even given it as a literal it would walk the name index for a frequent last name,
+ * reading most of the table before the first match ("martin": 220 ms against 25 ms, EXPLAIN ANALYZE).
+ * Every gate is a one-time filter on a sub-select: a path not taken is never run. The typed text is
+ * folded once, in a materialized CTE: a STABLE function called in a condition runs again for every
+ * row the condition is checked on, which once was most of a common word's search.
+ */
+export const PROBE = 10;
+export const WALK = 40;
+
+export interface SearchPageParts extends ReturnType<typeof sortColumnsOf> {
+  /** The list's other conditions (scope, structure, status, type), on `mailboxes`. */
+  filters: SQL;
+  /** The cursor: its rank and its sort key as placeholders; undefined on the first page. */
+  after: { rank: SQL; key: SQL[] } | undefined;
+  /** The rows to return (the page and one more). */
+  limit: SQL;
+}
+
+export function searchPageIds({ columns, descending, filters, after, limit }: SearchPageParts): SQL {
+  const direction = sql.raw(descending ? 'desc' : 'asc');
+  const comparison = sql.raw(descending ? '<' : '>');
+  // The sort key on the table (qualified) and on a sub-select's rows (by name); the id is always its last column.
+  const tableKey = sql.join(columns, sql`, `);
+  const rowKey = sql.join(
+    columns.map((column) => sql.identifier(column.name)),
+    sql`, `,
+  );
+  const tableOrder = sql.join(
+    columns.map((column) => sql`${column} ${direction}`),
+    sql`, `,
+  );
+  const rowOrder = sql.join(
+    columns.map((column) => sql`${sql.identifier(column.name)} ${direction}`),
+    sql`, `,
+  );
+  const keyAfter = (key: SQL) => (after ? sql`(${key}) ${comparison} (${sql.join(after.key, sql`, `)})` : sql`true`);
+  const rows = (factor: number) => sql`(${limit}::integer * ${sql.raw(String(factor))})`;
+  const terms = sql`${mailboxes}.search_terms`;
+  const query = (part: string) => sql`(select ${sql.raw(part)} from search_query)`;
+  // A walk pays when a WALK-th of the boxes or more hold the tier's terms: it then fills the page within its bound.
+  const walkShare = sql.raw(`${1 / WALK}`);
+  const q = sql.placeholder('q');
+  // What the table's statistics say of a one-word search, so that the probe is skipped when the walks will do.
+  const frequent = sql`(select whole_share + prefix_share >= ${walkShare} from search_query)`;
+  const probeOrStatistics = (statistics: SQL, probed: SQL) =>
+    sql`(case when ${frequent} then ${statistics} else ${probed} end)`;
+
+  /**
+   * One tier of a one-word search (its boxes match `part` of the folded query), from the cursor's
+   * key when `fromCursor`: the walk along the sort index when worth it and enough, else the GIN index.
+   */
+  const tier = (name: string, part: string, share: string, fromCursor: boolean, gate: SQL) => {
+    const walk = sql.identifier(`walk_${name}`);
+    const start = fromCursor ? keyAfter(tableKey) : sql`true`;
+    const cte = sql`${walk} as materialized (
+      select walked.id from (
+        select ${terms}, ${tableKey} from ${mailboxes}
+         where ${filters} and ${start} order by ${tableOrder} limit ${rows(WALK)}
+      ) walked
+      where ${probeOrStatistics(
+        sql`(select ${sql.raw(share)} from search_query) >= ${walkShare}`,
+        sql`(select count(*) from candidates where search_terms @@ ${query(part)}) >= ${limit}`,
+      )}
+        and walked.search_terms @@ ${query(part)}
+      order by ${rowOrder} limit ${limit})`;
+    const branch = sql`(select id from (
+        (select id from ${walk} where (select count(*) from ${walk}) = ${limit})
+        union all
+        (select ${mailboxes.id} from ${mailboxes}
+          where (select count(*) from ${walk}) < ${limit} and ${filters} and ${start} and ${terms} @@ ${query(part)}
+          order by ${tableOrder} limit ${limit})
+      ) ${sql.identifier(`tier_${name}`)} where ${gate})`;
+    return { cte, branch };
+  };
+  // Which tiers a page reads: from the start on a first page; after a cursor, the rest of the cursor's tier then the lower one.
+  const whole = 'whole[1]';
+  const prefixOnly = 'match && !! whole[1]';
+  const tiers = after
+    ? [
+        tier('whole', whole, 'whole_share', false, sql`${after.rank} > 1`),
+        tier('whole_after', whole, 'whole_share', true, sql`${after.rank} = 1`),
+        tier('prefix', prefixOnly, 'prefix_share', false, sql`${after.rank} >= 1`),
+        tier('prefix_after', prefixOnly, 'prefix_share', true, sql`${after.rank} = 0`),
+      ]
+    : [
+        tier('whole', whole, 'whole_share', false, sql`true`),
+        tier('prefix', prefixOnly, 'prefix_share', false, sql`true`),
+      ];
+
+  const rank = sql`balise_search_rank(${terms}, ${query('whole')})`;
+  const afterRanked = (rankOf: SQL, key: SQL) =>
+    after ? sql`(${rankOf} < ${after.rank} or (${rankOf} = ${after.rank} and ${keyAfter(key)}))` : sql`true`;
+  const probe = rows(PROBE);
+  // Each CTE materialized: inlined, the folding functions would run again for every row that reads them.
+  return sql`(with typed as materialized (
+      select balise_search_query(${q}) as match, balise_search_whole_words(${q}) as whole, balise_search_words(${q}) as words
+    ),
+    search_query as materialized (
+      select typed.match, typed.whole, coalesce(shares.whole_share, 0) as whole_share, coalesce(shares.prefix_share, 0) as prefix_share
+        from typed
+        left join lateral (
+          select sum(mce.share) filter (where mce.term = typed.words[1]) as whole_share,
+                 sum(mce.share) filter (where mce.term <> typed.words[1] and starts_with(mce.term, typed.words[1])) as prefix_share
+            from pg_stats stats, unnest(stats.most_common_elems::text::text[], stats.most_common_elem_freqs) as mce(term, share)
+           where cardinality(typed.words) = 1 and stats.schemaname = current_schema()
+             and stats.tablename = 'mailboxes' and stats.attname = 'search_terms'
+        ) shares on true
+    ),
+    candidates as materialized (
+      select ${terms}, ${tableKey} from ${mailboxes}
+       where ${filters} and ${terms} @@ ${query('match')} limit ${probe}
+    ),
+    ranked as (select balise_search_rank(search_terms, ${query('whole')}) as rank, ${rowKey} from candidates),
+    ${sql.join(
+      tiers.map(({ cte }) => cte),
+      sql`, `,
+    )}
+    select id from (
+      (select id from ranked where ${probeOrStatistics(sql`false`, sql`(select count(*) from candidates) < ${probe}`)}
+          and ${afterRanked(sql`rank`, rowKey)}
+        order by rank desc, ${rowOrder} limit ${limit})
+      union all
+      (select id from (${sql.join(
+        tiers.map(({ branch }) => branch),
+        sql` union all `,
+      )}) tiers
+        where (select cardinality(whole) from search_query) = 1
+          and ${probeOrStatistics(sql`true`, sql`(select count(*) from candidates) >= ${probe}`)}
+        limit ${limit})
+      union all
+      (select ${mailboxes.id} from ${mailboxes}
+        where (case when (select cardinality(whole) from search_query) > 1 then (select count(*) from candidates) >= ${probe} else false end)
+          and ${filters} and ${terms} @@ ${query('match')} and ${afterRanked(rank, tableKey)}
+        order by ${rank} desc, ${tableOrder} limit ${limit})
+    ) page)`;
+}
