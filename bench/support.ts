@@ -40,13 +40,13 @@ export async function withClient<T>(url: string, work: (client: Client) => Promi
  */
 export const SERVER_NODE_OPTIONS = ['--max-semi-space-size=8'];
 
-/** Starts a Node.js script as a child process and waits until `readyUrl` answers 200. */
+/** Starts a Node.js script as a child process and waits (up to 90 s: migrations on a loaded machine) until `readyUrl` answers 200. */
 export async function startProcess(script: string, env: NodeJS.ProcessEnv, readyUrl: string): Promise<ChildProcess> {
   const child = spawn(process.execPath, [...SERVER_NODE_OPTIONS, script], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  for (let attempt = 0; attempt < 200; attempt += 1) {
+  for (let attempt = 0; attempt < 900; attempt += 1) {
     try {
       const response = await fetch(readyUrl);
       if (response.ok) return child;
