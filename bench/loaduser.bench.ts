@@ -15,7 +15,7 @@ import path from 'node:path';
 import { finished } from 'node:stream/promises';
 import ExcelJS from 'exceljs';
 import { parse } from 'fast-csv';
-import { embeddedCopy, embeddedFullWrite } from './embedded-ceilings';
+import { embeddedCopy, embeddedFullWrite, migrateEmbeddedFolder } from './embedded-ceilings';
 import { benchRow, writeBenchFile } from './loaduser-data';
 import {
   createBenchDatabase,
@@ -281,6 +281,7 @@ async function measureImport(format: 'csv' | 'xlsx', file: string, extraEnv: Rec
 async function measureEmbeddedImport(file: string) {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'balise-bench-pglite-'));
   try {
+    await migrateEmbeddedFolder(dataDir);
     const api = await startApi('', { BALISE_DATA_DIR: dataDir });
     const structureId = await createStructure();
     const measured = await runImport(structureId, file, 'loaduser.csv');
