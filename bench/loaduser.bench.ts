@@ -235,6 +235,8 @@ interface ImportMeasure {
   rss: number;
   counts: Record<string, number>;
   status: string;
+  /** The problem's code of a failed import. */
+  code: string | null;
 }
 
 async function runImport(structureId: string, file: string, name: string): Promise<Omit<ImportMeasure, 'rss'>> {
@@ -251,13 +253,14 @@ async function runImport(structureId: string, file: string, name: string): Promi
       status: string;
       counts: Record<string, number>;
       progress: { phase: string };
-      error: unknown;
+      error: { code?: string } | null;
     };
     if (Number.isNaN(validation) && current.progress.phase !== 'queued' && current.progress.phase !== 'validating')
       validation = seconds(startedAt);
     if (current.status === 'succeeded' || current.status === 'failed') {
       if (current.status === 'failed') console.error(current.error);
-      return { elapsed: seconds(startedAt), validation, counts: current.counts, status: current.status };
+      const code = current.error?.code ?? null;
+      return { elapsed: seconds(startedAt), validation, counts: current.counts, status: current.status, code };
     }
   }
 }
@@ -361,15 +364,13 @@ async function main(): Promise<void> {
   const copyRate = rate(ROWS, copy.elapsed);
   const fullWriteRate = rate(ROWS, fullWrite.elapsed);
   const embeddedRate = rate(EMBEDDED_ROWS, embeddedImport.elapsed);
-  const row = (
-    label: string,
-    measure: { elapsed: number; validation: number; rss: number; counts: Record<string, number> },
-    parseSeconds: number,
-    rssTarget: number,
-  ) => {
+  const row = (label: string, measure: ImportMeasure, parseSeconds: number, rssTarget: number) => {
     const ceiling = Math.min(fullWriteRate, rate(ROWS, parseSeconds));
     const rowsPerSecond = rate(ROWS, measure.elapsed);
     const verdict = (ok: boolean) => (ok ? 'met' : '**not met**');
+    if (measure.status !== 'succeeded') {
+      return `| ${label} | **${measure.status}** after ${measure.elapsed.toFixed(1)} s: \`${measure.code}\` | – | **not met** (the import failed) | ${measure.rss} MB (< ${rssTarget}): ${verdict(measure.rss < rssTarget)} | ${JSON.stringify(measure.counts)} |`;
+    }
     return `| ${label} | ${measure.elapsed.toFixed(1)} s (validated at ${measure.validation.toFixed(1)} s) | ${rowsPerSecond} | ${Math.round((rowsPerSecond / ceiling) * 100)} % of ${ceiling}: ${verdict(rowsPerSecond >= 0.5 * ceiling)} | ${measure.rss} MB (< ${rssTarget}): ${verdict(measure.rss < rssTarget)} | ${JSON.stringify(measure.counts)} |`;
   };
   writeResultsSection(
