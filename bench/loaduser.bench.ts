@@ -1,10 +1,21 @@
 import { spawnSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import {
+  createReadStream,
+  createWriteStream,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  rmSync,
+  readFileSync,
+  statSync,
+} from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { finished } from 'node:stream/promises';
 import ExcelJS from 'exceljs';
 import { parse } from 'fast-csv';
+import { embeddedCopy, embeddedFullWrite, migrateEmbeddedFolder } from './embedded-ceilings';
 import { benchRow, writeBenchFile } from './loaduser-data';
 import {
   createBenchDatabase,
@@ -25,7 +36,9 @@ import {
  * boxes. Each measured API run is a fresh server process, whose peak RSS (VmHWM) is reported.
  */
 const ROWS = Number(process.env.BENCH_ROWS ?? 100_000);
-const PORT = 3811;
+/** The embedded backend (PGlite) is measured on the first rows only: its search-terms triggers make it many times slower. */
+const EMBEDDED_ROWS = Math.min(ROWS, Number(process.env.BENCH_EMBEDDED_ROWS ?? 10_000));
+const PORT = Number(process.env.BENCH_PORT ?? 3811);
 const KEY = 'blk_bench_loaduser_key_0123456789abcdef';
 const DOMAIN = 'bench-hopital.mssante.fr';
 const WORK = path.join(REPO_ROOT, 'bench', '.work', 'loaduser');
@@ -90,7 +103,7 @@ async function bareParseXlsx(file: string): Promise<number> {
 }
 
 /** COPY … FROM STDIN (psql's \copy) of the same rows into `mailboxes` of a freshly migrated database. */
-async function copyBaseline(): Promise<number> {
+async function copyBaseline(): Promise<CeilingRun> {
   const database = await createBenchDatabase('balise_bench_copy');
   const api = await startApi(database.url);
   const structureId = await createStructure();
@@ -142,7 +155,78 @@ async function copyBaseline(): Promise<number> {
   const elapsed = seconds(startedAt);
   if (result.status !== 0) throw new Error(`psql: ${result.stderr}`);
   await database.drop();
-  return elapsed;
+  const embedded = await embeddedCopy(file, EMBEDDED_ROWS, columns, structureId);
+  return { elapsed, embedded };
+}
+
+/** A ceiling's time on PostgreSQL (through psql) and on the embedded backend (PGlite, in this process). */
+interface CeilingRun {
+  elapsed: number;
+  embedded: number;
+}
+
+/**
+ * The full-write ceiling (issue 20): `bench/full-write-ceiling.sql` run by psql on a freshly migrated
+ * database. It COPYs the parsed rows (with the ids and token hashes the import makes in the process)
+ * into an unlogged staging table, then writes set-based, with every index of the schema, what the
+ * import writes for a created box: the box, its address, its audit event with its feed row, its
+ * row outcome. Timed from psql's start to its end, COPY included.
+ */
+async function fullWriteCeiling(): Promise<CeilingRun> {
+  const database = await createBenchDatabase('balise_bench_ceiling');
+  const api = await startApi(database.url);
+  const structureId = await createStructure();
+  await stopProcess(api);
+  const file = path.join(WORK, 'ceiling-rows.csv');
+  const out = createWriteStream(file);
+  const key = (text: string) => text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+  for (let index = 0; index < ROWS; index += 1) {
+    const row = benchRow(index);
+    const tokenHash = createHash('sha256').update(randomBytes(32).toString('base64url')).digest('hex');
+    const cells = [
+      index + 2,
+      randomUUID(),
+      tokenHash,
+      row.email,
+      row.lastName,
+      row.firstName,
+      key(row.lastName),
+      key(row.firstName),
+      index % 2 ? 'M' : 'MME',
+      '10',
+      'C',
+      row.rpps,
+      'Centre hospitalier Bench',
+      row.service,
+      row.postalCode,
+      row.city,
+      row.phone,
+      't',
+      row.localPart,
+      DOMAIN,
+    ];
+    if (!out.write(`${cells.join(',')}\n`)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+  }
+  out.end();
+  await finished(out);
+  const variables = { structure_id: structureId, import_id: randomUUID(), actor_id: 'bench' };
+  const startedAt = process.hrtime.bigint();
+  const result = spawnSync(
+    'psql',
+    [
+      database.url,
+      ...Object.entries(variables).flatMap(([name, value]) => ['-v', `${name}=${value}`]),
+      '-f',
+      path.join(REPO_ROOT, 'bench', 'full-write-ceiling.sql'),
+    ],
+    { encoding: 'utf8', stdio: [openSync(file, 'r'), 'pipe', 'pipe'] },
+  );
+  const elapsed = seconds(startedAt);
+  if (result.status !== 0) throw new Error(`psql: ${result.stderr}`);
+  console.log(result.stdout.trim());
+  await database.drop();
+  const embedded = await embeddedFullWrite(file, EMBEDDED_ROWS, { ...variables, import_id: randomUUID() });
+  return { elapsed, embedded };
 }
 
 interface ImportMeasure {
@@ -151,6 +235,8 @@ interface ImportMeasure {
   rss: number;
   counts: Record<string, number>;
   status: string;
+  /** The problem's code of a failed import. */
+  code: string | null;
 }
 
 async function runImport(structureId: string, file: string, name: string): Promise<Omit<ImportMeasure, 'rss'>> {
@@ -167,13 +253,14 @@ async function runImport(structureId: string, file: string, name: string): Promi
       status: string;
       counts: Record<string, number>;
       progress: { phase: string };
-      error: unknown;
+      error: { code?: string } | null;
     };
     if (Number.isNaN(validation) && current.progress.phase !== 'queued' && current.progress.phase !== 'validating')
       validation = seconds(startedAt);
     if (current.status === 'succeeded' || current.status === 'failed') {
       if (current.status === 'failed') console.error(current.error);
-      return { elapsed: seconds(startedAt), validation, counts: current.counts, status: current.status };
+      const code = current.error?.code ?? null;
+      return { elapsed: seconds(startedAt), validation, counts: current.counts, status: current.status, code };
     }
   }
 }
@@ -188,6 +275,26 @@ async function measureImport(format: 'csv' | 'xlsx', file: string, extraEnv: Rec
   await stopProcess(api);
   console.log(`import ${format} ${JSON.stringify(extraEnv)}`, measured, `${rss} MB`);
   return { ...measured, rss, database, structureId };
+}
+
+/**
+ * The embedded backend: a fresh server on a fresh PGlite database in a temporary folder (what a
+ * deployment without DATABASE_URL runs), one CSV import.
+ */
+async function measureEmbeddedImport(file: string) {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'balise-bench-pglite-'));
+  try {
+    await migrateEmbeddedFolder(dataDir);
+    const api = await startApi('', { BALISE_DATA_DIR: dataDir });
+    const structureId = await createStructure();
+    const measured = await runImport(structureId, file, 'loaduser.csv');
+    const rss = peakRssMb(api.pid!);
+    await stopProcess(api);
+    console.log('import csv on PGlite', measured, `${rss} MB`);
+    return { ...measured, rss };
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
 }
 
 /** A fresh server, one export streamed to disk, the server's peak RSS. */
@@ -211,8 +318,13 @@ async function measureExport(databaseUrl: string, structureId: string, format: '
 
 async function main(): Promise<void> {
   mkdirSync(WORK, { recursive: true });
-  const files = { csv: path.join(WORK, 'loaduser.csv'), xlsx: path.join(WORK, 'loaduser.xlsx') };
+  const files = {
+    csv: path.join(WORK, 'loaduser.csv'),
+    xlsx: path.join(WORK, 'loaduser.xlsx'),
+    embeddedCsv: path.join(WORK, 'loaduser-embedded.csv'),
+  };
   await writeBenchFile(files.csv, 'csv', ROWS, DOMAIN);
+  await writeBenchFile(files.embeddedCsv, 'csv', EMBEDDED_ROWS, DOMAIN);
   await writeBenchFile(files.xlsx, 'xlsx', ROWS, DOMAIN);
 
   const parse = { csv: NaN, xlsx: NaN };
@@ -225,6 +337,13 @@ async function main(): Promise<void> {
   console.log('bare parse', parse);
   const copy = await copyBaseline();
   console.log('copy', copy);
+  const fullWrite = await fullWriteCeiling();
+  console.log('full-write ceiling', fullWrite);
+  if (process.env.BENCH_ONLY === 'ceilings') return;
+  if (process.env.BENCH_ONLY === 'embedded') {
+    console.log(await measureEmbeddedImport(files.embeddedCsv));
+    return;
+  }
   const csvImport = await measureImport('csv', files.csv);
   const xlsxImport = await measureImport('xlsx', files.xlsx);
   await xlsxImport.database.drop();
@@ -240,17 +359,18 @@ async function main(): Promise<void> {
   const reimport = await runImport(csvImport.structureId, csvExport.file, 'export.csv');
   await stopProcess(reimportApi);
   if (!process.env.BENCH_KEEP_DATABASE) await csvImport.database.drop();
+  const embeddedImport = await measureEmbeddedImport(files.embeddedCsv);
 
-  const copyRate = rate(ROWS, copy);
-  const row = (
-    label: string,
-    measure: { elapsed: number; validation: number; rss: number; counts: Record<string, number> },
-    parseSeconds: number,
-    rssTarget: number,
-  ) => {
-    const ceiling = Math.min(copyRate, rate(ROWS, parseSeconds));
+  const copyRate = rate(ROWS, copy.elapsed);
+  const fullWriteRate = rate(ROWS, fullWrite.elapsed);
+  const embeddedRate = rate(EMBEDDED_ROWS, embeddedImport.elapsed);
+  const row = (label: string, measure: ImportMeasure, parseSeconds: number, rssTarget: number) => {
+    const ceiling = Math.min(fullWriteRate, rate(ROWS, parseSeconds));
     const rowsPerSecond = rate(ROWS, measure.elapsed);
     const verdict = (ok: boolean) => (ok ? 'met' : '**not met**');
+    if (measure.status !== 'succeeded') {
+      return `| ${label} | **${measure.status}** after ${measure.elapsed.toFixed(1)} s: \`${measure.code}\` | – | **not met** (the import failed) | ${measure.rss} MB (< ${rssTarget}): ${verdict(measure.rss < rssTarget)} | ${JSON.stringify(measure.counts)} |`;
+    }
     return `| ${label} | ${measure.elapsed.toFixed(1)} s (validated at ${measure.validation.toFixed(1)} s) | ${rowsPerSecond} | ${Math.round((rowsPerSecond / ceiling) * 100)} % of ${ceiling}: ${verdict(rowsPerSecond >= 0.5 * ceiling)} | ${measure.rss} MB (< ${rssTarget}): ${verdict(measure.rss < rssTarget)} | ${JSON.stringify(measure.counts)} |`;
   };
   writeResultsSection(
@@ -266,8 +386,12 @@ the time runs from the upload to the import's \`succeeded\`, polled every 250 ms
 lifecycle sweep and directory refresh are off (not what is measured).
 
 Ceilings measured in the same run: COPY of the same rows into \`mailboxes\` (\`COPY … FROM STDIN\` through psql's \`\\copy\`, fresh migrated
-database, all indexes): ${copy.toFixed(2)} s, **${copyRate} rows/s**; bare parse of the same files (no validation, no database): fast-csv
-${parse.csv.toFixed(2)} s (**${rate(ROWS, parse.csv)} rows/s**), exceljs streaming reader ${parse.xlsx.toFixed(2)} s (**${rate(ROWS, parse.xlsx)} rows/s**).
+database, all indexes): ${copy.elapsed.toFixed(2)} s, **${copyRate} rows/s**; the full-write ceiling (\`bench/full-write-ceiling.sql\` run by psql on a
+fresh migrated database: COPY of the parsed rows into an unlogged staging table, then \`INSERT … SELECT\` of the boxes, their MSSanté addresses,
+one audit event per box with the box as \`after\` and the import as cause and its event-feed row in the same statement, and one row outcome per row,
+every index and trigger of the schema): ${fullWrite.elapsed.toFixed(2)} s, **${fullWriteRate} rows/s**; bare parse of the same files (no validation,
+no database): fast-csv ${parse.csv.toFixed(2)} s (**${rate(ROWS, parse.csv)} rows/s**), exceljs streaming reader ${parse.xlsx.toFixed(2)} s
+(**${rate(ROWS, parse.xlsx)} rows/s**). The imports are measured against the slower of the full-write ceiling and the file's bare parse.
 
 | import | end to end | rows/s | of the slower ceiling (target ≥ 50 %) | server peak RSS (target) | counts |
 |---|---|---|---|---|---|
@@ -275,14 +399,22 @@ ${row('CSV, 100,000 new boxes', csvImport, parse.csv, 200)}
 ${row('XLSX, 100,000 new boxes', xlsxImport, parse.xlsx, 500)}
 ${row("CSV, for comparison: V8's own heap growth (`BALISE_HEAP_GROWING_PERCENT=0`)", unbounded.csv, parse.csv, 200)}
 ${row("XLSX, for comparison: V8's own heap growth (`BALISE_HEAP_GROWING_PERCENT=0`)", unbounded.xlsx, parse.xlsx, 500)}
-| CSV export re-imported (100,000 unchanged) | ${reimport.elapsed.toFixed(1)} s | ${rate(ROWS, reimport.elapsed)} | | | ${JSON.stringify(reimport.counts)} |
+| CSV export re-imported (100,000 unchanged; target ≥ 50 % of the bare parse) | ${reimport.elapsed.toFixed(1)} s | ${rate(ROWS, reimport.elapsed)} | ${Math.round((rate(ROWS, reimport.elapsed) / rate(ROWS, parse.csv)) * 100)} % of ${rate(ROWS, parse.csv)}: ${rate(ROWS, reimport.elapsed) >= 0.5 * rate(ROWS, parse.csv) ? 'met' : '**not met**'} | | ${JSON.stringify(reimport.counts)} |
+
+Embedded backend (PGlite; no target, measured against regressions), on the first ${EMBEDDED_ROWS.toLocaleString('en')} rows of the same files, same SQL:
+box-only COPY ${copy.embedded.toFixed(2)} s (**${rate(EMBEDDED_ROWS, copy.embedded)} rows/s**), full-write ceiling ${fullWrite.embedded.toFixed(2)} s
+(**${rate(EMBEDDED_ROWS, fullWrite.embedded)} rows/s**), both in
+this process on an in-memory database; CSV import end to end on a fresh server over a PGlite folder: ${embeddedImport.elapsed.toFixed(1)} s
+(validated at ${embeddedImport.validation.toFixed(1)} s), **${embeddedRate} rows/s**, ${Math.round((embeddedRate / rate(EMBEDDED_ROWS, fullWrite.embedded)) * 100)} % of its
+full-write ceiling, ${embeddedImport.rss} MB peak RSS, ${JSON.stringify(embeddedImport.counts)}.
 
 | export of ${ROWS.toLocaleString('en')} boxes | time | size | server peak RSS | target |
 |---|---|---|---|---|
 | CSV | ${csvExport.elapsed.toFixed(1)} s | ${(csvExport.bytes / 1e6).toFixed(1)} MB | ${csvExport.rss} MB | < 150 MB: ${csvExport.rss < 150 ? 'met' : '**not met**'} |
 | XLSX | ${xlsxExport.elapsed.toFixed(1)} s | ${(xlsxExport.bytes / 1e6).toFixed(1)} MB | ${xlsxExport.rss} MB | < 300 MB: ${xlsxExport.rss < 300 ? 'met' : '**not met**'} |
 
-Each created box writes its row, its MSSanté address, its audit event (with the box as \`after\`) and its import result; COPY writes the box row only.
+Each created box writes its row, its MSSanté address, its audit event (with the box as \`after\`) and feed event, and its import result, as the
+full-write ceiling does; the box-only COPY writes the box row only.
 `,
   );
 }

@@ -40,14 +40,14 @@ export async function withClient<T>(url: string, work: (client: Client) => Promi
  */
 export const SERVER_NODE_OPTIONS = ['--max-semi-space-size=8'];
 
-/** Starts a Node.js script as a child process and waits until `readyUrl` answers 200. */
+/** Starts a Node.js script as a child process and waits (up to 90 s: migrations on a loaded machine) until `readyUrl` answers 200. */
 export async function startProcess(script: string, env: NodeJS.ProcessEnv, readyUrl: string): Promise<ChildProcess> {
   const child = spawn(process.execPath, [...SERVER_NODE_OPTIONS, script], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  // 20 s by default; a loaded machine (shared CI runners) may need more: BENCH_READY_SECONDS.
-  const attempts = Number(process.env.BENCH_READY_SECONDS ?? 20) * 10;
+  // 90 s by default (migrations on a loaded machine outlast 20 s); BENCH_READY_SECONDS for more.
+  const attempts = Number(process.env.BENCH_READY_SECONDS ?? 90) * 10;
   for (let attempt = 0; attempt < attempts; attempt += 1) {
     try {
       const response = await fetch(readyUrl);

@@ -103,6 +103,7 @@ export const mssanteAddresses = pgTable(
   'mssante_addresses',
   {
     id: primaryId(),
+    // Deferrable (migration 0014, which drizzle cannot express): the import gives addresses before their boxes.
     mailboxId: uuid('mailbox_id')
       .notNull()
       .references(() => mailboxes.id, { onDelete: 'cascade' }),

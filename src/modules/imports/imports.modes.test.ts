@@ -106,6 +106,21 @@ describe('onError and dryRun', () => {
   });
 });
 
+describe('the boxes an import creates', () => {
+  it('are found by their MSSanté address: written after it, each box computes its search terms with it', async () => {
+    const email = uniqueEmail('found');
+    const word = `zorglub${Date.now().toString(36)}`;
+    const done = await runImport(test, structureId, loaduserCsv([per(email, { AC: word })]));
+    expect(done).toMatchObject({ status: 'succeeded', counts: { created: 1 } });
+    const response = await test.http
+      .get(`/v1/mailboxes?structureId=${structureId}&q=${word}`)
+      .set(bearer(test.operatorKey));
+    expect(response.body.items).toEqual([
+      expect.objectContaining({ email, correspondence: expect.objectContaining({ address: `${word}@${domain}` }) }),
+    ]);
+  });
+});
+
 describe('what a row does to an existing box', () => {
   it('keeps what empty cells leave out, never removes an address, and moves it with AD alone', async () => {
     const email = uniqueEmail('keep');

@@ -32,11 +32,17 @@ const pairsIn = (columns: [unknown, unknown], pairs: readonly LinkPair[]) =>
 
 /**
  * Everything a batch changes in the mailbox tables, set-based: one statement per kind of change,
- * queued on the transaction's pipeline in an order the unique indexes accept (addresses withdrawn
- * before new ones are given, links removed before others are added).
+ * queued on the transaction's pipeline in an order the unique indexes accept (boxes changed before
+ * others are created, addresses withdrawn before new ones are given, links removed before others
+ * are added). New boxes come after their addresses, the address's reference to its box checked at
+ * commit (migration 0014): the box's insert trigger then computes its search terms once, with its
+ * address, where box-first had each address's trigger compute them again and write a second version
+ * of the box row with all its index entries (more than doubling the cost of a created box).
  */
 export function writeBatch(executor: Executor, writes: BatchWrites, now: Date, pipeline: StatementPipeline): void {
-  pipeline.add(insertFromJsonQuery(mailboxes, writes.createdBoxes));
+  if (writes.createdBoxes.length > 0 && writes.newAddresses.length > 0) {
+    pipeline.add(sql`set constraints mssante_addresses_mailbox_id_mailboxes_id_fk deferred`);
+  }
   pipeline.add(updateFromJsonQuery(mailboxes, 'id', writes.changedBoxes, [sql`version = t.version + 1`]));
   if (writes.touchedBoxIds.length > 0) {
     pipeline.add(
@@ -55,6 +61,7 @@ export function writeBatch(executor: Executor, writes: BatchWrites, now: Date, p
     );
   }
   pipeline.add(insertFromJsonQuery(mssanteAddresses, writes.newAddresses));
+  pipeline.add(insertFromJsonQuery(mailboxes, writes.createdBoxes));
   pipeline.add(updateFromJsonQuery(mssanteAddresses, 'id', writes.retaggedAddresses));
   if (writes.delegates.remove.length > 0) {
     pipeline.add(
