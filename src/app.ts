@@ -19,6 +19,7 @@ import { uploadsPlugin } from './platform/uploads.plugin';
 import { idempotencyPlugin } from './platform/idempotency.plugin';
 import type { JobRunnerOptions } from './platform/jobs/job-runner';
 import { jobsPlugin } from './platform/jobs/jobs.plugin';
+import { registerJobsRetention } from './platform/jobs/jobs-retention';
 import { loggerOptions } from './platform/logger';
 import { openapiPlugin } from './platform/openapi/openapi.plugin';
 import { validatorCompiler } from './platform/validation';
@@ -139,6 +140,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(exportsRoutes);
 
   // Background jobs: every module's definitions and schedules, each in its `<module>.jobs.ts`.
+  await registerJobsRetention(app);
   await registerNotificationsJobs(app);
   await registerLifecycleJobs(app);
   await registerReferenceJobs(app);

@@ -26,6 +26,7 @@ const EnvironmentSchema = Type.Object({
   BALISE_JOBS_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 32, default: 2 }),
   BALISE_JOBS_LEASE_SECONDS: Type.Integer({ minimum: 2, maximum: 3600, default: 30 }),
   BALISE_JOBS_HEARTBEAT_SECONDS: Type.Integer({ minimum: 1, maximum: 1800, default: 10 }),
+  BALISE_JOBS_RETENTION_DAYS: Type.Integer({ minimum: 1, maximum: 3650, default: 7 }),
   BALISE_UPLOAD_MAX_BYTES: Type.Integer({ minimum: 1024, default: 50 * 1024 * 1024 }),
   BALISE_UPLOAD_SPOOL_DIR: Type.Optional(Type.String({ minLength: 1 })),
   // At least Node.js's 60 s for the headers: below it, Node.js swaps the two limits.
@@ -167,6 +168,8 @@ export interface JobsConfig {
    */
   readonly leaseSeconds: number;
   readonly heartbeatSeconds: number;
+  /** How long a finished job's row (its result, its last error) stays readable before the daily purge. */
+  readonly retentionDays: number;
 }
 
 /** The lifecycle rules' periods: expiry, inactivity deletion, its warnings, retention. */
@@ -309,6 +312,7 @@ function jobsConfigOf(env: Environment): JobsConfig {
     concurrency: env.BALISE_JOBS_CONCURRENCY,
     leaseSeconds: env.BALISE_JOBS_LEASE_SECONDS,
     heartbeatSeconds: env.BALISE_JOBS_HEARTBEAT_SECONDS,
+    retentionDays: env.BALISE_JOBS_RETENTION_DAYS,
   };
 }
 
