@@ -4,7 +4,9 @@ import { Client } from 'pg';
 import supertest from 'supertest';
 import { buildApp } from '../src/app';
 import { loadConfig } from '../src/config/config';
-import { migrateDatabase, openDatabase, type DatabaseHandle } from '../src/db/database';
+import { readFileSync } from 'node:fs';
+import { migrateDatabase, openDatabase, openEmbeddedDatabase, type DatabaseHandle } from '../src/db/database';
+import { MIGRATED_PGLITE_VARIABLE } from './migrated-pglite';
 import type { JobRunnerOptions } from '../src/platform/jobs/job-runner';
 import type { Clock } from '../src/shared/clock';
 import { contractMismatches } from './contract-check';
@@ -16,7 +18,11 @@ import { contractMismatches } from './contract-check';
 export async function openTestDatabase(options: { migrationsFolder?: string } = {}): Promise<DatabaseHandle> {
   const serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) {
-    const handle = await openDatabase({ kind: 'pglite', dataDir: 'memory://' });
+    // The run's migrated database (test/migrated-pglite.ts), unless the test brings migrations of its own.
+    const migrated = process.env[MIGRATED_PGLITE_VARIABLE];
+    if (migrated !== undefined && options.migrationsFolder === undefined)
+      return openEmbeddedDatabase('memory://', new Blob([readFileSync(migrated)]));
+    const handle = await openEmbeddedDatabase('memory://');
     await migrateDatabase(handle, options.migrationsFolder);
     return handle;
   }

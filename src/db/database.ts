@@ -57,7 +57,21 @@ export async function openDatabase(
     const db = drizzlePostgres(pool, { schema }) as unknown as Database;
     return { db, kind: 'postgres', pool, close: () => pool.end() };
   }
-  if (!config.dataDir.startsWith('memory://')) mkdirSync(config.dataDir, { recursive: true });
+  return openEmbeddedDatabase(config.dataDir);
+}
+
+export interface EmbeddedDatabaseHandle extends DatabaseHandle {
+  /** The whole data directory as an uncompressed tarball, to start another embedded database from. */
+  dumpDataDir(): Promise<Blob>;
+}
+
+/**
+ * An embedded PGlite database in `dataDir`, created empty, or from a data directory another one
+ * dumped (`initialDataDir`): creating a cluster runs initdb (about 5 s), loading one about 1 s,
+ * which is why the test suite migrates once per run and starts each test file from that dump.
+ */
+export async function openEmbeddedDatabase(dataDir: string, initialDataDir?: Blob): Promise<EmbeddedDatabaseHandle> {
+  if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
   // Loaded only for an embedded database: a process on PostgreSQL does not carry PGlite's code.
   const [{ PGlite }, { unaccent }, { drizzle: drizzlePglite }] = await Promise.all([
     import('@electric-sql/pglite'),
@@ -65,9 +79,15 @@ export async function openDatabase(
     import('drizzle-orm/pglite'),
   ]);
   // The contrib extensions the migrations create must be loaded with the engine (the mailbox search folds accents with unaccent).
-  const client = await PGlite.create(config.dataDir, { extensions: { unaccent } });
+  const client = await PGlite.create(dataDir, { extensions: { unaccent }, loadDataDir: initialDataDir });
   const db = drizzlePglite(client, { schema }) as unknown as Database;
-  return { db, kind: 'pglite', pool: undefined, close: () => client.close() };
+  return {
+    db,
+    kind: 'pglite',
+    pool: undefined,
+    close: () => client.close(),
+    dumpDataDir: async () => client.dumpDataDir('none'),
+  };
 }
 
 /**

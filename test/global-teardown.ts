@@ -1,0 +1,3 @@
+import { removeMigratedPglite } from './migrated-pglite';
+
+export default removeMigratedPglite;
