@@ -211,6 +211,8 @@ describe('the PostgreSQL job queue', () => {
     orphaning.register(orphan);
     const id = (await enqueueJob(test.app.db, orphan, {}))!;
     const abandoned = orphaning.runNext();
+    // The first runner must hold the job before the second polls, or the second simply takes it first.
+    await eventually(async () => held.context() !== undefined);
     const adopter = newRunner('adopter', 2, 1);
     let adopted = false;
     adopter.register(
