@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { deleteInBatches } from '../../platform/jobs/delete-in-batches';
 import { defineJob } from '../../platform/jobs/job-definition';
 import { PeriodicJobPayloadSchema } from '../../platform/jobs/scheduler';
 import type { Database } from '../../db/database';
@@ -19,13 +20,8 @@ export const eventsPurgeJob = defineJob({
     deps: { db: Database; clock: Clock; retentionDays: number },
   ): Promise<{ deleted: number }> => {
     const cutoff = new Date(deps.clock.now().getTime() - deps.retentionDays * DAY_MS);
-    let deleted = 0;
-    for (;;) {
-      const batch = await deleteEventsBefore(deps.db, cutoff, PURGE_BATCH);
-      deleted += batch;
-      if (batch < PURGE_BATCH) return { deleted };
-      await context.extendLease();
-    }
+    const deleted = await deleteInBatches(context, PURGE_BATCH, (limit) => deleteEventsBefore(deps.db, cutoff, limit));
+    return { deleted };
   },
 });
 

@@ -3,6 +3,7 @@ import { and, inArray, lt } from 'drizzle-orm';
 import type { Executor } from '../../db/database';
 import type { Clock } from '../../shared/clock';
 import { jobs } from '../../db/schema';
+import { deleteInBatches } from './delete-in-batches';
 import { defineJob } from './job-definition';
 import { PeriodicJobPayloadSchema } from './scheduler';
 
@@ -43,13 +44,10 @@ export const jobsPurgeJob = defineJob({
   maxAttempts: 2,
   handler: async (context, deps: { db: Executor; clock: Clock; retentionDays: number }) => {
     const cutoff = new Date(deps.clock.now().getTime() - deps.retentionDays * DAY_MS);
-    let deleted = 0;
-    for (;;) {
-      const batch = await deleteJobsFinishedBefore(deps.db, cutoff, PURGE_BATCH);
-      deleted += batch;
-      if (batch < PURGE_BATCH) return { deleted };
-      await context.extendLease();
-    }
+    const deleted = await deleteInBatches(context, PURGE_BATCH, (limit) =>
+      deleteJobsFinishedBefore(deps.db, cutoff, limit),
+    );
+    return { deleted };
   },
 });
 
