@@ -22,19 +22,24 @@ export interface FeedFilters {
 }
 
 /**
- * Events in feed order, only those whose transaction is older than every transaction still
- * running: an event written by a transaction that has not committed yet (and so is invisible)
- * has a transaction id at or above that horizon, so no page can pass over it and leave it behind.
+ * The feed's horizon: only events whose transaction is older than every transaction still
+ * running. An event written by a transaction that has not committed yet (and so is invisible)
+ * has a transaction id at or above it, so no reader can pass over it and leave it behind.
+ * Every reader of the feed (this page, webhook dispatch) reads below it, after a position.
  */
+export function feedAfter(position: FeedPosition | undefined): SQL {
+  const horizon = sql`${events.transactionId} < pg_snapshot_xmin(pg_current_snapshot())`;
+  if (position === undefined) return horizon;
+  return sql`${horizon} and (${events.transactionId}, ${events.sequence}) > (${position.transactionId}::xid8, ${position.sequence}::bigint)`;
+}
+
+/** Events in feed order, below the horizon, after the reader's position (`feedAfter`). */
 export function selectFeed(executor: Executor, filters: FeedFilters): Promise<EventRow[]> {
   const typeConditions = filters.types.map((type) =>
     type.endsWith('.') ? like(events.type, escapeLike(type) + '%') : eq(events.type, type),
   );
   const conditions: (SQL | undefined)[] = [
-    sql`${events.transactionId} < pg_snapshot_xmin(pg_current_snapshot())`,
-    filters.after
-      ? sql`(${events.transactionId}, ${events.sequence}) > (${filters.after.transactionId}::xid8, ${filters.after.sequence})`
-      : undefined,
+    feedAfter(filters.after),
     filters.visibleStructureIds ? inArray(events.structureId, [...filters.visibleStructureIds]) : undefined,
     filters.structureId ? eq(events.structureId, filters.structureId) : undefined,
     typeConditions.length > 0 ? or(...typeConditions) : undefined,

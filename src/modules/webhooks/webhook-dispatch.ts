@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { selectRows, type Database } from '../../db/database';
+import { feedAfter } from '../events';
 import { enqueueJobs } from '../../platform/jobs/job-queue';
 import type { Clock } from '../../shared/clock';
 import { deliverWebhookJob } from './webhooks.jobs';
@@ -53,8 +54,7 @@ export async function dispatchEventBatch(
       tx,
       sql`with batch as (
         select * from events
-         where transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-           and (transaction_id, sequence) > (${cursor.transaction_id}::xid8, ${cursor.sequence}::bigint)
+         where ${feedAfter({ transactionId: cursor.transaction_id, sequence: Number(cursor.sequence) })}
          order by transaction_id, sequence
          limit ${DISPATCH_BATCH}
       ), inserted as (
