@@ -23,6 +23,14 @@ const MEGABYTE = 1024 * 1024;
  * on a real server process in `imports.limits.server.test.ts`.
  */
 const IMPORT_MEMORY_BUDGET_MEGABYTES = 300;
+/**
+ * How long the event loop may go without answering while a hostile import runs here. Parsing any of
+ * these files in one synchronous stretch takes several seconds and would break it. The one-second
+ * bound a service owes is held on a real server process in `imports.limits.server.test.ts`: here the
+ * loop is jest's, shared with a gigabyte of other tests' heap whose collections, on a busy CI machine
+ * with another worker beside it, paused it for 1.2 s on their own.
+ */
+const SLOWEST_LIVENESS_MS = 3000;
 
 let test: TestApp;
 let structureId: string;
@@ -93,7 +101,7 @@ function expectSurvived(watched: ImportUnderLoad, code: string, setting: string)
   expect(watched.import).toMatchObject({ status: 'failed', error: { code, setting } });
   expect(watched.import.error?.detail).toContain(setting);
   expect(watched.livenessChecks).toBeGreaterThan(0);
-  expect(watched.slowestLivenessMs).toBeLessThan(1000);
+  expect(watched.slowestLivenessMs).toBeLessThan(SLOWEST_LIVENESS_MS);
   expect(watched.peakRssMegabytes - watched.rssBeforeMegabytes).toBeLessThan(IMPORT_MEMORY_BUDGET_MEGABYTES);
 }
 
