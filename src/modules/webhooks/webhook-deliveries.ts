@@ -1,5 +1,5 @@
-import { and, eq, sql } from 'drizzle-orm';
-import type { Database } from '../../db/database';
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { selectRows, type Database } from '../../db/database';
 import { webhookDeliveries, webhooks } from '../../db/schema';
 import { recordAudit, systemActor } from '../../platform/audit/audit';
 import type { JobContext } from '../../platform/jobs/job-definition';
@@ -50,36 +50,75 @@ export interface DeliveryDependencies {
   readonly sender: WebhookSender;
 }
 
-export interface AttemptResult {
-  outcome: 'succeeded' | 'retrying' | 'failed' | 'skipped';
-  statusCode?: number | null;
+/** How a job's deliveries went; each is counted once. */
+export interface AttemptsResult {
+  succeeded: number;
+  retrying: number;
+  failed: number;
+  /** Not sent: their endpoint did not answer the message before them in this job (planned again). */
+  deferred: number;
+  /** Not this attempt's to make any more (recorded already, or no longer pending). */
+  skipped: number;
 }
 
 export interface DeliverPayload {
-  deliveryId: string;
-  /** Which attempt this job is: a job whose attempt was made already (a lease lost, a duplicate) does nothing. */
+  /** Deliveries of one endpoint, sent in this order (the dispatcher's: the feed's). */
+  deliveryIds: string[];
+  /** Which attempt this job is: a delivery whose attempt was made already (a lease lost, a duplicate) is skipped. */
   attempt: number;
 }
 
-/** One attempt of one delivery (the `webhooks.deliver` job). */
-export async function attemptDelivery(
+interface Sent {
+  delivery: WebhookDeliveryRow;
+  outcome: AttemptOutcome;
+}
+
+/**
+ * One attempt of each of a job's deliveries (the `webhooks.deliver` job): first attempts come in
+ * chunks of one endpoint's deliveries from the dispatcher, retries and redeliveries one by one or
+ * as the chunk that failed together. Messages go one after another over the endpoint's kept-alive
+ * connection; what is sent is then recorded in one transaction, whatever the number.
+ *
+ * An endpoint that does not answer at all (refused, unreachable, timed out) is not asked again in
+ * the same job: each try could cost the whole timeout. The deliveries after it are not attempted;
+ * they are planned again, their attempt still to make, when the failed one is retried.
+ */
+export async function attemptDeliveries(
   context: JobContext<DeliverPayload>,
   deps: DeliveryDependencies,
-): Promise<AttemptResult> {
-  const { deliveryId, attempt } = context.job.payload;
-  const [found] = await deps.db
+): Promise<AttemptsResult> {
+  const { deliveryIds, attempt } = context.job.payload;
+  const found = await deps.db
     .select({ delivery: webhookDeliveries, webhook: webhooks })
     .from(webhookDeliveries)
     .innerJoin(webhooks, eq(webhooks.id, webhookDeliveries.webhookId))
-    .where(eq(webhookDeliveries.id, deliveryId));
-  if (!found || found.delivery.status !== 'pending' || found.delivery.attemptCount !== attempt - 1)
-    return { outcome: 'skipped' };
-  const { delivery, webhook } = found;
-  const outcome: AttemptOutcome =
-    webhook.enabled || delivery.eventType === 'webhook.ping'
-      ? await send(delivery, webhook, deps)
-      : { statusCode: null, durationMs: 0, error: 'the endpoint is disabled' };
-  return recordAttempt(deps, delivery, webhook, attempt, outcome);
+    .where(inArray(webhookDeliveries.id, deliveryIds));
+  const due = found
+    .filter(({ delivery }) => delivery.status === 'pending' && delivery.attemptCount === attempt - 1)
+    .sort((a, b) => deliveryIds.indexOf(a.delivery.id) - deliveryIds.indexOf(b.delivery.id));
+  const result: AttemptsResult = { succeeded: 0, retrying: 0, failed: 0, deferred: 0, skipped: 0 };
+  result.skipped = deliveryIds.length - due.length;
+  const byWebhook = new Map<string, { webhook: WebhookRow; deliveries: WebhookDeliveryRow[] }>();
+  for (const { delivery, webhook } of due) {
+    const group = byWebhook.get(webhook.id) ?? { webhook, deliveries: [] };
+    group.deliveries.push(delivery);
+    byWebhook.set(webhook.id, group);
+  }
+  for (const { webhook, deliveries } of byWebhook.values()) {
+    const sent: Sent[] = [];
+    for (const delivery of deliveries) {
+      const outcome: AttemptOutcome =
+        webhook.enabled || delivery.eventType === 'webhook.ping'
+          ? await send(delivery, webhook, deps)
+          : { statusCode: null, durationMs: 0, error: 'the endpoint is disabled' };
+      sent.push({ delivery, outcome });
+      if (outcome.error !== null && outcome.statusCode === null && webhook.enabled) break;
+    }
+    const unsent = deliveries.slice(sent.length);
+    const recorded = await recordAttempts(deps, webhook, attempt, sent, unsent);
+    for (const key of ['succeeded', 'retrying', 'failed', 'deferred', 'skipped'] as const) result[key] += recorded[key];
+  }
+  return result;
 }
 
 function send(delivery: WebhookDeliveryRow, webhook: WebhookRow, deps: DeliveryDependencies) {
@@ -95,52 +134,81 @@ function send(delivery: WebhookDeliveryRow, webhook: WebhookRow, deps: DeliveryD
   return deps.sender.send(webhook.url, body, signedHeaders(delivery.messageId, body, secrets));
 }
 
-async function recordAttempt(
+/**
+ * Records the attempts made, in one statement, then plans what comes next in the same
+ * transaction: one job for the deliveries to retry (they failed together, so their next attempt
+ * is due together), one for those left unsent (due with it), and the endpoint's failing streak.
+ */
+async function recordAttempts(
   deps: DeliveryDependencies,
-  delivery: WebhookDeliveryRow,
   webhook: WebhookRow,
   attempt: number,
-  outcome: AttemptOutcome,
-): Promise<AttemptResult> {
+  sent: readonly Sent[],
+  unsent: readonly WebhookDeliveryRow[],
+): Promise<AttemptsResult> {
   const now = deps.clock.now();
-  const entry: Attempt = { at: now.toISOString(), ...outcome };
-  const succeeded = outcome.error === null;
-  const delay = succeeded || !webhook.enabled ? undefined : RETRY_DELAYS_MS[attempt - 1];
-  const nextAttemptAt = delay === undefined ? null : new Date(now.getTime() + delay);
-  const status: 'succeeded' | 'pending' | 'failed' = succeeded ? 'succeeded' : nextAttemptAt ? 'pending' : 'failed';
-  // The common case, a success on a healthy endpoint, is one statement: no transaction to open.
-  const needsTransaction = !succeeded || webhook.failingSince !== null;
-  const record = async (tx: Tx | Database): Promise<AttemptResult> => {
-    const [updated] = await tx
-      .update(webhookDeliveries)
-      .set({
-        status,
-        attemptCount: attempt,
-        attempts: sql`${webhookDeliveries.attempts} || ${JSON.stringify([entry])}::jsonb`,
-        nextAttemptAt,
-      })
-      // Compare-and-set: a concurrent run of the same attempt (a lapsed lease) records nothing twice.
-      .where(and(eq(webhookDeliveries.id, delivery.id), eq(webhookDeliveries.attemptCount, attempt - 1)))
-      .returning({ id: webhookDeliveries.id });
-    if (!updated) return { outcome: 'skipped' };
-    if (nextAttemptAt)
-      await enqueueJob(
-        tx,
-        deliverWebhookJob,
-        { deliveryId: delivery.id, attempt: attempt + 1 },
-        {
-          runAt: nextAttemptAt,
-        },
+  const retryDelay = webhook.enabled ? RETRY_DELAYS_MS[attempt - 1] : undefined;
+  const retryAt = retryDelay === undefined ? null : new Date(now.getTime() + retryDelay);
+  const recordedAttempts = sent.map(({ delivery, outcome }) => {
+    const succeeded = outcome.error === null;
+    const nextAttemptAt = succeeded ? null : retryAt;
+    return {
+      id: delivery.id,
+      status: succeeded ? 'succeeded' : nextAttemptAt ? 'pending' : 'failed',
+      entry: { at: now.toISOString(), ...outcome } satisfies Attempt,
+      next_attempt_at: nextAttemptAt?.toISOString() ?? null,
+    };
+  });
+  return deps.db.transaction(async (tx) => {
+    // Compare-and-set on the attempt count: a concurrent run of the same attempt (a lapsed lease) records nothing twice.
+    const recorded = await selectRows<{ id: string; status: 'pending' | 'succeeded' | 'failed' }>(
+      tx,
+      sql`update webhook_deliveries d
+             set status = a.status, attempt_count = ${attempt}, attempts = d.attempts || jsonb_build_array(a.entry),
+                 next_attempt_at = a.next_attempt_at
+            from jsonb_to_recordset(${JSON.stringify(recordedAttempts)}::jsonb)
+                 as a(id uuid, status text, entry jsonb, next_attempt_at timestamptz)
+           where d.id = a.id and d.attempt_count = ${attempt - 1}
+          returning d.id, d.status`,
+    );
+    const result: AttemptsResult = { succeeded: 0, retrying: 0, failed: 0, deferred: 0, skipped: 0 };
+    result.skipped = sent.length - recorded.length;
+    for (const row of recorded) result[row.status === 'pending' ? 'retrying' : row.status] += 1;
+    const retrying = recorded.filter((row) => row.status === 'pending').map((row) => row.id);
+    if (retryAt && retrying.length > 0)
+      await enqueueJob(tx, deliverWebhookJob, { deliveryIds: retrying, attempt: attempt + 1 }, { runAt: retryAt });
+    if (retryAt && unsent.length > 0) {
+      const deferred = new Set(
+        (
+          await tx
+            .update(webhookDeliveries)
+            .set({ nextAttemptAt: retryAt })
+            .where(
+              and(
+                inArray(
+                  webhookDeliveries.id,
+                  unsent.map((delivery) => delivery.id),
+                ),
+                eq(webhookDeliveries.status, 'pending'),
+                eq(webhookDeliveries.attemptCount, attempt - 1),
+              ),
+            )
+            .returning({ id: webhookDeliveries.id })
+        ).map((row) => row.id),
       );
-    if (succeeded) {
-      if (webhook.failingSince)
-        await tx.update(webhooks).set({ failingSince: null }).where(eq(webhooks.id, webhook.id));
+      result.deferred = deferred.size;
+      const deliveryIds = unsent.map((delivery) => delivery.id).filter((id) => deferred.has(id));
+      if (deliveryIds.length > 0) await enqueueJob(tx, deliverWebhookJob, { deliveryIds, attempt }, { runAt: retryAt });
+    }
+    if (recorded.length === 0) return result;
+    // The streak follows the last message the endpoint was sent.
+    if (sent.at(-1)!.outcome.error === null) {
+      if (webhook.failingSince) await tx.update(webhooks).set({ failingSince: null }).where(eq(webhooks.id, webhook.id));
     } else if (webhook.enabled) {
       await noteFailure(tx, deps, webhook, now);
     }
-    return { outcome: status === 'pending' ? 'retrying' : status, statusCode: outcome.statusCode };
-  };
-  return needsTransaction ? deps.db.transaction((tx) => record(tx)) : record(deps.db);
+    return result;
+  });
 }
 
 type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];

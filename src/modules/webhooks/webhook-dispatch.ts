@@ -3,7 +3,7 @@ import { selectRows, type Database } from '../../db/database';
 import { feedAfter } from '../events';
 import { enqueueJobs } from '../../platform/jobs/job-queue';
 import type { Clock } from '../../shared/clock';
-import { deliverWebhookJob } from './webhooks.jobs';
+import { DELIVERY_CHUNK, deliverWebhookJob } from './webhooks.jobs';
 
 /** Events read per dispatch transaction: one statement turns them all into deliveries. */
 export const DISPATCH_BATCH = 500;
@@ -28,7 +28,8 @@ const EVENT_BODY = sql`jsonb_build_object(
 
 /**
  * Moves the dispatch cursor over the next batch of the event feed, in one transaction: a delivery
- * row per (event, enabled endpoint that wants it) and a delivery job per row, then the cursor.
+ * row per (event, enabled endpoint that wants it), their jobs (an endpoint's deliveries in feed order,
+ * `DELIVERY_CHUNK` a job), then the cursor.
  * The cursor row is locked with SKIP LOCKED: whatever the number of processes, one dispatcher
  * moves it at a time and the others do nothing (undefined), so an event becomes a delivery once.
  * The batch is read like the feed (below the oldest running transaction, in commit order), so the
@@ -49,7 +50,7 @@ export async function dispatchEventBatch(
       events: number;
       last_transaction_id: string | null;
       last_sequence: string | number | null;
-      delivery_ids: string[];
+      delivery_ids_by_endpoint: string[][];
     }>(
       tx,
       sql`with batch as (
@@ -69,7 +70,11 @@ export async function dispatchEventBatch(
                         where s.selector in ('*', b.type)
                            or (right(s.selector, 1) = '.' and starts_with(b.type, s.selector)))
          order by b.transaction_id, b.sequence, w.id
-        returning id
+        returning id, webhook_id, message_id
+      ), by_endpoint as (
+        select i.webhook_id, json_agg(i.id order by b.transaction_id, b.sequence) as ids
+          from inserted i join batch b on b.id = i.message_id
+         group by i.webhook_id
       ), last as (
         select transaction_id::text as transaction_id, sequence from batch
          order by transaction_id desc, sequence desc limit 1
@@ -77,20 +82,21 @@ export async function dispatchEventBatch(
       select (select count(*)::int from batch) as events,
              (select transaction_id from last) as last_transaction_id,
              (select sequence from last) as last_sequence,
-             coalesce((select json_agg(id) from inserted), '[]'::json) as delivery_ids`,
+             coalesce((select json_agg(ids) from by_endpoint), '[]'::json) as delivery_ids_by_endpoint`,
     );
     if (!result || result.events === 0) return { events: 0, deliveries: 0 };
+    const chunks = result.delivery_ids_by_endpoint.flatMap((ids) => chunked(ids, DELIVERY_CHUNK));
     await enqueueJobs(
       tx,
       deliverWebhookJob,
-      result.delivery_ids.map((deliveryId) => ({ deliveryId, attempt: 1 })),
+      chunks.map((deliveryIds) => ({ deliveryIds, attempt: 1 })),
     );
     await tx.execute(
       sql`update webhook_dispatch_cursor
              set transaction_id = ${result.last_transaction_id}::xid8, sequence = ${result.last_sequence}::bigint
            where id = 1`,
     );
-    return { events: Number(result.events), deliveries: result.delivery_ids.length };
+    return { events: Number(result.events), deliveries: chunks.reduce((sum, ids) => sum + ids.length, 0) };
   });
 }
 
@@ -100,4 +106,10 @@ export async function hasEnabledWebhooks(db: Database): Promise<boolean> {
     sql`select exists (select 1 from webhooks where enabled) as found`,
   );
   return row?.found === true;
+}
+
+function chunked<T>(items: readonly T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let start = 0; start < items.length; start += size) chunks.push(items.slice(start, start + size));
+  return chunks;
 }

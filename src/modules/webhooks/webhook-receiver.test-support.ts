@@ -8,13 +8,16 @@ export interface ReceivedMessage {
   body: string;
 }
 
+/** A status to answer, or `hang-up`: the connection is closed with no answer at all. */
+export type ReceiverAnswer = number | 'hang-up';
+
 /**
  * A real HTTP endpoint on a free port of this machine (any address, so `localhost` reaches it as ::1 or 127.0.0.1): it keeps every message and answers the statuses
  * queued in `answers` first, then 200.
  */
 export class WebhookReceiver {
   readonly received: ReceivedMessage[] = [];
-  readonly answers: number[] = [];
+  readonly answers: ReceiverAnswer[] = [];
   private readonly server: Server;
 
   constructor() {
@@ -27,7 +30,12 @@ export class WebhookReceiver {
           headers: request.headers,
           body: Buffer.concat(chunks).toString('utf8'),
         });
-        response.statusCode = this.answers.shift() ?? 200;
+        const answer = this.answers.shift() ?? 200;
+        if (answer === 'hang-up') {
+          request.socket.destroy();
+          return;
+        }
+        response.statusCode = answer;
         response.end();
       });
     });

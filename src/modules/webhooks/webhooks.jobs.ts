@@ -4,7 +4,7 @@ import { defineJob } from '../../platform/jobs/job-definition';
 import { enqueueJob } from '../../platform/jobs/job-queue';
 import { PeriodicJobPayloadSchema, periodKeyOf } from '../../platform/jobs/scheduler';
 import { SecretBox } from '../../platform/secret-box';
-import { attemptDelivery, type DeliveryDependencies } from './webhook-deliveries';
+import { attemptDeliveries, type DeliveryDependencies } from './webhook-deliveries';
 import { DISPATCH_BATCH, dispatchEventBatch, hasEnabledWebhooks, type DispatchDependencies } from './webhook-dispatch';
 import { WebhookSender } from './webhook-sender';
 
@@ -14,12 +14,18 @@ const DISPATCH_ROUNDS = 20;
 const DISPATCH_PERIOD_MS = 1000;
 const IDLE_DISPATCH_PERIOD_MS = 60_000;
 
-/** One attempt of one delivery; HTTP failures are recorded and retried by the handler itself (its own schedule). */
+/** Deliveries of one endpoint a first-attempt job carries: enough to spare most round trips, few enough to share a backlog among the workers. */
+export const DELIVERY_CHUNK = 25;
+
+/** One attempt of each of a few deliveries; HTTP failures are recorded and retried by the handler itself (its own schedule). */
 export const deliverWebhookJob = defineJob({
   name: 'webhooks.deliver',
-  payload: Type.Object({ deliveryId: Type.String(), attempt: Type.Integer({ minimum: 1 }) }),
+  payload: Type.Object({
+    deliveryIds: Type.Array(Type.String(), { minItems: 1, maxItems: DELIVERY_CHUNK }),
+    attempt: Type.Integer({ minimum: 1 }),
+  }),
   maxAttempts: 3,
-  handler: (context, deps: DeliveryDependencies) => attemptDelivery(context, deps),
+  handler: (context, deps: DeliveryDependencies) => attemptDeliveries(context, deps),
 });
 
 /**

@@ -227,7 +227,7 @@ export async function pingWebhook(
       nextAttemptAt: now,
       createdAt: now,
     });
-    await enqueueJob(tx, deliverWebhookJob, { deliveryId: row.id, attempt: 1 });
+    await enqueueJob(tx, deliverWebhookJob, { deliveryIds: [row.id], attempt: 1 });
     return toDelivery(row);
   });
 }
@@ -266,7 +266,7 @@ export async function redeliverWebhookMessage(
         currentState: 'pending',
       });
     const row = await planRedelivery(tx, deliveryId, deps.clock.now());
-    await enqueueJob(tx, deliverWebhookJob, { deliveryId, attempt: delivery.attemptCount + 1 });
+    await enqueueJob(tx, deliverWebhookJob, { deliveryIds: [deliveryId], attempt: delivery.attemptCount + 1 });
     return toDelivery(row);
   });
 }

@@ -283,6 +283,61 @@ describe('dispatch from several runners at once', () => {
   });
 });
 
+describe('a backlog for one endpoint', () => {
+  let structure: { id: string };
+  let hook: CreatedWebhook;
+  beforeAll(async () => {
+    structure = await createStructure(test);
+    hook = await registerWebhook(test.operatorKey, {
+      url: receiver.url('backlog'),
+      events: ['mailbox.created'],
+      structureIds: [structure.id],
+    });
+  });
+
+  it('delivers every event once, in the order of the feed, however many jobs carry them', async () => {
+    // More than one job's worth (DELIVERY_CHUNK): the messages of an endpoint go in feed order across jobs too.
+    for (let created = 0; created < 60; created += 1) await createMailbox(test, structure.id);
+    await deliverPending();
+
+    await settleEventFeed(test);
+    const feed = await test.http
+      .get('/v1/events')
+      .query({ type: 'mailbox.created', structureId: structure.id, limit: 500 })
+      .set(bearer(test.operatorKey));
+    const feedIds = (feed.body as { items: { id: string }[] }).items.map((event) => event.id);
+    expect(feedIds).toHaveLength(60);
+    expect(messagesFor('backlog').map((message) => verify(hook.secret, message).id)).toEqual(feedIds);
+    const deliveries = await deliveriesOf(hook.id);
+    expect(deliveries.every((delivery) => delivery.status === 'succeeded' && delivery.attempts.length === 1)).toBe(
+      true,
+    );
+  });
+
+  it('sends no more of a job’s messages once the endpoint hung up, and sends them when the failed one is retried', async () => {
+    const before = messagesFor('backlog').length;
+    receiver.answers.push('hang-up');
+    for (let created = 0; created < 3; created += 1) await createMailbox(test, structure.id);
+    await deliverPending();
+
+    const received = messagesFor('backlog')
+      .slice(before)
+      .map((message) => String(message.headers['webhook-id']));
+    const [first, , second, third] = received;
+    // The hung-up message, its retry, then the two held back from the first job: not sent while it was failing.
+    expect(received).toEqual([first, first, second, third]);
+    expect(new Set(received).size).toBe(3);
+    const deliveries = await deliveriesOf(hook.id);
+    const attemptsOf = (messageId: string | undefined) =>
+      deliveries
+        .find((delivery) => delivery.messageId === messageId)!
+        .attempts.map((attempt) => [attempt.statusCode, attempt.error]);
+    expect(attemptsOf(first)).toEqual([[null, expect.stringContaining('socket hang up')], [200, null]]);
+    expect(attemptsOf(second)).toEqual([[200, null]]);
+    expect(attemptsOf(third)).toEqual([[200, null]]);
+  });
+});
+
 describe('an endpoint failing for five days', () => {
   it('fails each message after its last retry, then is disabled and its structure’s contact told', async () => {
     const structure = await createStructure(test, { contactEmail: 'dsi@hopital.example.fr' });
