@@ -203,7 +203,8 @@ async function recordAttempts(
     if (recorded.length === 0) return result;
     // The streak follows the last message the endpoint was sent.
     if (sent.at(-1)!.outcome.error === null) {
-      if (webhook.failingSince) await tx.update(webhooks).set({ failingSince: null }).where(eq(webhooks.id, webhook.id));
+      if (webhook.failingSince)
+        await tx.update(webhooks).set({ failingSince: null }).where(eq(webhooks.id, webhook.id));
     } else if (webhook.enabled) {
       await noteFailure(tx, deps, webhook, now);
     }

@@ -332,7 +332,10 @@ describe('a backlog for one endpoint', () => {
       deliveries
         .find((delivery) => delivery.messageId === messageId)!
         .attempts.map((attempt) => [attempt.statusCode, attempt.error]);
-    expect(attemptsOf(first)).toEqual([[null, expect.stringContaining('socket hang up')], [200, null]]);
+    expect(attemptsOf(first)).toEqual([
+      [null, expect.stringContaining('socket hang up')],
+      [200, null],
+    ]);
     expect(attemptsOf(second)).toEqual([[200, null]]);
     expect(attemptsOf(third)).toEqual([[200, null]]);
   });
