@@ -11,7 +11,7 @@ import {
   timestamp,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { primaryId } from './columns';
+import { primaryId, version } from './columns';
 
 const xid8 = customType<{ data: string; driverData: string }>({ dataType: () => 'xid8' });
 
@@ -41,6 +41,8 @@ export const webhooks = pgTable(
     createdBy: uuid('created_by'),
     createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull(),
     updatedAt: timestamp('updated_at', { withTimezone: true, precision: 3 }).notNull(),
+    /** Bumped by every change of what `GET /v1/webhooks/{id}` shows: its ETag. */
+    version: version(),
   },
   (table) => [index('webhooks_structure_ids_idx').using('gin', table.structureIds)],
 );

@@ -1,5 +1,5 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import { selectRows, type Database } from '../../db/database';
+import { selectRows, type Database, type Executor } from '../../db/database';
 import { webhookDeliveries, webhooks } from '../../db/schema';
 import { recordAudit, systemActor } from '../../platform/audit/audit';
 import type { JobContext } from '../../platform/jobs/job-definition';
@@ -10,7 +10,7 @@ import { findStructure } from '../structures';
 import { queueNotification } from '../notifications/notification-outbox';
 import type { AttemptOutcome, WebhookSender } from './webhook-sender';
 import { signedHeaders } from './webhook-signing';
-import type { WebhookDeliveryRow, WebhookRow } from './webhooks.repository';
+import { findWebhook, updateWebhookRow, type WebhookDeliveryRow, type WebhookRow } from './webhooks.repository';
 import type { WebhookDelivery } from './webhooks.schemas';
 import { deliverWebhookJob } from './webhooks.jobs';
 import { auditStructureOf, toWebhook } from './webhook-view';
@@ -203,41 +203,31 @@ async function recordAttempts(
     if (recorded.length === 0) return result;
     // The streak follows the last message the endpoint was sent.
     if (sent.at(-1)!.outcome.error === null) {
-      if (webhook.failingSince)
-        await tx.update(webhooks).set({ failingSince: null }).where(eq(webhooks.id, webhook.id));
+      if (webhook.failingSince) await updateWebhookRow(tx, webhook.id, { failingSince: null });
     } else if (webhook.enabled) {
-      await noteFailure(tx, deps, webhook, now);
+      await noteFailure(tx, deps, webhook.id, now);
     }
     return result;
   });
 }
 
-type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
-
-/** Keeps when the endpoint started failing; five days of nothing but failures turn it off. */
-async function noteFailure(
-  tx: Tx | Database,
-  deps: DeliveryDependencies,
-  webhook: WebhookRow,
-  now: Date,
-): Promise<void> {
-  const [row] = await tx
-    .update(webhooks)
-    .set({ failingSince: sql`coalesce(${webhooks.failingSince}, ${now.toISOString()}::timestamptz)` })
-    .where(eq(webhooks.id, webhook.id))
-    .returning();
-  if (!row?.failingSince || !row.enabled || now.getTime() - row.failingSince.getTime() < DISABLE_AFTER_FAILING_MS)
+/**
+ * Keeps when the endpoint started failing; five days of nothing but failures turn it off. The
+ * endpoint is locked: runners failing on it together start its streak, and disable it, once.
+ */
+async function noteFailure(tx: Executor, deps: DeliveryDependencies, webhookId: string, now: Date): Promise<void> {
+  const row = await findWebhook(tx, webhookId, { lock: true });
+  if (!row?.enabled) return;
+  if (!row.failingSince) {
+    await updateWebhookRow(tx, webhookId, { failingSince: now });
     return;
-  const [disabled] = await tx
-    .update(webhooks)
-    .set({ enabled: false, disabledReason: 'failing', updatedAt: now })
-    .where(and(eq(webhooks.id, webhook.id), eq(webhooks.enabled, true)))
-    .returning();
-  if (!disabled) return;
+  }
+  if (now.getTime() - row.failingSince.getTime() < DISABLE_AFTER_FAILING_MS) return;
+  const disabled = await updateWebhookRow(tx, webhookId, { enabled: false, disabledReason: 'failing', updatedAt: now });
   await recordAudit(tx, deps.clock, systemActor('webhooks.deliver'), {
     action: 'webhook.disabled',
     targetType: 'webhook',
-    targetId: webhook.id,
+    targetId: webhookId,
     structureId: auditStructureOf(disabled),
     cause: { reason: 'failing', failingSince: row.failingSince.toISOString() },
     before: toWebhook(row),

@@ -48,12 +48,17 @@ export function selectWebhooks(
     .limit(options.limit + 1);
 }
 
+/** Every change of an endpoint goes through here, so that each bumps its version (its ETag). */
 export async function updateWebhookRow(
   executor: Executor,
   id: string,
-  values: Partial<typeof webhooks.$inferInsert>,
+  values: Omit<Partial<typeof webhooks.$inferInsert>, 'version'>,
 ): Promise<WebhookRow> {
-  const [row] = await executor.update(webhooks).set(values).where(eq(webhooks.id, id)).returning();
+  const [row] = await executor
+    .update(webhooks)
+    .set({ ...values, version: sql`${webhooks.version} + 1` })
+    .where(eq(webhooks.id, id))
+    .returning();
   return row!;
 }
 

@@ -1,11 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { problems } from '../../platform/errors/problem.schema';
+import { withHeaders } from '../../platform/openapi/response-headers';
 import { contextOf, dependenciesOf } from '../../platform/request-context';
 import { SecretBox } from '../../platform/secret-box';
 import { NamedRef } from '../../shared/named-schemas';
 import { PageQuerySchema, pageSchema } from '../../shared/pagination';
-import { IdempotencyHeadersSchema } from '../../shared/schemas';
+import { ifMatchOf, withEtag } from '../../shared/etag';
+import { IdempotencyHeadersSchema, IfMatchHeadersSchema } from '../../shared/schemas';
 import {
   CreateWebhookBodySchema,
   DeliveryParamsSchema,
@@ -62,12 +64,15 @@ export const webhooksRoutes: FastifyPluginAsyncTypebox = async (app) => {
         headers: IdempotencyHeadersSchema,
         body: CreateWebhookBodySchema,
         response: {
-          201: NamedRef(WebhookWithSecretSchema),
+          201: withHeaders(NamedRef(WebhookWithSecretSchema), 'ETag', 'Location'),
           ...problems('FORBIDDEN', 'NOT_FOUND', 'VALIDATION_FAILED', 'BUSINESS_RULE_VIOLATED'),
         },
       },
     },
-    async (request, reply) => reply.code(201).send(await createWebhook(deps, contextOf(request), request.body)),
+    async (request, reply) => {
+      const { webhook, version } = await createWebhook(deps, contextOf(request), request.body);
+      return withEtag(reply.code(201), version).header('location', `/v1/webhooks/${webhook.id}`).send(webhook);
+    },
   );
 
   app.get(
@@ -92,11 +97,15 @@ export const webhooksRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'getWebhook',
         summary: 'Read an endpoint (no secret)',
         tags,
+        description: 'Its `ETag` changes with every change of what it shows, failures recorded by deliveries included.',
         params: WebhookParamsSchema,
-        response: { 200: NamedRef(WebhookSchema), ...problems('NOT_FOUND') },
+        response: { 200: withHeaders(NamedRef(WebhookSchema), 'ETag'), ...problems('NOT_FOUND') },
       },
     },
-    async (request) => getWebhook(deps, contextOf(request), request.params.webhookId),
+    async (request, reply) => {
+      const { webhook, version } = await getWebhook(deps, contextOf(request), request.params.webhookId);
+      return withEtag(reply, version).send(webhook);
+    },
   );
 
   app.patch(
@@ -107,16 +116,28 @@ export const webhooksRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'updateWebhook',
         summary: 'Change an endpoint: URL, events, structures, description, enabled',
         tags,
-        description: 'The URL is checked as at creation. Enabling a disabled endpoint clears its failure record.',
+        description:
+          'The URL is checked as at creation. Enabling a disabled endpoint clears its failure record. With ' +
+          '`If-Match`, applied only if the endpoint is still at that ETag (412 otherwise).',
         params: WebhookParamsSchema,
+        headers: IfMatchHeadersSchema,
         body: UpdateWebhookBodySchema,
         response: {
-          200: NamedRef(WebhookSchema),
-          ...problems('NOT_FOUND', 'VALIDATION_FAILED', 'BUSINESS_RULE_VIOLATED'),
+          200: withHeaders(NamedRef(WebhookSchema), 'ETag'),
+          ...problems('NOT_FOUND', 'VALIDATION_FAILED', 'BUSINESS_RULE_VIOLATED', 'PRECONDITION_FAILED'),
         },
       },
     },
-    async (request) => updateWebhook(deps, contextOf(request), request.params.webhookId, request.body),
+    async (request, reply) => {
+      const { webhook, version } = await updateWebhook(
+        deps,
+        contextOf(request),
+        request.params.webhookId,
+        request.body,
+        ifMatchOf(request),
+      );
+      return withEtag(reply, version).send(webhook);
+    },
   );
 
   app.delete(
@@ -127,12 +148,14 @@ export const webhooksRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'deleteWebhook',
         summary: 'Delete an endpoint and its delivery history; nothing more is sent to it',
         tags,
+        description: 'With `If-Match`, deleted only if the endpoint is still at that ETag (412 otherwise).',
         params: WebhookParamsSchema,
-        response: { 204: Type.Null({ description: 'Deleted' }), ...problems('NOT_FOUND') },
+        headers: IfMatchHeadersSchema,
+        response: { 204: Type.Null({ description: 'Deleted' }), ...problems('NOT_FOUND', 'PRECONDITION_FAILED') },
       },
     },
     async (request, reply) => {
-      await deleteWebhook(deps, contextOf(request), request.params.webhookId);
+      await deleteWebhook(deps, contextOf(request), request.params.webhookId, ifMatchOf(request));
       return reply.code(204).send(null);
     },
   );
@@ -149,10 +172,13 @@ export const webhooksRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'Answers the new secret, shown this once. For 24 hours every message carries two signatures (new and ' +
           'previous secret, space-separated in `webhook-signature`), so receivers switch secrets without losing one.',
         params: WebhookParamsSchema,
-        response: { 200: NamedRef(WebhookWithSecretSchema), ...problems('NOT_FOUND') },
+        response: { 200: withHeaders(NamedRef(WebhookWithSecretSchema), 'ETag'), ...problems('NOT_FOUND') },
       },
     },
-    async (request) => rotateWebhookSecret(deps, contextOf(request), request.params.webhookId),
+    async (request, reply) => {
+      const { webhook, version } = await rotateWebhookSecret(deps, contextOf(request), request.params.webhookId);
+      return withEtag(reply, version).send(webhook);
+    },
   );
 
   app.post(

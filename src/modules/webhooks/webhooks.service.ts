@@ -7,6 +7,7 @@ import { isOperator, visibleStructureIds, type Caller } from '../../platform/aut
 import { enqueueJob } from '../../platform/jobs/job-queue';
 import type { RequestContext, ServiceDependencies } from '../../platform/request-context';
 import type { SecretBox } from '../../platform/secret-box';
+import { assertIfMatch } from '../../shared/etag';
 import { decodeCursor, toPage, type Page } from '../../shared/pagination';
 import type { Executor } from '../../db/database';
 import { findExistingStructureIds } from '../structures';
@@ -34,6 +35,14 @@ export interface WebhookDependencies extends ServiceDependencies {
   readonly secrets: SecretBox;
   readonly policy: WebhookAddressPolicy;
 }
+
+/** An endpoint as answered, with the version its ETag carries. */
+export interface Versioned<Resource> {
+  webhook: Resource;
+  version: number;
+}
+
+const versioned = (row: WebhookRow): Versioned<Webhook> => ({ webhook: toWebhook(row), version: row.version });
 
 /** After a rotation the previous secret signs too for this long, so receivers can switch without losing a message. */
 export const ROTATION_OVERLAP_MS = 24 * 3_600_000;
@@ -86,7 +95,7 @@ export async function createWebhook(
   deps: WebhookDependencies,
   context: RequestContext,
   body: CreateWebhookBody,
-): Promise<WebhookWithSecret> {
+): Promise<Versioned<WebhookWithSecret>> {
   assertKnownEvents(body.events);
   await assertWebhookUrlAllowed(body.url, deps.policy);
   const secret = generateWebhookSecret();
@@ -111,7 +120,7 @@ export async function createWebhook(
       structureId: auditStructureOf(row),
       after: toWebhook(row),
     });
-    return { ...toWebhook(row), secret };
+    return { webhook: { ...toWebhook(row), secret }, version: row.version };
   });
 }
 
@@ -129,8 +138,12 @@ export async function listWebhooks(
   return toPage(rows, query.limit, (row) => [row.createdAt.toISOString(), row.id], toWebhook);
 }
 
-export async function getWebhook(deps: ServiceDependencies, context: RequestContext, id: string): Promise<Webhook> {
-  return toWebhook(await loadVisible(deps.db, context.caller, id));
+export async function getWebhook(
+  deps: ServiceDependencies,
+  context: RequestContext,
+  id: string,
+): Promise<Versioned<Webhook>> {
+  return versioned(await loadVisible(deps.db, context.caller, id));
 }
 
 export async function updateWebhook(
@@ -138,11 +151,13 @@ export async function updateWebhook(
   context: RequestContext,
   id: string,
   body: UpdateWebhookBody,
-): Promise<Webhook> {
+  ifMatch: number[] | '*' | undefined,
+): Promise<Versioned<Webhook>> {
   if (body.events) assertKnownEvents(body.events);
   if (body.url !== undefined) await assertWebhookUrlAllowed(body.url, deps.policy);
   return deps.db.transaction(async (tx) => {
     const before = await loadVisible(tx, context.caller, id, true);
+    assertIfMatch(ifMatch, before.version);
     if (body.structureIds) await assertCoverable(tx, context.caller, body.structureIds);
     const reenabled = body.enabled === true && !before.enabled;
     const row = await updateWebhookRow(tx, id, {
@@ -163,13 +178,19 @@ export async function updateWebhook(
       before: toWebhook(before),
       after: toWebhook(row),
     });
-    return toWebhook(row);
+    return versioned(row);
   });
 }
 
-export async function deleteWebhook(deps: ServiceDependencies, context: RequestContext, id: string): Promise<void> {
+export async function deleteWebhook(
+  deps: ServiceDependencies,
+  context: RequestContext,
+  id: string,
+  ifMatch: number[] | '*' | undefined,
+): Promise<void> {
   await deps.db.transaction(async (tx) => {
     const before = await loadVisible(tx, context.caller, id, true);
+    assertIfMatch(ifMatch, before.version);
     await deleteWebhookRow(tx, id);
     await recordAudit(tx, deps.clock, context.actor, {
       action: 'webhook.deleted',
@@ -186,7 +207,7 @@ export async function rotateWebhookSecret(
   deps: WebhookDependencies,
   context: RequestContext,
   id: string,
-): Promise<WebhookWithSecret> {
+): Promise<Versioned<WebhookWithSecret>> {
   const secret = generateWebhookSecret();
   return deps.db.transaction(async (tx) => {
     const before = await loadVisible(tx, context.caller, id, true);
@@ -205,7 +226,7 @@ export async function rotateWebhookSecret(
       before: toWebhook(before),
       after: toWebhook(row),
     });
-    return { ...toWebhook(row), secret };
+    return { webhook: { ...toWebhook(row), secret }, version: row.version };
   });
 }
 
@@ -228,6 +249,14 @@ export async function pingWebhook(
       createdAt: now,
     });
     await enqueueJob(tx, deliverWebhookJob, { deliveryIds: [row.id], attempt: 1 });
+    // A message sent on request to an outside address: who asked is kept, like any change.
+    await recordAudit(tx, deps.clock, context.actor, {
+      action: 'webhook.pinged',
+      targetType: 'webhook_delivery',
+      targetId: row.id,
+      structureId: auditStructureOf(webhook),
+      after: toDelivery(row),
+    });
     return toDelivery(row);
   });
 }
@@ -258,7 +287,7 @@ export async function redeliverWebhookMessage(
   deliveryId: string,
 ): Promise<WebhookDelivery> {
   return deps.db.transaction(async (tx) => {
-    await loadVisible(tx, context.caller, webhookId);
+    const webhook = await loadVisible(tx, context.caller, webhookId);
     const delivery = await findDelivery(tx, webhookId, deliveryId);
     if (!delivery) throw new AppError('NOT_FOUND', 'Delivery not found');
     if (delivery.status === 'pending')
@@ -267,6 +296,14 @@ export async function redeliverWebhookMessage(
       });
     const row = await planRedelivery(tx, deliveryId, deps.clock.now());
     await enqueueJob(tx, deliverWebhookJob, { deliveryIds: [deliveryId], attempt: delivery.attemptCount + 1 });
+    await recordAudit(tx, deps.clock, context.actor, {
+      action: 'webhook.redelivery_requested',
+      targetType: 'webhook_delivery',
+      targetId: deliveryId,
+      structureId: auditStructureOf(webhook),
+      before: toDelivery(delivery),
+      after: toDelivery(row),
+    });
     return toDelivery(row);
   });
 }

@@ -208,11 +208,61 @@ describe('webhook delivery', () => {
       .map((event) => event.type);
     expect(types).toEqual(['webhook.created', 'webhook.secret_rotated', 'webhook.updated']);
     expect(JSON.stringify(feed.body)).not.toContain('whsec_');
+    // Messages sent on request are kept too: who pinged the endpoint (twice, in the rotation test) and who asked for a redelivery.
+    const requested = (feed.body as { items: { type: string; data: { webhookId?: string } }[] }).items
+      .filter((event) => event.data.webhookId === webhook.id)
+      .map((event) => event.type);
+    expect(requested).toEqual(['webhook.redelivery_requested', 'webhook.pinged', 'webhook.pinged']);
     const [stored] = await selectRows<{ secret_ciphertext: string }>(
       test.app.db,
       sql`select secret_ciphertext from webhooks where id = ${webhook.id}`,
     );
     expect(stored!.secret_ciphertext).not.toContain(webhook.secret.slice(6, 20));
+  });
+
+  it('honours If-Match on PATCH and DELETE; the ETag follows every change, a recorded failure included', async () => {
+    const hook = await registerWebhook(adminA.key, {
+      url: receiver.url('etag'),
+      events: ['mailbox.created'],
+      structureIds: [structureA.id],
+    });
+    const read = await test.http.get(`/v1/webhooks/${hook.id}`).set(bearer(adminA.key));
+    const etag = String(read.headers.etag);
+    expect(etag).toMatch(/^"\d+"$/);
+
+    const changed = await test.http
+      .patch(`/v1/webhooks/${hook.id}`)
+      .set(bearer(adminA.key))
+      .set('if-match', etag)
+      .send({ description: 'DPI urgences' });
+    expect(changed.status).toBe(200);
+    expect(changed.headers.etag).not.toBe(etag);
+    const stale = await test.http
+      .patch(`/v1/webhooks/${hook.id}`)
+      .set(bearer(adminA.key))
+      .set('if-match', etag)
+      .send({ description: 'lost update' });
+    expect(stale.status).toBe(412);
+    expect(stale.body).toMatchObject({ code: 'PRECONDITION_FAILED', currentEtag: changed.headers.etag });
+
+    // A delivery that fails starts the endpoint's failing streak: what GET shows changed, so its ETag did.
+    receiver.answers.push(...Array<number>(8).fill(503));
+    await createMailbox(test, structureA.id, 'PER', {}, adminA.key);
+    await deliverPending();
+    const failing = await test.http.get(`/v1/webhooks/${hook.id}`).set(bearer(adminA.key));
+    expect(failing.body.failingSince).not.toBeNull();
+    expect(failing.headers.etag).not.toBe(changed.headers.etag);
+
+    const refused = await test.http
+      .delete(`/v1/webhooks/${hook.id}`)
+      .set(bearer(adminA.key))
+      .set('if-match', String(changed.headers.etag));
+    expect(refused.status).toBe(412);
+    const deleted = await test.http
+      .delete(`/v1/webhooks/${hook.id}`)
+      .set(bearer(adminA.key))
+      .set('if-match', String(failing.headers.etag));
+    expect(deleted.status).toBe(204);
   });
 
   it('keeps an admin of A out of B: no subscription to B, no sight of B’s endpoints or events', async () => {

@@ -60,6 +60,8 @@ export const AUDIT_ACTIONS = [
   'webhook.deleted',
   'webhook.secret_rotated',
   'webhook.disabled',
+  'webhook.pinged',
+  'webhook.redelivery_requested',
   'reference.extraction.uploaded',
   'reference.extraction.loaded',
   'audit_trail.pruned',

@@ -294,17 +294,23 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Read an endpoint (no secret) */
+        /**
+         * Read an endpoint (no secret)
+         * @description Its `ETag` changes with every change of what it shows, failures recorded by deliveries included.
+         */
         get: operations["getWebhook"];
         put?: never;
         post?: never;
-        /** Delete an endpoint and its delivery history; nothing more is sent to it */
+        /**
+         * Delete an endpoint and its delivery history; nothing more is sent to it
+         * @description With `If-Match`, deleted only if the endpoint is still at that ETag (412 otherwise).
+         */
         delete: operations["deleteWebhook"];
         options?: never;
         head?: never;
         /**
          * Change an endpoint: URL, events, structures, description, enabled
-         * @description The URL is checked as at creation. Enabling a disabled endpoint clears its failure record.
+         * @description The URL is checked as at creation. Enabling a disabled endpoint clears its failure record. With `If-Match`, applied only if the endpoint is still at that ETag (412 otherwise).
          */
         patch: operations["updateWebhook"];
         trace?: never;
@@ -2542,7 +2548,7 @@ export interface components {
              * @description What happened: `<subject>.<what>`
              * @enum {string}
              */
-            type: "api_key.created" | "api_key.revoked" | "administrator.added" | "administrator.role_changed" | "administrator.removed" | "operator.added" | "operator.removed" | "structure.created" | "structure.updated" | "structure.deleted" | "structure.deletion_warnings_notified" | "mailbox.created" | "mailbox.updated" | "mailbox.registered" | "mailbox.registration_completed" | "mailbox.validated" | "mailbox.rejected" | "mailbox.deactivated" | "mailbox.reactivated" | "mailbox.deleted" | "mailbox.restored" | "mailbox.purged" | "mailbox.type_changed" | "mailbox.transferred" | "mailbox.transferred_out" | "mailbox.email_changed" | "mailbox.reminded" | "lifecycle.deletion_warning" | "correspondence.assigned" | "correspondence.changed" | "correspondence.withdrawn" | "connection_account.added" | "connection_account.removed" | "connection_account.updated" | "connection_accounts.replaced" | "delegate.added" | "delegate.removed" | "email_change_request.created" | "email_change_request.approved" | "email_change_request.rejected" | "email_change_request.cancelled" | "reminder.sent" | "import.created" | "import.succeeded" | "import.failed" | "import.file_deleted" | "directory.entry_published" | "directory.entry_changed" | "directory.entry_withdrawn" | "webhook.created" | "webhook.updated" | "webhook.deleted" | "webhook.secret_rotated" | "webhook.disabled" | "reference.extraction.uploaded" | "reference.extraction.loaded" | "audit_trail.pruned";
+            type: "api_key.created" | "api_key.revoked" | "administrator.added" | "administrator.role_changed" | "administrator.removed" | "operator.added" | "operator.removed" | "structure.created" | "structure.updated" | "structure.deleted" | "structure.deletion_warnings_notified" | "mailbox.created" | "mailbox.updated" | "mailbox.registered" | "mailbox.registration_completed" | "mailbox.validated" | "mailbox.rejected" | "mailbox.deactivated" | "mailbox.reactivated" | "mailbox.deleted" | "mailbox.restored" | "mailbox.purged" | "mailbox.type_changed" | "mailbox.transferred" | "mailbox.transferred_out" | "mailbox.email_changed" | "mailbox.reminded" | "lifecycle.deletion_warning" | "correspondence.assigned" | "correspondence.changed" | "correspondence.withdrawn" | "connection_account.added" | "connection_account.removed" | "connection_account.updated" | "connection_accounts.replaced" | "delegate.added" | "delegate.removed" | "email_change_request.created" | "email_change_request.approved" | "email_change_request.rejected" | "email_change_request.cancelled" | "reminder.sent" | "import.created" | "import.succeeded" | "import.failed" | "import.file_deleted" | "directory.entry_published" | "directory.entry_changed" | "directory.entry_withdrawn" | "webhook.created" | "webhook.updated" | "webhook.deleted" | "webhook.secret_rotated" | "webhook.disabled" | "webhook.pinged" | "webhook.redelivery_requested" | "reference.extraction.uploaded" | "reference.extraction.loaded" | "audit_trail.pruned";
             /** Format: date-time */
             occurredAt: string;
             /** @description null for operator-level changes (API keys) */
@@ -4525,6 +4531,8 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    Location: components["headers"]["Location"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     "Idempotent-Redacted": components["headers"]["Idempotent-Redacted"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -4592,12 +4600,22 @@ export interface operations {
             /** @description An endpoint receiving events (no secret) */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Webhook"];
                 };
+            };
+            /** @description Not modified: `If-None-Match` names the current ETag; no body */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             400: components["responses"]["BadRequestOrValidationFailed"];
             /** @description Missing or invalid API key */
@@ -4638,7 +4656,10 @@ export interface operations {
     deleteWebhook: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag you read; 412 if the resource changed since */
+                "if-match"?: string;
+            };
             path: {
                 webhookId: string;
             };
@@ -4685,8 +4706,10 @@ export interface operations {
             };
             404: components["responses"]["NotFound"];
             408: components["responses"]["RequestTimeout"];
+            412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            428: components["responses"]["PreconditionRequired"];
             431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["Internal"];
             503: components["responses"]["ServiceUnavailable"];
@@ -4695,7 +4718,10 @@ export interface operations {
     updateWebhook: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag you read; 412 if the resource changed since */
+                "if-match"?: string;
+            };
             path: {
                 webhookId: string;
             };
@@ -4726,6 +4752,7 @@ export interface operations {
             /** @description An endpoint receiving events (no secret) */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -4764,9 +4791,11 @@ export interface operations {
             };
             404: components["responses"]["NotFound"];
             408: components["responses"]["RequestTimeout"];
+            412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["BusinessRuleViolated"];
+            428: components["responses"]["PreconditionRequired"];
             431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["Internal"];
             503: components["responses"]["ServiceUnavailable"];
@@ -4786,6 +4815,7 @@ export interface operations {
             /** @description Success */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     "Idempotent-Redacted": components["headers"]["Idempotent-Redacted"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
