@@ -23,6 +23,7 @@ import { registerJobsRetention } from './platform/jobs/jobs-retention';
 import { loggerOptions } from './platform/logger';
 import { openapiPlugin } from './platform/openapi/openapi.plugin';
 import { validatorCompiler } from './platform/validation';
+import { memoizingSerializerFactory } from './platform/serializer-compiler';
 import { systemClock, type Clock } from './shared/clock';
 import { namedSchemas } from './shared/named-schemas';
 import { apiKeysRoutes } from './modules/api-keys/api-keys.routes';
@@ -82,6 +83,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const app = Fastify({
     logger: options.logger === false ? false : loggerOptions(config),
     bodyLimit: 1024 * 1024,
+    schemaController: { compilersFactory: { buildSerializer: memoizingSerializerFactory } },
     requestTimeout: config.http.requestTimeoutSeconds * 1000,
     clientErrorHandler: answerClientError,
     frameworkErrors: answerFrameworkError,
