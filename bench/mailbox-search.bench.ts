@@ -106,6 +106,10 @@ async function main(): Promise<void> {
     await stopProcess(ceilingProcess);
     console.log('50-row ceiling', ceiling);
 
+    // What the API costs around any search: the same page of 50 boxes listed without q (not a target).
+    const listed = await runLoad(`http://127.0.0.1:${API_PORT}`, () => '/v1/mailboxes?limit=50', headers);
+    console.log('the list without q', listed);
+
     const rows: string[] = [];
     let allMet = true;
     for (const shape of SHAPES) {
@@ -137,6 +141,7 @@ with \`pg\`, no auth, plain JSON.
 | load | boxes found | req/s | of ceiling | p99 | p99 / ceiling's | failures | target |
 |---|---|---|---|---|---|---|---|
 | ceiling: 50 rows by primary-key range | – | ${ceiling.requestsPerSecond} | 100 % | ${ceiling.p99Ms} ms | 1.0 × | ${ceiling.failures} | |
+| for reference, no search: \`GET /v1/mailboxes?limit=50\` | – | ${listed.requestsPerSecond} | ${ratio(listed.requestsPerSecond, ceiling.requestsPerSecond)} % | ${listed.p99Ms} ms | ${(listed.p99Ms / ceiling.p99Ms).toFixed(1)} × | ${listed.failures} | |
 ${rows.join('\n')}
 
 Target: every shape ≥ 50 % of the ceiling's req/s with p99 ≤ 2 × its p99 — **${allMet ? 'met' : 'not met'}**.
