@@ -327,6 +327,12 @@ async function main(): Promise<void> {
   await writeBenchFile(files.embeddedCsv, 'csv', EMBEDDED_ROWS, DOMAIN);
   await writeBenchFile(files.xlsx, 'xlsx', ROWS, DOMAIN);
 
+  if (process.env.BENCH_ONLY === 'import') {
+    // One import alone (BENCH_FORMAT, csv by default): its time and its server's peak memory, without the ceilings.
+    const format = process.env.BENCH_FORMAT === 'xlsx' ? 'xlsx' : 'csv';
+    await (await measureImport(format, files[format])).database.drop();
+    return;
+  }
   const parse = { csv: NaN, xlsx: NaN };
   for (const format of ['csv', 'xlsx'] as const) {
     const startedAt = process.hrtime.bigint();
@@ -340,6 +346,21 @@ async function main(): Promise<void> {
   const fullWrite = await fullWriteCeiling();
   console.log('full-write ceiling', fullWrite);
   if (process.env.BENCH_ONLY === 'ceilings') return;
+  if (process.env.BENCH_ONLY === 'reimport') {
+    // The re-import alone, after the import and export it needs (BENCH_PROFILE_DIR profiles each server).
+    const imported = await measureImport('csv', files.csv);
+    const exported = await measureExport(imported.database.url, imported.structureId, 'csv');
+    const api = await startApi(imported.database.url);
+    console.log(
+      're-import',
+      await runImport(imported.structureId, exported.file, 'export.csv'),
+      'bare parse',
+      parse.csv,
+    );
+    await stopProcess(api);
+    await imported.database.drop();
+    return;
+  }
   if (process.env.BENCH_ONLY === 'embedded') {
     console.log(await measureEmbeddedImport(files.embeddedCsv));
     return;

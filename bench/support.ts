@@ -38,7 +38,11 @@ export async function withClient<T>(url: string, work: (client: Client) => Promi
  * Dockerfile's CMD (an 8 MiB young generation, see the README's "Memory"). Every server a benchmark
  * starts, the ceilings included, runs with them.
  */
-export const SERVER_NODE_OPTIONS = ['--max-semi-space-size=8'];
+export const SERVER_NODE_OPTIONS = [
+  '--max-semi-space-size=8',
+  // BENCH_PROFILE_DIR: a CPU profile of each server started, written there when it stops.
+  ...(process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : []),
+];
 
 /** Starts a Node.js script as a child process and waits (up to 90 s: migrations on a loaded machine) until `readyUrl` answers 200. */
 export async function startProcess(script: string, env: NodeJS.ProcessEnv, readyUrl: string): Promise<ChildProcess> {
