@@ -221,25 +221,28 @@ describe('webhook delivery', () => {
   });
 
   it('honours If-Match on PATCH and DELETE; the ETag follows every change, a recorded failure included', async () => {
-    const hook = await registerWebhook(adminA.key, {
+    // A structure of its own: the failures queued below must reach this endpoint only.
+    const structure = await createStructure(test);
+    const admin = await createApiKey(test, 'admin', [structure.id]);
+    const hook = await registerWebhook(admin.key, {
       url: receiver.url('etag'),
       events: ['mailbox.created'],
-      structureIds: [structureA.id],
+      structureIds: [structure.id],
     });
-    const read = await test.http.get(`/v1/webhooks/${hook.id}`).set(bearer(adminA.key));
+    const read = await test.http.get(`/v1/webhooks/${hook.id}`).set(bearer(admin.key));
     const etag = String(read.headers.etag);
     expect(etag).toMatch(/^"\d+"$/);
 
     const changed = await test.http
       .patch(`/v1/webhooks/${hook.id}`)
-      .set(bearer(adminA.key))
+      .set(bearer(admin.key))
       .set('if-match', etag)
       .send({ description: 'DPI urgences' });
     expect(changed.status).toBe(200);
     expect(changed.headers.etag).not.toBe(etag);
     const stale = await test.http
       .patch(`/v1/webhooks/${hook.id}`)
-      .set(bearer(adminA.key))
+      .set(bearer(admin.key))
       .set('if-match', etag)
       .send({ description: 'lost update' });
     expect(stale.status).toBe(412);
@@ -247,20 +250,20 @@ describe('webhook delivery', () => {
 
     // A delivery that fails starts the endpoint's failing streak: what GET shows changed, so its ETag did.
     receiver.answers.push(...Array<number>(8).fill(503));
-    await createMailbox(test, structureA.id, 'PER', {}, adminA.key);
+    await createMailbox(test, structure.id, 'PER', {}, admin.key);
     await deliverPending();
-    const failing = await test.http.get(`/v1/webhooks/${hook.id}`).set(bearer(adminA.key));
+    const failing = await test.http.get(`/v1/webhooks/${hook.id}`).set(bearer(admin.key));
     expect(failing.body.failingSince).not.toBeNull();
     expect(failing.headers.etag).not.toBe(changed.headers.etag);
 
     const refused = await test.http
       .delete(`/v1/webhooks/${hook.id}`)
-      .set(bearer(adminA.key))
+      .set(bearer(admin.key))
       .set('if-match', String(changed.headers.etag));
     expect(refused.status).toBe(412);
     const deleted = await test.http
       .delete(`/v1/webhooks/${hook.id}`)
-      .set(bearer(adminA.key))
+      .set(bearer(admin.key))
       .set('if-match', String(failing.headers.etag));
     expect(deleted.status).toBe(204);
   });
