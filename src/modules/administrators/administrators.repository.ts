@@ -1,4 +1,5 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { keyset } from '../../db/keyset';
+import { and, eq, sql } from 'drizzle-orm';
 import { selectRows, type Database, type Executor } from '../../db/database';
 import { administrators, structureAdministrators } from '../../db/schema';
 import type { AdministratorAccess } from '../../platform/auth/administrator-store';
@@ -138,19 +139,17 @@ export async function listAdministrators(
   after: { grantedAt: string; id: string } | undefined,
   limit: number,
 ): Promise<AdministratorRow[]> {
+  const keyOrder = keyset(
+    [structureAdministrators.createdAt, administrators.id],
+    'asc',
+    after && [after.grantedAt, after.id],
+  );
   return executor
     .select(administratorColumns)
     .from(structureAdministrators)
     .innerJoin(administrators, eq(administrators.id, structureAdministrators.administratorId))
-    .where(
-      and(
-        eq(structureAdministrators.structureId, structureId),
-        after
-          ? sql`(${structureAdministrators.createdAt}, ${administrators.id}) > (${after.grantedAt}::timestamptz, ${after.id}::uuid)`
-          : undefined,
-      ),
-    )
-    .orderBy(asc(structureAdministrators.createdAt), asc(administrators.id))
+    .where(and(eq(structureAdministrators.structureId, structureId), keyOrder.after))
+    .orderBy(...keyOrder.orderBy)
     .limit(limit + 1);
 }
 
@@ -181,17 +180,11 @@ export async function listOperators(
   after: { createdAt: string; id: string } | undefined,
   limit: number,
 ): Promise<PersonRow[]> {
+  const keyOrder = keyset([administrators.createdAt, administrators.id], 'asc', after && [after.createdAt, after.id]);
   return executor
     .select()
     .from(administrators)
-    .where(
-      and(
-        eq(administrators.isOperator, true),
-        after
-          ? sql`(${administrators.createdAt}, ${administrators.id}) > (${after.createdAt}::timestamptz, ${after.id}::uuid)`
-          : undefined,
-      ),
-    )
-    .orderBy(asc(administrators.createdAt), asc(administrators.id))
+    .where(and(eq(administrators.isOperator, true), keyOrder.after))
+    .orderBy(...keyOrder.orderBy)
     .limit(limit + 1);
 }

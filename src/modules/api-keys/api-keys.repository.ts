@@ -1,4 +1,5 @@
-import { and, arrayContained, desc, eq, isNull, sql } from 'drizzle-orm';
+import { keyset } from '../../db/keyset';
+import { and, arrayContained, eq, isNull, sql } from 'drizzle-orm';
 import type { Database, Executor } from '../../db/database';
 import { preparedPerHandle } from '../../db/prepared-statements';
 import { apiKeys } from '../../db/schema';
@@ -58,19 +59,22 @@ export async function listApiKeys(
     limit: number;
   },
 ): Promise<ApiKeyRow[]> {
+  const keyOrder = keyset(
+    [apiKeys.createdAt, apiKeys.id],
+    'desc',
+    options.before && [options.before.createdAt, options.before.id],
+  );
   const conditions = [
     options.withinStructures
       ? and(sql`${apiKeys.role} <> 'operator'`, arrayContained(apiKeys.structureIds, [...options.withinStructures]))
       : undefined,
-    options.before
-      ? sql`(${apiKeys.createdAt}, ${apiKeys.id}) < (${options.before.createdAt}::timestamptz, ${options.before.id}::uuid)`
-      : undefined,
+    keyOrder.after,
   ];
   return executor
     .select()
     .from(apiKeys)
     .where(and(...conditions))
-    .orderBy(desc(apiKeys.createdAt), desc(apiKeys.id))
+    .orderBy(...keyOrder.orderBy)
     .limit(options.limit + 1);
 }
 

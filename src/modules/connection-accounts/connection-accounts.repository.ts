@@ -1,4 +1,5 @@
-import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
+import { keyset } from '../../db/keyset';
+import { and, eq, inArray, ne } from 'drizzle-orm';
 import type { Executor } from '../../db/database';
 import { connectionAccounts, mailboxes } from '../../db/schema';
 
@@ -15,19 +16,13 @@ export async function selectConnectionAccounts(
   sharedMailboxId: string,
   page: { after?: [string, string]; limit?: number } = {},
 ): Promise<ConnectionAccountRecord[]> {
+  const keyOrder = keyset([mailboxes.emailKey, mailboxes.id], 'asc', page.after);
   const query = executor
     .select({ link: connectionAccounts, account: mailboxes })
     .from(connectionAccounts)
     .innerJoin(mailboxes, eq(mailboxes.id, connectionAccounts.accountMailboxId))
-    .where(
-      and(
-        eq(connectionAccounts.sharedMailboxId, sharedMailboxId),
-        page.after
-          ? sql`(${mailboxes.emailKey}, ${mailboxes.id}) > (${page.after[0]}, ${page.after[1]}::uuid)`
-          : undefined,
-      ),
-    )
-    .orderBy(asc(mailboxes.emailKey), asc(mailboxes.id));
+    .where(and(eq(connectionAccounts.sharedMailboxId, sharedMailboxId), keyOrder.after))
+    .orderBy(...keyOrder.orderBy);
   return page.limit === undefined ? query : query.limit(page.limit + 1);
 }
 
@@ -127,19 +122,13 @@ export async function selectAccessibleMailboxes(
   accountMailboxId: string,
   page: { after?: [string, string]; limit: number },
 ): Promise<AccessibleMailboxRecord[]> {
+  const keyOrder = keyset([mailboxes.emailKey, mailboxes.id], 'asc', page.after);
   return executor
     .select({ link: connectionAccounts, shared: mailboxes })
     .from(connectionAccounts)
     .innerJoin(mailboxes, eq(mailboxes.id, connectionAccounts.sharedMailboxId))
-    .where(
-      and(
-        eq(connectionAccounts.accountMailboxId, accountMailboxId),
-        page.after
-          ? sql`(${mailboxes.emailKey}, ${mailboxes.id}) > (${page.after[0]}, ${page.after[1]}::uuid)`
-          : undefined,
-      ),
-    )
-    .orderBy(asc(mailboxes.emailKey), asc(mailboxes.id))
+    .where(and(eq(connectionAccounts.accountMailboxId, accountMailboxId), keyOrder.after))
+    .orderBy(...keyOrder.orderBy)
     .limit(page.limit + 1);
 }
 

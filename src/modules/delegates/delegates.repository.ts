@@ -1,4 +1,5 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { keyset } from '../../db/keyset';
+import { and, eq } from 'drizzle-orm';
 import type { Executor } from '../../db/database';
 import { delegates, mailboxes } from '../../db/schema';
 
@@ -16,19 +17,13 @@ export async function selectDelegates(
   mailboxId: string,
   page: { after?: [string, string]; limit: number },
 ): Promise<DelegateRecord[]> {
+  const keyOrder = keyset([mailboxes.emailKey, mailboxes.id], 'asc', page.after);
   return executor
     .select(delegateColumns)
     .from(delegates)
     .innerJoin(mailboxes, eq(mailboxes.id, delegates.delegateMailboxId))
-    .where(
-      and(
-        eq(delegates.mailboxId, mailboxId),
-        page.after
-          ? sql`(${mailboxes.emailKey}, ${mailboxes.id}) > (${page.after[0]}, ${page.after[1]}::uuid)`
-          : undefined,
-      ),
-    )
-    .orderBy(asc(mailboxes.emailKey), asc(mailboxes.id))
+    .where(and(eq(delegates.mailboxId, mailboxId), keyOrder.after))
+    .orderBy(...keyOrder.orderBy)
     .limit(page.limit + 1);
 }
 

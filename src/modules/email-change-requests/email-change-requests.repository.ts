@@ -1,4 +1,5 @@
-import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import { keyset } from '../../db/keyset';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/database';
 import { emailChangeRequests } from '../../db/schema';
 import type { EmailChangeRequestListQuery } from './email-change-requests.schemas';
@@ -84,6 +85,7 @@ export async function selectEmailChangeRequests(
   },
 ): Promise<EmailChangeRequestRow[]> {
   const { after } = filters;
+  const keyOrder = keyset([emailChangeRequests.createdAt, emailChangeRequests.id], 'desc', after);
   return executor
     .select()
     .from(emailChangeRequests)
@@ -95,11 +97,9 @@ export async function selectEmailChangeRequests(
         filters.structureId ? eq(emailChangeRequests.structureId, filters.structureId) : undefined,
         filters.mailboxId ? eq(emailChangeRequests.mailboxId, filters.mailboxId) : undefined,
         filters.status ? eq(emailChangeRequests.status, filters.status) : undefined,
-        after
-          ? sql`(${emailChangeRequests.createdAt}, ${emailChangeRequests.id}) < (${after[0]}::timestamptz, ${after[1]}::uuid)`
-          : undefined,
+        keyOrder.after,
       ),
     )
-    .orderBy(desc(emailChangeRequests.createdAt), desc(emailChangeRequests.id))
+    .orderBy(...keyOrder.orderBy)
     .limit(filters.limit + 1);
 }

@@ -1,3 +1,4 @@
+import { keyset } from '../../db/keyset';
 import { and, asc, desc, eq, inArray, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../../db/database';
 import { connectionAccounts, delegates, mailboxes, mssanteAddresses } from '../../db/schema';
@@ -31,9 +32,7 @@ export const deletedOrDueBoxes = (deletedSince: Date, inactiveSince: Date): SQL 
 
 /** One batch of boxes in (last name, first name, id) order, after the keyset position. */
 export async function selectExportBatch(executor: Executor, query: ExportBatchQuery): Promise<MailboxRow[]> {
-  const after = query.after
-    ? sql`(${mailboxes.lastNameKey}, ${mailboxes.firstNameKey}, ${mailboxes.id}) > (${query.after[0]}, ${query.after[1]}, ${query.after[2]}::uuid)`
-    : undefined;
+  const keyOrder = keyset([mailboxes.lastNameKey, mailboxes.firstNameKey, mailboxes.id], 'asc', query.after);
   return executor
     .select()
     .from(mailboxes)
@@ -42,10 +41,10 @@ export async function selectExportBatch(executor: Executor, query: ExportBatchQu
         eq(mailboxes.structureId, query.structureId),
         inArray(mailboxes.type, [...query.types]),
         query.condition,
-        after,
+        keyOrder.after,
       ),
     )
-    .orderBy(asc(mailboxes.lastNameKey), asc(mailboxes.firstNameKey), asc(mailboxes.id))
+    .orderBy(...keyOrder.orderBy)
     .limit(query.limit);
 }
 

@@ -1,3 +1,4 @@
+import { keyset } from '../../db/keyset';
 import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, lt, lte, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../../db/database';
 import { mailboxes, mssanteAddresses, notifications, structures } from '../../db/schema';
@@ -96,6 +97,7 @@ export async function selectWarningCandidates(
   after: [string, string] | undefined,
   limit: number,
 ): Promise<WarningCandidate[]> {
+  const keyOrder = keyset([mailboxes.structureId, mailboxes.id], 'asc', after);
   return executor
     .select({
       id: mailboxes.id,
@@ -117,10 +119,10 @@ export async function selectWarningCandidates(
         ne(mailboxes.status, 'deleted'),
         sql`${signOfLifeSql} > ${at(window.inactivityCutoff)}`,
         sql`${signOfLifeSql} <= ${at(window.warningCutoff)}`,
-        after ? sql`(${mailboxes.structureId}, ${mailboxes.id}) > (${after[0]}::uuid, ${after[1]}::uuid)` : undefined,
+        keyOrder.after,
       ),
     )
-    .orderBy(asc(mailboxes.structureId), asc(mailboxes.id))
+    .orderBy(...keyOrder.orderBy)
     .limit(limit);
 }
 

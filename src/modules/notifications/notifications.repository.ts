@@ -1,4 +1,5 @@
-import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import { keyset } from '../../db/keyset';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/database';
 import { notifications } from '../../db/schema';
 import type { NotificationQuery } from './notifications.schemas';
@@ -15,6 +16,7 @@ export async function selectNotifications(
   },
 ): Promise<NotificationRow[]> {
   const { after } = filters;
+  const keyOrder = keyset([notifications.createdAt, notifications.id], 'desc', after);
   return executor
     .select()
     .from(notifications)
@@ -25,12 +27,10 @@ export async function selectNotifications(
         filters.mailboxId ? eq(notifications.mailboxId, filters.mailboxId) : undefined,
         filters.kind ? eq(notifications.kind, filters.kind) : undefined,
         filters.status ? eq(notifications.status, filters.status) : undefined,
-        after
-          ? sql`(${notifications.createdAt}, ${notifications.id}) < (${after[0]}::timestamptz, ${after[1]}::uuid)`
-          : undefined,
+        keyOrder.after,
       ),
     )
-    .orderBy(desc(notifications.createdAt), desc(notifications.id))
+    .orderBy(...keyOrder.orderBy)
     .limit(filters.limit + 1);
 }
 

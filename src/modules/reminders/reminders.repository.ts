@@ -1,4 +1,5 @@
-import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { keyset } from '../../db/keyset';
+import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import type { Executor } from '../../db/database';
 import { insertFromJson, updateFromJson } from '../../db/bulk-json';
 import { mailboxes, reminderRecipients, reminders } from '../../db/schema';
@@ -115,6 +116,7 @@ export async function selectReminderRecipients(
   reminderId: string,
   page: { after?: [string, string]; limit: number },
 ): Promise<ReminderRecipientRecord[]> {
+  const keyOrder = keyset([reminderRecipients.recipient, reminderRecipients.mailboxId], 'asc', page.after);
   return executor
     .select({
       mailboxId: reminderRecipients.mailboxId,
@@ -126,14 +128,7 @@ export async function selectReminderRecipients(
     })
     .from(reminderRecipients)
     .innerJoin(mailboxes, eq(mailboxes.id, reminderRecipients.mailboxId))
-    .where(
-      and(
-        eq(reminderRecipients.reminderId, reminderId),
-        page.after
-          ? sql`(${reminderRecipients.recipient}, ${reminderRecipients.mailboxId}) > (${page.after[0]}, ${page.after[1]}::uuid)`
-          : undefined,
-      ),
-    )
-    .orderBy(asc(reminderRecipients.recipient), asc(reminderRecipients.mailboxId))
+    .where(and(eq(reminderRecipients.reminderId, reminderId), keyOrder.after))
+    .orderBy(...keyOrder.orderBy)
     .limit(page.limit + 1);
 }

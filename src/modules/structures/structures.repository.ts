@@ -1,4 +1,5 @@
-import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { keyset } from '../../db/keyset';
+import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../../db/database';
 import { escapeLike } from '../../db/escape-like';
 import { structureDomains, structures } from '../../db/schema';
@@ -40,6 +41,7 @@ export async function listStructures(
     limit: number;
   },
 ): Promise<StructureRecord[]> {
+  const keyOrder = keyset([structures.name, structures.id], 'asc', options.after);
   const conditions: (SQL | undefined)[] = [
     options.visibleIds ? inArray(structures.id, [...options.visibleIds]) : undefined,
     options.q
@@ -48,15 +50,13 @@ export async function listStructures(
              or exists (select 1 from ${structureDomains} where ${structureDomains.structureId} = ${structures.id}
                         and ${structureDomains.domain} like ${escapeLike(options.q.toLowerCase()) + '%'}))`
       : undefined,
-    options.after
-      ? sql`(${structures.name}, ${structures.id}) > (${options.after[0]}, ${options.after[1]}::uuid)`
-      : undefined,
+    keyOrder.after,
   ];
   const rows = await executor
     .select({ structure: structures, domains: domainsAggregate })
     .from(structures)
     .where(and(...conditions))
-    .orderBy(asc(structures.name), asc(structures.id))
+    .orderBy(...keyOrder.orderBy)
     .limit(options.limit + 1);
   return rows.map((row) => ({ ...row.structure, domains: row.domains }));
 }

@@ -1,4 +1,5 @@
-import { and, arrayContained, desc, eq, sql } from 'drizzle-orm';
+import { keyset } from '../../db/keyset';
+import { and, arrayContained, eq, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/database';
 import { webhookDeliveries, webhooks } from '../../db/schema';
 
@@ -29,6 +30,11 @@ export function selectWebhooks(
     limit: number;
   },
 ): Promise<WebhookRow[]> {
+  const keyOrder = keyset(
+    [webhooks.createdAt, webhooks.id],
+    'desc',
+    options.before && [options.before.createdAt, options.before.id],
+  );
   const conditions = [
     options.withinStructures
       ? and(
@@ -36,15 +42,13 @@ export function selectWebhooks(
           arrayContained(webhooks.structureIds, [...options.withinStructures]),
         )
       : undefined,
-    options.before
-      ? sql`(${webhooks.createdAt}, ${webhooks.id}) < (${options.before.createdAt}::timestamptz, ${options.before.id}::uuid)`
-      : undefined,
+    keyOrder.after,
   ];
   return executor
     .select()
     .from(webhooks)
     .where(and(...conditions))
-    .orderBy(desc(webhooks.createdAt), desc(webhooks.id))
+    .orderBy(...keyOrder.orderBy)
     .limit(options.limit + 1);
 }
 
@@ -93,18 +97,16 @@ export function selectDeliveries(
   webhookId: string,
   options: { before: { createdAt: string; id: string } | undefined; limit: number },
 ): Promise<WebhookDeliveryRow[]> {
+  const keyOrder = keyset(
+    [webhookDeliveries.createdAt, webhookDeliveries.id],
+    'desc',
+    options.before && [options.before.createdAt, options.before.id],
+  );
   return executor
     .select()
     .from(webhookDeliveries)
-    .where(
-      and(
-        eq(webhookDeliveries.webhookId, webhookId),
-        options.before
-          ? sql`(${webhookDeliveries.createdAt}, ${webhookDeliveries.id}) < (${options.before.createdAt}::timestamptz, ${options.before.id}::uuid)`
-          : undefined,
-      ),
-    )
-    .orderBy(desc(webhookDeliveries.createdAt), desc(webhookDeliveries.id))
+    .where(and(eq(webhookDeliveries.webhookId, webhookId), keyOrder.after))
+    .orderBy(...keyOrder.orderBy)
     .limit(options.limit + 1);
 }
 
