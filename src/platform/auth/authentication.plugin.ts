@@ -4,7 +4,7 @@ import { AppError, type ErrorCode } from '../../domain/errors/error-catalogue';
 import { declareRouteProblems } from '../errors/problem.schema';
 import { apiKeyCaller, personCaller, type Caller } from './caller';
 import type { AdministratorStore } from './administrator-store';
-import { OidcTokenVerifier, type TokenIdentity } from './oidc/oidc-token-verifier';
+import type { TokenIdentity } from './oidc/oidc-token-verifier';
 import { bearerChallengeOf, invalidToken } from './oidc/token-refusal';
 import { declareRouteHeaders } from '../openapi/response-headers';
 import { assertCanWrite, assertOperator, assertStructureAccess } from './authorization';
@@ -98,7 +98,11 @@ export interface AuthenticationOptions {
 
 export const authenticationPlugin = fp<AuthenticationOptions>(
   async (app, { apiKeys, administrators }) => {
-    const tokens = new OidcTokenVerifier(app.config.auth.oidc, app.clock);
+    // jose and openid-client are loaded only where a provider is configured (3 MB less in an idle process without).
+    const tokens =
+      app.config.auth.oidc.providers.length > 0
+        ? new (await import('./oidc/oidc-token-verifier')).OidcTokenVerifier(app.config.auth.oidc, app.clock)
+        : undefined;
     const resolvers = new Map<string, StructureResolver>([['structureId', async (id) => ({ structureId: id })]]);
     app.decorate('registerStructureResolver', <P extends string>(parameter: P, resolver: StructureResolver<P>) => {
       resolvers.set(parameter, resolver);
@@ -132,13 +136,13 @@ export const authenticationPlugin = fp<AuthenticationOptions>(
     }
 
     async function callerOfSecret(secret: string): Promise<Caller> {
-      if (tokens.isEnabled && OidcTokenVerifier.isJwt(secret)) return personOf(await tokens.verifyJwt(secret));
+      if (tokens?.isJwt(secret)) return personOf(await tokens.verifyJwt(secret));
       const secretHash = apiKeys.hashSecret(secret);
       let key = keyCache.get(secretHash);
       if (!key) {
         key = await apiKeys.findActiveBySecretHash(app.db, secretHash);
         // Not a key: an opaque access token, when a provider can be asked about it.
-        if (!key && tokens.introspects) return personOf(await tokens.introspect(secret));
+        if (!key && tokens?.introspects) return personOf(await tokens.introspect(secret));
         if (!key) throw invalidToken('The API key or access token is unknown, expired or revoked');
         keyCache.set(secretHash, key);
       }

@@ -38,16 +38,12 @@ export class OidcTokenVerifier {
     this.providers = config.providers.map((provider) => ({ config: provider }));
   }
 
-  get isEnabled(): boolean {
-    return this.providers.length > 0;
-  }
-
   get introspects(): boolean {
     return this.providers.some((provider) => provider.config.introspection);
   }
 
   /** A JWS in compact form: three base64url parts, the first a header naming an algorithm. */
-  static isJwt(token: string): boolean {
+  isJwt(token: string): boolean {
     if (token.split('.').length !== 3) return false;
     try {
       return typeof decodeProtectedHeader(token).alg === 'string';
