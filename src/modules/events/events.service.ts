@@ -41,7 +41,8 @@ function typesOf(filter: string | undefined): string[] {
   return types;
 }
 
-function toEvent(row: EventRow): Event {
+/** An event row as the feed shows it: the one definition of the `Event` a reader or a webhook receives. */
+export function toEvent(row: EventRow): Event {
   // Types are only ever added, and every row was written from the list: a stranger is a bug.
   if (!isEventType(row.type)) throw new Error(`the feed holds an event of unknown type ${row.type}`);
   return {
@@ -55,6 +56,26 @@ function toEvent(row: EventRow): Event {
     requestId: row.requestId,
     cause: (row.cause as Record<string, unknown> | null) ?? null,
     data: row.data,
+  };
+}
+
+/** The next events of the whole feed after `after`, below its horizon, in commit order (webhook dispatch). */
+export async function readFeedBatch(
+  executor: Executor,
+  after: FeedPosition,
+  limit: number,
+): Promise<{ events: Event[]; last: FeedPosition | undefined }> {
+  const rows = await selectFeed(executor, {
+    after,
+    types: [],
+    structureId: undefined,
+    visibleStructureIds: undefined,
+    limit: limit - 1, // selectFeed reads one more than its limit
+  });
+  const lastRow = rows.at(-1);
+  return {
+    events: rows.map(toEvent),
+    last: lastRow && { transactionId: lastRow.transactionId, sequence: lastRow.sequence },
   };
 }
 

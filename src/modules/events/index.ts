@@ -1,7 +1,7 @@
 /**
  * What other modules may use of events (the feed's reading side; events are written by
- * `platform/audit` with each audit entry). Webhook dispatch reads the `events` table set-based, in
- * feed order and with the feed's horizon (`feedAfter`, modules/webhooks/webhook-dispatch.ts).
+ * `platform/audit` with each audit entry). Webhook dispatch reads the whole feed in batches, in
+ * feed order and below its horizon (`readFeedBatch`, modules/webhooks/webhook-dispatch.ts).
  */
-export { readEventFeed, type EventFeedPage } from './events.service';
-export { feedAfter, type FeedPosition } from './events.repository';
+export { readEventFeed, readFeedBatch, type EventFeedPage } from './events.service';
+export type { FeedPosition } from './events.repository';

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { selectRows, type Database } from '../../db/database';
-import { feedAfter } from '../events';
+import { readFeedBatch } from '../events';
 import { enqueueJobs } from '../../platform/jobs/job-queue';
 import type { Clock } from '../../shared/clock';
 import { DELIVERY_CHUNK, deliverWebhookJob } from './webhooks.jobs';
@@ -14,27 +14,15 @@ export interface DispatchDependencies {
 }
 
 /**
- * The body of a message: the event exactly as `GET /v1/events` shows it (`events.service.ts`
- * `toEvent`), built in SQL so that a batch becomes deliveries in one statement.
- */
-const EVENT_BODY = sql`jsonb_build_object(
-  'id', b.id, 'type', b.type,
-  'occurredAt', to_char(b.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-  'structureId', b.structure_id,
-  'subject', jsonb_build_object('type', b.subject_type, 'id', b.subject_id),
-  'mailboxId', b.mailbox_id,
-  'actor', jsonb_build_object('type', b.actor_type, 'id', b.actor_id),
-  'requestId', b.request_id, 'cause', b.cause, 'data', b.data)`;
-
-/**
  * Moves the dispatch cursor over the next batch of the event feed, in one transaction: a delivery
  * row per (event, enabled endpoint that wants it), their jobs (an endpoint's deliveries in feed order,
  * `DELIVERY_CHUNK` a job), then the cursor.
  * The cursor row is locked with SKIP LOCKED: whatever the number of processes, one dispatcher
  * moves it at a time and the others do nothing (undefined), so an event becomes a delivery once.
  * The batch is read like the feed (below the oldest running transaction, in commit order), so the
- * cursor never passes an event whose transaction has yet to commit. An endpoint gets the events
- * that occurred after it was created.
+ * cursor never passes an event whose transaction has yet to commit. Each message's body is the
+ * event exactly as `GET /v1/events` shows it (`readFeedBatch`, the feed's own mapping). An endpoint
+ * gets the events that occurred after it was created.
  */
 export async function dispatchEventBatch(
   deps: DispatchDependencies,
@@ -45,22 +33,23 @@ export async function dispatchEventBatch(
       sql`select transaction_id::text, sequence from webhook_dispatch_cursor where id = 1 for update skip locked`,
     );
     if (!cursor) return undefined;
+    const batch = await readFeedBatch(
+      tx,
+      { transactionId: cursor.transaction_id, sequence: Number(cursor.sequence) },
+      DISPATCH_BATCH,
+    );
+    if (!batch.last) return { events: 0, deliveries: 0 };
     const now = deps.clock.now().toISOString();
-    const [result] = await selectRows<{
-      events: number;
-      last_transaction_id: string | null;
-      last_sequence: string | number | null;
-      delivery_ids_by_endpoint: string[][];
-    }>(
+    const messages = batch.events.map((event, position) => ({ position, body: event }));
+    const [result] = await selectRows<{ delivery_ids_by_endpoint: string[][] }>(
       tx,
       sql`with batch as (
-        select * from events
-         where ${feedAfter({ transactionId: cursor.transaction_id, sequence: Number(cursor.sequence) })}
-         order by transaction_id, sequence
-         limit ${DISPATCH_BATCH}
+        select b.position, b.body, b.body->>'id' as id, b.body->>'type' as type,
+               (b.body->>'occurredAt')::timestamptz as occurred_at, (b.body->>'structureId')::uuid as structure_id
+          from jsonb_to_recordset(${JSON.stringify(messages)}::jsonb) as b(position integer, body jsonb)
       ), inserted as (
         insert into webhook_deliveries (webhook_id, message_id, event_type, payload, next_attempt_at, created_at)
-        select w.id, b.id, b.type, ${EVENT_BODY}, ${now}::timestamptz, ${now}::timestamptz
+        select w.id, b.id, b.type, b.body, ${now}::timestamptz, ${now}::timestamptz
           from batch b
           join webhooks w
             on w.enabled
@@ -69,23 +58,16 @@ export async function dispatchEventBatch(
            and exists (select 1 from unnest(w.event_types) as s(selector)
                         where s.selector in ('*', b.type)
                            or (right(s.selector, 1) = '.' and starts_with(b.type, s.selector)))
-         order by b.transaction_id, b.sequence, w.id
+         order by b.position, w.id
         returning id, webhook_id, message_id
       ), by_endpoint as (
-        select i.webhook_id, json_agg(i.id order by b.transaction_id, b.sequence) as ids
+        select i.webhook_id, json_agg(i.id order by b.position) as ids
           from inserted i join batch b on b.id = i.message_id
          group by i.webhook_id
-      ), last as (
-        select transaction_id::text as transaction_id, sequence from batch
-         order by transaction_id desc, sequence desc limit 1
       )
-      select (select count(*)::int from batch) as events,
-             (select transaction_id from last) as last_transaction_id,
-             (select sequence from last) as last_sequence,
-             coalesce((select json_agg(ids) from by_endpoint), '[]'::json) as delivery_ids_by_endpoint`,
+      select coalesce((select json_agg(ids) from by_endpoint), '[]'::json) as delivery_ids_by_endpoint`,
     );
-    if (!result || result.events === 0) return { events: 0, deliveries: 0 };
-    const chunks = result.delivery_ids_by_endpoint.flatMap((ids) => chunked(ids, DELIVERY_CHUNK));
+    const chunks = (result?.delivery_ids_by_endpoint ?? []).flatMap((ids) => chunked(ids, DELIVERY_CHUNK));
     await enqueueJobs(
       tx,
       deliverWebhookJob,
@@ -93,10 +75,10 @@ export async function dispatchEventBatch(
     );
     await tx.execute(
       sql`update webhook_dispatch_cursor
-             set transaction_id = ${result.last_transaction_id}::xid8, sequence = ${result.last_sequence}::bigint
+             set transaction_id = ${batch.last.transactionId}::xid8, sequence = ${batch.last.sequence}::bigint
            where id = 1`,
     );
-    return { events: Number(result.events), deliveries: chunks.reduce((sum, ids) => sum + ids.length, 0) };
+    return { events: batch.events.length, deliveries: chunks.reduce((sum, ids) => sum + ids.length, 0) };
   });
 }
 
