@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair } from 'jose';
 import Provider, { type Configuration } from 'oidc-provider';
@@ -25,6 +25,8 @@ export interface TestOpenIdProvider {
   signIn(accountId: string, options?: { resource?: string; opaque?: boolean }): Promise<string>;
   /** Replaces the provider's signing key (a rotation): tokens from now on carry a new `kid`. */
   rotateKeys(): Promise<void>;
+  /** How many requests the provider has had on `path` (e.g. its introspection endpoint). */
+  requestsTo(path: string): number;
   close(): Promise<void>;
 }
 
@@ -90,13 +92,20 @@ export async function startOpenIdProvider(accounts: Map<string, AccountClaims>):
   jest.spyOn(console, 'info').mockImplementation(() => undefined);
   jest.spyOn(console, 'warn').mockImplementation(() => undefined);
   const server: Server = createServer();
+  const requests = new Map<string, number>();
+  server.on('request', (request) => {
+    const path = new URL(request.url ?? '/', 'http://provider').pathname;
+    requests.set(path, (requests.get(path) ?? 0) + 1);
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  let handling: (request: IncomingMessage, response: ServerResponse) => void = () => undefined;
   const serve = async () => {
     const provider = new Provider(issuer, configuration(accounts, await signingKey()));
-    server.removeAllListeners('request');
+    server.removeListener('request', handling);
     const handle = provider.callback();
-    server.on('request', (request, response) => void handle(request, response));
+    handling = (request, response) => void handle(request, response);
+    server.on('request', handling);
   };
   await serve();
   return {
@@ -104,6 +113,7 @@ export async function startOpenIdProvider(accounts: Map<string, AccountClaims>):
     signIn: (accountId, options = {}) =>
       signIn(issuer, accountId, options.resource ?? JWT_RESOURCE, options.opaque ? 'front-end-opaque' : 'front-end'),
     rotateKeys: serve,
+    requestsTo: (path) => requests.get(path) ?? 0,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -136,6 +136,22 @@ describe('people signed in with OpenID Connect', () => {
     expect(me.body.id).toBe(aliceId);
   });
 
+  it('refuses an opaque token no provider knows, asking the provider once per cache period', async () => {
+    const unknown = randomBytes(32).toString('base64url');
+    const introspections = () => provider.requestsTo('/token/introspection');
+    const before = introspections();
+    for (let attempt = 0; attempt < 3; attempt += 1)
+      await test.http.get('/v1/me').set('authorization', `Bearer ${unknown}`).expect(401);
+    expect(introspections()).toBe(before + 1);
+    clock.set(new Date(Date.now() + 61_000)); // past BALISE_OIDC_INTROSPECTION_CACHE_SECONDS (60)
+    try {
+      await test.http.get('/v1/me').set('authorization', `Bearer ${unknown}`).expect(401);
+      expect(introspections()).toBe(before + 2);
+    } finally {
+      clock.set(new Date());
+    }
+  });
+
   it('follows a key rotation at the provider without a restart', async () => {
     await provider.rotateKeys();
     const token = await provider.signIn('alice');

@@ -29,7 +29,8 @@ interface ProviderState {
  */
 export class OidcTokenVerifier {
   private readonly providers: ProviderState[];
-  private readonly introspected = new IntrospectionCache<TokenIdentity>();
+  /** Identities, and `null` for tokens no provider knows: a client retrying a bad token does not make Balise ask again each time. */
+  private readonly introspected = new IntrospectionCache<TokenIdentity | null>();
 
   constructor(
     private readonly config: OidcConfig,
@@ -83,6 +84,7 @@ export class OidcTokenVerifier {
     const key = IntrospectionCache.keyOf(token);
     const now = this.clock.now().getTime();
     const cached = this.introspected.get(key, now);
+    if (cached === null) throw invalidToken('The access token is unknown, expired or revoked');
     if (cached) return cached;
     for (const provider of this.providers.filter((candidate) => candidate.config.introspection)) {
       const { configuration } = await this.discover(provider);
@@ -98,6 +100,7 @@ export class OidcTokenVerifier {
       this.introspected.set(key, identity, expiresAt, now);
       return identity;
     }
+    this.introspected.set(key, null, now + this.config.introspectionCacheSeconds * 1000, now);
     throw invalidToken('The access token is unknown, expired or revoked');
   }
 
