@@ -42,7 +42,7 @@ function typesOf(filter: string | undefined): string[] {
 }
 
 /** An event row as the feed shows it: the one definition of the `Event` a reader or a webhook receives. */
-export function toEvent(row: EventRow): Event {
+function toEvent(row: EventRow): Event {
   // Types are only ever added, and every row was written from the list: a stranger is a bug.
   if (!isEventType(row.type)) throw new Error(`the feed holds an event of unknown type ${row.type}`);
   return {
