@@ -1,4 +1,5 @@
 import { crc32, deflateRawSync } from 'node:zlib';
+import { zipContainer } from './zip-container';
 
 /**
  * Ordinary workbooks, zipped as office programs zip them: Excel puts each part's sizes and CRC
@@ -27,58 +28,13 @@ function columnLetter(index: number): string {
   return letter;
 }
 
-/** A zip with sizes and CRCs in every header, its parts in the order given. */
+/** A zip of the parts, in the order given, with sizes and CRCs where `sizesIn` says. */
 function zip(parts: readonly { path: string; content: string }[], sizesIn: SizesIn): Buffer {
-  const hasDescriptors = sizesIn === 'data-descriptors';
-  const pieces: Buffer[] = [];
-  const central: Buffer[] = [];
-  let offset = 0;
-  for (const part of parts) {
-    const name = Buffer.from(part.path, 'utf8');
-    const raw = Buffer.from(part.content, 'utf8');
-    const data = deflateRawSync(raw);
-    const checksum = crc32(raw);
-    const header = Buffer.alloc(30);
-    header.writeUInt32LE(0x04034b50, 0);
-    header.writeUInt16LE(20, 4);
-    header.writeUInt16LE(hasDescriptors ? 0x808 : 0x800, 6); // UTF-8 names, and sizes after the data
-    header.writeUInt16LE(8, 8);
-    if (!hasDescriptors) {
-      header.writeUInt32LE(checksum, 14);
-      header.writeUInt32LE(data.length, 18);
-      header.writeUInt32LE(raw.length, 22);
-    }
-    header.writeUInt16LE(name.length, 26);
-    const descriptor = Buffer.alloc(hasDescriptors ? 16 : 0);
-    if (hasDescriptors) {
-      descriptor.writeUInt32LE(0x08074b50, 0);
-      descriptor.writeUInt32LE(checksum, 4);
-      descriptor.writeUInt32LE(data.length, 8);
-      descriptor.writeUInt32LE(raw.length, 12);
-    }
-    const entry = Buffer.alloc(46);
-    entry.writeUInt32LE(0x02014b50, 0);
-    entry.writeUInt16LE(20, 4);
-    entry.writeUInt16LE(20, 6);
-    entry.writeUInt16LE(hasDescriptors ? 0x808 : 0x800, 8);
-    entry.writeUInt16LE(8, 10);
-    entry.writeUInt32LE(checksum, 16);
-    entry.writeUInt32LE(data.length, 20);
-    entry.writeUInt32LE(raw.length, 24);
-    entry.writeUInt16LE(name.length, 28);
-    entry.writeUInt32LE(offset, 42);
-    central.push(entry, name);
-    pieces.push(header, name, data, descriptor);
-    offset += header.length + name.length + data.length + descriptor.length;
-  }
-  const centralBytes = Buffer.concat(central);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(parts.length, 8);
-  end.writeUInt16LE(parts.length, 10);
-  end.writeUInt32LE(centralBytes.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...pieces, centralBytes, end]);
+  const entries = parts.map(({ path, content }) => {
+    const raw = Buffer.from(content, 'utf8');
+    return { path, data: deflateRawSync(raw), checksum: crc32(raw), size: raw.length };
+  });
+  return zipContainer(entries, { sizesAfterData: sizesIn === 'data-descriptors' });
 }
 
 /** A one-sheet workbook of the rows given (the first one at row 1), zipped as told. */

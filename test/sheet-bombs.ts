@@ -1,5 +1,6 @@
 import { constants, deflateRawSync } from 'node:zlib';
 import { LOADUSER_TEST_HEADERS } from './factories';
+import { zipContainer } from './zip-container';
 
 /**
  * Hostile spreadsheets, built small: a deflate segment ended by a full flush starts from an
@@ -30,47 +31,13 @@ function deflatePart(content: ZipPart['content']): Buffer {
 }
 
 /**
- * A zip as a streaming writer makes it: sizes and CRC left out of each local header (flag 8)
- * and given in a data descriptor after the data, the way a bomb hides its size. The CRCs are
- * zero: streaming readers never get to check them. A central directory ends the file.
+ * A zip as a streaming writer makes it: sizes and CRC given in a data descriptor after each part,
+ * the way a bomb hides its size. The CRCs and the unpacked sizes are zero: streaming readers never
+ * get to check them.
  */
 export function buildZip(parts: readonly ZipPart[]): Buffer {
-  const pieces: Buffer[] = [];
-  const central: Buffer[] = [];
-  let offset = 0;
-  for (const part of parts) {
-    const name = Buffer.from(part.path, 'utf8');
-    const data = deflatePart(part.content);
-    const header = Buffer.alloc(30);
-    header.writeUInt32LE(0x04034b50, 0);
-    header.writeUInt16LE(20, 4);
-    header.writeUInt16LE(0x08, 6);
-    header.writeUInt16LE(8, 8);
-    header.writeUInt16LE(name.length, 26);
-    const descriptor = Buffer.alloc(16);
-    descriptor.writeUInt32LE(0x08074b50, 0);
-    descriptor.writeUInt32LE(data.length >>> 0, 8);
-    const entry = Buffer.alloc(46);
-    entry.writeUInt32LE(0x02014b50, 0);
-    entry.writeUInt16LE(20, 4);
-    entry.writeUInt16LE(20, 6);
-    entry.writeUInt16LE(0x08, 8);
-    entry.writeUInt16LE(8, 10);
-    entry.writeUInt32LE(data.length >>> 0, 20);
-    entry.writeUInt16LE(name.length, 28);
-    entry.writeUInt32LE(offset, 42);
-    central.push(entry, name);
-    pieces.push(header, name, data, descriptor);
-    offset += header.length + name.length + data.length + descriptor.length;
-  }
-  const centralBytes = Buffer.concat(central);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(parts.length, 8);
-  end.writeUInt16LE(parts.length, 10);
-  end.writeUInt32LE(centralBytes.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...pieces, centralBytes, end]);
+  const entries = parts.map((part) => ({ path: part.path, data: deflatePart(part.content), checksum: 0, size: 0 }));
+  return zipContainer(entries, { sizesAfterData: true });
 }
 
 const escapeXml = (text: string) => text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
