@@ -16,7 +16,7 @@ import { finished } from 'node:stream/promises';
 import ExcelJS from 'exceljs';
 import { parse } from 'fast-csv';
 import { embeddedCopy, embeddedFullWrite, migrateEmbeddedFolder } from './embedded-ceilings';
-import { benchRow, writeBenchFile } from './loaduser-data';
+import { benchRow, writeBenchFile, type BenchRow } from './loaduser-data';
 import {
   createBenchDatabase,
   machineLine,
@@ -102,47 +102,59 @@ async function bareParseXlsx(file: string): Promise<number> {
   return rows - 1;
 }
 
-/** COPY … FROM STDIN (psql's \copy) of the same rows into `mailboxes` of a freshly migrated database. */
-async function copyBaseline(): Promise<CeilingRun> {
-  const database = await createBenchDatabase('balise_bench_copy');
+/** A freshly migrated database holding one structure (made through the API, as an import finds it). */
+async function databaseWithStructure(name: string) {
+  const database = await createBenchDatabase(name);
   const api = await startApi(database.url);
   const structureId = await createStructure();
   await stopProcess(api);
-  const file = path.join(WORK, 'mailboxes-copy.csv');
+  return { database, structureId };
+}
+
+/** The folded key the schema keeps beside a name (`last_name_key`…), as the import computes it. */
+const foldedKey = (text: string) => text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+
+/** Writes the ROWS bench rows as CSV lines (no header), each made of `cellsOf`'s cells. */
+async function writeRowsFile(file: string, cellsOf: (row: BenchRow, index: number) => unknown[]): Promise<void> {
   const out = createWriteStream(file);
-  const now = new Date().toISOString();
   for (let index = 0; index < ROWS; index += 1) {
-    const row = benchRow(index);
-    const key = (text: string) => text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
-    const cells = [
-      randomUUID(),
-      structureId,
-      'PER',
-      row.email,
-      row.email,
-      'preregistered',
-      row.lastName,
-      row.firstName,
-      key(row.lastName),
-      key(row.firstName),
-      index % 2 ? 'M' : 'MME',
-      '10',
-      'C',
-      row.rpps,
-      'Centre hospitalier Bench',
-      row.service,
-      row.postalCode,
-      row.city,
-      row.phone,
-      't',
-      'f',
-      now,
-      now,
-    ];
-    if (!out.write(`${cells.join(',')}\n`)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+    const line = `${cellsOf(benchRow(index), index).join(',')}\n`;
+    if (!out.write(line)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
   }
   out.end();
   await finished(out);
+}
+
+/** COPY … FROM STDIN (psql's \copy) of the same rows into `mailboxes` of a freshly migrated database. */
+async function copyBaseline(): Promise<CeilingRun> {
+  const { database, structureId } = await databaseWithStructure('balise_bench_copy');
+  const file = path.join(WORK, 'mailboxes-copy.csv');
+  const now = new Date().toISOString();
+  await writeRowsFile(file, (row, index) => [
+    randomUUID(),
+    structureId,
+    'PER',
+    row.email,
+    row.email,
+    'preregistered',
+    row.lastName,
+    row.firstName,
+    foldedKey(row.lastName),
+    foldedKey(row.firstName),
+    index % 2 ? 'M' : 'MME',
+    '10',
+    'C',
+    row.rpps,
+    'Centre hospitalier Bench',
+    row.service,
+    row.postalCode,
+    row.city,
+    row.phone,
+    't',
+    'f',
+    now,
+    now,
+  ]);
   const columns =
     'id, structure_id, type, email, email_key, status, last_name, first_name, last_name_key, first_name_key, civility, profession, ' +
     'profession_category, rpps, organisation_name, service, postal_code, city, phone, paperless, is_test, created_at, updated_at';
@@ -173,42 +185,30 @@ interface CeilingRun {
  * row outcome. Timed from psql's start to its end, COPY included.
  */
 async function fullWriteCeiling(): Promise<CeilingRun> {
-  const database = await createBenchDatabase('balise_bench_ceiling');
-  const api = await startApi(database.url);
-  const structureId = await createStructure();
-  await stopProcess(api);
+  const { database, structureId } = await databaseWithStructure('balise_bench_ceiling');
   const file = path.join(WORK, 'ceiling-rows.csv');
-  const out = createWriteStream(file);
-  const key = (text: string) => text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
-  for (let index = 0; index < ROWS; index += 1) {
-    const row = benchRow(index);
-    const tokenHash = createHash('sha256').update(randomBytes(32).toString('base64url')).digest('hex');
-    const cells = [
-      index + 2,
-      randomUUID(),
-      tokenHash,
-      row.email,
-      row.lastName,
-      row.firstName,
-      key(row.lastName),
-      key(row.firstName),
-      index % 2 ? 'M' : 'MME',
-      '10',
-      'C',
-      row.rpps,
-      'Centre hospitalier Bench',
-      row.service,
-      row.postalCode,
-      row.city,
-      row.phone,
-      't',
-      row.localPart,
-      DOMAIN,
-    ];
-    if (!out.write(`${cells.join(',')}\n`)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
-  }
-  out.end();
-  await finished(out);
+  await writeRowsFile(file, (row, index) => [
+    index + 2,
+    randomUUID(),
+    createHash('sha256').update(randomBytes(32).toString('base64url')).digest('hex'),
+    row.email,
+    row.lastName,
+    row.firstName,
+    foldedKey(row.lastName),
+    foldedKey(row.firstName),
+    index % 2 ? 'M' : 'MME',
+    '10',
+    'C',
+    row.rpps,
+    'Centre hospitalier Bench',
+    row.service,
+    row.postalCode,
+    row.city,
+    row.phone,
+    't',
+    row.localPart,
+    DOMAIN,
+  ]);
   const variables = { structure_id: structureId, import_id: randomUUID(), actor_id: 'bench' };
   const startedAt = process.hrtime.bigint();
   const result = spawnSync(
