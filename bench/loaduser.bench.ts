@@ -114,6 +114,23 @@ async function databaseWithStructure(name: string) {
 /** The folded key the schema keeps beside a name (`last_name_key`…), as the import computes it. */
 const foldedKey = (text: string) => text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 
+/** A row's person, as both ceilings' files give it: last name to phone, in the schema's column order. */
+const personCells = (row: BenchRow, index: number) => [
+  row.lastName,
+  row.firstName,
+  foldedKey(row.lastName),
+  foldedKey(row.firstName),
+  index % 2 ? 'M' : 'MME',
+  '10',
+  'C',
+  row.rpps,
+  'Centre hospitalier Bench',
+  row.service,
+  row.postalCode,
+  row.city,
+  row.phone,
+];
+
 /** Writes the ROWS bench rows as CSV lines (no header), each made of `cellsOf`'s cells. */
 async function writeRowsFile(file: string, cellsOf: (row: BenchRow, index: number) => unknown[]): Promise<void> {
   const out = createWriteStream(file);
@@ -137,19 +154,7 @@ async function copyBaseline(): Promise<CeilingRun> {
     row.email,
     row.email,
     'preregistered',
-    row.lastName,
-    row.firstName,
-    foldedKey(row.lastName),
-    foldedKey(row.firstName),
-    index % 2 ? 'M' : 'MME',
-    '10',
-    'C',
-    row.rpps,
-    'Centre hospitalier Bench',
-    row.service,
-    row.postalCode,
-    row.city,
-    row.phone,
+    ...personCells(row, index),
     't',
     'f',
     now,
@@ -192,19 +197,7 @@ async function fullWriteCeiling(): Promise<CeilingRun> {
     randomUUID(),
     createHash('sha256').update(randomBytes(32).toString('base64url')).digest('hex'),
     row.email,
-    row.lastName,
-    row.firstName,
-    foldedKey(row.lastName),
-    foldedKey(row.firstName),
-    index % 2 ? 'M' : 'MME',
-    '10',
-    'C',
-    row.rpps,
-    'Centre hospitalier Bench',
-    row.service,
-    row.postalCode,
-    row.city,
-    row.phone,
+    ...personCells(row, index),
     't',
     row.localPart,
     DOMAIN,
