@@ -37,12 +37,12 @@ export interface WebhookDependencies extends ServiceDependencies {
 }
 
 /** An endpoint as answered, with the version its ETag carries. */
-export interface Versioned<Resource> {
+export interface VersionedWebhook<Resource extends Webhook = Webhook> {
   webhook: Resource;
   version: number;
 }
 
-const versioned = (row: WebhookRow): Versioned<Webhook> => ({ webhook: toWebhook(row), version: row.version });
+const versioned = (row: WebhookRow): VersionedWebhook => ({ webhook: toWebhook(row), version: row.version });
 
 /** After a rotation the previous secret signs too for this long, so receivers can switch without losing a message. */
 export const ROTATION_OVERLAP_MS = 24 * 3_600_000;
@@ -95,7 +95,7 @@ export async function createWebhook(
   deps: WebhookDependencies,
   context: RequestContext,
   body: CreateWebhookBody,
-): Promise<Versioned<WebhookWithSecret>> {
+): Promise<VersionedWebhook<WebhookWithSecret>> {
   assertKnownEvents(body.events);
   await assertWebhookUrlAllowed(body.url, deps.policy);
   const secret = generateWebhookSecret();
@@ -142,7 +142,7 @@ export async function getWebhook(
   deps: ServiceDependencies,
   context: RequestContext,
   id: string,
-): Promise<Versioned<Webhook>> {
+): Promise<VersionedWebhook> {
   return versioned(await loadVisible(deps.db, context.caller, id));
 }
 
@@ -152,7 +152,7 @@ export async function updateWebhook(
   id: string,
   body: UpdateWebhookBody,
   ifMatch: number[] | '*' | undefined,
-): Promise<Versioned<Webhook>> {
+): Promise<VersionedWebhook> {
   if (body.events) assertKnownEvents(body.events);
   if (body.url !== undefined) await assertWebhookUrlAllowed(body.url, deps.policy);
   return deps.db.transaction(async (tx) => {
@@ -207,7 +207,7 @@ export async function rotateWebhookSecret(
   deps: WebhookDependencies,
   context: RequestContext,
   id: string,
-): Promise<Versioned<WebhookWithSecret>> {
+): Promise<VersionedWebhook<WebhookWithSecret>> {
   const secret = generateWebhookSecret();
   return deps.db.transaction(async (tx) => {
     const before = await loadVisible(tx, context.caller, id, true);
