@@ -161,6 +161,20 @@ describe('the PostgreSQL job queue', () => {
     expect(second).toBeUndefined();
   });
 
+  it('claims a job enqueued a moment ago, however soon after its enqueue it asks', async () => {
+    // run_at keeps milliseconds: now() is rounded, up as often as down, into a time the claim's own
+    // now() may not have reached yet when it asks within the same half-millisecond.
+    const runner = newRunner('prompt');
+    const prompt = testJob('prompt', async () => undefined);
+    runner.register(prompt);
+    let missed = 0;
+    for (let round = 0; round < 1000; round += 1) {
+      await enqueueJob(test.app.db, prompt, {});
+      if (!(await runner.runNext())) missed += 1;
+    }
+    expect(missed).toBe(0);
+  });
+
   it('leaves jobs that are not yet due', async () => {
     const runner = newRunner('patient');
     const later = testJob('later', async () => undefined);

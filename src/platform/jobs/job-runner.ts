@@ -158,6 +158,9 @@ export class JobRunner {
     if (names.length === 0) return undefined;
     // The candidate's columns are read before the update: whether its previous attempt was
     // abandoned (still `running`, lease run out) and whether that attempt moved its progress.
+    // `run_at` keeps milliseconds, so a job enqueued with now() is stored rounded, as often up as
+    // down: compared with now() as it is, it was not yet due to a claim made within the same
+    // half-millisecond. Compared at the column's precision, a job is due to every claim after it.
     const [row] = await selectRows<ClaimedRow>(
       this.db,
       sql`
@@ -168,7 +171,7 @@ export class JobRunner {
            names.map((name) => sql`${name}`),
            sql`, `,
          )})
-           and ((status = 'queued' and run_at <= now()) or (status = 'running' and locked_until < now()))
+           and ((status = 'queued' and run_at <= now()::timestamptz(3)) or (status = 'running' and locked_until < now()))
          order by run_at, id
          limit 1
          for update skip locked)
