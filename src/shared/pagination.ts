@@ -55,6 +55,9 @@ export function encodeCursor(key: readonly (string | number | null)[]): string {
   return Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
 }
 
+/** A page's last key, as a cursor carries it: what a repository's keyset reads after (`db/keyset.ts`). */
+export type CursorKey = readonly (string | number | null)[];
+
 export function decodeCursor(cursor: string | undefined, length: number): (string | number | null)[] | undefined {
   if (cursor === undefined) return undefined;
   try {

@@ -1,4 +1,5 @@
 import { keyset } from '../../db/keyset';
+import type { CursorKey } from '../../shared/pagination';
 import { and, eq, sql } from 'drizzle-orm';
 import { selectRows, type Database, type Executor } from '../../db/database';
 import { administrators, structureAdministrators } from '../../db/schema';
@@ -136,14 +137,10 @@ export async function deletePersonWithoutRole(executor: Executor, administratorI
 export async function listAdministrators(
   executor: Executor,
   structureId: string,
-  after: { grantedAt: string; id: string } | undefined,
+  after: CursorKey | undefined,
   limit: number,
 ): Promise<AdministratorRow[]> {
-  const keyOrder = keyset(
-    [structureAdministrators.createdAt, administrators.id],
-    'asc',
-    after && [after.grantedAt, after.id],
-  );
+  const keyOrder = keyset([structureAdministrators.createdAt, administrators.id], 'asc', after);
   return executor
     .select(administratorColumns)
     .from(structureAdministrators)
@@ -177,10 +174,10 @@ export async function findOperator(executor: Executor, administratorId: string):
 
 export async function listOperators(
   executor: Executor,
-  after: { createdAt: string; id: string } | undefined,
+  after: CursorKey | undefined,
   limit: number,
 ): Promise<PersonRow[]> {
-  const keyOrder = keyset([administrators.createdAt, administrators.id], 'asc', after && [after.createdAt, after.id]);
+  const keyOrder = keyset([administrators.createdAt, administrators.id], 'asc', after);
   return executor
     .select()
     .from(administrators)

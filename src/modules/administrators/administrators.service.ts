@@ -89,12 +89,7 @@ export async function listAdministrators(
   query: { limit: number; cursor?: string },
 ): Promise<Page<Administrator>> {
   const after = decodeCursor(query.cursor, 2);
-  const rows = await selectAdministrators(
-    deps.db,
-    structureId,
-    after ? { grantedAt: String(after[0]), id: String(after[1]) } : undefined,
-    query.limit,
-  );
+  const rows = await selectAdministrators(deps.db, structureId, after, query.limit);
   return toPage(rows, query.limit, (row) => [row.grantedAt.toISOString(), row.id], toAdministrator);
 }
 
@@ -146,11 +141,7 @@ export async function listOperators(
   query: { limit: number; cursor?: string },
 ): Promise<Page<Operator>> {
   const after = decodeCursor(query.cursor, 2);
-  const rows = await selectOperators(
-    deps.db,
-    after ? { createdAt: String(after[0]), id: String(after[1]) } : undefined,
-    query.limit,
-  );
+  const rows = await selectOperators(deps.db, after, query.limit);
   return toPage(rows, query.limit, (row) => [row.createdAt.toISOString(), row.id], toOperator);
 }
 

@@ -1,4 +1,5 @@
 import { keyset } from '../../db/keyset';
+import type { CursorKey } from '../../shared/pagination';
 import { and, arrayContained, eq, isNull, sql } from 'drizzle-orm';
 import type { Database, Executor } from '../../db/database';
 import { preparedPerHandle } from '../../db/prepared-statements';
@@ -55,15 +56,11 @@ export async function listApiKeys(
   executor: Executor,
   options: {
     withinStructures: readonly string[] | undefined;
-    before: { createdAt: string; id: string } | undefined;
+    before: CursorKey | undefined;
     limit: number;
   },
 ): Promise<ApiKeyRow[]> {
-  const keyOrder = keyset(
-    [apiKeys.createdAt, apiKeys.id],
-    'desc',
-    options.before && [options.before.createdAt, options.before.id],
-  );
+  const keyOrder = keyset([apiKeys.createdAt, apiKeys.id], 'desc', options.before);
   const conditions = [
     options.withinStructures
       ? and(sql`${apiKeys.role} <> 'operator'`, arrayContained(apiKeys.structureIds, [...options.withinStructures]))

@@ -107,7 +107,7 @@ export async function listApiKeys(
   const after = decodeCursor(query.cursor, 2);
   const rows = await selectApiKeys(deps.db, {
     withinStructures: visibleStructureIds(context.caller),
-    before: after ? { createdAt: String(after[0]), id: String(after[1]) } : undefined,
+    before: after,
     limit: query.limit,
   });
   return toPage(rows, query.limit, (row) => [row.createdAt.toISOString(), row.id], toApiKey);

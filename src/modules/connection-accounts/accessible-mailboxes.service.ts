@@ -46,7 +46,7 @@ export async function listAccessibleMailboxes(
   assertStructureAccess(context.caller, login.mailbox.structureId, 'read', 'Mailbox');
   const after = decodeCursor(query.cursor, 2);
   const rows = await selectAccessibleMailboxes(deps.db, login.mailbox.id, {
-    after: after ? [String(after[0]), String(after[1])] : undefined,
+    after,
     limit: query.limit,
   });
   return toPage(rows, query.limit, ({ shared }) => [shared.emailKey, shared.id], toAccessibleMailbox);

@@ -1,4 +1,5 @@
 import { keyset } from '../../db/keyset';
+import type { CursorKey } from '../../shared/pagination';
 import { and, eq, inArray, ne } from 'drizzle-orm';
 import type { Executor } from '../../db/database';
 import { connectionAccounts, mailboxes } from '../../db/schema';
@@ -14,7 +15,7 @@ export interface ConnectionAccountRecord {
 export async function selectConnectionAccounts(
   executor: Executor,
   sharedMailboxId: string,
-  page: { after?: [string, string]; limit?: number } = {},
+  page: { after?: CursorKey; limit?: number } = {},
 ): Promise<ConnectionAccountRecord[]> {
   const keyOrder = keyset([mailboxes.emailKey, mailboxes.id], 'asc', page.after);
   const query = executor
@@ -120,7 +121,7 @@ export interface AccessibleMailboxRecord {
 export async function selectAccessibleMailboxes(
   executor: Executor,
   accountMailboxId: string,
-  page: { after?: [string, string]; limit: number },
+  page: { after?: CursorKey; limit: number },
 ): Promise<AccessibleMailboxRecord[]> {
   const keyOrder = keyset([mailboxes.emailKey, mailboxes.id], 'asc', page.after);
   return executor

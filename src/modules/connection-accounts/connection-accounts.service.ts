@@ -119,7 +119,7 @@ export async function listConnectionAccounts(
   assertStructureAccess(context.caller, shared.mailbox.structureId, 'read', 'Mailbox');
   const after = decodeCursor(query.cursor, 2);
   const rows = await selectConnectionAccounts(deps.db, shared.mailbox.id, {
-    after: after ? [String(after[0]), String(after[1])] : undefined,
+    after,
     limit: query.limit,
   });
   return toPage(rows, query.limit, ({ account }) => [account.emailKey, account.id], toConnectionAccount);

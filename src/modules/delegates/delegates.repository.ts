@@ -1,4 +1,5 @@
 import { keyset } from '../../db/keyset';
+import type { CursorKey } from '../../shared/pagination';
 import { and, eq } from 'drizzle-orm';
 import type { Executor } from '../../db/database';
 import { delegates, mailboxes } from '../../db/schema';
@@ -15,7 +16,7 @@ const delegateColumns = { link: delegates, delegate: mailboxes };
 export async function selectDelegates(
   executor: Executor,
   mailboxId: string,
-  page: { after?: [string, string]; limit: number },
+  page: { after?: CursorKey; limit: number },
 ): Promise<DelegateRecord[]> {
   const keyOrder = keyset([mailboxes.emailKey, mailboxes.id], 'asc', page.after);
   return executor

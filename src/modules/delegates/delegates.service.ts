@@ -61,7 +61,7 @@ export async function listDelegates(
   assertStructureAccess(context.caller, owner.mailbox.structureId, 'read', 'Mailbox');
   const after = decodeCursor(query.cursor, 2);
   const rows = await selectDelegates(deps.db, owner.mailbox.id, {
-    after: after ? [String(after[0]), String(after[1])] : undefined,
+    after,
     limit: query.limit,
   });
   return toPage(rows, query.limit, ({ delegate }) => [delegate.emailKey, delegate.id], toDelegate);

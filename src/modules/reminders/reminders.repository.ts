@@ -1,4 +1,5 @@
 import { keyset } from '../../db/keyset';
+import type { CursorKey } from '../../shared/pagination';
 import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import type { Executor } from '../../db/database';
 import { insertFromJson, updateFromJson } from '../../db/bulk-json';
@@ -114,7 +115,7 @@ export interface ReminderRecipientRecord {
 export async function selectReminderRecipients(
   executor: Executor,
   reminderId: string,
-  page: { after?: [string, string]; limit: number },
+  page: { after?: CursorKey; limit: number },
 ): Promise<ReminderRecipientRecord[]> {
   const keyOrder = keyset([reminderRecipients.recipient, reminderRecipients.mailboxId], 'asc', page.after);
   return executor

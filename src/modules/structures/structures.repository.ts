@@ -1,4 +1,5 @@
 import { keyset } from '../../db/keyset';
+import type { CursorKey } from '../../shared/pagination';
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../../db/database';
 import { escapeLike } from '../../db/escape-like';
@@ -37,7 +38,7 @@ export async function listStructures(
   options: {
     visibleIds: readonly string[] | undefined;
     q: string | undefined;
-    after: [string, string] | undefined;
+    after: CursorKey | undefined;
     limit: number;
   },
 ): Promise<StructureRecord[]> {

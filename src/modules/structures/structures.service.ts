@@ -120,7 +120,7 @@ export async function listStructures(
   const rows = await selectStructures(deps.db, {
     visibleIds: visibleStructureIds(context.caller),
     q: query.q?.trim(),
-    after: after ? [String(after[0]), String(after[1])] : undefined,
+    after,
     limit: query.limit,
   });
   return toPage(rows, query.limit, (row) => [row.name, row.id], toStructure);

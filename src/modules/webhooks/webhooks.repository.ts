@@ -1,4 +1,5 @@
 import { keyset } from '../../db/keyset';
+import type { CursorKey } from '../../shared/pagination';
 import { and, arrayContained, eq, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/database';
 import { webhookDeliveries, webhooks } from '../../db/schema';
@@ -26,15 +27,11 @@ export function selectWebhooks(
   executor: Executor,
   options: {
     withinStructures: readonly string[] | undefined;
-    before: { createdAt: string; id: string } | undefined;
+    before: CursorKey | undefined;
     limit: number;
   },
 ): Promise<WebhookRow[]> {
-  const keyOrder = keyset(
-    [webhooks.createdAt, webhooks.id],
-    'desc',
-    options.before && [options.before.createdAt, options.before.id],
-  );
+  const keyOrder = keyset([webhooks.createdAt, webhooks.id], 'desc', options.before);
   const conditions = [
     options.withinStructures
       ? and(
@@ -95,13 +92,9 @@ export async function findDelivery(
 export function selectDeliveries(
   executor: Executor,
   webhookId: string,
-  options: { before: { createdAt: string; id: string } | undefined; limit: number },
+  options: { before: CursorKey | undefined; limit: number },
 ): Promise<WebhookDeliveryRow[]> {
-  const keyOrder = keyset(
-    [webhookDeliveries.createdAt, webhookDeliveries.id],
-    'desc',
-    options.before && [options.before.createdAt, options.before.id],
-  );
+  const keyOrder = keyset([webhookDeliveries.createdAt, webhookDeliveries.id], 'desc', options.before);
   return executor
     .select()
     .from(webhookDeliveries)

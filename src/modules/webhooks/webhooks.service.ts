@@ -132,7 +132,7 @@ export async function listWebhooks(
   const after = decodeCursor(query.cursor, 2);
   const rows = await selectWebhooks(deps.db, {
     withinStructures: visibleStructureIds(context.caller),
-    before: after ? { createdAt: String(after[0]), id: String(after[1]) } : undefined,
+    before: after,
     limit: query.limit,
   });
   return toPage(rows, query.limit, (row) => [row.createdAt.toISOString(), row.id], toWebhook);
@@ -270,7 +270,7 @@ export async function listWebhookDeliveries(
   await loadVisible(deps.db, context.caller, id);
   const after = decodeCursor(query.cursor, 2);
   const rows = await selectDeliveries(deps.db, id, {
-    before: after ? { createdAt: String(after[0]), id: String(after[1]) } : undefined,
+    before: after,
     limit: query.limit,
   });
   return toPage(rows, query.limit, (row) => [row.createdAt.toISOString(), row.id], toDelivery);
