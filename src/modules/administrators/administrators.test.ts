@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { selectRows } from '../../db/database';
 import { createApiKey, createStructure, uniqueEmail, validRpps } from '../../../test/factories';
 import { bearer, createTestApp, type TestApp } from '../../../test/harness';
+import { readAllPages } from '../../../test/paging';
 
 /** The same number with another check digit: a Luhn key is unique, so any other digit is wrong. */
 const withWrongKey = (rpps: string) => rpps.slice(0, 10) + String((Number(rpps[10]) + 1) % 10);
@@ -52,6 +53,22 @@ describe('administrators and operators', () => {
       sql`select count(*)::int as count from administrators where national_id = ${nationalId}`,
     );
     expect(people!.count).toBe(0);
+  });
+
+  it("pages through a structure's administrators one at a time without a gap or a repeat", async () => {
+    const structure = (await createStructure(test)).id;
+    for (let added = 0; added < 3; added += 1)
+      await test.http
+        .post(administrators(structure))
+        .set(asOperator())
+        .send({ email: uniqueEmail(), role: 'reader' })
+        .expect(201);
+    const whole = await test.http.get(administrators(structure)).set(asOperator()).expect(200);
+    const paged = await readAllPages<{ id: string }>((cursor) =>
+      test.http.get(administrators(structure)).query({ limit: 1, cursor }).set(asOperator()),
+    );
+    expect(whole.body.items).toHaveLength(3);
+    expect(paged.map((person) => person.id)).toEqual(whole.body.items.map((person: { id: string }) => person.id));
   });
 
   it.each([

@@ -1,5 +1,6 @@
 import { bearer, createTestApp, type TestApp } from '../../../test/harness';
 import { createApiKey, createStructure } from '../../../test/factories';
+import { readAllPages } from '../../../test/paging';
 
 let test: TestApp;
 beforeAll(async () => {
@@ -33,6 +34,17 @@ describe('API keys', () => {
     if (stored) expect(stored.rows[0].secret_hash).not.toContain(created.body.key);
 
     await test.http.get(`/v1/structures/${structure.id}`).set(bearer(created.body.key)).expect(200);
+  });
+
+  it('pages through the keys, newest first, one at a time without a gap or a repeat', async () => {
+    const structure = await createStructure(test);
+    for (let made = 0; made < 3; made += 1) await createApiKey(test, 'reader', [structure.id]);
+    const whole = await test.http.get('/v1/api-keys?limit=500').set(bearer(test.operatorKey)).expect(200);
+    const paged = await readAllPages<{ id: string }>((cursor) =>
+      test.http.get('/v1/api-keys').query({ limit: 1, cursor }).set(bearer(test.operatorKey)),
+    );
+    expect(paged.map((key) => key.id)).toEqual(whole.body.items.map((key: { id: string }) => key.id));
+    expect(paged.length).toBeGreaterThanOrEqual(4);
   });
 
   it('stops a revoked key at once, and audits the revocation', async () => {
