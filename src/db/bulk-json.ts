@@ -105,10 +105,13 @@ export async function updateFromJson<Table extends PgTable>(
   if (query) await executor.execute(query);
 }
 
+/** A statement of a transaction built ahead of it: SQL, or a query it makes on the transaction. */
+export type PlannedStatement = SQL | ((executor: Executor) => PromiseLike<unknown>);
+
 /**
- * The statements of one transaction, built up front and run one after the other: the first is
- * sent as soon as it is built, and the next ones are built while it runs. A failure skips the
- * rest (the transaction is lost anyway) and is thrown by `settle`.
+ * The statements of one transaction, run one after the other in the order they were added; each
+ * is sent as soon as the one before it answers. A failure skips the rest (the transaction is lost
+ * anyway) and is thrown by `settle`.
  */
 export class StatementPipeline {
   private last: Promise<unknown> = Promise.resolve();
@@ -116,9 +119,9 @@ export class StatementPipeline {
   constructor(private readonly executor: Executor) {}
 
   /** Queues a statement (null: nothing to do). */
-  add(query: SQL | { execute(): Promise<unknown> } | null): void {
-    if (query === null) return;
-    const run = () => (query instanceof SQL ? this.executor.execute(query) : query.execute());
+  add(statement: PlannedStatement | null): void {
+    if (statement === null) return;
+    const run = () => (statement instanceof SQL ? this.executor.execute(statement) : statement(this.executor));
     this.last = this.last.then(run);
   }
 

@@ -176,6 +176,35 @@ describe('an import interrupted mid-way', () => {
     await expectAppliedOnce(importId, emails);
   });
 
+  it('plans a batch again when a box it names changed after the batch was drafted', async () => {
+    const box = await createMailbox(test, structureId, 'PER', { service: 'Pneumologie' });
+    const csv = loaduserCsv([
+      { A: uniqueEmail('draft'), B: 'Durand', C: 'Anne', D: validRpps(), S: 'PER' },
+      { A: uniqueEmail('draft'), B: 'Durand', C: 'Paul', D: validRpps(), S: 'PER' },
+      { A: box.email, B: 'Martin', C: 'Jeanne', S: 'PER' },
+    ]);
+    registerImportJob({
+      afterApplyBatch: async (batch) => {
+        if (batch !== 1) return;
+        // Batch 2 was drafted while batch 1 was written: the wait lets the draft read the box first.
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        await test.http
+          .patch(`/v1/mailboxes/${box.id}`)
+          .set(bearer(test.operatorKey))
+          .send({ service: 'Cardiologie' })
+          .expect(200);
+      },
+    });
+    const importId = await upload(csv);
+    await test.app.jobs.drain();
+    expect(await getImport(importId)).toMatchObject({
+      status: 'succeeded',
+      counts: { created: 2, updated: 1, unchanged: 0, failed: 0 },
+    });
+    const after = await test.http.get(`/v1/mailboxes/${box.id}`).set(bearer(test.operatorKey)).expect(200);
+    expect(after.body).toMatchObject({ lastName: 'Martin', firstName: 'Jeanne', service: 'Cardiologie' });
+  });
+
   it('fails alone a row that became invalid between its validation and its batch', async () => {
     const { emails, csv } = sevenRows();
     const other = (await createStructure(test)).id;

@@ -104,6 +104,11 @@ export class QuotaTracker {
     return true;
   }
 
+  /** Addresses in use per family, the places taken so far included. */
+  inUse(): Record<QuotaFamily, number> {
+    return { ...this.used };
+  }
+
   describe(type: MailboxType): string {
     const family = quotaFamilyOf(type);
     return family ? `${family} quota of ${String(this.limits[family])} addresses` : 'quota';

@@ -1,6 +1,5 @@
 import { inArray, sql } from 'drizzle-orm';
-import { insertFromJsonQuery, updateFromJsonQuery, type StatementPipeline } from '../../../db/bulk-json';
-import type { Executor } from '../../../db/database';
+import { insertFromJsonQuery, updateFromJsonQuery, type PlannedStatement } from '../../../db/bulk-json';
 import { connectionAccounts, delegates, mailboxes, mssanteAddresses } from '../../../db/schema';
 import type { AddressRow, MailboxRow } from '../../mailboxes';
 
@@ -32,58 +31,58 @@ const pairsIn = (columns: [unknown, unknown], pairs: readonly LinkPair[]) =>
 
 /**
  * Everything a batch changes in the mailbox tables, set-based: one statement per kind of change,
- * queued on the transaction's pipeline in an order the unique indexes accept (boxes changed before
- * others are created, addresses withdrawn before new ones are given, links removed before others
- * are added). New boxes come after their addresses, the address's reference to its box checked at
- * commit (migration 0014): the box's insert trigger then computes its search terms once, with its
- * address, where box-first had each address's trigger compute them again and write a second version
- * of the box row with all its index entries (more than doubling the cost of a created box).
+ * in an order the unique indexes accept (boxes changed before others are created, addresses
+ * withdrawn before new ones are given, links removed before others are added). New boxes come
+ * after their addresses, the address's reference to its box checked at commit (migration 0014):
+ * the box's insert trigger then computes its search terms once, with its address, where box-first
+ * had each address's trigger compute them again and write a second version of the box row with
+ * all its index entries (more than doubling the cost of a created box).
+ *
+ * Pure: the statements are built before the batch's transaction exists (the apply pass builds
+ * the next batch's while the current one is written), and run on it in this order.
  */
-export function writeBatch(executor: Executor, writes: BatchWrites, now: Date, pipeline: StatementPipeline): void {
+export function batchWriteStatements(writes: BatchWrites, now: Date): PlannedStatement[] {
+  const statements: (PlannedStatement | null)[] = [];
   if (writes.createdBoxes.length > 0 && writes.newAddresses.length > 0) {
-    pipeline.add(sql`set constraints mssante_addresses_mailbox_id_mailboxes_id_fk deferred`);
+    statements.push(sql`set constraints mssante_addresses_mailbox_id_mailboxes_id_fk deferred`);
   }
-  pipeline.add(updateFromJsonQuery(mailboxes, 'id', writes.changedBoxes, [sql`version = t.version + 1`]));
+  statements.push(updateFromJsonQuery(mailboxes, 'id', writes.changedBoxes, [sql`version = t.version + 1`]));
   if (writes.touchedBoxIds.length > 0) {
-    pipeline.add(
+    const ids = writes.touchedBoxIds;
+    statements.push((executor) =>
       executor
         .update(mailboxes)
         .set({ version: sql`${mailboxes.version} + 1`, updatedAt: now })
-        .where(inArray(mailboxes.id, writes.touchedBoxIds)),
+        .where(inArray(mailboxes.id, ids)),
     );
   }
   if (writes.withdrawnAddressIds.length > 0) {
-    pipeline.add(
-      executor
-        .update(mssanteAddresses)
-        .set({ withdrawnAt: now })
-        .where(inArray(mssanteAddresses.id, writes.withdrawnAddressIds)),
+    const ids = writes.withdrawnAddressIds;
+    statements.push((executor) =>
+      executor.update(mssanteAddresses).set({ withdrawnAt: now }).where(inArray(mssanteAddresses.id, ids)),
     );
   }
-  pipeline.add(insertFromJsonQuery(mssanteAddresses, writes.newAddresses));
-  pipeline.add(insertFromJsonQuery(mailboxes, writes.createdBoxes));
-  pipeline.add(updateFromJsonQuery(mssanteAddresses, 'id', writes.retaggedAddresses));
+  statements.push(insertFromJsonQuery(mssanteAddresses, writes.newAddresses));
+  statements.push(insertFromJsonQuery(mailboxes, writes.createdBoxes));
+  statements.push(updateFromJsonQuery(mssanteAddresses, 'id', writes.retaggedAddresses));
   if (writes.delegates.remove.length > 0) {
-    pipeline.add(
-      executor
-        .delete(delegates)
-        .where(pairsIn([delegates.mailboxId, delegates.delegateMailboxId], writes.delegates.remove)),
-    );
+    const pairs = pairsIn([delegates.mailboxId, delegates.delegateMailboxId], writes.delegates.remove);
+    statements.push((executor) => executor.delete(delegates).where(pairs));
   }
   if (writes.connectionAccounts.remove.length > 0) {
     const pairs = pairsIn(
       [connectionAccounts.sharedMailboxId, connectionAccounts.accountMailboxId],
       writes.connectionAccounts.remove,
     );
-    pipeline.add(executor.delete(connectionAccounts).where(pairs));
+    statements.push((executor) => executor.delete(connectionAccounts).where(pairs));
   }
-  pipeline.add(
+  statements.push(
     insertFromJsonQuery(
       delegates,
       writes.delegates.add.map(([mailboxId, delegateMailboxId]) => ({ mailboxId, delegateMailboxId, createdAt: now })),
     ),
   );
-  pipeline.add(
+  statements.push(
     insertFromJsonQuery(
       connectionAccounts,
       writes.connectionAccounts.add.map(([sharedMailboxId, accountMailboxId]) => ({
@@ -95,4 +94,5 @@ export function writeBatch(executor: Executor, writes: BatchWrites, now: Date, p
       })),
     ),
   );
+  return statements.filter((statement) => statement !== null);
 }
