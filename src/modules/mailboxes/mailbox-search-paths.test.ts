@@ -48,11 +48,11 @@ async function page(q: string, sort: string, limit: number, cursor?: string) {
   return response.body as { items: { id: string }[]; nextCursor: string | null };
 }
 
-async function oneByOne(q: string, sort: string): Promise<string[]> {
+async function pageByPage(q: string, sort: string, limit: number): Promise<string[]> {
   const seen: string[] = [];
   let cursor: string | undefined;
   do {
-    const { items, nextCursor } = await page(q, sort, 1, cursor);
+    const { items, nextCursor } = await page(q, sort, limit, cursor);
     seen.push(...items.map((item) => item.id));
     cursor = nextCursor ?? undefined;
   } while (cursor);
@@ -77,8 +77,14 @@ describe.each([
       const all = (await page(q, sort, 200)).items.map((item) => item.id);
       // Enough matches that a page of one takes the walks, not the ranking of every match.
       expect(all.length).toBeGreaterThanOrEqual(PROBE * ROWS_READ);
-      expect(await oneByOne(q, sort)).toEqual(all);
+      expect(await pageByPage(q, sort, 1)).toEqual(all);
     }
+  });
+
+  it('pages the same with a page size the statement holds as a constant (10)', async () => {
+    for (const q of ['maud', 'maud cardio'])
+      for (const sort of ['lastName', '-createdAt'])
+        expect(await pageByPage(q, sort, 10)).toEqual((await page(q, sort, 200)).items.map((item) => item.id));
   });
 
   it('ranks the whole word first when the walk falls back to the GIN index', async () => {
