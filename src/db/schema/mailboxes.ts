@@ -80,11 +80,10 @@ export const mailboxes = pgTable(
       .on(table.emailKey)
       .where(sql`${table.status} <> 'deleted'`),
     index('mailboxes_structure_status_idx').on(table.structureId, table.status),
-    index('mailboxes_last_name_sort_idx').on(table.lastNameKey, table.firstNameKey, table.id),
+    // The name-order indexes (the whole list's and a structure's, the console's main view) are
+    // defined by migration 0021_covering-name-indexes: they carry the search terms, unknown here.
     index('mailboxes_email_sort_idx').on(table.emailKey, table.id),
     index('mailboxes_created_sort_idx').on(table.createdAt, table.id),
-    // -- why: a structure's list, sorted by name, is the console's main view.
-    index('mailboxes_structure_name_sort_idx').on(table.structureId, table.lastNameKey, table.firstNameKey, table.id),
     uniqueIndex('mailboxes_registration_token_idx').on(table.registrationTokenHash),
     index('mailboxes_expires_idx')
       .on(table.expiresAt)
