@@ -395,7 +395,7 @@ async function main(): Promise<void> {
 ${machineLine()}; PostgreSQL 15 on 127.0.0.1 (same 2 cores, shared with other work at the time); ${ROWS.toLocaleString('en')} generated PER rows
 (names with accents, RPPS with its key, phone, postal code, MSSanté address on the structure's domain): CSV ${(statSync(files.csv).size / 1e6).toFixed(1)} MB,
 XLSX ${(statSync(files.xlsx).size / 1e6).toFixed(1)} MB. Run: \`npm run build && npx tsc -p tsconfig.bench.json && node bench/.work/dist/bench/loaduser.bench.js\`
-(\`BENCH_ROWS\` to change the size). Each API measure is a fresh \`dist/server.js\` process on a fresh database (\`onError=abort\`, batches of 500);
+(\`BENCH_ROWS\` to change the size). Each API measure is a fresh \`dist/server.js\` process on a fresh database (\`onError=abort\`, batches of 1,000, the default);
 the time runs from the upload to the import's \`succeeded\`, polled every 250 ms; RSS is the server's VmHWM. The server's periodic
 lifecycle sweep and directory refresh are off (not what is measured).
 
