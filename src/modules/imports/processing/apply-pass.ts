@@ -62,7 +62,9 @@ interface BatchDraft {
  * in turn. The draft is used only if its transaction, once it holds the locks, reads the same
  * basis the draft was planned on; otherwise the batch is planned again there. Planning is a pure
  * function of the rows and the basis, so either way the plans are the ones the locked database
- * gives: the draft saves time, never decides.
+ * gives: the draft saves time, never decides. A drafted batch's instant (its boxes' creation and
+ * update times, its events' `occurredAt`) is the moment it was drafted, a fraction of a second
+ * before its transaction.
  */
 export async function runApplyPass(run: ImportRun): Promise<void> {
   let ahead: Promise<BatchDraft | null> = Promise.resolve(null);
