@@ -1,7 +1,7 @@
 import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app';
 import { ConfigError, loadConfig } from './config/config';
-import { limitHeapGrowth } from './platform/heap-growth';
+import { leaveYoungGenerationsToWorkers, limitHeapGrowth } from './platform/heap-growth';
 
 async function main(): Promise<void> {
   let config;
@@ -15,6 +15,7 @@ async function main(): Promise<void> {
     throw error;
   }
   limitHeapGrowth(config.heapGrowingPercent);
+  leaveYoungGenerationsToWorkers();
   const app = await buildApp({ config });
   closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
     if (err) app.log.error({ err }, 'closing after an uncaught error');

@@ -14,3 +14,16 @@ import { setFlagsFromString } from 'node:v8';
 export function limitHeapGrowth(percent: number): void {
   if (percent > 0) setFlagsFromString(`--heap-growing-percent=${percent}`);
 }
+
+/**
+ * Lets each worker thread size its own young generation. `--max-semi-space-size` (passed by
+ * `npm start` and the Docker image) sizes the main thread's; but V8 flags are process-wide and
+ * a flag beats a worker's `resourceLimits`, so every worker got the main thread's young
+ * generation whatever it asked for (a CSV reader 16 MB of new space it fills with garbage
+ * before each scavenge). V8 reads the flag once, when an isolate is created: cleared once the
+ * main isolate exists, it keeps its size there, and workers get what `resourceLimits` ask for.
+ * Called by the server's entry point, after start-up; a test runner passes no such flag.
+ */
+export function leaveYoungGenerationsToWorkers(): void {
+  setFlagsFromString('--max-semi-space-size=0');
+}

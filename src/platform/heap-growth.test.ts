@@ -1,0 +1,55 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { once } from 'node:events';
+import { setFlagsFromString } from 'node:v8';
+import { leaveYoungGenerationsToWorkers } from './heap-growth';
+import { startModuleWorker } from './workers/start-module-worker';
+
+/**
+ * A worker that makes short-lived garbage, as a parser does, then reports the size its new space
+ * (the young generation's two semi-spaces) grew to, in MB.
+ */
+const REPORT_NEW_SPACE = `
+const { parentPort } = require('node:worker_threads');
+const { getHeapSpaceStatistics } = require('node:v8');
+let recent = [];
+for (let index = 0; index < 3e6; index += 1) {
+  recent.push({ index, text: 'cell ' + index });
+  if (recent.length > 20000) recent = [];
+}
+const newSpace = getHeapSpaceStatistics().find((space) => space.space_name === 'new_space');
+parentPort.postMessage(newSpace.space_size / 1024 / 1024);
+`;
+
+describe('leaveYoungGenerationsToWorkers', () => {
+  let folder: string;
+  let reporter: string;
+
+  beforeAll(async () => {
+    folder = await mkdtemp(path.join(tmpdir(), 'balise-heap-'));
+    reporter = path.join(folder, 'report-new-space.js');
+    await writeFile(reporter, REPORT_NEW_SPACE);
+  });
+
+  afterAll(async () => {
+    leaveYoungGenerationsToWorkers();
+    await rm(folder, { recursive: true, force: true });
+  });
+
+  async function newSpaceOfWorker(maxYoungGenerationSizeMb: number): Promise<number> {
+    const worker = startModuleWorker(reporter, { workerData: null, resourceLimits: { maxYoungGenerationSizeMb } });
+    const [megabytes] = (await once(worker, 'message')) as [number];
+    await worker.terminate();
+    return megabytes;
+  }
+
+  it('gives a worker the young generation it asks for once the start-up flag is cleared', async () => {
+    // What `npm start` passes: the flag then overrides what any worker asks for.
+    setFlagsFromString('--max-semi-space-size=8');
+    expect(await newSpaceOfWorker(6)).toBe(16);
+
+    leaveYoungGenerationsToWorkers();
+    expect(await newSpaceOfWorker(6)).toBeLessThanOrEqual(4);
+  });
+});
