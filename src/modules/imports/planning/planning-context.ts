@@ -8,6 +8,7 @@ import type { MailboxRecord } from '../../mailboxes';
 import { quotaFamilyOf } from '../../correspondences/quota';
 import type { QuotaFamily, Quotas } from '../../structures/structures.schemas';
 import type { LaterRows } from './later-rows';
+import { OffHeapStringMap } from './off-heap-string-map';
 
 /** A box the database holds, with its links as lower-case e-mails (what column AB and AH list). */
 export interface ExistingBox {
@@ -26,31 +27,15 @@ export interface FileRowEntry {
   failed: boolean;
 }
 
-/**
- * Its own copy of a map key. Parsers hand out cell values that are slices of the text they read,
- * and V8 keeps a whole parent string alive as long as one slice of it lives: a map kept for the
- * whole file would keep the whole file (hundreds of MB for 100,000 XLSX rows). A JSON round trip
- * yields a flat string of the key's own characters, any character included (a slice of a
- * concatenation, the cheaper-looking copy, is itself a slice and costs a header more per key).
- */
-const ownCopy = (key: string): string => JSON.parse(JSON.stringify(key)) as string;
-
-/** A map that stores its own copy of each key (see `ownCopy`). */
-class OwnKeysMap<Value> extends Map<string, Value> {
-  override set(key: string, value: Value): this {
-    return super.set(ownCopy(key), value);
-  }
-}
-
 const TYPE_CODES: readonly (MailboxType | undefined)[] = [undefined, ...MAILBOX_TYPES];
 
 /**
- * The file's rows by e-mail, each entry packed into one small integer (row number, type, status,
- * failed) rather than an object: the validation pass keeps an entry per row of the whole file,
- * and an object costs about 60 bytes more per row.
+ * The file's rows by e-mail, each entry packed into one number (row number, type, status,
+ * failed) rather than an object, in a map off V8's heap: the validation pass keeps an entry per
+ * row of the whole file.
  */
 class FileRows {
-  private readonly packed = new OwnKeysMap<number>();
+  private readonly packed = new OffHeapStringMap();
 
   has(email: string): boolean {
     return this.packed.has(email);
@@ -84,7 +69,8 @@ class FileRows {
  */
 export class FileState {
   readonly rows = new FileRows();
-  readonly addresses: Map<string, number> = new OwnKeysMap();
+  /** The row claiming each address. */
+  readonly addresses = new OffHeapStringMap();
 }
 
 /** The structure's quotas, counted as rows claim new addresses. */
