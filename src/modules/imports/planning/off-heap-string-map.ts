@@ -9,18 +9,19 @@
  * parser's text it was sliced from.
  *
  * Open addressing with linear probing over a power-of-two table kept at most half full; each
- * entry keeps its key's hash, so a probe compares bytes only when the hashes agree, and growing
- * rehashes nothing.
+ * entry keeps its key's hash, so a probe compares bytes only when the hashes agree. Keys and
+ * entries fill fixed-size blocks and pages that are added, never copied, as the map grows: no
+ * moment holds a full copy beside the original (only the slot table, 4 bytes a slot, is rebuilt).
  */
 export class OffHeapStringMap {
-  private keyBytes = Buffer.alloc(16 * 1024);
-  private keyBytesUsed = 0;
-  /** Where each entry's key starts in `keyBytes`; it ends where the next one starts. */
-  private keyStarts = new Uint32Array(256);
-  private hashes = new Int32Array(256);
-  private values = new Float64Array(256);
+  private readonly keyBlocks: Buffer[] = [];
+  /** Bytes used in the last key block. */
+  private keyBlockUsed = KEY_BLOCK_BYTES;
+  /** Per entry, 4 numbers: the key's block, its start there, its length in bytes, its hash. */
+  private readonly entryPages: Uint32Array[] = [];
+  private readonly valuePages: Float64Array[] = [];
   /** Entry index + 1 per slot; 0 is an empty slot. */
-  private slots = new Uint32Array(512);
+  private slots = new Uint32Array(1024);
   private scratch = Buffer.alloc(256);
   private count = 0;
 
@@ -34,25 +35,37 @@ export class OffHeapStringMap {
 
   get(key: string): number | undefined {
     const entry = this.find(key, hashOf(key));
-    return entry === -1 ? undefined : this.values[entry];
+    return entry === -1 ? undefined : this.valuePages[entry >>> PAGE_BITS]![entry & PAGE_MASK];
   }
 
   set(key: string, value: number): this {
     const hash = hashOf(key);
     const known = this.find(key, hash);
     if (known !== -1) {
-      this.values[known] = value;
+      this.valuePages[known >>> PAGE_BITS]![known & PAGE_MASK] = value;
       return this;
     }
     if ((this.count + 1) * 2 > this.slots.length) this.growSlots();
-    if (this.count === this.keyStarts.length) this.growEntries();
-    const length = Buffer.byteLength(key, 'utf8');
-    if (this.keyBytesUsed + length > this.keyBytes.length) this.growKeyBytes(length);
     const entry = this.count;
-    this.keyStarts[entry] = this.keyBytesUsed;
-    this.keyBytesUsed += this.keyBytes.write(key, this.keyBytesUsed, 'utf8');
-    this.hashes[entry] = hash;
-    this.values[entry] = value;
+    if ((entry & PAGE_MASK) === 0) {
+      this.entryPages.push(new Uint32Array(PAGE_ENTRIES * 4));
+      this.valuePages.push(new Float64Array(PAGE_ENTRIES));
+    }
+    const length = Buffer.byteLength(key, 'utf8');
+    if (this.keyBlockUsed + length > KEY_BLOCK_BYTES) {
+      // A key longer than a block gets a block of its own, which is full at once.
+      this.keyBlocks.push(Buffer.alloc(Math.max(KEY_BLOCK_BYTES, length)));
+      this.keyBlockUsed = 0;
+    }
+    const block = this.keyBlocks.length - 1;
+    const meta = this.entryPages[entry >>> PAGE_BITS]!;
+    const at = (entry & PAGE_MASK) * 4;
+    meta[at] = block;
+    meta[at + 1] = this.keyBlockUsed;
+    meta[at + 2] = length;
+    meta[at + 3] = hash;
+    this.keyBlockUsed += this.keyBlocks[block]!.write(key, this.keyBlockUsed, 'utf8');
+    this.valuePages[entry >>> PAGE_BITS]![entry & PAGE_MASK] = value;
     this.count += 1;
     this.slots[this.freeSlot(hash)] = entry + 1;
     return this;
@@ -66,11 +79,16 @@ export class OffHeapStringMap {
       const stored = this.slots[slot]!;
       if (stored === 0) return -1;
       const entry = stored - 1;
-      if (this.hashes[entry] !== hash) continue;
+      const meta = this.entryPages[entry >>> PAGE_BITS]!;
+      const at = (entry & PAGE_MASK) * 4;
+      if (meta[at + 3] !== hash) continue;
       if (keyLength === -1) keyLength = this.encodeInScratch(key);
-      const start = this.keyStarts[entry]!;
-      const end = entry + 1 < this.count ? this.keyStarts[entry + 1]! : this.keyBytesUsed;
-      if (end - start === keyLength && this.keyBytes.compare(this.scratch, 0, keyLength, start, end) === 0)
+      const start = meta[at + 1]!;
+      const length = meta[at + 2]!;
+      if (
+        length === keyLength &&
+        this.keyBlocks[meta[at]!]!.compare(this.scratch, 0, length, start, start + length) === 0
+      )
         return entry;
     }
   }
@@ -91,33 +109,26 @@ export class OffHeapStringMap {
 
   private growSlots(): void {
     this.slots = new Uint32Array(this.slots.length * 2);
-    for (let entry = 0; entry < this.count; entry += 1) this.slots[this.freeSlot(this.hashes[entry]!)] = entry + 1;
-  }
-
-  private growEntries(): void {
-    const capacity = this.keyStarts.length * 2;
-    this.keyStarts = grown(this.keyStarts, new Uint32Array(capacity));
-    this.hashes = grown(this.hashes, new Int32Array(capacity));
-    this.values = grown(this.values, new Float64Array(capacity));
-  }
-
-  private growKeyBytes(atLeast: number): void {
-    const bigger = Buffer.alloc(Math.max(this.keyBytes.length * 2, this.keyBytesUsed + atLeast));
-    this.keyBytes.copy(bigger, 0, 0, this.keyBytesUsed);
-    this.keyBytes = bigger;
+    for (let entry = 0; entry < this.count; entry += 1) {
+      const hash = this.entryPages[entry >>> PAGE_BITS]![(entry & PAGE_MASK) * 4 + 3]!;
+      this.slots[this.freeSlot(hash)] = entry + 1;
+    }
   }
 }
 
-function grown<Array extends Uint32Array | Int32Array | Float64Array>(from: Array, to: Array): Array {
-  to.set(from);
-  return to;
-}
+const PAGE_BITS = 12;
+const PAGE_ENTRIES = 1 << PAGE_BITS;
+const PAGE_MASK = PAGE_ENTRIES - 1;
+const KEY_BLOCK_BYTES = 256 * 1024;
 
-/** FNV-1a over the UTF-16 code units, mixed at the end so that the low bits (the slot) vary. */
+/**
+ * FNV-1a over the UTF-16 code units, mixed at the end so that the low bits (the slot) vary; as an
+ * unsigned 32-bit number, the way the entry pages store it.
+ */
 function hashOf(key: string): number {
   let hash = 0x811c9dc5;
   for (let index = 0; index < key.length; index += 1) hash = Math.imul(hash ^ key.charCodeAt(index), 0x01000193);
   hash ^= hash >>> 16;
   hash = Math.imul(hash, 0x85ebca6b);
-  return hash ^ (hash >>> 13);
+  return (hash ^ (hash >>> 13)) >>> 0;
 }
