@@ -79,7 +79,7 @@ export const imports = pgTable(
 
 /**
  * The uploaded bytes, kept in the database so any process's job runner can read them, in pieces
- * of at most a mebibyte (`seq` from 0): the upload is written and read a piece at a time, never
+ * of at most 256 KiB (`seq` from 0): the upload is written and read a piece at a time, never
  * held whole in memory, nor sent to or read from PostgreSQL as one value.
  */
 export const importFileChunks = pgTable(
