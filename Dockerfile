@@ -9,7 +9,9 @@ COPY src ./src
 RUN npm run build
 
 FROM node:22-bookworm-slim
-ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000 BALISE_DATA_DIR=/data
+# Two malloc arenas: glibc would give each of Node.js's threads (compiler, collector, reader worker)
+# its own, each keeping what it freed (README, "Memory").
+ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000 BALISE_DATA_DIR=/data MALLOC_ARENA_MAX=2
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund --workspaces=false --include-workspace-root && npm cache clean --force

@@ -48,7 +48,7 @@ const headers = { authorization: `Bearer ${KEY}` };
 const seconds = (startedAt: bigint) => Number(process.hrtime.bigint() - startedAt) / 1e9;
 const rate = (rows: number, elapsed: number) => Math.round(rows / elapsed);
 
-/** The measured server left to V8's own heap growth (the server bounds it by default: src/platform/heap-growth.ts). */
+/** The measured server left to V8's own heap growth (the server bounds it by default: src/platform/heap-tuning.ts). */
 const V8_HEAP_GROWTH = { BALISE_HEAP_GROWING_PERCENT: '0' };
 
 async function startApi(databaseUrl: string, extraEnv: Record<string, string> = {}) {

@@ -34,20 +34,21 @@ export async function withClient<T>(url: string, work: (client: Client) => Promi
 }
 
 /**
- * The Node.js options the server runs with in production: the same as `npm start` and the
- * Dockerfile's CMD (an 8 MiB young generation, see the README's "Memory"). Every server a benchmark
- * starts, the ceilings included, runs with them.
+ * The Node.js options and environment the server runs with in production: the same as `npm start`
+ * and the Dockerfile (an 8 MiB young generation, two malloc arenas: see the README's "Memory").
+ * Every server a benchmark starts, the ceilings included, runs with them.
  */
 export const SERVER_NODE_OPTIONS = [
   '--max-semi-space-size=8',
   // BENCH_PROFILE_DIR: a CPU profile of each server started, written there when it stops.
   ...(process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : []),
 ];
+const SERVER_ENVIRONMENT: NodeJS.ProcessEnv = { MALLOC_ARENA_MAX: '2' };
 
 /** Starts a Node.js script as a child process and waits (up to 90 s: migrations on a loaded machine) until `readyUrl` answers 200. */
 export async function startProcess(script: string, env: NodeJS.ProcessEnv, readyUrl: string): Promise<ChildProcess> {
   const child = spawn(process.execPath, [...SERVER_NODE_OPTIONS, script], {
-    env: { ...process.env, ...env },
+    env: { ...process.env, ...SERVER_ENVIRONMENT, ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   // 90 s by default (migrations on a loaded machine outlast 20 s); BENCH_READY_SECONDS for more.

@@ -1,7 +1,7 @@
 import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app';
 import { ConfigError, loadConfig } from './config/config';
-import { leaveYoungGenerationsToWorkers, limitHeapGrowth } from './platform/heap-growth';
+import { collectStartUpGarbage, leaveYoungGenerationsToWorkers, limitHeapGrowth } from './platform/heap-tuning';
 
 async function main(): Promise<void> {
   let config;
@@ -23,6 +23,7 @@ async function main(): Promise<void> {
     await app.close();
   });
   const address = await app.listen({ port: config.http.port, host: config.http.host });
+  collectStartUpGarbage();
   const where = config.database.kind === 'pglite' ? `embedded PGlite in ${config.database.dataDir}` : 'PostgreSQL';
   app.log.info(`Balise listens on ${address} (docs: ${address}/docs), database: ${where}`);
 }

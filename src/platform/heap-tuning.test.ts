@@ -2,8 +2,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
-import { setFlagsFromString } from 'node:v8';
-import { leaveYoungGenerationsToWorkers } from './heap-growth';
+import { getHeapStatistics, setFlagsFromString } from 'node:v8';
+import { collectStartUpGarbage, leaveYoungGenerationsToWorkers } from './heap-tuning';
 import { startModuleWorker } from './workers/start-module-worker';
 
 /**
@@ -51,5 +51,19 @@ describe('leaveYoungGenerationsToWorkers', () => {
 
     leaveYoungGenerationsToWorkers();
     expect(await newSpaceOfWorker(6)).toBeLessThanOrEqual(4);
+  });
+});
+
+describe('collectStartUpGarbage', () => {
+  it('collects what start-up left behind', () => {
+    let startUp: unknown[] | undefined = Array.from({ length: 300_000 }, (_, index) => ({
+      index,
+      text: `row ${index}`,
+    }));
+    const before = getHeapStatistics().used_heap_size;
+    startUp = undefined;
+    collectStartUpGarbage();
+    expect(startUp).toBeUndefined();
+    expect(getHeapStatistics().used_heap_size).toBeLessThan(before - 10 * 1024 * 1024);
   });
 });
