@@ -134,6 +134,17 @@ export const importStagedRows = pgTable(
       .references(() => imports.id, { onDelete: 'cascade' }),
     rowNumber: integer('row_number').notNull(),
     fields: jsonb('fields').$type<Record<string, unknown>>().notNull(),
+    /**
+     * Set when validation found the row asks nothing of its box (and names no links): the box,
+     * the versions of the box and of the structure it was judged against, and the row's
+     * warnings. While both versions hold, the apply pass records the row unchanged without
+     * planning it again (`confirm-unchanged.repository.ts`).
+     */
+    unchangedMailboxId: uuid('unchanged_mailbox_id'),
+    unchangedBoxVersion: integer('unchanged_box_version'),
+    unchangedStructureVersion: integer('unchanged_structure_version'),
+    unchangedWarnings:
+      jsonb('unchanged_warnings').$type<{ column: string; header: string; code: string; message: string }[]>(),
   },
   (table) => [primaryKey({ columns: [table.importId, table.rowNumber] })],
 );

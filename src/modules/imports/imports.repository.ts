@@ -114,15 +114,35 @@ export async function insertImportRows(executor: Executor, rows: readonly Import
 
 export const importRowsInsert = (rows: readonly ImportRowInsert[]) => insertFromJsonQuery(importRows, rows);
 
-export async function stageRows(
-  executor: Executor,
-  importId: string,
-  rows: readonly { rowNumber: number; fields: LoaduserRowFields }[],
-): Promise<void> {
+type StagedRowInsert = typeof importStagedRows.$inferInsert;
+
+/** What validation found of a row that asks nothing of its box (see `importStagedRows`). */
+export interface UnchangedAtValidation {
+  mailboxId: string;
+  boxVersion: number;
+  structureVersion: number;
+  warnings: NonNullable<StagedRowInsert['unchangedWarnings']>;
+}
+
+export interface RowToStage {
+  rowNumber: number;
+  fields: LoaduserRowFields;
+  unchanged?: UnchangedAtValidation;
+}
+
+export async function stageRows(executor: Executor, importId: string, rows: readonly RowToStage[]): Promise<void> {
   await insertFromJson(
     executor,
     importStagedRows,
-    rows.map((row) => ({ importId, rowNumber: row.rowNumber, fields: row.fields as Record<string, unknown> })),
+    rows.map(({ rowNumber, fields, unchanged }): StagedRowInsert => ({
+      importId,
+      rowNumber,
+      fields: fields as Record<string, unknown>,
+      unchangedMailboxId: unchanged?.mailboxId ?? null,
+      unchangedBoxVersion: unchanged?.boxVersion ?? null,
+      unchangedStructureVersion: unchanged?.structureVersion ?? null,
+      unchangedWarnings: unchanged?.warnings ?? null,
+    })),
   );
 }
 
@@ -172,9 +192,13 @@ export async function readStagedRows(
   id: string,
   afterRow: number,
   limit: number,
-): Promise<{ rowNumber: number; fields: LoaduserRowFields }[]> {
+): Promise<{ rowNumber: number; fields: LoaduserRowFields; isUnchangedAtValidation: boolean }[]> {
   return executor
-    .select({ rowNumber: importStagedRows.rowNumber, fields: importStagedRows.fields })
+    .select({
+      rowNumber: importStagedRows.rowNumber,
+      fields: importStagedRows.fields,
+      isUnchangedAtValidation: sql<boolean>`${importStagedRows.unchangedMailboxId} is not null`,
+    })
     .from(importStagedRows)
     .where(and(eq(importStagedRows.importId, id), gt(importStagedRows.rowNumber, afterRow)))
     .orderBy(asc(importStagedRows.rowNumber))

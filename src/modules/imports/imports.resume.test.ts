@@ -205,6 +205,67 @@ describe('an import interrupted mid-way', () => {
     expect(after.body).toMatchObject({ lastName: 'Martin', firstName: 'Jeanne', service: 'Cardiologie' });
   });
 
+  describe('rows found unchanged on validation', () => {
+    /** Imports `csv` once, so that importing it again finds every row unchanged. */
+    async function importTwice(csv: Buffer, hooks: ImportHooks): Promise<string> {
+      await upload(csv);
+      await test.app.jobs.drain();
+      registerImportJob(hooks);
+      const again = await upload(csv);
+      await test.app.jobs.drain();
+      return again;
+    }
+
+    it('are planned again when their box changed between validation and apply', async () => {
+      const emails = [uniqueEmail('same'), uniqueEmail('same'), uniqueEmail('same')];
+      const csv = loaduserCsv(emails.map((email) => ({ A: email, B: 'Roux', C: 'Léa', D: validRpps(), S: 'PER' })));
+      const importId = await importTwice(csv, {
+        afterValidationChunk: async (chunk) => {
+          if (chunk !== 1) return;
+          const [box] = await boxesOf([emails[1]!]);
+          await test.http
+            .patch(`/v1/mailboxes/${box!.id}`)
+            .set(bearer(test.operatorKey))
+            .send({ lastName: 'Rousseau' })
+            .expect(200);
+        },
+      });
+      expect(await getImport(importId)).toMatchObject({
+        status: 'succeeded',
+        counts: { created: 0, updated: 1, unchanged: 2, failed: 0 },
+      });
+      // The file's value again: the row was planned against the box as it is at apply.
+      const lastNames = await selectRows<{ last_name: string }>(
+        test.app.db,
+        sql`select last_name from mailboxes where email in (${sql.join(
+          emails.map((email) => sql`${email}`),
+          sql`, `,
+        )})`,
+      );
+      expect(lastNames.map((box) => box.last_name)).toEqual(['Roux', 'Roux', 'Roux']);
+    });
+
+    it('are planned again when the structure changed between validation and apply', async () => {
+      const email = uniqueEmail('undated');
+      const csv = loaduserCsv([{ A: email, B: 'Okafor', C: 'Ngozi', S: 'INT' }]);
+      const importId = await importTwice(csv, {
+        afterValidationChunk: async () => {
+          await test.http
+            .patch(`/v1/structures/${structureId}`)
+            .set(bearer(test.operatorKey))
+            .send({ intExpiryRequired: true })
+            .expect(200);
+        },
+      });
+      await test.http
+        .patch(`/v1/structures/${structureId}`)
+        .set(bearer(test.operatorKey))
+        .send({ intExpiryRequired: false })
+        .expect(200);
+      expect(await getImport(importId)).toMatchObject({ status: 'succeeded', counts: { unchanged: 0, failed: 1 } });
+    });
+  });
+
   it('fails alone a row that became invalid between its validation and its batch', async () => {
     const { emails, csv } = sevenRows();
     const other = (await createStructure(test)).id;

@@ -24,6 +24,8 @@ export interface FailedRowPlan extends RowPlanBase {
 export interface UnchangedRowPlan extends AcceptedRowPlan {
   outcome: 'unchanged';
   mailboxId: string;
+  /** The version of the box the row was judged against. */
+  mailboxVersion: number;
 }
 export interface CreatedRowPlan extends AcceptedRowPlan {
   outcome: 'created';
@@ -42,6 +44,7 @@ export interface UpdatedRowPlan extends AcceptedRowPlan {
   connectionAccounts: LinkChange | null;
 }
 export type RowPlan = FailedRowPlan | UnchangedRowPlan | CreatedRowPlan | UpdatedRowPlan;
+export type AcceptedPlan = Exclude<RowPlan, FailedRowPlan>;
 
 /** The parser asks for U and V whenever U–Y has a cell; on an update the stored responsible may hold them. */
 const RESPONSIBLE_NAME_COLUMNS = ['U', 'V'];
@@ -167,7 +170,8 @@ export function planRow(row: ParsedLoaduserRow, context: PlanningContext): RowPl
     fields.connectionAccounts === null ? [] : fields.connectionAccounts,
   );
   if (!columnsChange && !correspondence.change && !delegates && !connectionAccounts) {
-    return { ...base, outcome: 'unchanged', mailboxId: existing.record.mailbox.id };
+    const { id, version } = existing.record.mailbox;
+    return { ...base, outcome: 'unchanged', mailboxId: id, mailboxVersion: version };
   }
   return {
     ...base,

@@ -20,6 +20,7 @@ import { FileState, hasAnyQuota, QuotaTracker, type PlanningContext } from '../p
 import { DeferredLinks } from '../planning/later-rows';
 import { batchWriteStatements } from './batch-writes.repository';
 import { composeBatch } from './compose-batch';
+import { confirmUnchangedRows } from './confirm-unchanged.repository';
 import { importActor, quotasOf, type ImportRun } from './import-run';
 import { applyLaterLinks } from './later-links';
 
@@ -41,6 +42,8 @@ interface BatchDraft {
   /** The checkpoint it follows: its rows are the staged ones after it. */
   afterRow: number;
   rows: StagedRow[];
+  /** The rows planned: all but those recorded unchanged on validation's word (`confirmUnchangedRows`). */
+  planned: StagedRow[];
   lastRow: number;
   basis: PlanningBasis;
   /** Addresses in use once its rows took theirs: what the next batch's basis will count. */
@@ -65,6 +68,11 @@ interface BatchDraft {
  * gives: the draft saves time, never decides. A drafted batch's instant (its boxes' creation and
  * update times, its events' `occurredAt`) is the moment it was drafted, a fraction of a second
  * before its transaction.
+ *
+ * Rows that validation found to ask nothing of their box are not planned again: the transaction
+ * first records them unchanged in one statement while their box and the structure keep the
+ * versions they were judged against (a re-imported export is mostly such rows). Those whose box
+ * changed since are planned with the others.
  */
 export async function runApplyPass(run: ImportRun): Promise<void> {
   let ahead: Promise<BatchDraft | null> = Promise.resolve(null);
@@ -107,14 +115,27 @@ async function applyNextBatch(
     const rows = isDraftOfThisBatch ? draft.rows : await readStagedRows(tx, record.id, afterRow, run.options.batchSize);
     if (rows.length === 0) return true;
 
+    const lastRow = rows[rows.length - 1]!.rowNumber;
+    const confirmed = rows.some((row) => row.isUnchangedAtValidation)
+      ? await confirmUnchangedRows(tx, {
+          importId: record.id,
+          afterRow,
+          throughRow: lastRow,
+          structureVersion: structure.version,
+        })
+      : new Set<number>();
+    const planned = rows.filter((row) => !confirmed.has(row.rowNumber));
     const used = hasAnyQuota(quotasOf(structure)) ? await countAddressesByFamily(tx, structure.id) : NO_ADDRESSES_USED;
-    const basis = await readBasis(tx, structure, rows, used, { lock: true });
+    const basis = await readBasis(tx, structure, planned, used, { lock: true });
     const ready =
-      isDraftOfThisBatch && isDeepStrictEqual(draft.basis, basis) ? draft : draftBatch(run, afterRow, rows, basis);
+      isDraftOfThisBatch && isDeepStrictEqual(draft.planned, planned) && isDeepStrictEqual(draft.basis, basis)
+        ? draft
+        : draftBatch(run, afterRow, rows, planned, basis);
+    const counts = { ...ready.counts, unchanged: ready.counts.unchanged + confirmed.size };
 
     const pipeline = new StatementPipeline(tx);
     for (const statement of ready.statements) pipeline.add(statement);
-    pipeline.add((executor) => appliedBatchUpdate(executor, record.id, ready.lastRow, ready.counts));
+    pipeline.add((executor) => appliedBatchUpdate(executor, record.id, ready.lastRow, counts));
     draftNext(draftAhead(run, structure, ready));
     await pipeline.settle();
     // Past every validation marker (at most the total), growing with the checkpoint.
@@ -137,8 +158,14 @@ async function readBasis(
   return { snapshot, used, settings: { id, domains, intExpiryRequired, quotas: quotasOf(structure) } };
 }
 
-/** Plans the rows against the basis, composes the batch and builds its statements. Reads nothing. */
-function draftBatch(run: ImportRun, afterRow: number, rows: StagedRow[], basis: PlanningBasis): BatchDraft {
+/** Plans the `planned` rows of the batch against the basis, composes them and builds their statements. Reads nothing. */
+function draftBatch(
+  run: ImportRun,
+  afterRow: number,
+  rows: StagedRow[],
+  planned: StagedRow[],
+  basis: PlanningBasis,
+): BatchDraft {
   const { deps, record } = run;
   const { settings, snapshot } = basis;
   const deferred = new DeferredLinks();
@@ -154,7 +181,7 @@ function draftBatch(run: ImportRun, afterRow: number, rows: StagedRow[], basis: 
     quota,
     laterRows: deferred,
   };
-  const plans = rows.map((row) => planRow({ rowNumber: row.rowNumber, fields: row.fields, issues: [] }, context));
+  const plans = planned.map((row) => planRow({ rowNumber: row.rowNumber, fields: row.fields, issues: [] }, context));
   const now = deps.clock.now();
   const composed = composeBatch(plans, {
     importId: record.id,
@@ -174,6 +201,7 @@ function draftBatch(run: ImportRun, afterRow: number, rows: StagedRow[], basis: 
   return {
     afterRow,
     rows,
+    planned,
     lastRow: rows[rows.length - 1]!.rowNumber,
     basis,
     usedAfter: hasAnyQuota(settings.quotas) ? quota.inUse() : NO_ADDRESSES_USED,
@@ -184,7 +212,8 @@ function draftBatch(run: ImportRun, afterRow: number, rows: StagedRow[], basis: 
 
 /**
  * The batch after `written`, drafted on another connection while `written` is being written: its
- * rows (staged, so unchanging), a basis read without locks, and the addresses in use `written`
+ * rows (staged, so unchanging), those to plan (all but the rows validation found unchanged,
+ * expected to be confirmed), a basis read without locks, and the addresses in use `written`
  * leaves. Null when no row is left, or when drafting failed: the batch is then drafted in its own
  * transaction, where a failure is the import's to report.
  */
@@ -192,8 +221,9 @@ async function draftAhead(run: ImportRun, structure: StructureRecord, written: B
   try {
     const rows = await readStagedRows(run.deps.db, run.record.id, written.lastRow, run.options.batchSize);
     if (rows.length === 0) return null;
-    const basis = await readBasis(run.deps.db, structure, rows, written.usedAfter, { lock: false });
-    return draftBatch(run, written.lastRow, rows, basis);
+    const planned = rows.filter((row) => !row.isUnchangedAtValidation);
+    const basis = await readBasis(run.deps.db, structure, planned, written.usedAfter, { lock: false });
+    return draftBatch(run, written.lastRow, rows, planned, basis);
   } catch {
     return null;
   }

@@ -9,12 +9,19 @@ import {
   resetValidation,
   stageRows,
   type ImportCounts,
+  type RowToStage,
 } from '../imports.repository';
 import { loadBatchSnapshot } from '../planning/batch-snapshot.repository';
-import { planRow, type RowPlan } from '../planning/plan-row';
+import { planRow, type AcceptedPlan, type RowPlan } from '../planning/plan-row';
 import { FileState, QuotaTracker, type PlanningContext } from '../planning/planning-context';
 import { FileLinks } from '../planning/later-rows';
-import { isSheetError, parseLoaduserSheet, type ParsedLoaduserRow, type SheetError } from '../../loaduser-sheet';
+import {
+  isSheetError,
+  parseLoaduserSheet,
+  type LoaduserRowFields,
+  type ParsedLoaduserRow,
+  type SheetError,
+} from '../../loaduser-sheet';
 import { toImportRow } from './compose-batch';
 import { quotasOf, type ImportRun } from './import-run';
 import { recordLateFailures } from './late-failures';
@@ -36,6 +43,23 @@ interface ValidationState {
 
 const mailboxIdOf = (plan: RowPlan) =>
   plan.outcome === 'unchanged' ? plan.mailboxId : plan.outcome === 'updated' ? plan.existing.record.mailbox.id : null;
+
+/**
+ * A valid row as the apply pass will read it. One that asks nothing of its box and names no
+ * links (AB, AH: links are not part of the box's version) carries the versions it was judged
+ * against, so that the apply pass can record it unchanged without planning it again.
+ */
+function toRowToStage(plan: AcceptedPlan, fields: LoaduserRowFields, structureVersion: number): RowToStage {
+  const asksNothing =
+    plan.outcome === 'unchanged' && fields.delegates === undefined && fields.connectionAccounts === undefined;
+  if (!asksNothing) return { rowNumber: plan.rowNumber, fields };
+  const { mailboxId, mailboxVersion, warnings } = plan;
+  return {
+    rowNumber: plan.rowNumber,
+    fields,
+    unchanged: { mailboxId, boxVersion: mailboxVersion, structureVersion, warnings },
+  };
+}
 
 /** Outcomes, and the invitations `notify` would queue or skip (a dry run tells what the import would do). */
 function countOutcomes(plans: readonly RowPlan[], notify: boolean): ImportCounts {
@@ -128,8 +152,8 @@ async function validateChunk(
   const importRows = recorded.map((plan) => toImportRow(record.id, plan, mailboxIdOf(plan)));
   const staged = isStaging
     ? plans
-        .filter((plan) => plan.outcome !== 'failed')
-        .map((plan) => ({ rowNumber: plan.rowNumber, fields: fieldsByRow.get(plan.rowNumber)! }))
+        .filter((plan): plan is AcceptedPlan => plan.outcome !== 'failed')
+        .map((plan) => toRowToStage(plan, fieldsByRow.get(plan.rowNumber)!, run.structure.version))
     : [];
   // One chunk is written while the next is parsed and judged: the two never touch the same rows,
   // and chunks still commit in file order.
