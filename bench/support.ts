@@ -35,11 +35,13 @@ export async function withClient<T>(url: string, work: (client: Client) => Promi
 
 /**
  * The Node.js options and environment the server runs with in production: the same as `npm start`
- * and the Dockerfile (an 8 MiB young generation, two malloc arenas: see the README's "Memory").
+ * and the Dockerfile (an 8 MiB young generation, a small first old-space limit, two malloc arenas:
+ * see the README's "Memory").
  * Every server a benchmark starts, the ceilings included, runs with them.
  */
 export const SERVER_NODE_OPTIONS = [
   '--max-semi-space-size=8',
+  '--initial-old-space-size=8',
   // BENCH_PROFILE_DIR: a CPU profile of each server started, written there when it stops.
   ...(process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : []),
 ];

@@ -60,7 +60,7 @@ export async function eventually(
   throw new Error(`the awaited condition never held${describe() ? `:\n${describe()}` : ''}`);
 }
 
-/** Compiles `dist/` and starts the server over `databaseUrl`, with the Node.js options `npm start` passes. */
+/** Compiles `dist/` and starts the server over `databaseUrl`, with the Node.js options and malloc setting `npm start` passes. */
 export async function startServerProcess(
   databaseUrl: string,
   environment: Record<string, string> = {},
@@ -68,10 +68,12 @@ export async function startServerProcess(
   await promisify(execFile)('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT });
   const port = await freePort();
   const operatorKey = `blk_test_${randomBytes(24).toString('base64url')}`;
-  const child = spawn(process.execPath, ['--max-semi-space-size=8', path.join(ROOT, 'dist', 'server.js')], {
+  const nodeOptions = ['--max-semi-space-size=8', '--initial-old-space-size=8'];
+  const child = spawn(process.execPath, [...nodeOptions, path.join(ROOT, 'dist', 'server.js')], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH,
+      MALLOC_ARENA_MAX: '2',
       DATABASE_URL: databaseUrl,
       PORT: String(port),
       HOST: '127.0.0.1',
