@@ -49,7 +49,7 @@ const mailboxIdOf = (plan: RowPlan) =>
  * links (AB, AH: links are not part of the box's version) carries the versions it was judged
  * against, so that the apply pass can record it unchanged without planning it again.
  */
-function toRowToStage(plan: AcceptedPlan, fields: LoaduserRowFields, structureVersion: number): RowToStage {
+function stagedRowOf(plan: AcceptedPlan, fields: LoaduserRowFields, structureVersion: number): RowToStage {
   const asksNothing =
     plan.outcome === 'unchanged' && fields.delegates === undefined && fields.connectionAccounts === undefined;
   if (!asksNothing) return { rowNumber: plan.rowNumber, fields };
@@ -153,7 +153,7 @@ async function validateChunk(
   const staged = isStaging
     ? plans
         .filter((plan): plan is AcceptedPlan => plan.outcome !== 'failed')
-        .map((plan) => toRowToStage(plan, fieldsByRow.get(plan.rowNumber)!, run.structure.version))
+        .map((plan) => stagedRowOf(plan, fieldsByRow.get(plan.rowNumber)!, run.structure.version))
     : [];
   // One chunk is written while the next is parsed and judged: the two never touch the same rows,
   // and chunks still commit in file order.
