@@ -63,7 +63,7 @@ function adoptDates(row: RawSheetRow): RawSheetRow {
  * The reader worker's young generation, in MB (V8 splits it in three: two semi-spaces and room
  * for large new objects). Left unset, a worker gets 48 MB, mostly filled with the parser's
  * short-lived garbage before each scavenge. A CSV row's garbage is small and dies at once: 6 MB
- * takes about 11 MB less resident memory off a 100,000-row read and adds 5–7 % to the parse, which
+ * takes about 11 MB less resident memory off a 100,000-row read and adds 5–8 % to the parse, which
  * runs beside the main thread's work. exceljs keeps more alive across a scavenge: below 12 MB its
  * parse takes two thirds longer (measured in bench/RESULTS.md, issue 20, session 10).
  */
