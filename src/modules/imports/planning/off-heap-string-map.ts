@@ -4,7 +4,7 @@
  * whole file: in a `Map` that is about 90 bytes per key on the heap (the string, its header, the
  * table's entry and slack), 18 MB for a 100,000-row file. V8 then lets the heap grow half as much
  * again past it before collecting (`BALISE_HEAP_GROWING_PERCENT`), so the peak memory of an
- * import moves by twice that. Here a key costs its UTF-8 bytes and about 20 bytes of typed
+ * import moves by twice that. Here a key costs its UTF-8 bytes and about 30 bytes of typed
  * arrays, none of it seen by the collector, and a key is copied in: it never keeps alive the
  * parser's text it was sliced from.
  *
