@@ -1,4 +1,5 @@
 import { Type, type Static, type TSchema, type TUnsafe } from '@sinclair/typebox';
+import type { FastifyReply } from 'fastify';
 import { AppError } from '../domain/errors/error-catalogue';
 import { Named, NamedRef, schemaName } from './named-schemas';
 import { Defaulted } from './schemas';
@@ -75,6 +76,18 @@ export function decodeCursor(cursor: string | undefined, length: number): (strin
   throw new AppError('BAD_REQUEST', 'The cursor is not one this list produced', [
     { field: 'cursor', code: 'CURSOR_INVALID', message: 'Use the nextCursor of the previous page as it was given' },
   ]);
+}
+
+/** A value already written as JSON (by PostgreSQL), to be sent as it is. */
+export type JsonText = string & { readonly writtenAsJson: unique symbol };
+
+/**
+ * Sends a page whose items are already JSON, written as the page's schema would write it: a
+ * string with a JSON content type is sent by Fastify as it is, not serialised again.
+ */
+export function sendJsonPage(reply: FastifyReply, page: Page<JsonText>): FastifyReply {
+  const body = `{"items":[${page.items.join(',')}],"nextCursor":${JSON.stringify(page.nextCursor)}}`;
+  return reply.type('application/json; charset=utf-8').send(body);
 }
 
 /** Callers fetch `limit + 1` rows; the extra one only tells whether another page exists. */

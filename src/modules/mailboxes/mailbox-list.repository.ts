@@ -3,7 +3,9 @@ import type { Database } from '../../db/database';
 import { preparedPerHandleAndShape } from '../../db/prepared-statements';
 import { mailboxes, mssanteAddresses } from '../../db/schema';
 import type { MailboxStatus, MailboxType } from '../../domain/mailbox-vocabulary';
-import { activeAddressJoin, type MailboxRecord } from './mailboxes.repository';
+import type { JsonText } from '../../shared/pagination';
+import { activeAddressJoin } from './mailboxes.repository';
+import { mailboxJson } from './mailbox-json';
 import { searchPageIds } from './mailbox-search-page';
 import type { MailboxSort } from './mailboxes.schemas';
 
@@ -20,8 +22,14 @@ export interface MailboxListFilters {
   limit: number;
 }
 
-/** A listed box; `rank` (how many typed words it holds whole) only in a search. */
-export interface ListedMailboxRecord extends MailboxRecord {
+/** A listed box: its view as JSON, and what its cursor is made of; `rank` (how many typed words it holds whole) only in a search. */
+export interface ListedMailbox {
+  view: JsonText;
+  id: string;
+  emailKey: string;
+  lastNameKey: string;
+  firstNameKey: string;
+  createdAt: Date;
   rank: number | null;
 }
 
@@ -138,8 +146,12 @@ function prepareList(db: Database, shape: ListShape, name: string) {
   // The page's ids first, then their rows and addresses: the join is done for one page, not for every match.
   return db
     .select({
-      mailbox: mailboxes,
-      address: mssanteAddresses,
+      view: mailboxJson,
+      id: mailboxes.id,
+      emailKey: mailboxes.emailKey,
+      lastNameKey: mailboxes.lastNameKey,
+      firstNameKey: mailboxes.firstNameKey,
+      createdAt: mailboxes.createdAt,
       rank: shape.isSearch ? searchRank : sql<null>`null`,
     })
     .from(mailboxes)
@@ -157,7 +169,7 @@ const preparedListFor = preparedPerHandleAndShape(
 );
 
 /** The page (and one more row, telling whether another page follows). */
-export async function listMailboxes(db: Database, filters: MailboxListFilters): Promise<ListedMailboxRecord[]> {
+export async function listMailboxes(db: Database, filters: MailboxListFilters): Promise<ListedMailbox[]> {
   const values: Record<string, unknown> = {
     visible: `{${(filters.visibleStructureIds ?? []).join(',')}}`,
     structureId: filters.structureId,

@@ -6,7 +6,7 @@ import { withHeaders } from '../../platform/openapi/response-headers';
 import { problems } from '../../platform/errors/problem.schema';
 import { contextOf, dependenciesOf } from '../../platform/request-context';
 import { ifMatchOf, withEtag } from '../../shared/etag';
-import { PageQuerySchema, pageSchema } from '../../shared/pagination';
+import { PageQuerySchema, pageSchema, sendJsonPage } from '../../shared/pagination';
 import { IdempotencyHeadersSchema, IfMatchHeadersSchema } from '../../shared/schemas';
 import { toMailbox } from './mailbox-mapper';
 import { changeMailboxStatus } from './mailbox-status.service';
@@ -89,7 +89,7 @@ export const mailboxesRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: pageSchema(MailboxSchema), ...problems('NOT_FOUND') },
       },
     },
-    async (request) => listMailboxes(deps, contextOf(request), request.query),
+    async (request, reply) => sendJsonPage(reply, await listMailboxes(deps, contextOf(request), request.query)),
   );
 
   app.get(

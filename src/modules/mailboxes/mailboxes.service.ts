@@ -4,7 +4,7 @@ import { visibleStructureIds } from '../../platform/auth/caller';
 import { AppError, businessRule } from '../../domain/errors/error-catalogue';
 import { receivesInvitations, type MailboxType } from '../../domain/mailbox-vocabulary';
 import type { RequestContext, ServiceDependencies } from '../../platform/request-context';
-import { decodeCursor, toPage, type Page } from '../../shared/pagination';
+import { decodeCursor, toPage, type JsonText, type Page } from '../../shared/pagination';
 import { findStructure } from '../structures';
 import { setActiveAddressTestFlag } from '../correspondences';
 import { invitationMessage } from '../notifications/messages';
@@ -26,7 +26,7 @@ import {
   updateMailboxRow,
   type MailboxRecord,
 } from './mailboxes.repository';
-import { listMailboxes as selectMailboxes, sortColumnsOf, type ListedMailboxRecord } from './mailbox-list.repository';
+import { listMailboxes as selectMailboxes, sortColumnsOf, type ListedMailbox } from './mailbox-list.repository';
 
 export interface VersionedMailbox {
   mailbox: Mailbox;
@@ -97,7 +97,7 @@ export async function listMailboxes(
   deps: ServiceDependencies,
   context: RequestContext,
   query: MailboxListQuery & { limit: number; cursor?: string },
-): Promise<Page<Mailbox>> {
+): Promise<Page<JsonText>> {
   const { columns } = sortColumnsOf(query.sort);
   const isSearch = query.q !== undefined;
   // The key: the sort, a search's rank, the sort columns (the id last).
@@ -123,7 +123,7 @@ export async function listMailboxes(
     after: after?.slice(1),
     limit: query.limit,
   });
-  const keyOf = ({ mailbox, rank }: ListedMailboxRecord) => {
+  const keyOf = (mailbox: ListedMailbox) => {
     const name = query.sort.replace(/^-/, '');
     const key =
       name === 'email'
@@ -131,9 +131,9 @@ export async function listMailboxes(
         : name === 'createdAt'
           ? [mailbox.createdAt.toISOString()]
           : [mailbox.lastNameKey, mailbox.firstNameKey];
-    return [query.sort, ...(isSearch ? [rank] : []), ...key, mailbox.id];
+    return [query.sort, ...(isSearch ? [mailbox.rank] : []), ...key, mailbox.id];
   };
-  return toPage(records, query.limit, keyOf, toMailbox);
+  return toPage(records, query.limit, keyOf, ({ view }) => view);
 }
 
 export async function countMailboxes(
