@@ -94,7 +94,7 @@ const placeholder = (name: string) => sql.placeholder(name);
  */
 const searchTerms = sql`${mailboxes}."search_terms"`;
 /** How many typed words the box holds whole: "dupont" ranks Dupont before Dupontel. */
-const searchRank = sql<number>`balise_search_rank(${searchTerms}, (select balise_search_whole_words(${placeholder('q')})))`;
+const searchRank = sql<number>`balise_search_rank(${searchTerms}, (select balise_search_whole_lexemes(${placeholder('q')})))`;
 
 /** The cursor's sort key as placeholders (a search's after its rank, one place further). */
 function afterKeyValues(shape: ListShape, columns: ReturnType<typeof sortColumnsOf>['columns']) {

@@ -118,7 +118,7 @@ export function searchPageIds({ columns, descending, filters, after, limit }: Se
         tier('prefix', prefixOnly, 'prefix_share', false, sql`true`),
       ];
 
-  const rank = sql`balise_search_rank(${terms}, ${query('whole')})`;
+  const rank = sql`balise_search_rank(${terms}, ${query('lexemes')})`;
   const afterRanked = (rankOf: SQL, key: SQL) =>
     after ? sql`(${rankOf} < ${after.rank} or (${rankOf} = ${after.rank} and ${keyAfter(key)}))` : sql`true`;
   const probe = rows(PROBE);
@@ -133,10 +133,11 @@ export function searchPageIds({ columns, descending, filters, after, limit }: Se
   const topTierFills = sql`(select count(*) from top_tier) = ${limit}`;
   // Each CTE materialized: inlined, the folding functions would run again for every row that reads them.
   return sql`(with typed as materialized (
-      select balise_search_query(${q}) as match, balise_search_whole_words(${q}) as whole, balise_search_words(${q}) as words
+      select balise_search_query(${q}) as match, balise_search_whole_words(${q}) as whole,
+             balise_search_whole_lexemes(${q}) as lexemes, balise_search_words(${q}) as words
     ),
     search_query as materialized (
-      select typed.match, typed.whole, coalesce(shares.whole_share, 0) as whole_share, coalesce(shares.prefix_share, 0) as prefix_share
+      select typed.match, typed.whole, typed.lexemes, coalesce(shares.whole_share, 0) as whole_share, coalesce(shares.prefix_share, 0) as prefix_share
         from typed
         left join lateral (
           select sum(mce.share) filter (where mce.term = typed.words[1]) as whole_share,
@@ -150,7 +151,7 @@ export function searchPageIds({ columns, descending, filters, after, limit }: Se
       select ${terms}, ${tableKey} from ${mailboxes}
        where ${filters} and ${terms} @@ ${query('match')} limit ${probe}
     ),
-    ranked as (select balise_search_rank(search_terms, ${query('whole')}) as rank, ${rowKey} from candidates),
+    ranked as (select balise_search_rank(search_terms, ${query('lexemes')}) as rank, ${rowKey} from candidates),
     ${topTier},
     ${sql.join(
       tiers.map(({ cte }) => cte),

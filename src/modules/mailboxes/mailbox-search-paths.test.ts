@@ -73,6 +73,7 @@ describe.each([
     ['several words', 'maud cardio'],
     ['several words, all whole: the top tier first, then every match ranked', 'maud cardiologie'],
     ['one word whose boxes all come last by name', 'zorro'],
+    ['a word typed twice, counted once', 'maud maud'],
   ])('%s: the same order as one big page, in every sort', async (_label, q) => {
     for (const sort of ['lastName', '-lastName', 'email', '-email', 'createdAt', '-createdAt']) {
       const all = (await page(q, sort, 200)).items.map((item) => item.id);
