@@ -1,4 +1,6 @@
 import path from 'node:path';
+import { openDatabase } from '../src/db/database';
+import { refreshSearchTermShares } from '../src/modules/mailboxes/search-statistics';
 import { benchBoxes, type BenchBox } from './french-names';
 import { cycle, runLoad, type LoadSummary } from './load';
 import {
@@ -56,6 +58,13 @@ async function seed(url: string, structureId: string, domain: string, boxes: Ben
     );
     await client.query('vacuum analyze');
   });
+  // What the periodic job `mailboxes.search-statistics` does (the bench's server runs no jobs).
+  const handle = await openDatabase({ kind: 'postgres', url, poolSize: 1, connectTimeoutSeconds: 10 });
+  try {
+    console.log(`search statistics: ${await refreshSearchTermShares(handle.db)} terms`);
+  } finally {
+    await handle.close();
+  }
   return withClient(url, async (client) => {
     const result = await client.query<{ id: string }>('select id from mailboxes order by random() limit 2000');
     return result.rows.map((row) => row.id);

@@ -48,6 +48,7 @@ import { delegatesRoutes } from './modules/delegates/delegates.routes';
 import { importsRoutes } from './modules/imports/imports.routes';
 import { exportsRoutes } from './modules/exports/exports.routes';
 import { registerDirectoryJobs } from './modules/directory/directory.jobs';
+import { registerMailboxesJobs } from './modules/mailboxes/mailboxes.jobs';
 import { registerImportsJobs } from './modules/imports/imports.jobs';
 import { registerEventsJobs } from './modules/events/events.jobs';
 import { eventsRoutes } from './modules/events/events.routes';
@@ -147,6 +148,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await registerLifecycleJobs(app);
   await registerReferenceJobs(app);
   await registerDirectoryJobs(app);
+  await registerMailboxesJobs(app);
   await registerImportsJobs(app);
   await registerEventsJobs(app);
   await registerWebhooksJobs(app);

@@ -7,6 +7,7 @@ import {
   integer,
   jsonb,
   pgTable,
+  real,
   text,
   timestamp,
   uniqueIndex,
@@ -259,3 +260,18 @@ export const reminderRecipients = pgTable(
     index('reminder_recipients_mailbox_idx').on(table.mailboxId),
   ],
 );
+
+/**
+ * The share of boxes holding each of the most frequent search terms, copied from the table's own
+ * statistics (`pg_stats` of `mailboxes.search_terms`, kept by ANALYZE) by the periodic job
+ * `mailboxes.search-statistics`. A one-word search reads it to choose how to read its page
+ * (mailbox-search-page.ts).
+ * -- why a copy: reading `pg_stats` expands a view over four catalogs and decompresses and
+ * re-parses its array of about a thousand terms on every search, a fifth of a one-word search's
+ * cost in PostgreSQL; this is a range of a small index. Stale or empty, it only costs time: a
+ * search then probes the GIN index first, as for a rare word.
+ */
+export const searchTermShares = pgTable('search_term_shares', {
+  term: searchKey('term').primaryKey(),
+  share: real('share').notNull(),
+});

@@ -1,5 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { mailboxes } from '../../db/schema';
+import { mailboxes, searchTermShares } from '../../db/schema';
 import type { sortColumnsOf } from './mailbox-list.repository';
 
 /**
@@ -25,7 +25,7 @@ import type { sortColumnsOf } from './mailbox-list.repository';
  * 0.37 ms against 2.1). When the tier fills the page it is the page, every other box ranking lower;
  * after a cursor, only while the cursor's own rank is in the tier. Otherwise the paths above.
  * Before the probe, a one-word search asks the table's statistics (pg_stats of search_terms, kept by
- * ANALYZE): a word held, whole or as a prefix, by a WALK-th of the boxes or more goes straight to the
+ * ANALYZE, as copied into `search_term_shares` by the job `mailboxes.search-statistics`): a word held, whole or as a prefix, by a WALK-th of the boxes or more goes straight to the
  * tiers, each walked if its own share is that high; the probe (a GIN bitmap over every match) is
  * then never run. Statistics only choose the path: a wrong guess costs time, never a wrong page.
  * PostgreSQL cannot make these choices itself: the folded query is a parameter it cannot see when
@@ -140,11 +140,12 @@ export function searchPageIds({ columns, descending, filters, after, limit }: Se
       select typed.match, typed.whole, typed.lexemes, coalesce(shares.whole_share, 0) as whole_share, coalesce(shares.prefix_share, 0) as prefix_share
         from typed
         left join lateral (
-          select sum(mce.share) filter (where mce.term = typed.words[1]) as whole_share,
-                 sum(mce.share) filter (where mce.term <> typed.words[1] and starts_with(mce.term, typed.words[1])) as prefix_share
-            from pg_stats stats, unnest(stats.most_common_elems::text::text[], stats.most_common_elem_freqs) as mce(term, share)
-           where cardinality(typed.words) = 1 and stats.schemaname = current_schema()
-             and stats.tablename = 'mailboxes' and stats.attname = 'search_terms'
+          select sum(shares.share) filter (where shares.term = typed.words[1]) as whole_share,
+                 sum(shares.share) filter (where shares.term <> typed.words[1]) as prefix_share
+            from ${searchTermShares} shares
+           -- The terms beginning with the word: folded words are [a-z0-9], all of them before '~'.
+           where cardinality(typed.words) = 1
+             and shares.term >= (typed.words[1] collate "C") and shares.term < (typed.words[1] || '~' collate "C")
         ) shares on true
     ),
     candidates as materialized (

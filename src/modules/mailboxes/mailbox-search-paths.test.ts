@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { selectRows } from '../../db/database';
 import { bearer, createTestApp, type TestApp } from '../../../test/harness';
 import { createMailbox, createStructure } from '../../../test/factories';
 import { PROBE, WALK } from './mailbox-search-page';
@@ -9,8 +10,8 @@ import { PROBE, WALK } from './mailbox-search-page';
  * fill the page. The thresholds scale with the page: with `limit=1` (two rows read), more than
  * PROBE × 2 matches take the walks, and a tier whose boxes come after WALK × 2 others in the sort
  * order falls back. Paged one box at a time, every way must give the order one big page gives
- * (a page of 200 ranks every match). Then again once the table is analysed: its statistics then
- * send a frequent word straight to the walks, without the probe.
+ * (a page of 200 ranks every match). Then again once the table is analysed and the periodic job
+ * has copied its statistics: they then send a frequent word straight to the walks, without the probe.
  */
 let test: TestApp;
 let structureId: string;
@@ -64,7 +65,16 @@ describe.each([
   ['the table statistics', true],
 ])('a search read by the walks or the GIN index, page by page, chosen by %s', (_chooser, analysed) => {
   beforeAll(async () => {
-    if (analysed) await test.database.db.execute(sql`analyze mailboxes`);
+    if (!analysed) return;
+    await test.database.db.execute(sql`analyze mailboxes`);
+    // The periodic job copies the statistics where a search reads them (search_term_shares).
+    await test.app.scheduler.tick();
+    await test.app.jobs.drain();
+    const [maud] = await selectRows<{ share: number }>(
+      test.app.db,
+      sql`select share from search_term_shares where term = 'maud'`,
+    );
+    expect(maud?.share).toBeGreaterThan(1 / WALK);
   });
 
   it.each([
