@@ -401,7 +401,7 @@ export interface paths {
         };
         /**
          * List and search mailboxes
-         * @description Deleted boxes are listed only with `status=deleted`. The cursor is tied to the sort order. With `q`, the list is ordered by rank first (how many typed words a box holds whole, highest first), then by `sort`; the cursor carries the last box's rank with its sort key, so the pages of one search neither skip nor repeat a box. Page with the same `q` and `sort`: a list's cursor is refused in a search (400).
+         * @description Deleted boxes are listed only with `status=deleted`. The cursor is tied to the sort order. With `q`, the list is ordered by rank first (how many of the typed words a box holds whole, a word typed twice counting once, highest first), then by `sort`; the cursor carries the last box's rank with its sort key, so the pages of one search neither skip nor repeat a box. Page with the same `q` and `sort`: a list's cursor is refused in a search (400).
          */
         get: operations["listMailboxes"];
         put?: never;
