@@ -22,11 +22,12 @@ export async function runLoad(
   baseUrl: string,
   nextPath: () => string,
   headers: Record<string, string> = {},
+  seconds = Number(process.env.BENCH_SECONDS ?? 10),
 ): Promise<LoadSummary> {
   const result = await autocannon({
     url: baseUrl,
     connections: 50,
-    duration: Number(process.env.BENCH_SECONDS ?? 10),
+    duration: seconds,
     headers,
     requests: [{ setupRequest: (request: Record<string, unknown>) => ({ ...request, path: nextPath() }) }],
   });
