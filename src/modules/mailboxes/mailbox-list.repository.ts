@@ -22,7 +22,10 @@ export interface MailboxListFilters {
   limit: number;
 }
 
-/** A listed box: its view as JSON, and what its cursor is made of; `rank` (how many typed words it holds whole) only in a search. */
+/**
+ * A listed box: its view as JSON, and what its cursor is made of; `rank` (how many of the typed
+ * words it holds whole) only in a search.
+ */
 export interface ListedMailbox {
   view: JsonText;
   id: string;
@@ -93,7 +96,7 @@ const placeholder = (name: string) => sql.placeholder(name);
  * carries them. The functions are that migration's too: one folding of text for boxes and queries.
  */
 const searchTerms = sql`${mailboxes}."search_terms"`;
-/** How many typed words the box holds whole: "dupont" ranks Dupont before Dupontel. */
+/** How many of the typed words the box holds whole (a word typed twice counts once): "dupont" ranks Dupont before Dupontel. */
 const searchRank = sql<number>`balise_search_rank(${searchTerms}, (select balise_search_whole_lexemes(${placeholder('q')})))`;
 
 /** The cursor's sort key as placeholders (a search's after its rank, one place further). */
