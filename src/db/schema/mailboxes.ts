@@ -264,7 +264,7 @@ export const reminderRecipients = pgTable(
 /**
  * The share of boxes holding each of the most frequent search terms, copied from the table's own
  * statistics (`pg_stats` of `mailboxes.search_terms`, kept by ANALYZE) by the periodic job
- * `mailboxes.search-statistics`. A one-word search reads it to choose how to read its page
+ * `mailboxes.refresh-search-statistics`. A one-word search reads it to choose how to read its page
  * (mailbox-search-page.ts).
  * -- why a copy: reading `pg_stats` expands a view over four catalogs and decompresses and
  * re-parses its array of about a thousand terms on every search, a fifth of a one-word search's

@@ -25,10 +25,10 @@ import type { sortColumnsOf } from './mailbox-list.repository';
  * 0.37 ms against 2.1). When the tier fills the page it is the page, every other box ranking lower;
  * after a cursor, only while the cursor's own rank is in the tier. Otherwise the paths above.
  * Before the probe, a one-word search asks the table's statistics (pg_stats of search_terms, kept by
- * ANALYZE, as copied into `search_term_shares` by the job `mailboxes.search-statistics`): a word
- * held, whole or as a prefix, by a WALK-th of the boxes or more goes straight to the tiers, each
- * walked if its own share is that high; the probe (a GIN bitmap over every match) is
- * then never run. Statistics only choose the path: a wrong guess costs time, never a wrong page.
+ * ANALYZE, as copied into `search_term_shares` by the job `mailboxes.refresh-search-statistics`):
+ * a word held, whole or as a prefix, by a WALK-th of the boxes or more goes straight to the tiers,
+ * each walked if its own share is that high; the probe (a GIN bitmap over every match) is then
+ * never run. Statistics only choose the path: a wrong guess costs time, never a wrong page.
  * PostgreSQL cannot make these choices itself: the folded query is a parameter it cannot see when
  * planning, and even given it as a literal it would walk the name index for a frequent last name,
  * reading most of the table before the first match ("martin": 220 ms against 25 ms, EXPLAIN ANALYZE).

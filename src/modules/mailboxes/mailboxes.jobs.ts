@@ -12,10 +12,12 @@ const SEARCH_STATISTICS_PERIOD_MS = 15 * 60_000;
 
 /** Copies the search terms' table statistics where a search reads them cheaply (`search_term_shares`). */
 export const searchStatisticsJob = defineJob({
-  name: 'mailboxes.search-statistics',
+  name: 'mailboxes.refresh-search-statistics',
   payload: PeriodicJobPayloadSchema,
   maxAttempts: 2,
-  handler: async (_context, { db }: { db: Database }) => ({ terms: await refreshSearchTermShares(db) }),
+  handler: async (_context, { db }: { db: Database }): Promise<{ terms: number }> => ({
+    terms: await refreshSearchTermShares(db),
+  }),
 });
 
 export async function registerMailboxesJobs(app: FastifyInstance): Promise<void> {
