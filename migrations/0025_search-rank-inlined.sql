@@ -18,11 +18,8 @@ as $$
 $$;
 --> statement-breakpoint
 
-create or replace function balise_search_whole_words(q text) returns tsquery[]
-  language sql stable parallel safe
-as $$
-  select balise_search_whole_lexemes(q)::tsquery[]
-$$;
+-- Replaced by the lexemes above, which the search casts to tsqueries where it matches with them.
+drop function balise_search_whole_words(text);
 --> statement-breakpoint
 
 drop function balise_search_rank(tsvector, tsquery[]);

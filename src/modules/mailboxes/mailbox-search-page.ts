@@ -134,11 +134,12 @@ export function searchPageIds({ columns, descending, filters, after, limit }: Se
   const topTierFills = sql`(select count(*) from top_tier) = ${limit}`;
   // Each CTE materialized: inlined, the folding functions would run again for every row that reads them.
   return sql`(with typed as materialized (
-      select balise_search_query(${q}) as match, balise_search_whole_words(${q}) as whole,
-             balise_search_whole_lexemes(${q}) as lexemes, balise_search_words(${q}) as words
+      select balise_search_query(${q}) as match, balise_search_whole_lexemes(${q}) as lexemes,
+             balise_search_words(${q}) as words
     ),
     search_query as materialized (
-      select typed.match, typed.whole, typed.lexemes, coalesce(shares.whole_share, 0) as whole_share, coalesce(shares.prefix_share, 0) as prefix_share
+      -- The whole words as tsqueries, each matching only itself: the tiers and the top tier match with them.
+      select typed.match, typed.lexemes::tsquery[] as whole, typed.lexemes, coalesce(shares.whole_share, 0) as whole_share, coalesce(shares.prefix_share, 0) as prefix_share
         from typed
         left join lateral (
           select sum(shares.share) filter (where shares.term = typed.words[1]) as whole_share,
