@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
+import { SERVER_ENVIRONMENT, SERVER_NODE_FLAGS } from '../src/platform/heap-tuning';
 
 /** Shared plumbing of the benchmarks: a fresh PostgreSQL database, child processes, RSS, results. */
 export const SERVER_URL = process.env.BENCH_DATABASE_SERVER ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -34,18 +35,14 @@ export async function withClient<T>(url: string, work: (client: Client) => Promi
 }
 
 /**
- * The Node.js options and environment the server runs with in production: the same as `npm start`
- * and the Dockerfile (an 8 MiB young generation, a small first old-space limit, two malloc arenas:
- * see the README's "Memory").
- * Every server a benchmark starts, the ceilings included, runs with them.
+ * The Node.js options the server runs with in production (`SERVER_NODE_FLAGS`, with
+ * `SERVER_ENVIRONMENT`): every server a benchmark starts, the ceilings included, runs with them.
  */
-export const SERVER_NODE_OPTIONS = [
-  '--max-semi-space-size=8',
-  '--initial-old-space-size=8',
+const SERVER_NODE_OPTIONS = [
+  ...SERVER_NODE_FLAGS,
   // BENCH_PROFILE_DIR: a CPU profile of each server started, written there when it stops.
   ...(process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : []),
 ];
-const SERVER_ENVIRONMENT: NodeJS.ProcessEnv = { MALLOC_ARENA_MAX: '2' };
 
 /** Starts a Node.js script as a child process and waits (up to 90 s: migrations on a loaded machine) until `readyUrl` answers 200. */
 export async function startProcess(script: string, env: NodeJS.ProcessEnv, readyUrl: string): Promise<ChildProcess> {

@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import supertest from 'supertest';
+import { SERVER_ENVIRONMENT, SERVER_NODE_FLAGS } from '../src/platform/heap-tuning';
 
 /**
  * The real server (`node dist/server.js`, started as `npm start` starts it) in a process of its
@@ -68,12 +69,11 @@ export async function startServerProcess(
   await promisify(execFile)('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT });
   const port = await freePort();
   const operatorKey = `blk_test_${randomBytes(24).toString('base64url')}`;
-  const nodeOptions = ['--max-semi-space-size=8', '--initial-old-space-size=8'];
-  const child = spawn(process.execPath, [...nodeOptions, path.join(ROOT, 'dist', 'server.js')], {
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, path.join(ROOT, 'dist', 'server.js')], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH,
-      MALLOC_ARENA_MAX: '2',
+      ...SERVER_ENVIRONMENT,
       DATABASE_URL: databaseUrl,
       PORT: String(port),
       HOST: '127.0.0.1',

@@ -1,9 +1,14 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
-import { collectStartUpGarbage, leaveYoungGenerationsToWorkers } from './heap-tuning';
+import {
+  collectStartUpGarbage,
+  leaveYoungGenerationsToWorkers,
+  SERVER_ENVIRONMENT,
+  SERVER_NODE_FLAGS,
+} from './heap-tuning';
 import { startModuleWorker } from './workers/start-module-worker';
 
 /**
@@ -65,5 +70,28 @@ describe('collectStartUpGarbage', () => {
     collectStartUpGarbage();
     expect(startUp).toBeUndefined();
     expect(getHeapStatistics().used_heap_size).toBeLessThan(before - 10 * 1024 * 1024);
+  });
+});
+
+describe('the server process settings', () => {
+  const root = path.join(__dirname, '..', '..');
+  const environment = Object.entries(SERVER_ENVIRONMENT).map(([name, value]) => `${name}=${value}`);
+
+  it('are the ones `npm start` passes', async () => {
+    const manifest = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+    };
+    expect(manifest.scripts.start).toContain(
+      [...environment, 'node', ...SERVER_NODE_FLAGS, 'dist/server.js'].join(' '),
+    );
+  });
+
+  it('are the ones the Docker image starts the server with', async () => {
+    const dockerfile = await readFile(path.join(root, 'Dockerfile'), 'utf8');
+    expect(dockerfile).toContain(
+      `CMD ${JSON.stringify(['node', ...SERVER_NODE_FLAGS, 'dist/server.js']).replace(/","/g, '", "')}`,
+    );
+    const variables = dockerfile.match(/^ENV (.+)$/m)![1]!.split(' ');
+    expect(variables).toEqual(expect.arrayContaining(environment));
   });
 });

@@ -2,6 +2,15 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
 /**
+ * The V8 flags and environment the server process starts with (README, "Memory"): an 8 MiB young
+ * generation, a small first old-space limit, two malloc arenas. `npm start` and the Dockerfile
+ * spell them too (neither can import them: `heap-tuning.test.ts` checks they agree); the tests
+ * and benchmarks that start a server process take them from here.
+ */
+export const SERVER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=8', '--initial-old-space-size=8'];
+export const SERVER_ENVIRONMENT: Readonly<Record<string, string>> = { MALLOC_ARENA_MAX: '2' };
+
+/**
  * Bounds how far V8 lets the heap grow between full collections: the next limit becomes what
  * survived the last one times (1 + percent / 100). Left to itself, V8 picks a factor of up to 4
  * when it can collect quickly, so a long import whose working set is 40–80 MB ran with 250–400 MB
