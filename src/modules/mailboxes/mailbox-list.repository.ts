@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Database } from '../../db/database';
 import { preparedPerHandleAndShape } from '../../db/prepared-statements';
 import { mailboxes, mssanteAddresses } from '../../db/schema';
@@ -6,7 +6,7 @@ import type { MailboxStatus, MailboxType } from '../../domain/mailbox-vocabulary
 import type { JsonText } from '../../shared/pagination';
 import { activeAddressJoin } from './mailboxes.repository';
 import { mailboxJson } from './mailbox-json';
-import { searchPageIds } from './mailbox-search-page';
+import { searchPageIds, typedWordsOf, type TypedWords } from './mailbox-search-page';
 import type { MailboxSort } from './mailboxes.schemas';
 
 export interface MailboxListFilters {
@@ -72,7 +72,8 @@ interface ListShape {
   hasStatus: boolean;
   hasType: boolean;
   hasCursor: boolean;
-  isSearch: boolean;
+  /** A search, and how many words it was typed with (the statement differs); null for a plain list. */
+  searchWords: TypedWords | null;
 }
 
 function shapeOf(filters: MailboxListFilters): ListShape {
@@ -84,7 +85,7 @@ function shapeOf(filters: MailboxListFilters): ListShape {
     hasStatus: filters.status !== undefined,
     hasType: filters.type !== undefined,
     hasCursor: filters.after !== undefined,
-    isSearch: filters.search !== undefined,
+    searchWords: filters.search === undefined ? null : typedWordsOf(filters.search),
   };
 }
 
@@ -95,13 +96,10 @@ const placeholder = (name: string) => sql.placeholder(name);
  * triggers on the box and its MSSanté address) and left out of the drizzle schema so that no read
  * carries them. The functions are that migration's too: one folding of text for boxes and queries.
  */
-const searchTerms = sql`${mailboxes}."search_terms"`;
-/** How many of the typed words the box holds whole (a word typed twice counts once): "dupont" ranks Dupont before Dupontel. */
-const searchRank = sql<number>`balise_search_rank(${searchTerms}, (select balise_search_whole_lexemes(${placeholder('q')})))`;
 
 /** The cursor's sort key as placeholders (a search's after its rank, one place further). */
 function afterKeyValues(shape: ListShape, columns: ReturnType<typeof sortColumnsOf>['columns']) {
-  const offset = shape.isSearch ? 1 : 0;
+  const offset = shape.searchWords === null ? 0 : 1;
   return columns.map((column, index) => {
     const value = placeholder(`after${index + offset}`);
     return column === mailboxes.createdAt
@@ -112,7 +110,11 @@ function afterKeyValues(shape: ListShape, columns: ReturnType<typeof sortColumns
   });
 }
 
-/** The ids of the page, in order: a plain list reads them along the sort; a search, see searchPageIds. */
+/**
+ * The page's ids and their rank: a plain list reads them along the sort (rank null); a search, see
+ * searchPageIds (rank: how many of the typed words the box holds whole, a word typed twice counted
+ * once: "dupont" ranks Dupont before Dupontel).
+ */
 function pageIds(shape: ListShape) {
   const { columns, descending } = sortColumnsOf(shape.sort);
   const filters = and(
@@ -125,9 +127,9 @@ function pageIds(shape: ListShape) {
   )!;
   const afterKey = shape.hasCursor ? afterKeyValues(shape, columns) : undefined;
   const limit = shape.constantLimit === null ? sql`${placeholder('limit')}` : sql.raw(String(shape.constantLimit));
-  if (shape.isSearch) {
+  if (shape.searchWords !== null) {
     const after = afterKey && { rank: sql`${placeholder('after0')}::integer`, key: afterKey };
-    return searchPageIds({ columns, descending, filters, after, limit });
+    return searchPageIds({ words: shape.searchWords, columns, descending, filters, after, limit });
   }
   const order = sql.join(
     columns.map((column) => sql`${column} ${sql.raw(descending ? 'desc' : 'asc')}`),
@@ -136,14 +138,18 @@ function pageIds(shape: ListShape) {
   const afterInOrder = afterKey
     ? sql`and (${sql.join(columns, sql`, `)}) ${sql.raw(descending ? '<' : '>')} (${sql.join(afterKey, sql`, `)})`
     : sql``;
-  return sql`(select ${mailboxes.id} from ${mailboxes} where ${filters} ${afterInOrder} order by ${order} limit ${limit})`;
+  return sql`(select ${mailboxes.id}, null::integer as rank from ${mailboxes} where ${filters} ${afterInOrder} order by ${order} limit ${limit})`;
 }
 
 function prepareList(db: Database, shape: ListShape, name: string) {
   const { columns, descending } = sortColumnsOf(shape.sort);
   const direction = sql.raw(descending ? 'desc' : 'asc');
+  const pageRank = sql<number | null>`page.rank`;
   const order = sql.join(
-    [...(shape.isSearch ? [sql`${searchRank} desc`] : []), ...columns.map((column) => sql`${column} ${direction}`)],
+    [
+      ...(shape.searchWords === null ? [] : [sql`${pageRank} desc`]),
+      ...columns.map((column) => sql`${column} ${direction}`),
+    ],
     sql`, `,
   );
   // The page's ids first, then their rows and addresses: the join is done for one page, not for every match.
@@ -155,11 +161,11 @@ function prepareList(db: Database, shape: ListShape, name: string) {
       lastNameKey: mailboxes.lastNameKey,
       firstNameKey: mailboxes.firstNameKey,
       createdAt: mailboxes.createdAt,
-      rank: shape.isSearch ? searchRank : sql<null>`null`,
+      rank: pageRank,
     })
-    .from(mailboxes)
+    .from(sql`${pageIds(shape)} page`)
+    .innerJoin(mailboxes, sql`${mailboxes.id} = page.id`)
     .leftJoin(mssanteAddresses, activeAddressJoin)
-    .where(inArray(mailboxes.id, pageIds(shape)))
     .orderBy(order)
     .limit(placeholder('limit'))
     .prepare(name);

@@ -39,7 +39,32 @@ import type { sortColumnsOf } from './mailbox-list.repository';
 export const PROBE = 10;
 export const WALK = 40;
 
+/**
+ * How many words the database will fold the typed text into, guessed by the API so that each kind
+ * of search has a statement of its own: one word reads the tiers and never the several-words top
+ * tier, several words the other way round.
+ * -- why: one statement holding every path cost PostgreSQL its set-up of some sixty plan nodes on
+ * every search, most of them for the paths not taken (perf, bench/RESULTS.md). The guess folds as
+ * the database does where it matters (accents, case, [a-z0-9] runs) and may still differ from it
+ * ("cœur": the database's unaccent gives one word, this guess two): each statement then reads the
+ * matches through the paths both shapes share (every match ranked), so a wrong guess costs time,
+ * never a wrong page.
+ */
+export type TypedWords = 'one' | 'several';
+
+export function typedWordsOf(q: string): TypedWords {
+  const words =
+    q
+      .normalize('NFKD')
+      .replace(/\p{M}/gu, '')
+      .toLowerCase()
+      .match(/[a-z0-9]+/g) ?? [];
+  return words.length > 1 ? 'several' : 'one';
+}
+
 export interface SearchPageParts extends ReturnType<typeof sortColumnsOf> {
+  /** The statement's kind (typedWordsOf). */
+  words: TypedWords;
   /** The list's other conditions (scope, structure, status, type), on `mailboxes`. */
   filters: SQL;
   /** The cursor: its rank and its sort key as placeholders; undefined on the first page. */
@@ -48,40 +73,101 @@ export interface SearchPageParts extends ReturnType<typeof sortColumnsOf> {
   limit: SQL;
 }
 
-export function searchPageIds({ columns, descending, filters, after, limit }: SearchPageParts): SQL {
+/**
+ * The ids of the page with their rank, in no particular order: the caller orders them by rank, then
+ * the requested sort. One statement per kind of search (TypedWords).
+ */
+export function searchPageIds({ words, ...page }: SearchPageParts): SQL {
+  const parts = searchParts(page);
+  return words === 'one' ? oneWordPage(parts) : severalWordsPage(parts);
+}
+
+/** What both kinds of search statement are made of: the sort key, the cursor, the folded query. */
+function searchParts({ columns, descending, filters, after, limit }: Omit<SearchPageParts, 'words'>) {
   const direction = sql.raw(descending ? 'desc' : 'asc');
   const comparison = sql.raw(descending ? '<' : '>');
-  // The sort key on the table (qualified) and on a sub-select's rows (by name); the id is always its last column.
-  const tableKey = sql.join(columns, sql`, `);
+  const keyAfter = (key: SQL) => (after ? sql`(${key}) ${comparison} (${sql.join(after.key, sql`, `)})` : sql`true`);
+  const terms = sql`${mailboxes}.search_terms`;
+  const query = (part: string) => sql`(select ${sql.raw(part)} from search_query)`;
+  const q = sql.placeholder('q');
   const rowKey = sql.join(
     columns.map((column) => sql.identifier(column.name)),
     sql`, `,
   );
-  const tableOrder = sql.join(
-    columns.map((column) => sql`${column} ${direction}`),
-    sql`, `,
-  );
-  const rowOrder = sql.join(
-    columns.map((column) => sql`${sql.identifier(column.name)} ${direction}`),
-    sql`, `,
-  );
-  const keyAfter = (key: SQL) => (after ? sql`(${key}) ${comparison} (${sql.join(after.key, sql`, `)})` : sql`true`);
   const rows = (factor: number) => sql`(${limit}::integer * ${sql.raw(String(factor))})`;
-  const terms = sql`${mailboxes}.search_terms`;
-  const query = (part: string) => sql`(select ${sql.raw(part)} from search_query)`;
+  return {
+    filters,
+    after,
+    limit,
+    keyAfter,
+    terms,
+    query,
+    rows,
+    // The sort key on the table (qualified) and on a sub-select's rows (by name); the id is always its last column.
+    tableKey: sql.join(columns, sql`, `),
+    rowKey,
+    tableOrder: sql.join(
+      columns.map((column) => sql`${column} ${direction}`),
+      sql`, `,
+    ),
+    rowOrder: sql.join(
+      columns.map((column) => sql`${sql.identifier(column.name)} ${direction}`),
+      sql`, `,
+    ),
+    /** How many of the typed words a box holds whole. */
+    rank: sql`balise_search_rank(${terms}, ${query('lexemes')})`,
+    /** Past the cursor in the search's order: a lower rank, or the same rank and further in the sort. */
+    afterRanked: (rankOf: SQL, key: SQL) =>
+      after ? sql`(${rankOf} < ${after.rank} or (${rankOf} = ${after.rank} and ${keyAfter(key)}))` : sql`true`,
+    // The typed text folded once. Materialized, as every CTE here: inlined, the folding functions would
+    // run again for every row that reads them.
+    typed: sql`typed as materialized (
+      select balise_search_query(${q}) as match, balise_search_whole_lexemes(${q}) as lexemes,
+             balise_search_words(${q}) as words
+    )`,
+    // The probe (at most PROBE × L matches, through the GIN index), and its matches ranked.
+    probe: sql`candidates as materialized (
+      select ${terms}, ${sql.join(columns, sql`, `)} from ${mailboxes}
+       where ${filters} and ${terms} @@ ${query('match')} limit ${rows(PROBE)}
+    ),
+    ranked as (select balise_search_rank(search_terms, ${query('lexemes')}) as rank, ${rowKey} from candidates)`,
+    probeCount: sql`(select count(*) from candidates)`,
+    probeRows: rows(PROBE),
+  };
+}
+type SearchParts = ReturnType<typeof searchParts>;
+
+/** The probe's matches ranked and sorted: every match, when the probe read fewer than its bound. */
+function rankedProbe({ rowKey, rowOrder, afterRanked, limit }: SearchParts, gate: SQL): SQL {
+  return sql`(select id, rank from ranked where ${gate} and ${afterRanked(sql`rank`, rowKey)}
+      order by rank desc, ${rowOrder} limit ${limit})`;
+}
+
+/** Every match ranked and sorted, through the GIN index: the path of last resort, slow for common words. */
+function everyMatchRanked(
+  { filters, terms, query, rank, afterRanked, tableKey, tableOrder, limit }: SearchParts,
+  gate: SQL,
+): SQL {
+  return sql`(select ${mailboxes.id}, ${rank} as rank from ${mailboxes}
+      where ${gate} and ${filters} and ${terms} @@ ${query('match')} and ${afterRanked(rank, tableKey)}
+      order by ${rank} desc, ${tableOrder} limit ${limit})`;
+}
+
+/** One typed word: the probe, else the two tiers (the word whole, then only as a prefix) walked or read by GIN. */
+function oneWordPage(parts: SearchParts): SQL {
+  const { filters, after, limit, keyAfter, terms, query, rows, tableKey, tableOrder, rowOrder, probeCount } = parts;
   // A walk pays when a WALK-th of the boxes or more hold the tier's terms: it then fills the page within its bound.
   const walkShare = sql.raw(`${1 / WALK}`);
-  const q = sql.placeholder('q');
-  // What the table's statistics say of a one-word search, so that the probe is skipped when the walks will do.
+  // What the table's statistics say of the word, so that the probe is skipped when the walks will do.
   const frequent = sql`(select whole_share + prefix_share >= ${walkShare} from search_query)`;
   const probeOrStatistics = (statistics: SQL, probed: SQL) =>
     sql`(case when ${frequent} then ${statistics} else ${probed} end)`;
 
   /**
-   * One tier of a one-word search (its boxes match `part` of the folded query), from the cursor's
+   * One tier (its boxes match `part` of the folded query, and all have rank `rank`), from the cursor's
    * key when `fromCursor`: the walk along the sort index when worth it and enough, else the GIN index.
    */
-  const tier = (name: string, part: string, share: string, fromCursor: boolean, gate: SQL) => {
+  const tier = (name: string, part: string, share: string, rank: 0 | 1, fromCursor: boolean, gate: SQL) => {
     const walk = sql.identifier(`walk_${name}`);
     const start = fromCursor ? keyAfter(tableKey) : sql`true`;
     const cte = sql`${walk} as materialized (
@@ -95,7 +181,7 @@ export function searchPageIds({ columns, descending, filters, after, limit }: Se
       )}
         and walked.search_terms @@ ${query(part)}
       order by ${rowOrder} limit ${limit})`;
-    const branch = sql`(select id from (
+    const branch = sql`(select id, ${sql.raw(String(rank))} as rank from (
         (select id from ${walk} where (select count(*) from ${walk}) = ${limit})
         union all
         (select ${mailboxes.id} from ${mailboxes}
@@ -109,37 +195,22 @@ export function searchPageIds({ columns, descending, filters, after, limit }: Se
   const prefixOnly = 'match && !! whole[1]';
   const tiers = after
     ? [
-        tier('whole', whole, 'whole_share', false, sql`${after.rank} > 1`),
-        tier('whole_after', whole, 'whole_share', true, sql`${after.rank} = 1`),
-        tier('prefix', prefixOnly, 'prefix_share', false, sql`${after.rank} >= 1`),
-        tier('prefix_after', prefixOnly, 'prefix_share', true, sql`${after.rank} = 0`),
+        tier('whole', whole, 'whole_share', 1, false, sql`${after.rank} > 1`),
+        tier('whole_after', whole, 'whole_share', 1, true, sql`${after.rank} = 1`),
+        tier('prefix', prefixOnly, 'prefix_share', 0, false, sql`${after.rank} >= 1`),
+        tier('prefix_after', prefixOnly, 'prefix_share', 0, true, sql`${after.rank} = 0`),
       ]
     : [
-        tier('whole', whole, 'whole_share', false, sql`true`),
-        tier('prefix', prefixOnly, 'prefix_share', false, sql`true`),
+        tier('whole', whole, 'whole_share', 1, false, sql`true`),
+        tier('prefix', prefixOnly, 'prefix_share', 0, false, sql`true`),
       ];
+  const oneWord = sql`(select cardinality(whole) = 1 from search_query)`;
 
-  const rank = sql`balise_search_rank(${terms}, ${query('lexemes')})`;
-  const afterRanked = (rankOf: SQL, key: SQL) =>
-    after ? sql`(${rankOf} < ${after.rank} or (${rankOf} = ${after.rank} and ${keyAfter(key)}))` : sql`true`;
-  const probe = rows(PROBE);
-  // Several words: the top tier (every word whole, or all but one and the words joined: a rank of at
-  // least the number of words) read through exact GIN entries. Filled, it is the page (see above).
-  const topRank = sql`(select cardinality(whole) - 1 from search_query)`;
-  const topTier = sql`top_tier as materialized (
-      select ${mailboxes.id} from ${mailboxes}
-       where (select cardinality(whole) > 1 from search_query) and ${after ? sql`${after.rank} >= ${topRank}` : sql`true`}
-         and ${filters} and ${terms} @@ ${query('balise_search_all_but_one(whole)')} and ${afterRanked(rank, tableKey)}
-       order by ${rank} desc, ${tableOrder} limit ${limit})`;
-  const topTierFills = sql`(select count(*) from top_tier) = ${limit}`;
-  // Each CTE materialized: inlined, the folding functions would run again for every row that reads them.
-  return sql`(with typed as materialized (
-      select balise_search_query(${q}) as match, balise_search_whole_lexemes(${q}) as lexemes,
-             balise_search_words(${q}) as words
-    ),
+  return sql`(with ${parts.typed},
     search_query as materialized (
-      -- The whole words as tsqueries, each matching only itself: the tiers and the top tier match with them.
-      select typed.match, typed.lexemes::tsquery[] as whole, typed.lexemes, coalesce(shares.whole_share, 0) as whole_share, coalesce(shares.prefix_share, 0) as prefix_share
+      -- The word whole as a tsquery matching only itself, and the shares of the boxes holding it (search_term_shares).
+      select typed.match, typed.lexemes::tsquery[] as whole, typed.lexemes,
+             coalesce(shares.whole_share, 0) as whole_share, coalesce(shares.prefix_share, 0) as prefix_share
         from typed
         left join lateral (
           select sum(shares.share) filter (where shares.term = typed.words[1]) as whole_share,
@@ -150,36 +221,55 @@ export function searchPageIds({ columns, descending, filters, after, limit }: Se
              and shares.term >= (typed.words[1] collate "C") and shares.term < (typed.words[1] || '~' collate "C")
         ) shares on true
     ),
-    candidates as materialized (
-      select ${terms}, ${tableKey} from ${mailboxes}
-       where ${filters} and ${terms} @@ ${query('match')} limit ${probe}
-    ),
-    ranked as (select balise_search_rank(search_terms, ${query('lexemes')}) as rank, ${rowKey} from candidates),
-    ${topTier},
+    ${parts.probe},
     ${sql.join(
       tiers.map(({ cte }) => cte),
       sql`, `,
     )}
-    select id from (
-      (select id from top_tier where ${topTierFills})
-      union all
-      (select id from ranked where not ${topTierFills}
-          and ${probeOrStatistics(sql`false`, sql`(select count(*) from candidates) < ${probe}`)}
-          and ${afterRanked(sql`rank`, rowKey)}
-        order by rank desc, ${rowOrder} limit ${limit})
-      union all
-      (select id from (${sql.join(
-        tiers.map(({ branch }) => branch),
-        sql` union all `,
-      )}) tiers
-        where (select cardinality(whole) from search_query) = 1
-          and ${probeOrStatistics(sql`true`, sql`(select count(*) from candidates) >= ${probe}`)}
-        limit ${limit})
-      union all
-      (select ${mailboxes.id} from ${mailboxes}
-        where not ${topTierFills}
-          and (case when (select cardinality(whole) from search_query) > 1 then (select count(*) from candidates) >= ${probe} else false end)
-          and ${filters} and ${terms} @@ ${query('match')} and ${afterRanked(rank, tableKey)}
-        order by ${rank} desc, ${tableOrder} limit ${limit})
-    ) page)`;
+    ${rankedProbe(parts, probeOrStatistics(sql`false`, sql`${probeCount} < ${parts.probeRows}`))}
+    union all
+    (select id, rank from (${sql.join(
+      tiers.map(({ branch }) => branch),
+      sql` union all `,
+    )}) tiers
+      where ${oneWord} and ${probeOrStatistics(sql`true`, sql`${probeCount} >= ${parts.probeRows}`)}
+      limit ${limit})
+    union all
+    -- The database folded several words after all (TypedWords): every match ranked.
+    ${everyMatchRanked(parts, sql`(select cardinality(whole) > 1 from search_query) and ${probeCount} >= ${parts.probeRows}`)}
+  )`;
+}
+
+/**
+ * Several typed words: the top tier when it fills the page (boxes holding every word whole, or all
+ * but one and the words joined), else the probe, else every match ranked.
+ */
+function severalWordsPage(parts: SearchParts): SQL {
+  const { filters, after, limit, terms, query, tableKey, tableOrder, afterRanked, probeCount } = parts;
+  // The top tier's boxes rank n - 1 or n (n whole words): n exactly when they hold all of them,
+  // which one match tells, cheaper than counting them (balise_search_rank) on every box of the tier.
+  const topRank = sql`(select cardinality(whole) - 1 from search_query)`;
+  const tierRank = sql`(${topRank} + (${terms} @@ ${query('every')})::integer)`;
+  const topTier = sql`top_tier as materialized (
+      select ${mailboxes.id}, ${tierRank} as rank from ${mailboxes}
+       where (select cardinality(whole) > 1 from search_query) and ${after ? sql`${after.rank} >= ${topRank}` : sql`true`}
+         and ${filters} and ${terms} @@ ${query('balise_search_all_but_one(whole)')} and ${afterRanked(tierRank, tableKey)}
+       order by ${tierRank} desc, ${tableOrder} limit ${limit})`;
+  const topTierFills = sql`(select count(*) from top_tier) = ${limit}`;
+
+  return sql`(with ${parts.typed},
+    search_query as materialized (
+      -- The whole words as tsqueries each matching only itself, and all of them at once (folded words are [a-z0-9]).
+      select typed.match, typed.lexemes::tsquery[] as whole, typed.lexemes,
+             case when cardinality(typed.lexemes) > 1 then array_to_string(typed.lexemes, ' & ')::tsquery end as every
+        from typed
+    ),
+    ${parts.probe},
+    ${topTier}
+    (select id, rank from top_tier where ${topTierFills})
+    union all
+    ${rankedProbe(parts, sql`not ${topTierFills} and ${probeCount} < ${parts.probeRows}`)}
+    union all
+    ${everyMatchRanked(parts, sql`not ${topTierFills} and ${probeCount} >= ${parts.probeRows}`)}
+  )`;
 }
