@@ -253,7 +253,8 @@ function severalWordsPage(parts: SearchParts): SQL {
   const topTier = sql`top_tier as materialized (
       select ${mailboxes.id}, ${tierRank} as rank from ${mailboxes}
        where (select cardinality(whole) > 1 from search_query) and ${after ? sql`${after.rank} >= ${topRank}` : sql`true`}
-         and ${filters} and ${terms} @@ ${query('balise_search_all_but_one(whole)')} and ${afterRanked(tierRank, tableKey)}
+         and ${filters} and (${terms} @@ ${query('every_word')} or ${terms} @@ ${query('joined_and_all_but_one')})
+         and ${afterRanked(tierRank, tableKey)}
        order by ${tierRank} desc, ${tableOrder} limit ${limit})`;
   const topTierFills = sql`(select count(*) from top_tier) = ${limit}`;
 
@@ -261,8 +262,19 @@ function severalWordsPage(parts: SearchParts): SQL {
     search_query as materialized (
       -- The whole words as tsqueries each matching only itself, and all of them at once (folded words are [a-z0-9]).
       select typed.match, typed.lexemes::tsquery[] as whole, typed.lexemes,
-             case when cardinality(typed.lexemes) > 1 then array_to_string(typed.lexemes, ' & ')::tsquery end as every
-        from typed
+             case when cardinality(typed.lexemes) > 1 then array_to_string(typed.lexemes, ' & ')::tsquery end as every,
+             -- The top tier, all the whole words but one (balise_search_all_but_one of the words and the words
+             -- joined), as two queries: every word, or the words joined and all of them but one. Two GIN scans,
+             -- each driven by its own rarest word, cost less than one over the whole disjunction ("dupont
+             -- marie": 0.46 ms against 0.79, EXPLAIN ANALYZE).
+             case when cardinality(typed.words) > 1 then array_to_string(words.distinct_words, ' & ')::tsquery end as every_word,
+             case when cardinality(typed.words) > 1 then
+               case when cardinality(words.distinct_words) = 1 then words.joined::tsquery
+                    else words.joined::tsquery && balise_search_all_but_one(words.distinct_words::tsquery[]) end
+             end as joined_and_all_but_one
+        from typed,
+             lateral (select tsvector_to_array(array_to_tsvector(typed.words)) as distinct_words,
+                             array_to_string(typed.words, '') as joined) words
     ),
     ${parts.probe},
     ${topTier}

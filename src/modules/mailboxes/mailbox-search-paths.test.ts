@@ -32,6 +32,9 @@ beforeAll(async () => {
     });
   }
   for (let i = 0; i < 15; i += 1) boxes.push({ lastName: 'Yvert', firstName: `Xavier${letters[i]!.toLowerCase()}` });
+  // "maud gervais": two boxes hold both words, one the words joined and one of them; all three rank 2.
+  boxes.push({ lastName: 'Gervais', firstName: 'Maud' }, { lastName: 'Gervais', firstName: 'Maud' });
+  boxes.push({ lastName: 'Maudgervais', firstName: 'Maud' });
   // Last in the name order, behind more than WALK × 2 boxes: walked by name, they are not reached.
   for (let i = 0; i < 22; i += 1)
     boxes.push({ lastName: i % 3 ? 'Zorro' : 'Zorrozi', firstName: `Paul${letters[i]!.toLowerCase()}` });
@@ -111,6 +114,16 @@ describe.each([
       expect(all.length).toBeGreaterThanOrEqual(PROBE * ROWS_READ);
       expect(await pageByPage(guessedWrong, sort, 1)).toEqual(all);
       expect((await page(guessedWrong, sort, 200)).items.map((item) => item.id)).toEqual(all);
+    }
+  });
+
+  it('reads into the top tier the boxes holding the words joined and one of them', async () => {
+    // With limit=1 the top tier (three boxes) fills each page; the box named "Maudgervais" comes first
+    // by descending name, so a tier that missed it would show a Gervais first.
+    for (const sort of ['lastName', '-lastName']) {
+      const all = (await page('maud gervais', sort, 200)).items.map((item) => item.id);
+      expect(all.length).toBeGreaterThanOrEqual(3);
+      expect(await pageByPage('maud gervais', sort, 1)).toEqual(all);
     }
   });
 
