@@ -24,13 +24,16 @@ describe('loadConfig', () => {
       PORT: '8080',
       DATABASE_POOL_SIZE: '4',
       DATABASE_CONNECT_TIMEOUT_SECONDS: '7',
+      DATABASE_IDLE_TIMEOUT_SECONDS: '0',
     });
     expect(config.database).toEqual({
       kind: 'postgres',
       url: 'postgres://u@h/db',
       poolSize: 4,
       connectTimeoutSeconds: 7,
+      idleTimeoutSeconds: 0,
     });
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@h/db' }).database).toMatchObject({ idleTimeoutSeconds: 300 });
     expect(config.http.port).toBe(8080);
   });
 
@@ -47,6 +50,7 @@ describe('loadConfig', () => {
     ['BALISE_IMPORT_READER_MEMORY_MB', '16'],
     ['BALISE_IMPORT_READER_IDLE_SECONDS', '0'],
     ['DATABASE_CONNECT_TIMEOUT_SECONDS', '0'],
+    ['DATABASE_IDLE_TIMEOUT_SECONDS', '-1'],
     ['BALISE_JOBS_LEASE_SECONDS', '1'],
     ['BALISE_JOBS_HEARTBEAT_SECONDS', '30'],
   ])('names the bad variable %s', (variable, value) => {

@@ -14,6 +14,7 @@ const EnvironmentSchema = Type.Object({
   DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
   DATABASE_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 200, default: 10 }),
   DATABASE_CONNECT_TIMEOUT_SECONDS: Type.Integer({ minimum: 1, maximum: 300, default: 5 }),
+  DATABASE_IDLE_TIMEOUT_SECONDS: Type.Integer({ minimum: 0, maximum: 86_400, default: 300 }),
   BALISE_DATA_DIR: Type.String({ minLength: 1, default: './data' }),
   BALISE_BOOTSTRAP_API_KEY: Type.Optional(Type.String({ minLength: 24 })),
   BALISE_API_KEY_CACHE_SECONDS: Type.Integer({ minimum: 0, maximum: 300, default: 10 }),
@@ -92,8 +93,11 @@ const EnvironmentSchema = Type.Object({
 type Environment = Static<typeof EnvironmentSchema>;
 
 export type DatabaseConfig =
-  /** `connectTimeoutSeconds`: longest wait for a pooled connection (a new one, or a free one); 503 after it. */
-  | { kind: 'postgres'; url: string; poolSize: number; connectTimeoutSeconds: number }
+  /**
+   * `connectTimeoutSeconds`: longest wait for a pooled connection (a new one, or a free one); 503 after it.
+   * `idleTimeoutSeconds`: how long a pooled connection may stay unused before it is closed (0: never).
+   */
+  | { kind: 'postgres'; url: string; poolSize: number; connectTimeoutSeconds: number; idleTimeoutSeconds: number }
   | { kind: 'pglite'; dataDir: string /* a folder, or 'memory://' for a throwaway database */ };
 
 export interface Config {
@@ -233,6 +237,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
           url: env.DATABASE_URL,
           poolSize: env.DATABASE_POOL_SIZE,
           connectTimeoutSeconds: env.DATABASE_CONNECT_TIMEOUT_SECONDS,
+          idleTimeoutSeconds: env.DATABASE_IDLE_TIMEOUT_SECONDS,
         }
       : { kind: 'pglite', dataDir: env.BALISE_DATA_DIR },
     logLevel: env.LOG_LEVEL,
