@@ -60,7 +60,13 @@ async function seed(url: string, structureId: string, domain: string, boxes: Ben
     await client.query('vacuum analyze');
   });
   // What the periodic job `mailboxes.refresh-search-statistics` does (the bench's server runs no jobs).
-  const handle = await openDatabase({ kind: 'postgres', url, poolSize: 1, connectTimeoutSeconds: 10, idleTimeoutSeconds: 10 });
+  const handle = await openDatabase({
+    kind: 'postgres',
+    url,
+    poolSize: 1,
+    connectTimeoutSeconds: 10,
+    idleTimeoutSeconds: 10,
+  });
   try {
     console.log(`search statistics: ${await refreshSearchTermShares(handle.db)} terms`);
   } finally {

@@ -30,7 +30,13 @@ export async function openTestDatabase(options: { migrationsFolder?: string } = 
   await withAdminClient(serverUrl, (client) => client.query(`create database ${name}`));
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
-  const handle = await openDatabase({ kind: 'postgres', url: url.toString(), poolSize: 10, connectTimeoutSeconds: 5, idleTimeoutSeconds: 10 });
+  const handle = await openDatabase({
+    kind: 'postgres',
+    url: url.toString(),
+    poolSize: 10,
+    connectTimeoutSeconds: 5,
+    idleTimeoutSeconds: 10,
+  });
   await migrateDatabase(handle, options.migrationsFolder);
   return {
     ...handle,

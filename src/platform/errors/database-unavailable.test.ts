@@ -26,7 +26,13 @@ async function listenOnFreePort(server: Server): Promise<number> {
 }
 
 async function appOver(databaseUrl: string): Promise<{ app: FastifyInstance; handle: DatabaseHandle }> {
-  const handle = await openDatabase({ kind: 'postgres', url: databaseUrl, poolSize: 2, connectTimeoutSeconds: 1, idleTimeoutSeconds: 10 });
+  const handle = await openDatabase({
+    kind: 'postgres',
+    url: databaseUrl,
+    poolSize: 2,
+    connectTimeoutSeconds: 1,
+    idleTimeoutSeconds: 10,
+  });
   const config = loadConfig({ LOG_LEVEL: 'silent', BALISE_JOBS_ENABLED: 'false', DATABASE_URL: databaseUrl });
   const app = await buildApp({ config, database: handle, logger: false });
   await app.ready();
