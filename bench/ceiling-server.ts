@@ -9,10 +9,11 @@ import { Pool } from 'pg';
 async function main(): Promise<void> {
   const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
   const app = Fastify();
-  // Rows as wide as the API's: every column a read returns (the search terms are not one).
+  // Rows as wide as the API's: every column a read returns (the search terms and the stored view
+  // of the box are not: the view is those columns again, as the API's list sends them).
   const columns = await pool.query<{ name: string }>(
     `select column_name as name from information_schema.columns
-      where table_name = 'mailboxes' and column_name <> 'search_terms' order by ordinal_position`,
+      where table_name = 'mailboxes' and column_name not in ('search_terms', 'listed_view') order by ordinal_position`,
   );
   const columnList = columns.rows.map(({ name }) => `"${name}"`).join(', ');
   app.get('/health', async () => ({ ok: true }));

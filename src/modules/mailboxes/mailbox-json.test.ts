@@ -1,3 +1,6 @@
+import { sql } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
+import { selectRows } from '../../db/database';
 import { bearer, createTestApp, type TestApp } from '../../../test/harness';
 import {
   assignCorrespondence,
@@ -8,10 +11,13 @@ import {
   reportMailboxActivity,
   uniqueLocalPart,
 } from '../../../test/factories';
+import { mailboxJson } from './mailbox-json';
 
 /**
- * The list and the search write each box's view in SQL (`mailbox-json.ts`), GET writes it from the
- * record (`toMailbox`): a box must read the same either way, whatever its type, status and fields.
+ * The list and the search read each box's view as PostgreSQL wrote it when the box or its address
+ * last changed (`mailbox-json.ts`, migration `mailbox-listed-view`), GET writes it from the record
+ * (`toMailbox`): a box must read the same either way, whatever its type, status and fields, and
+ * after each kind of change.
  */
 let test: TestApp;
 let structureId: string;
@@ -108,5 +114,39 @@ describe('a listed box reads as GET answers it', () => {
     const items = await listed(`q=${encodeURIComponent("o'connor zoe")}`);
     expect(items.map((item) => item.firstName)).toEqual(['Zoë 🩺']);
     await expectAsGetAnswers(items);
+  });
+});
+
+describe('the view kept on the box', () => {
+  it('is written by the function `mailboxJson` renders (a changed map takes a migration)', async () => {
+    const [stored] = await selectRows<{ body: string }>(
+      test.app.db,
+      sql`select prosrc as body from pg_proc where proname = 'balise_mailbox_listed_view'`,
+    );
+    const rendered = new PgDialect().sqlToQuery(mailboxJson);
+    expect(rendered.params).toEqual([]);
+    expect(stored?.body.trim()).toBe(`select ${rendered.sql}`);
+  });
+
+  it('follows the box and its address through their changes', async () => {
+    const box = await createMailbox(test, structureId, 'INT');
+    const asListed = async () => {
+      const items = await listed(`q=${encodeURIComponent(box.email)}`);
+      const item = items.find((candidate) => candidate.id === box.id);
+      const answer = await test.http.get(`/v1/mailboxes/${box.id}`).set(operator()).expect(200);
+      expect(item).toEqual(answer.body);
+      return item!;
+    };
+    await assignCorrespondence(test, box.id, uniqueLocalPart('follow'));
+    expect((await asListed()).correspondence).toMatchObject({ isTest: false });
+    // The box changed, and its address with it (a test account's address is a test address).
+    await test.http
+      .patch(`/v1/mailboxes/${box.id}`)
+      .set(operator())
+      .send({ isTest: true, lastName: 'Suivi' })
+      .expect(200);
+    expect(await asListed()).toMatchObject({ isTest: true, lastName: 'Suivi', correspondence: { isTest: true } });
+    await test.http.delete(`/v1/mailboxes/${box.id}/correspondence`).set(operator()).expect(200);
+    expect((await asListed()).correspondence).toBeNull();
   });
 });

@@ -8,7 +8,9 @@ import { CorrespondenceSchema, MailboxSchema, type Correspondence, type Mailbox 
 
 /**
  * A box's public view (`Mailbox`) written by PostgreSQL as JSON text, for the list and the search:
- * the same view `toMailbox` builds from a record, here built where the rows are.
+ * the same view `toMailbox` builds from a record, here built where the rows are, and kept on each
+ * box (`listedView`) by the triggers of migration `mailbox-listed-view`, whose function's body is
+ * `mailboxJson` below.
  *
  * -- why a second writer of the view: a page of 50 boxes read as rows costs the API process about
  * 1 ms (pg parses 49 columns a row, drizzle maps them, `toMailbox` copies them, the serialiser
@@ -16,8 +18,10 @@ import { CorrespondenceSchema, MailboxSchema, type Correspondence, type Mailbox 
  * PostgreSQL; read as one text per box and sent as it is, a small fraction (bench/RESULTS.md,
  * issue 16). Writes keep `toMailbox`: they hold their record already.
  * The two cannot drift apart unnoticed: the map below is typed against `Mailbox` (a field added to
- * the contract does not compile until it is here), it is written in the contract's own order, and
- * `mailbox-json.test.ts` compares every listed box with what GET answers for it, in every status.
+ * the contract does not compile until it is here), it is written in the contract's own order,
+ * `mailbox-json.test.ts` compares every listed box with what GET answers for it, in every status,
+ * and the database's function with `mailboxJson` (a changed map takes a migration that replaces
+ * the function and rewrites the views).
  * Each value is written as JSON text by the cheapest means exact for its column: a generic
  * `json_build_object` costs PostgreSQL 15 half as much again per row, and writes " : " between
  * each key and value (a tenth more bytes to send).
@@ -98,3 +102,9 @@ function jsonObject<K extends string>(values: Record<K, SQL>, order: readonly st
  * pg hands text over as it is (a `json` value it would parse into objects, which is what this avoids).
  */
 export const mailboxJson = sql<JsonText>`${jsonObject(fields, Object.keys(MailboxSchema.properties))}`;
+
+/**
+ * The view as kept on the box (migration `mailbox-listed-view`; left out of the drizzle schema, like
+ * the search terms, so that no other read carries it).
+ */
+export const listedView = sql<JsonText>`${mailboxes}."listed_view"`;

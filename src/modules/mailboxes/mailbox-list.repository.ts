@@ -1,11 +1,10 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Database } from '../../db/database';
 import { preparedPerHandleAndShape } from '../../db/prepared-statements';
-import { mailboxes, mssanteAddresses } from '../../db/schema';
+import { mailboxes } from '../../db/schema';
 import type { MailboxStatus, MailboxType } from '../../domain/mailbox-vocabulary';
 import type { JsonText } from '../../shared/pagination';
-import { activeAddressJoin } from './mailboxes.repository';
-import { mailboxJson } from './mailbox-json';
+import { listedView } from './mailbox-json';
 import { searchPageIds, typedWordsOf, type TypedWords } from './mailbox-search-page';
 import type { MailboxSort } from './mailboxes.schemas';
 
@@ -152,10 +151,10 @@ function prepareList(db: Database, shape: ListShape, name: string) {
     ],
     sql`, `,
   );
-  // The page's ids first, then their rows and addresses: the join is done for one page, not for every match.
+  // The page's ids first, then their boxes' views: read for one page, not for every match.
   return db
     .select({
-      view: mailboxJson,
+      view: listedView,
       id: mailboxes.id,
       emailKey: mailboxes.emailKey,
       lastNameKey: mailboxes.lastNameKey,
@@ -165,7 +164,6 @@ function prepareList(db: Database, shape: ListShape, name: string) {
     })
     .from(sql`${pageIds(shape)} page`)
     .innerJoin(mailboxes, sql`${mailboxes.id} = page.id`)
-    .leftJoin(mssanteAddresses, activeAddressJoin)
     .orderBy(order)
     .limit(placeholder('limit'))
     .prepare(name);
