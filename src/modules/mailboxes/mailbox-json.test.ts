@@ -118,14 +118,16 @@ describe('a listed box reads as GET answers it', () => {
 });
 
 describe('the view kept on the box', () => {
-  it('is written by the function `mailboxJson` renders (a changed map takes a migration)', async () => {
-    const [stored] = await selectRows<{ body: string }>(
+  it('is written by the trigger as `mailboxJson` renders it (a changed map takes a migration)', async () => {
+    const [trigger] = await selectRows<{ body: string }>(
       test.app.db,
-      sql`select prosrc as body from pg_proc where proname = 'balise_mailbox_listed_view'`,
+      sql`select prosrc as body from pg_proc where proname = 'balise_mailboxes_listed_view_trigger'`,
     );
     const rendered = new PgDialect().sqlToQuery(mailboxJson);
     expect(rendered.params).toEqual([]);
-    expect(stored?.body.trim()).toBe(`select ${rendered.sql}`);
+    // The trigger reads the box's columns from `new` and its active address's from `active`.
+    const view = rendered.sql.replaceAll('"mailboxes".', 'new.').replaceAll('"mssante_addresses".', 'active.');
+    expect(trigger?.body).toContain(`new.listed_view := ${view};`);
   });
 
   it('follows the box and its address through their changes', async () => {

@@ -9,7 +9,7 @@ import { CorrespondenceSchema, MailboxSchema, type Correspondence, type Mailbox 
 /**
  * A box's public view (`Mailbox`) written by PostgreSQL as JSON text, for the list and the search:
  * the same view `toMailbox` builds from a record, here built where the rows are, and kept on each
- * box (`listedView`) by the triggers of migration `mailbox-listed-view`, whose function's body is
+ * box (`listedView`) by the trigger of migration `mailbox-listed-view`, which writes
  * `mailboxJson` below.
  *
  * -- why a second writer of the view: a page of 50 boxes read as rows costs the API process about
@@ -20,7 +20,7 @@ import { CorrespondenceSchema, MailboxSchema, type Correspondence, type Mailbox 
  * The two cannot drift apart unnoticed: the map below is typed against `Mailbox` (a field added to
  * the contract does not compile until it is here), it is written in the contract's own order,
  * `mailbox-json.test.ts` compares every listed box with what GET answers for it, in every status,
- * and the database's function with `mailboxJson` (a changed map takes a migration that replaces
+ * and the database's trigger with `mailboxJson` (a changed map takes a migration that replaces
  * the function and rewrites the views).
  * Each value is written as JSON text by the cheapest means exact for its column: a generic
  * `json_build_object` costs PostgreSQL 15 half as much again per row, and writes " : " between
