@@ -95,6 +95,8 @@ function searchParts({ columns, descending, filters, after, limit }: Omit<Search
     sql`, `,
   );
   const rows = (factor: number) => sql`(${limit}::integer * ${sql.raw(String(factor))})`;
+  // The sort key on the table (qualified) and on a sub-select's rows (by name); the id is always its last column.
+  const tableKey = sql.join(columns, sql`, `);
   return {
     filters,
     after,
@@ -103,8 +105,7 @@ function searchParts({ columns, descending, filters, after, limit }: Omit<Search
     terms,
     query,
     rows,
-    // The sort key on the table (qualified) and on a sub-select's rows (by name); the id is always its last column.
-    tableKey: sql.join(columns, sql`, `),
+    tableKey,
     rowKey,
     tableOrder: sql.join(
       columns.map((column) => sql`${column} ${direction}`),
@@ -127,7 +128,7 @@ function searchParts({ columns, descending, filters, after, limit }: Omit<Search
     )`,
     // The probe (at most PROBE × L matches, through the GIN index), and its matches ranked.
     probe: sql`candidates as materialized (
-      select ${terms}, ${sql.join(columns, sql`, `)} from ${mailboxes}
+      select ${terms}, ${tableKey} from ${mailboxes}
        where ${filters} and ${terms} @@ ${query('match')} limit ${rows(PROBE)}
     ),
     ranked as (select balise_search_rank(search_terms, ${query('lexemes')}) as rank, ${rowKey} from candidates)`,
