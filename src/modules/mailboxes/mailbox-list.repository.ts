@@ -90,12 +90,6 @@ function shapeOf(filters: MailboxListFilters): ListShape {
 
 const placeholder = (name: string) => sql.placeholder(name);
 
-/**
- * The search terms of a box, kept by the database itself (migration `mailbox-search-terms`:
- * triggers on the box and its MSSanté address) and left out of the drizzle schema so that no read
- * carries them. The functions are that migration's too: one folding of text for boxes and queries.
- */
-
 /** The cursor's sort key as placeholders (a search's after its rank, one place further). */
 function afterKeyValues(shape: ListShape, columns: ReturnType<typeof sortColumnsOf>['columns']) {
   const offset = shape.searchWords === null ? 0 : 1;

@@ -87,6 +87,9 @@ function searchParts({ columns, descending, filters, after, limit }: Omit<Search
   const direction = sql.raw(descending ? 'desc' : 'asc');
   const comparison = sql.raw(descending ? '<' : '>');
   const keyAfter = (key: SQL) => (after ? sql`(${key}) ${comparison} (${sql.join(after.key, sql`, `)})` : sql`true`);
+  // The box's search terms, kept by the database itself (migration `mailbox-search-terms`: triggers on
+  // the box and its MSSanté address) and left out of the drizzle schema so that no read carries them.
+  // The folding functions are that migration's too: one folding of text for boxes and queries.
   const terms = sql`${mailboxes}.search_terms`;
   const query = (part: string) => sql`(select ${sql.raw(part)} from search_query)`;
   const q = sql.placeholder('q');
