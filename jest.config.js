@@ -26,8 +26,8 @@ module.exports = {
   // Each test file builds its own app over its own database; PGlite start-up and
   // migrations take a moment, more so on a loaded CI machine.
   testTimeout: 30000,
-  // The embedded backend is migrated once per run; each test file loads that database (test/migrated-pglite.ts).
-  globalSetup: '<rootDir>/test/migrated-pglite.ts',
+  // The database is migrated once per run; each test file starts from a copy of it (test/migrated-database.ts).
+  globalSetup: '<rootDir>/test/migrated-database.ts',
   globalTeardown: '<rootDir>/test/global-teardown.ts',
   maxWorkers: process.env.JEST_MAX_WORKERS ?? '50%',
   // A worker that ran many files holds a heap past a gigabyte (each file's PGlite and app), and a

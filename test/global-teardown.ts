@@ -1,3 +1,3 @@
-import { removeMigratedPglite } from './migrated-pglite';
+import { removeRunDatabases } from './migrated-database';
 
-export default removeMigratedPglite;
+export default removeRunDatabases;

@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { Client } from 'pg';
 import supertest from 'supertest';
 import { buildApp } from '../src/app';
 import { loadConfig } from '../src/config/config';
 import { readFileSync } from 'node:fs';
 import { migrateDatabase, openDatabase, openEmbeddedDatabase, type DatabaseHandle } from '../src/db/database';
-import { MIGRATED_PGLITE_VARIABLE } from './migrated-pglite';
+import { databaseUrl, RUN_DATABASES, withAdminClient } from './migrated-database';
 import type { JobRunnerOptions } from '../src/platform/jobs/job-runner';
 import type { Clock } from '../src/shared/clock';
 import { contractMismatches } from './contract-check';
@@ -14,30 +13,34 @@ import { contractMismatches } from './contract-check';
 /**
  * Every test file runs over a database of its own with the real migrations: an in-memory PGlite
  * by default, or a fresh database on the PostgreSQL server named by DATABASE_URL (CI runs both).
+ * Each starts as a copy of the run's migrated database (test/migrated-database.ts), unless the test
+ * brings migrations of its own.
  */
 export async function openTestDatabase(options: { migrationsFolder?: string } = {}): Promise<DatabaseHandle> {
+  const ownMigrations = options.migrationsFolder !== undefined;
   const serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) {
-    // The run's migrated database (test/migrated-pglite.ts), unless the test brings migrations of its own.
-    const migrated = process.env[MIGRATED_PGLITE_VARIABLE];
-    if (migrated !== undefined && options.migrationsFolder === undefined)
-      return openEmbeddedDatabase('memory://', new Blob([readFileSync(migrated)]));
-    const handle = await openEmbeddedDatabase('memory://');
-    await migrateDatabase(handle, options.migrationsFolder);
+    const dump = process.env[ownMigrations ? RUN_DATABASES.emptyPglite : RUN_DATABASES.migratedPglite];
+    const handle = await openEmbeddedDatabase(
+      'memory://',
+      dump === undefined ? undefined : new Blob([readFileSync(dump)]),
+    );
+    if (ownMigrations || dump === undefined) await migrateDatabase(handle, options.migrationsFolder);
     return handle;
   }
+  const template = ownMigrations ? undefined : process.env[RUN_DATABASES.migratedTemplate];
   const name = `balise_test_${Date.now()}_${randomBytes(4).toString('hex')}`;
-  await withAdminClient(serverUrl, (client) => client.query(`create database ${name}`));
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
+  await withAdminClient(serverUrl, (client) =>
+    client.query(`create database ${name}${template === undefined ? '' : ` template ${template}`}`),
+  );
   const handle = await openDatabase({
     kind: 'postgres',
-    url: url.toString(),
+    url: databaseUrl(serverUrl, name),
     poolSize: 10,
     connectTimeoutSeconds: 5,
     idleTimeoutSeconds: 10,
   });
-  await migrateDatabase(handle, options.migrationsFolder);
+  if (template === undefined) await migrateDatabase(handle, options.migrationsFolder);
   return {
     ...handle,
     close: async () => {
@@ -45,16 +48,6 @@ export async function openTestDatabase(options: { migrationsFolder?: string } = 
       await withAdminClient(serverUrl, (client) => client.query(`drop database if exists ${name} with (force)`));
     },
   };
-}
-
-async function withAdminClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
 }
 
 export interface TestApp {
