@@ -1,3 +1,4 @@
+import { LOADUSER_TEST_HEADERS } from './loaduser-test-headers';
 import { randomBytes } from 'node:crypto';
 import type { TestApp } from './harness';
 import { bearer } from './harness';
@@ -124,44 +125,6 @@ export async function reportMailboxActivity(test: TestApp, mailboxId: string, at
   if (response.status !== 204)
     throw new Error(`reportMailboxActivity: ${response.status} ${JSON.stringify(response.body)}`);
 }
-
-/** The headers of loaduser template version 2 (columns A to AH), as the template writes them. */
-export const LOADUSER_TEST_HEADERS = [
-  'Adresse mail',
-  'Nom',
-  'Prénom',
-  'RPPS',
-  'Adresse',
-  'Raison sociale',
-  'Service',
-  'Code postal',
-  'Ville',
-  'Téléphone',
-  'Civilité',
-  'ADELI',
-  'Profession',
-  'Catégorie professionnelle',
-  'Savoir-faire',
-  'Date de péremption',
-  'Compte de test',
-  'Visible annuaire',
-  'Type de BAL',
-  'Description',
-  'Responsable nom',
-  'Responsable prénom',
-  'Responsable profession',
-  'Responsable RPPS',
-  'Responsable ADELI',
-  'Dématérialisation',
-  'Téléphone BAL',
-  'Délégués',
-  'MSSanté adresse',
-  'Domaine MSSanté',
-  'Statut',
-  'Dernière activité',
-  'Identifiant',
-  'Comptes de connexion',
-];
 
 /** A loaduser CSV (`;`, UTF-8) from rows given by column letter, e.g. `{ A: 'x@y.fr', S: 'PER' }`. */
 export function loaduserCsv(rows: Record<string, string>[]): Buffer {

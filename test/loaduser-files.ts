@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import { LOADUSER_TEST_HEADERS } from './factories';
+import { LOADUSER_TEST_HEADERS } from './loaduser-test-headers';
 
 export type LoaduserTestFormat = 'csv' | 'xlsx';
 

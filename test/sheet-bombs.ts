@@ -1,5 +1,5 @@
 import { constants, deflateRawSync } from 'node:zlib';
-import { LOADUSER_TEST_HEADERS } from './factories';
+import { LOADUSER_TEST_HEADERS } from './loaduser-test-headers';
 import { zipContainer } from './zip-container';
 
 /**

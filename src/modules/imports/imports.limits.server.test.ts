@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { openTestDatabase } from '../../../test/harness';
-import { LOADUSER_TEST_HEADERS, uniqueDomain, validFiness } from '../../../test/factories';
+import { uniqueDomain, validFiness } from '../../../test/factories';
+import { LOADUSER_TEST_HEADERS } from '../../../test/loaduser-test-headers';
 import { manyRowsWorkbook, sharedStringsBomb, unpackedSizeBomb } from '../../../test/sheet-bombs';
 import { startServerProcess, type ServerProcess } from '../../../test/server-process';
 import type { DatabaseHandle } from '../../db/database';

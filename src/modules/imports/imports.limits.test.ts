@@ -1,12 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { bearer, createTestApp, type TestApp } from '../../../test/harness';
-import {
-  createStructure,
-  importRows,
-  LOADUSER_TEST_HEADERS,
-  uniqueDomain,
-  uploadImport,
-} from '../../../test/factories';
+import { createStructure, importRows, uniqueDomain, uploadImport } from '../../../test/factories';
+import { LOADUSER_TEST_HEADERS } from '../../../test/loaduser-test-headers';
 import { manyRowsWorkbook, sharedStringsBomb, unpackedSizeBomb, wideRowWorkbook } from '../../../test/sheet-bombs';
 
 /**

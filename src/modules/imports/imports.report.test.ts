@@ -4,7 +4,6 @@ import { bearer, createTestApp, type TestApp } from '../../../test/harness';
 import { bytesOf, downloadFile } from '../../../test/downloads';
 import {
   createStructure,
-  LOADUSER_TEST_HEADERS,
   loaduserCsv,
   runImport,
   uniqueDomain,
@@ -12,6 +11,7 @@ import {
   uploadImport,
   validRpps,
 } from '../../../test/factories';
+import { LOADUSER_TEST_HEADERS } from '../../../test/loaduser-test-headers';
 
 let test: TestApp;
 let structureId: string;

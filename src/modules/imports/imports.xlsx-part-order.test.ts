@@ -1,13 +1,7 @@
 import { createTestApp, type TestApp } from '../../../test/harness';
 import { excelWorkbook, type WorkbookCell } from '../../../test/excel-workbooks';
-import {
-  createStructure,
-  importRows,
-  LOADUSER_TEST_HEADERS,
-  runImport,
-  uniqueDomain,
-  validRpps,
-} from '../../../test/factories';
+import { createStructure, importRows, runImport, uniqueDomain, validRpps } from '../../../test/factories';
+import { LOADUSER_TEST_HEADERS } from '../../../test/loaduser-test-headers';
 
 let test: TestApp;
 let structureId: string;

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LOADUSER_TEST_HEADERS } from '../../../test/factories';
+import { LOADUSER_TEST_HEADERS } from '../../../test/loaduser-test-headers';
 import {
   buildZip,
   HEADER_ROW,

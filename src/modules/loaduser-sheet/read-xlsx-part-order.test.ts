@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { excelWorkbook, type PartOrder, type SizesIn, type WorkbookCell } from '../../../test/excel-workbooks';
-import { LOADUSER_TEST_HEADERS } from '../../../test/factories';
+import { LOADUSER_TEST_HEADERS } from '../../../test/loaduser-test-headers';
 import { readLoaduserSheet } from './read-loaduser-sheet';
 import type { RawSheetRow } from './sheet-row';
 
