@@ -1,6 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -9,8 +8,9 @@ import { SERVER_ENVIRONMENT, SERVER_NODE_FLAGS } from '../src/platform/heap-tuni
 
 /**
  * The real server (`node dist/server.js`, started as `npm start` starts it) in a process of its
- * own, for the tests that are about the process itself: that it stays up, and how much memory
- * it takes. Tests that are about the API build the app in their own process (harness.ts).
+ * own, for the tests that are about the process itself: that it stays up (how much memory it
+ * takes is measured by bench/). Tests that are about the API build the app in their own process
+ * (harness.ts).
  */
 export interface ServerProcess {
   readonly http: ReturnType<typeof supertest>;
@@ -18,8 +18,6 @@ export interface ServerProcess {
   readonly child: ChildProcess;
   /** Everything the process printed so far. */
   output(): string;
-  /** The process's peak resident memory so far, start-up included (VmHWM). */
-  peakRssMegabytes(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -99,11 +97,6 @@ export async function startServerProcess(
     operatorKey,
     child,
     output: () => output,
-    peakRssMegabytes: async () => {
-      const status = await readFile(`/proc/${child.pid}/status`, 'utf8');
-      const kilobytes = Number(/^VmHWM:\s+(\d+) kB$/m.exec(status)?.[1]);
-      return Math.round(kilobytes / 1024);
-    },
     stop: async () => {
       if (child.exitCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));

@@ -1,4 +1,3 @@
-import { performance } from 'node:perf_hooks';
 import { openTestDatabase } from '../../../test/harness';
 import { uniqueDomain, validFiness } from '../../../test/factories';
 import { LOADUSER_TEST_HEADERS } from '../../../test/loaduser-test-headers';
@@ -9,8 +8,9 @@ import type { DatabaseHandle } from '../../db/database';
 /**
  * The hostile uploads as they were first found, sent to the real server process (`node
  * dist/server.js`, with the limits it ships with) one after the other: it stays up, answers
- * liveness within a second throughout, ends each import `failed` with its limit's code, and never
- * holds more than 500 MB resident (its VmHWM, start-up included).
+ * liveness throughout, and ends each import `failed` with its limit's code. How fast liveness
+ * answers (within a second) and how much memory the process holds (under 500 MB) are measured by
+ * `bench/hostile-imports.bench.ts`, each file on a fresh process next to its idle ceiling.
  *
  * On PostgreSQL only: with embedded PGlite the database lives in the server's own process, and
  * its WebAssembly heap alone is 600–850 MB before any upload, so the process's total says nothing
@@ -18,7 +18,6 @@ import type { DatabaseHandle } from '../../db/database';
  * import adds to its process.
  */
 const describeOnPostgres = process.env.DATABASE_URL ? describe : describe.skip;
-const MEMORY_CEILING_MEGABYTES = 500;
 const csvHeader = LOADUSER_TEST_HEADERS.join(';');
 
 /** The findings' files: what each is, its bytes, and the code its import must fail with. */
@@ -85,29 +84,24 @@ describeOnPostgres("the server process under the findings' hostile uploads", () 
   }, 60_000);
 
   it.each(HOSTILE_UPLOADS)(
-    '$what: the import fails with $code, liveness answers, the process stays under 500 MB',
+    '$what: the import fails with $code, liveness answers, the process stays up',
     async ({ fileName, build, code }) => {
       const upload = await server.http
         .post(`/v1/structures/${structureId}/imports`)
         .set(auth)
         .attach('file', build(), fileName)
         .expect(202);
-      let slowestLivenessMs = 0;
       let record: { status: string; error: { code: string } | null } = { status: 'queued', error: null };
       for (
         const deadline = Date.now() + 150_000;
         record.status !== 'failed' && record.status !== 'succeeded' && Date.now() < deadline;
       ) {
-        const started = performance.now();
         await server.http.get('/health/live').expect(200);
-        slowestLivenessMs = Math.max(slowestLivenessMs, performance.now() - started);
         record = (await server.http.get(`/v1/imports/${upload.body.id}`).set(auth).expect(200)).body;
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
       expect(record).toMatchObject({ status: 'failed', error: { code } });
-      expect(slowestLivenessMs).toBeLessThan(1000);
       expect(server.child.exitCode).toBeNull();
-      expect(await server.peakRssMegabytes()).toBeLessThan(MEMORY_CEILING_MEGABYTES);
     },
     180_000,
   );
