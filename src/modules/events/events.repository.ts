@@ -18,7 +18,8 @@ export interface FeedFilters {
   structureId: string | undefined;
   /** undefined: every structure (operators). */
   visibleStructureIds: readonly string[] | undefined;
-  limit: number;
+  /** How many rows to read: a page that tells whether another follows asks for one more than it shows. */
+  rows: number;
 }
 
 /**
@@ -49,7 +50,7 @@ export function selectFeed(executor: Executor, filters: FeedFilters): Promise<Ev
     .from(events)
     .where(and(...conditions))
     .orderBy(asc(events.transactionId), asc(events.sequence))
-    .limit(filters.limit + 1);
+    .limit(filters.rows);
 }
 
 /** Deletes up to `batchSize` events older than `cutoff`; answers how many went. */

@@ -70,7 +70,7 @@ export async function readFeedBatch(
     types: [],
     structureId: undefined,
     visibleStructureIds: undefined,
-    limit: limit - 1, // selectFeed reads one more than its limit
+    rows: limit,
   });
   const lastRow = rows.at(-1);
   return {
@@ -86,7 +86,7 @@ export async function readEventFeed(executor: Executor, caller: Caller, query: E
     types: typesOf(query.type),
     structureId: query.structureId,
     visibleStructureIds: visibleStructureIds(caller),
-    limit: query.limit,
+    rows: query.limit + 1,
   });
   const hasMore = rows.length > query.limit;
   const items = rows.slice(0, query.limit).map(toEvent);
