@@ -1,6 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { LOADUSER_TEST_HEADERS } from '../test/loaduser-test-headers';
-import { manyRowsWorkbook, sharedStringsBomb, unpackedSizeBomb } from '../test/sheet-bombs';
+import { HOSTILE_UPLOADS } from '../test/sheet-bombs';
 import {
   createBenchDatabase,
   machineLine,
@@ -28,7 +27,6 @@ const KEY = 'blk_bench_operator_key_hostile_0123456789';
 const LIVENESS_TARGET_MS = 1000;
 const MEMORY_TARGET_MB = 500;
 const IDLE_MS = 1000;
-const csvHeader = LOADUSER_TEST_HEADERS.join(';');
 /** The job runner on, as in production (imports are jobs); periodic work that is not what is measured, off. */
 const RUNNING_IMPORTS = {
   BALISE_JOBS_ENABLED: 'true',
@@ -36,45 +34,6 @@ const RUNNING_IMPORTS = {
   BALISE_LIFECYCLE_SCHEDULE_ENABLED: 'false',
   BALISE_DIRECTORY_REFRESH_MINUTES: '0',
 };
-
-const HOSTILE_UPLOADS: { what: string; fileName: string; build: () => Buffer; code: string }[] = [
-  {
-    what: '16 MB XLSX, 6,000,000 shared strings of 1,000 characters (6 GB)',
-    fileName: 'bomb.xlsx',
-    build: () => sharedStringsBomb(6_000_000, 1000),
-    code: 'SHARED_STRINGS_TOO_LONG',
-  },
-  {
-    what: '4 MB XLSX, 100,000,000 one-character shared strings',
-    fileName: 'tiny.xlsx',
-    build: () => sharedStringsBomb(100_000_000, 1),
-    code: 'TOO_MANY_SHARED_STRINGS',
-  },
-  {
-    what: 'XLSX with a part that unpacks to 6 GB',
-    fileName: 'unpacked.xlsx',
-    build: () => unpackedSizeBomb(6000),
-    code: 'FILE_TOO_LARGE_UNPACKED',
-  },
-  {
-    what: 'CSV with a row of 20,000,000 commas',
-    fileName: 'commas.csv',
-    build: () => Buffer.from(`${csvHeader}\r\n${','.repeat(20_000_000)}\r\n`),
-    code: 'CELL_TOO_LONG',
-  },
-  {
-    what: 'CSV with a quoted field of 45 MB',
-    fileName: 'field.csv',
-    build: () => Buffer.from(`${csvHeader}\r\n"a@b.fr";"${'x'.repeat(45_000_000)}"\r\n`),
-    code: 'CELL_TOO_LONG',
-  },
-  {
-    what: 'XLSX of 5,000,000 one-cell rows',
-    fileName: 'rows.xlsx',
-    build: () => manyRowsWorkbook(5_000_000),
-    code: 'TOO_MANY_ROWS',
-  },
-];
 
 interface ImportRecord {
   status: string;

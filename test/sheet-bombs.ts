@@ -173,3 +173,48 @@ export function wideRowWorkbook(columns: number): Buffer {
     },
   ]);
 }
+
+/**
+ * The hostile uploads as they were first found: what each is, how to build its
+ * bytes, and the code its import must fail with under the limits the server ships with. Sent to a
+ * real server process by `imports.limits.server.test.ts` (the outcome) and `bench:hostile` (its
+ * liveness and memory, next to an idle ceiling).
+ */
+export const HOSTILE_UPLOADS: readonly { what: string; fileName: string; build: () => Buffer; code: string }[] = [
+  {
+    what: '16 MB XLSX, 6,000,000 shared strings of 1,000 characters (6 GB)',
+    fileName: 'bomb.xlsx',
+    build: () => sharedStringsBomb(6_000_000, 1000),
+    code: 'SHARED_STRINGS_TOO_LONG',
+  },
+  {
+    what: '4 MB XLSX, 100,000,000 one-character shared strings',
+    fileName: 'tiny.xlsx',
+    build: () => sharedStringsBomb(100_000_000, 1),
+    code: 'TOO_MANY_SHARED_STRINGS',
+  },
+  {
+    what: 'XLSX with a part that unpacks to 6 GB',
+    fileName: 'unpacked.xlsx',
+    build: () => unpackedSizeBomb(6000),
+    code: 'FILE_TOO_LARGE_UNPACKED',
+  },
+  {
+    what: 'CSV with a row of 20,000,000 commas',
+    fileName: 'commas.csv',
+    build: () => Buffer.from(`${LOADUSER_TEST_HEADERS.join(';')}\r\n${','.repeat(20_000_000)}\r\n`),
+    code: 'CELL_TOO_LONG',
+  },
+  {
+    what: 'CSV with a quoted field of 45 MB',
+    fileName: 'field.csv',
+    build: () => Buffer.from(`${LOADUSER_TEST_HEADERS.join(';')}\r\n"a@b.fr";"${'x'.repeat(45_000_000)}"\r\n`),
+    code: 'CELL_TOO_LONG',
+  },
+  {
+    what: 'XLSX of 5,000,000 one-cell rows',
+    fileName: 'rows.xlsx',
+    build: () => manyRowsWorkbook(5_000_000),
+    code: 'TOO_MANY_ROWS',
+  },
+];

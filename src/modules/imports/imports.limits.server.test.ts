@@ -1,7 +1,6 @@
 import { openTestDatabase } from '../../../test/harness';
 import { uniqueDomain, validFiness } from '../../../test/factories';
-import { LOADUSER_TEST_HEADERS } from '../../../test/loaduser-test-headers';
-import { manyRowsWorkbook, sharedStringsBomb, unpackedSizeBomb } from '../../../test/sheet-bombs';
+import { HOSTILE_UPLOADS } from '../../../test/sheet-bombs';
 import { startServerProcess, type ServerProcess } from '../../../test/server-process';
 import type { DatabaseHandle } from '../../db/database';
 
@@ -12,53 +11,11 @@ import type { DatabaseHandle } from '../../db/database';
  * answers (within a second) and how much memory the process holds (under 500 MB) are measured by
  * `bench/hostile-imports.bench.ts`, each file on a fresh process next to its idle ceiling.
  *
- * On PostgreSQL only: with embedded PGlite the database lives in the server's own process, and
- * its WebAssembly heap alone is 600–850 MB before any upload, so the process's total says nothing
- * of the import. `imports.limits.test.ts` runs the same bombs on both backends and bounds what one
- * import adds to its process.
+ * On PostgreSQL only, as the bench: `imports.limits.test.ts` runs the same bombs on both backends
+ * in the test's own process, and a server process over embedded PGlite carries its database's
+ * WebAssembly heap (600–850 MB before any upload) besides the import.
  */
 const describeOnPostgres = process.env.DATABASE_URL ? describe : describe.skip;
-const csvHeader = LOADUSER_TEST_HEADERS.join(';');
-
-/** The findings' files: what each is, its bytes, and the code its import must fail with. */
-const HOSTILE_UPLOADS: { what: string; fileName: string; build: () => Buffer; code: string }[] = [
-  {
-    what: '16 MB XLSX, 6,000,000 shared strings of 1,000 characters (6 GB)',
-    fileName: 'bomb.xlsx',
-    build: () => sharedStringsBomb(6_000_000, 1000),
-    code: 'SHARED_STRINGS_TOO_LONG',
-  },
-  {
-    what: '4 MB XLSX, 100,000,000 one-character shared strings',
-    fileName: 'tiny.xlsx',
-    build: () => sharedStringsBomb(100_000_000, 1),
-    code: 'TOO_MANY_SHARED_STRINGS',
-  },
-  {
-    what: 'XLSX with a part that unpacks to 6 GB',
-    fileName: 'unpacked.xlsx',
-    build: () => unpackedSizeBomb(6000),
-    code: 'FILE_TOO_LARGE_UNPACKED',
-  },
-  {
-    what: 'CSV with a row of 20,000,000 commas',
-    fileName: 'commas.csv',
-    build: () => Buffer.from(`${csvHeader}\r\n${','.repeat(20_000_000)}\r\n`),
-    code: 'CELL_TOO_LONG',
-  },
-  {
-    what: 'CSV with a quoted field of 45 MB',
-    fileName: 'field.csv',
-    build: () => Buffer.from(`${csvHeader}\r\n"a@b.fr";"${'x'.repeat(45_000_000)}"\r\n`),
-    code: 'CELL_TOO_LONG',
-  },
-  {
-    what: 'XLSX of 5,000,000 one-cell rows',
-    fileName: 'rows.xlsx',
-    build: () => manyRowsWorkbook(5_000_000),
-    code: 'TOO_MANY_ROWS',
-  },
-];
 
 let database: DatabaseHandle;
 let server: ServerProcess;
