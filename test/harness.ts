@@ -20,15 +20,12 @@ export async function openTestDatabase(options: { migrationsFolder?: string } = 
   const ownMigrations = options.migrationsFolder !== undefined;
   const serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) {
-    const dump = process.env[ownMigrations ? RUN_DATABASES.emptyPglite : RUN_DATABASES.migratedPglite];
-    const handle = await openEmbeddedDatabase(
-      'memory://',
-      dump === undefined ? undefined : new Blob([readFileSync(dump)]),
-    );
-    if (ownMigrations || dump === undefined) await migrateDatabase(handle, options.migrationsFolder);
+    const dump = runDatabase(ownMigrations ? RUN_DATABASES.emptyPglite : RUN_DATABASES.migratedPglite);
+    const handle = await openEmbeddedDatabase('memory://', new Blob([readFileSync(dump)]));
+    if (ownMigrations) await migrateDatabase(handle, options.migrationsFolder);
     return handle;
   }
-  const template = ownMigrations ? undefined : process.env[RUN_DATABASES.migratedTemplate];
+  const template = ownMigrations ? undefined : runDatabase(RUN_DATABASES.migratedTemplate);
   const name = `balise_test_${Date.now()}_${randomBytes(4).toString('hex')}`;
   await withAdminClient(serverUrl, (client) =>
     client.query(`create database ${name}${template === undefined ? '' : ` template ${template}`}`),
@@ -40,7 +37,7 @@ export async function openTestDatabase(options: { migrationsFolder?: string } = 
     connectTimeoutSeconds: 5,
     idleTimeoutSeconds: 10,
   });
-  if (template === undefined) await migrateDatabase(handle, options.migrationsFolder);
+  if (ownMigrations) await migrateDatabase(handle, options.migrationsFolder);
   return {
     ...handle,
     close: async () => {
@@ -48,6 +45,14 @@ export async function openTestDatabase(options: { migrationsFolder?: string } = 
       await withAdminClient(serverUrl, (client) => client.query(`drop database if exists ${name} with (force)`));
     },
   };
+}
+
+/** What Jest's global setup made for this run (test/migrated-database.ts), which every test file starts from. */
+function runDatabase(variable: (typeof RUN_DATABASES)[keyof typeof RUN_DATABASES]): string {
+  const value = process.env[variable];
+  if (value === undefined)
+    throw new Error(`${variable} is not set: run the tests through jest.config.js's global setup`);
+  return value;
 }
 
 export interface TestApp {
