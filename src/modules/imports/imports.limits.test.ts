@@ -36,19 +36,15 @@ interface ImportUnderLoad {
     progress: { rowsRead: number };
   };
   id: string;
-  /** How many times `GET /health/live` answered while the import ran. */
-  livenessChecks: number;
 }
 
-/** Uploads a file, then runs its import while polling liveness. */
+/** Uploads a file, then runs its import while liveness is polled, each answer required to be 200. */
 async function importUnderWatch(file: Buffer, fileName: string): Promise<ImportUnderLoad> {
   const upload = await uploadImport(test, structureId, file, {}, test.operatorKey, fileName).expect(202);
   let isRunning = true;
   const running = test.app.jobs.drain().finally(() => (isRunning = false));
-  let checks = 0;
   while (isRunning) {
     await test.http.get('/health/live').expect(200);
-    checks += 1;
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
   await running;
@@ -56,14 +52,12 @@ async function importUnderWatch(file: Buffer, fileName: string): Promise<ImportU
   return {
     import: done.body,
     id: upload.body.id,
-    livenessChecks: checks,
   };
 }
 
 function expectSurvived(watched: ImportUnderLoad, code: string, setting: string): void {
   expect(watched.import).toMatchObject({ status: 'failed', error: { code, setting } });
   expect(watched.import.error?.detail).toContain(setting);
-  expect(watched.livenessChecks).toBeGreaterThan(0);
 }
 
 const csvHeader = LOADUSER_TEST_HEADERS.join(';');
